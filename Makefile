@@ -1,0 +1,98 @@
+# fileless-milter build.
+#
+#   make                 build milter/fileless-milter (gcc 12, C11, -Werror)
+#   make deps            install the Debian packages needed to build and test (idempotent)
+#   make run             build and scan contrib/samples/*.eml offline (-t)
+#   make test            deps + build + every test; ends with "N passed, N failed"
+#   make unit            cmocka unit tests only
+#   make SANITIZE=address,undefined [test]   clang 14 with sanitizers (objects under build/)
+#   make format | check-format               clang-format 14 with .clang-format
+
+SANITIZE ?=
+comma    := ,
+PKGS     := gmime-3.0 libidn2 libcrypto
+DEB_PKGS := build-essential pkg-config clang-14 libclang-rt-14-dev clang-format-14 \
+            libgmime-3.0-dev libidn2-dev libssl-dev libcmocka-dev jq python3 \
+            libclamav-dev libyara-dev libmilter-dev libhiredis-dev
+
+ifeq ($(SANITIZE),)
+  CC      ?= gcc
+  VARIANT := release
+  BIN     := milter/fileless-milter
+  SANFLAGS :=
+else
+  CC      := clang-14
+  VARIANT := san-$(subst $(comma),-,$(SANITIZE))
+  BIN     := build/$(VARIANT)/fileless-milter
+  SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+ifeq ($(CC),cc)
+  CC := gcc
+endif
+
+OBJDIR   := build/$(VARIANT)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
+            -Imilter -Imilter/lib $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
+LDFLAGS  += $(SANFLAGS)
+LDLIBS   += $(PKG_LIBS) -lm
+
+LIB_SRC  := $(wildcard milter/lib/*.c)
+CORE_SRC := $(filter-out milter/main.c,$(wildcard milter/*.c))
+CORE_OBJ := $(patsubst %.c,$(OBJDIR)/%.o,$(LIB_SRC) $(CORE_SRC))
+MAIN_OBJ := $(OBJDIR)/milter/main.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(OBJDIR)/tests/unit/%,$(UNIT_SRC))
+
+.PHONY: all deps run test unit golden corpus check-config format check-format clean
+all: $(BIN)
+
+$(BIN): $(CORE_OBJ) $(MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(OBJDIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(OBJDIR)/tests/unit/%: tests/unit/%.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(CORE_OBJ) $(LDFLAGS) $(LDLIBS) -lcmocka
+
+-include $(CORE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# deps - install what is missing; apt-get update only when something is missing
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make deps: need root to install$$missing" >&2; exit 1; fi; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+run: deps
+	$(MAKE) all
+	$(BIN) -c milter.conf -t contrib/samples/*.eml
+
+unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(UNIT_BIN)
+
+test: deps
+	$(MAKE) all
+	$(MAKE) $(UNIT_BIN)
+	$(MAKE) SANITIZE=address,undefined all
+	FM_BIN=$(BIN) FM_ASAN_BIN=build/san-address-undefined/fileless-milter \
+	  FM_UNIT="$(UNIT_BIN)" tests/run-all.sh
+
+format:
+	clang-format-14 -i milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h tests/unit/*.c
+
+check-format:
+	@clang-format-14 --dry-run --Werror milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h tests/unit/*.c
+
+clean:
+	rm -rf build milter/fileless-milter

@@ -1,0 +1,409 @@
+/*
+ * config - the configuration table and its parser (see config.h)
+ *
+ * Defaults are written in the table as the text an admin would put in milter.conf and
+ * are parsed by the same code as the file, so the two cannot disagree.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "str.h"
+#include "xalloc.h"
+
+enum cfg_type { T_SECTION, T_STRING, T_INT, T_SIZE, T_DOUBLE, T_ENUM, T_FLAGS };
+
+typedef struct CFG_ROW {
+    const char *name; /* key, or section title for T_SECTION */
+    enum cfg_type type;
+    size_t offset;
+    const char *def;
+    double min, max;
+    const char *const *names; /* T_ENUM / T_FLAGS tokens */
+    const int *values;        /* T_ENUM values (index when NULL); T_FLAGS bit i */
+    bool reloadable;
+    const char *doc;
+} CFG_ROW;
+
+static const char *const level_names[] = {"error", "warning", "notice", "info", "debug", NULL};
+static const char *const debug_names[] = {"config", "mime", "url", "scan", "milter", "cache",
+                                          NULL};
+static const char *const facility_names[] = {"mail",   "daemon", "user",   "local0",
+                                             "local1", "local2", "local3", "local4",
+                                             "local5", "local6", "local7", NULL};
+static const int facility_values[] = {LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LOCAL0,
+                                      LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
+                                      LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
+
+#define KIB 1024.0
+#define MIB (1024.0 * 1024.0)
+#define GIB (1024.0 * 1024.0 * 1024.0)
+#define OFF(f) offsetof(CONFIG, f)
+
+/* config_table - every key; the only place defaults and bounds are written */
+static const CFG_ROW config_table[] = {
+    {"Logging", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
+    {"log_level", T_ENUM, OFF(log_level), "info", 0, 0, level_names, NULL, true,
+     "Lowest severity logged: error, warning, notice, info (one summary line per message) or "
+     "debug."},
+    {"log_debug", T_FLAGS, OFF(log_debug), "none", 0, 0, debug_names, NULL, true,
+     "Comma-separated debug areas logged at level debug: config, mime, url, scan, milter, cache, "
+     "all or none."},
+    {"syslog_facility", T_ENUM, OFF(syslog_facility), "mail", 0, 0, facility_names,
+     facility_values, false,
+     "Syslog facility used when not running in the foreground: mail, daemon, user, "
+     "local0..local7."},
+
+    {"Rules and verdict", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
+    {"rules_dir", T_STRING, OFF(rules_dir), "rules", 0, 0, NULL, NULL, true,
+     "Directory holding scoring.conf, clamav/, yara/ and lists/. A relative path is taken "
+     "relative to the directory of this file."},
+    {"tag_threshold", T_DOUBLE, OFF(tag_threshold), "5", 0, 10000, NULL, NULL, true,
+     "A message scoring at least this much is tagged (X-Fileless-Verdict: tag)."},
+    {"quarantine_threshold", T_DOUBLE, OFF(quarantine_threshold), "10", 0, 10000, NULL, NULL,
+     true, "A message scoring at least this much is quarantined. Must be >= tag_threshold."},
+    {"reject_threshold", T_DOUBLE, OFF(reject_threshold), "15", 0, 10000, NULL, NULL, true,
+     "A message scoring at least this much is rejected. Must be >= quarantine_threshold."},
+
+    {"Limits", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
+    {"max_message_size", T_SIZE, OFF(max_message_size), "50M", 1 * KIB, 2 * GIB, NULL, NULL,
+     true,
+     "Largest message scanned (K/M/G suffixes). Bytes past it are not scanned and the report "
+     "says LIMIT_MESSAGE_SIZE."},
+    {"max_header_bytes", T_SIZE, OFF(max_header_bytes), "1M", 1 * KIB, 1 * GIB, NULL, NULL, true,
+     "Largest header block of the message or of any MIME part (LIMIT_HEADER_BYTES past it)."},
+    {"max_mime_depth", T_INT, OFF(max_mime_depth), "32", 1, 1000, NULL, NULL, true,
+     "Deepest MIME nesting (multipart and message/rfc822 levels) walked; deeper entities give "
+     "LIMIT_MIME_DEPTH."},
+    {"max_parts", T_INT, OFF(max_parts), "1000", 1, 1000000, NULL, NULL, true,
+     "Most MIME entities (and hidden uuencode/yEnc/prologue parts) recorded per message "
+     "(LIMIT_PARTS past it)."},
+    {"max_part_bytes", T_SIZE, OFF(max_part_bytes), "32M", 1 * KIB, 2 * GIB, NULL, NULL, true,
+     "Most decoded bytes kept for one part; the rest is not scanned (LIMIT_PART_BYTES)."},
+    {"max_total_bytes", T_SIZE, OFF(max_total_bytes), "128M", 1 * KIB, 8 * GIB, NULL, NULL, true,
+     "Most decoded bytes kept for all parts of one message together (LIMIT_TOTAL_BYTES)."},
+    {"max_urls", T_INT, OFF(max_urls), "5000", 1, 1000000, NULL, NULL, true,
+     "Most distinct URLs recorded per message (LIMIT_URLS past it)."},
+};
+
+#define NROWS (sizeof(config_table) / sizeof(config_table[0]))
+
+/* find_row - the row for a key, or NULL */
+static const CFG_ROW *find_row(const char *name)
+{
+    for (size_t i = 0; i < NROWS; i++)
+        if (config_table[i].type != T_SECTION && strcmp(config_table[i].name, name) == 0)
+            return &config_table[i];
+    return NULL;
+}
+
+/* parse_number - integer with an optional K/M/G suffix (sizes only) */
+static bool parse_number(const char *v, bool size, double *out)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (end == v || errno || n < 0)
+        return false;
+    double mult = 1;
+    if (size && *end) {
+        switch (toupper((unsigned char)*end)) {
+        case 'K': mult = KIB; break;
+        case 'M': mult = MIB; break;
+        case 'G': mult = GIB; break;
+        default: return false;
+        }
+        end++;
+        if (toupper((unsigned char)*end) == 'B')
+            end++;
+    }
+    if (*end)
+        return false;
+    *out = (double)n * mult;
+    return true;
+}
+
+/* parse_flags - comma-separated tokens into a bit mask */
+static bool parse_flags(const CFG_ROW *r, const char *v, unsigned *mask, BUF *why)
+{
+    char *copy = xstrdup(v), *save = NULL;
+    bool ok = true;
+    *mask = 0;
+    for (char *t = strtok_r(copy, ", ", &save); t && ok; t = strtok_r(NULL, ", ", &save)) {
+        if (strcmp(t, "none") == 0)
+            continue;
+        if (strcmp(t, "all") == 0) {
+            *mask = ~0u;
+            continue;
+        }
+        ok = false;
+        for (unsigned i = 0; r->names[i]; i++)
+            if (strcmp(t, r->names[i]) == 0)
+                *mask |= 1u << i, ok = true;
+        if (!ok)
+            buf_printf(why, "unknown value '%s' for '%s'", t, r->name);
+    }
+    free(copy);
+    return ok;
+}
+
+/* set_value - parse v for row r into c; false with the reason in why */
+static bool set_value(CONFIG *c, const CFG_ROW *r, const char *v, BUF *why)
+{
+    void *field = (char *)c + r->offset;
+    double d;
+    char *end;
+    switch (r->type) {
+    case T_STRING:
+        free(*(char **)field);
+        *(char **)field = xstrdup(v);
+        return true;
+    case T_ENUM:
+        for (int i = 0; r->names[i]; i++) {
+            if (strcmp(v, r->names[i]) == 0) {
+                *(int *)field = r->values ? r->values[i] : i;
+                return true;
+            }
+        }
+        buf_printf(why, "bad value '%s' for '%s'", v, r->name);
+        return false;
+    case T_FLAGS:
+        return parse_flags(r, v, (unsigned *)field, why);
+    case T_DOUBLE:
+        errno = 0;
+        d = strtod(v, &end);
+        if (end == v || *end || errno || !isfinite(d)) {
+            buf_printf(why, "bad number '%s' for '%s'", v, r->name);
+            return false;
+        }
+        break;
+    default:
+        if (!parse_number(v, r->type == T_SIZE, &d)) {
+            buf_printf(why, "bad %s '%s' for '%s'", r->type == T_SIZE ? "size" : "integer", v,
+                       r->name);
+            return false;
+        }
+        break;
+    }
+    if (d < r->min || d > r->max) {
+        buf_printf(why, "value '%s' for '%s' out of range [%.15g, %.15g]", v, r->name, r->min,
+                   r->max);
+        return false;
+    }
+    if (r->type == T_DOUBLE)
+        *(double *)field = d;
+    else
+        *(int64_t *)field = (int64_t)d;
+    return true;
+}
+
+/* config_new - a CONFIG holding every default */
+CONFIG *config_new(void)
+{
+    CONFIG *c = xcalloc(1, sizeof(CONFIG));
+    BUF *why = buf_new(64);
+    for (size_t i = 0; i < NROWS; i++) {
+        if (config_table[i].type != T_SECTION && !set_value(c, &config_table[i], config_table[i].def, why)) {
+            fprintf(stderr, "fileless-milter: internal error: default of %s: %s\n",
+                    config_table[i].name, why->data);
+            abort();
+        }
+    }
+    buf_free(why);
+    return c;
+}
+
+/* config_free - release; accepts NULL, returns NULL */
+CONFIG *config_free(CONFIG *c)
+{
+    if (c == NULL)
+        return NULL;
+    for (size_t i = 0; i < NROWS; i++)
+        if (config_table[i].type == T_STRING)
+            free(*(char **)((char *)c + config_table[i].offset));
+    free(c->path);
+    free(c);
+    return NULL;
+}
+
+/* unquote - strip one pair of surrounding double quotes in place */
+static char *unquote(char *v)
+{
+    size_t n = strlen(v);
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+        v[n - 1] = 0;
+        return v + 1;
+    }
+    return v;
+}
+
+/* valid_key - keys are lower-case letters, digits and underscores */
+static bool valid_key(const char *k)
+{
+    if (*k == 0)
+        return false;
+    for (; *k; k++)
+        if (!(islower((unsigned char)*k) || isdigit((unsigned char)*k) || *k == '_'))
+            return false;
+    return true;
+}
+
+/* parse_line - one non-comment line; false with the reason in why */
+static bool parse_line(CONFIG *c, char *line, unsigned char *seen, BUF *why)
+{
+    char *eq = strchr(line, '=');
+    if (eq == NULL) {
+        buf_printf(why, "expected 'key = value'");
+        return false;
+    }
+    *eq = 0;
+    char *key = str_trim(line), *val = unquote(str_trim(eq + 1));
+    if (!valid_key(key)) {
+        BUF *k = buf_new(32);
+        str_sanitize(k, key, strlen(key), 64);
+        buf_printf(why, "bad key '%s'", k->data);
+        buf_free(k);
+        return false;
+    }
+    const CFG_ROW *r = find_row(key);
+    if (r == NULL) {
+        buf_printf(why, "unknown key '%s'", key);
+        return false;
+    }
+    if (seen[r - config_table]++) {
+        buf_printf(why, "duplicate key '%s'", key);
+        return false;
+    }
+    return set_value(c, r, val, why);
+}
+
+/* check_cross - constraints between keys */
+static bool check_cross(const CONFIG *c, BUF *why)
+{
+    if (c->tag_threshold > c->quarantine_threshold || c->quarantine_threshold > c->reject_threshold) {
+        buf_printf(why, "thresholds must satisfy tag_threshold <= quarantine_threshold <= "
+                        "reject_threshold");
+        return false;
+    }
+    return true;
+}
+
+/* config_load - parse a file into c (see config.h) */
+int config_load(CONFIG *c, const char *path, BUF *err)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    free(c->path);
+    c->path = xstrdup(path);
+    unsigned char seen[NROWS] = {0};
+    char *line = NULL;
+    size_t cap = 0;
+    unsigned lineno = 0;
+    int rc = 0;
+    BUF *why = buf_new(64);
+    while (getline(&line, &cap, f) != -1) {
+        lineno++;
+        char *s = str_trim(line);
+        if (*s == 0 || *s == '#')
+            continue;
+        if (!parse_line(c, s, seen, why)) {
+            buf_printf(err, "%s:%u: %s", path, lineno, why->data);
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0 && ferror(f)) {
+        buf_printf(err, "%s: read error: %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0 && !check_cross(c, why)) {
+        buf_printf(err, "%s: %s", path, why->data);
+        rc = -1;
+    }
+    buf_free(why);
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+/* wrap_comment - print text as "# " lines of at most ~78 columns */
+static void wrap_comment(FILE *out, const char *text, const char *prefix)
+{
+    const char *s = text;
+    while (*s) {
+        size_t n = strlen(s);
+        if (n > 76) {
+            n = 76;
+            while (n > 0 && s[n] != ' ')
+                n--;
+            if (n == 0)
+                n = 76;
+        }
+        fprintf(out, "%s%.*s\n", prefix, (int)n, s);
+        s += n;
+        while (*s == ' ')
+            s++;
+    }
+}
+
+/* config_dump - every key with doc and default, in milter.conf form (-d) */
+void config_dump(FILE *out)
+{
+    fputs("# milter.conf - fileless-milter configuration (see milter.conf(5)).\n"
+          "# Every key is listed with its default; `fileless-milter -d` prints this file.\n"
+          "# Form: key = value. Sizes take K, M or G. Unknown keys are errors.\n",
+          out);
+    for (size_t i = 0; i < NROWS; i++) {
+        const CFG_ROW *r = &config_table[i];
+        if (r->type == T_SECTION) {
+            fprintf(out, "\n# ---- %s ----\n", r->name);
+            continue;
+        }
+        fputc('\n', out);
+        wrap_comment(out, r->doc, "# ");
+        if (!r->reloadable)
+            fputs("# (takes effect at restart, not on reload)\n", out);
+        fprintf(out, "%s = %s\n", r->name, r->def);
+    }
+}
+
+/* config_dump_man - the key reference as roff, for milter.conf(5) */
+void config_dump_man(FILE *out)
+{
+    for (size_t i = 0; i < NROWS; i++) {
+        const CFG_ROW *r = &config_table[i];
+        if (r->type == T_SECTION) {
+            fprintf(out, ".SS %s\n", r->name);
+            continue;
+        }
+        fprintf(out, ".TP\n.B %s\n%s\nDefault: \\fI%s\\fR.%s\n", r->name, r->doc,
+                *r->def ? r->def : "(empty)", r->reloadable ? "" : " Not changed by a reload.");
+    }
+}
+
+/* config_default_path - ./milter.conf if present, else the system path */
+const char *config_default_path(void)
+{
+    return access("milter.conf", F_OK) == 0 ? "milter.conf" : "/etc/fileless-milter/milter.conf";
+}
+
+/* config_resolve - a config-relative path made usable (caller frees) */
+char *config_resolve(const CONFIG *c, const char *path)
+{
+    if (path[0] == '/' || c->path == NULL)
+        return xstrdup(path);
+    const char *slash = strrchr(c->path, '/');
+    if (slash == NULL)
+        return xstrdup(path);
+    return xasprintf("%.*s/%s", (int)(slash - c->path), c->path, path);
+}

@@ -1,0 +1,70 @@
+/*
+ * config - the one configuration table: parser, defaults, checks and documentation
+ *
+ * SYNOPSIS
+ *   CONFIG *config_new(void);             CONFIG *config_free(CONFIG *c);
+ *   int config_load(CONFIG *c, const char *path, BUF *err);
+ *   void config_dump(FILE *out);          void config_dump_man(FILE *out);
+ *   const char *config_default_path(void);
+ *   char *config_resolve(const CONFIG *c, const char *path);
+ *
+ * DESCRIPTION
+ *   config_table (config.c) has one row per key: name, type, default, bounds, whether a
+ *   reload (SIGHUP) may change it, and a one-line doc. Everything else derives from it:
+ *   config_new fills a CONFIG with the defaults; config_load parses a `key = value` file
+ *   (blank lines and lines starting with `#` ignored; values may be quoted with "...";
+ *   sizes take K/M/G suffixes; durations take ms/s/m suffixes) and validates every value;
+ *   config_dump prints every key with its doc and default in milter.conf form (`-d`; the
+ *   shipped milter.conf is exactly this output, and a test checks it); config_dump_man
+ *   prints the same as roff for milter.conf(5).
+ *
+ *   config_load returns 0, or -1 with one message in `err` of the form
+ *   `FILE:LINE: unknown key 'scan_size_mx'` (also for bad and out-of-range values and
+ *   duplicate keys); the CONFIG then holds a partial load and must be freed.
+ *   Cross-key checks (tag <= quarantine <= reject thresholds) run after the last line.
+ *
+ *   config_default_path returns ./milter.conf when it exists, else
+ *   /etc/fileless-milter/milter.conf. config_resolve turns a relative path from the config
+ *   (rules_dir) into one relative to the config file's directory (caller frees).
+ */
+#ifndef FM_CONFIG_H
+#define FM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "buf.h"
+
+enum log_level_cfg { CFG_LOG_ERROR, CFG_LOG_WARNING, CFG_LOG_NOTICE, CFG_LOG_INFO, CFG_LOG_DEBUG };
+
+typedef struct CONFIG {
+    char *path; /* the file loaded, or NULL for defaults only */
+    /* logging */
+    int log_level;
+    unsigned log_debug;
+    int syslog_facility;
+    /* rules and verdict */
+    char *rules_dir;
+    double tag_threshold;
+    double quarantine_threshold;
+    double reject_threshold;
+    /* limits */
+    int64_t max_message_size;
+    int64_t max_header_bytes;
+    int64_t max_mime_depth;
+    int64_t max_parts;
+    int64_t max_part_bytes;
+    int64_t max_total_bytes;
+    int64_t max_urls;
+} CONFIG;
+
+CONFIG *config_new(void);
+CONFIG *config_free(CONFIG *c);
+int config_load(CONFIG *c, const char *path, BUF *err);
+void config_dump(FILE *out);
+void config_dump_man(FILE *out);
+const char *config_default_path(void);
+char *config_resolve(const CONFIG *c, const char *path);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * digest - SHA-256 of byte buffers, in hex (the form used in reports and cache keys)
+ *
+ * SYNOPSIS
+ *   void digest_sha256_hex(const void *p, size_t n, char out[DIGEST_HEX_LEN + 1]);
+ *   DIGEST *digest_new(void);  void digest_update(DIGEST *d, const void *p, size_t n);
+ *   void digest_final_hex(DIGEST *d, char out[DIGEST_HEX_LEN + 1]);  DIGEST *digest_free(DIGEST *d);
+ *
+ * DESCRIPTION
+ *   The adapter over OpenSSL's libcrypto (the only file that includes an OpenSSL header).
+ *   libcrypto uses the CPU's SHA extensions where present, which matters because every
+ *   part and layer of every message is hashed. Failures inside libcrypto are treated like
+ *   memory exhaustion (they cannot happen for SHA-256 short of that).
+ */
+#ifndef FM_DIGEST_H
+#define FM_DIGEST_H
+
+#include <stddef.h>
+
+#define DIGEST_HEX_LEN 64
+
+typedef struct DIGEST DIGEST;
+
+void digest_sha256_hex(const void *p, size_t n, char out[DIGEST_HEX_LEN + 1]);
+DIGEST *digest_new(void);
+void digest_update(DIGEST *d, const void *p, size_t n);
+void digest_final_hex(DIGEST *d, char out[DIGEST_HEX_LEN + 1]);
+DIGEST *digest_free(DIGEST *d);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * hit - findings: a named symbol at a location, with a short detail
+ *
+ * SYNOPSIS
+ *   HITS *hits_new(void);     HITS *hits_free(HITS *h);
+ *   HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt, ...);
+ *   bool hits_has(const HITS *h, const char *symbol);
+ *
+ * DESCRIPTION
+ *   Every finding of every stage is a HIT: an UPPER_SNAKE symbol (`LIMIT_MIME_DEPTH`,
+ *   `MIME_MULTIPART_NO_BOUNDARY`, later `VBA_AUTOEXEC`, `CLAMAV_<sig>` ...), the place it
+ *   was found (`2.1`, `2/invoice.zip>doc.js`, or `message` for the whole message) and a
+ *   detail. Symbol and location are copied; the detail is formatted and sanitized
+ *   (str_sanitize, at most HIT_DETAIL_MAX bytes) because it often quotes sender text.
+ *   The same symbol at the same location is recorded once; later duplicates only bump
+ *   `count`. `weight` is filled in by score.c. The list keeps insertion order.
+ *
+ * LIMITS
+ *   At most HITS_MAX distinct hits are kept per message; past that hits_add returns NULL
+ *   and sets `overflow` (a hostile message cannot grow the report without bound).
+ */
+#ifndef FM_HIT_H
+#define FM_HIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define HIT_DETAIL_MAX 240
+#define HITS_MAX       2000
+
+typedef struct HIT {
+    char *symbol;
+    char *location;
+    char *detail;
+    double weight;  /* set by score.c: this hit's contribution after caps */
+    unsigned count; /* how many times it was reported */
+} HIT;
+
+typedef struct HITS {
+    HIT *v;
+    size_t n, cap;
+    bool overflow;
+} HITS;
+
+HITS *hits_new(void);
+HITS *hits_free(HITS *h);
+HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+bool hits_has(const HITS *h, const char *symbol);
+
+#endif

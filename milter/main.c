@@ -1,0 +1,237 @@
+/*
+ * main - command line: offline scan (-t), config check (-n), defaults (-d)
+ *
+ *   fileless-milter [-c CONFIG] -t [--json] FILE.eml...   scan messages offline
+ *   fileless-milter [-c CONFIG] -n                        check config and rules, exit 0/1
+ *   fileless-milter -d                                    print every key with its default
+ *
+ * Exit status: 0 success; 1 bad config, bad rules or bad usage; 2 when a file given to
+ * -t could not be read (the others are still scanned and reported).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "mime.h"
+#include "msg.h"
+#include "report.h"
+#include "ruleset.h"
+#include "str.h"
+#include "xalloc.h"
+
+#define VERSION "0.1.0"
+
+typedef struct OPTS {
+    const char *config;
+    const char *extract;
+    bool test, json, check, dump, dump_man, foreground;
+} OPTS;
+
+/* usage - print the synopsis and exit */
+static void usage(int status)
+{
+    fprintf(status ? stderr : stdout,
+            "usage: fileless-milter [-c CONFIG] -t [--json] FILE.eml...   scan offline\n"
+            "       fileless-milter [-c CONFIG] -n                      check config and rules\n"
+            "       fileless-milter -d                                  print defaults\n"
+            "options: -c FILE config (default ./milter.conf, then "
+            "/etc/fileless-milter/milter.conf)\n"
+            "         --json one JSON object per message; --extract DIR write decoded parts\n"
+            "         to DIR/REF/PATH.bin (and PATH.txt, UTF-8 text of text parts)\n"
+            "         -f foreground, log to stderr; -V version; -h help\n");
+    exit(status);
+}
+
+/* parse_args - argv into OPTS; returns the index of the first file */
+static int parse_args(int argc, char **argv, OPTS *o)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'},          {"config", required_argument, NULL, 'c'},
+        {"dump-man", no_argument, NULL, 'M'},      {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},       {"extract", required_argument, NULL, 'x'},
+        {NULL, 0, NULL, 0}};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "c:tndfhV", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'c': o->config = optarg; break;
+        case 't': o->test = true; break;
+        case 'n': o->check = true; break;
+        case 'd': o->dump = true; break;
+        case 'f': o->foreground = true; break;
+        case 'j': o->json = true; break;
+        case 'M': o->dump_man = true; break;
+        case 'x': o->extract = optarg; break;
+        case 'V': printf("fileless-milter %s\n", VERSION); exit(0);
+        case 'h': usage(0); break;
+        default: usage(1);
+        }
+    }
+    return optind;
+}
+
+/* load_ruleset - config file and rules, or exit 1 with the reason */
+static RULESET *load_ruleset(const OPTS *o)
+{
+    CONFIG *cfg = config_new();
+    BUF *err = buf_new(128);
+    const char *path = o->config ? o->config : config_default_path();
+    if (config_load(cfg, path, err) != 0) {
+        fprintf(stderr, "fileless-milter: %s\n", err->data);
+        exit(1);
+    }
+    log_open("fileless-milter", true, cfg->syslog_facility);
+    log_set_level(cfg->log_level);
+    log_set_debug(cfg->log_debug);
+    RULESET *rs = ruleset_load(cfg, err);
+    if (rs == NULL) {
+        fprintf(stderr, "fileless-milter: %s\n", err->data);
+        exit(1);
+    }
+    buf_free(err);
+    return rs;
+}
+
+/* read_message - a file's bytes, at most limit+1 of them; NULL with errno on failure */
+static char *read_message(const char *path, size_t limit, size_t *len, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    struct stat st;
+    BUF *b = buf_new(fstat(fileno(f), &st) == 0 && st.st_size > 0 && (size_t)st.st_size <= limit
+                         ? (size_t)st.st_size + 1
+                         : 65536);
+    char chunk[65536];
+    size_t n;
+    while (b->len <= limit && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_cat(b, chunk, n);
+    *size = b->len > limit && S_ISREG(st.st_mode) ? (size_t)st.st_size : b->len;
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        buf_free(b);
+        errno = EIO;
+        return NULL;
+    }
+    char *r = buf_steal(b, len);
+    buf_free(b);
+    return r;
+}
+
+/* skip_mbox_from - an mbox "From " separator line is not part of the message */
+static size_t skip_mbox_from(const char *p, size_t n)
+{
+    if (n < 5 || memcmp(p, "From ", 5) != 0)
+        return 0;
+    const char *nl = memchr(p, '\n', n);
+    return nl ? (size_t)(nl - p) + 1 : 0;
+}
+
+/* write_file - create path with the given bytes (0600); false on failure */
+static bool write_file(const char *path, const char *p, size_t n)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return false;
+    bool ok = true;
+    while (ok && n) {
+        ssize_t w = write(fd, p, n);
+        ok = w > 0;
+        if (ok)
+            p += w, n -= (size_t)w;
+    }
+    return close(fd) == 0 && ok;
+}
+
+/*
+ * extract_parts - write each decoded part under dir/ref/. File names are built from our
+ * part paths only (digits, dots, '~' and letters), never from sender-chosen filenames.
+ */
+static void extract_parts(const char *dir, const MSG *m)
+{
+    char *sub = xasprintf("%s/%s", dir, m->ref);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        log_error("--extract %s: %s", dir, strerror(errno));
+    if (mkdir(sub, 0700) != 0 && errno != EEXIST)
+        log_error("--extract %s: %s", sub, strerror(errno));
+    for (size_t i = 0; i < m->parts->n; i++) {
+        const PART *p = m->parts->v[i];
+        char *bin = xasprintf("%s/%s.bin", sub, p->path), *txt = xasprintf("%s/%s.txt", sub, p->path);
+        if (p->data && !write_file(bin, p->data->data, p->size))
+            log_error("--extract %s: %s", bin, strerror(errno));
+        if (p->text && !write_file(txt, p->text, p->text_len))
+            log_error("--extract %s: %s", txt, strerror(errno));
+        free(bin);
+        free(txt);
+    }
+    free(sub);
+}
+
+/* scan_file - scan one file and print its report; false when it cannot be read */
+static bool scan_file(const char *path, const OPTS *o, const RULESET *rs)
+{
+    size_t len = 0, size = 0;
+    char *raw = read_message(path, (size_t)rs->cfg->max_message_size, &len, &size);
+    if (raw == NULL) {
+        fprintf(stderr, "fileless-milter: %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    size_t skip = skip_mbox_from(raw, len);
+    char ref[17];
+    msg_ref_from_bytes(raw + skip, len - skip, ref);
+    MSG *m = msg_new(ref);
+    msg_analyse(m, raw + skip, len - skip, rs);
+    m->size = size - skip;
+    BUF *out = buf_new(4096);
+    if (o->json)
+        report_json(out, path, m, rs);
+    else
+        report_text(out, path, m, rs);
+    fwrite(out->data, 1, out->len, stdout);
+    fflush(stdout);
+    if (o->extract)
+        extract_parts(o->extract, m);
+    char *spath = str_sanitize_dup(path, 200);
+    log_info("ref=%s file=%s size=%zu parts=%zu urls=%zu hits=%zu score=%.2f verdict=%s ms=%.1f",
+             m->ref, spath, m->size, m->parts->n, m->urls->n, m->hits->n, m->score,
+             verdict_name(m->verdict), m->ms);
+    free(spath);
+    buf_free(out);
+    msg_free(m);
+    free(raw);
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    OPTS o = {0};
+    int first = parse_args(argc, argv, &o);
+    if (o.dump || o.dump_man) {
+        (o.dump ? config_dump : config_dump_man)(stdout);
+        return 0;
+    }
+    if (!o.test && !o.check)
+        usage(1);
+    RULESET *rs = load_ruleset(&o);
+    if (o.check) {
+        printf("fileless-milter: config %s OK, rules %s\n", rs->cfg->path, rs->id);
+        ruleset_free(rs);
+        return 0;
+    }
+    if (first >= argc)
+        usage(1);
+    mime_init();
+    int status = 0;
+    for (int i = first; i < argc; i++)
+        if (!scan_file(argv[i], &o, rs))
+            status = 2;
+    ruleset_free(rs);
+    return status;
+}

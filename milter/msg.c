@@ -1,0 +1,111 @@
+/*
+ * msg - the analysis pipeline of one message (see msg.h)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "digest.h"
+#include "log.h"
+#include "msg.h"
+#include "score.h"
+#include "xalloc.h"
+
+/* msg_new - empty message state with a reference id */
+MSG *msg_new(const char *ref)
+{
+    MSG *m = xcalloc(1, sizeof(MSG));
+    snprintf(m->ref, sizeof(m->ref), "%s", ref);
+    m->parts = parts_new();
+    m->hits = hits_new();
+    return m;
+}
+
+/* msg_free - release everything; accepts NULL, returns NULL */
+MSG *msg_free(MSG *m)
+{
+    if (m == NULL)
+        return NULL;
+    parts_free(m->parts);
+    urlset_free(m->urls);
+    hits_free(m->hits);
+    mime_headers_clear(&m->hdr);
+    free(m);
+    return NULL;
+}
+
+/* msg_ref_random - 16 random hex digits */
+void msg_ref_random(char ref[17])
+{
+    unsigned char r[8];
+    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        unsigned long long x = (unsigned long long)ts.tv_nsec ^ ((unsigned long long)ts.tv_sec << 20);
+        memcpy(r, &x, sizeof(r));
+    }
+    for (int i = 0; i < 8; i++)
+        snprintf(ref + 2 * i, 3, "%02x", r[i]);
+}
+
+/* msg_ref_from_bytes - 16 hex digits of the SHA-256 of the message */
+void msg_ref_from_bytes(const char *p, size_t n, char ref[17])
+{
+    char hex[DIGEST_HEX_LEN + 1];
+    digest_sha256_hex(p, n, hex);
+    memcpy(ref, hex, 16);
+    ref[16] = 0;
+}
+
+/* extract_urls - feed every text part to the URL extractor */
+static void extract_urls(MSG *m)
+{
+    for (size_t i = 0; i < m->parts->n; i++) {
+        const PART *p = m->parts->v[i];
+        if (p->text == NULL)
+            continue;
+        if (p->content_type && strcmp(p->content_type, "text/html") == 0)
+            url_extract_html(m->urls, p->text, p->text_len, p->path);
+        else
+            url_extract_text(m->urls, p->text, p->text_len, p->path);
+    }
+    if (m->urls->overflow)
+        hits_add(m->hits, "LIMIT_URLS", "message", "%zu distinct URLs over the limit of %zu",
+                 m->urls->n + m->urls->dropped, m->urls->max);
+}
+
+/* now_ms - monotonic clock in milliseconds */
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* msg_analyse - run the pipeline (see msg.h) */
+void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs)
+{
+    const CONFIG *c = rs->cfg;
+    double t0 = now_ms();
+    m->size = len;
+    m->scanned = len;
+    if (len > (size_t)c->max_message_size) {
+        m->scanned = (size_t)c->max_message_size;
+        hits_add(m->hits, "LIMIT_MESSAGE_SIZE", "message", "%zu bytes, only the first %zu scanned",
+                 len, m->scanned);
+    }
+    MIME_LIMITS lim = {.max_depth = (size_t)c->max_mime_depth,
+                       .max_parts = (size_t)c->max_parts,
+                       .max_part_bytes = (size_t)c->max_part_bytes,
+                       .max_total_bytes = (size_t)c->max_total_bytes,
+                       .max_header_bytes = (size_t)c->max_header_bytes};
+    mime_walk(raw, m->scanned, &lim, m->parts, &m->hdr, m->hits);
+    m->urls = urlset_new((size_t)c->max_urls);
+    extract_urls(m);
+    m->score = score_hits(rs->scores, m->hits);
+    m->verdict = verdict_from_score(m->score, c->tag_threshold, c->quarantine_threshold,
+                                    c->reject_threshold);
+    m->ms = now_ms() - t0;
+}

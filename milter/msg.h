@@ -1,0 +1,55 @@
+/*
+ * msg - one message under analysis: raw bytes in, parts, URLs, hits, score, verdict out
+ *
+ * SYNOPSIS
+ *   MSG *msg_new(const char *ref);    MSG *msg_free(MSG *m);
+ *   void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs);
+ *   void msg_ref_random(char ref[17]);  void msg_ref_from_bytes(const char *p, size_t n, char ref[17]);
+ *
+ * DESCRIPTION
+ *   MSG owns everything found in one message (ownership is hierarchical: parts, URLs and
+ *   hits are freed with it). msg_analyse runs the pipeline over the raw message (the
+ *   bytes are not kept): size limit, MIME walk (mime.c), URL extraction from every text
+ *   part and hidden text (url.c), then scoring and verdict. It never fails: problems
+ *   become hits. It may be called once per MSG.
+ *
+ *   The reference id is 16 hex digits. The daemon draws it at random (msg_ref_random);
+ *   the offline scan derives it from the message bytes (msg_ref_from_bytes) so a report
+ *   is reproducible.
+ *
+ * LIMITS
+ *   max_message_size: only that many bytes are analysed (LIMIT_MESSAGE_SIZE);
+ *   max_urls: distinct URLs kept (LIMIT_URLS); the MIME limits are mime.c's.
+ */
+#ifndef FM_MSG_H
+#define FM_MSG_H
+
+#include <stddef.h>
+
+#include "hit.h"
+#include "mime.h"
+#include "part.h"
+#include "ruleset.h"
+#include "url.h"
+#include "verdict.h"
+
+typedef struct MSG {
+    char ref[17];
+    size_t size;    /* bytes received */
+    size_t scanned; /* bytes analysed */
+    PARTS *parts;
+    URLSET *urls;
+    HITS *hits;
+    MIME_HEADERS hdr;
+    double score;
+    VERDICT verdict;
+    double ms; /* wall time of msg_analyse */
+} MSG;
+
+MSG *msg_new(const char *ref);
+MSG *msg_free(MSG *m);
+void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs);
+void msg_ref_random(char ref[17]);
+void msg_ref_from_bytes(const char *p, size_t n, char ref[17]);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * score - symbol weights from rules/scoring.conf, and the message score
+ *
+ * SYNOPSIS
+ *   SCORES *scores_load(const char *path, BUF *err);   SCORES *scores_free(SCORES *s);
+ *   const SCORE_ENTRY *scores_find(const SCORES *s, const char *symbol);
+ *   double score_hits(const SCORES *s, HITS *hits);
+ *
+ * DESCRIPTION
+ *   scoring.conf has one symbol per line: `SYMBOL  WEIGHT  CAP  description...`, where
+ *   CAP is `-` for none or the most all hits of that symbol may add together. A symbol
+ *   ending in `*` (CLAMAV_*, YARA_*) is a family default for dynamic symbols; an exact
+ *   entry wins over a family. Lines starting with `#` and blank lines are ignored.
+ *   scores_load returns NULL with `FILE:LINE: reason` in err on a bad line, a duplicate
+ *   symbol or a missing file.
+ *
+ *   score_hits sets each hit's weight (0 for a symbol without an entry) applying caps
+ *   in hit order, and returns the sum. Pure: no I/O.
+ */
+#ifndef FM_SCORE_H
+#define FM_SCORE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "hit.h"
+
+typedef struct SCORE_ENTRY {
+    char *symbol;
+    double weight;
+    double cap; /* < 0: none */
+    char *description;
+} SCORE_ENTRY;
+
+typedef struct SCORES {
+    SCORE_ENTRY *v;
+    size_t n, cap;
+} SCORES;
+
+SCORES *scores_load(const char *path, BUF *err);
+SCORES *scores_free(SCORES *s);
+const SCORE_ENTRY *scores_find(const SCORES *s, const char *symbol);
+double score_hits(const SCORES *s, HITS *hits);
+
+#endif

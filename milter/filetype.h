@@ -12,10 +12,12 @@
  *   bytes) and fills ft->name with a short stable token: zip, ooxml (a zip holding
  *   [Content_Types].xml; ft->sub = docx/docm/xlsx/xlsm/pptx/pptm/... when the part names
  *   show it), jar, 7z, rar, gzip, bzip2, xz, tar, cab, ole2 (ft->sub = doc/xls/ppt/msi/msg
- *   when the stream names show it), rtf, pdf, pe, elf, macho, lnk, iso, udf, vhd, onenote,
+ *   or vsd, or encrypted-ooxml for an ECMA-376 encrypted package), odf, rtf, pdf, pe, elf,
+ *   macho, lnk, iso, udf, vhd, vhdx, onenote,
  *   chm, png, jpeg, gif, bmp, webp, tiff, ico, svg, html, xml, eml (an RFC 822 message),
  *   ics, text, binary, empty. Scripts are `script` with ft->lang set to js, jse, vbs, vbe,
- *   ps1, bat, hta, wsf, sct, reg, url, iqy or slk. ft->is_text is true for text-like data.
+ *   ps1, bat, hta, wsf, sct, reg, url, iqy, slk or settingcontent. ft->is_text is true for
+ *   text-like data.
  *
  *   filetype_mismatch says whether the declared MIME type or the filename extension
  *   disagrees with the detected type in a way that matters: an executable, archive,

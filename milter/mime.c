@@ -7,6 +7,7 @@
  * before it is stored; hidden-content scans (uuencode, yEnc) are single linear passes
  * over bytes we already hold, and each block they find counts against max_parts.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,19 +21,19 @@
 #include "str.h"
 #include "xalloc.h"
 
-#define READ_CHUNK       16384
+#define READ_CHUNK        16384
 #define MAX_HIDDEN_BLOCKS 64 /* uuencode/yEnc blocks taken from one text part */
-#define MAX_REPARSE      4   /* base64-encoded message/rfc822 inside each other */
+#define MAX_REPARSE       4  /* base64-encoded message/rfc822 inside each other */
 
 typedef struct WALK {
     const MIME_LIMITS *lim;
     PARTS *parts;
     HITS *hits;
     GMimeParserOptions *opts;
-    size_t total;       /* decoded bytes stored so far */
-    bool parts_full;    /* LIMIT_PARTS reported */
-    bool total_full;    /* LIMIT_TOTAL_BYTES reported */
-    unsigned reparse;   /* current depth of encoded-message re-parses */
+    size_t total;     /* decoded bytes stored so far */
+    bool parts_full;  /* LIMIT_PARTS reported */
+    bool total_full;  /* LIMIT_TOTAL_BYTES reported */
+    unsigned reparse; /* current depth of encoded-message re-parses */
 } WALK;
 
 static void walk_message(WALK *w, GMimeMessage *m, const char *base, int depth);
@@ -209,6 +210,16 @@ static void decode_part(WALK *w, PART *p, GMimePart *gp)
         return;
     }
     GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(wrapper);
+    GMimeStream *filtered = NULL;
+    /* only GMime's uuencode filter skips to the "begin" line; the raw decoder does not */
+    if (enc == GMIME_CONTENT_ENCODING_UUENCODE) {
+        filtered = g_mime_stream_filter_new(stream);
+        GMimeFilter *f = g_mime_filter_basic_new(enc, FALSE);
+        g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), f);
+        g_object_unref(f);
+        stream = filtered;
+        enc = GMIME_CONTENT_ENCODING_BINARY;
+    }
     GMimeEncoding st;
     g_mime_encoding_init_decode(&st, enc);
     char *in = xmalloc(READ_CHUNK);
@@ -230,6 +241,8 @@ static void decode_part(WALK *w, PART *p, GMimePart *gp)
         hits_add(w->hits, "MIME_BAD_BASE64", p->path, "%zu bytes outside the alphabet%s", bad,
                  quanta % 4 ? ", ends mid-quantum" : "");
 out:
+    if (filtered)
+        g_object_unref(filtered);
     free(in);
     free(out);
 }
@@ -293,9 +306,9 @@ static PART *hidden_part(WALK *w, const char *path, int depth, enum part_origin 
     if (p == NULL)
         return NULL;
     p->origin = origin;
-    p->content_type = xstrdup(origin == PART_PROLOGUE || origin == PART_EPILOGUE
-                                  ? "text/plain"
-                                  : "application/octet-stream");
+    p->content_type =
+        xstrdup(origin == PART_PROLOGUE || origin == PART_EPILOGUE ? "text/plain"
+                                                                   : "application/octet-stream");
     p->filename = filename ? xstrdup(filename) : NULL;
     p->data = buf_new(n + 1);
     store(w, p, bytes, n);
@@ -329,6 +342,8 @@ static bool uu_begin(const char *s, size_t len, char *name, size_t namesz)
         i++, digits++;
     if (digits < 3 || digits > 4 || i >= len || s[i] != ' ')
         return false;
+    while (len > i + 1 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--; /* "evil.exe " must not slip past extension checks */
     size_t nl = len - i - 1 < namesz - 1 ? len - i - 1 : namesz - 1;
     memcpy(name, s + i + 1, nl);
     name[nl] = 0;
@@ -343,7 +358,10 @@ static bool yenc_name(const char *s, size_t len, char *name, size_t namesz)
     const char *k = str_memmem_ci(s, len, " name=");
     if (k == NULL)
         return false;
-    size_t off = (size_t)(k - s) + 6, nl = len - off < namesz - 1 ? len - off : namesz - 1;
+    size_t off = (size_t)(k - s) + 6;
+    while (len > off && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    size_t nl = len - off < namesz - 1 ? len - off : namesz - 1;
     memcpy(name, s + off, nl);
     name[nl] = 0;
     return nl > 0;
@@ -354,8 +372,8 @@ static size_t decode_uu(const char *s, size_t n, char *out)
 {
     int state = GMIME_UUDECODE_STATE_BEGIN;
     guint32 save = 0;
-    return g_mime_encoding_uudecode_step((const unsigned char *)s, n, (unsigned char *)out,
-                                         &state, &save);
+    return g_mime_encoding_uudecode_step((const unsigned char *)s, n, (unsigned char *)out, &state,
+                                         &save);
 }
 
 /* decode_yenc - decode one yEnc block (the data lines after =ybegin/=ypart) */
@@ -418,23 +436,24 @@ static void scan_hidden(WALK *w, PART *p)
     }
 }
 
-/* boilerplate - is a prologue just the usual "This is a multi-part message" line */
+/* boilerplate - is a prologue blank or just the usual "This is a multi-part message" line */
 static bool boilerplate(const char *s)
 {
     static const char *const lines[] = {
         "this is a multi-part message in mime format", "this is a multipart message in mime format",
-        "this is a mime-encapsulated message",         "this is a mime-formatted message",
-        "this is a message with multiple parts in mime format",
-        "this is a multi-part message in mime format.", "multipart message"};
-    char *t = xstrdup(s), *b = str_trim(t);
-    size_t n = strlen(b);
-    while (n && (b[n - 1] == '.' || b[n - 1] == '-'))
-        b[--n] = 0;
-    bool r = n == 0;
-    for (size_t i = 0; !r && i < sizeof(lines) / sizeof(lines[0]); i++)
-        r = strcasecmp(b, lines[i]) == 0 || (str_istarts(b, lines[i]) && n < 120);
-    free(t);
-    return r;
+        "this is a mime-encapsulated message", "this is a mime-formatted message",
+        "this is a message with multiple parts in mime format", "multipart message"};
+    while (isspace((unsigned char)*s))
+        s++;
+    for (size_t i = 0; *s && i < sizeof(lines) / sizeof(lines[0]); i++) {
+        if (str_istarts(s, lines[i])) {
+            s += strlen(lines[i]);
+            break;
+        }
+    }
+    while (*s == '.' || *s == '-' || isspace((unsigned char)*s))
+        s++;
+    return *s == 0;
 }
 
 /* hidden_text - record a multipart's non-trivial prologue or epilogue */
@@ -465,7 +484,8 @@ static GMimeMessage *parse_raw(WALK *w, const char *raw, size_t len)
         skip = e;
     }
     if (skip)
-        hits_add(w->hits, "MIME_MALFORMED_MESSAGE", "message", "%zu bytes of blank lines before the header", skip);
+        hits_add(w->hits, "MIME_MALFORMED_MESSAGE", "message",
+                 "%zu bytes of blank lines before the header", skip);
     GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw + skip, len - skip);
     GMimeParser *parser = g_mime_parser_new_with_stream(stream);
     g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
@@ -523,7 +543,7 @@ static void walk_object(WALK *w, GMimeObject *obj, const char *own, const char *
     } else if (GMIME_IS_PART(obj)) {
         decode_part(w, p, GMIME_PART(obj));
         analyse_leaf(w, p);
-        if (p->ft.is_text && p->size)
+        if ((p->ft.is_text || (p->content_type && str_istarts(p->content_type, "text/"))) && p->size)
             scan_hidden(w, p);
         if (p->content_type && str_istarts(p->content_type, "message/"))
             reparse_leaf(w, p);
@@ -594,8 +614,8 @@ static size_t header_block_len(const char *raw, size_t len)
 }
 
 /* mime_walk - parse and walk a message (see mime.h) */
-void mime_walk(const char *raw, size_t len, const MIME_LIMITS *lim, PARTS *parts,
-               MIME_HEADERS *hdr, HITS *hits)
+void mime_walk(const char *raw, size_t len, const MIME_LIMITS *lim, PARTS *parts, MIME_HEADERS *hdr,
+               HITS *hits)
 {
     WALK w = {.lim = lim, .parts = parts, .hits = hits};
     hdr->header_bytes = header_block_len(raw, len);

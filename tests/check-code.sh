@@ -1,0 +1,30 @@
+#!/bin/bash
+# check-code.sh - design rules that the compiler does not check:
+#  - each third-party header is included by exactly one adapter file;
+#  - lib/ includes only system headers and lib/ headers;
+#  - no source file over 800 lines (design.md budget);
+#  - every milter/*.c and .h opens with a block comment (the module contract).
+cd "$(dirname "$0")/.."
+T_SUITE=code
+. tests/lib.sh
+
+# only_in HEADER_REGEX FILE - the header is included by FILE and by nothing else
+only_in() {
+    local users
+    users=$(grep -lE "^#include <$1" milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h 2>/dev/null | sort | tr '\n' ' ')
+    if [ "$users" = "$2 " ]; then ok "<$1> only in $2"; else bad "<$1> only in $2" "included by: ${users:-nothing}"; fi
+}
+only_in 'gmime/' milter/mime.c
+only_in 'openssl/' milter/digest.c
+only_in 'idn2\.h' milter/url.c
+
+bad_lib=$(grep -hE '^#include' milter/lib/*.[ch] | grep -vE '^#include <(assert|ctype|errno|stdarg|stdbool|stddef|stdint|stdio|stdlib|string|strings|limits|unistd|fcntl|time|sys/[a-z]+)\.h>|^#include "(xalloc|buf|str)\.h"' | sort -u)
+if [ -z "$bad_lib" ]; then ok "lib/ includes only system and lib headers"; else bad "lib/ includes only system and lib headers" "$bad_lib"; fi
+
+for f in milter/*.[ch] milter/lib/*.[ch]; do
+    n=$(wc -l <"$f")
+    if [ "$n" -gt 800 ]; then bad "size $f" "$n lines (budget 800)"; fi
+    if ! head -1 "$f" | grep -q '^/\*'; then bad "header comment $f" "file does not open with a block comment"; fi
+done
+ok "file sizes and header comments checked ($(ls milter/*.[ch] milter/lib/*.[ch] | wc -l) files)"
+summary

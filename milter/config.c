@@ -33,8 +33,7 @@ typedef struct CFG_ROW {
 } CFG_ROW;
 
 static const char *const level_names[] = {"error", "warning", "notice", "info", "debug", NULL};
-static const char *const debug_names[] = {"config", "mime", "url", "scan", "milter", "cache",
-                                          NULL};
+static const char *const debug_names[] = {"config", "mime", "url", "scan", "milter", "cache", NULL};
 static const char *const facility_names[] = {"mail",   "daemon", "user",   "local0",
                                              "local1", "local2", "local3", "local4",
                                              "local5", "local6", "local7", NULL};
@@ -42,9 +41,9 @@ static const int facility_values[] = {LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LO
                                       LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
                                       LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
 
-#define KIB 1024.0
-#define MIB (1024.0 * 1024.0)
-#define GIB (1024.0 * 1024.0 * 1024.0)
+#define KIB    1024.0
+#define MIB    (1024.0 * 1024.0)
+#define GIB    (1024.0 * 1024.0 * 1024.0)
 #define OFF(f) offsetof(CONFIG, f)
 
 /* config_table - every key; the only place defaults and bounds are written */
@@ -56,8 +55,8 @@ static const CFG_ROW config_table[] = {
     {"log_debug", T_FLAGS, OFF(log_debug), "none", 0, 0, debug_names, NULL, true,
      "Comma-separated debug areas logged at level debug: config, mime, url, scan, milter, cache, "
      "all or none."},
-    {"syslog_facility", T_ENUM, OFF(syslog_facility), "mail", 0, 0, facility_names,
-     facility_values, false,
+    {"syslog_facility", T_ENUM, OFF(syslog_facility), "mail", 0, 0, facility_names, facility_values,
+     false,
      "Syslog facility used when not running in the foreground: mail, daemon, user, "
      "local0..local7."},
 
@@ -67,14 +66,13 @@ static const CFG_ROW config_table[] = {
      "relative to the directory of this file."},
     {"tag_threshold", T_DOUBLE, OFF(tag_threshold), "5", 0, 10000, NULL, NULL, true,
      "A message scoring at least this much is tagged (X-Fileless-Verdict: tag)."},
-    {"quarantine_threshold", T_DOUBLE, OFF(quarantine_threshold), "10", 0, 10000, NULL, NULL,
-     true, "A message scoring at least this much is quarantined. Must be >= tag_threshold."},
+    {"quarantine_threshold", T_DOUBLE, OFF(quarantine_threshold), "10", 0, 10000, NULL, NULL, true,
+     "A message scoring at least this much is quarantined. Must be >= tag_threshold."},
     {"reject_threshold", T_DOUBLE, OFF(reject_threshold), "15", 0, 10000, NULL, NULL, true,
      "A message scoring at least this much is rejected. Must be >= quarantine_threshold."},
 
     {"Limits", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
-    {"max_message_size", T_SIZE, OFF(max_message_size), "50M", 1 * KIB, 2 * GIB, NULL, NULL,
-     true,
+    {"max_message_size", T_SIZE, OFF(max_message_size), "50M", 1 * KIB, 2 * GIB, NULL, NULL, true,
      "Largest message scanned (K/M/G suffixes). Bytes past it are not scanned and the report "
      "says LIMIT_MESSAGE_SIZE."},
     {"max_header_bytes", T_SIZE, OFF(max_header_bytes), "1M", 1 * KIB, 1 * GIB, NULL, NULL, true,
@@ -115,10 +113,17 @@ static bool parse_number(const char *v, bool size, double *out)
     double mult = 1;
     if (size && *end) {
         switch (toupper((unsigned char)*end)) {
-        case 'K': mult = KIB; break;
-        case 'M': mult = MIB; break;
-        case 'G': mult = GIB; break;
-        default: return false;
+        case 'K':
+            mult = KIB;
+            break;
+        case 'M':
+            mult = MIB;
+            break;
+        case 'G':
+            mult = GIB;
+            break;
+        default:
+            return false;
         }
         end++;
         if (toupper((unsigned char)*end) == 'B')
@@ -210,7 +215,8 @@ CONFIG *config_new(void)
     CONFIG *c = xcalloc(1, sizeof(CONFIG));
     BUF *why = buf_new(64);
     for (size_t i = 0; i < NROWS; i++) {
-        if (config_table[i].type != T_SECTION && !set_value(c, &config_table[i], config_table[i].def, why)) {
+        if (config_table[i].type != T_SECTION &&
+            !set_value(c, &config_table[i], config_table[i].def, why)) {
             fprintf(stderr, "fileless-milter: internal error: default of %s: %s\n",
                     config_table[i].name, why->data);
             abort();
@@ -287,7 +293,8 @@ static bool parse_line(CONFIG *c, char *line, unsigned char *seen, BUF *why)
 /* check_cross - constraints between keys */
 static bool check_cross(const CONFIG *c, BUF *why)
 {
-    if (c->tag_threshold > c->quarantine_threshold || c->quarantine_threshold > c->reject_threshold) {
+    if (c->tag_threshold > c->quarantine_threshold ||
+        c->quarantine_threshold > c->reject_threshold) {
         buf_printf(why, "thresholds must satisfy tag_threshold <= quarantine_threshold <= "
                         "reject_threshold");
         return false;

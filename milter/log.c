@@ -31,7 +31,7 @@ void log_set_level(int level)
     log_level = level;
 }
 
-/* log_set_debug - set the debug areas; they also need log_level debug to be seen */
+/* log_set_debug - set the debug areas logged whatever the level */
 void log_set_debug(unsigned mask)
 {
     log_debug_mask = mask;

@@ -11,10 +11,10 @@
  * DESCRIPTION
  *   Levels follow config.h's log_level (error, warning, notice, info, debug); messages
  *   below the level are dropped before formatting. log_debug(LOG_D_MIME, ...) logs only
- *   when that area is in the debug mask. Lines go to stderr (prefixed with the ident,
- *   the level and a timestamp) or to syslog. Message lines start with `ref=<id>` and go on
- *   in key=value form; callers sanitize sender text (str_sanitize) before it gets here.
- *   log_fatal is for start-up errors only (never inside a milter callback): it logs and
+ *   when that area is in the debug mask (log_debug in milter.conf), whatever log_level. Lines go to
+ * stderr (prefixed with the ident, the level and a timestamp) or to syslog. Message lines start
+ * with `ref=<id>` and go on in key=value form; callers sanitize sender text (str_sanitize) before
+ * it gets here. log_fatal is for start-up errors only (never inside a milter callback): it logs and
  *   exits 1. log_panic is for bugs: it logs and aborts (core dump).
  *   The functions are thread-safe (one write per line).
  */

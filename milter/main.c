@@ -52,25 +52,48 @@ static void usage(int status)
 /* parse_args - argv into OPTS; returns the index of the first file */
 static int parse_args(int argc, char **argv, OPTS *o)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},          {"config", required_argument, NULL, 'c'},
-        {"dump-man", no_argument, NULL, 'M'},      {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},       {"extract", required_argument, NULL, 'x'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
+                                             {"config", required_argument, NULL, 'c'},
+                                             {"dump-man", no_argument, NULL, 'M'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"version", no_argument, NULL, 'V'},
+                                             {"extract", required_argument, NULL, 'x'},
+                                             {NULL, 0, NULL, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "c:tndfhV", longopts, NULL)) != -1) {
         switch (ch) {
-        case 'c': o->config = optarg; break;
-        case 't': o->test = true; break;
-        case 'n': o->check = true; break;
-        case 'd': o->dump = true; break;
-        case 'f': o->foreground = true; break;
-        case 'j': o->json = true; break;
-        case 'M': o->dump_man = true; break;
-        case 'x': o->extract = optarg; break;
-        case 'V': printf("fileless-milter %s\n", VERSION); exit(0);
-        case 'h': usage(0); break;
-        default: usage(1);
+        case 'c':
+            o->config = optarg;
+            break;
+        case 't':
+            o->test = true;
+            break;
+        case 'n':
+            o->check = true;
+            break;
+        case 'd':
+            o->dump = true;
+            break;
+        case 'f':
+            o->foreground = true;
+            break;
+        case 'j':
+            o->json = true;
+            break;
+        case 'M':
+            o->dump_man = true;
+            break;
+        case 'x':
+            o->extract = optarg;
+            break;
+        case 'V':
+            printf("fileless-milter %s\n", VERSION);
+            exit(0);
+        case 'h':
+            usage(0);
+            break;
+        default:
+            usage(1);
         }
     }
     return optind;
@@ -163,7 +186,8 @@ static void extract_parts(const char *dir, const MSG *m)
         log_error("--extract %s: %s", sub, strerror(errno));
     for (size_t i = 0; i < m->parts->n; i++) {
         const PART *p = m->parts->v[i];
-        char *bin = xasprintf("%s/%s.bin", sub, p->path), *txt = xasprintf("%s/%s.txt", sub, p->path);
+        char *bin = xasprintf("%s/%s.bin", sub, p->path),
+             *txt = xasprintf("%s/%s.txt", sub, p->path);
         if (p->data && !write_file(bin, p->data->data, p->size))
             log_error("--extract %s: %s", bin, strerror(errno));
         if (p->text && !write_file(txt, p->text, p->text_len))

@@ -66,8 +66,8 @@ typedef struct MIME_HEADERS {
 } MIME_HEADERS;
 
 void mime_init(void);
-void mime_walk(const char *raw, size_t len, const MIME_LIMITS *lim, PARTS *parts,
-               MIME_HEADERS *hdr, HITS *hits);
+void mime_walk(const char *raw, size_t len, const MIME_LIMITS *lim, PARTS *parts, MIME_HEADERS *hdr,
+               HITS *hits);
 void mime_headers_clear(MIME_HEADERS *hdr);
 
 #endif

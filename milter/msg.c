@@ -43,7 +43,8 @@ void msg_ref_random(char ref[17])
     if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        unsigned long long x = (unsigned long long)ts.tv_nsec ^ ((unsigned long long)ts.tv_sec << 20);
+        unsigned long long x =
+            (unsigned long long)ts.tv_nsec ^ ((unsigned long long)ts.tv_sec << 20);
         memcpy(r, &x, sizeof(r));
     }
     for (int i = 0; i < 8; i++)
@@ -102,8 +103,15 @@ void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs)
                        .max_total_bytes = (size_t)c->max_total_bytes,
                        .max_header_bytes = (size_t)c->max_header_bytes};
     mime_walk(raw, m->scanned, &lim, m->parts, &m->hdr, m->hits);
+    for (size_t i = 0; i < m->parts->n && (log_debug_mask & LOG_D_MIME); i++) {
+        const PART *p = m->parts->v[i];
+        log_debug(LOG_D_MIME, "ref=%s part=%s kind=%s type=%s size=%zu detected=%s", m->ref,
+                  p->path, part_kind_name(p->kind), p->content_type ? p->content_type : "-",
+                  p->size, p->ft.name);
+    }
     m->urls = urlset_new((size_t)c->max_urls);
     extract_urls(m);
+    log_debug(LOG_D_URL, "ref=%s urls=%zu dropped=%zu", m->ref, m->urls->n, m->urls->dropped);
     m->score = score_hits(rs->scores, m->hits);
     m->verdict = verdict_from_score(m->score, c->tag_threshold, c->quarantine_threshold,
                                     c->reject_threshold);

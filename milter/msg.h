@@ -4,7 +4,8 @@
  * SYNOPSIS
  *   MSG *msg_new(const char *ref);    MSG *msg_free(MSG *m);
  *   void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs);
- *   void msg_ref_random(char ref[17]);  void msg_ref_from_bytes(const char *p, size_t n, char ref[17]);
+ *   void msg_ref_random(char ref[17]);  void msg_ref_from_bytes(const char *p, size_t n, char
+ * ref[17]);
  *
  * DESCRIPTION
  *   MSG owns everything found in one message (ownership is hierarchical: parts, URLs and

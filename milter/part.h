@@ -52,7 +52,7 @@ typedef struct PART {
     char sha256[65];    /* of data; empty string when data is NULL */
     FILETYPE ft;        /* detected type */
     bool type_mismatch;
-    char *text;         /* UTF-8 text of text/plain and text/html parts, or NULL */
+    char *text; /* UTF-8 text of text/plain and text/html parts, or NULL */
     size_t text_len;
 } PART;
 

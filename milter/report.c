@@ -78,8 +78,8 @@ static void json_part(BUF *o, const PART *p)
 }
 
 /* url_flag_names - report tokens for URL flags, in bit order */
-static const char *const url_flag_names[] = {"userinfo",      "defanged", "ip",   "ip_obfuscated",
-                                             "idn",           "long",     "no_scheme", "html"};
+static const char *const url_flag_names[] = {"userinfo", "defanged", "ip",        "ip_obfuscated",
+                                             "idn",      "long",     "no_scheme", "html"};
 
 /* json_url - one URL object */
 static void json_url(BUF *o, const URL *u)

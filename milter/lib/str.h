@@ -7,9 +7,9 @@
  *   char *str_sanitize_dup(const char *s, size_t max);
  *   void json_str(BUF *out, const char *s, size_t n);   void json_strz(BUF *out, const char *s);
  *   void str_lower(char *s);  bool str_ieq(const char *a, const char *b);
- *   bool str_istarts(const char *s, const char *prefix);  bool str_iends(const char *s, const char *suffix);
- *   const char *str_memmem_ci(const char *h, size_t hn, const char *needle);
- *   char *str_trim(char *s);
+ *   bool str_istarts(const char *s, const char *prefix);  bool str_iends(const char *s, const char
+ * *suffix); const char *str_memmem_ci(const char *h, size_t hn, const char *needle); char
+ * *str_trim(char *s);
  *
  * DESCRIPTION
  *   utf8_seq returns the length (1-4) of the well-formed UTF-8 sequence at s and its

@@ -54,10 +54,12 @@ static const struct {
     {"a\r\nb", 100, "a\\x0d\\x0ab"},
     {"tab\there", 100, "tab\\x09here"},
     {"back\\slash", 100, "back\\\\slash"},
-    {"invoice\xe2\x80\xae" "exe.pdf", 100, "invoice\\u{202e}exe.pdf"}, /* RTLO */
-    {"caf\xc3\xa9", 100, "caf\xc3\xa9"},                           /* valid UTF-8 kept */
-    {"bad\xff\xfe", 100, "bad\\xff\\xfe"},                         /* ill-formed bytes */
-    {"\xc0\xaf", 100, "\\xc0\\xaf"},                               /* overlong '/' */
+    {"invoice\xe2\x80\xae"
+     "exe.pdf",
+     100, "invoice\\u{202e}exe.pdf"},      /* RTLO */
+    {"caf\xc3\xa9", 100, "caf\xc3\xa9"},   /* valid UTF-8 kept */
+    {"bad\xff\xfe", 100, "bad\\xff\\xfe"}, /* ill-formed bytes */
+    {"\xc0\xaf", 100, "\\xc0\\xaf"},       /* overlong '/' */
     {"0123456789", 5, "01234..."},
     {"\x7f\xc2\x85", 100, "\\x7f\\x85"}, /* DEL and C1 NEL */
 };

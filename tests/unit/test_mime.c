@@ -97,10 +97,10 @@ static void test_filenames_and_paths(void **state)
     assert_string_equal(part(r, "2")->disposition, "attachment");
     assert_int_equal(part(r, "2")->size, 19);
     assert_memory_equal(part(r, "2")->data->data, "ClamAV test payload", 19);
-    assert_string_equal(part(r, "2")->sha256,
-                        part(r, "3")->sha256); /* same bytes, same hash */
+    assert_string_equal(part(r, "2")->sha256, part(r, "3")->sha256); /* same bytes, same hash */
     assert_int_equal(strlen(part(r, "2")->sha256), 64);
-    assert_string_equal(part(r, "1")->text, "Hallo f\xc3\xbcr dich"); /* CRLF before a boundary is the boundary's */
+    assert_string_equal(part(r, "1")->text,
+                        "Hallo f\xc3\xbcr dich"); /* CRLF before a boundary is the boundary's */
     assert_string_equal(part(r, "1")->encoding, "quoted-printable");
     done(r);
 }

@@ -118,10 +118,8 @@ static void test_verdict_thresholds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hits_dedupe_and_sanitize),
-        cmocka_unit_test(test_hits_bounded),
-        cmocka_unit_test(test_scores_weights_caps_families),
-        cmocka_unit_test(test_scores_errors),
+        cmocka_unit_test(test_hits_dedupe_and_sanitize),     cmocka_unit_test(test_hits_bounded),
+        cmocka_unit_test(test_scores_weights_caps_families), cmocka_unit_test(test_scores_errors),
         cmocka_unit_test(test_verdict_thresholds),
     };
     return cmocka_run_group_tests_name("score", tests, NULL, NULL);

@@ -77,6 +77,10 @@ static const CFG_ROW config_table[] = {
      "says LIMIT_MESSAGE_SIZE."},
     {"max_header_bytes", T_SIZE, OFF(max_header_bytes), "1M", 1 * KIB, 1 * GIB, NULL, NULL, true,
      "Largest header block of the message or of any MIME part (LIMIT_HEADER_BYTES past it)."},
+    {"max_header_field_bytes", T_SIZE, OFF(max_header_field_bytes), "64K", 1 * KIB, 16 * MIB, NULL,
+     NULL, true,
+     "Longest single header field (with its folded lines); longer ones are cut before "
+     "parsing (LIMIT_HEADER_FIELD)."},
     {"max_mime_depth", T_INT, OFF(max_mime_depth), "32", 1, 1000, NULL, NULL, true,
      "Deepest MIME nesting (multipart and message/rfc822 levels) walked; deeper entities give "
      "LIMIT_MIME_DEPTH."},
@@ -89,6 +93,31 @@ static const CFG_ROW config_table[] = {
      "Most decoded bytes kept for all parts of one message together (LIMIT_TOTAL_BYTES)."},
     {"max_urls", T_INT, OFF(max_urls), "5000", 1, 1000000, NULL, NULL, true,
      "Most distinct URLs recorded per message (LIMIT_URLS past it)."},
+    {"max_layers", T_INT, OFF(max_layers), "5000", 1, 100000, NULL, NULL, true,
+     "Most layers (archive members, embedded objects, streams) recorded per message "
+     "(LIMIT_LAYERS past it)."},
+    {"max_passwords", T_INT, OFF(max_passwords), "16", 0, 32, NULL, NULL, true,
+     "Most candidate passwords taken from the message text to open an encrypted archive "
+     "(0: never try)."},
+
+    {"Engines", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
+    {"yara_extra_dirs", T_STRING, OFF(yara_extra_dirs), "", 0, 0, NULL, NULL, true,
+     "Comma-separated directories of extra YARA rules (public rule sets) compiled with "
+     "rules_dir/yara. Relative paths are taken relative to this file."},
+    {"clamav_max_file_size", T_SIZE, OFF(clamav_max_file_size), "32M", 1 * KIB, 2 * GIB, NULL, NULL,
+     true, "libclamav: largest file (part or layer) it scans (LIMIT_CLAMAV_FILE_SIZE)."},
+    {"clamav_max_scan_size", T_SIZE, OFF(clamav_max_scan_size), "128M", 1 * KIB, 4 * GIB, NULL,
+     NULL, true,
+     "libclamav: most bytes it reads while unpacking one part (LIMIT_CLAMAV_SCAN_SIZE)."},
+    {"clamav_max_recursion", T_INT, OFF(clamav_max_recursion), "25", 1, 64, NULL, NULL, true,
+     "libclamav: deepest nesting of archives and containers (LIMIT_CLAMAV_RECURSION)."},
+    {"clamav_max_files", T_INT, OFF(clamav_max_files), "10000", 1, 1000000, NULL, NULL, true,
+     "libclamav: most files unpacked from one part (LIMIT_CLAMAV_FILES)."},
+    {"clamav_max_scan_time", T_INT, OFF(clamav_max_scan_time), "60000", 100, 600000, NULL, NULL,
+     true, "libclamav: most milliseconds spent on one part (LIMIT_CLAMAV_SCAN_TIME)."},
+    {"clamav_tmpdir", T_STRING, OFF(clamav_tmpdir), "", 0, 0, NULL, NULL, false,
+     "Directory for libclamav's temporary files (empty: $TMPDIR or /tmp). A private tmpfs is "
+     "best."},
 };
 
 #define NROWS (sizeof(config_table) / sizeof(config_table[0]))
@@ -380,7 +409,7 @@ void config_dump(FILE *out)
         wrap_comment(out, r->doc, "# ");
         if (!r->reloadable)
             fputs("# (takes effect at restart, not on reload)\n", out);
-        fprintf(out, "%s = %s\n", r->name, r->def);
+        fprintf(out, "%s = %s\n", r->name, *r->def ? r->def : "\"\"");
     }
 }
 

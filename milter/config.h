@@ -52,11 +52,22 @@ typedef struct CONFIG {
     /* limits */
     int64_t max_message_size;
     int64_t max_header_bytes;
+    int64_t max_header_field_bytes;
     int64_t max_mime_depth;
     int64_t max_parts;
     int64_t max_part_bytes;
     int64_t max_total_bytes;
     int64_t max_urls;
+    int64_t max_layers;
+    int64_t max_passwords;
+    /* engines */
+    char *yara_extra_dirs;
+    int64_t clamav_max_file_size;
+    int64_t clamav_max_scan_size;
+    int64_t clamav_max_recursion;
+    int64_t clamav_max_files;
+    int64_t clamav_max_scan_time;
+    char *clamav_tmpdir;
 } CONFIG;
 
 CONFIG *config_new(void);

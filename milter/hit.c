@@ -68,6 +68,8 @@ HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt
     hit->location = xstrdup(location);
     hit->detail = buf_steal(d, NULL);
     hit->weight = 0;
+    hit->preset = 0;
+    hit->has_preset = false;
     hit->count = 1;
     buf_free(d);
     return hit;

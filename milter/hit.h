@@ -13,7 +13,8 @@
  *   detail. Symbol and location are copied; the detail is formatted and sanitized
  *   (str_sanitize, at most HIT_DETAIL_MAX bytes) because it often quotes sender text.
  *   The same symbol at the same location is recorded once; later duplicates only bump
- *   `count`. `weight` is filled in by score.c. The list keeps insertion order.
+ *   `count`. `weight` is filled in by score.c; a finding that carries its own weight
+ *   (a YARA rule's `score` meta) sets `preset`/`has_preset`. The list keeps insertion order.
  *
  * LIMITS
  *   At most HITS_MAX distinct hits are kept per message; past that hits_add returns NULL
@@ -33,6 +34,8 @@ typedef struct HIT {
     char *location;
     char *detail;
     double weight;  /* set by score.c: this hit's contribution after caps */
+    double preset;  /* weight the finding carries itself (a YARA rule's score meta) */
+    bool has_preset; /* use preset instead of the scoring.conf weight */
     unsigned count; /* how many times it was reported */
 } HIT;
 

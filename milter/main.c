@@ -44,7 +44,8 @@ static void usage(int status)
             "options: -c FILE config (default ./milter.conf, then "
             "/etc/fileless-milter/milter.conf)\n"
             "         --json one JSON object per message; --extract DIR write decoded parts\n"
-            "         to DIR/REF/PATH.bin (and PATH.txt, UTF-8 text of text parts)\n"
+            "         to DIR/REF/PATH.bin (PATH.txt: UTF-8 text of text parts; vba-N.txt:\n"
+            "         VBA module source)\n"
             "         -f foreground, log to stderr; -V version; -h help\n");
     exit(status);
 }
@@ -112,8 +113,10 @@ static RULESET *load_ruleset(const OPTS *o)
     log_open("fileless-milter", true, cfg->syslog_facility);
     log_set_level(cfg->log_level);
     log_set_debug(cfg->log_debug);
-    RULESET *rs = ruleset_load(cfg, err);
+    RULESET *rs = ruleset_init_libraries(err) == 0 ? ruleset_load(cfg, err) : NULL;
     if (rs == NULL) {
+        while (err->len && err->data[err->len - 1] == '\n')
+            buf_truncate(err, err->len - 1);
         fprintf(stderr, "fileless-milter: %s\n", err->data);
         exit(1);
     }
@@ -194,6 +197,13 @@ static void extract_parts(const char *dir, const MSG *m)
             log_error("--extract %s: %s", txt, strerror(errno));
         free(bin);
         free(txt);
+    }
+    for (size_t i = 0; i < m->layers->nvba; i++) {
+        const VBA_MODULE *v = m->layers->vba[i];
+        char *path = xasprintf("%s/vba-%zu.txt", sub, i + 1);
+        if (!write_file(path, v->source, v->len))
+            log_error("--extract %s: %s", path, strerror(errno));
+        free(path);
     }
     free(sub);
 }

@@ -11,12 +11,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gmime/gmime.h>
 
 #include "buf.h"
 #include "digest.h"
 #include "filetype.h"
+#include "hdrguard.h"
 #include "mime.h"
 #include "str.h"
 #include "xalloc.h"
@@ -37,6 +39,7 @@ typedef struct WALK {
 } WALK;
 
 static void walk_message(WALK *w, GMimeMessage *m, const char *base, int depth);
+static GMimeMessage *parse_raw(WALK *w, const char *raw, size_t len);
 
 /* warning_map - GMime parser complaints and the symbols we report them as */
 static const struct {
@@ -398,9 +401,44 @@ static size_t find_line(const char *s, size_t n, size_t i, const char *tag, bool
     return n;
 }
 
+/* entity_at - a "--boundary" line followed by a Content-* header: a MIME entity */
+static bool entity_at(const char *s, size_t n, size_t i, size_t ll)
+{
+    size_t next = line_end(s, n, i);
+    return ll >= 3 && s[i] == '-' && s[i + 1] == '-' && next + 8 <= n &&
+           strncasecmp(s + next, "content-", 8) == 0;
+}
+
 /*
- * scan_hidden - find inline uuencoded and yEnc blocks in a text part (GMime only
- * decodes them when they are the whole part's transfer encoding) and add each as a part.
+ * hidden_entity - a MIME entity sitting in text: the MIME structure around it was
+ * built so that some parsers (ours included) see text where others (the MUA) see an
+ * attachment (a comment in a header name, two boundary parameters). Parse the entity on
+ * its own and walk it below the text part. Returns where the entity ends.
+ */
+static size_t hidden_entity(WALK *w, PART *p, size_t start, unsigned found)
+{
+    const char *s = p->data->data;
+    size_t n = p->size, stop = start;
+    while (stop < n && !(s[stop] == '-' && stop + 1 < n && s[stop + 1] == '-'))
+        stop = line_end(s, n, stop);
+    hits_add(w->hits, "MIME_HIDDEN_ENTITY", p->path, "a MIME entity inside %s text",
+             part_origin_name(p->origin));
+    GMimeMessage *m = w->reparse < MAX_REPARSE ? parse_raw(w, s + start, stop - start) : NULL;
+    if (m) {
+        char *path = xasprintf("%s~mime%u", p->path, found);
+        w->reparse++;
+        walk_message(w, m, path, p->depth + 1);
+        w->reparse--;
+        g_object_unref(m);
+        free(path);
+    }
+    return stop;
+}
+
+/*
+ * scan_hidden - find what text parts hide: inline uuencoded and yEnc blocks (GMime only
+ * decodes them when they are the whole part's transfer encoding) and MIME entities
+ * outside the structure; add each as a part.
  */
 static void scan_hidden(WALK *w, PART *p)
 {
@@ -410,6 +448,10 @@ static void scan_hidden(WALK *w, PART *p)
     char name[256], *path;
     while (i < n && found < MAX_HIDDEN_BLOCKS) {
         size_t ll = line_len(s, n, i), next = line_end(s, n, i);
+        if (entity_at(s, n, i, ll)) {
+            i = hidden_entity(w, p, next, ++found);
+            continue;
+        }
         bool uu = uu_begin(s + i, ll, name, sizeof(name));
         if (!uu && !yenc_name(s + i, ll, name, sizeof(name))) {
             i = next;
@@ -439,10 +481,12 @@ static void scan_hidden(WALK *w, PART *p)
 /* boilerplate - is a prologue blank or just the usual "This is a multi-part message" line */
 static bool boilerplate(const char *s)
 {
-    static const char *const lines[] = {
-        "this is a multi-part message in mime format", "this is a multipart message in mime format",
-        "this is a mime-encapsulated message", "this is a mime-formatted message",
-        "this is a message with multiple parts in mime format", "multipart message"};
+    static const char *const lines[] = {"this is a multi-part message in mime format",
+                                        "this is a multipart message in mime format",
+                                        "this is a mime-encapsulated message",
+                                        "this is a mime-formatted message",
+                                        "this is a message with multiple parts in mime format",
+                                        "multipart message"};
     while (isspace((unsigned char)*s))
         s++;
     for (size_t i = 0; *s && i < sizeof(lines) / sizeof(lines[0]); i++) {
@@ -543,7 +587,8 @@ static void walk_object(WALK *w, GMimeObject *obj, const char *own, const char *
     } else if (GMIME_IS_PART(obj)) {
         decode_part(w, p, GMIME_PART(obj));
         analyse_leaf(w, p);
-        if ((p->ft.is_text || (p->content_type && str_istarts(p->content_type, "text/"))) && p->size)
+        if ((p->ft.is_text || (p->content_type && str_istarts(p->content_type, "text/"))) &&
+            p->size)
             scan_hidden(w, p);
         if (p->content_type && str_istarts(p->content_type, "message/"))
             reparse_leaf(w, p);
@@ -618,6 +663,13 @@ void mime_walk(const char *raw, size_t len, const MIME_LIMITS *lim, PARTS *parts
                HITS *hits)
 {
     WALK w = {.lim = lim, .parts = parts, .hits = hits};
+    size_t capped_len = 0, cut = 0;
+    char *capped = hdrguard_cap(raw, len, lim->max_header_field, &capped_len, &cut);
+    if (capped) {
+        hits_add(hits, "LIMIT_HEADER_FIELD", "message", "%zu header fields cut to %zu bytes", cut,
+                 lim->max_header_field);
+        raw = capped, len = capped_len;
+    }
     hdr->header_bytes = header_block_len(raw, len);
     if (hdr->header_bytes > lim->max_header_bytes)
         hits_add(hits, "LIMIT_HEADER_BYTES", "message", "header block of %zu bytes over %zu",
@@ -638,6 +690,7 @@ void mime_walk(const char *raw, size_t len, const MIME_LIMITS *lim, PARTS *parts
         hidden_part(&w, "1", 0, PART_MIME, NULL, raw, len);
     }
     g_mime_parser_options_free(w.opts);
+    free(capped);
 }
 
 /* mime_headers_clear - free the header facts */

@@ -31,7 +31,10 @@
  *                    and hashed over what was decoded (LIMIT_PART_BYTES);
  *   max_total_bytes  decoded bytes of all parts together; later parts are listed but not
  *                    decoded (LIMIT_TOTAL_BYTES);
- *   max_header_bytes the header block of one entity (LIMIT_HEADER_BYTES).
+ *   max_header_bytes the header block of one entity (LIMIT_HEADER_BYTES);
+ *   max_header_field one header field; longer ones are cut before parsing (hdrguard.c),
+ *                    because GMime's cost grows with the square of a field's length
+ *                    (LIMIT_HEADER_FIELD).
  *   GMime's own nesting limit (1024) and malformations are reported through its
  *   warning callback as MIME_* hits (MIME_MULTIPART_NO_BOUNDARY, MIME_TRUNCATED,
  *   MIME_CONFLICTING_HEADER, ...); base64 bodies holding non-alphabet bytes or cut mid
@@ -51,6 +54,7 @@ typedef struct MIME_LIMITS {
     size_t max_part_bytes;
     size_t max_total_bytes;
     size_t max_header_bytes;
+    size_t max_header_field;
 } MIME_LIMITS;
 
 typedef struct MIME_HEADERS {

@@ -10,6 +10,7 @@
 #include "digest.h"
 #include "log.h"
 #include "msg.h"
+#include "scan.h"
 #include "score.h"
 #include "xalloc.h"
 
@@ -19,6 +20,7 @@ MSG *msg_new(const char *ref)
     MSG *m = xcalloc(1, sizeof(MSG));
     snprintf(m->ref, sizeof(m->ref), "%s", ref);
     m->parts = parts_new();
+    m->layers = layers_new();
     m->hits = hits_new();
     return m;
 }
@@ -29,6 +31,7 @@ MSG *msg_free(MSG *m)
     if (m == NULL)
         return NULL;
     parts_free(m->parts);
+    layers_free(m->layers);
     urlset_free(m->urls);
     hits_free(m->hits);
     mime_headers_clear(&m->hdr);
@@ -101,7 +104,8 @@ void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs)
                        .max_parts = (size_t)c->max_parts,
                        .max_part_bytes = (size_t)c->max_part_bytes,
                        .max_total_bytes = (size_t)c->max_total_bytes,
-                       .max_header_bytes = (size_t)c->max_header_bytes};
+                       .max_header_bytes = (size_t)c->max_header_bytes,
+                       .max_header_field = (size_t)c->max_header_field_bytes};
     mime_walk(raw, m->scanned, &lim, m->parts, &m->hdr, m->hits);
     for (size_t i = 0; i < m->parts->n && (log_debug_mask & LOG_D_MIME); i++) {
         const PART *p = m->parts->v[i];
@@ -112,6 +116,8 @@ void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs)
     m->urls = urlset_new((size_t)c->max_urls);
     extract_urls(m);
     log_debug(LOG_D_URL, "ref=%s urls=%zu dropped=%zu", m->ref, m->urls->n, m->urls->dropped);
+    scan_message(m, rs);
+    log_debug(LOG_D_SCAN, "ref=%s layers=%zu vba=%zu", m->ref, m->layers->n, m->layers->nvba);
     m->score = score_hits(rs->scores, m->hits);
     m->verdict = verdict_from_score(m->score, c->tag_threshold, c->quarantine_threshold,
                                     c->reject_threshold);

@@ -11,7 +11,8 @@
  *   MSG owns everything found in one message (ownership is hierarchical: parts, URLs and
  *   hits are freed with it). msg_analyse runs the pipeline over the raw message (the
  *   bytes are not kept): size limit, MIME walk (mime.c), URL extraction from every text
- *   part and hidden text (url.c), then scoring and verdict. It never fails: problems
+ *   part and hidden text (url.c), the content engines over every part and layer
+ *   (scan.c: libclamav, YARA, password-opened archives), then scoring and verdict. It never fails: problems
  *   become hits. It may be called once per MSG.
  *
  *   The reference id is 16 hex digits. The daemon draws it at random (msg_ref_random);
@@ -28,6 +29,7 @@
 #include <stddef.h>
 
 #include "hit.h"
+#include "layer.h"
 #include "mime.h"
 #include "part.h"
 #include "ruleset.h"
@@ -39,6 +41,7 @@ typedef struct MSG {
     size_t size;    /* bytes received */
     size_t scanned; /* bytes analysed */
     PARTS *parts;
+    LAYERS *layers; /* what the engines unpacked, and VBA modules */
     URLSET *urls;
     HITS *hits;
     MIME_HEADERS hdr;

@@ -15,7 +15,8 @@
  *   a single-part message's body is 1; the body of a message/rfc822 part at 2 is 2.1
  *   (its children 2.1, 2.2 when it is multipart). A multipart root is 0. Hidden content
  *   gets a suffix on its container's path: `0~prologue`, `1.2~epilogue`, `1~uu1`,
- *   `1~yenc1`. Reports name places as `<path>` or `<path>/<filename>`.
+ *   `1~yenc1`, and a MIME entity found inside text is walked below `1~mime1` (its body
+ *   is `1~mime1.1`). Reports name places as `<path>` or `<path>/<filename>`.
  *
  *   All strings are owned by the PART and are UTF-8 (filenames are decoded from RFC 2231
  *   and RFC 2047 forms, invalid bytes kept as they were: sanitize before printing).

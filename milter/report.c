@@ -115,6 +115,36 @@ static void json_url(BUF *o, const URL *u)
     buf_puts(o, "]}");
 }
 
+/* json_layer - one LAYER object */
+static void json_layer(BUF *o, const LAYER *y)
+{
+    buf_putc(o, '{');
+    kv_str(o, "location", y->location, true);
+    kv_str(o, "part", y->part, false);
+    kv_str(o, "name", y->name, false);
+    kv_str(o, "engine_type", y->engine_type, false);
+    kv_str(o, "detected", y->ft.name, false);
+    kv_str(o, "detected_sub", y->ft.sub, false);
+    kv_str(o, "lang", y->ft.lang, false);
+    kv_num(o, "depth", y->depth, false);
+    kv_num(o, "size", (double)y->size, false);
+    kv_str(o, "sha256", y->sha256, false);
+    kv_bool(o, "encrypted", y->encrypted, false);
+    buf_putc(o, '}');
+}
+
+/* json_vba - one VBA module (not its source: -t --extract writes that) */
+static void json_vba(BUF *o, const VBA_MODULE *v)
+{
+    buf_putc(o, '{');
+    kv_str(o, "location", v->location, true);
+    kv_str(o, "part", v->part, false);
+    kv_str(o, "name", v->name, false);
+    kv_num(o, "size", (double)v->len, false);
+    kv_str(o, "sha256", v->sha256, false);
+    buf_putc(o, '}');
+}
+
 /* json_hit - one HIT object */
 static void json_hit(BUF *o, const HIT *h)
 {
@@ -133,11 +163,13 @@ static void json_limits(BUF *o, const MSG *m, const CONFIG *c)
     buf_putc(o, '{');
     kv_num(o, "max_message_size", (double)c->max_message_size, true);
     kv_num(o, "max_header_bytes", (double)c->max_header_bytes, false);
+    kv_num(o, "max_header_field_bytes", (double)c->max_header_field_bytes, false);
     kv_num(o, "max_mime_depth", (double)c->max_mime_depth, false);
     kv_num(o, "max_parts", (double)c->max_parts, false);
     kv_num(o, "max_part_bytes", (double)c->max_part_bytes, false);
     kv_num(o, "max_total_bytes", (double)c->max_total_bytes, false);
     kv_num(o, "max_urls", (double)c->max_urls, false);
+    kv_num(o, "max_layers", (double)c->max_layers, false);
     key(o, "exceeded", false);
     buf_putc(o, '[');
     bool first = true;
@@ -179,6 +211,22 @@ void report_json(BUF *o, const char *file, const MSG *m, const RULESET *rs)
         json_part(o, m->parts->v[i]);
     }
     buf_putc(o, ']');
+    key(o, "layers", false);
+    buf_putc(o, '[');
+    for (size_t i = 0; i < m->layers->n; i++) {
+        if (i)
+            buf_putc(o, ',');
+        json_layer(o, m->layers->v[i]);
+    }
+    buf_putc(o, ']');
+    key(o, "vba", false);
+    buf_putc(o, '[');
+    for (size_t i = 0; i < m->layers->nvba; i++) {
+        if (i)
+            buf_putc(o, ',');
+        json_vba(o, m->layers->vba[i]);
+    }
+    buf_putc(o, ']');
     key(o, "urls", false);
     buf_putc(o, '[');
     for (size_t i = 0; i < m->urls->n; i++) {
@@ -197,7 +245,8 @@ void report_json(BUF *o, const char *file, const MSG *m, const RULESET *rs)
     buf_putc(o, ']');
     key(o, "limits", false);
     json_limits(o, m, rs->cfg);
-    kv_num(o, "ms", m->ms, false);
+    key(o, "ms", false);
+    buf_printf(o, "%.3f", m->ms);
     buf_puts(o, "}\n");
 }
 
@@ -238,6 +287,32 @@ static void text_part(BUF *o, const PART *p)
     buf_putc(o, '\n');
 }
 
+/* text_layers - the layers and VBA modules found below one part, by depth */
+static void text_layers(BUF *o, const MSG *m, const PART *p)
+{
+    for (size_t i = 0; i < m->layers->n; i++) {
+        const LAYER *y = m->layers->v[i];
+        if (strcmp(y->part, p->path) != 0)
+            continue;
+        buf_printf(o, "  %*s> ", (p->depth + y->depth) * 2, "");
+        san(o, y->location);
+        buf_printf(o, "  %zu bytes, %s", y->size, y->ft.name);
+        if (y->ft.sub)
+            buf_printf(o, "/%s", y->ft.sub);
+        if (y->ft.lang)
+            buf_printf(o, " (%s)", y->ft.lang);
+        buf_printf(o, "%s sha256=%.16s\n", y->encrypted ? " ENCRYPTED" : "", y->sha256);
+    }
+    for (size_t i = 0; i < m->layers->nvba; i++) {
+        const VBA_MODULE *v = m->layers->vba[i];
+        if (strcmp(v->part, p->path) != 0)
+            continue;
+        buf_printf(o, "  %*s> ", (p->depth + 1) * 2, "");
+        san(o, v->location);
+        buf_printf(o, "  VBA %zu bytes\n", v->len);
+    }
+}
+
 /* report_text - readable report (see report.h) */
 void report_text(BUF *o, const char *file, const MSG *m, const RULESET *rs)
 {
@@ -251,8 +326,10 @@ void report_text(BUF *o, const char *file, const MSG *m, const RULESET *rs)
     buf_puts(o, "\nsubject: ");
     san(o, m->hdr.subject);
     buf_puts(o, "\nparts:\n");
-    for (size_t i = 0; i < m->parts->n; i++)
+    for (size_t i = 0; i < m->parts->n; i++) {
         text_part(o, m->parts->v[i]);
+        text_layers(o, m, m->parts->v[i]);
+    }
     if (m->urls->n)
         buf_puts(o, "urls:\n");
     for (size_t i = 0; i < m->urls->n; i++) {
@@ -270,6 +347,8 @@ void report_text(BUF *o, const char *file, const MSG *m, const RULESET *rs)
         buf_puts(o, "hits:\n");
     for (size_t i = 0; i < m->hits->n; i++) {
         const HIT *h = &m->hits->v[i];
-        buf_printf(o, "  %+6.2f %s @ %s: %s\n", h->weight, h->symbol, h->location, h->detail);
+        buf_printf(o, "  %+6.2f %s @ ", h->weight, h->symbol);
+        san(o, h->location);
+        buf_printf(o, ": %s\n", h->detail);
     }
 }

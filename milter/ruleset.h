@@ -1,32 +1,60 @@
 /*
- * ruleset - the immutable snapshot a scan runs with: config, scoring table, version id
+ * ruleset - the immutable snapshot a scan runs with, and its atomic replacement
  *
  * SYNOPSIS
+ *   int ruleset_init_libraries(BUF *err);
  *   RULESET *ruleset_load(CONFIG *cfg, BUF *err);   RULESET *ruleset_free(RULESET *rs);
+ *   void ruleset_install(RULESET *rs);
+ *   RULESET *ruleset_acquire(void);                 void ruleset_release(RULESET *rs);
+ *   int ruleset_reload(const char *config_path, BUF *err);
  *
  * DESCRIPTION
- *   ruleset_load takes ownership of cfg and loads <rules_dir>/scoring.conf. The id is 16
- *   hex digits of a SHA-256 over every loaded rule file's bytes, so it changes exactly
- *   when the rules change (later it becomes part of every cache key). On failure it
- *   returns NULL with `FILE:LINE: reason` in err and frees cfg.
+ *   A RULESET holds the config, the scoring table, the compiled ClamAV engine
+ *   (<rules_dir>/clamav), the compiled YARA rules (<rules_dir>/yara plus yara_extra_dirs)
+ *   and a version id: 16 hex digits of a SHA-256 over the engine versions and the names
+ *   and bytes of every rule file (scoring.conf, clamav/, yara/, the extra YARA
+ *   directories, lists/). The id changes exactly when the rules change; it is part of
+ *   every cache key and of every report, so verdicts of old rules are never reused.
  *
- *   The engines issue extends the snapshot with the ClamAV engine, YARA rules and lists,
- *   reference counting and the SIGHUP swap; scans only ever read a RULESET.
+ *   ruleset_init_libraries initializes libclamav and YARA once, before threads start.
+ *   ruleset_load takes ownership of cfg and builds everything; on any error (a
+ *   signature or YARA compile error, a bad scoring.conf line) it returns NULL with
+ *   `FILE:LINE: reason` lines in err and frees cfg. ruleset_free releases a snapshot no one
+ *   else holds (load failures, tests).
+ *
+ *   The current snapshot: ruleset_install makes rs current (taking its reference; the
+ *   previous one is released). ruleset_acquire returns the current snapshot with one more
+ *   reference (a connection or a scan holds it for its whole life); ruleset_release drops
+ *   one, and the last release of a replaced snapshot frees it. ruleset_reload reads the
+ *   config file again and builds a new snapshot off the request path (the caller's
+ *   thread: SIGHUP's thread in the daemon); on success it installs it, on failure it
+ *   returns -1 with the reason and the old snapshot stays current. All of these are
+ *   thread-safe.
  */
 #ifndef FM_RULESET_H
 #define FM_RULESET_H
 
 #include "buf.h"
 #include "config.h"
+#include "scan_clamav.h"
+#include "scan_yara.h"
 #include "score.h"
 
 typedef struct RULESET {
     CONFIG *cfg;
     SCORES *scores;
+    CLAMAV *clamav;
+    YARA *yara;
     char id[17];
+    unsigned refs; /* owned by ruleset.c; changed under its lock */
 } RULESET;
 
+int ruleset_init_libraries(BUF *err);
 RULESET *ruleset_load(CONFIG *cfg, BUF *err);
 RULESET *ruleset_free(RULESET *rs);
+void ruleset_install(RULESET *rs);
+RULESET *ruleset_acquire(void);
+void ruleset_release(RULESET *rs);
+int ruleset_reload(const char *config_path, BUF *err);
 
 #endif

@@ -26,7 +26,11 @@ SCORES *scores_free(SCORES *s)
     return NULL;
 }
 
-/* valid_symbol - UPPER_SNAKE, optionally ending in '*' */
+/*
+ * valid_symbol - an upper-case letter, then letters, digits, '_', '.' or '-' (dynamic
+ * symbols carry signature names: CLAMAV_Fileless.Script.MshtaJavascript), optionally
+ * ending in '*' for a family
+ */
 static bool valid_symbol(const char *s)
 {
     if (!isupper((unsigned char)*s))
@@ -34,7 +38,7 @@ static bool valid_symbol(const char *s)
     for (; *s; s++) {
         if (*s == '*' && s[1] == 0)
             return true;
-        if (!isupper((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '.' && *s != '-')
             return false;
     }
     return true;
@@ -106,7 +110,10 @@ SCORES *scores_load(const char *path, BUF *err)
     return s;
 }
 
-/* scores_find - exact entry, else the longest matching family (PREFIX*), else NULL */
+/*
+ * scores_find - exact entry, else the longest matching family (PREFIX*), else for
+ * YARA_<rule> the YARA_DEFAULT entry, else NULL
+ */
 const SCORE_ENTRY *scores_find(const SCORES *s, const char *symbol)
 {
     const SCORE_ENTRY *best = NULL;
@@ -119,6 +126,8 @@ const SCORE_ENTRY *scores_find(const SCORES *s, const char *symbol)
         if (n && e[n - 1] == '*' && strncmp(e, symbol, n - 1) == 0 && n > best_len)
             best = &s->v[i], best_len = n;
     }
+    if (best == NULL && strncmp(symbol, "YARA_", 5) == 0 && strcmp(symbol, "YARA_DEFAULT") != 0)
+        return scores_find(s, "YARA_DEFAULT");
     return best;
 }
 
@@ -129,7 +138,7 @@ double score_hits(const SCORES *s, HITS *hits)
     for (size_t i = 0; i < hits->n; i++) {
         HIT *h = &hits->v[i];
         const SCORE_ENTRY *e = scores_find(s, h->symbol);
-        h->weight = e ? e->weight : 0;
+        h->weight = h->has_preset ? h->preset : e ? e->weight : 0;
         if (e && e->cap >= 0) {
             double used = 0;
             for (size_t j = 0; j < i; j++)

@@ -14,7 +14,8 @@
  *   scores_load returns NULL with `FILE:LINE: reason` in err on a bad line, a duplicate
  *   symbol or a missing file.
  *
- *   score_hits sets each hit's weight (0 for a symbol without an entry) applying caps
+ *   score_hits sets each hit's weight (its preset when it carries one, else the table's;
+ *   0 for a symbol without an entry) applying caps
  *   in hit order, and returns the sum. Pure: no I/O.
  */
 #ifndef FM_SCORE_H

@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 export FM_BIN=${FM_BIN:-milter/fileless-milter}
 export FM_ASAN_BIN=${FM_ASAN_BIN:-build/san-address-undefined/fileless-milter}
 mkdir -p tests/out
+# sanitized builds: fail on the first report; third-party leaks are listed in lsan.supp
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/data/lsan.supp:print_suppressions=0}
 passed=0 failed=0 skipped=0
 
 # count_cmocka - add one cmocka binary's results; a crash without a summary is a failure
@@ -51,6 +55,7 @@ done
 count_suite tests/cli/run.sh
 count_suite tests/golden/run.sh
 count_suite tests/check-code.sh
+count_suite python3 tests/engines/run.py
 count_suite tests/corpus/run-corpus.sh
 count_suite python3 tests/corpus/compare-upstream.py
 

@@ -17,7 +17,7 @@
 #include "mime.h"
 #include "xalloc.h"
 
-static const MIME_LIMITS defaults = {32, 1000, 1 << 20, 1 << 22, 1 << 16};
+static const MIME_LIMITS defaults = {32, 1000, 1 << 20, 1 << 22, 1 << 16, 1 << 16};
 
 typedef struct RESULT {
     PARTS *parts;

@@ -1,0 +1,239 @@
+/*
+ * scan - the engines over a message (see scan.h)
+ *
+ * Encrypted archives are queued while libclamav runs and opened afterwards, so that no
+ * libclamav scan is started from inside another scan's callback. Each queued archive
+ * is a private copy bounded by max_part_bytes, and the queue is bounded by the layer
+ * limit, so a message full of small encrypted zips cannot grow memory without bound.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive_pw.h"
+#include "digest.h"
+#include "filetype.h"
+#include "passwords.h"
+#include "scan.h"
+#include "scan_clamav.h"
+#include "scan_yara.h"
+#include "str.h"
+#include "xalloc.h"
+
+#define LOCATION_NAME_MAX 128
+
+typedef struct PENDING {
+    char *location;
+    char *part;
+    int depth;
+    int pwdepth;
+    unsigned char *data;
+    size_t n;
+} PENDING;
+
+typedef struct SCAN {
+    MSG *m;
+    const RULESET *rs;
+    char *pw[ARCHIVE_MAX_PASSWORDS];
+    size_t npw;
+    PENDING *q;
+    size_t nq, capq;
+    int pwdepth; /* password-opened archives above the buffer being scanned */
+} SCAN;
+
+typedef struct MATCH_CTX {
+    SCAN *s;
+    const char *location;
+} MATCH_CTX;
+
+static void scan_buffer(SCAN *s, const char *location, const char *part, const char *filename,
+                        int depth, const unsigned char *data, size_t n);
+
+/* scan_part_location - "path" or "path/filename" (see scan.h) */
+char *scan_part_location(const PART *p)
+{
+    if (p->filename == NULL || *p->filename == 0)
+        return xstrdup(p->path);
+    BUF *b = buf_new(64);
+    buf_printf(b, "%s/", p->path);
+    str_sanitize(b, p->filename, strlen(p->filename), LOCATION_NAME_MAX);
+    char *r = buf_steal(b, NULL);
+    buf_free(b);
+    return r;
+}
+
+/* on_match - a YARA rule matched: YARA_<rule> at the location, with its own score */
+static void on_match(void *ctx, const char *ns, const char *rule, int has_score, double score,
+                     const char *description)
+{
+    MATCH_CTX *mc = ctx;
+    char *symbol = xasprintf("YARA_%s", rule);
+    HIT *h = hits_add(mc->s->m->hits, symbol, mc->location, "%s:%s%s%s", ns, rule,
+                      description ? " " : "", description ? description : "");
+    if (h && has_score) {
+        h->preset = score;
+        h->has_preset = true;
+    }
+    free(symbol);
+}
+
+/* run_yara - match the rules against one buffer with its context variables */
+static void run_yara(SCAN *s, const unsigned char *data, size_t n, const char *filename,
+                     const char *filetype, const char *location, int depth)
+{
+    char ext[40];
+    snprintf(ext, sizeof(ext), "%s", filename ? filetype_ext(filename) : "");
+    YARA_VARS v = {filename, ext, filetype, location, depth};
+    MATCH_CTX mc = {s, location};
+    BUF *err = buf_new(64);
+    if (yara_scan(s->rs->yara, data, n, &v, on_match, &mc, err) != 0)
+        hits_add(s->m->hits, "SCAN_ERROR", location, "yara: %s", err->data);
+    buf_free(err);
+}
+
+/* archive_like - containers libarchive can open with a password */
+static bool archive_like(const FILETYPE *ft)
+{
+    return strcmp(ft->name, "zip") == 0 || strcmp(ft->name, "7z") == 0 ||
+           strcmp(ft->name, "rar") == 0;
+}
+
+/* queue_archive - keep a copy of an archive to retry with passwords after the scan */
+static void queue_archive(SCAN *s, const char *location, const char *part, int depth,
+                          const unsigned char *data, size_t n)
+{
+    if (s->npw == 0 || s->pwdepth >= SCAN_MAX_PW_DEPTH || s->nq >= s->m->layers->max ||
+        n > (size_t)s->rs->cfg->max_part_bytes)
+        return;
+    unsigned char *copy = try_malloc(n);
+    if (copy == NULL)
+        return;
+    memcpy(copy, data, n);
+    XGROW(s->q, s->nq, s->capq);
+    s->q[s->nq++] = (PENDING){xstrdup(location), xstrdup(part), depth, s->pwdepth + 1, copy, n};
+}
+
+/* on_layer - libclamav unpacked a new layer: YARA it, and queue it if it is an archive */
+static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, size_t n)
+{
+    SCAN *s = ctx;
+    run_yara(s, data, n, layer->name, layer->ft.lang ? layer->ft.lang : layer->ft.name,
+             layer->location, layer->depth);
+    if (archive_like(&layer->ft))
+        queue_archive(s, layer->location, layer->part, layer->depth, data, n);
+}
+
+/* on_vba - a new VBA module: YARA over its source */
+static void on_vba(void *ctx, const VBA_MODULE *module)
+{
+    SCAN *s = ctx;
+    run_yara(s, (const unsigned char *)module->source, module->len, module->name, "vba",
+             module->location, 1);
+}
+
+/* scan_buffer - YARA and libclamav over a part or a password-opened member */
+static void scan_buffer(SCAN *s, const char *location, const char *part, const char *filename,
+                        int depth, const unsigned char *data, size_t n)
+{
+    FILETYPE ft;
+    filetype_sniff(data, n, filename, &ft);
+    run_yara(s, data, n, filename, ft.lang ? ft.lang : ft.name, location, depth);
+    CLAMAV_JOB job = {location,     part,       filename, depth,  data, n,
+                      s->m->layers, s->m->hits, on_layer, on_vba, s};
+    clamav_scan(s->rs->clamav, &job);
+    if (archive_like(&ft))
+        queue_archive(s, location, part, depth, data, n);
+}
+
+typedef struct MEMBER_CTX {
+    SCAN *s;
+    const PENDING *from;
+} MEMBER_CTX;
+
+/* on_member - a member of a password-opened archive: a layer, scanned like a part */
+static void on_member(void *ctx, const char *name, const unsigned char *data, size_t n,
+                      int truncated)
+{
+    MEMBER_CTX *mc = ctx;
+    SCAN *s = mc->s;
+    BUF *loc = buf_new(128);
+    buf_printf(loc, "%s[pw]>", mc->from->location);
+    str_sanitize(loc, name, strlen(name), LOCATION_NAME_MAX);
+    char sha[65];
+    digest_sha256_hex(data, n, sha);
+    LAYER *y = layers_add(s->m->layers, loc->data, sha);
+    if (y) {
+        y->part = xstrdup(mc->from->part);
+        y->name = xstrdup(name);
+        y->engine_type = xstrdup("archive-member");
+        y->depth = mc->from->depth + 1;
+        y->size = n;
+        y->encrypted = true;
+        filetype_sniff(data, n, name, &y->ft);
+        if (truncated)
+            hits_add(s->m->hits, "LIMIT_PART_BYTES", loc->data, "member cut at %zu bytes", n);
+        int saved = s->pwdepth;
+        s->pwdepth = mc->from->pwdepth;
+        scan_buffer(s, loc->data, mc->from->part, name, y->depth, data, n);
+        s->pwdepth = saved;
+    }
+    buf_free(loc);
+}
+
+/* open_pending - try the message's passwords on each queued archive */
+static void open_pending(SCAN *s)
+{
+    ARCHIVE_LIMITS lim = {(size_t)s->rs->cfg->max_parts, (size_t)s->rs->cfg->max_part_bytes,
+                          (size_t)s->rs->cfg->max_total_bytes};
+    for (size_t i = 0; i < s->nq; i++) { /* members may queue more: nq grows */
+        PENDING p = s->q[i];
+        MEMBER_CTX mc = {s, &p};
+        const char *used = NULL;
+        if (archive_open_with_passwords(p.data, p.n, s->pw, s->npw, &lim, on_member, &mc, &used) ==
+            1)
+            hits_add(s->m->hits, "ARCHIVE_PASSWORD_FROM_BODY", p.location,
+                     "opened with the password '%s' stated in the message", used);
+        free(p.data);
+        free(p.location);
+        free(p.part);
+        s->q[i].data = NULL;
+    }
+    free(s->q);
+}
+
+/* collect_passwords - candidates from the Subject and every text part */
+static void collect_passwords(SCAN *s)
+{
+    size_t max = (size_t)s->rs->cfg->max_passwords;
+    if (max > ARCHIVE_MAX_PASSWORDS)
+        max = ARCHIVE_MAX_PASSWORDS;
+    if (s->m->hdr.subject)
+        s->npw =
+            passwords_collect(s->m->hdr.subject, strlen(s->m->hdr.subject), s->pw, s->npw, max);
+    for (size_t i = 0; i < s->m->parts->n; i++) {
+        const PART *p = s->m->parts->v[i];
+        if (p->text)
+            s->npw = passwords_collect(p->text, p->text_len, s->pw, s->npw, max);
+    }
+}
+
+/* scan_message - every part through the engines (see scan.h) */
+void scan_message(MSG *m, const RULESET *rs)
+{
+    SCAN s = {.m = m, .rs = rs};
+    m->layers->max = (size_t)rs->cfg->max_layers;
+    collect_passwords(&s);
+    for (size_t i = 0; i < m->parts->n; i++) {
+        const PART *p = m->parts->v[i];
+        if (p->kind != PART_LEAF || p->data == NULL || p->size == 0)
+            continue;
+        char *loc = scan_part_location(p);
+        scan_buffer(&s, loc, p->path, p->filename, 0, (const unsigned char *)p->data->data,
+                    p->size);
+        free(loc);
+    }
+    open_pending(&s);
+    if (m->layers->overflow)
+        hits_add(m->hits, "LIMIT_LAYERS", "message", "more than %zu layers", m->layers->max);
+    for (size_t i = 0; i < s.npw; i++)
+        free(s.pw[i]);
+}

@@ -1,0 +1,44 @@
+/*
+ * scan - run the content engines over a message: every part, every layer they unpack,
+ *        every VBA module, and archives opened with passwords found in the message
+ *
+ * SYNOPSIS
+ *   void scan_message(MSG *m, const RULESET *rs);
+ *   char *scan_part_location(const PART *p);
+ *
+ * DESCRIPTION
+ *   For each leaf part holding decoded bytes, scan_message runs YARA over the bytes and
+ *   libclamav over them (scan_clamav.c), which unpacks layers (archive members, OOXML
+ *   parts, OLE2 streams, embedded objects) into m->layers and VBA source into
+ *   m->layers->vba; each new layer and each VBA module is matched with YARA as it comes,
+ *   with the external variables filename, extension, filetype, location and layer_depth.
+ *   A YARA match is the hit `YARA_<rule>` at that location, weighted by the rule's score
+ *   meta when it has one (else the YARA_* entry of scoring.conf).
+ *
+ *   Encrypted archives (zip, 7z, rar: a part or a layer) are retried with the candidate
+ *   passwords found in the Subject and the text parts (passwords.c, at most
+ *   max_passwords); when one opens it (archive.c, libarchive), the hit
+ *   ARCHIVE_PASSWORD_FROM_BODY is added and every member becomes a layer at
+ *   `<archive location>[pw]>member` that is scanned like a part (ClamAV and YARA), so
+ *   what it holds is found too.
+ *
+ *   scan_part_location is the location string of a part: its path, then `/` and its
+ *   sanitized filename when it has one (`2/invoice.zip`). The caller frees it.
+ *
+ * LIMITS
+ *   max_layers (LIMIT_LAYERS), the clamav_* limits (scan_clamav.h), archive members are
+ *   bounded by max_part_bytes each and max_total_bytes together; password-opened
+ *   archives nested in password-opened archives are followed SCAN_MAX_PW_DEPTH deep.
+ */
+#ifndef FM_SCAN_H
+#define FM_SCAN_H
+
+#include "msg.h"
+#include "ruleset.h"
+
+#define SCAN_MAX_PW_DEPTH 3
+
+void scan_message(MSG *m, const RULESET *rs);
+char *scan_part_location(const PART *p);
+
+#endif

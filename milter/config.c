@@ -100,6 +100,13 @@ static const CFG_ROW config_table[] = {
      "Most candidate passwords taken from the message text to open an encrypted archive "
      "(0: never try)."},
 
+    {"max_decode_depth", T_INT, OFF(max_decode_depth), "8", 0, 32, NULL, NULL, true,
+     "Deepest chain of decoded layers (base64 of base64 of ...) analysed again; 0: no decoding."},
+    {"max_decoded_bytes", T_SIZE, OFF(max_decoded_bytes), "4M", 1 * KIB, 256 * MIB, NULL, NULL,
+     true, "Most bytes kept for one decoded layer (a deobfuscated script)."},
+    {"min_base64_len", T_INT, OFF(min_base64_len), "40", 8, 100000, NULL, NULL, true,
+     "Shortest base64 literal in a script or macro that is decoded and analysed."},
+
     {"Engines", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"yara_extra_dirs", T_STRING, OFF(yara_extra_dirs), "", 0, 0, NULL, NULL, true,
      "Comma-separated directories of extra YARA rules (public rule sets) compiled with "

@@ -60,6 +60,9 @@ typedef struct CONFIG {
     int64_t max_urls;
     int64_t max_layers;
     int64_t max_passwords;
+    int64_t max_decode_depth;
+    int64_t max_decoded_bytes;
+    int64_t min_base64_len;
     /* engines */
     char *yara_extra_dirs;
     int64_t clamav_max_file_size;

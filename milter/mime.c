@@ -587,11 +587,12 @@ static void walk_object(WALK *w, GMimeObject *obj, const char *own, const char *
     } else if (GMIME_IS_PART(obj)) {
         decode_part(w, p, GMIME_PART(obj));
         analyse_leaf(w, p);
-        if ((p->ft.is_text || (p->content_type && str_istarts(p->content_type, "text/"))) &&
-            p->size)
-            scan_hidden(w, p);
-        if (p->content_type && str_istarts(p->content_type, "message/"))
+        bool message = p->content_type && str_istarts(p->content_type, "message/");
+        if (message) /* its bytes are a message: walked below it, not searched as text */
             reparse_leaf(w, p);
+        else if ((p->ft.is_text || (p->content_type && str_istarts(p->content_type, "text/"))) &&
+                 p->size)
+            scan_hidden(w, p);
     }
 }
 

@@ -128,6 +128,7 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
     char *rules = config_resolve(cfg, cfg->rules_dir);
     char *scoring = xasprintf("%s/scoring.conf", rules);
     char *clamdir = xasprintf("%s/clamav", rules);
+    char *listdir = xasprintf("%s/lists", rules);
     char **ydirs = NULL;
     size_t ny = yara_dirs(cfg, rules, &ydirs);
     CLAMAV_LIMITS lim = {
@@ -137,6 +138,7 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
     bool ok = (rs->scores = scores_load(scoring, err)) != NULL &&
               (rs->clamav = clamav_load(clamdir, &lim, err)) != NULL &&
               (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&
+              (rs->lists = lists_load(listdir, err)) != NULL &&
               compute_id(rs, rules, ydirs, ny, err);
     if (ok)
         log_info("rules %s: %u signatures, %u YARA rules (%.0f ms)", rs->id,
@@ -145,6 +147,7 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
         free(ydirs[i]);
     free(ydirs);
     free(clamdir);
+    free(listdir);
     free(scoring);
     free(rules);
     return ok ? rs : ruleset_free(rs);
@@ -159,6 +162,7 @@ RULESET *ruleset_free(RULESET *rs)
     scores_free(rs->scores);
     clamav_free(rs->clamav);
     yara_free(rs->yara);
+    lists_free(rs->lists);
     free(rs);
     return NULL;
 }

@@ -10,9 +10,9 @@
  *
  * DESCRIPTION
  *   A RULESET holds the config, the scoring table, the compiled ClamAV engine
- *   (<rules_dir>/clamav), the compiled YARA rules (<rules_dir>/yara plus yara_extra_dirs)
- *   and a version id: 16 hex digits of a SHA-256 over the engine versions and the names
- *   and bytes of every rule file (scoring.conf, clamav/, yara/, the extra YARA
+ *   (<rules_dir>/clamav), the compiled YARA rules (<rules_dir>/yara plus yara_extra_dirs),
+ *   the word lists (<rules_dir>/lists) and a version id: 16 hex digits of a SHA-256 over the engine
+ * versions and the names and bytes of every rule file (scoring.conf, clamav/, yara/, the extra YARA
  *   directories, lists/). The id changes exactly when the rules change; it is part of
  *   every cache key and of every report, so verdicts of old rules are never reused.
  *
@@ -36,6 +36,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "lists.h"
 #include "scan_clamav.h"
 #include "scan_yara.h"
 #include "score.h"
@@ -45,6 +46,7 @@ typedef struct RULESET {
     SCORES *scores;
     CLAMAV *clamav;
     YARA *yara;
+    LISTS *lists;
     char id[17];
     unsigned refs; /* owned by ruleset.c; changed under its lock */
 } RULESET;

@@ -12,6 +12,12 @@
 #include "archive_pw.h"
 #include "digest.h"
 #include "filetype.h"
+#include "heur.h"
+#include "heur_file.h"
+#include "heur_registry.h"
+#include "heur_script.h"
+#include "heur_vba.h"
+#include "lnk.h"
 #include "passwords.h"
 #include "scan.h"
 #include "scan_clamav.h"
@@ -37,7 +43,9 @@ typedef struct SCAN {
     size_t npw;
     PENDING *q;
     size_t nq, capq;
-    int pwdepth; /* password-opened archives above the buffer being scanned */
+    int pwdepth;    /* password-opened archives above the buffer being scanned */
+    int decode;     /* decoded layers above the buffer being analysed */
+    bool encrypted; /* the buffer came out of a password-opened archive */
 } SCAN;
 
 typedef struct MATCH_CTX {
@@ -47,6 +55,9 @@ typedef struct MATCH_CTX {
 
 static void scan_buffer(SCAN *s, const char *location, const char *part, const char *filename,
                         int depth, const unsigned char *data, size_t n);
+static void analyse(SCAN *s, const char *location, const char *part, const FILE_FACTS *facts,
+                    const FILETYPE *ft, int depth, const unsigned char *data, size_t n);
+static const char *part_type(const SCAN *s, const char *path);
 
 /* scan_part_location - "path" or "path/filename" (see scan.h) */
 char *scan_part_location(const PART *p)
@@ -118,6 +129,9 @@ static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, s
     SCAN *s = ctx;
     run_yara(s, data, n, layer->name, layer->ft.lang ? layer->ft.lang : layer->ft.name,
              layer->location, layer->depth);
+    FILE_FACTS f = {layer->name,  &layer->ft, NULL, false, layer->depth, part_type(s, layer->part),
+                    s->encrypted, NULL,       0};
+    analyse(s, layer->location, layer->part, &f, &layer->ft, layer->depth, data, n);
     if (archive_like(&layer->ft))
         queue_archive(s, layer->location, layer->part, layer->depth, data, n);
 }
@@ -130,6 +144,143 @@ static void on_vba(void *ctx, const VBA_MODULE *module)
              module->location, 1);
 }
 
+/* heur_ctx - the context every analyser gets for one buffer */
+static HEUR_CTX heur_ctx(SCAN *s, const char *location, void *emit_ctx);
+
+typedef struct EMIT_CTX {
+    SCAN *s;
+    const char *location;
+    const char *part;
+    int depth;
+} EMIT_CTX;
+
+/*
+ * on_decoded - an analyser decoded a layer (base64, -EncodedCommand, char codes ...):
+ * record it, run YARA on it and analyse it again, max_decode_depth levels deep.
+ */
+static void on_decoded(void *ctx, const char *how, const char *lang, const unsigned char *data,
+                       size_t n)
+{
+    EMIT_CTX *e = ctx;
+    SCAN *s = e->s;
+    if (n == 0 || s->decode >= s->rs->cfg->max_decode_depth)
+        return;
+    char *loc = xasprintf("%s>decoded:%s", e->location, how);
+    char sha[65];
+    digest_sha256_hex(data, n, sha);
+    LAYER *y = layers_add(s->m->layers, loc, sha);
+    if (y) {
+        y->part = xstrdup(e->part);
+        y->engine_type = xstrdup("decoded");
+        y->depth = e->depth + 1;
+        y->size = n;
+        filetype_sniff(data, n, NULL, &y->ft);
+        if (lang && y->ft.lang == NULL && y->ft.is_text)
+            y->ft.lang = lang, y->ft.name = "script";
+        FILETYPE ft = y->ft;
+        s->decode++;
+        run_yara(s, data, n, NULL, ft.lang ? ft.lang : ft.name, loc, y->depth);
+        analyse(s, loc, e->part, NULL, &ft, y->depth, data, n); /* file tricks: not for decoded */
+        s->decode--;
+    }
+    free(loc);
+}
+
+/* heur_ctx - the context every analyser gets for one buffer */
+static HEUR_CTX heur_ctx(SCAN *s, const char *location, void *emit_ctx)
+{
+    const CONFIG *c = s->rs->cfg;
+    return (HEUR_CTX){s->m->hits,
+                      location,
+                      s->rs->lists,
+                      on_decoded,
+                      emit_ctx,
+                      s->decode,
+                      (size_t)c->max_decoded_bytes,
+                      (size_t)c->min_base64_len};
+}
+
+/* part_type - detected type of the part a layer came from (its outermost container) */
+static const char *part_type(const SCAN *s, const char *path)
+{
+    for (size_t i = 0; i < s->m->parts->n; i++)
+        if (strcmp(s->m->parts->v[i]->path, path) == 0)
+            return s->m->parts->v[i]->ft.name;
+    return NULL;
+}
+
+/* textual - the analysers that read text apply */
+static bool textual(const FILETYPE *ft)
+{
+    return ft->is_text || ft->lang != NULL;
+}
+
+/*
+ * analyse - our analysers over one buffer: file tricks, shortcuts, scripts (with their
+ * decoded layers), registry droppers, XLM sheets, and the URLs in script text
+ */
+static void analyse(SCAN *s, const char *location, const char *part, const FILE_FACTS *facts,
+                    const FILETYPE *ft, int depth, const unsigned char *data, size_t n)
+{
+    EMIT_CTX e = {s, location, part, depth};
+    HEUR_CTX c = heur_ctx(s, location, &e);
+    const char *filename = facts ? facts->filename : NULL;
+    if (facts) {
+        FILE_FACTS f = *facts; /* HTML smuggling is read from the bytes of any HTML file */
+        bool markup = strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0 ||
+                      (ft->lang && strcmp(ft->lang, "hta") == 0);
+        if (f.text == NULL && markup)
+            f.text = (const char *)data, f.text_len = n;
+        heur_file(&c, &f);
+    }
+    if (strcmp(ft->name, "lnk") == 0)
+        heur_lnk(&c, data, n);
+    if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
+        heur_script(&c, ft->lang ? ft->lang : ft->name, data, n);
+    if (textual(ft)) {
+        heur_registry(&c, (const char *)data, n);
+        if (filename && str_iends(filename, ".xml"))
+            heur_xlm(&c, data, n);
+        if (ft->lang || depth > 0)
+            url_extract_text(s->m->urls, (const char *)data, n, location);
+    } else if (ft->sub && strcmp(ft->sub, "xls") == 0) {
+        heur_xlm(&c, data, n);
+    }
+}
+
+/* analyse_vba - one project's modules together, at the document's location */
+static void analyse_vba(SCAN *s, size_t from)
+{
+    LAYERS *l = s->m->layers;
+    for (size_t i = from; i < l->nvba; i++) {
+        const char *doc = l->vba[i]->location;
+        const char *cut = strstr(doc, ">vba:");
+        size_t dlen = cut ? (size_t)(cut - doc) : strlen(doc);
+        bool seen = false;
+        for (size_t j = from; j < i && !seen; j++)
+            seen = strncmp(l->vba[j]->location, doc, dlen) == 0 && l->vba[j]->location[dlen] == '>';
+        if (seen)
+            continue;
+        const char **src = xcalloc(l->nvba - i, sizeof(char *));
+        size_t *len = xcalloc(l->nvba - i, sizeof(size_t)), k = 0;
+        for (size_t j = i; j < l->nvba; j++) {
+            if (strncmp(l->vba[j]->location, doc, dlen) == 0 && l->vba[j]->location[dlen] == '>') {
+                src[k] = l->vba[j]->source;
+                len[k++] = l->vba[j]->len;
+            }
+        }
+        char *docloc = xstrndup(doc, dlen);
+        EMIT_CTX e = {s, docloc, l->vba[i]->part, 1};
+        HEUR_CTX c = heur_ctx(s, docloc, &e);
+        heur_vba(&c, src, len, k);
+        for (size_t j = 0; j < k; j++) /* VBA text also hides registry droppers */
+            heur_registry(&c, src[j], len[j]);
+        free(docloc);
+        free(src);
+        free(len);
+    }
+}
+
 /* scan_buffer - YARA and libclamav over a part or a password-opened member */
 static void scan_buffer(SCAN *s, const char *location, const char *part, const char *filename,
                         int depth, const unsigned char *data, size_t n)
@@ -139,7 +290,9 @@ static void scan_buffer(SCAN *s, const char *location, const char *part, const c
     run_yara(s, data, n, filename, ft.lang ? ft.lang : ft.name, location, depth);
     CLAMAV_JOB job = {location,     part,       filename, depth,  data, n,
                       s->m->layers, s->m->hits, on_layer, on_vba, s};
+    size_t vba_before = s->m->layers->nvba;
     clamav_scan(s->rs->clamav, &job);
+    analyse_vba(s, vba_before);
     if (archive_like(&ft))
         queue_archive(s, location, part, depth, data, n);
 }
@@ -172,9 +325,14 @@ static void on_member(void *ctx, const char *name, const unsigned char *data, si
         if (truncated)
             hits_add(s->m->hits, "LIMIT_PART_BYTES", loc->data, "member cut at %zu bytes", n);
         int saved = s->pwdepth;
+        bool was = s->encrypted;
         s->pwdepth = mc->from->pwdepth;
+        s->encrypted = true;
         scan_buffer(s, loc->data, mc->from->part, name, y->depth, data, n);
+        FILE_FACTS f = {name, &y->ft, NULL, false, y->depth, "zip", true, NULL, 0};
+        analyse(s, loc->data, mc->from->part, &f, &y->ft, y->depth, data, n);
         s->pwdepth = saved;
+        s->encrypted = was;
     }
     buf_free(loc);
 }
@@ -216,6 +374,21 @@ static void collect_passwords(SCAN *s)
     }
 }
 
+/*
+ * seen_before - an earlier part has the same bytes: its findings stand for this one
+ * (a campaign or a hostile message may repeat one attachment hundreds of times)
+ */
+static bool seen_before(const MSG *m, size_t i)
+{
+    for (size_t j = 0; j < i; j++) {
+        const PART *q = m->parts->v[j];
+        if (q->kind == PART_LEAF && q->data && q->size &&
+            strcmp(q->sha256, m->parts->v[i]->sha256) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* scan_message - every part through the engines (see scan.h) */
 void scan_message(MSG *m, const RULESET *rs)
 {
@@ -224,14 +397,20 @@ void scan_message(MSG *m, const RULESET *rs)
     collect_passwords(&s);
     for (size_t i = 0; i < m->parts->n; i++) {
         const PART *p = m->parts->v[i];
-        if (p->kind != PART_LEAF || p->data == NULL || p->size == 0)
+        if (p->kind != PART_LEAF || p->data == NULL || p->size == 0 || seen_before(m, i))
             continue;
         char *loc = scan_part_location(p);
-        scan_buffer(&s, loc, p->path, p->filename, 0, (const unsigned char *)p->data->data,
-                    p->size);
+        const unsigned char *d = (const unsigned char *)p->data->data;
+        scan_buffer(&s, loc, p->path, p->filename, 0, d, p->size);
+        FILE_FACTS f = {p->filename, &p->ft, p->content_type, p->type_mismatch, 0,
+                        NULL,        false,  p->text,         p->text_len};
+        analyse(&s, loc, p->path, &f, &p->ft, 0, d, p->size);
         free(loc);
     }
     open_pending(&s);
+    HEUR_CTX c = heur_ctx(&s, "message", NULL);
+    c.emit = NULL;
+    heur_url(&c, m->urls);
     if (m->layers->overflow)
         hits_add(m->hits, "LIMIT_LAYERS", "message", "more than %zu layers", m->layers->max);
     for (size_t i = 0; i < s.npw; i++)

@@ -13,7 +13,15 @@
  *   m->layers->vba; each new layer and each VBA module is matched with YARA as it comes,
  *   with the external variables filename, extension, filetype, location and layer_depth.
  *   A YARA match is the hit `YARA_<rule>` at that location, weighted by the rule's score
- *   meta when it has one (else the YARA_* entry of scoring.conf).
+ *   meta when it has one (else the YARA_DEFAULT entry of scoring.conf). A part whose bytes
+ *   equal an earlier part's is not scanned again (its findings stand at the first place).
+ *
+ *   Our analysers (heur_*.c, lnk.c) run over every part and layer: file tricks on names
+ *   and types, shortcuts, scripts, registry droppers, XLM sheets, and each VBA project as
+ *   a whole. What they decode (deobfuscated scripts, -EncodedCommand, base64 ...) comes
+ *   back as a layer `<location>>decoded:<how>`, which gets YARA and the analysers again,
+ *   max_decode_depth levels deep; URLs in scripts and decoded layers join the message's
+ *   URLs. Last, heur_url looks at all URLs.
  *
  *   Encrypted archives (zip, 7z, rar: a part or a layer) are retried with the candidate
  *   passwords found in the Subject and the text parts (passwords.c, at most

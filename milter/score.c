@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "score.h"
@@ -131,6 +132,31 @@ const SCORE_ENTRY *scores_find(const SCORES *s, const char *symbol)
     return best;
 }
 
+/* chain_len - length of a location up to its first decoded layer (">decoded:") */
+static size_t chain_len(const char *loc)
+{
+    const char *d = strstr(loc, ">decoded:");
+    return d ? (size_t)(d - loc) : strlen(loc);
+}
+
+/*
+ * repeated_in_chain - the same symbol already scored on this buffer or on a layer decoded
+ * from the same buffer: a deobfuscated copy of a script repeats the script's own
+ * behaviour, and that is one finding, not two
+ */
+static bool repeated_in_chain(const HITS *hits, size_t i)
+{
+    const HIT *h = &hits->v[i];
+    size_t n = chain_len(h->location);
+    for (size_t j = 0; j < i; j++) {
+        const HIT *o = &hits->v[j];
+        if (strcmp(o->symbol, h->symbol) == 0 && chain_len(o->location) == n &&
+            strncmp(o->location, h->location, n) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* score_hits - weigh every hit, applying per-symbol caps; return the total */
 double score_hits(const SCORES *s, HITS *hits)
 {
@@ -139,6 +165,10 @@ double score_hits(const SCORES *s, HITS *hits)
         HIT *h = &hits->v[i];
         const SCORE_ENTRY *e = scores_find(s, h->symbol);
         h->weight = h->has_preset ? h->preset : e ? e->weight : 0;
+        if (repeated_in_chain(hits, i)) {
+            h->weight = 0;
+            continue;
+        }
         if (e && e->cap >= 0) {
             double used = 0;
             for (size_t j = 0; j < i; j++)

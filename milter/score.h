@@ -15,7 +15,8 @@
  *   symbol or a missing file.
  *
  *   score_hits sets each hit's weight (its preset when it carries one, else the table's;
- *   0 for a symbol without an entry) applying caps
+ *   0 for a symbol without an entry) applying caps; a symbol scores once along a chain of
+ *   decoded layers (`x.js` and `x.js>decoded:concat` are one finding)
  *   in hit order, and returns the sum. Pure: no I/O.
  */
 #ifndef FM_SCORE_H

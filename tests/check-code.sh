@@ -30,4 +30,16 @@ for f in milter/*.[ch] milter/lib/*.[ch]; do
     if ! head -1 "$f" | grep -q '^/\*'; then bad "header comment $f" "file does not open with a block comment"; fi
 done
 ok "file sizes and header comments checked ($(ls milter/*.[ch] milter/lib/*.[ch] | wc -l) files)"
+# symbols: every symbol the code can emit has a weight in rules/scoring.conf, and every
+# symbol scoring.conf names is emitted somewhere (families such as CLAMAV_* and the
+# YARA_DEFAULT weight are dynamic and exempt)
+prefixes='LIMIT|MIME|VBA|XLM|PS|JS|VBS|BAT|HTA|WSF|SCRIPT|HTML|REG|FILE|ARCHIVE|CONTAINER|URL|LNK|DOC|SCAN|IOC'
+emitted=$(grep -ohE "\"($prefixes)_[A-Z0-9_]+\"" milter/*.c | tr -d '"' | sort -u)
+weighted=$(grep -vE '^\s*(#|$)' rules/scoring.conf | awk '{print $1}' | grep -v '\*$' | grep -v '^YARA_DEFAULT$' | grep -vE '^(CLAMAV|YARA)_' | sort -u)
+unweighted=$(comm -23 <(echo "$emitted") <(echo "$weighted"))
+unused=$(comm -13 <(echo "$emitted") <(echo "$weighted"))
+if [ -z "$unweighted" ]; then ok "every emitted symbol has a weight ($(echo "$emitted" | wc -l) symbols)"; else
+    bad "every emitted symbol has a weight" "missing in rules/scoring.conf: $(echo $unweighted)"; fi
+if [ -z "$unused" ]; then ok "scoring.conf names only emitted symbols"; else
+    bad "scoring.conf names only emitted symbols" "never emitted: $(echo $unused)"; fi
 summary

@@ -133,7 +133,8 @@ void json_str(BUF *out, const char *s, size_t n)
             buf_puts(out, "\\r");
         } else if (cp == '\t') {
             buf_puts(out, "\\t");
-        } else if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029) {
+        } else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x2028 || cp == 0x2029) {
+            /* C1 controls too: some JSON-lines readers split on U+0085 */
             buf_printf(out, "\\u%04x", cp);
         } else {
             buf_cat(out, p, l);

@@ -289,10 +289,12 @@ def mime4j_expected(xml_path):
 
 
 def our_leaves(report):
-    """Our MIME leaves in walk order, minus message/* leaves that we reparsed (encoded form)."""
+    """Our MIME leaves in walk order, minus message/* leaves that we reparsed (encoded form)
+    and minus content we found hidden below another part (paths with '~': prologue,
+    uuencode, yEnc and MIME entities inside text are our extra findings, not the tree)."""
     out = []
     for p in report["parts"]:
-        if p["kind"] != "leaf" or p["origin"] != "mime":
+        if p["kind"] != "leaf" or p["origin"] != "mime" or "~" in p["path"]:
             continue
         ct = p["content_type"] or ""
         if ct.startswith("message/") and has_children(report, p["path"]):

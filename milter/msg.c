@@ -121,5 +121,8 @@ void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs)
     m->score = score_hits(rs->scores, m->hits);
     m->verdict = verdict_from_score(m->score, c->tag_threshold, c->quarantine_threshold,
                                     c->reject_threshold);
+    int forced = score_forced(rs->scores, m->hits);
+    if (forced > (int)m->verdict)
+        m->verdict = (VERDICT)forced;
     m->ms = now_ms() - t0;
 }

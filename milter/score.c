@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "score.h"
+#include "verdict.h"
 #include "str.h"
 #include "xalloc.h"
 
@@ -65,6 +66,19 @@ static bool parse_entry(SCORES *s, char *line, BUF *why)
     char *sym = strtok_r(line, " \t", &save), *w = strtok_r(NULL, " \t", &save);
     char *cap = strtok_r(NULL, " \t", &save), *desc = strtok_r(NULL, "", &save);
     double weight, capv;
+    int force = -1;
+    if (desc && *desc == '!') { /* optional hard verdict: !tag, !quarantine, !reject */
+        static const char *const names[] = {"!tag", "!quarantine", "!reject"};
+        char *word = strtok_r(desc, " \t", &save);
+        desc = strtok_r(NULL, "", &save);
+        for (int i = 0; i < 3; i++)
+            if (strcmp(word, names[i]) == 0)
+                force = VERDICT_TAG + i;
+        if (force < 0) {
+            buf_printf(why, "bad verdict '%s' (want !tag, !quarantine or !reject)", word);
+            return false;
+        }
+    }
     if (!sym || !w || !cap) {
         buf_printf(why, "expected 'SYMBOL WEIGHT CAP description'");
         return false;
@@ -78,7 +92,8 @@ static bool parse_entry(SCORES *s, char *line, BUF *why)
         return false;
     }
     XGROW(s->v, s->n, s->cap);
-    s->v[s->n++] = (SCORE_ENTRY){xstrdup(sym), weight, capv, xstrdup(desc ? str_trim(desc) : "")};
+    s->v[s->n++] =
+        (SCORE_ENTRY){xstrdup(sym), weight, capv, force, xstrdup(desc ? str_trim(desc) : "")};
     return true;
 }
 
@@ -130,6 +145,18 @@ const SCORE_ENTRY *scores_find(const SCORES *s, const char *symbol)
     if (best == NULL && strncmp(symbol, "YARA_", 5) == 0 && strcmp(symbol, "YARA_DEFAULT") != 0)
         return scores_find(s, "YARA_DEFAULT");
     return best;
+}
+
+/* score_forced - the strongest hard verdict any hit's entry carries, or -1 */
+int score_forced(const SCORES *s, const HITS *hits)
+{
+    int force = -1;
+    for (size_t i = 0; i < hits->n; i++) {
+        const SCORE_ENTRY *e = scores_find(s, hits->v[i].symbol);
+        if (e && e->force > force)
+            force = e->force;
+    }
+    return force;
 }
 
 /* chain_len - length of a location up to its first decoded layer (">decoded:") */

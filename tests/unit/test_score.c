@@ -92,6 +92,7 @@ static const struct {
     {"A_ONE two - x\n", ":1: bad symbol, weight or cap"},
     {"A_ONE 2 -3 x\n", ":1: bad symbol, weight or cap"},
     {"A_ONE 2 - x\n\nA_ONE 3 - y\n", ":3: duplicate symbol 'A_ONE'"},
+    {"A_ONE 2 - !block x\n", ":1: bad verdict '!block'"},
 };
 
 static void test_scores_errors(void **state)
@@ -103,6 +104,40 @@ static void test_scores_errors(void **state)
             fail_msg("case %zu: got '%s'", i, err->data);
         buf_free(err);
     }
+}
+
+static void test_hard_verdict(void **state)
+{
+    BUF *err = buf_new(64);
+    SCORES *s = scores_from("SOFT 1 - soft\nHARD 0.5 - !reject virus\nQ 1 - !quarantine q\n", err);
+    assert_non_null(s);
+    assert_string_equal(scores_find(s, "HARD")->description, "virus");
+    HITS *h = hits_new();
+    hits_add(h, "SOFT", "1", NULL);
+    assert_int_equal(score_forced(s, h), -1);
+    hits_add(h, "Q", "1", NULL);
+    assert_int_equal(score_forced(s, h), VERDICT_QUARANTINE);
+    hits_add(h, "HARD", "2", NULL);
+    assert_int_equal(score_forced(s, h), VERDICT_REJECT);
+    assert_true(score_hits(s, h) == 2.5);
+    hits_free(h);
+    scores_free(s);
+    buf_free(err);
+}
+
+static void test_decoded_chain_scores_once(void **state)
+{
+    BUF *err = buf_new(64);
+    SCORES *s = scores_from("X 3 - x\n", err);
+    HITS *h = hits_new();
+    hits_add(h, "X", "2/a.zip>a.js", NULL);
+    hits_add(h, "X", "2/a.zip>a.js>decoded:concat", NULL);
+    hits_add(h, "X", "2/a.zip>b.js", NULL);
+    assert_true(score_hits(s, h) == 6);
+    assert_true(h->v[1].weight == 0);
+    hits_free(h);
+    scores_free(s);
+    buf_free(err);
 }
 
 static void test_verdict_thresholds(void **state)
@@ -118,8 +153,12 @@ static void test_verdict_thresholds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hits_dedupe_and_sanitize),     cmocka_unit_test(test_hits_bounded),
-        cmocka_unit_test(test_scores_weights_caps_families), cmocka_unit_test(test_scores_errors),
+        cmocka_unit_test(test_hits_dedupe_and_sanitize),
+        cmocka_unit_test(test_hits_bounded),
+        cmocka_unit_test(test_scores_weights_caps_families),
+        cmocka_unit_test(test_scores_errors),
+        cmocka_unit_test(test_hard_verdict),
+        cmocka_unit_test(test_decoded_chain_scores_once),
         cmocka_unit_test(test_verdict_thresholds),
     };
     return cmocka_run_group_tests_name("score", tests, NULL, NULL);

@@ -37,6 +37,10 @@ static const char *const debug_names[] = {"config", "mime", "url", "scan", "milt
 static const char *const facility_names[] = {"mail",   "daemon", "user",   "local0",
                                              "local1", "local2", "local3", "local4",
                                              "local5", "local6", "local7", NULL};
+static const char *const mode_names[] = {"enforce", "tag-only", "off", NULL};
+static const char *const policy_names[] = {"accept",     "tag",    "tempfail",
+                                           "quarantine", "reject", NULL};
+static const char *const qaction_names[] = {"hold", "reject", "discard", NULL};
 static const int facility_values[] = {LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LOCAL0,
                                       LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
                                       LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
@@ -125,6 +129,46 @@ static const CFG_ROW config_table[] = {
     {"clamav_tmpdir", T_STRING, OFF(clamav_tmpdir), "", 0, 0, NULL, NULL, false,
      "Directory for libclamav's temporary files (empty: $TMPDIR or /tmp). A private tmpfs is "
      "best."},
+
+    {"Milter", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
+    {"socket", T_STRING, OFF(socket), "inet:8890@127.0.0.1", 0, 0, NULL, NULL, false,
+     "Where the daemon listens: inet:PORT@HOST, inet6:PORT@HOST or unix:/path (local:/path)."},
+    {"socket_mode", T_STRING, OFF(socket_mode), "0660", 0, 0, NULL, NULL, false,
+     "Octal permissions of a unix socket, set after it is created."},
+    {"pidfile", T_STRING, OFF(pidfile), "", 0, 0, NULL, NULL, false,
+     "File the daemon writes its process id to (empty: none)."},
+    {"user", T_STRING, OFF(user), "", 0, 0, NULL, NULL, false,
+     "User (and its group) the daemon runs as after binding the socket (empty: do not change)."},
+    {"mode", T_ENUM, OFF(mode), "enforce", 0, 0, mode_names, NULL, true,
+     "enforce: verdicts tag, quarantine or reject; tag-only: add headers only, never block (the "
+     "would-be action is shown in the header); off: pass everything and only log."},
+    {"on_scanner_error", T_ENUM, OFF(on_scanner_error), "tempfail", 0, 0, policy_names, NULL, true,
+     "Action when an engine failed on a part (SCAN_ERROR): accept, tag, tempfail, quarantine or "
+     "reject. A stronger verdict stands."},
+    {"on_parse_error", T_ENUM, OFF(on_parse_error), "tempfail", 0, 0, policy_names, NULL, true,
+     "Action when the message could not be parsed at all (MIME_UNPARSEABLE)."},
+    {"on_oversize", T_ENUM, OFF(on_oversize), "tag", 0, 0, policy_names, NULL, true,
+     "Action when the message is larger than max_message_size (only its head was scanned)."},
+    {"on_timeout", T_ENUM, OFF(on_timeout), "tempfail", 0, 0, policy_names, NULL, true,
+     "Action when an engine ran out of time on a part (LIMIT_CLAMAV_SCAN_TIME)."},
+    {"on_internal_error", T_ENUM, OFF(on_internal_error), "tempfail", 0, 0, policy_names, NULL,
+     true, "Action when the milter itself failed (temporary file, memory)."},
+    {"quarantine_action", T_ENUM, OFF(quarantine_action), "hold", 0, 0, qaction_names, NULL, true,
+     "What quarantine means to the MTA: hold (its hold queue, smfi_quarantine), reject or "
+     "discard."},
+    {"reject_text", T_STRING, OFF(reject_text), "Message rejected: dangerous content (ref %s)", 0,
+     0, NULL, NULL, true, "Text of the 550 5.7.1 reply; one %s is replaced by the reference id."},
+    {"tempfail_text", T_STRING, OFF(tempfail_text),
+     "Message could not be scanned, try again later (ref %s)", 0, 0, NULL, NULL, true,
+     "Text of the 451 4.7.1 reply; one %s is replaced by the reference id."},
+    {"header_prefix", T_STRING, OFF(header_prefix), "X-Fileless", 0, 0, NULL, NULL, true,
+     "Prefix of the headers added (PREFIX-Verdict, PREFIX-Report); inbound headers with this "
+     "prefix are removed."},
+    {"subject_tag", T_STRING, OFF(subject_tag), "", 0, 0, NULL, NULL, true,
+     "Text put in front of the Subject of tagged and quarantined messages (empty: none)."},
+    {"spool_memory_max", T_SIZE, OFF(spool_memory_max), "4M", 0, 2 * GIB, NULL, NULL, true,
+     "Bytes of a message kept in memory while it arrives; the rest goes to a private, "
+     "unlinked temporary file."},
 };
 
 #define NROWS (sizeof(config_table) / sizeof(config_table[0]))
@@ -326,6 +370,30 @@ static bool parse_line(CONFIG *c, char *line, unsigned char *seen, BUF *why)
     return set_value(c, r, val, why);
 }
 
+/* config_socket_mode - socket_mode as a number, or -1 when it is not octal 0..0777 */
+int config_socket_mode(const CONFIG *c)
+{
+    char *end;
+    errno = 0;
+    long m = strtol(c->socket_mode, &end, 8);
+    if (end == c->socket_mode || *end || errno || m < 0 || m > 0777)
+        return -1;
+    return (int)m;
+}
+
+/* reply_text_ok - an SMTP reply template: printable, at most one %s, no other % */
+static bool reply_text_ok(const char *t)
+{
+    int subst = 0;
+    for (const char *p = t; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return false;
+        if (*p == '%' && (p[1] != 's' || subst++))
+            return false;
+    }
+    return strlen(t) <= 400;
+}
+
 /* check_cross - constraints between keys */
 static bool check_cross(const CONFIG *c, BUF *why)
 {
@@ -333,6 +401,14 @@ static bool check_cross(const CONFIG *c, BUF *why)
         c->quarantine_threshold > c->reject_threshold) {
         buf_printf(why, "thresholds must satisfy tag_threshold <= quarantine_threshold <= "
                         "reject_threshold");
+        return false;
+    }
+    if (config_socket_mode(c) < 0) {
+        buf_printf(why, "socket_mode '%s' is not an octal mode", c->socket_mode);
+        return false;
+    }
+    if (!reply_text_ok(c->reject_text) || !reply_text_ok(c->tempfail_text)) {
+        buf_puts(why, "reject_text and tempfail_text take at most one %s and no other %");
         return false;
     }
     return true;

@@ -23,6 +23,10 @@
  *   duplicate keys); the CONFIG then holds a partial load and must be freed.
  *   Cross-key checks (tag <= quarantine <= reject thresholds) run after the last line.
  *
+ *   config_socket_mode returns socket_mode as a number (-1 when it is not octal; load
+ *   rejects that). reject_text and tempfail_text are checked at load: printable, at most
+ *   400 bytes, at most one %s and no other %.
+ *
  *   config_default_path returns ./milter.conf when it exists, else
  *   /etc/fileless-milter/milter.conf. config_resolve turns a relative path from the config
  *   (rules_dir) into one relative to the config file's directory (caller frees).
@@ -36,6 +40,16 @@
 
 #include "buf.h"
 
+enum cfg_mode { CFG_MODE_ENFORCE, CFG_MODE_TAG_ONLY, CFG_MODE_OFF };
+/* failure policy and actions, in increasing strength */
+enum cfg_policy {
+    CFG_POL_ACCEPT,
+    CFG_POL_TAG,
+    CFG_POL_TEMPFAIL,
+    CFG_POL_QUARANTINE,
+    CFG_POL_REJECT
+};
+enum cfg_qaction { CFG_QA_HOLD, CFG_QA_REJECT, CFG_QA_DISCARD };
 enum log_level_cfg { CFG_LOG_ERROR, CFG_LOG_WARNING, CFG_LOG_NOTICE, CFG_LOG_INFO, CFG_LOG_DEBUG };
 
 typedef struct CONFIG {
@@ -71,6 +85,18 @@ typedef struct CONFIG {
     int64_t clamav_max_files;
     int64_t clamav_max_scan_time;
     char *clamav_tmpdir;
+    /* milter */
+    char *socket;
+    char *socket_mode; /* octal text; config_socket_mode gives the number */
+    char *pidfile;
+    char *user;
+    int mode;
+    int on_scanner_error, on_parse_error, on_oversize, on_timeout, on_internal_error;
+    int quarantine_action;
+    char *reject_text, *tempfail_text; /* printable, at most one %s (checked at load) */
+    char *header_prefix;
+    char *subject_tag;
+    int64_t spool_memory_max;
 } CONFIG;
 
 CONFIG *config_new(void);

@@ -37,7 +37,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
             -Imilter -Imilter/lib $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
-LDLIBS   += $(PKG_LIBS) -lm
+LDLIBS   += $(PKG_LIBS) -lmilter -lpthread -lm
 
 LIB_SRC  := $(wildcard milter/lib/*.c)
 CORE_SRC := $(filter-out milter/main.c,$(wildcard milter/*.c))

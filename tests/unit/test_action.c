@@ -1,0 +1,162 @@
+/*
+ * test_action - action_plan (verdict, policies, modes, spoofed headers, report) and
+ * action_apply through a recording MTA_OPS
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "action.h"
+#include "buf.h"
+#include "config.h"
+#include "hit.h"
+
+/* the recording MTA: one line per call */
+static BUF *rec;
+static int fail_quarantine;
+
+static const char *r_getsymval(void *ctx, const char *name)
+{
+    return NULL;
+}
+static int r_addheader(void *ctx, const char *name, const char *value)
+{
+    buf_printf(rec, "add %s: %s\n", name, value);
+    return 0;
+}
+static int r_insheader(void *ctx, int idx, const char *name, const char *value)
+{
+    buf_printf(rec, "ins %d %s: %s\n", idx, name, value);
+    return 0;
+}
+static int r_chgheader(void *ctx, const char *name, int idx, const char *value)
+{
+    buf_printf(rec, "chg %s[%d]: %s\n", name, idx, value ? value : "(delete)");
+    return 0;
+}
+static int r_quarantine(void *ctx, const char *reason)
+{
+    buf_printf(rec, "quarantine %s\n", reason);
+    return fail_quarantine ? -1 : 0;
+}
+static int r_setreply(void *ctx, const char *rcode, const char *xcode, const char *text)
+{
+    buf_printf(rec, "reply %s %s %s\n", rcode, xcode, text);
+    return 0;
+}
+static int r_progress(void *ctx)
+{
+    return 0;
+}
+static const MTA_OPS recorder = {r_getsymval,  r_addheader, r_insheader, r_chgheader,
+                                 r_quarantine, r_setreply,  r_progress};
+
+/* run - plan and apply one message; returns the status, the calls are in rec */
+static ACT_STATUS run(CONFIG *c, VERDICT v, double score, unsigned flags, HITS *h,
+                      const ACT_HDR *inb, size_t ninb, const char *subject)
+{
+    ACT_INPUT in = {v,    score,  "0123456789abcdef", "fedcba9876543210", h, c, flags, inb,
+                    ninb, subject};
+    ACT_PLAN *p = action_plan(&in);
+    buf_reset(rec);
+    ACT_STATUS st = action_apply(p, &recorder, NULL);
+    action_plan_free(p);
+    return st;
+}
+
+static void test_clean_and_spoofed(void **state)
+{
+    CONFIG *c = config_new();
+    ACT_HDR inb[] = {{"X-Fileless-Verdict", 1}, {"X-Fileless-Verdict", 2}};
+    assert_int_equal(run(c, VERDICT_CLEAN, 0, 0, NULL, inb, 2, "hi"), ACT_ACCEPT);
+    assert_string_equal(rec->data, "chg X-Fileless-Verdict[2]: (delete)\n"
+                                   "chg X-Fileless-Verdict[1]: (delete)\n"
+                                   "add X-Fileless-Verdict: clean; score=0.00; "
+                                   "ref=0123456789abcdef; rules=fedcba9876543210\n"
+                                   "add X-Fileless-Report: none\n");
+    config_free(c);
+}
+
+static void test_reject_quarantine_tempfail(void **state)
+{
+    CONFIG *c = config_new();
+    assert_int_equal(run(c, VERDICT_REJECT, 20, 0, NULL, NULL, 0, NULL), ACT_REJECT);
+    assert_string_equal(rec->data, "reply 550 5.7.1 Message rejected: dangerous content "
+                                   "(ref 0123456789abcdef)\n");
+    assert_int_equal(run(c, VERDICT_QUARANTINE, 12, 0, NULL, NULL, 0, NULL), ACT_ACCEPT);
+    assert_non_null(strstr(rec->data, "quarantine fileless-milter: score=12.00"));
+    fail_quarantine = 1;
+    assert_int_equal(run(c, VERDICT_QUARANTINE, 12, 0, NULL, NULL, 0, NULL), ACT_TEMPFAIL);
+    fail_quarantine = 0;
+    assert_int_equal(run(c, VERDICT_CLEAN, 1, ACT_F_SCANNER, NULL, NULL, 0, NULL), ACT_TEMPFAIL);
+    assert_non_null(strstr(rec->data, "reply 451 4.7.1 "));
+    /* a stronger verdict stands; oversize only tags by default */
+    assert_int_equal(run(c, VERDICT_REJECT, 20, ACT_F_SCANNER, NULL, NULL, 0, NULL), ACT_REJECT);
+    assert_int_equal(run(c, VERDICT_CLEAN, 0, ACT_F_OVERSIZE, NULL, NULL, 0, NULL), ACT_ACCEPT);
+    assert_non_null(strstr(rec->data, "; action=tag\n"));
+    c->quarantine_action = CFG_QA_DISCARD;
+    assert_int_equal(run(c, VERDICT_QUARANTINE, 12, 0, NULL, NULL, 0, NULL), ACT_DISCARD);
+    config_free(c);
+}
+
+static void test_tag_only_and_off(void **state)
+{
+    CONFIG *c = config_new();
+    c->mode = CFG_MODE_TAG_ONLY;
+    free(c->subject_tag);
+    c->subject_tag = strdup("[SUSPECT]");
+    assert_int_equal(run(c, VERDICT_REJECT, 20, 0, NULL, NULL, 0, "Invoice"), ACT_ACCEPT);
+    assert_null(strstr(rec->data, "reply"));
+    assert_non_null(strstr(rec->data, "; mode=tag-only; would=reject\n"));
+    assert_non_null(strstr(rec->data, "chg Subject[1]: [SUSPECT] Invoice\n"));
+    c->mode = CFG_MODE_OFF;
+    assert_int_equal(run(c, VERDICT_REJECT, 20, 0, NULL, NULL, 0, NULL), ACT_ACCEPT);
+    assert_int_equal(rec->len, 0);
+    config_free(c);
+}
+
+static void test_report_sorted_sanitized_bounded(void **state)
+{
+    CONFIG *c = config_new();
+    HITS *h = hits_new();
+    hits_add(h, "FILE_DOUBLE_EXTENSION", "2/a\r\nb.pdf.js", "x")->weight = 3;
+    hits_add(h, "JS_EVAL", "2", "x")->weight = 6;
+    hits_add(h, "MIME_EMPTY_PART", "3", "x")->weight = 0;
+    run(c, VERDICT_TAG, 9, 0, h, NULL, 0, NULL);
+    assert_non_null(strstr(rec->data, "add X-Fileless-Report: JS_EVAL=6.0@2, "
+                                      "FILE_DOUBLE_EXTENSION=3.0@2/a\\x0d\\x0ab.pdf.js\n"));
+    assert_null(strstr(rec->data, "MIME_EMPTY_PART"));
+    for (int i = 0; i < 200; i++)
+        hits_add(h, "URL_IP_LITERAL", "1", "%d", i);
+    char loc[32];
+    for (int i = 0; i < 200; i++) {
+        snprintf(loc, sizeof(loc), "%d.%d.%d.%d.%d", i, i, i, i, i);
+        hits_add(h, "URL_SHORTENER", loc, "x")->weight = 1;
+    }
+    run(c, VERDICT_TAG, 9, 0, h, NULL, 0, NULL);
+    const char *r = strstr(rec->data, "Report: ");
+    assert_non_null(r);
+    assert_true(strlen(r) < ACT_REPORT_MAX + 20);
+    hits_free(h);
+    config_free(c);
+}
+
+int main(void)
+{
+    rec = buf_new(1024);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clean_and_spoofed),
+        cmocka_unit_test(test_reject_quarantine_tempfail),
+        cmocka_unit_test(test_tag_only_and_off),
+        cmocka_unit_test(test_report_sorted_sanitized_bounded),
+    };
+    int r = cmocka_run_group_tests_name("action", tests, NULL, NULL);
+    buf_free(rec);
+    return r;
+}

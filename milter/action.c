@@ -186,6 +186,7 @@ ACT_PLAN *action_plan(const ACT_INPUT *in)
     ACT_PLAN *p = xcalloc(1, sizeof(*p));
     p->status = ACT_ACCEPT;
     p->action = p->would = CFG_POL_ACCEPT;
+    p->leadspc = in->leadspc;
     if (c->mode == CFG_MODE_OFF)
         return p;
     for (size_t i = in->ninbound; i-- > 0;)

@@ -21,6 +21,8 @@
  *        sanitized, folded, at most ACT_REPORT_MAX bytes), the Subject prefix for tag
  *        and quarantine when subject_tag is set, and QUARANTINE with a reason;
  *     3. REPLY "550" "5.7.1" reject_text or "451" "4.7.1" tempfail_text (%s → ref).
+ *   With `leadspc` every header value planned starts with one space (the MTA then
+ *   writes it as is).
  *   p->status is the final milter status and p->action the log token.
  *
  *   The action is the stronger of the verdict's (clean→accept, tag, quarantine, reject)
@@ -35,6 +37,7 @@
  */
 #ifndef FM_ACTION_H
 #define FM_ACTION_H
+#include <stdbool.h>
 #include <stddef.h>
 #include "config.h"
 #include "hit.h"
@@ -78,15 +81,17 @@ typedef struct ACT_INPUT {
     unsigned flags;         /* ACT_F_* */
     const ACT_HDR *inbound; /* inbound PREFIX-* headers */
     size_t ninbound;
-    const char *subject; /* first Subject value as received (NULL: none) */
+    const char *subject; /* first Subject value, without its leading space (NULL: none) */
+    bool leadspc;        /* SMFIP_HDR_LEADSPC: header values we send start with a space */
 } ACT_INPUT;
 
 typedef struct ACT_PLAN {
     ACT_OP *v;
     size_t n, cap;
     ACT_STATUS status;
-    int action; /* enum cfg_policy or ACT_DISCARD_TOKEN: what was done */
-    int would;  /* tag-only: what enforce would have done */
+    int action;   /* enum cfg_policy or ACT_DISCARD_TOKEN: what was done */
+    int would;    /* tag-only: what enforce would have done */
+    bool leadspc; /* header values start with a space */
 } ACT_PLAN;
 
 ACT_PLAN *action_plan(const ACT_INPUT *in);

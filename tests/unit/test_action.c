@@ -61,8 +61,8 @@ static const MTA_OPS recorder = {r_getsymval,  r_addheader, r_insheader, r_chghe
 static ACT_STATUS run(CONFIG *c, VERDICT v, double score, unsigned flags, HITS *h,
                       const ACT_HDR *inb, size_t ninb, const char *subject)
 {
-    ACT_INPUT in = {v,    score,  "0123456789abcdef", "fedcba9876543210", h, c, flags, inb,
-                    ninb, subject};
+    ACT_INPUT in = {v,       score, "0123456789abcdef", "fedcba9876543210", h, c, flags, inb, ninb,
+                    subject, false};
     ACT_PLAN *p = action_plan(&in);
     buf_reset(rec);
     ACT_STATUS st = action_apply(p, &recorder, NULL);

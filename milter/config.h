@@ -7,6 +7,7 @@
  *   void config_dump(FILE *out);          void config_dump_man(FILE *out);
  *   const char *config_default_path(void);
  *   char *config_resolve(const CONFIG *c, const char *path);
+ *   int config_socket_mode(const CONFIG *c);
  *
  * DESCRIPTION
  *   config_table (config.c) has one row per key: name, type, default, bounds, whether a
@@ -106,5 +107,6 @@ void config_dump(FILE *out);
 void config_dump_man(FILE *out);
 const char *config_default_path(void);
 char *config_resolve(const CONFIG *c, const char *path);
+int config_socket_mode(const CONFIG *c);
 
 #endif

@@ -40,6 +40,7 @@
 
 typedef struct CONN {
     bool leadspc; /* SMFIP_HDR_LEADSPC negotiated */
+    bool skip;    /* SMFIP_SKIP negotiated (set by mlfi.c) */
     char *client; /* "name[addr]", sanitized */
     /* the transaction; rs == NULL when there is none */
     RULESET *rs;

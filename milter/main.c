@@ -1,10 +1,13 @@
 /*
- * main - command line: offline scan (-t), config check (-n), defaults (-d)
+ * main - command line: daemon, offline scan (-t), config check (-n), defaults (-d)
  *
+ *   fileless-milter [-c CONFIG] [-f]                      run the milter daemon
  *   fileless-milter [-c CONFIG] -t [--json] FILE.eml...   scan messages offline
  *   fileless-milter [-c CONFIG] -n                        check config and rules, exit 0/1
  *   fileless-milter -d                                    print every key with its default
  *
+ * The daemon (daemon.c) detaches and logs to syslog, or with -f stays in the foreground
+ * and logs to stderr.
  * Exit status: 0 success; 1 bad config, bad rules or bad usage; 2 when a file given to
  * -t could not be read (the others are still scanned and reported).
  */
@@ -18,6 +21,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "daemon.h"
 #include "log.h"
 #include "mime.h"
 #include "msg.h"
@@ -38,7 +42,8 @@ typedef struct OPTS {
 static void usage(int status)
 {
     fprintf(status ? stderr : stdout,
-            "usage: fileless-milter [-c CONFIG] -t [--json] FILE.eml...   scan offline\n"
+            "usage: fileless-milter [-c CONFIG] [-f]                    run the milter daemon\n"
+            "       fileless-milter [-c CONFIG] -t [--json] FILE.eml...   scan offline\n"
             "       fileless-milter [-c CONFIG] -n                      check config and rules\n"
             "       fileless-milter -d                                  print defaults\n"
             "options: -c FILE config (default ./milter.conf, then "
@@ -251,9 +256,11 @@ int main(int argc, char **argv)
         (o.dump ? config_dump : config_dump_man)(stdout);
         return 0;
     }
-    if (!o.test && !o.check)
+    if (!o.test && !o.check && first < argc)
         usage(1);
     RULESET *rs = load_ruleset(&o);
+    if (!o.test && !o.check)
+        return daemon_run(rs, o.foreground);
     if (o.check) {
         printf("fileless-milter: config %s OK, rules %s\n", rs->cfg->path, rs->id);
         ruleset_free(rs);

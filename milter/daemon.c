@@ -1,0 +1,182 @@
+/*
+ * daemon - start-up, signals and the serving thread (see daemon.h)
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "mime.h"
+#include "mlfi.h"
+#include "xalloc.h"
+
+/* socket_file - the path of a unix socket spec, or NULL for inet sockets */
+static const char *socket_file(const char *spec)
+{
+    if (strncmp(spec, "unix:", 5) == 0)
+        return spec + 5;
+    if (strncmp(spec, "local:", 6) == 0)
+        return spec + 6;
+    return spec[0] == '/' ? spec : NULL;
+}
+
+/* lookup_user - uid and gid of a user name; false when unknown */
+static bool lookup_user(const char *name, uid_t *uid, gid_t *gid)
+{
+    struct passwd *pw = getpwnam(name);
+    if (pw == NULL)
+        return false;
+    *uid = pw->pw_uid;
+    *gid = pw->pw_gid;
+    return true;
+}
+
+/* prepare_socket - mode (and owner, when dropping privileges) of a unix socket */
+static bool prepare_socket(const CONFIG *c, bool drop, uid_t uid, gid_t gid)
+{
+    const char *path = socket_file(c->socket);
+    if (path == NULL)
+        return true;
+    if (chmod(path, (mode_t)config_socket_mode(c)) != 0) {
+        log_error("chmod %s: %s", path, strerror(errno));
+        return false;
+    }
+    if (drop && chown(path, uid, gid) != 0) {
+        log_error("chown %s: %s", path, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* drop_privileges - become uid/gid with its supplementary groups */
+static bool drop_privileges(const char *user, uid_t uid, gid_t gid)
+{
+    if (initgroups(user, gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0) {
+        log_error("cannot switch to user %s: %s", user, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* write_pidfile - our pid, one line; false on failure */
+static bool write_pidfile(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0) {
+        log_error("pidfile %s: %s", path, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static volatile int serve_status;
+
+/* serve - the thread that runs smfi_main; wakes the main thread when it returns */
+static void *serve(void *arg)
+{
+    (void)arg;
+    serve_status = mlfi_main();
+    kill(getpid(), SIGUSR2);
+    return NULL;
+}
+
+/* start - bind, detach, pidfile, privileges; false (logged) on failure */
+static bool start(const CONFIG *c, bool foreground)
+{
+    uid_t uid = 0;
+    gid_t gid = 0;
+    bool drop = c->user[0] != 0;
+    if (drop && !lookup_user(c->user, &uid, &gid)) {
+        log_error("unknown user '%s'", c->user);
+        return false;
+    }
+    if (mlfi_open(c->socket) != 0) {
+        log_error("cannot listen on %s", c->socket);
+        return false;
+    }
+    if (!prepare_socket(c, drop, uid, gid))
+        return false;
+    if (!foreground) {
+        log_open("fileless-milter", false, c->syslog_facility);
+        if (daemon(0, 0) != 0) {
+            log_error("daemon: %s", strerror(errno));
+            return false;
+        }
+    }
+    if (c->pidfile[0] && !write_pidfile(c->pidfile))
+        return false;
+    return !drop || drop_privileges(c->user, uid, gid);
+}
+
+/* reload - SIGHUP: new config and rules, or keep the old ones */
+static void reload(const char *path)
+{
+    BUF *err = buf_new(128);
+    if (ruleset_reload(path, err) == 0) {
+        RULESET *rs = ruleset_acquire();
+        log_notice("reloaded %s, rules %s", path, rs->id);
+        ruleset_release(rs);
+    } else {
+        log_error("reload of %s failed, old rules kept: %s", path, err->data);
+    }
+    buf_free(err);
+}
+
+/* wait_signals - the main thread's loop until TERM/INT or the serving thread's end */
+static void wait_signals(const sigset_t *set, const char *config_path)
+{
+    for (;;) {
+        int sig = 0;
+        if (sigwait(set, &sig) != 0)
+            continue;
+        if (sig == SIGHUP || sig == SIGUSR1) {
+            reload(config_path);
+        } else if (sig == SIGTERM || sig == SIGINT) {
+            log_notice("signal %d: stopping after the connections in flight", sig);
+            mlfi_stop();
+            return;
+        } else if (sig == SIGUSR2) {
+            return;
+        }
+    }
+}
+
+/* daemon_run - serve until stopped (see daemon.h) */
+int daemon_run(RULESET *rs, bool foreground)
+{
+    const CONFIG *c = rs->cfg;
+    char *config_path = xstrdup(c->path ? c->path : "milter.conf");
+    char *pidfile = xstrdup(c->pidfile);
+    sigset_t set;
+    sigemptyset(&set);
+    int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGUSR1, SIGUSR2};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaddset(&set, sigs[i]);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    mime_init();
+    if (!start(c, foreground)) {
+        ruleset_free(rs);
+        return 1;
+    }
+    ruleset_install(rs);
+    log_notice("listening on %s, rules %s", c->socket, rs->id);
+    pthread_t t;
+    if (pthread_create(&t, NULL, serve, NULL) != 0)
+        log_fatal("cannot start the milter thread");
+    wait_signals(&set, config_path);
+    pthread_join(t, NULL);
+    if (pidfile[0])
+        unlink(pidfile);
+    log_notice("stopped");
+    free(pidfile);
+    free(config_path);
+    return serve_status == 0 ? 0 : 1;
+}

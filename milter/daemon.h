@@ -1,0 +1,28 @@
+/*
+ * daemon - the milter daemon: socket, privileges, pidfile, signals, serving
+ *
+ * SYNOPSIS
+ *   int daemon_run(RULESET *rs, bool foreground);
+ *
+ * DESCRIPTION
+ *   daemon_run takes ownership of rs (installs it as the current ruleset), binds the
+ *   socket of rs->cfg (socket, socket_mode for a unix socket), detaches unless
+ *   foreground (then logs to syslog), writes the pidfile, drops to `user` when set,
+ *   and serves until SIGTERM or SIGINT; it returns the exit status (0 clean stop, 1 on
+ *   a start-up failure, logged with the reason).
+ *
+ *   Signals: libmilter's own signal thread stops smfi_main on SIGHUP, SIGTERM and
+ *   SIGINT. To keep SIGHUP for reloading, smfi_main runs on a second thread and the
+ *   main thread waits for HUP, TERM, INT and USR1 with sigwait. Linux hands a signal
+ *   sent to the process to its main thread when that thread is waiting for it, so
+ *   libmilter's thread does not see them. HUP and USR1 reload the config and rules
+ *   (ruleset_reload; on failure the old ruleset stays, and the reason is logged);
+ *   TERM and INT call smfi_stop: no new connections, and smfi_main returns after the
+ *   connections in flight are done.
+ */
+#ifndef FM_DAEMON_H
+#define FM_DAEMON_H
+#include <stdbool.h>
+#include "ruleset.h"
+int daemon_run(RULESET *rs, bool foreground);
+#endif

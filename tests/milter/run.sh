@@ -1,0 +1,94 @@
+#!/bin/bash
+# milter/run.sh - the real daemon over the milter protocol, driven by miltertest scripts.
+# Two daemons on unix sockets in a temp dir: "enforce" (quarantine_threshold = 8) and
+# "tagonly" (mode = tag-only). Each *.lua script is one test (lib.lua holds helpers);
+# tagonly.lua talks to the tag-only daemon, the rest to enforce. Also: SIGHUP reloads,
+# SIGTERM stops cleanly. Skips when miltertest is not installed.
+cd "$(dirname "$0")/../.."
+T_SUITE=milter
+. tests/lib.sh
+BIN=${FM_BIN:-milter/fileless-milter}
+if ! command -v miltertest >/dev/null; then
+    skip "milter suite" "miltertest not installed (Debian package miltertest)"
+    summary
+    exit 0
+fi
+tmp=$(mktemp -d)
+pids=()
+# stop_all - end the daemons this suite started, by pid
+stop_all() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    rm -rf "$tmp"
+}
+trap stop_all EXIT
+
+# start NAME SETTINGS... - a daemon with milter.conf plus settings; waits for its socket
+start() {
+    local name=$1
+    shift
+    sed -e "s|^socket = .*|socket = unix:$tmp/$name.sock|" \
+        -e "s|^rules_dir = .*|rules_dir = $PWD/rules|" milter.conf >"$tmp/$name.conf"
+    # later keys may not repeat: replace them in place
+    for kv in "$@"; do
+        k=${kv%% =*}
+        sed -i "s|^$k = .*|$kv|" "$tmp/$name.conf"
+    done
+    "$BIN" -f -c "$tmp/$name.conf" >"$tmp/$name.log" 2>&1 &
+    pids+=($!)
+    eval "pid_$name=$!"
+    for _ in $(seq 100); do
+        [ -S "$tmp/$name.sock" ] && return 0
+        sleep 0.1
+    done
+    bad "start $name" "no socket: $(tail -3 "$tmp/$name.log")"
+    return 1
+}
+
+start enforce "quarantine_threshold = 8" "pidfile = $tmp/enforce.pid"
+start tagonly "mode = tag-only"
+
+for t in tests/milter/*.lua; do
+    name=$(basename "$t" .lua)
+    [ "$name" = lib ] && continue
+    d=enforce
+    [ "$name" = tagonly ] && d=tagonly
+    out=$(FM_SOCK="unix:$tmp/$d.sock" FM_LOG="$tmp/$d.log" FM_DIR="$PWD/tests/milter" \
+        FM_DATA="$PWD/contrib/samples" miltertest -s "$t" 2>&1)
+    if [ $? -eq 0 ]; then ok "$name"; else bad "$name" "$out"; fi
+done
+
+if grep -q 'ref=[0-9a-f]\{16\} qid=QID1 client=client.example\[192.0.2.7\] from=<sender@example.org> rcpts=<user@example.net> size=[0-9]* verdict=reject score=[0-9.]* action=reject hits=[A-Z]' "$tmp/enforce.log"; then
+    ok "one log line per message with the envelope"
+else
+    bad "one log line per message with the envelope" "$(grep qid= "$tmp/enforce.log" | head -2)"
+fi
+if [ "$(cat "$tmp/enforce.pid" 2>/dev/null)" = "$pid_enforce" ]; then ok "pidfile"; else bad "pidfile" "$(cat "$tmp/enforce.pid" 2>&1)"; fi
+
+kill -HUP "$pid_enforce"
+sleep 1
+if kill -0 "$pid_enforce" 2>/dev/null && grep -q 'reloaded ' "$tmp/enforce.log"; then ok "SIGHUP reloads and keeps serving"; else bad "SIGHUP reloads and keeps serving" "$(tail -3 "$tmp/enforce.log")"; fi
+echo 'tag_threshold = oops' >>"$tmp/enforce.conf"
+kill -HUP "$pid_enforce"
+sleep 1
+if kill -0 "$pid_enforce" 2>/dev/null && grep -q 'reload of .* failed, old rules kept' "$tmp/enforce.log"; then ok "a bad reload keeps the old rules"; else bad "a bad reload keeps the old rules" "$(tail -3 "$tmp/enforce.log")"; fi
+out=$(FM_SOCK="unix:$tmp/enforce.sock" FM_LOG="$tmp/enforce.log" FM_DIR="$PWD/tests/milter" \
+    FM_DATA="$PWD/contrib/samples" miltertest -s tests/milter/clean.lua 2>&1)
+if [ $? -eq 0 ]; then ok "serving after reloads"; else bad "serving after reloads" "$out"; fi
+
+kill -TERM "$pid_enforce"
+for _ in $(seq 100); do kill -0 "$pid_enforce" 2>/dev/null || break; sleep 0.1; done
+if ! kill -0 "$pid_enforce" 2>/dev/null && grep -q 'stopped' "$tmp/enforce.log" && [ ! -e "$tmp/enforce.pid" ]; then
+    ok "SIGTERM stops cleanly and removes the pidfile"
+else
+    bad "SIGTERM stops cleanly and removes the pidfile" "$(tail -3 "$tmp/enforce.log")"
+fi
+wait "$pid_enforce"
+rc=$?
+if [ "$rc" -eq 0 ]; then ok "exit status 0 after SIGTERM"; else bad "exit status 0 after SIGTERM" "exit $rc"; fi
+if grep -qiE 'AddressSanitizer|runtime error' "$tmp"/*.log; then bad "sanitizers" "$(grep -iE 'AddressSanitizer|runtime error' "$tmp"/*.log | head -3)"; fi
+
+printf 'socket = unix:/nonexistent/dir/s.sock\nrules_dir = %s/rules\n' "$PWD" >"$tmp/bad.conf"
+expect "unbindable socket: exit 1" 1 timeout 20 "$BIN" -f -c "$tmp/bad.conf"
+contains "unbindable socket: reason logged" "cannot listen on unix:/nonexistent/dir/s.sock"
+summary

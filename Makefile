@@ -2,7 +2,7 @@
 #
 #   make                 build milter/fileless-milter (gcc 12, C11, -Werror)
 #   make deps            install the Debian packages needed to build and test (idempotent)
-#   make run             build and scan contrib/samples/*.eml offline (-t)
+#   make run             build and run the milter in the foreground with ./milter.conf
 #   make test            deps + build + every test; ends with "N passed, N failed"
 #   make unit            cmocka unit tests only
 #   make SANITIZE=address,undefined [test]   clang 14 with sanitizers (objects under build/)
@@ -13,7 +13,7 @@ comma    := ,
 PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive
 DEB_PKGS := build-essential pkg-config clang-14 libclang-rt-14-dev clang-format-14 \
             libgmime-3.0-dev libidn2-dev libssl-dev libcmocka-dev jq python3 \
-            libclamav-dev libyara-dev libarchive-dev libarchive-tools libmilter-dev libhiredis-dev
+            libclamav-dev libyara-dev libarchive-dev libarchive-tools libmilter-dev libhiredis-dev miltertest
 
 ifeq ($(SANITIZE),)
   CC      ?= gcc
@@ -85,7 +85,7 @@ deps:
 
 run: deps
 	$(MAKE) all
-	$(BIN) -c milter.conf -t contrib/samples/*.eml
+	$(BIN) -f -c milter.conf
 
 unit-bins: $(UNIT_BIN)
 

@@ -164,6 +164,8 @@ int daemon_run(RULESET *rs, bool foreground)
     mime_init();
     if (!start(c, foreground)) {
         ruleset_free(rs);
+        free(pidfile);
+        free(config_path);
         return 1;
     }
     ruleset_install(rs);

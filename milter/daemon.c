@@ -155,6 +155,7 @@ int daemon_run(RULESET *rs, bool foreground)
     const CONFIG *c = rs->cfg;
     char *config_path = xstrdup(c->path ? c->path : "milter.conf");
     char *pidfile = xstrdup(c->pidfile);
+    char *sockfile = socket_file(c->socket) ? xstrdup(socket_file(c->socket)) : NULL;
     sigset_t set;
     sigemptyset(&set);
     int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGUSR1, SIGUSR2};
@@ -165,6 +166,7 @@ int daemon_run(RULESET *rs, bool foreground)
     if (!start(c, foreground)) {
         ruleset_free(rs);
         free(pidfile);
+        free(sockfile);
         free(config_path);
         return 1;
     }
@@ -177,8 +179,11 @@ int daemon_run(RULESET *rs, bool foreground)
     pthread_join(t, NULL);
     if (pidfile[0])
         unlink(pidfile);
+    if (sockfile)
+        unlink(sockfile);
     log_notice("stopped");
     free(pidfile);
+    free(sockfile);
     free(config_path);
     return serve_status == 0 ? 0 : 1;
 }

@@ -18,7 +18,7 @@
  *   libmilter's thread does not see them. HUP and USR1 reload the config and rules
  *   (ruleset_reload; on failure the old ruleset stays, and the reason is logged);
  *   TERM and INT call smfi_stop: no new connections, and smfi_main returns after the
- *   connections in flight are done.
+ *   connections in flight are done. The pidfile and a unix socket are removed on exit.
  */
 #ifndef FM_DAEMON_H
 #define FM_DAEMON_H

@@ -1,6 +1,7 @@
 #!/bin/bash
 # milter/run.sh - the real daemon over the milter protocol, driven by miltertest scripts.
-# Two daemons on unix sockets in a temp dir: "enforce" (quarantine_threshold = 8) and
+# Two daemons on unix sockets in a temp dir: "enforce" (quarantine_threshold = 8,
+# max_message_size = 2K, on_oversize = tempfail) and
 # "tagonly" (mode = tag-only). Each *.lua script is one test (lib.lua holds helpers);
 # tagonly.lua talks to the tag-only daemon, the rest to enforce. Also: SIGHUP reloads,
 # SIGTERM stops cleanly. Skips when miltertest is not installed.
@@ -45,7 +46,8 @@ start() {
     return 1
 }
 
-start enforce "quarantine_threshold = 8" "pidfile = $tmp/enforce.pid"
+start enforce "quarantine_threshold = 8" "pidfile = $tmp/enforce.pid" \
+    "max_message_size = 2K" "on_oversize = tempfail"
 start tagonly "mode = tag-only"
 
 for t in tests/milter/*.lua; do
@@ -78,10 +80,10 @@ if [ $? -eq 0 ]; then ok "serving after reloads"; else bad "serving after reload
 
 kill -TERM "$pid_enforce"
 for _ in $(seq 100); do kill -0 "$pid_enforce" 2>/dev/null || break; sleep 0.1; done
-if ! kill -0 "$pid_enforce" 2>/dev/null && grep -q 'stopped' "$tmp/enforce.log" && [ ! -e "$tmp/enforce.pid" ]; then
-    ok "SIGTERM stops cleanly and removes the pidfile"
+if ! kill -0 "$pid_enforce" 2>/dev/null && grep -q stopped "$tmp/enforce.log" && [ ! -e "$tmp/enforce.pid" ] && [ ! -e "$tmp/enforce.sock" ]; then
+    ok "SIGTERM stops cleanly, removes pidfile and socket"
 else
-    bad "SIGTERM stops cleanly and removes the pidfile" "$(tail -3 "$tmp/enforce.log")"
+    bad "SIGTERM stops cleanly, removes pidfile and socket" "$(tail -3 "$tmp/enforce.log")"
 fi
 wait "$pid_enforce"
 rc=$?

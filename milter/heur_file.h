@@ -32,14 +32,14 @@
 #include "url.h"
 
 typedef struct FILE_FACTS {
-    const char *filename;      /* UTF-8, or NULL */
-    const FILETYPE *ft;        /* detected type */
-    const char *declared;      /* declared MIME type (parts only), or NULL */
-    bool type_mismatch;        /* filetype_mismatch() said so */
-    int depth;                 /* 0: a MIME part; >0: a layer inside one */
-    const char *container;     /* detected type of the enclosing container (zip, iso...) or NULL */
-    bool encrypted;            /* it came out of (or is) an encrypted container */
-    const char *text;          /* UTF-8 text of an HTML/SVG file, or NULL */
+    const char *filename;  /* UTF-8, or NULL */
+    const FILETYPE *ft;    /* detected type */
+    const char *declared;  /* declared MIME type (parts only), or NULL */
+    bool type_mismatch;    /* filetype_mismatch() said so */
+    int depth;             /* 0: a MIME part; >0: a layer inside one */
+    const char *container; /* detected type of the enclosing container (zip, iso...) or NULL */
+    bool encrypted;        /* it came out of (or is) an encrypted container */
+    const char *text;      /* UTF-8 text of an HTML/SVG file, or NULL */
     size_t text_len;
 } FILE_FACTS;
 

@@ -33,10 +33,10 @@ typedef struct HIT {
     char *symbol;
     char *location;
     char *detail;
-    double weight;  /* set by score.c: this hit's contribution after caps */
-    double preset;  /* weight the finding carries itself (a YARA rule's score meta) */
+    double weight;   /* set by score.c: this hit's contribution after caps */
+    double preset;   /* weight the finding carries itself (a YARA rule's score meta) */
     bool has_preset; /* use preset instead of the scoring.conf weight */
-    unsigned count; /* how many times it was reported */
+    unsigned count;  /* how many times it was reported */
 } HIT;
 
 typedef struct HITS {

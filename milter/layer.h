@@ -39,11 +39,11 @@
 
 typedef struct LAYER {
     char *location;
-    char *part;     /* path of the part it came from */
-    char *name;     /* member name, or NULL */
+    char *part;        /* path of the part it came from */
+    char *name;        /* member name, or NULL */
     char *engine_type; /* libclamav's type without CL_TYPE_, lower case ("zip", "msexe") */
-    FILETYPE ft;    /* our own sniff of the bytes */
-    int depth;      /* 1 = directly inside the part */
+    FILETYPE ft;       /* our own sniff of the bytes */
+    int depth;         /* 1 = directly inside the part */
     size_t size;
     char sha256[65];
     bool encrypted;
@@ -53,7 +53,7 @@ typedef struct VBA_MODULE {
     char *location; /* `<part location>>vba:<module name>` */
     char *part;
     char *name;
-    char *source;   /* as libclamav normalized it: lower case outside strings */
+    char *source; /* as libclamav normalized it: lower case outside strings */
     size_t len;
     char sha256[65];
 } VBA_MODULE;
@@ -63,7 +63,7 @@ typedef struct LAYERS {
     size_t n, cap;
     VBA_MODULE **vba;
     size_t nvba, capvba;
-    size_t max;     /* most layers kept (LAYERS_MAX unless the caller lowers it) */
+    size_t max; /* most layers kept (LAYERS_MAX unless the caller lowers it) */
     bool overflow;
 } LAYERS;
 

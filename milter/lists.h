@@ -25,8 +25,13 @@
 
 #include "buf.h"
 
-enum list_id { LIST_DANGEROUS_EXT, LIST_SHORTENERS, LIST_BLOCK_DOMAINS, LIST_ALLOW_DOMAINS,
-               LIST_COUNT };
+enum list_id {
+    LIST_DANGEROUS_EXT,
+    LIST_SHORTENERS,
+    LIST_BLOCK_DOMAINS,
+    LIST_ALLOW_DOMAINS,
+    LIST_COUNT
+};
 
 typedef struct LISTS LISTS;
 

@@ -26,16 +26,16 @@
 #include "heur.h"
 
 typedef struct LNK {
-    char *target;        /* best target path (LinkInfo local base path, else ID list) */
-    char *arguments;     /* COMMAND_LINE_ARGUMENTS */
+    char *target;    /* best target path (LinkInfo local base path, else ID list) */
+    char *arguments; /* COMMAND_LINE_ARGUMENTS */
     char *working_dir;
     char *relative_path;
-    char *name;          /* NAME_STRING (description) */
+    char *name; /* NAME_STRING (description) */
     char *icon_location;
-    char *env_target;    /* EnvironmentVariableDataBlock target */
+    char *env_target; /* EnvironmentVariableDataBlock target */
     char *network_share;
-    unsigned flags;      /* LinkFlags */
-    int show_command;    /* 1 normal, 3 maximized, 7 minimized (hidden windows) */
+    unsigned flags;   /* LinkFlags */
+    int show_command; /* 1 normal, 3 maximized, 7 minimized (hidden windows) */
     bool truncated;
 } LNK;
 

@@ -12,8 +12,8 @@
  *   hits are freed with it). msg_analyse runs the pipeline over the raw message (the
  *   bytes are not kept): size limit, MIME walk (mime.c), URL extraction from every text
  *   part and hidden text (url.c), the content engines over every part and layer
- *   (scan.c: libclamav, YARA, password-opened archives), then scoring and verdict. It never fails: problems
- *   become hits. It may be called once per MSG.
+ *   (scan.c: libclamav, YARA, password-opened archives), then scoring and verdict. It never fails:
+ * problems become hits. It may be called once per MSG.
  *
  *   The reference id is 16 hex digits. The daemon draws it at random (msg_ref_random);
  *   the offline scan derives it from the message bytes (msg_ref_from_bytes) so a report

@@ -62,15 +62,14 @@ typedef struct CLAMAV_LIMITS {
     const char *tmpdir;
 } CLAMAV_LIMITS;
 
-typedef void (*clamav_layer_fn)(void *ctx, const LAYER *layer, const unsigned char *data,
-                                size_t n);
+typedef void (*clamav_layer_fn)(void *ctx, const LAYER *layer, const unsigned char *data, size_t n);
 typedef void (*clamav_vba_fn)(void *ctx, const VBA_MODULE *module);
 
 typedef struct CLAMAV_JOB {
-    const char *location;  /* location of the buffer itself: "2/invoice.zip" */
-    const char *part;      /* path of the part it belongs to: "2" */
-    const char *filename;  /* name handed to libclamav (may be NULL) */
-    int depth;             /* depth of the buffer itself (0 for a part) */
+    const char *location; /* location of the buffer itself: "2/invoice.zip" */
+    const char *part;     /* path of the part it belongs to: "2" */
+    const char *filename; /* name handed to libclamav (may be NULL) */
+    int depth;            /* depth of the buffer itself (0 for a part) */
     const unsigned char *data;
     size_t len;
     LAYERS *layers;

@@ -54,8 +54,8 @@ typedef void (*yara_match_fn)(void *ctx, const char *ns, const char *rule, int h
 void yara_init(void);
 YARA *yara_load(const char *const *dirs, size_t ndirs, BUF *err);
 YARA *yara_free(YARA *y);
-int yara_scan(YARA *y, const unsigned char *data, size_t n, const YARA_VARS *vars,
-              yara_match_fn fn, void *ctx, BUF *err);
+int yara_scan(YARA *y, const unsigned char *data, size_t n, const YARA_VARS *vars, yara_match_fn fn,
+              void *ctx, BUF *err);
 unsigned yara_rules(const YARA *y);
 double yara_load_ms(const YARA *y);
 

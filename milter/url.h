@@ -48,14 +48,14 @@
 #define URL_MAX_TEXT  256
 
 enum {
-    URL_F_USERINFO = 1 << 0,   /* user[:pass]@ before the host */
-    URL_F_DEFANGED = 1 << 1,   /* hxxp, [.] or similar obfuscation was undone */
-    URL_F_IP = 1 << 2,         /* host is an IP literal */
+    URL_F_USERINFO = 1 << 0,      /* user[:pass]@ before the host */
+    URL_F_DEFANGED = 1 << 1,      /* hxxp, [.] or similar obfuscation was undone */
+    URL_F_IP = 1 << 2,            /* host is an IP literal */
     URL_F_IP_OBFUSCATED = 1 << 3, /* IP written in decimal/hex/octal/short form */
-    URL_F_IDN = 1 << 4,        /* host has non-ASCII or punycode labels */
-    URL_F_LONG = 1 << 5,       /* cut at URL_MAX_LEN */
-    URL_F_NO_SCHEME = 1 << 6,  /* found as www.example.com */
-    URL_F_HTML = 1 << 7,       /* found in an HTML attribute */
+    URL_F_IDN = 1 << 4,           /* host has non-ASCII or punycode labels */
+    URL_F_LONG = 1 << 5,          /* cut at URL_MAX_LEN */
+    URL_F_NO_SCHEME = 1 << 6,     /* found as www.example.com */
+    URL_F_HTML = 1 << 7,          /* found in an HTML attribute */
 };
 
 typedef struct URL {
@@ -80,7 +80,7 @@ typedef struct URLSET {
     size_t max;     /* max distinct URLs kept */
     size_t dropped; /* distinct URLs not kept because of max */
     bool overflow;
-    void *index;    /* private: hash index over normalized forms */
+    void *index; /* private: hash index over normalized forms */
 } URLSET;
 
 URLSET *urlset_new(size_t max_urls);

@@ -54,7 +54,7 @@ typedef struct MATCH_CTX {
 } MATCH_CTX;
 
 static void scan_buffer(SCAN *s, const char *location, const char *part, const char *filename,
-                        int depth, const unsigned char *data, size_t n);
+                        const FILETYPE *ft, int depth, const unsigned char *data, size_t n);
 static void analyse(SCAN *s, const char *location, const char *part, const FILE_FACTS *facts,
                     const FILETYPE *ft, int depth, const unsigned char *data, size_t n);
 static const char *part_type(const SCAN *s, const char *path);
@@ -281,19 +281,20 @@ static void analyse_vba(SCAN *s, size_t from)
     }
 }
 
-/* scan_buffer - YARA and libclamav over a part or a password-opened member */
+/*
+ * scan_buffer - YARA and libclamav over a part or a password-opened member; ft is the
+ * caller's sniff of the same bytes (mime.c sniffed every part already)
+ */
 static void scan_buffer(SCAN *s, const char *location, const char *part, const char *filename,
-                        int depth, const unsigned char *data, size_t n)
+                        const FILETYPE *ft, int depth, const unsigned char *data, size_t n)
 {
-    FILETYPE ft;
-    filetype_sniff(data, n, filename, &ft);
-    run_yara(s, data, n, filename, ft.lang ? ft.lang : ft.name, location, depth);
+    run_yara(s, data, n, filename, ft->lang ? ft->lang : ft->name, location, depth);
     CLAMAV_JOB job = {location,     part,       filename, depth,  data, n,
                       s->m->layers, s->m->hits, on_layer, on_vba, s};
     size_t vba_before = s->m->layers->nvba;
     clamav_scan(s->rs->clamav, &job);
     analyse_vba(s, vba_before);
-    if (archive_like(&ft))
+    if (archive_like(ft))
         queue_archive(s, location, part, depth, data, n);
 }
 
@@ -328,7 +329,7 @@ static void on_member(void *ctx, const char *name, const unsigned char *data, si
         bool was = s->encrypted;
         s->pwdepth = mc->from->pwdepth;
         s->encrypted = true;
-        scan_buffer(s, loc->data, mc->from->part, name, y->depth, data, n);
+        scan_buffer(s, loc->data, mc->from->part, name, &y->ft, y->depth, data, n);
         FILE_FACTS f = {name, &y->ft, NULL, false, y->depth, "zip", true, NULL, 0};
         analyse(s, loc->data, mc->from->part, &f, &y->ft, y->depth, data, n);
         s->pwdepth = saved;
@@ -401,7 +402,7 @@ void scan_message(MSG *m, const RULESET *rs)
             continue;
         char *loc = scan_part_location(p);
         const unsigned char *d = (const unsigned char *)p->data->data;
-        scan_buffer(&s, loc, p->path, p->filename, 0, d, p->size);
+        scan_buffer(&s, loc, p->path, p->filename, &p->ft, 0, d, p->size);
         FILE_FACTS f = {p->filename, &p->ft, p->content_type, p->type_mismatch, 0,
                         NULL,        false,  p->text,         p->text_len};
         analyse(&s, loc, p->path, &f, &p->ft, 0, d, p->size);

@@ -19,11 +19,13 @@ ifeq ($(SANITIZE),)
   CC      ?= gcc
   VARIANT := release
   BIN     := milter/fileless-milter
+  CTL     := milter/fileless-ctl
   SANFLAGS :=
 else
   CC      := clang-14
   VARIANT := san-$(subst $(comma),-,$(SANITIZE))
   BIN     := build/$(VARIANT)/fileless-milter
+  CTL     := build/$(VARIANT)/fileless-ctl
   SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 ifeq ($(CC),cc)
@@ -35,7 +37,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
-            -Imilter -Imilter/lib $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
+            -Imilter -Imilter/lib -Imilter/ctl $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(PKG_LIBS) -lmilter -lpthread -lm
 
@@ -43,6 +45,7 @@ LIB_SRC  := $(wildcard milter/lib/*.c)
 CORE_SRC := $(filter-out milter/main.c,$(wildcard milter/*.c))
 CORE_OBJ := $(patsubst %.c,$(OBJDIR)/%.o,$(LIB_SRC) $(CORE_SRC))
 MAIN_OBJ := $(OBJDIR)/milter/main.o
+CTL_OBJ  := $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard milter/ctl/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(OBJDIR)/tests/unit/%,$(UNIT_SRC))
 ASAN_DIR := build/san-address-undefined
@@ -53,9 +56,14 @@ else
 endif
 
 .PHONY: all deps run test unit unit-bins format check-format clean
-all: $(BIN)
+all: $(BIN) $(CTL)
 
 $(BIN): $(CORE_OBJ) $(MAIN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(CTL): $(CORE_OBJ) $(CTL_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -70,7 +78,7 @@ $(OBJDIR)/tests/unit/%: tests/unit/%.c $(CORE_OBJ)
 	@echo "  CC/LD   $@"
 	@$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(CORE_OBJ) $(LDFLAGS) $(LDLIBS) -lcmocka
 
--include $(CORE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(CTL_OBJ:.o=.d)
 
 # deps - install what is missing; apt-get update only when something is missing
 deps:
@@ -101,10 +109,10 @@ test: deps
 	  FM_UNIT="$(UNIT_BIN) $(ASAN_UNIT)" tests/run-all.sh
 
 format:
-	clang-format-14 -i milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h tests/unit/*.c
+	clang-format-14 -i milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h milter/ctl/*.c milter/ctl/*.h tests/unit/*.c
 
 check-format:
-	@clang-format-14 --dry-run --Werror milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h tests/unit/*.c
+	@clang-format-14 --dry-run --Werror milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h milter/ctl/*.c milter/ctl/*.h tests/unit/*.c
 
 clean:
-	rm -rf build milter/fileless-milter
+	rm -rf build milter/fileless-milter milter/fileless-ctl

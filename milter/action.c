@@ -37,7 +37,8 @@ unsigned action_flags(const HITS *hits)
     return f;
 }
 
-/* add_op - append one operation; strings are copied */
+/* add_op - append one operation; strings are copied. Header values get the leading space
+ * the MTA expects when SMFIP_HDR_LEADSPC was negotiated (it then writes "Name:" + value). */
 static void add_op(ACT_PLAN *p, ACT_KIND kind, const char *name, int index, const char *value,
                    const char *xcode)
 {
@@ -45,8 +46,13 @@ static void add_op(ACT_PLAN *p, ACT_KIND kind, const char *name, int index, cons
         p->cap = p->cap ? p->cap * 2 : 8;
         p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
     }
-    p->v[p->n++] = (ACT_OP){kind, name ? xstrdup(name) : NULL, index, value ? xstrdup(value) : NULL,
-                            xcode ? xstrdup(xcode) : NULL};
+    char *v = NULL;
+    if (value && p->leadspc && (kind == ACT_ADDHDR || kind == ACT_CHGHDR))
+        v = xasprintf(" %s", value);
+    else if (value)
+        v = xstrdup(value);
+    p->v[p->n++] =
+        (ACT_OP){kind, name ? xstrdup(name) : NULL, index, v, xcode ? xstrdup(xcode) : NULL};
 }
 
 /* decide - the action from verdict and failure policies, before mode and quarantine_action */
@@ -67,6 +73,10 @@ static int decide(const ACT_INPUT *in)
     for (size_t i = 0; i < sizeof(pol) / sizeof(pol[0]); i++)
         if ((in->flags & pol[i].flag) && pol[i].policy > act)
             act = pol[i].policy;
+    /* discard_verdicts replaces the verdict's own action, not a failure policy's */
+    if (in->verdict != VERDICT_CLEAN && act == from_verdict[in->verdict] &&
+        (c->discard_verdicts & (1u << (in->verdict - 1))))
+        return ACT_DISCARD_TOKEN;
     if (act == CFG_POL_QUARANTINE && c->quarantine_action == CFG_QA_REJECT)
         act = CFG_POL_REJECT;
     else if (act == CFG_POL_QUARANTINE && c->quarantine_action == CFG_QA_DISCARD)
@@ -138,13 +148,25 @@ static char *report_value(const HITS *hits)
     return r;
 }
 
-/* reply_text - a reply template with its one %s replaced by the ref (caller frees) */
+/* reply_text - a reply template with its one %s replaced by the ref and each literal \n
+ * turned into a line break (a multi-line reply; caller frees) */
 static char *reply_text(const char *tmpl, const char *ref)
 {
-    const char *s = strstr(tmpl, "%s");
-    if (s == NULL)
-        return xstrdup(tmpl);
-    return xasprintf("%.*s%s%s", (int)(s - tmpl), tmpl, ref, s + 2);
+    BUF *b = buf_new(strlen(tmpl) + 32);
+    for (const char *p = tmpl; *p; p++) {
+        if (p[0] == '%' && p[1] == 's') {
+            buf_puts(b, ref);
+            p++;
+        } else if (p[0] == '\\' && p[1] == 'n') {
+            buf_putc(b, '\n');
+            p++;
+        } else {
+            buf_putc(b, *p);
+        }
+    }
+    char *r = buf_steal(b, NULL);
+    buf_free(b);
+    return r;
 }
 
 /* plan_delivery - headers, subject tag and quarantine of a delivered message */

@@ -41,6 +41,7 @@ static const char *const mode_names[] = {"enforce", "tag-only", "off", NULL};
 static const char *const policy_names[] = {"accept",     "tag",    "tempfail",
                                            "quarantine", "reject", NULL};
 static const char *const qaction_names[] = {"hold", "reject", "discard", NULL};
+static const char *const verdict_flag_names[] = {"tag", "quarantine", "reject", NULL};
 static const int facility_values[] = {LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LOCAL0,
                                       LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
                                       LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
@@ -156,11 +157,19 @@ static const CFG_ROW config_table[] = {
     {"quarantine_action", T_ENUM, OFF(quarantine_action), "hold", 0, 0, qaction_names, NULL, true,
      "What quarantine means to the MTA: hold (its hold queue, smfi_quarantine), reject or "
      "discard."},
+    {"discard_verdicts", T_FLAGS, OFF(discard_verdicts), "none", 0, 0, verdict_flag_names, NULL,
+     true,
+     "Verdicts whose message is discarded (accepted, then dropped) instead of tagged, "
+     "quarantined or rejected: a comma list of tag, quarantine, reject, or none. Discarded mail "
+     "is lost to the recipient and the sender is not told: use it only for known campaigns."},
     {"reject_text", T_STRING, OFF(reject_text), "Message rejected: dangerous content (ref %s)", 0,
-     0, NULL, NULL, true, "Text of the 550 5.7.1 reply; one %s is replaced by the reference id."},
+     0, NULL, NULL, true,
+     "Text of the 550 5.7.1 reply; one %s is replaced by the reference id; a literal \\n "
+     "starts a new line of a multi-line reply (at most 10 lines)."},
     {"tempfail_text", T_STRING, OFF(tempfail_text),
      "Message could not be scanned, try again later (ref %s)", 0, 0, NULL, NULL, true,
-     "Text of the 451 4.7.1 reply; one %s is replaced by the reference id."},
+     "Text of the 451 4.7.1 reply; one %s is replaced by the reference id; \\n as in "
+     "reject_text."},
     {"header_prefix", T_STRING, OFF(header_prefix), "X-Fileless", 0, 0, NULL, NULL, true,
      "Prefix of the headers added (PREFIX-Verdict, PREFIX-Report); inbound headers with this "
      "prefix are removed."},
@@ -381,14 +390,17 @@ int config_socket_mode(const CONFIG *c)
     return (int)m;
 }
 
-/* reply_text_ok - an SMTP reply template: printable, at most one %s, no other % */
+/* reply_text_ok - an SMTP reply template: printable, at most one %s, no other %, at most 9
+ * line breaks written as \n (libmilter's smfi_setmlreply takes up to 32 lines) */
 static bool reply_text_ok(const char *t)
 {
-    int subst = 0;
+    int subst = 0, lines = 1;
     for (const char *p = t; *p; p++) {
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             return false;
         if (*p == '%' && (p[1] != 's' || subst++))
+            return false;
+        if (p[0] == '\\' && p[1] == 'n' && (p[2] == 0 || ++lines > 10 || p == t))
             return false;
     }
     return strlen(t) <= 400;
@@ -408,7 +420,8 @@ static bool check_cross(const CONFIG *c, BUF *why)
         return false;
     }
     if (!reply_text_ok(c->reject_text) || !reply_text_ok(c->tempfail_text)) {
-        buf_puts(why, "reject_text and tempfail_text take at most one %s and no other %");
+        buf_puts(why, "reject_text and tempfail_text take at most one %s, no other %, and at most "
+                      "9 inner \\n line breaks");
         return false;
     }
     return true;

@@ -94,6 +94,7 @@ typedef struct CONFIG {
     int mode;
     int on_scanner_error, on_parse_error, on_oversize, on_timeout, on_internal_error;
     int quarantine_action;
+    unsigned discard_verdicts;         /* bit v-1 for VERDICT v (tag, quarantine, reject) */
     char *reject_text, *tempfail_text; /* printable, at most one %s (checked at load) */
     char *header_prefix;
     char *subject_tag;

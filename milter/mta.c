@@ -46,18 +46,28 @@ static int m_quarantine(void *ctx, const char *reason)
     return rc(smfi_quarantine((SMFICTX *)ctx, (char *)reason));
 }
 
-/* m_setreply - set the SMTP reply; the text is escaped for smfi's format handling */
+/* m_setreply - set the SMTP reply; the text is escaped for smfi's format handling, and
+ * LF-separated lines (at most MTA_REPLY_LINES) become a multi-line reply */
 static int m_setreply(void *ctx, const char *rcode, const char *xcode, const char *text)
 {
-    if (rcode == NULL || (rcode[0] != '4' && rcode[0] != '5') || strpbrk(text, "\r\n"))
+    if (rcode == NULL || (rcode[0] != '4' && rcode[0] != '5') || strchr(text, '\r'))
         return -1;
     BUF *b = buf_new(strlen(text) + 16);
+    char *line[MTA_REPLY_LINES + 1] = {NULL};
+    size_t n = 0;
     for (const char *p = text; *p; p++) {
         if (*p == '%')
             buf_putc(b, '%');
-        buf_putc(b, *p);
+        buf_putc(b, *p == '\n' ? '\0' : *p);
     }
-    int r = rc(smfi_setreply((SMFICTX *)ctx, (char *)rcode, (char *)xcode, b->data));
+    for (size_t off = 0; off <= b->len && n < MTA_REPLY_LINES; off += strlen(b->data + off) + 1)
+        line[n++] = b->data + off;
+    int r;
+    if (n == 1)
+        r = rc(smfi_setreply((SMFICTX *)ctx, (char *)rcode, (char *)xcode, line[0]));
+    else /* a NULL ends the list early */
+        r = rc(smfi_setmlreply((SMFICTX *)ctx, rcode, xcode, line[0], line[1], line[2], line[3],
+                               line[4], line[5], line[6], line[7], line[8], line[9], NULL));
     buf_free(b);
     return r;
 }

@@ -15,11 +15,13 @@
  *
  *   setreply takes the reply text as it should appear on the wire: the libmilter
  *   implementation escapes '%' as "%%" (smfi_setreply treats the text as a format) and
- *   refuses codes other than 4xx/5xx and texts holding CR or LF.
+ *   refuses codes other than 4xx/5xx and texts holding CR; LF separates the lines of a
+ *   multi-line reply (smfi_setmlreply; at most MTA_REPLY_LINES, the rest is dropped).
  *   chgheader with a NULL value deletes the idx-th (1-based) header of that name.
  */
 #ifndef FM_MTA_H
 #define FM_MTA_H
+#define MTA_REPLY_LINES 10
 typedef struct MTA_OPS {
     const char *(*getsymval)(void *ctx, const char *name);
     int (*addheader)(void *ctx, const char *name, const char *value);

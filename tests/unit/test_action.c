@@ -4,6 +4,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 /* the recording MTA: one line per call */
 static BUF *rec;
 static int fail_quarantine;
+static bool leadspc;
 
 static const char *r_getsymval(void *ctx, const char *name)
 {
@@ -61,8 +63,8 @@ static const MTA_OPS recorder = {r_getsymval,  r_addheader, r_insheader, r_chghe
 static ACT_STATUS run(CONFIG *c, VERDICT v, double score, unsigned flags, HITS *h,
                       const ACT_HDR *inb, size_t ninb, const char *subject)
 {
-    ACT_INPUT in = {v,       score, "0123456789abcdef", "fedcba9876543210", h, c, flags, inb, ninb,
-                    subject, false};
+    ACT_INPUT in = {v,       score,  "0123456789abcdef", "fedcba9876543210", h, c, flags, inb, ninb,
+                    subject, leadspc};
     ACT_PLAN *p = action_plan(&in);
     buf_reset(rec);
     ACT_STATUS st = action_apply(p, &recorder, NULL);
@@ -80,6 +82,22 @@ static void test_clean_and_spoofed(void **state)
                                    "add X-Fileless-Verdict: clean; score=0.00; "
                                    "ref=0123456789abcdef; rules=fedcba9876543210\n"
                                    "add X-Fileless-Report: none\n");
+    config_free(c);
+}
+
+/* with SMFIP_HDR_LEADSPC the MTA writes "Name:" + value: every value we add starts with a space */
+static void test_leading_space(void **state)
+{
+    CONFIG *c = config_new();
+    free(c->subject_tag);
+    c->subject_tag = strdup("[SUSPECT]");
+    leadspc = true;
+    assert_int_equal(run(c, VERDICT_TAG, 6, 0, NULL, NULL, 0, "Invoice"), ACT_ACCEPT);
+    leadspc = false;
+    assert_string_equal(rec->data, "add X-Fileless-Verdict:  tag; score=6.00; "
+                                   "ref=0123456789abcdef; rules=fedcba9876543210\n"
+                                   "add X-Fileless-Report:  none\n"
+                                   "chg Subject[1]:  [SUSPECT] Invoice\n");
     config_free(c);
 }
 
@@ -102,6 +120,20 @@ static void test_reject_quarantine_tempfail(void **state)
     assert_non_null(strstr(rec->data, "; action=tag\n"));
     c->quarantine_action = CFG_QA_DISCARD;
     assert_int_equal(run(c, VERDICT_QUARANTINE, 12, 0, NULL, NULL, 0, NULL), ACT_DISCARD);
+    c->quarantine_action = CFG_QA_HOLD;
+    /* discard per verdict: only the verdict's own action, never a failure policy's */
+    c->discard_verdicts = 1u << (VERDICT_REJECT - 1);
+    assert_int_equal(run(c, VERDICT_REJECT, 20, 0, NULL, NULL, 0, NULL), ACT_DISCARD);
+    assert_int_equal(rec->len, 0);
+    assert_int_equal(run(c, VERDICT_QUARANTINE, 12, 0, NULL, NULL, 0, NULL), ACT_ACCEPT);
+    assert_int_equal(run(c, VERDICT_TAG, 6, ACT_F_SCANNER, NULL, NULL, 0, NULL), ACT_TEMPFAIL);
+    c->discard_verdicts = 0;
+    /* a multi-line reply: \n in the template becomes a line break */
+    free(c->reject_text);
+    c->reject_text = strdup("Rejected (ref %s)\\nSee https://help.example/mail");
+    assert_int_equal(run(c, VERDICT_REJECT, 20, 0, NULL, NULL, 0, NULL), ACT_REJECT);
+    assert_string_equal(rec->data, "reply 550 5.7.1 Rejected (ref 0123456789abcdef)\n"
+                                   "See https://help.example/mail\n");
     config_free(c);
 }
 
@@ -152,6 +184,7 @@ int main(void)
     rec = buf_new(1024);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_and_spoofed),
+        cmocka_unit_test(test_leading_space),
         cmocka_unit_test(test_reject_quarantine_tempfail),
         cmocka_unit_test(test_tag_only_and_off),
         cmocka_unit_test(test_report_sorted_sanitized_bounded),

@@ -13,7 +13,8 @@ comma    := ,
 PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive
 DEB_PKGS := build-essential pkg-config clang-14 libclang-rt-14-dev clang-format-14 \
             libgmime-3.0-dev libidn2-dev libssl-dev libcmocka-dev jq python3 \
-            libclamav-dev libyara-dev libarchive-dev libarchive-tools libmilter-dev libhiredis-dev miltertest
+            libclamav-dev libyara-dev libarchive-dev libarchive-tools libmilter-dev libhiredis-dev miltertest \
+            postfix swaks m4
 
 ifeq ($(SANITIZE),)
   CC      ?= gcc

@@ -29,7 +29,8 @@ unsigned action_flags(const HITS *hits)
     } map[] = {{"SCAN_ERROR", ACT_F_SCANNER},
                {"MIME_UNPARSEABLE", ACT_F_PARSE},
                {"LIMIT_MESSAGE_SIZE", ACT_F_OVERSIZE},
-               {"LIMIT_CLAMAV_SCAN_TIME", ACT_F_TIMEOUT}};
+               {"LIMIT_CLAMAV_SCAN_TIME", ACT_F_TIMEOUT},
+               {"LIMIT_SCAN_TIME", ACT_F_TIMEOUT}};
     unsigned f = 0;
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (hits && hits_has(hits, map[i].symbol))

@@ -175,6 +175,13 @@ static const CFG_ROW config_table[] = {
      "prefix are removed."},
     {"subject_tag", T_STRING, OFF(subject_tag), "", 0, 0, NULL, NULL, true,
      "Text put in front of the Subject of tagged and quarantined messages (empty: none)."},
+    {"scan_timeout", T_INT, OFF(scan_timeout), "120000", 1000, 3600000, NULL, NULL, true,
+     "Milliseconds a message may be scanned; past it the MTA gets the on_timeout action "
+     "(LIMIT_SCAN_TIME). Keep it below the MTA's content timeout (Postfix "
+     "milter_content_timeout, 300 s by default)."},
+    {"progress_interval", T_INT, OFF(progress_interval), "10000", 100, 600000, NULL, NULL, true,
+     "Milliseconds between the 'still working' notes (smfi_progress) sent to the MTA while a "
+     "scan runs; each restarts the MTA's timeout."},
     {"spool_memory_max", T_SIZE, OFF(spool_memory_max), "4M", 0, 2 * GIB, NULL, NULL, true,
      "Bytes of a message kept in memory while it arrives; the rest goes to a private, "
      "unlinked temporary file."},

@@ -98,6 +98,7 @@ typedef struct CONFIG {
     char *reject_text, *tempfail_text; /* printable, at most one %s (checked at load) */
     char *header_prefix;
     char *subject_tag;
+    int64_t scan_timeout, progress_interval; /* ms */
     int64_t spool_memory_max;
 } CONFIG;
 

@@ -16,6 +16,7 @@
 #include "conn.h"
 #include "log.h"
 #include "msg.h"
+#include "scanjob.h"
 #include "str.h"
 #include "xalloc.h"
 
@@ -205,11 +206,46 @@ static void log_message(const CONN *c, const MSG *m, const ACT_PLAN *p, size_t s
     const char *act = action_name(p->action);
     log_info(
         "ref=%s qid=%s client=%s from=%s rcpts=%s size=%zu verdict=%s score=%.2f action=%s%s%s "
-        "hits=%s ms=%.1f",
+        "hits=%s ms=%.1f ms_scan=%.1f",
         c->ref, c->qid ? c->qid : "-", c->client, c->from, c->nrcpt ? c->rcpts->data : "-", size,
         verdict_name(m->verdict), m->score, act, p->would != p->action ? "/would=" : "",
-        p->would != p->action ? action_name(p->would) : "", hits->data, now_ms() - c->t0);
+        p->would != p->action ? action_name(p->would) : "", hits->data, now_ms() - c->t0, m->ms);
     buf_free(hits);
+}
+
+/* progress - scanjob's "still working" call (ctx: a PROGRESS_CTX) */
+typedef struct PROGRESS_CTX {
+    const MTA_OPS *ops;
+    void *ctx;
+} PROGRESS_CTX;
+
+static int progress(void *arg)
+{
+    PROGRESS_CTX *p = arg;
+    return p->ops->progress(p->ctx);
+}
+
+/* analyse - the spooled message through scanjob; failure causes as ACT_F_* flags */
+static MSG *analyse(CONN *c, const MTA_OPS *ops, void *ctx, unsigned *flags)
+{
+    const CONFIG *cfg = c->rs->cfg;
+    size_t total = c->spool->total;
+    if (c->spool->failed) {
+        log_error("ref=%s spool: %s", c->ref, strerror(errno));
+        *flags = ACT_F_INTERNAL;
+        return msg_new(c->ref);
+    }
+    PROGRESS_CTX pc = {ops, ctx};
+    SCANJOB_WAIT w = {(double)cfg->scan_timeout, (double)cfg->progress_interval, progress, &pc};
+    MSG *m = scanjob_run(&c->spool, c->rs, c->ref, &w);
+    if (m == NULL) {
+        m = msg_new(c->ref);
+        hits_add(m->hits, "LIMIT_SCAN_TIME", "message", "no verdict within scan_timeout (%lld ms)",
+                 (long long)cfg->scan_timeout);
+    }
+    m->size = total;
+    *flags = action_flags(m->hits);
+    return m;
 }
 
 /* conn_eom - analyse, plan, apply, log (see conn.h) */
@@ -219,18 +255,8 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
         begin(c, NULL);
     if (c->qid == NULL)
         c->qid = sane_dup(ops->getsymval(ctx, "i"), 64);
-    MSG *m = msg_new(c->ref);
-    size_t len = 0;
-    const char *raw = c->spool->failed ? NULL : spool_data(c->spool, &len);
     unsigned flags = 0;
-    if (raw) {
-        msg_analyse(m, raw, len, c->rs);
-        flags = action_flags(m->hits);
-    } else {
-        log_error("ref=%s spool: %s", c->ref, strerror(errno));
-        flags = ACT_F_INTERNAL;
-    }
-    m->size = c->spool->total;
+    MSG *m = analyse(c, ops, ctx, &flags);
     ACT_INPUT in = {m->verdict, m->score,   c->ref,      c->rs->id,  m->hits,   c->rs->cfg,
                     flags,      c->inbound, c->ninbound, c->subject, c->leadspc};
     ACT_PLAN *p = action_plan(&in);

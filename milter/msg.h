@@ -21,7 +21,9 @@
  *
  * LIMITS
  *   max_message_size: only that many bytes are analysed (LIMIT_MESSAGE_SIZE);
- *   max_urls: distinct URLs kept (LIMIT_URLS); the MIME limits are mime.c's.
+ *   max_urls: distinct URLs kept (LIMIT_URLS); the MIME limits are mime.c's; deadline_ms
+ *   (set by scanjob.c from scan_timeout): parts not reached by then are not scanned
+ *   (LIMIT_SCAN_TIME).
  */
 #ifndef FM_MSG_H
 #define FM_MSG_H
@@ -47,7 +49,8 @@ typedef struct MSG {
     MIME_HEADERS hdr;
     double score;
     VERDICT verdict;
-    double ms; /* wall time of msg_analyse */
+    double ms;          /* wall time of msg_analyse */
+    double deadline_ms; /* CLOCK_MONOTONIC ms after which scanning stops (0: none) */
 } MSG;
 
 MSG *msg_new(const char *ref);

@@ -190,6 +190,14 @@ RULESET *ruleset_acquire(void)
     return rs;
 }
 
+/* ruleset_hold - one more reference to a snapshot the caller already holds */
+void ruleset_hold(RULESET *rs)
+{
+    pthread_mutex_lock(&lock);
+    rs->refs++;
+    pthread_mutex_unlock(&lock);
+}
+
 /* ruleset_release - drop one reference; the last one frees the snapshot */
 void ruleset_release(RULESET *rs)
 {

@@ -6,6 +6,8 @@
  *   RULESET *ruleset_load(CONFIG *cfg, BUF *err);   RULESET *ruleset_free(RULESET *rs);
  *   void ruleset_install(RULESET *rs);
  *   RULESET *ruleset_acquire(void);                 void ruleset_release(RULESET *rs);
+void ruleset_hold(RULESET *rs);
+ *   void ruleset_hold(RULESET *rs);
  *   int ruleset_reload(const char *config_path, BUF *err);
  *
  * DESCRIPTION
@@ -25,7 +27,9 @@
  *   The current snapshot: ruleset_install makes rs current (taking its reference; the
  *   previous one is released). ruleset_acquire returns the current snapshot with one more
  *   reference (a connection or a scan holds it for its whole life); ruleset_release drops
- *   one, and the last release of a replaced snapshot frees it. ruleset_reload reads the
+ *   one, and the last release of a replaced snapshot frees it. ruleset_hold adds a reference
+ *   to a snapshot the caller holds (a scan thread that may outlive its connection). ruleset_reload
+reads the
  *   config file again and builds a new snapshot off the request path (the caller's
  *   thread: SIGHUP's thread in the daemon); on success it installs it, on failure it
  *   returns -1 with the reason and the old snapshot stays current. All of these are
@@ -57,6 +61,7 @@ RULESET *ruleset_free(RULESET *rs);
 void ruleset_install(RULESET *rs);
 RULESET *ruleset_acquire(void);
 void ruleset_release(RULESET *rs);
+void ruleset_hold(RULESET *rs);
 int ruleset_reload(const char *config_path, BUF *err);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "archive_pw.h"
 #include "digest.h"
@@ -390,6 +391,16 @@ static bool seen_before(const MSG *m, size_t i)
     return false;
 }
 
+/* past_deadline - the message's scan_timeout has passed */
+static bool past_deadline(const MSG *m)
+{
+    if (m->deadline_ms <= 0)
+        return false;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6 >= m->deadline_ms;
+}
+
 /* scan_message - every part through the engines (see scan.h) */
 void scan_message(MSG *m, const RULESET *rs)
 {
@@ -400,6 +411,12 @@ void scan_message(MSG *m, const RULESET *rs)
         const PART *p = m->parts->v[i];
         if (p->kind != PART_LEAF || p->data == NULL || p->size == 0 || seen_before(m, i))
             continue;
+        if (past_deadline(m)) {
+            hits_add(m->hits, "LIMIT_SCAN_TIME", p->path,
+                     "scan_timeout reached: this part and "
+                     "the rest were not scanned");
+            break;
+        }
         char *loc = scan_part_location(p);
         const unsigned char *d = (const unsigned char *)p->data->data;
         scan_buffer(&s, loc, p->path, p->filename, &p->ft, 0, d, p->size);

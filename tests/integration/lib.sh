@@ -35,6 +35,7 @@ it_enter() {
         mount --bind "$IT/hosts" /etc/hosts
         mount --bind "$IT/resolv.conf" /etc/resolv.conf
         trap it_cleanup EXIT
+        trap 'exit 143' TERM INT
         return 0
     fi
     if ! command -v unshare >/dev/null || ! unshare --net --uts --mount true 2>/dev/null; then
@@ -57,6 +58,14 @@ it_wait_port() {
     return 1
 }
 
+# it_conf_set FILE "key = value" - replace the key's line (or append it), taking the value
+# literally (backslashes, | and & included)
+it_conf_set() {
+    KV=$2 awk 'BEGIN { kv = ENVIRON["KV"]; k = kv; sub(/ =.*/, "", k) }
+        index($0, k " = ") == 1 { if (!done) print kv; done = 1; next }
+        { print } END { if (!done) print kv }' "$1" >"$1.new" && mv "$1.new" "$1"
+}
+
 # it_milter NAME SETTINGS... - our daemon on a loopback port
 it_milter() {
     local name=$1 port
@@ -65,10 +74,7 @@ it_milter() {
     local conf=$IT/milter-$name.conf
     sed -e "s|^socket = .*|socket = inet:$port@127.0.0.1|" \
         -e "s|^rules_dir = .*|rules_dir = $PWD/rules|" milter.conf >"$conf"
-    for kv in "$@"; do
-        local k=${kv%% =*}
-        if grep -q "^$k = " "$conf"; then sed -i "s|^$k = .*|$kv|" "$conf"; else echo "$kv" >>"$conf"; fi
-    done
+    for kv in "$@"; do it_conf_set "$conf" "$kv"; done
     "${FM_BIN:-milter/fileless-milter}" -f -c "$conf" >>"$IT/milter-$name.log" 2>&1 &
     local pid=$!
     IT_PIDS+=("$pid")
@@ -135,7 +141,7 @@ queue_run_delay = 1s
 minimal_backoff_time = 1s
 maximum_backoff_time = 2s
 MAINCF
-    for line in "$@"; do echo "$line" >>"$d/etc/main.cf"; done
+    for line in "$@"; do postconf -c "$d/etc" -e "$line"; done
     # master.cf: smtpd on our port, no chroot, postlogd for maillog_file
     cat >"$d/etc/master.cf" <<MASTERCF
 127.0.0.1:$port inet n - n - - smtpd

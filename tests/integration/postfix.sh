@@ -1,0 +1,221 @@
+#!/bin/bash
+# integration/postfix.sh - the milter behind a real, private Postfix, end to end.
+#
+# Runs inside a private network namespace with only loopback (lib.sh: it_enter), so no
+# packet, DNS included, leaves the machine. Postfix "in" (smtpd_milters = our "enforce"
+# daemon) relays to an smtp-sink that keeps every delivered message as a file; Postfix
+# "tag" uses a tag-only daemon; Postfix "out" has no milter and relays to "in": it is a
+# sender that retries, for the kill test. Messages are sent with swaks.
+#
+# Cases: clean delivered with our headers; malicious rejected at DATA with 5.7.1, the
+# ref id and a multi-line reply; quarantined held in Postfix's hold queue, not delivered;
+# inbound X-Fileless-* headers replaced; tag-only delivers everything, tagged; a scan
+# longer than Postfix's milter_content_timeout kept alive by progress calls and ended by
+# our scan_timeout (our 451 with the ref, not Postfix's own timeout reply); the milter
+# killed (SIGKILL) during a burst: Postfix tempfails, the sender retries, and after a
+# restart every message is delivered exactly once. FM_SOAK_SECONDS (default 120; 0 skips)
+# runs 32 concurrent SMTP sessions for that long: no error, none lost, RSS stable.
+cd "$(dirname "$0")/../.."
+T_SUITE=integration-postfix
+. tests/lib.sh
+. tests/integration/lib.sh
+for tool in postfix smtp-sink swaks; do
+    if ! command -v $tool >/dev/null && ! [ -x /usr/sbin/$tool ]; then
+        skip "postfix suite" "$tool not installed (Debian packages postfix, swaks)"
+        summary
+        exit 0
+    fi
+done
+it_enter "$0" "$@"
+case $? in
+0) ;;
+*)
+    skip "postfix suite" "cannot create a network namespace (unshare --net needs root)"
+    summary
+    exit 0
+    ;;
+esac
+export PATH=$PATH:/usr/sbin
+BIN=${FM_BIN:-milter/fileless-milter}
+SAMPLES=contrib/samples
+
+# send PORT FILE [swaks options] - one message; the server's replies in $OUT
+send() {
+    local port=$1 file=$2
+    shift 2
+    OUT=$(swaks --server "127.0.0.1:$port" --from sender@example.org --to rcpt@example.net \
+        --data "@$file" --timeout 60 "$@" 2>&1)
+}
+
+# sink_count NAME - messages the sink NAME has received
+sink_count() { find "$IT/$1" -type f | wc -l; }
+
+# sink_with NAME NEEDLE - the sink files holding NEEDLE
+sink_with() { grep -l -F -- "$2" "$IT/$1"/* 2>/dev/null; }
+
+# in_sink NAME NEEDLE - some sink file holds NEEDLE
+in_sink() { [ -n "$(sink_with "$1" "$2")" ]; }
+
+# wait_for SECONDS CMD... - poll until CMD succeeds
+wait_for() {
+    local n=$(($1 * 10))
+    shift
+    for _ in $(seq "$n"); do
+        "$@" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+it_sink sink
+it_milter enforce "quarantine_threshold = 8" \
+    "reject_text = Message rejected: dangerous content (ref %s)\\nAsk your admin with this reference" \
+    "scan_timeout = 3000" "progress_interval = 300" "yara_extra_dirs = $PWD/tests/integration/data" ||
+    bad "start enforce milter" "$(tail -3 "$IT/milter-enforce.log")"
+it_milter tagonly "mode = tag-only" || bad "start tag-only milter" "$(tail -3 "$IT/milter-tagonly.log")"
+P_IN=$(it_port) P_TAG=$(it_port) P_OUT=$(it_port)
+it_postfix in "$P_IN" "$SINK_PORT_sink" "inet:127.0.0.1:$MILTER_PORT_enforce" \
+    "milter_content_timeout = 1s" || bad "start postfix in" "$(tail -5 "$IT/in.log")"
+it_postfix tag "$P_TAG" "$SINK_PORT_sink" "inet:127.0.0.1:$MILTER_PORT_tagonly" ||
+    bad "start postfix tag" "$(tail -5 "$IT/tag.log")"
+it_postfix out "$P_OUT" "$P_IN" "" || bad "start postfix out" "$(tail -5 "$IT/out.log")"
+grep -q 'TCP_NODELAY set on inet' "$IT/milter-enforce.log" && ok "TCP_NODELAY on the inet socket" ||
+    bad "TCP_NODELAY on the inet socket" "$(grep -i nodelay "$IT/milter-enforce.log")"
+
+# 1. clean: delivered, with our headers (a space after the colon: SMFIP_HDR_LEADSPC)
+send "$P_IN" $SAMPLES/newsletter.eml
+contains "clean accepted" "250 2.0.0 Ok: queued"
+wait_for 10 in_sink sink 'Subject: Autumn offers' && ok "clean delivered" ||
+    bad "clean delivered" "sink has $(sink_count sink) files"
+f=$(sink_with sink 'Subject: Autumn offers' | head -1)
+grep -qE '^X-Fileless-Verdict: clean; score=0\.00; ref=[0-9a-f]{16}; rules=[0-9a-f]{16}' "$f" &&
+    ok "clean has X-Fileless-Verdict" || bad "clean has X-Fileless-Verdict" "$(grep X-Fileless "$f")"
+grep -q '^X-Fileless-Report: none' "$f" && ok "clean has X-Fileless-Report" ||
+    bad "clean has X-Fileless-Report" "$(grep X-Fileless "$f")"
+
+# 2. malicious: 550 5.7.1 at DATA, with the ref, on two lines; not delivered
+before=$(sink_count sink)
+send "$P_IN" $SAMPLES/invoice-zip-js.eml
+ref=$(echo "$OUT" | sed -n 's/.*550-5\.7\.1 Message rejected: dangerous content (ref \([0-9a-f]\{16\}\)).*/\1/p')
+[ -n "$ref" ] && ok "malicious rejected 550 5.7.1 with the ref" || bad "malicious rejected" "$(echo "$OUT" | grep '^<')"
+contains "multi-line reply" "550 5.7.1 Ask your admin with this reference"
+grep -q "ref=$ref .*verdict=reject .*action=reject" "$IT/milter-enforce.log" && ok "reject logged with the same ref" ||
+    bad "reject logged with the same ref" "ref=$ref not in the milter log"
+
+# 3. quarantine: held in Postfix's hold queue, not delivered
+send "$P_IN" $SAMPLES/phish-link.eml
+contains "quarantined message accepted by the MTA" "250 2.0.0 Ok: queued"
+qid=$(echo "$OUT" | sed -n 's/.*queued as \([0-9A-Za-z]*\).*/\1/p' | tail -1)
+held() { postqueue -c "$IT/in/etc" -j 2>/dev/null | grep -q "\"queue_id\": *\"$qid\".*\"queue_name\": *\"hold\"\|\"queue_name\": *\"hold\".*\"queue_id\": *\"$qid\""; }
+wait_for 10 held && ok "quarantined message is in the hold queue" ||
+    bad "quarantined message is in the hold queue" "$(postqueue -c "$IT/in/etc" -j)"
+grep -q "qid=$qid .*action=quarantine" "$IT/milter-enforce.log" && ok "quarantine reason logged" ||
+    bad "quarantine reason logged" "$(tail -2 "$IT/milter-enforce.log")"
+[ -z "$(sink_with sink 'Subject: Password expires today')" ] && ok "quarantined message not delivered" ||
+    bad "quarantined message not delivered" "found in the sink"
+[ "$(sink_count sink)" -eq "$before" ] && ok "rejected message not delivered" ||
+    bad "rejected message not delivered" "sink grew from $before to $(sink_count sink)"
+
+# 4. spoofed inbound X-Fileless-* headers are removed before ours are added
+sed 's/^Subject: Autumn offers/Subject: spoof test\nX-Fileless-Verdict: clean; forged\nX-Fileless-Report: forged/' \
+    $SAMPLES/newsletter.eml >"$IT/spoof.eml"
+send "$P_IN" "$IT/spoof.eml"
+wait_for 10 in_sink sink 'Subject: spoof test'
+f=$(sink_with sink 'Subject: spoof test' | head -1)
+if [ -n "$f" ] && ! grep -q forged "$f" && [ "$(grep -c '^X-Fileless-Verdict:' "$f")" -eq 1 ]; then
+    ok "spoofed headers replaced"
+else
+    bad "spoofed headers replaced" "$(grep X-Fileless "$f" 2>/dev/null)"
+fi
+
+# 5. tag-only: everything delivered, tagged with the action it would have taken
+send "$P_TAG" $SAMPLES/invoice-zip-js.eml
+contains "tag-only accepts the malicious message" "250 2.0.0 Ok: queued"
+wait_for 10 in_sink sink 'would=reject' && ok "tag-only delivered with would=reject" ||
+    bad "tag-only delivered with would=reject" "not in the sink"
+
+# 6. a scan longer than Postfix's milter_content_timeout (1 s): progress keeps Postfix
+# waiting, our scan_timeout (3 s) ends it with our own 451 and the ref
+python3 - "$IT/slow.eml" <<'EOF'
+import base64, sys
+body = base64.encodebytes(b"a" * 3000000).decode().replace("\n", "\r\n")
+open(sys.argv[1], "w", newline="").write(
+    "From: a@example.org\r\nTo: b@example.net\r\nSubject: slow scan\r\nMIME-Version: 1.0\r\n"
+    "Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\n"
+    "hello\r\n--B\r\nContent-Type: application/octet-stream; name=a.bin\r\n"
+    "Content-Transfer-Encoding: base64\r\n\r\n" + body + "--B--\r\n")
+EOF
+send "$P_IN" "$IT/slow.eml"
+contains "slow scan: our scan_timeout answers (progress kept Postfix waiting)" \
+    "451 4.7.1 Message could not be scanned, try again later (ref "
+grep -q "LIMIT_SCAN_TIME" "$IT/milter-enforce.log" && ok "slow scan logged LIMIT_SCAN_TIME" ||
+    bad "slow scan logged LIMIT_SCAN_TIME" "$(tail -2 "$IT/milter-enforce.log")"
+send "$P_IN" $SAMPLES/newsletter.eml
+contains "milter still answers after an abandoned scan" "250 2.0.0 Ok: queued"
+
+# 7. milter killed during a burst: Postfix tempfails, "out" retries, each message once
+n=20
+for i in $(seq $n); do
+    sed "s/^Subject: Autumn offers/Subject: burst $i of $n/; s/^Message-ID: <n1@/Message-ID: <burst$i@/" \
+        $SAMPLES/newsletter.eml >"$IT/burst-$i.eml"
+done
+for i in $(seq $n); do
+    send "$P_OUT" "$IT/burst-$i.eml"
+    [ "$i" -eq 5 ] && kill -9 "$MILTER_PID_enforce" && wait "$MILTER_PID_enforce" 2>/dev/null
+done
+sleep 2
+send "$P_IN" $SAMPLES/newsletter.eml
+contains "milter down: Postfix tempfails (4xx)" "451 4.7.1"
+delivered=$(grep -l 'Subject: burst ' "$IT/sink"/* 2>/dev/null | wc -l)
+[ "$delivered" -lt "$n" ] && ok "burst: messages wait while the milter is down ($delivered of $n)" ||
+    bad "burst: messages wait while the milter is down" "all $n delivered without the milter"
+it_milter enforce "quarantine_threshold = 8" || bad "restart milter" "$(tail -3 "$IT/milter-enforce.log")"
+postconf -c "$IT/in/etc" -e "smtpd_milters = inet:127.0.0.1:$MILTER_PORT_enforce" \
+    "non_smtpd_milters = inet:127.0.0.1:$MILTER_PORT_enforce"
+postfix -c "$IT/in/etc" reload >/dev/null 2>&1
+postqueue -c "$IT/out/etc" -f
+all_in() { [ "$(grep -l 'Subject: burst ' "$IT/sink"/* 2>/dev/null | wc -l)" -ge "$n" ]; }
+wait_for 60 all_in
+sleep 2
+dups=0 lost=0
+for i in $(seq $n); do
+    c=$(grep -l "^Subject: burst $i of $n\$" "$IT/sink"/* 2>/dev/null | wc -l)
+    [ "$c" -eq 0 ] && lost=$((lost + 1))
+    [ "$c" -gt 1 ] && dups=$((dups + 1))
+done
+[ "$lost" -eq 0 ] && ok "burst: nothing lost after the milter restarted" || bad "burst: nothing lost" "$lost of $n missing"
+[ "$dups" -eq 0 ] && ok "burst: each message delivered once" || bad "burst: each message delivered once" "$dups delivered twice"
+f=$(grep -l "^Subject: burst 1 of $n\$" "$IT/sink"/* | head -1)
+grep -q '^X-Fileless-Verdict: clean' "$f" && ok "burst: retried messages were scanned" ||
+    bad "burst: retried messages were scanned" "no verdict header"
+
+# 8. soak: 32 concurrent sessions for FM_SOAK_SECONDS through Postfix "in"
+soak=${FM_SOAK_SECONDS:-120}
+if [ "$soak" -gt 0 ]; then
+    rss() { awk '/^VmRSS/ {print $2}' "/proc/$MILTER_PID_enforce/status"; }
+    before=$(sink_count sink) sent=0 errors=0 samples=()
+    end=$((SECONDS + soak))
+    while [ $SECONDS -lt $end ]; do
+        smtp-source -s 32 -m 320 -f sender@example.org -t rcpt@example.net \
+            -F $SAMPLES/newsletter.eml "127.0.0.1:$P_IN" >"$IT/soak.out" 2>&1 || errors=$((errors + 1))
+        grep -qi 'error\|fatal\|warning' "$IT/soak.out" && errors=$((errors + 1))
+        sent=$((sent + 320))
+        samples+=("$(rss)")
+    done
+    got() { [ $(($(sink_count sink) - before)) -ge "$sent" ]; }
+    wait_for 60 got
+    delivered=$(($(sink_count sink) - before))
+    [ "$errors" -eq 0 ] && ok "soak: $sent messages in ${soak}s over 32 sessions, no SMTP error" ||
+        bad "soak: no SMTP error" "$errors rounds had errors: $(head -3 "$IT/soak.out")"
+    [ "$delivered" -eq "$sent" ] && ok "soak: all $sent delivered, none lost or doubled" ||
+        bad "soak: all delivered" "$delivered of $sent"
+    # RSS stable: the last sample within 20 % (+8 MB) of the one after the first round
+    first=${samples[0]} last=${samples[-1]}
+    echo "   soak RSS kB per round: ${samples[*]}"
+    [ "$last" -le $((first * 12 / 10 + 8192)) ] && ok "soak: RSS stable ($first kB -> $last kB)" ||
+        bad "soak: RSS stable" "$first kB -> $last kB"
+    grep -c 'action=accept' "$IT/milter-enforce.log" >/dev/null
+else
+    skip "soak" "FM_SOAK_SECONDS=0"
+fi
+summary

@@ -91,6 +91,18 @@ deps:
 	  if [ "$$(id -u)" != 0 ]; then echo "make deps: need root to install$$missing" >&2; exit 1; fi; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
+	@[ -x $(SENDMAIL_BIN) ] || $(MAKE) --no-print-directory $(SENDMAIL_BIN)
+
+# sendmail conflicts with postfix as a package: its .debs are unpacked under build/ for
+# tests/integration/sendmail.sh (a private copy, never installed)
+SENDMAIL_DEBS := sendmail-bin sendmail-base sendmail-cf libwrap0
+SENDMAIL_BIN  := build/sendmail/root/usr/libexec/sendmail/sendmail
+$(SENDMAIL_BIN):
+	@mkdir -p build/sendmail/debs build/sendmail/root
+	@cd build/sendmail/debs && { apt-get download $(SENDMAIL_DEBS) >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get download $(SENDMAIL_DEBS) >/dev/null 2>&1; } || \
+	  echo "sendmail packages not downloadable: tests/integration/sendmail.sh will skip"; }
+	@for f in build/sendmail/debs/*.deb; do [ -f "$$f" ] && dpkg -x "$$f" build/sendmail/root; done; true
 
 run: deps
 	$(MAKE) all

@@ -57,6 +57,7 @@ count_suite tests/golden/run.sh
 count_suite tests/check-code.sh
 count_suite tests/milter/run.sh
 count_suite tests/integration/postfix.sh
+count_suite tests/integration/sendmail.sh
 FM_BIN=$FM_ASAN_BIN count_suite tests/milter/run.sh
 count_suite python3 tests/engines/run.py
 count_suite python3 tests/analysers/run.py

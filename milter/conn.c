@@ -15,6 +15,7 @@
 
 #include "conn.h"
 #include "log.h"
+#include "metrics.h"
 #include "msg.h"
 #include "scanjob.h"
 #include "str.h"
@@ -79,6 +80,7 @@ void conn_connect(CONN *c, const char *name, const struct sockaddr *addr)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)addr)->sin_addr, ip, sizeof(ip));
     else if (addr && addr->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)addr)->sin6_addr, ip, sizeof(ip));
+    metrics_count(METRICS_CONNECTION, 1);
     BUF *b = buf_new(64);
     str_sanitize(b, name ? name : "unknown", name ? strlen(name) : 7, 100);
     buf_printf(b, "[%s]", ip);
@@ -262,6 +264,8 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
     ACT_PLAN *p = action_plan(&in);
     ACT_STATUS st = action_apply(p, ops, ctx);
     log_message(c, m, p, m->size);
+    METRICS_MSG mm = {(int)m->verdict, p->action, flags, m->size, now_ms() - c->t0, m->ms};
+    metrics_message(&mm);
     action_plan_free(p);
     msg_free(m);
     conn_end(c);

@@ -17,6 +17,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "metrics.h"
 #include "mime.h"
 #include "mlfi.h"
 #include "xalloc.h"
@@ -162,9 +163,11 @@ static void reload(const char *path)
     if (ruleset_reload(path, err) == 0) {
         RULESET *rs = ruleset_acquire();
         log_notice("reloaded %s, rules %s", path, rs->id);
+        metrics_count(METRICS_RELOAD_OK, 1);
         ruleset_release(rs);
     } else {
         log_error("reload of %s failed, old rules kept: %s", path, err->data);
+        metrics_count(METRICS_RELOAD_FAILED, 1);
     }
     buf_free(err);
 }

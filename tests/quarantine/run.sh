@@ -248,6 +248,10 @@ else
     skip "disk full" "cannot mount a tmpfs (needs root)"
 fi
 
+# stop the daemons and the page now, so their exit (leak checks included) is in the logs
+for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+wait 2>/dev/null
+pids=()
 if grep -qiE 'AddressSanitizer|runtime error|LeakSanitizer' "$tmp"/*.log; then
     bad "sanitizers" "$(grep -iE 'AddressSanitizer|runtime error|LeakSanitizer' "$tmp"/*.log | head -3)"
 fi

@@ -37,7 +37,8 @@
  *   plans again with ACT_F_QUARANTINE, and the action becomes on_quarantine_error
  *   instead (its "quarantine" then means the MTA's hold queue). A message carrying a
  *   valid release header (`released`: an admin let it out of the quarantine) is never
- *   quarantined again: quarantine becomes tag, the verdict header says "released=REF";
+ *   quarantined again: quarantine becomes tag, the verdict header says "released=REF"
+ *   (conn.c leaves the valid release header out of `inbound`, so it stays);
  *   reject and tempfail still apply (a rule update that now rejects it, or a scanner
  *   failure, is not overruled by an earlier release).
  *

@@ -280,6 +280,26 @@ static int store(const CONN *c, const MSG *m, const ACT_PLAN *p, const char *raw
     return rc;
 }
 
+/* keep_release - a verified release header stays (the first PREFIX-Release, index 1):
+ * the recipient sees the message was released, and a later hop with the same secret
+ * recognises it too; other inbound PREFIX-* headers are still removed */
+static void keep_release(CONN *c)
+{
+    const char *prefix = c->rs->cfg->header_prefix;
+    size_t pl = strlen(prefix);
+    for (size_t i = 0; i < c->ninbound; i++) {
+        const char *n = c->inbound[i].name;
+        if (c->inbound[i].index == 1 && strncasecmp(n, prefix, pl) == 0 &&
+            str_ieq(n + pl, "-Release")) {
+            free(c->inbound[i].name);
+            memmove(&c->inbound[i], &c->inbound[i + 1],
+                    (c->ninbound - i - 1) * sizeof(*c->inbound));
+            c->ninbound--;
+            return;
+        }
+    }
+}
+
 /* conn_eom - analyse, plan, store, apply, log (see conn.h) */
 ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
 {
@@ -304,6 +324,8 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
     bool rel = raw && c->release && release_verify(cfg, c->release, raw, len, time(NULL), released);
     if (c->release)
         log_info("ref=%s release header %s", c->ref, rel ? released : "invalid, ignored");
+    if (rel)
+        keep_release(c);
     ACT_INPUT in = {m->verdict,
                     m->score,
                     c->ref,

@@ -27,7 +27,8 @@ void conn_helo(CONN *c, const char *helo);
  *   the first Subject and the first PREFIX-Release header; conn_eoh adds the empty line; conn_body
 appends a chunk and
  *   returns false once the message is past max_message_size (nothing more is stored).
- *   conn_eom analyses the spooled message, checks a release header (release.h), plans the
+ *   conn_eom analyses the spooled message, checks a release header (release.h: a valid
+ *   one is kept, every other inbound PREFIX-* header is removed), plans the
  *   actions; when the plan says so it stores the message in the quarantine store first
  *   (quarantine.h: raw bytes, envelope, HELO, verdict and hits) and, when that fails
  *   (disk full, store over its cap, a message too large to keep whole), plans again with

@@ -198,13 +198,14 @@ static char *unesc(const char *s, size_t n)
     return r;
 }
 
-/* parse_num - a whole decimal number */
+/* parse_num - a decimal number within +-9e15 (the bound keeps the conversions to integers
+ * defined; weights and scores may be negative) */
 static bool parse_num(const char *v, double *out)
 {
     char *end;
     errno = 0;
     *out = strtod(v, &end);
-    return end != v && *end == 0 && errno == 0;
+    return end != v && *end == 0 && errno == 0 && *out >= -9e15 && *out <= 9e15;
 }
 
 /* parse_hit - "SYMBOL\tWEIGHT\tLOCATION\tDETAIL" (escaped fields) */
@@ -229,6 +230,37 @@ static bool parse_hit(QMETA *m, const char *v)
         qmeta_add_hit(m, sym, weight, loc, det);
     free(sym), free(w), free(loc), free(det);
     return ok;
+}
+
+/* set_number - a numeric field; false on a malformed number (unknown keys are accepted:
+ * a later version wrote them) */
+static bool set_number(QMETA *m, const char *key, const char *v)
+{
+    static const char *const nums[] = {"time",         "size",     "score",    "first_score",
+                                       "rescanned",    "released", "releases", "rcpt_dropped",
+                                       "hits_dropped", NULL};
+    for (size_t i = 0; nums[i]; i++) {
+        double d;
+        if (strcmp(key, nums[i]) != 0)
+            continue;
+        if (!parse_num(v, &d) || (i >= 6 && d < 0)) /* the unsigned counts */
+            return false;
+        int64_t *ints[] = {&m->time, &m->size, NULL, NULL, &m->rescanned, &m->released};
+        if (i == 2)
+            m->score = d;
+        else if (i == 3)
+            m->first_score = d;
+        else if (i == 6)
+            m->releases = (unsigned)d;
+        else if (i == 7)
+            m->rcpt_dropped = (size_t)d;
+        else if (i == 8)
+            m->hits_dropped = (size_t)d;
+        else
+            *ints[i] = (int64_t)d;
+        return true;
+    }
+    return true;
 }
 
 /* set_field - one "key value" pair; false on a malformed value */
@@ -270,31 +302,7 @@ static bool set_field(QMETA *m, const char *key, const char *v, size_t vn)
         memcpy(m->ref, v, 17);
         return true;
     }
-    static const char *const nums[] = {"time",         "size",     "score",    "first_score",
-                                       "rescanned",    "released", "releases", "rcpt_dropped",
-                                       "hits_dropped", NULL};
-    for (size_t i = 0; nums[i]; i++) {
-        double d;
-        if (strcmp(key, nums[i]) != 0)
-            continue;
-        if (!parse_num(v, &d))
-            return false;
-        int64_t *ints[] = {&m->time, &m->size, NULL, NULL, &m->rescanned, &m->released};
-        if (i == 2)
-            m->score = d;
-        else if (i == 3)
-            m->first_score = d;
-        else if (i == 6)
-            m->releases = (unsigned)d;
-        else if (i == 7)
-            m->rcpt_dropped = (size_t)d;
-        else if (i == 8)
-            m->hits_dropped = (size_t)d;
-        else
-            *ints[i] = (int64_t)d;
-        return true;
-    }
-    return true; /* unknown keys: written by a later version */
+    return set_number(m, key, v);
 }
 
 /* qmeta_parse - read the text form (see qmeta.h) */

@@ -62,10 +62,12 @@ start() {
     bad "start $1" "no socket: $(tail -3 "$tmp/$1.log")"
     return 1
 }
-# send NAME FILE WANT [VERDICT_PATTERN [DELETED_HEADER]] - one message through daemon NAME
+# send NAME FILE WANT [VERDICT_PATTERN [DELETED_HEADER [KEPT_HEADER]]] - one message through
+# daemon NAME (see send.lua)
 send() {
     FM_SOCK="unix:$tmp/$1.sock" FM_LOG="$tmp/$1.log" FM_DIR="$PWD/tests/milter" FM_MSG="$2" \
-        FM_WANT="$3" FM_VERDICT="${4:-}" FM_DELETED="${5:-}" miltertest -s tests/quarantine/send.lua 2>&1
+        FM_WANT="$3" FM_VERDICT="${4:-}" FM_DELETED="${5:-}" FM_KEPT="${6:-}" \
+        miltertest -s tests/quarantine/send.lua 2>&1
 }
 # check NAME CMD... - CMD succeeds
 check() {
@@ -126,10 +128,12 @@ expect "show: released" 0 $C quarantine show "$id"
 contains "show: released by whom" "by $(id -un)"
 
 # 4. the released message through the milter again: tagged, not quarantined; forged: quarantined
-check "released message is not quarantined again" send store "$f1" accept "released=$id" X-Fileless-Release
+check "released message is not quarantined again, its release header kept" \
+    send store "$f1" accept "released=$id" "" X-Fileless-Release
 [ "$(items)" = 1 ] && ok "not stored again" || bad "not stored again" "$(items) items"
 sed 's/mac=\([0-9a-f]\)/mac=0\1/; s/mac=\(.\{64\}\)./mac=\1/' "$f1" >"$tmp/forged.eml"
-check "forged release header: quarantined again" send store "$tmp/forged.eml" discard
+check "forged release header: removed, quarantined again" \
+    send store "$tmp/forged.eml" discard "" X-Fileless-Release
 grep -q "release header invalid, ignored" "$tmp/store.log" && ok "forged header logged as invalid" || bad "forged header logged" "$(tail -2 "$tmp/store.log")"
 [ "$(items)" = 2 ] && ok "forged one stored" || bad "forged one stored" "$(items) items"
 

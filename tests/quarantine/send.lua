@@ -2,8 +2,8 @@
 --   discard   the message was stored and discarded (SMFIR_DISCARD)
 --   tempfail  451 4.7.1 (SMFIR_REPLYCODE with a 451 reply)
 --   accept    delivered (SMFIR_CONTINUE), not quarantined; FM_VERDICT, when set, is a Lua
---             pattern the added X-Fileless-Verdict value must match; FM_DELETED names a
---             header the milter must delete
+--             pattern the added X-Fileless-Verdict value must match
+-- FM_DELETED names a header the milter must delete, FM_KEPT one it must not delete
 dofile(os.getenv("FM_DIR") .. "/lib.lua")
 local want = os.getenv("FM_WANT")
 local conn = fm.session(fm.read(os.getenv("FM_MSG")))
@@ -25,9 +25,10 @@ elseif want == "accept" then
     if os.getenv("FM_VERDICT") then
         fm.expect_header(conn, "X-Fileless-Verdict", os.getenv("FM_VERDICT"))
     end
-    local del = os.getenv("FM_DELETED")
-    if del and not mt.eom_check(conn, MT_HDRDELETE, del) then fm.fail(del .. " not deleted") end
 else
     fm.fail("FM_WANT must be discard, tempfail or accept")
 end
+local del, kept = os.getenv("FM_DELETED"), os.getenv("FM_KEPT")
+if del and del ~= "" and not mt.eom_check(conn, MT_HDRDELETE, del) then fm.fail(del .. " not deleted") end
+if kept and kept ~= "" and mt.eom_check(conn, MT_HDRDELETE, kept) then fm.fail(kept .. " deleted") end
 mt.disconnect(conn)

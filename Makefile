@@ -10,11 +10,11 @@
 
 SANITIZE ?=
 comma    := ,
-PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive
+PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt
 DEB_PKGS := build-essential pkg-config clang-14 libclang-rt-14-dev clang-format-14 \
             libgmime-3.0-dev libidn2-dev libssl-dev libcmocka-dev jq python3 \
             libclamav-dev libyara-dev libarchive-dev libarchive-tools libmilter-dev libhiredis-dev miltertest \
-            postfix swaks m4
+            libmicrohttpd-dev libcrypt-dev postfix swaks m4 chromium
 
 ifeq ($(SANITIZE),)
   CC      ?= gcc

@@ -56,8 +56,9 @@ static void add_op(ACT_PLAN *p, ACT_KIND kind, const char *name, int index, cons
         (ACT_OP){kind, name ? xstrdup(name) : NULL, index, v, xcode ? xstrdup(xcode) : NULL};
 }
 
-/* decide - the action from verdict and failure policies, before mode and quarantine_action */
-static int decide(const ACT_INPUT *in)
+/* decide - the action from verdict, failure policies, release, store and quarantine_action;
+ * *store is set when the message must go to the quarantine store first */
+static int decide(const ACT_INPUT *in, bool *store)
 {
     static const int from_verdict[] = {CFG_POL_ACCEPT, CFG_POL_TAG, CFG_POL_QUARANTINE,
                                        CFG_POL_REJECT};
@@ -74,15 +75,24 @@ static int decide(const ACT_INPUT *in)
     for (size_t i = 0; i < sizeof(pol) / sizeof(pol[0]); i++)
         if ((in->flags & pol[i].flag) && pol[i].policy > act)
             act = pol[i].policy;
+    *store = false;
     /* discard_verdicts replaces the verdict's own action, not a failure policy's */
     if (in->verdict != VERDICT_CLEAN && act == from_verdict[in->verdict] &&
         (c->discard_verdicts & (1u << (in->verdict - 1))))
         return ACT_DISCARD_TOKEN;
-    if (act == CFG_POL_QUARANTINE && c->quarantine_action == CFG_QA_REJECT)
-        act = CFG_POL_REJECT;
-    else if (act == CFG_POL_QUARANTINE && c->quarantine_action == CFG_QA_DISCARD)
-        act = ACT_DISCARD_TOKEN;
-    return act;
+    if (act == CFG_POL_QUARANTINE && in->released)
+        return CFG_POL_TAG;
+    if (act != CFG_POL_QUARANTINE)
+        return act;
+    if (in->store && (in->flags & ACT_F_QUARANTINE))
+        return c->on_quarantine_error; /* its quarantine: the hold queue */
+    *store = in->store;
+    int qa = c->quarantine_action;
+    if (qa == CFG_QA_AUTO)
+        qa = in->store ? CFG_QA_DISCARD : CFG_QA_HOLD;
+    if (qa == CFG_QA_REJECT)
+        return CFG_POL_REJECT;
+    return qa == CFG_QA_DISCARD ? ACT_DISCARD_TOKEN : CFG_POL_QUARANTINE;
 }
 
 /* hdr_name - PREFIX-suffix (caller frees) */
@@ -101,6 +111,8 @@ static char *verdict_value(const ACT_INPUT *in, const ACT_PLAN *p, int natural)
         buf_printf(b, "; mode=tag-only; would=%s", action_name(p->would));
     else if (p->action != natural)
         buf_printf(b, "; action=%s", action_name(p->action));
+    if (in->released)
+        buf_printf(b, "; released=%s", in->released);
     char *r = buf_steal(b, NULL);
     buf_free(b);
     return r;
@@ -214,9 +226,12 @@ ACT_PLAN *action_plan(const ACT_INPUT *in)
         return p;
     for (size_t i = in->ninbound; i-- > 0;)
         add_op(p, ACT_DELHDR, in->inbound[i].name, in->inbound[i].index, NULL, NULL);
-    p->would = p->action = decide(in);
+    bool store = false;
+    p->would = p->action = decide(in, &store);
     if (c->mode == CFG_MODE_TAG_ONLY)
         p->action = p->would == CFG_POL_ACCEPT ? CFG_POL_ACCEPT : CFG_POL_TAG;
+    else
+        p->store = store;
     char *text = NULL;
     switch (p->action) {
     case CFG_POL_REJECT:

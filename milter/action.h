@@ -27,9 +27,20 @@
  *
  *   The action is the stronger of the verdict's (clean→accept, tag, quarantine, reject)
  *   and the policy of every failure flag set (accept < tag < tempfail < quarantine <
- *   reject). quarantine_action turns quarantine into hold, reject or discard. Mode
- *   tag-only never rejects, tempfails, quarantines or discards: it tags and names the
- *   would-be action in the header. Mode off plans nothing (accept).
+ *   reject). quarantine_action turns quarantine into hold, reject or discard (auto:
+ *   discard with a store, hold without). Mode tag-only never rejects, tempfails,
+ *   quarantines or discards: it tags and names the would-be action in the header. Mode
+ *   off plans nothing (accept).
+ *
+ *   The quarantine store: with `store` set and the action quarantine (in enforce mode),
+ *   p->store asks the caller to store the message first; when that fails the caller
+ *   plans again with ACT_F_QUARANTINE, and the action becomes on_quarantine_error
+ *   instead (its "quarantine" then means the MTA's hold queue). A message carrying a
+ *   valid release header (`released`: an admin let it out of the quarantine) is never
+ *   quarantined again: quarantine becomes tag, the verdict header says "released=REF"
+ *   (conn.c leaves the valid release header out of `inbound`, so it stays);
+ *   reject and tempfail still apply (a rule update that now rejects it, or a scanner
+ *   failure, is not overruled by an earlier release).
  *
  *   action_apply runs the operations through ops in order and returns the status. A
  *   failed header operation is logged and skipped; a failed quarantine or reply turns
@@ -52,7 +63,8 @@ enum {
     ACT_F_PARSE = 2,
     ACT_F_OVERSIZE = 4,
     ACT_F_TIMEOUT = 8,
-    ACT_F_INTERNAL = 16
+    ACT_F_INTERNAL = 16,
+    ACT_F_QUARANTINE = 32 /* the quarantine store failed (on_quarantine_error) */
 };
 typedef enum ACT_STATUS { ACT_ACCEPT, ACT_REJECT, ACT_TEMPFAIL, ACT_DISCARD } ACT_STATUS;
 typedef enum ACT_KIND { ACT_DELHDR, ACT_ADDHDR, ACT_CHGHDR, ACT_QUARANTINE, ACT_REPLY } ACT_KIND;
@@ -81,8 +93,10 @@ typedef struct ACT_INPUT {
     unsigned flags;         /* ACT_F_* */
     const ACT_HDR *inbound; /* inbound PREFIX-* headers */
     size_t ninbound;
-    const char *subject; /* first Subject value, without its leading space (NULL: none) */
-    bool leadspc;        /* SMFIP_HDR_LEADSPC: header values we send start with a space */
+    const char *subject;  /* first Subject value, without its leading space (NULL: none) */
+    bool leadspc;         /* SMFIP_HDR_LEADSPC: header values we send start with a space */
+    bool store;           /* a quarantine store is configured (quarantine_dir) */
+    const char *released; /* ref of a valid release header (quarantine.h), or NULL */
 } ACT_INPUT;
 
 typedef struct ACT_PLAN {
@@ -92,6 +106,7 @@ typedef struct ACT_PLAN {
     int action;   /* enum cfg_policy or ACT_DISCARD_TOKEN: what was done */
     int would;    /* tag-only: what enforce would have done */
     bool leadspc; /* header values start with a space */
+    bool store;   /* store the message in the quarantine before applying the plan */
 } ACT_PLAN;
 
 ACT_PLAN *action_plan(const ACT_INPUT *in);

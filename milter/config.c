@@ -40,7 +40,8 @@ static const char *const facility_names[] = {"mail",   "daemon", "user",   "loca
 static const char *const mode_names[] = {"enforce", "tag-only", "off", NULL};
 static const char *const policy_names[] = {"accept",     "tag",    "tempfail",
                                            "quarantine", "reject", NULL};
-static const char *const qaction_names[] = {"hold", "reject", "discard", NULL};
+static const char *const qaction_names[] = {"hold", "reject", "discard", "auto", NULL};
+static const char *const yesno_names[] = {"no", "yes", NULL};
 static const char *const verdict_flag_names[] = {"tag", "quarantine", "reject", NULL};
 static const int facility_values[] = {LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LOCAL0,
                                       LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
@@ -154,9 +155,11 @@ static const CFG_ROW config_table[] = {
      "Action when an engine ran out of time on a part (LIMIT_CLAMAV_SCAN_TIME)."},
     {"on_internal_error", T_ENUM, OFF(on_internal_error), "tempfail", 0, 0, policy_names, NULL,
      true, "Action when the milter itself failed (temporary file, memory)."},
-    {"quarantine_action", T_ENUM, OFF(quarantine_action), "hold", 0, 0, qaction_names, NULL, true,
-     "What quarantine means to the MTA: hold (its hold queue, smfi_quarantine), reject or "
-     "discard."},
+    {"quarantine_action", T_ENUM, OFF(quarantine_action), "auto", 0, 0, qaction_names, NULL, true,
+     "What the MTA does with a quarantined message (after it is stored in quarantine_dir, when "
+     "set): hold (its hold queue, smfi_quarantine), reject (550), discard (the sender sees 250) "
+     "or auto: discard when quarantine_dir is set (the store keeps it), else hold. Mode "
+     "tag-only never quarantines."},
     {"discard_verdicts", T_FLAGS, OFF(discard_verdicts), "none", 0, 0, verdict_flag_names, NULL,
      true,
      "Verdicts whose message is discarded (accepted, then dropped) instead of tagged, "
@@ -185,6 +188,47 @@ static const CFG_ROW config_table[] = {
     {"spool_memory_max", T_SIZE, OFF(spool_memory_max), "4M", 0, 2 * GIB, NULL, NULL, true,
      "Bytes of a message kept in memory while it arrives; the rest goes to a private, "
      "unlinked temporary file."},
+
+    {"Quarantine", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
+    {"quarantine_dir", T_STRING, OFF(quarantine_dir), "", 0, 0, NULL, NULL, true,
+     "Directory of the quarantine store (created 0700, owned by user): each quarantined message "
+     "is kept exactly as received with its envelope and verdict, for fileless-ctl quarantine and "
+     "the web review page. Empty: quarantine uses the MTA's hold queue only."},
+    {"quarantine_max_bytes", T_SIZE, OFF(quarantine_max_bytes), "1G", 0, 1024 * GIB, NULL, NULL,
+     true,
+     "Most bytes the store may hold; a message that does not fit is handled by "
+     "on_quarantine_error."},
+    {"quarantine_days", T_INT, OFF(quarantine_days), "30", 0, 36500, NULL, NULL, true,
+     "Retention: fileless-ctl quarantine purge removes items older than this many days."},
+    {"on_quarantine_error", T_ENUM, OFF(on_quarantine_error), "tempfail", 0, 0, policy_names, NULL,
+     true,
+     "Action when a message to quarantine cannot be stored (disk full, store over "
+     "quarantine_max_bytes, I/O error): tempfail (the sender retries), reject, quarantine (the "
+     "MTA's hold queue), tag or accept."},
+    {"release_relay", T_STRING, OFF(release_relay), "127.0.0.1:25", 0, 0, NULL, NULL, true,
+     "Where fileless-ctl quarantine release re-injects a message: HOST:PORT of an SMTP server "
+     "(the MTA; its milter recognises the release header), or the path of a sendmail binary."},
+    {"release_secret", T_STRING, OFF(release_secret), "", 0, 0, NULL, NULL, true,
+     "HMAC key of the release header (PREFIX-Release). Empty: read release_secret_file, else "
+     "QUARANTINE_DIR/release.key (created with random bytes on first use)."},
+    {"release_secret_file", T_STRING, OFF(release_secret_file), "", 0, 0, NULL, NULL, true,
+     "File holding the HMAC key of the release header (used when release_secret is empty)."},
+    {"release_max_age_days", T_INT, OFF(release_max_age_days), "7", 1, 3650, NULL, NULL, true,
+     "A release header older than this many days is not honoured (the message is judged like "
+     "any other)."},
+    {"audit_log", T_STRING, OFF(audit_log), "", 0, 0, NULL, NULL, true,
+     "File where fileless-ctl and the web page record who released, deleted or rescanned what "
+     "(empty: QUARANTINE_DIR/audit.log)."},
+    {"web_listen", T_STRING, OFF(web_listen), "127.0.0.1:8891", 0, 0, NULL, NULL, true,
+     "ADDR:PORT the review page (fileless-ctl web) listens on by default."},
+    {"web_users", T_STRING, OFF(web_users), "", 0, 0, NULL, NULL, true,
+     "File of review page users, one `user:hash` line each (crypt(3) SHA-512 hashes, $6$...; "
+     "fileless-ctl web --hash-password prints one). Empty: nobody can log in."},
+    {"web_secure_cookie", T_ENUM, OFF(web_secure_cookie), "no", 0, 0, yesno_names, NULL, true,
+     "yes: the session cookie carries the Secure flag (set it when the page is served through a "
+     "TLS proxy)."},
+    {"web_session_minutes", T_INT, OFF(web_session_minutes), "480", 5, 10080, NULL, NULL, true,
+     "A review page session ends after this many minutes without a request."},
 };
 
 #define NROWS (sizeof(config_table) / sizeof(config_table[0]))

@@ -50,7 +50,8 @@ enum cfg_policy {
     CFG_POL_QUARANTINE,
     CFG_POL_REJECT
 };
-enum cfg_qaction { CFG_QA_HOLD, CFG_QA_REJECT, CFG_QA_DISCARD };
+/* quarantine_action; auto: hold without a quarantine_dir, discard (after storing) with one */
+enum cfg_qaction { CFG_QA_HOLD, CFG_QA_REJECT, CFG_QA_DISCARD, CFG_QA_AUTO };
 enum log_level_cfg { CFG_LOG_ERROR, CFG_LOG_WARNING, CFG_LOG_NOTICE, CFG_LOG_INFO, CFG_LOG_DEBUG };
 
 typedef struct CONFIG {
@@ -100,6 +101,19 @@ typedef struct CONFIG {
     char *subject_tag;
     int64_t scan_timeout, progress_interval; /* ms */
     int64_t spool_memory_max;
+    /* quarantine store and review */
+    char *quarantine_dir; /* empty: the MTA's hold queue only */
+    int64_t quarantine_max_bytes;
+    int64_t quarantine_days;
+    int on_quarantine_error;
+    char *release_relay; /* HOST:PORT or the path of a sendmail binary */
+    char *release_secret, *release_secret_file;
+    int64_t release_max_age_days;
+    char *audit_log; /* empty: QUARANTINE_DIR/audit.log */
+    char *web_listen;
+    char *web_users;
+    int web_secure_cookie; /* 0 no, 1 yes */
+    int64_t web_session_minutes;
 } CONFIG;
 
 CONFIG *config_new(void);

@@ -18,10 +18,14 @@
 #include "metrics.h"
 #include "msg.h"
 #include "scanjob.h"
+#include "quarantine.h"
+#include "release.h"
 #include "str.h"
 #include "xalloc.h"
 
-#define TOP_HITS 5
+#define TOP_HITS     5
+#define ENVELOPE_MAX 1000 /* bytes kept of one envelope address for the store */
+#define RELEASE_MAX  512  /* bytes kept of a release header value */
 
 /* now_ms - monotonic clock in milliseconds */
 static double now_ms(void)
@@ -51,9 +55,16 @@ void conn_end(CONN *c)
     free(c->from);
     free(c->auth);
     free(c->subject);
-    c->qid = c->from = c->auth = c->subject = NULL;
+    free(c->from_raw);
+    free(c->release);
+    c->qid = c->from = c->auth = c->subject = c->from_raw = c->release = NULL;
     c->rcpts = buf_free(c->rcpts);
     c->nrcpt = 0;
+    for (size_t i = 0; i < c->nrcptv; i++)
+        free(c->rcptv[i]);
+    free(c->rcptv);
+    c->rcptv = NULL;
+    c->nrcptv = 0;
     for (size_t i = 0; i < c->ninbound; i++)
         free(c->inbound[i].name);
     free(c->inbound);
@@ -68,6 +79,7 @@ CONN *conn_free(CONN *c)
         return NULL;
     conn_end(c);
     free(c->client);
+    free(c->helo);
     free(c);
     return NULL;
 }
@@ -89,6 +101,13 @@ void conn_connect(CONN *c, const char *name, const struct sockaddr *addr)
     buf_free(b);
 }
 
+/* conn_helo - remember the HELO/EHLO name (for the quarantine store) */
+void conn_helo(CONN *c, const char *helo)
+{
+    free(c->helo);
+    c->helo = helo ? xstrndup(helo, ENVELOPE_MAX) : NULL;
+}
+
 /* sane_dup - a sanitized, bounded copy of sender text (NULL stays NULL) */
 static char *sane_dup(const char *s, size_t max)
 {
@@ -104,6 +123,7 @@ static void begin(CONN *c, const char *from)
     c->spool = spool_new((size_t)cfg->spool_memory_max, (size_t)cfg->max_message_size + 1);
     msg_ref_random(c->ref);
     c->from = sane_dup(from ? from : "<>", 300);
+    c->from_raw = xstrndup(from ? from : "<>", ENVELOPE_MAX);
     c->rcpts = buf_new(64);
     c->t0 = now_ms();
 }
@@ -125,6 +145,10 @@ void conn_rcpt(CONN *c, const char *rcpt)
         if (c->nrcpt)
             buf_putc(c->rcpts, ',');
         str_sanitize(c->rcpts, rcpt, strlen(rcpt), 200);
+    }
+    if (c->nrcptv < QMETA_MAX_RCPT) {
+        c->rcptv = xrealloc(c->rcptv, (c->nrcptv + 1) * sizeof(*c->rcptv));
+        c->rcptv[c->nrcptv++] = xstrndup(rcpt, ENVELOPE_MAX);
     }
     c->nrcpt++;
 }
@@ -150,11 +174,14 @@ void conn_header(CONN *c, const char *name, const char *value)
         begin(c, NULL);
     const char *prefix = c->rs->cfg->header_prefix;
     size_t pl = strlen(prefix);
-    if (strncasecmp(name, prefix, pl) == 0 && name[pl] == '-' && c->ninbound < 1000)
-        remember_inbound(c, name);
     const char *v = value;
     if (c->leadspc && *v == ' ')
         v++;
+    if (strncasecmp(name, prefix, pl) == 0 && name[pl] == '-' && c->ninbound < 1000) {
+        remember_inbound(c, name);
+        if (c->release == NULL && str_ieq(name + pl + 1, "Release"))
+            c->release = xstrndup(v, RELEASE_MAX);
+    }
     if (c->subject == NULL && str_ieq(name, "Subject"))
         c->subject = xstrdup(v);
     spool_add(c->spool, name, strlen(name));
@@ -250,7 +277,68 @@ static MSG *analyse(CONN *c, const MTA_OPS *ops, void *ctx, unsigned *flags)
     return m;
 }
 
-/* conn_eom - analyse, plan, apply, log (see conn.h) */
+/* store - the message into the quarantine store; 0, or -1 (logged) */
+static int store(const CONN *c, const MSG *m, const ACT_PLAN *p, const char *raw, size_t len)
+{
+    const CONFIG *cfg = c->rs->cfg;
+    BUF *err = buf_new(128);
+    int rc = -1;
+    QMETA *q = qmeta_new();
+    memcpy(q->ref, c->ref, sizeof(q->ref));
+    q->time = (int64_t)time(NULL);
+    q->client = xstrdup(c->client);
+    q->helo = c->helo ? xstrdup(c->helo) : NULL;
+    q->from = xstrdup(c->from_raw ? c->from_raw : "<>");
+    q->qid = c->qid ? xstrdup(c->qid) : NULL;
+    q->subject = m->hdr.subject ? xstrdup(m->hdr.subject) : NULL;
+    q->ruleset = xstrdup(c->rs->id);
+    q->verdict = xstrdup(verdict_name(m->verdict));
+    q->first_verdict = xstrdup(q->verdict);
+    q->score = q->first_score = m->score;
+    q->action = xstrdup(action_name(p->action));
+    q->size = (int64_t)len;
+    for (size_t i = 0; i < c->nrcptv; i++)
+        qmeta_add_rcpt(q, c->rcptv[i]);
+    q->rcpt_dropped = c->nrcpt - c->nrcptv;
+    for (size_t i = 0; i < m->hits->n; i++) {
+        const HIT *h = &m->hits->v[i];
+        qmeta_add_hit(q, h->symbol, h->weight, h->location, h->detail);
+    }
+    if (raw == NULL || c->spool->oversize)
+        buf_puts(err, raw ? "message larger than max_message_size cannot be kept whole"
+                          : "message not spooled");
+    else
+        rc = quarantine_store(cfg->quarantine_dir, cfg->quarantine_max_bytes, q, raw, len, err);
+    if (rc == 0)
+        log_info("ref=%s stored in quarantine %s (%zu bytes)", c->ref, cfg->quarantine_dir, len);
+    else
+        log_error("ref=%s quarantine store failed: %s", c->ref, err->data);
+    qmeta_free(q);
+    buf_free(err);
+    return rc;
+}
+
+/* keep_release - a verified release header stays (the first PREFIX-Release, index 1):
+ * the recipient sees the message was released, and a later hop with the same secret
+ * recognises it too; other inbound PREFIX-* headers are still removed */
+static void keep_release(CONN *c)
+{
+    const char *prefix = c->rs->cfg->header_prefix;
+    size_t pl = strlen(prefix);
+    for (size_t i = 0; i < c->ninbound; i++) {
+        const char *n = c->inbound[i].name;
+        if (c->inbound[i].index == 1 && strncasecmp(n, prefix, pl) == 0 &&
+            str_ieq(n + pl, "-Release")) {
+            free(c->inbound[i].name);
+            memmove(&c->inbound[i], &c->inbound[i + 1],
+                    (c->ninbound - i - 1) * sizeof(*c->inbound));
+            c->ninbound--;
+            return;
+        }
+    }
+}
+
+/* conn_eom - analyse, plan, store, apply, log (see conn.h) */
 ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
 {
     if (c->rs == NULL)
@@ -259,12 +347,37 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
         c->qid = sane_dup(ops->getsymval(ctx, "i"), 64);
     unsigned flags = 0;
     MSG *m = analyse(c, ops, ctx, &flags);
-    ACT_INPUT in = {m->verdict, m->score,   c->ref,      c->rs->id,  m->hits,   c->rs->cfg,
-                    flags,      c->inbound, c->ninbound, c->subject, c->leadspc};
+    size_t len = 0; /* the spool is back unless the scan was given up (scan_timeout) */
+    const char *raw = c->spool && !c->spool->failed ? spool_data(c->spool, &len) : NULL;
+    const CONFIG *cfg = c->rs->cfg;
+    char released[17];
+    bool rel = raw && c->release && release_verify(cfg, c->release, raw, len, time(NULL), released);
+    if (c->release)
+        log_info("ref=%s release header %s", c->ref, rel ? released : "invalid, ignored");
+    if (rel)
+        keep_release(c);
+    ACT_INPUT in = {m->verdict,
+                    m->score,
+                    c->ref,
+                    c->rs->id,
+                    m->hits,
+                    cfg,
+                    flags,
+                    c->inbound,
+                    c->ninbound,
+                    c->subject,
+                    c->leadspc,
+                    cfg->quarantine_dir[0] != 0,
+                    rel ? released : NULL};
     ACT_PLAN *p = action_plan(&in);
+    if (p->store && store(c, m, p, raw, len) != 0) {
+        in.flags |= ACT_F_QUARANTINE;
+        action_plan_free(p);
+        p = action_plan(&in);
+    }
     ACT_STATUS st = action_apply(p, ops, ctx);
     log_message(c, m, p, m->size);
-    METRICS_MSG mm = {(int)m->verdict, p->action, flags, m->size, now_ms() - c->t0, m->ms};
+    METRICS_MSG mm = {(int)m->verdict, p->action, in.flags, m->size, now_ms() - c->t0, m->ms};
     metrics_message(&mm);
     action_plan_free(p);
     msg_free(m);

@@ -20,6 +20,7 @@
 #include "metrics.h"
 #include "mime.h"
 #include "mlfi.h"
+#include "quarantine.h"
 #include "xalloc.h"
 
 /* socket_file - the path of a unix socket spec, or NULL for inet sockets */
@@ -112,6 +113,18 @@ static bool write_pidfile(const char *path)
     return true;
 }
 
+/* prepare_store - the quarantine tree, owned by the user the daemon becomes */
+static bool prepare_store(const CONFIG *c, bool drop, uid_t uid, gid_t gid)
+{
+    BUF *err = buf_new(128);
+    bool ok = quarantine_prepare(c->quarantine_dir, drop ? (long)uid : -1, drop ? (long)gid : -1,
+                                 err) == 0;
+    if (!ok)
+        log_error("quarantine_dir: %s", err->data);
+    buf_free(err);
+    return ok;
+}
+
 static volatile int serve_status;
 
 /* serve - the thread that runs smfi_main; wakes the main thread when it returns */
@@ -152,6 +165,8 @@ static bool start(const CONFIG *c, bool foreground)
         }
     }
     if (c->pidfile[0] && !write_pidfile(c->pidfile))
+        return false;
+    if (c->quarantine_dir[0] && !prepare_store(c, drop, uid, gid))
         return false;
     return !drop || drop_privileges(c->user, uid, gid);
 }

@@ -7,7 +7,8 @@
  * DESCRIPTION
  *   daemon_run takes ownership of rs (installs it as the current ruleset), binds the
  *   socket of rs->cfg (socket, socket_mode for a unix socket), detaches unless
- *   foreground (then logs to syslog), writes the pidfile, drops to `user` when set,
+ *   foreground (then logs to syslog), writes the pidfile, creates the quarantine store's
+ *   tree when quarantine_dir is set (0700, handed to `user`), drops to `user` when set,
  *   and serves until SIGTERM or SIGINT; it returns the exit status (0 clean stop, 1 on
  *   a start-up failure, logged with the reason).
  *

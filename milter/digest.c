@@ -3,8 +3,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "digest.h"
 
@@ -36,20 +38,26 @@ void digest_update(DIGEST *d, const void *p, size_t n)
         digest_die();
 }
 
+/* to_hex - 32 bytes as 64 lower-case hex digits plus NUL */
+static void to_hex(const unsigned char *md, char out[DIGEST_HEX_LEN + 1])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 32; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[DIGEST_HEX_LEN] = 0;
+}
+
 /* digest_final_hex - finish and write 64 lower-case hex digits plus NUL; d may be reused */
 void digest_final_hex(DIGEST *d, char out[DIGEST_HEX_LEN + 1])
 {
-    static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (EVP_DigestFinal_ex(d->ctx, md, &len) != 1 || len != 32 ||
         EVP_DigestInit_ex(d->ctx, EVP_sha256(), NULL) != 1)
         digest_die();
-    for (unsigned i = 0; i < len; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[DIGEST_HEX_LEN] = 0;
+    to_hex(md, out);
 }
 
 /* digest_free - release; accepts NULL, returns NULL */
@@ -69,4 +77,27 @@ void digest_sha256_hex(const void *p, size_t n, char out[DIGEST_HEX_LEN + 1])
     digest_update(d, p, n);
     digest_final_hex(d, out);
     digest_free(d);
+}
+
+/* digest_hmac_sha256_hex - HMAC-SHA-256 of a buffer under key, in hex */
+void digest_hmac_sha256_hex(const void *key, size_t klen, const void *p, size_t n,
+                            char out[DIGEST_HEX_LEN + 1])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    static const unsigned char empty[1];
+    if (HMAC(EVP_sha256(), klen ? key : empty, (int)klen, n ? p : empty, n, md, &len) == NULL ||
+        len != 32)
+        digest_die();
+    to_hex(md, out);
+}
+
+/* digest_equal - string equality without an early exit on the first difference */
+bool digest_equal(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned char d = la != lb;
+    for (size_t i = 0; i < la && i < lb; i++)
+        d |= (unsigned char)(a[i] ^ b[i]);
+    return d == 0;
 }

@@ -12,10 +12,16 @@
  *   libcrypto uses the CPU's SHA extensions where present, which matters because every
  *   part and layer of every message is hashed. Failures inside libcrypto are treated like
  *   memory exhaustion (they cannot happen for SHA-256 short of that).
+ *
+ *   digest_hmac_sha256_hex is HMAC-SHA-256 (RFC 2104) of p under key, in hex: the MAC of
+ *   the quarantine release header. digest_equal compares two NUL-terminated strings in
+ *   time independent of where they differ (for MACs and session tokens; the lengths are
+ *   not secret).
  */
 #ifndef FM_DIGEST_H
 #define FM_DIGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define DIGEST_HEX_LEN 64
@@ -27,5 +33,8 @@ DIGEST *digest_new(void);
 void digest_update(DIGEST *d, const void *p, size_t n);
 void digest_final_hex(DIGEST *d, char out[DIGEST_HEX_LEN + 1]);
 DIGEST *digest_free(DIGEST *d);
+void digest_hmac_sha256_hex(const void *key, size_t klen, const void *p, size_t n,
+                            char out[DIGEST_HEX_LEN + 1]);
+bool digest_equal(const char *a, const char *b);
 
 #endif

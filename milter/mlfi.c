@@ -13,7 +13,7 @@
 #include "mta.h"
 
 #define WANT_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_SETSYMLIST)
-#define WANT_STEPS   (SMFIP_SKIP | SMFIP_HDR_LEADSPC | SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA)
+#define WANT_STEPS   (SMFIP_SKIP | SMFIP_HDR_LEADSPC | SMFIP_NOUNKNOWN | SMFIP_NODATA)
 
 /* conn_of - the per-connection state (NULL before negotiate/connect) */
 static CONN *conn_of(SMFICTX *ctx)
@@ -50,6 +50,16 @@ static sfsistat fm_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
         smfi_setpriv(ctx, c);
     }
     conn_connect(c, host, addr);
+    return SMFIS_CONTINUE;
+}
+
+/* fm_helo - the HELO/EHLO name, kept for the quarantine store */
+static sfsistat fm_helo(SMFICTX *ctx, char *helo)
+{
+    CONN *c = conn_of(ctx);
+    if (c == NULL)
+        return SMFIS_TEMPFAIL;
+    conn_helo(c, helo);
     return SMFIS_CONTINUE;
 }
 
@@ -147,6 +157,7 @@ static int mlfi_register(void)
         .xxfi_version = SMFI_VERSION,
         .xxfi_flags = WANT_ACTIONS,
         .xxfi_connect = fm_connect,
+        .xxfi_helo = fm_helo,
         .xxfi_envfrom = fm_envfrom,
         .xxfi_envrcpt = fm_envrcpt,
         .xxfi_header = fm_header,

@@ -9,6 +9,16 @@
  *   int ctl_where(CTL *ctl, int argc, char **argv);        (ctl_cache.c)
  *   int ctl_web(CTL *ctl, int argc, char **argv);          (web.c)
  *   RULESET *ctl_ruleset(CTL *ctl);
+const char *ctl_store(const CTL *ctl);
+int ctl_release_item(CTL *ctl, const char *id, const char *to, bool force, const char *who,
+                     BUF *msg, BUF *err);
+int ctl_delete_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *err);
+int ctl_rescan_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *err);
+ *   const char *ctl_store(const CTL *ctl);
+ *   int ctl_release_item(CTL *ctl, const char *id, const char *to, bool force,
+ *                        const char *who, BUF *msg, BUF *err);          (ctl_release.c)
+ *   int ctl_delete_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *err);
+ *   int ctl_rescan_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *err);
  *
  * DESCRIPTION
  *   ctl.c parses the global options, loads the config (the same file and table as the
@@ -18,12 +28,27 @@
  *   ctl_ruleset builds the rules snapshot on first use (commands that scan: rescan);
  *   a rules error exits 1 with the reason.
  *
+ *   ctl_store returns quarantine_dir, or NULL after printing why there is none.
+ *
+ *   The item operations are shared by the CLI and the review page; `who` is the admin
+ *   (the CLI: qview_who(); the page: the login name) and goes to the audit log with the
+ *   outcome. Each holds the store lock while it runs, returns 0 with a one-line summary
+ *   in msg, or -1 with the reason in err. ctl_release_item re-injects the stored message
+ *   (release_relay) with a release header (release.h) to its envelope recipients, or to
+ *   `to` when given, and marks the item released (time, who, to); an item already
+ *   released is refused unless `force`. ctl_delete_item removes the item.
+ *   ctl_rescan_item runs the current rules over the stored message (the full engines:
+ *   ctl_ruleset) and replaces verdict, score, hits and ruleset id in the metadata.
+ *
  *   Exit status of every command: 0 success; 1 an operation failed (the message says
  *   which); 2 bad usage (the usage line is printed).
  */
 #ifndef FM_CTL_H
 #define FM_CTL_H
 
+#include <stdbool.h>
+
+#include "buf.h"
 #include "config.h"
 #include "ruleset.h"
 
@@ -39,5 +64,10 @@ int ctl_cache(CTL *ctl, int argc, char **argv);
 int ctl_where(CTL *ctl, int argc, char **argv);
 int ctl_web(CTL *ctl, int argc, char **argv);
 RULESET *ctl_ruleset(CTL *ctl);
+const char *ctl_store(const CTL *ctl);
+int ctl_release_item(CTL *ctl, const char *id, const char *to, bool force, const char *who,
+                     BUF *msg, BUF *err);
+int ctl_delete_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *err);
+int ctl_rescan_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *err);
 
 #endif

@@ -39,6 +39,7 @@ function fm.session(raw, extra)
     if conn == nil then fm.fail("cannot connect to " .. os.getenv("FM_SOCK")) end
     mt.set_timeout(60)
     if mt.conninfo(conn, "client.example", "192.0.2.7") ~= nil then fm.fail("conninfo") end
+    if mt.helo(conn, "client.example") ~= nil then fm.fail("helo") end
     mt.macro(conn, SMFIC_MAIL, "i", "QID1")
     if mt.mailfrom(conn, "<sender@example.org>") ~= nil then fm.fail("mailfrom") end
     if mt.rcptto(conn, "<user@example.net>") ~= nil then fm.fail("rcptto") end

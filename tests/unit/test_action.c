@@ -63,8 +63,19 @@ static const MTA_OPS recorder = {r_getsymval,  r_addheader, r_insheader, r_chghe
 static ACT_STATUS run(CONFIG *c, VERDICT v, double score, unsigned flags, HITS *h,
                       const ACT_HDR *inb, size_t ninb, const char *subject)
 {
-    ACT_INPUT in = {v,       score,  "0123456789abcdef", "fedcba9876543210", h, c, flags, inb, ninb,
-                    subject, leadspc};
+    ACT_INPUT in = {v,
+                    score,
+                    "0123456789abcdef",
+                    "fedcba9876543210",
+                    h,
+                    c,
+                    flags,
+                    inb,
+                    ninb,
+                    subject,
+                    leadspc,
+                    false,
+                    NULL};
     ACT_PLAN *p = action_plan(&in);
     buf_reset(rec);
     ACT_STATUS st = action_apply(p, &recorder, NULL);
@@ -179,6 +190,59 @@ static void test_report_sorted_sanitized_bounded(void **state)
     config_free(c);
 }
 
+/* plan_store - a plan with a quarantine store configured; *store tells whether it asks to store */
+static ACT_STATUS plan_store(CONFIG *c, VERDICT v, unsigned flags, const char *released,
+                             bool *store)
+{
+    ACT_INPUT in = {
+        v,    12,      "0123456789abcdef", "fedcba9876543210", NULL, c, flags, NULL, 0, "Hi", false,
+        true, released};
+    ACT_PLAN *p = action_plan(&in);
+    buf_reset(rec);
+    *store = p->store;
+    ACT_STATUS st = action_apply(p, &recorder, NULL);
+    action_plan_free(p);
+    return st;
+}
+
+static void test_quarantine_store(void **state)
+{
+    CONFIG *c = config_new();
+    bool store = false;
+    /* auto: stored, then discarded (the store keeps it) */
+    assert_int_equal(plan_store(c, VERDICT_QUARANTINE, 0, NULL, &store), ACT_DISCARD);
+    assert_true(store);
+    /* the store failed: on_quarantine_error (tempfail), nothing stored */
+    assert_int_equal(plan_store(c, VERDICT_QUARANTINE, ACT_F_QUARANTINE, NULL, &store),
+                     ACT_TEMPFAIL);
+    assert_false(store);
+    assert_non_null(strstr(rec->data, "reply 451 4.7.1 "));
+    c->on_quarantine_error = CFG_POL_QUARANTINE; /* fall back to the hold queue */
+    assert_int_equal(plan_store(c, VERDICT_QUARANTINE, ACT_F_QUARANTINE, NULL, &store), ACT_ACCEPT);
+    assert_non_null(strstr(rec->data, "quarantine fileless-milter"));
+    /* hold after storing */
+    c->quarantine_action = CFG_QA_HOLD;
+    assert_int_equal(plan_store(c, VERDICT_QUARANTINE, 0, NULL, &store), ACT_ACCEPT);
+    assert_true(store);
+    assert_non_null(strstr(rec->data, "quarantine fileless-milter"));
+    /* clean and reject verdicts are not stored */
+    assert_int_equal(plan_store(c, VERDICT_CLEAN, 0, NULL, &store), ACT_ACCEPT);
+    assert_false(store);
+    assert_int_equal(plan_store(c, VERDICT_REJECT, 0, NULL, &store), ACT_REJECT);
+    assert_false(store);
+    /* released: tagged, not quarantined again; reject still applies */
+    assert_int_equal(plan_store(c, VERDICT_QUARANTINE, 0, "00112233aabbccdd", &store), ACT_ACCEPT);
+    assert_false(store);
+    assert_null(strstr(rec->data, "quarantine fileless"));
+    assert_non_null(strstr(rec->data, "; released=00112233aabbccdd\n"));
+    assert_int_equal(plan_store(c, VERDICT_REJECT, 0, "00112233aabbccdd", &store), ACT_REJECT);
+    /* tag-only never stores */
+    c->mode = CFG_MODE_TAG_ONLY;
+    assert_int_equal(plan_store(c, VERDICT_QUARANTINE, 0, NULL, &store), ACT_ACCEPT);
+    assert_false(store);
+    config_free(c);
+}
+
 int main(void)
 {
     rec = buf_new(1024);
@@ -188,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_reject_quarantine_tempfail),
         cmocka_unit_test(test_tag_only_and_off),
         cmocka_unit_test(test_report_sorted_sanitized_bounded),
+        cmocka_unit_test(test_quarantine_store),
     };
     int r = cmocka_run_group_tests_name("action", tests, NULL, NULL);
     buf_free(rec);

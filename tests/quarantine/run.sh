@@ -97,7 +97,7 @@ expect "show" 0 $C quarantine show "${id:0:6}"
 contains "show: envelope" "<user@example.net>"
 contains "show: hit with location" "URL_IP_LITERAL"
 contains "show: MIME tree" "text/html"
-contains "show: HELO" "helo       test.example.com"
+contains "show: HELO" "helo       client.example"
 if $C quarantine show "$id" --raw | cmp -s - "$tmp/q/items/$id.eml"; then ok "show --raw gives the stored bytes"; else bad "show --raw" "differs"; fi
 expect "show of an unknown id fails" 1 $C quarantine show ffffffffffffffff
 

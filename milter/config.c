@@ -178,6 +178,10 @@ static const CFG_ROW config_table[] = {
      "prefix are removed."},
     {"subject_tag", T_STRING, OFF(subject_tag), "", 0, 0, NULL, NULL, true,
      "Text put in front of the Subject of tagged and quarantined messages (empty: none)."},
+    {"metrics_listen", T_STRING, OFF(metrics_listen), "", 0, 0, NULL, NULL, false,
+     "ADDR:PORT where the daemon serves its counters and latency histograms as Prometheus "
+     "text at /metrics (e.g. 127.0.0.1:9890; empty: off). There is no authentication: keep "
+     "it on loopback or a management network."},
     {"scan_timeout", T_INT, OFF(scan_timeout), "120000", 1000, 3600000, NULL, NULL, true,
      "Milliseconds a message may be scanned; past it the MTA gets the on_timeout action "
      "(LIMIT_SCAN_TIME). Keep it below the MTA's content timeout (Postfix "

@@ -100,6 +100,7 @@ typedef struct CONFIG {
     char *header_prefix;
     char *subject_tag;
     int64_t scan_timeout, progress_interval; /* ms */
+    char *metrics_listen;
     int64_t spool_memory_max;
     /* quarantine store and review */
     char *quarantine_dir; /* empty: the MTA's hold queue only */

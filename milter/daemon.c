@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "httpd.h"
 #include "log.h"
 #include "metrics.h"
 #include "mime.h"
@@ -136,6 +137,40 @@ static void *serve(void *arg)
     return NULL;
 }
 
+static HTTPD *metrics_server;
+
+/* metrics_page - GET /metrics: the Prometheus text exposition; anything else 404 */
+static void metrics_page(void *arg, HTTPD_REQ *req, HTTPD_RESP *resp)
+{
+    (void)arg;
+    if (strcmp(httpd_path(req), "/metrics") != 0) {
+        resp->status = 404;
+        resp->content_type = "text/plain; charset=utf-8";
+        buf_puts(resp->body, "not found: try /metrics\n");
+        return;
+    }
+    RULESET *rs = ruleset_acquire();
+    resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    metrics_render(resp->body, rs ? rs->id : NULL);
+    ruleset_release(rs);
+}
+
+/* start_metrics - the metrics endpoint on metrics_listen (after daemon(): threads do not
+ * survive a fork; before the privilege drop: the port may be privileged) */
+static bool start_metrics(const CONFIG *c)
+{
+    if (c->metrics_listen[0] == 0)
+        return true;
+    BUF *err = buf_new(128);
+    metrics_server = httpd_start(c->metrics_listen, 0, metrics_page, NULL, err);
+    if (metrics_server == NULL)
+        log_error("metrics_listen %s: %s", c->metrics_listen, err->data);
+    else
+        log_info("metrics on http://%s/metrics", c->metrics_listen);
+    buf_free(err);
+    return metrics_server != NULL;
+}
+
 /* start - bind, detach, pidfile, privileges; false (logged) on failure */
 static bool start(const CONFIG *c, bool foreground)
 {
@@ -167,6 +202,8 @@ static bool start(const CONFIG *c, bool foreground)
     if (c->pidfile[0] && !write_pidfile(c->pidfile))
         return false;
     if (c->quarantine_dir[0] && !prepare_store(c, drop, uid, gid))
+        return false;
+    if (!start_metrics(c))
         return false;
     return !drop || drop_privileges(c->user, uid, gid);
 }
@@ -221,6 +258,7 @@ int daemon_run(RULESET *rs, bool foreground)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     mime_init();
     if (!start(c, foreground)) {
+        metrics_server = httpd_stop(metrics_server);
         ruleset_free(rs);
         free(pidfile);
         free(sockfile);
@@ -234,6 +272,7 @@ int daemon_run(RULESET *rs, bool foreground)
         log_fatal("cannot start the milter thread");
     wait_signals(&set, config_path);
     pthread_join(t, NULL);
+    metrics_server = httpd_stop(metrics_server);
     if (pidfile[0])
         unlink(pidfile);
     if (sockfile)

@@ -169,7 +169,9 @@ contains "milter down: Postfix tempfails (4xx)" "451 4.7.1"
 delivered=$(grep -l 'Subject: burst ' "$IT/sink"/* 2>/dev/null | wc -l)
 [ "$delivered" -lt "$n" ] && ok "burst: messages wait while the milter is down ($delivered of $n)" ||
     bad "burst: messages wait while the milter is down" "all $n delivered without the milter"
-it_milter enforce "quarantine_threshold = 8" || bad "restart milter" "$(tail -3 "$IT/milter-enforce.log")"
+MP=$(it_port)
+it_milter enforce "quarantine_threshold = 8" "metrics_listen = 127.0.0.1:$MP" ||
+    bad "restart milter" "$(tail -3 "$IT/milter-enforce.log")"
 postconf -c "$IT/in/etc" -e "smtpd_milters = inet:127.0.0.1:$MILTER_PORT_enforce" \
     "non_smtpd_milters = inet:127.0.0.1:$MILTER_PORT_enforce"
 postfix -c "$IT/in/etc" reload >/dev/null 2>&1
@@ -188,6 +190,16 @@ done
 f=$(grep -l "^Subject: burst 1 of $n\$" "$IT/sink"/* | head -1)
 grep -q '^X-Fileless-Verdict: clean' "$f" && ok "burst: retried messages were scanned" ||
     bad "burst: retried messages were scanned" "no verdict header"
+
+# metrics: Prometheus text counts what the restarted milter did
+OUT=$(curl -s "http://127.0.0.1:$MP/metrics")
+scanned=$(echo "$OUT" | sed -n 's/^fileless_messages_total{verdict="clean"} //p')
+[ "${scanned:-0}" -eq $((n - delivered)) ] && ok "metrics: the $scanned retried messages counted clean" ||
+    bad "metrics: clean messages counted" "$(echo "$OUT" | grep messages_total)"
+contains "metrics: latency histogram" 'fileless_message_seconds_bucket{le="+Inf"}'
+contains "metrics: ruleset id" 'fileless_ruleset_info{id="'
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MP/other")" = 404 ] &&
+    ok "metrics: other paths 404" || bad "metrics: other paths 404" "not 404"
 
 # 8. soak: 32 concurrent sessions for FM_SOAK_SECONDS through Postfix "in"
 soak=${FM_SOAK_SECONDS:-120}

@@ -56,7 +56,7 @@ else
   ASAN_UNIT :=
 endif
 
-.PHONY: all deps run test unit unit-bins format check-format clean
+.PHONY: all deps run test unit unit-bins format check-format clean man install
 all: $(BIN) $(CTL)
 
 $(BIN): $(CORE_OBJ) $(MAIN_OBJ)
@@ -116,10 +116,33 @@ unit: $(UNIT_BIN)
 # test - the release build and its unit tests, plus the ASan+UBSan build (unit tests
 # and the corpus runner use it); ends with "N passed, N failed, N skipped"
 test: deps
-	$(MAKE) all unit-bins
+	$(MAKE) all unit-bins man
 	$(MAKE) SANITIZE=address,undefined all unit-bins
 	FM_BIN=$(BIN) FM_ASAN_BIN=$(ASAN_DIR)/fileless-milter \
 	  FM_UNIT="$(UNIT_BIN) $(ASAN_UNIT)" tests/run-all.sh
+
+# man - milter.conf(5) has its settings from the config table (--dump-man), like -d
+MAN := build/man/milter.conf.5 build/man/fileless-milter.8 build/man/fileless-ctl.8
+man: $(MAN)
+build/man/milter.conf.5: contrib/man/milter.conf.5.head contrib/man/milter.conf.5.tail $(BIN)
+	@mkdir -p build/man
+	@{ cat contrib/man/milter.conf.5.head; $(BIN) --dump-man; cat contrib/man/milter.conf.5.tail; } >$@
+build/man/%.8: contrib/man/%.8
+	@mkdir -p build/man
+	@cp $< $@
+
+# install - binaries, man pages, and (when absent) /etc/fileless-milter/{milter.conf,rules}
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install: all man
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man5 \
+	  $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/etc/fileless-milter
+	install -m 755 $(BIN) $(CTL) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 644 build/man/milter.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 build/man/fileless-milter.8 build/man/fileless-ctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	[ -e $(DESTDIR)/etc/fileless-milter/milter.conf ] || \
+	  install -m 640 milter.conf $(DESTDIR)/etc/fileless-milter/milter.conf
+	[ -e $(DESTDIR)/etc/fileless-milter/rules ] || cp -r rules $(DESTDIR)/etc/fileless-milter/rules
 
 format:
 	clang-format-14 -i milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h milter/ctl/*.c milter/ctl/*.h tests/unit/*.c

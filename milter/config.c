@@ -564,6 +564,19 @@ void config_dump(FILE *out)
     }
 }
 
+/* roff_text - text for a roff line: backslashes escaped, a leading dot or quote guarded */
+static void roff_text(FILE *out, const char *s)
+{
+    if (*s == '.' || *s == '\'')
+        fputs("\\&", out);
+    for (; *s; s++) {
+        if (*s == '\\')
+            fputs("\\e", out);
+        else
+            fputc(*s, out);
+    }
+}
+
 /* config_dump_man - the key reference as roff, for milter.conf(5) */
 void config_dump_man(FILE *out)
 {
@@ -573,8 +586,11 @@ void config_dump_man(FILE *out)
             fprintf(out, ".SS %s\n", r->name);
             continue;
         }
-        fprintf(out, ".TP\n.B %s\n%s\nDefault: \\fI%s\\fR.%s\n", r->name, r->doc,
-                *r->def ? r->def : "(empty)", r->reloadable ? "" : " Not changed by a reload.");
+        fprintf(out, ".TP\n.B %s\n", r->name);
+        roff_text(out, r->doc);
+        fputs("\nDefault: \\fI", out);
+        roff_text(out, *r->def ? r->def : "(empty)");
+        fprintf(out, "\\fR.%s\n", r->reloadable ? "" : " Not changed by a reload.");
     }
 }
 

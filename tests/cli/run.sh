@@ -53,4 +53,18 @@ if grep -q '^ref [0-9a-f]\{16\}  verdict=' "$tmp/text" && grep -q '^parts:' "$tm
 if [ -n "$(find "$tmp/x" -name '2.2.bin' -size +0)" ]; then ok "--extract writes decoded parts"; else
     bad "--extract writes decoded parts" "$(find "$tmp/x" | head)"; fi
 
+# man pages (make man): render without roff warnings; milter.conf(5) names every key of -d
+if [ -f build/man/milter.conf.5 ] && command -v man >/dev/null; then
+    for m in build/man/milter.conf.5 build/man/fileless-milter.8 build/man/fileless-ctl.8; do
+        w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$m" 2>&1 >/dev/null)
+        if [ -z "$w" ]; then ok "man $(basename "$m") renders cleanly"; else bad "man $(basename "$m")" "$w"; fi
+    done
+    missing=$("$BIN" -d | sed -n 's/^\([a-z_0-9]*\) = .*/\1/p' | while read -r k; do
+        grep -qx ".B $k" build/man/milter.conf.5 || echo "$k"; done)
+    if [ -z "$missing" ]; then ok "milter.conf(5) documents every key"; else
+        bad "milter.conf(5) documents every key" "missing: $missing"; fi
+else
+    skip "man pages" "build/man not built (make man) or man not installed"
+fi
+
 summary

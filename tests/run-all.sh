@@ -58,6 +58,7 @@ count_suite tests/check-code.sh
 count_suite tests/milter/run.sh
 count_suite tests/integration/postfix.sh
 count_suite tests/integration/sendmail.sh
+count_suite tests/integration/quarantine.sh
 FM_BIN=$FM_ASAN_BIN count_suite tests/milter/run.sh
 count_suite tests/quarantine/run.sh
 FM_BIN=$FM_ASAN_BIN FM_BROWSER=0 count_suite tests/quarantine/run.sh

@@ -205,10 +205,11 @@ static void log_message(const CONN *c, const MSG *m, const ACT_PLAN *p, size_t s
     const char *act = action_name(p->action);
     log_info(
         "ref=%s qid=%s client=%s from=%s rcpts=%s size=%zu verdict=%s score=%.2f action=%s%s%s "
-        "hits=%s ms=%.1f",
+        "hits=%s cache=%u/%u%s ms=%.1f",
         c->ref, c->qid ? c->qid : "-", c->client, c->from, c->nrcpt ? c->rcpts->data : "-", size,
         verdict_name(m->verdict), m->score, act, p->would != p->action ? "/would=" : "",
-        p->would != p->action ? action_name(p->would) : "", hits->data, now_ms() - c->t0);
+        p->would != p->action ? action_name(p->would) : "", hits->data, m->cache.hits,
+        m->cache.misses, m->cache.errors ? "/error" : "", now_ms() - c->t0);
     buf_free(hits);
 }
 
@@ -224,8 +225,9 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
     const char *raw = c->spool->failed ? NULL : spool_data(c->spool, &len);
     unsigned flags = 0;
     if (raw) {
+        msg_set_envelope(m, c->from, c->nrcpt ? c->rcpts->data : NULL);
         msg_analyse(m, raw, len, c->rs);
-        flags = action_flags(m->hits);
+        flags = action_flags(m->hits) | (m->cache.errors ? ACT_F_CACHE : 0);
     } else {
         log_error("ref=%s spool: %s", c->ref, strerror(errno));
         flags = ACT_F_INTERNAL;

@@ -23,7 +23,8 @@
  *   the first Subject; conn_eoh adds the empty line; conn_body appends a chunk and
  *   returns false once the message is past max_message_size (nothing more is stored).
  *   conn_eom analyses the spooled message, plans and applies the actions through ops,
- *   logs one line (ref qid client from rcpts size verdict score action hits ms) and
+ *   logs one line (ref qid client from rcpts size verdict score action hits
+ *   cache=HITS/MISSES[/error] ms; a cache error sets ACT_F_CACHE: on_cache_error) and
  *   returns the status; the transaction ends. conn_end drops a transaction (abort).
  *   Spool failures do not stop the transaction: conn_eom applies on_internal_error.
  */

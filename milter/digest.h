@@ -6,19 +6,28 @@
  *   DIGEST *digest_new(void);  void digest_update(DIGEST *d, const void *p, size_t n);
  *   void digest_final_hex(DIGEST *d, char out[DIGEST_HEX_LEN + 1]);  DIGEST *digest_free(DIGEST
  * *d);
+ *   void digest_sha1_md5_hex(const void *p, size_t n, char sha1[DIGEST_SHA1_HEX_LEN + 1],
+ *                            char md5[DIGEST_MD5_HEX_LEN + 1]);
  *
  * DESCRIPTION
  *   The adapter over OpenSSL's libcrypto (the only file that includes an OpenSSL header).
  *   libcrypto uses the CPU's SHA extensions where present, which matters because every
  *   part and layer of every message is hashed. Failures inside libcrypto are treated like
  *   memory exhaustion (they cannot happen for SHA-256 short of that).
+ *
+ *   digest_sha1_md5_hex gives the SHA-1 and MD5 of a buffer in one pass over it: IOC lists
+ *   (fileless-ctl ioc import, rules/lists/ioc-*.txt) are often written in those forms, so
+ *   parts and layers carry all three. Neither is used for anything security relevant
+ *   beyond matching such lists.
  */
 #ifndef FM_DIGEST_H
 #define FM_DIGEST_H
 
 #include <stddef.h>
 
-#define DIGEST_HEX_LEN 64
+#define DIGEST_HEX_LEN      64
+#define DIGEST_SHA1_HEX_LEN 40
+#define DIGEST_MD5_HEX_LEN  32
 
 typedef struct DIGEST DIGEST;
 
@@ -27,5 +36,7 @@ DIGEST *digest_new(void);
 void digest_update(DIGEST *d, const void *p, size_t n);
 void digest_final_hex(DIGEST *d, char out[DIGEST_HEX_LEN + 1]);
 DIGEST *digest_free(DIGEST *d);
+void digest_sha1_md5_hex(const void *p, size_t n, char sha1[DIGEST_SHA1_HEX_LEN + 1],
+                         char md5[DIGEST_MD5_HEX_LEN + 1]);
 
 #endif

@@ -139,6 +139,7 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
               (rs->clamav = clamav_load(clamdir, &lim, err)) != NULL &&
               (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&
               (rs->lists = lists_load(listdir, err)) != NULL &&
+              ioc_load_dir(rs->ioc = ioc_new(), listdir, err) == 0 &&
               compute_id(rs, rules, ydirs, ny, err);
     if (ok)
         log_info("rules %s: %u signatures, %u YARA rules (%.0f ms)", rs->id,
@@ -163,6 +164,7 @@ RULESET *ruleset_free(RULESET *rs)
     clamav_free(rs->clamav);
     yara_free(rs->yara);
     lists_free(rs->lists);
+    ioc_free(rs->ioc);
     free(rs);
     return NULL;
 }

@@ -11,7 +11,8 @@
  * DESCRIPTION
  *   A RULESET holds the config, the scoring table, the compiled ClamAV engine
  *   (<rules_dir>/clamav), the compiled YARA rules (<rules_dir>/yara plus yara_extra_dirs),
- *   the word lists (<rules_dir>/lists) and a version id: 16 hex digits of a SHA-256 over the engine
+ *   the word lists (<rules_dir>/lists), the IOC hashes of <rules_dir>/lists/ioc-*.txt
+ *   (ioc.h) and a version id: 16 hex digits of a SHA-256 over the engine
  * versions and the names and bytes of every rule file (scoring.conf, clamav/, yara/, the extra YARA
  *   directories, lists/). The id changes exactly when the rules change; it is part of
  *   every cache key and of every report, so verdicts of old rules are never reused.
@@ -36,6 +37,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "ioc.h"
 #include "lists.h"
 #include "scan_clamav.h"
 #include "scan_yara.h"
@@ -47,6 +49,7 @@ typedef struct RULESET {
     CLAMAV *clamav;
     YARA *yara;
     LISTS *lists;
+    IOCSET *ioc; /* rules/lists/ioc-*.txt */
     char id[17];
     unsigned refs; /* owned by ruleset.c; changed under its lock */
 } RULESET;

@@ -14,9 +14,10 @@
  *   the word lists (<rules_dir>/lists), the IOC hashes of <rules_dir>/lists/ioc-*.txt
  *   (ioc.h) and a version id: 16 hex digits of a SHA-256 over the engine
  * versions and the names (not the directories: two hosts with the same rules in different
- *   places share one id, and so one Redis cache) and bytes of every rule file (scoring.conf, clamav/, yara/, the extra YARA
- *   directories, lists/). The id changes exactly when the rules change; it is part of
- *   every cache key and of every report, so verdicts of old rules are never reused.
+ *   places share one id, and so one Redis cache) and bytes of every rule file (scoring.conf,
+ * clamav/, yara/, the extra YARA directories, lists/). The id changes exactly when the rules
+ * change; it is part of every cache key and of every report, so verdicts of old rules are never
+ * reused.
  *
  *   ruleset_init_libraries initializes libclamav and YARA once, before threads start.
  *   ruleset_load takes ownership of cfg and builds everything; on any error (a

@@ -169,6 +169,12 @@ void cache_stats(CACHE *c, CACHE_STATS *s)
     pthread_mutex_unlock(&c->lock);
 }
 
+/* cache_timeout_ms - how long one message may wait for the cache (redis_timeout) */
+double cache_timeout_ms(const CACHE *c)
+{
+    return (double)c->cc.timeout_ms;
+}
+
 /* cache_part_key - <prefix>:<schema>:<ruleset id>:part:<sha256> (caller frees) */
 char *cache_part_key(const CACHE *c, const char *ruleset_id, const char *sha256)
 {

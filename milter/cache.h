@@ -17,6 +17,7 @@
  *   int cache_info(CACHE *c, BUF *out, BUF *err);
  *   int cache_ioc_list(CACHE *c, IOCSET *into, BUF *err);   void cache_prev_clear(CACHE_PREV *p);
  *   void cache_count(CACHE *c, unsigned hits, unsigned misses, unsigned corrupt);
+ *   double cache_timeout_ms(const CACHE *c);   double cache_now(void);
  *   int cache_value_decode(const void *p, size_t n, CACHE_VALUE *v, BUF *why);
  *   void cache_value_encode(const CACHE_VALUE *v, BUF *out);   (cache_value.c)
  *   bool cache_breaker_allow(CACHE_BREAKER *b, double now);
@@ -34,7 +35,10 @@
  *   after the value was stored still match layers of a part that is not scanned again.
  *   The key is `<prefix>:<schema>:<ruleset id>:part:<sha256 of the part>`: new rules
  *   never meet old findings. A message verdict is never cached (policy and thresholds
- *   change without changing the rules).
+ *   change without changing the rules). URL verdicts are not cached either: heur_url is
+ *   pure and costs microseconds per URL, less than a Redis key per URL would. A part that
+ *   is a hit has no LAYER records in the report (its layers were not unpacked this time);
+ *   its layer hashes are in the value, for IOC matching.
  *
  *   What depends on more than the part's bytes, and what we do about it:
  *   - the part's filename, declared type and charset (file tricks, YARA's filename and
@@ -229,6 +233,7 @@ void cache_prev_clear(CACHE_PREV *p);
 int cache_flush(CACHE *c, const char *ruleset_id, size_t *deleted, BUF *err);
 int cache_info(CACHE *c, BUF *out, BUF *err);
 double cache_now(void);
+double cache_timeout_ms(const CACHE *c);
 void cache_count(CACHE *c, unsigned hits, unsigned misses, unsigned corrupt);
 
 bool cache_breaker_allow(CACHE_BREAKER *b, double now);

@@ -35,6 +35,7 @@ struct CACHE_MSG {
     MSG *m;
     const RULESET *rs;
     bool passwords, ok; /* ok: the lookup worked */
+    bool hashes;        /* SHA-1 and MD5 are needed (cache or IOC files) */
     IOCSET *imported;
     PSTATE *ps;
     CACHE_Q *q;
@@ -104,6 +105,7 @@ CACHE_MSG *cache_msg_begin(CACHE *c, MSG *m, const RULESET *rs, bool passwords)
     cm->c = c, cm->m = m, cm->rs = rs, cm->passwords = passwords;
     m->cm = cm;
     m->cache.backend = cache_name(c);
+    cm->hashes = c != NULL || ioc_count(rs->ioc) > 0;
     size_t n = m->parts->n;
     m->cache.part = xcalloc(n ? n : 1, 1);
     cm->ps = xcalloc(n ? n : 1, sizeof(PSTATE));
@@ -112,7 +114,8 @@ CACHE_MSG *cache_msg_begin(CACHE *c, MSG *m, const RULESET *rs, bool passwords)
         const PART *p = m->parts->v[i];
         if (p->kind != PART_LEAF || p->data == NULL || p->size == 0)
             continue;
-        digest_sha1_md5_hex(p->data->data, p->size, cm->ps[i].sha1, cm->ps[i].md5);
+        if (cm->hashes)
+            digest_sha1_md5_hex(p->data->data, p->size, cm->ps[i].sha1, cm->ps[i].md5);
         context_tag(p, rs->cfg, cm->ps[i].ctx);
         if (c == NULL)
             continue;
@@ -122,7 +125,7 @@ CACHE_MSG *cache_msg_begin(CACHE *c, MSG *m, const RULESET *rs, bool passwords)
     }
     if (c && cm->nq) {
         double t0 = now_ms();
-        cm->ok = cache_lookup(c, cm->q, cm->nq, (double)rs->cfg->redis_timeout) == 0;
+        cm->ok = cache_lookup(c, cm->q, cm->nq, cache_timeout_ms(c)) == 0;
         m->cache.ms += now_ms() - t0;
         if (!cm->ok)
             m->cache.errors++;
@@ -228,7 +231,9 @@ void cache_msg_part_start(CACHE_MSG *cm, size_t i)
 void cache_msg_layer(CACHE_MSG *cm, const char *loc, const char *sha256, const unsigned char *data,
                      size_t n)
 {
-    char sha1[DIGEST_SHA1_HEX_LEN + 1], md5[DIGEST_MD5_HEX_LEN + 1];
+    char sha1[DIGEST_SHA1_HEX_LEN + 1] = "", md5[DIGEST_MD5_HEX_LEN + 1] = "";
+    if (!cm->hashes)
+        return;
     digest_sha1_md5_hex(data, n, sha1, md5);
     add_lh(cm, loc, sha256, sha1, md5);
 }
@@ -419,7 +424,7 @@ void cache_msg_end(MSG *m, const RULESET *rs)
         CACHE_SIGHT *s = xcalloc(m->parts->n + 1, sizeof(*s));
         char **entries = xcalloc(m->parts->n + 1, sizeof(char *));
         size_t ns = sightings(cm, s, entries);
-        double t0 = now_ms(), left = (double)rs->cfg->redis_timeout - m->cache.ms;
+        double t0 = now_ms(), left = cache_timeout_ms(cm->c) - m->cache.ms;
         if (cache_store(cm->c, p, cm->nput, s, ns, left) != 0)
             log_debug(LOG_D_CACHE, "ref=%s cache: store skipped or failed", m->ref);
         m->cache.ms += now_ms() - t0;

@@ -225,7 +225,8 @@ int ioc_load_dir(IOCSET *s, const char *dir, BUF *err)
         }
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), by_name);
+    if (n)
+        qsort(names, n, sizeof(*names), by_name);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (rc == 0)

@@ -251,6 +251,20 @@ two=$(scan "$tmp/m3.conf" "$tmp/m1.eml" "$tmp/m1.eml")
 check "FIRST_SEEN (weight 1): on the first sighting" '[.hits[].symbol]|index("FIRST_SEEN")!=null' "$(echo "$two" | sed -n 1p)"
 check "FIRST_SEEN: not on the second" '[.hits[].symbol]|index("FIRST_SEEN")==null' "$(echo "$two" | sed -n 2p)"
 
+# ---- context: an encrypted zip whose password is in some messages' text ----
+if command -v bsdtar >/dev/null; then
+    printf 'var s=new ActiveXObject("WScript.Shell");s.Run("mshta javascript:eval(1)");\n' >"$tmp/invoice.js"
+    bsdtar -a -cf "$tmp/enc.zip" --options zip:encryption=zipcrypt --passphrase Secret123 -C "$tmp" invoice.js
+    mkmsg "$tmp/nopw.eml" a@example.org b@example.net enc.zip "$tmp/enc.zip"
+    sed 's/Please see the attachment./The password is: Secret123/' "$tmp/nopw.eml" >"$tmp/pw.eml"
+    q='{v: .verdict, c: .parts[2].cache, pw: ([.hits[] | select(.location | test("\\[pw\\]"))] | length > 0)}'
+    got=$(scan "$tmp/mem.conf" "$tmp/nopw.eml" "$tmp/pw.eml" "$tmp/nopw.eml" "$tmp/pw.eml" | jq -c "$q" | tr '\n' ' ')
+    want='{"v":"clean","c":"miss","pw":false} {"v":"reject","c":"miss","pw":true} {"v":"clean","c":"hit","pw":false} {"v":"reject","c":"miss","pw":true} '
+    if [ "$got" = "$want" ]; then ok "encrypted zip: cached without a password, always scanned when the text holds one"; else bad "password context" "$got"; fi
+else
+    skip "password context" "bsdtar not installed"
+fi
+
 # ---- cache stats and flush ----
 rc set other:key keep >/dev/null
 expect "cache stats" 0 "$CTL" -c "$tmp/a.conf" cache stats

@@ -10,11 +10,11 @@
 
 SANITIZE ?=
 comma    := ,
-PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt
+PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt hiredis
 DEB_PKGS := build-essential pkg-config clang-14 libclang-rt-14-dev clang-format-14 \
             libgmime-3.0-dev libidn2-dev libssl-dev libcmocka-dev jq python3 \
             libclamav-dev libyara-dev libarchive-dev libarchive-tools libmilter-dev libhiredis-dev miltertest \
-            libmicrohttpd-dev libcrypt-dev postfix swaks m4 chromium
+            libmicrohttpd-dev libcrypt-dev postfix swaks m4 chromium redis-server
 
 ifeq ($(SANITIZE),)
   CC      ?= gcc

@@ -67,11 +67,9 @@ static int decide(const ACT_INPUT *in, bool *store)
     const struct {
         unsigned flag;
         int policy;
-    } pol[] = {{ACT_F_SCANNER, c->on_scanner_error},
-               {ACT_F_PARSE, c->on_parse_error},
-               {ACT_F_OVERSIZE, c->on_oversize},
-               {ACT_F_TIMEOUT, c->on_timeout},
-               {ACT_F_INTERNAL, c->on_internal_error}};
+    } pol[] = {{ACT_F_SCANNER, c->on_scanner_error},   {ACT_F_PARSE, c->on_parse_error},
+               {ACT_F_OVERSIZE, c->on_oversize},       {ACT_F_TIMEOUT, c->on_timeout},
+               {ACT_F_INTERNAL, c->on_internal_error}, {ACT_F_CACHE, c->on_cache_error}};
     for (size_t i = 0; i < sizeof(pol) / sizeof(pol[0]); i++)
         if ((in->flags & pol[i].flag) && pol[i].policy > act)
             act = pol[i].policy;

@@ -64,7 +64,8 @@ enum {
     ACT_F_OVERSIZE = 4,
     ACT_F_TIMEOUT = 8,
     ACT_F_INTERNAL = 16,
-    ACT_F_QUARANTINE = 32 /* the quarantine store failed (on_quarantine_error) */
+    ACT_F_QUARANTINE = 32, /* the quarantine store failed (on_quarantine_error) */
+    ACT_F_CACHE = 64       /* the cache could not be used for this message (on_cache_error) */
 };
 typedef enum ACT_STATUS { ACT_ACCEPT, ACT_REJECT, ACT_TEMPFAIL, ACT_DISCARD } ACT_STATUS;
 typedef enum ACT_KIND { ACT_DELHDR, ACT_ADDHDR, ACT_CHGHDR, ACT_QUARANTINE, ACT_REPLY } ACT_KIND;

@@ -40,6 +40,7 @@ static const char *const facility_names[] = {"mail",   "daemon", "user",   "loca
 static const char *const mode_names[] = {"enforce", "tag-only", "off", NULL};
 static const char *const policy_names[] = {"accept",     "tag",    "tempfail",
                                            "quarantine", "reject", NULL};
+static const char *const cache_names[] = {"off", "memory", "redis", NULL};
 static const char *const qaction_names[] = {"hold", "reject", "discard", "auto", NULL};
 static const char *const yesno_names[] = {"no", "yes", NULL};
 static const char *const verdict_flag_names[] = {"tag", "quarantine", "reject", NULL};
@@ -233,6 +234,49 @@ static const CFG_ROW config_table[] = {
      "TLS proxy)."},
     {"web_session_minutes", T_INT, OFF(web_session_minutes), "480", 5, 10080, NULL, NULL, true,
      "A review page session ends after this many minutes without a request."},
+    {"Cache", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
+    {"cache", T_ENUM, OFF(cache), "memory", 0, 0, cache_names, NULL, false,
+     "Part verdict cache: memory (a bounded LRU inside this process), redis (shared by "
+     "several milters; see redis) or off. Keys include the ruleset id, so new rules never "
+     "reuse old findings."},
+    {"redis", T_STRING, OFF(redis), "", 0, 0, NULL, NULL, false,
+     "Redis server(s) for cache = redis: unix:/path or host:port, or a comma-separated list "
+     "tried in order (e.g. a local replica first). No TLS: use loopback, a unix socket or a "
+     "tunnel."},
+    {"redis_db", T_INT, OFF(redis_db), "0", 0, 10000, NULL, NULL, false,
+     "Redis database number (SELECT)."},
+    {"redis_user", T_STRING, OFF(redis_user), "", 0, 0, NULL, NULL, false,
+     "Redis ACL user name (AUTH user password); empty: AUTH with the password only."},
+    {"redis_password", T_STRING, OFF(redis_password), "", 0, 0, NULL, NULL, false,
+     "Redis password (empty: no AUTH). Keep this file unreadable by others when set."},
+    {"cache_prefix", T_STRING, OFF(cache_prefix), "fm", 0, 0, NULL, NULL, false,
+     "Prefix of every key we write (letters, digits, '_', '-', '.'), so one Redis can serve "
+     "other applications; cache flush only deletes keys under it."},
+    {"cache_ttl_clean", T_INT, OFF(cache_ttl_clean), "604800", 60, 31536000, NULL, NULL, true,
+     "Seconds a part value without scored findings is kept."},
+    {"cache_ttl_malicious", T_INT, OFF(cache_ttl_malicious), "2592000", 60, 31536000, NULL, NULL,
+     true, "Seconds a part value with scored findings is kept."},
+    {"redis_connect_timeout", T_INT, OFF(redis_connect_timeout), "200", 1, 60000, NULL, NULL, false,
+     "Milliseconds to wait for a connection to Redis (also bounded by redis_timeout "
+     "while a message waits)."},
+    {"redis_timeout", T_INT, OFF(redis_timeout), "200", 1, 60000, NULL, NULL, false,
+     "Milliseconds a message may wait for the cache in total (lookups, IOC refresh, stores); "
+     "past it the message is scanned uncached and on_cache_error applies."},
+    {"cache_breaker_seconds", T_INT, OFF(cache_breaker_seconds), "10", 1, 3600, NULL, NULL, false,
+     "After a cache failure, seconds during which the cache is not tried (doubling per "
+     "consecutive failure, up to 8 times); then one message probes it."},
+    {"cache_memory_entries", T_INT, OFF(cache_memory_entries), "100000", 1, 100000000, NULL, NULL,
+     false, "cache = memory: most entries kept (least recently used ones are evicted)."},
+    {"cache_memory_bytes", T_SIZE, OFF(cache_memory_bytes), "64M", 64 * KIB, 64 * GIB, NULL, NULL,
+     false, "cache = memory: most bytes of values kept."},
+    {"prevalence_messages", T_INT, OFF(prevalence_messages), "20", 0, 10000, NULL, NULL, false,
+     "Most messages (ref, time, sender, recipients) remembered per attachment hash for "
+     "`fileless-ctl where` and `ioc import --hunt`."},
+    {"prevalence_ttl", T_INT, OFF(prevalence_ttl), "7776000", 3600, 315360000, NULL, NULL, false,
+     "Seconds an attachment hash's prevalence is kept after it was last seen."},
+    {"on_cache_error", T_ENUM, OFF(on_cache_error), "accept", 0, 0, policy_names, NULL, true,
+     "Action when the cache could not be used for a message (Redis down, slow or failing): "
+     "accept keeps the uncached scan's verdict (fail open); a stronger verdict stands."},
 };
 
 #define NROWS (sizeof(config_table) / sizeof(config_table[0]))
@@ -472,6 +516,14 @@ static bool check_cross(const CONFIG *c, BUF *why)
     }
     if (config_socket_mode(c) < 0) {
         buf_printf(why, "socket_mode '%s' is not an octal mode", c->socket_mode);
+        return false;
+    }
+    if (c->cache_prefix[0] == 0 ||
+        strspn(c->cache_prefix, "abcdefghijklmnopqrstuvwxyz"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "0123456789_-.") != strlen(c->cache_prefix)) {
+        buf_printf(why, "cache_prefix '%s' may hold only letters, digits, '_', '-' and '.'",
+                   c->cache_prefix);
         return false;
     }
     if (!reply_text_ok(c->reject_text) || !reply_text_ok(c->tempfail_text)) {

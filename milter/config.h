@@ -26,7 +26,8 @@
  *
  *   config_socket_mode returns socket_mode as a number (-1 when it is not octal; load
  *   rejects that). reject_text and tempfail_text are checked at load: printable, at most
- *   400 bytes, at most one %s and no other %.
+ *   400 bytes, at most one %s and no other %. cache_prefix is checked at load: letters,
+ *   digits, '_', '-' and '.' only (it is part of every Redis key and SCAN pattern).
  *
  *   config_default_path returns ./milter.conf when it exists, else
  *   /etc/fileless-milter/milter.conf. config_resolve turns a relative path from the config
@@ -50,6 +51,7 @@ enum cfg_policy {
     CFG_POL_QUARANTINE,
     CFG_POL_REJECT
 };
+enum cfg_cache { CFG_CACHE_OFF, CFG_CACHE_MEMORY, CFG_CACHE_REDIS };
 /* quarantine_action; auto: hold without a quarantine_dir, discard (after storing) with one */
 enum cfg_qaction { CFG_QA_HOLD, CFG_QA_REJECT, CFG_QA_DISCARD, CFG_QA_AUTO };
 enum log_level_cfg { CFG_LOG_ERROR, CFG_LOG_WARNING, CFG_LOG_NOTICE, CFG_LOG_INFO, CFG_LOG_DEBUG };
@@ -115,6 +117,13 @@ typedef struct CONFIG {
     char *web_users;
     int web_secure_cookie; /* 0 no, 1 yes */
     int64_t web_session_minutes;
+    /* cache */
+    int cache; /* enum cfg_cache */
+    char *redis, *redis_user, *redis_password, *cache_prefix;
+    int64_t redis_db, redis_connect_timeout, redis_timeout, cache_breaker_seconds;
+    int64_t cache_ttl_clean, cache_ttl_malicious, cache_memory_entries, cache_memory_bytes;
+    int64_t prevalence_messages, prevalence_ttl;
+    int on_cache_error;
 } CONFIG;
 
 CONFIG *config_new(void);

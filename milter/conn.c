@@ -235,10 +235,11 @@ static void log_message(const CONN *c, const MSG *m, const ACT_PLAN *p, size_t s
     const char *act = action_name(p->action);
     log_info(
         "ref=%s qid=%s client=%s from=%s rcpts=%s size=%zu verdict=%s score=%.2f action=%s%s%s "
-        "hits=%s ms=%.1f ms_scan=%.1f",
+        "hits=%s cache=%u/%u%s ms=%.1f ms_scan=%.1f",
         c->ref, c->qid ? c->qid : "-", c->client, c->from, c->nrcpt ? c->rcpts->data : "-", size,
         verdict_name(m->verdict), m->score, act, p->would != p->action ? "/would=" : "",
-        p->would != p->action ? action_name(p->would) : "", hits->data, now_ms() - c->t0, m->ms);
+        p->would != p->action ? action_name(p->would) : "", hits->data, m->cache.hits,
+        m->cache.misses, m->cache.errors ? "/error" : "", now_ms() - c->t0, m->ms);
     buf_free(hits);
 }
 
@@ -266,14 +267,16 @@ static MSG *analyse(CONN *c, const MTA_OPS *ops, void *ctx, unsigned *flags)
     }
     PROGRESS_CTX pc = {ops, ctx};
     SCANJOB_WAIT w = {(double)cfg->scan_timeout, (double)cfg->progress_interval, progress, &pc};
-    MSG *m = scanjob_run(&c->spool, c->rs, c->ref, &w);
+    MSG *m = msg_new(c->ref);
+    msg_set_envelope(m, c->from, c->nrcpt ? c->rcpts->data : NULL);
+    m = scanjob_run(m, &c->spool, c->rs, &w);
     if (m == NULL) {
         m = msg_new(c->ref);
         hits_add(m->hits, "LIMIT_SCAN_TIME", "message", "no verdict within scan_timeout (%lld ms)",
                  (long long)cfg->scan_timeout);
     }
     m->size = total;
-    *flags = action_flags(m->hits);
+    *flags = action_flags(m->hits) | (m->cache.errors ? ACT_F_CACHE : 0);
     return m;
 }
 
@@ -379,6 +382,9 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
     log_message(c, m, p, m->size);
     METRICS_MSG mm = {(int)m->verdict, p->action, in.flags, m->size, now_ms() - c->t0, m->ms};
     metrics_message(&mm);
+    metrics_count(METRICS_CACHE_HIT, m->cache.hits);
+    metrics_count(METRICS_CACHE_MISS, m->cache.misses);
+    metrics_count(METRICS_CACHE_ERROR, m->cache.errors);
     action_plan_free(p);
     msg_free(m);
     conn_end(c);

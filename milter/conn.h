@@ -33,7 +33,8 @@ appends a chunk and
  *   (quarantine.h: raw bytes, envelope, HELO, verdict and hits) and, when that fails
  *   (disk full, store over its cap, a message too large to keep whole), plans again with
  *   ACT_F_QUARANTINE (on_quarantine_error); then it applies the actions through ops,
- *   logs one line (ref qid client from rcpts size verdict score action hits ms ms_scan) and
+ *   logs one line (ref qid client from rcpts size verdict score action hits
+ *   cache=HITS/MISSES[/error] ms ms_scan; a cache error sets ACT_F_CACHE: on_cache_error) and
  *   returns the status; the transaction ends. conn_end drops a transaction (abort).
  *   Spool failures do not stop the transaction: conn_eom applies on_internal_error.
  */

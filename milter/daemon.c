@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "daemon.h"
 #include "httpd.h"
 #include "log.h"
@@ -265,14 +266,22 @@ int daemon_run(RULESET *rs, bool foreground)
         free(config_path);
         return 1;
     }
+    signal(SIGPIPE, SIG_IGN); /* a dead Redis must be an error, not our death */
+    BUF *err = buf_new(64);
+    CACHE *cache = cache_open(c, err);
+    if (cache == NULL && err->len)
+        log_error("cache disabled: %s", err->data);
+    cache_set_default(cache);
+    buf_free(err);
     ruleset_install(rs);
-    log_notice("listening on %s, rules %s", c->socket, rs->id);
+    log_notice("listening on %s, rules %s, cache %s", c->socket, rs->id, cache_name(cache));
     pthread_t t;
     if (pthread_create(&t, NULL, serve, NULL) != 0)
         log_fatal("cannot start the milter thread");
     wait_signals(&set, config_path);
     pthread_join(t, NULL);
     metrics_server = httpd_stop(metrics_server);
+    cache_close(cache);
     if (pidfile[0])
         unlink(pidfile);
     if (sockfile)

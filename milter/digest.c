@@ -1,5 +1,5 @@
 /*
- * digest - SHA-256 over libcrypto (see digest.h)
+ * digest - SHA-256, SHA-1 and MD5 over libcrypto (see digest.h)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,15 +38,15 @@ void digest_update(DIGEST *d, const void *p, size_t n)
         digest_die();
 }
 
-/* to_hex - 32 bytes as 64 lower-case hex digits plus NUL */
-static void to_hex(const unsigned char *md, char out[DIGEST_HEX_LEN + 1])
+/* to_hex - n bytes as lower-case hex plus NUL */
+static void to_hex(const unsigned char *md, unsigned n, char *out)
 {
     static const char hex[] = "0123456789abcdef";
-    for (unsigned i = 0; i < 32; i++) {
+    for (unsigned i = 0; i < n; i++) {
         out[2 * i] = hex[md[i] >> 4];
         out[2 * i + 1] = hex[md[i] & 15];
     }
-    out[DIGEST_HEX_LEN] = 0;
+    out[2 * n] = 0;
 }
 
 /* digest_final_hex - finish and write 64 lower-case hex digits plus NUL; d may be reused */
@@ -57,7 +57,7 @@ void digest_final_hex(DIGEST *d, char out[DIGEST_HEX_LEN + 1])
     if (EVP_DigestFinal_ex(d->ctx, md, &len) != 1 || len != 32 ||
         EVP_DigestInit_ex(d->ctx, EVP_sha256(), NULL) != 1)
         digest_die();
-    to_hex(md, out);
+    to_hex(md, len, out);
 }
 
 /* digest_free - release; accepts NULL, returns NULL */
@@ -89,7 +89,7 @@ void digest_hmac_sha256_hex(const void *key, size_t klen, const void *p, size_t 
     if (HMAC(EVP_sha256(), klen ? key : empty, (int)klen, n ? p : empty, n, md, &len) == NULL ||
         len != 32)
         digest_die();
-    to_hex(md, out);
+    to_hex(md, len, out);
 }
 
 /* digest_equal - string equality without an early exit on the first difference */
@@ -100,4 +100,31 @@ bool digest_equal(const char *a, const char *b)
     for (size_t i = 0; i < la && i < lb; i++)
         d |= (unsigned char)(a[i] ^ b[i]);
     return d == 0;
+}
+
+/* digest_sha1_md5_hex - SHA-1 and MD5 of a buffer, read once in chunks */
+void digest_sha1_md5_hex(const void *p, size_t n, char sha1[DIGEST_SHA1_HEX_LEN + 1],
+                         char md5[DIGEST_MD5_HEX_LEN + 1])
+{
+    EVP_MD_CTX *a = EVP_MD_CTX_new(), *b = EVP_MD_CTX_new();
+    if (a == NULL || b == NULL || EVP_DigestInit_ex(a, EVP_sha1(), NULL) != 1 ||
+        EVP_DigestInit_ex(b, EVP_md5(), NULL) != 1)
+        digest_die();
+    const unsigned char *s = p;
+    for (size_t off = 0; off < n;) { /* chunks: both digests read the bytes while cached */
+        size_t k = n - off < 65536 ? n - off : 65536;
+        if (EVP_DigestUpdate(a, s + off, k) != 1 || EVP_DigestUpdate(b, s + off, k) != 1)
+            digest_die();
+        off += k;
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(a, md, &len) != 1 || len != 20)
+        digest_die();
+    to_hex(md, len, sha1);
+    if (EVP_DigestFinal_ex(b, md, &len) != 1 || len != 16)
+        digest_die();
+    to_hex(md, len, md5);
+    EVP_MD_CTX_free(a);
+    EVP_MD_CTX_free(b);
 }

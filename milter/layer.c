@@ -46,9 +46,14 @@ LAYERS *layers_free(LAYERS *l)
 /* layers_add - record a layer unless its hash is already there (see layer.h) */
 LAYER *layers_add(LAYERS *l, const char *location, const char *sha256)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->v[i]->sha256, sha256) == 0)
+    for (size_t i = 0; i < l->n; i++) {
+        if (strcmp(l->v[i]->sha256, sha256) == 0) {
+            size_t a = strcspn(l->v[i]->location, ">["), b = strcspn(location, ">[");
+            if (a != b || strncmp(l->v[i]->location, location, a) != 0)
+                l->cross_dups++;
             return NULL;
+        }
+    }
     if (l->n >= l->max) {
         l->overflow = true;
         return NULL;
@@ -88,9 +93,13 @@ VBA_MODULE *layers_add_vba(LAYERS *l, const char *part_location, const char *par
 {
     char sha[DIGEST_HEX_LEN + 1];
     digest_sha256_hex(source, n, sha);
-    for (size_t i = 0; i < l->nvba; i++)
-        if (strcmp(l->vba[i]->sha256, sha) == 0)
+    for (size_t i = 0; i < l->nvba; i++) {
+        if (strcmp(l->vba[i]->sha256, sha) == 0) {
+            if (strcmp(l->vba[i]->part, part) != 0)
+                l->cross_dups++;
             return NULL;
+        }
+    }
     if (l->nvba >= LAYERS_MAX_VBA) {
         l->overflow = true;
         return NULL;

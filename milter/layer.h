@@ -19,7 +19,9 @@
  *   the message (libclamav hands out some layers several times: OOXML rescans, OLE2
  *   temp-dir repeats); it then returns NULL. Strings are copied. layers_add_vba does the
  *   same for VBA module source (deduplicated by the hash of the text); the module name is
- *   read from its `attribute vb_name = "..."` line.
+ *   read from its `attribute vb_name = "..."` line. A duplicate of something first
+ *   recorded below another part is counted in `cross_dups` (that part's findings then
+ *   depend on the other part: the cache does not store them).
  *
  * LIMITS
  *   At most `max` layers (LAYERS_MAX by default; the config's max_layers) and
@@ -65,6 +67,7 @@ typedef struct LAYERS {
     size_t nvba, capvba;
     size_t max; /* most layers kept (LAYERS_MAX unless the caller lowers it) */
     bool overflow;
+    size_t cross_dups; /* duplicates of a layer or module first seen below another part */
 } LAYERS;
 
 LAYERS *layers_new(void);

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
@@ -238,9 +240,11 @@ static bool scan_file(const char *path, const OPTS *o, const RULESET *rs)
     if (o->extract)
         extract_parts(o->extract, m);
     char *spath = str_sanitize_dup(path, 200);
-    log_info("ref=%s file=%s size=%zu parts=%zu urls=%zu hits=%zu score=%.2f verdict=%s ms=%.1f",
+    log_info("ref=%s file=%s size=%zu parts=%zu urls=%zu hits=%zu score=%.2f verdict=%s "
+             "cache=%u/%u%s ms=%.1f",
              m->ref, spath, m->size, m->parts->n, m->urls->n, m->hits->n, m->score,
-             verdict_name(m->verdict), m->ms);
+             verdict_name(m->verdict), m->cache.hits, m->cache.misses,
+             m->cache.errors ? "/error" : "", m->ms);
     free(spath);
     buf_free(out);
     msg_free(m);
@@ -269,10 +273,20 @@ int main(int argc, char **argv)
     if (first >= argc)
         usage(1);
     mime_init();
+    signal(SIGPIPE, SIG_IGN);
+    BUF *err = buf_new(64);
+    CACHE *cache = cache_open(rs->cfg, err); /* the same cache as the daemon's */
+    if (cache == NULL && err->len) {
+        fprintf(stderr, "fileless-milter: %s\n", err->data);
+        exit(1);
+    }
+    buf_free(err);
+    cache_set_default(cache);
     int status = 0;
     for (int i = first; i < argc; i++)
         if (!scan_file(argv[i], &o, rs))
             status = 2;
+    cache_close(cache);
     ruleset_free(rs);
     return status;
 }

@@ -7,6 +7,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "cache_msg.h"
 #include "digest.h"
 #include "log.h"
 #include "msg.h"
@@ -22,6 +23,7 @@ MSG *msg_new(const char *ref)
     m->parts = parts_new();
     m->layers = layers_new();
     m->hits = hits_new();
+    m->cache.backend = "off";
     return m;
 }
 
@@ -35,8 +37,21 @@ MSG *msg_free(MSG *m)
     urlset_free(m->urls);
     hits_free(m->hits);
     mime_headers_clear(&m->hdr);
+    cache_msg_free(m->cm);
+    free(m->cache.part);
+    free(m->sender);
+    free(m->rcpts);
     free(m);
     return NULL;
+}
+
+/* msg_set_envelope - sender and recipients for the prevalence records (copied) */
+void msg_set_envelope(MSG *m, const char *sender, const char *rcpts)
+{
+    free(m->sender);
+    free(m->rcpts);
+    m->sender = sender ? xstrdup(sender) : NULL;
+    m->rcpts = rcpts ? xstrdup(rcpts) : NULL;
 }
 
 /* msg_ref_random - 16 random hex digits */
@@ -124,5 +139,6 @@ void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs)
     int forced = score_forced(rs->scores, m->hits);
     if (forced > (int)m->verdict)
         m->verdict = (VERDICT)forced;
+    cache_msg_end(m, rs); /* store part values and sightings, after the verdict */
     m->ms = now_ms() - t0;
 }

@@ -15,6 +15,11 @@
  *   (scan.c: libclamav, YARA, password-opened archives), then scoring and verdict. It never fails:
  * problems become hits. It may be called once per MSG.
  *
+ *   The cache (cache_msg.c, cache_default()) is consulted during the scan and updated
+ *   after the verdict; m->cache and m->engine_calls say what it did. msg_set_envelope
+ *   gives the envelope sender and recipients (sanitized copies) for the prevalence
+ *   records; without it the From and To headers are used.
+ *
  *   The reference id is 16 hex digits. The daemon draws it at random (msg_ref_random);
  *   the offline scan derives it from the message bytes (msg_ref_from_bytes) so a report
  *   is reproducible.
@@ -38,6 +43,17 @@
 #include "url.h"
 #include "verdict.h"
 
+enum { MSG_CACHE_OFF, MSG_CACHE_HIT, MSG_CACHE_MISS }; /* per part */
+
+typedef struct MSG_CACHE {
+    const char *backend; /* "memory", "redis" or "off" */
+    unsigned hits, misses, errors, corrupt;
+    double ms;           /* time spent waiting for the cache */
+    unsigned char *part; /* MSG_CACHE_* per part index, or NULL */
+} MSG_CACHE;
+
+struct CACHE_MSG;
+
 typedef struct MSG {
     char ref[17];
     size_t size;    /* bytes received */
@@ -51,11 +67,16 @@ typedef struct MSG {
     VERDICT verdict;
     double ms;          /* wall time of msg_analyse */
     double deadline_ms; /* CLOCK_MONOTONIC ms after which scanning stops (0: none) */
+    MSG_CACHE cache;
+    unsigned engine_calls; /* YARA and libclamav scans run */
+    char *sender, *rcpts;  /* envelope (msg_set_envelope), or NULL */
+    struct CACHE_MSG *cm;  /* cache state between scan and store (cache_msg.c) */
 } MSG;
 
 MSG *msg_new(const char *ref);
 MSG *msg_free(MSG *m);
 void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs);
+void msg_set_envelope(MSG *m, const char *sender, const char *rcpts);
 void msg_ref_random(char ref[17]);
 void msg_ref_from_bytes(const char *p, size_t n, char ref[17]);
 

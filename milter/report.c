@@ -54,8 +54,16 @@ static void json_headers(BUF *o, const MIME_HEADERS *h)
     buf_putc(o, '}');
 }
 
+/* cache_state - the per-part cache token */
+static const char *cache_state(const MSG *m, size_t i)
+{
+    static const char *const names[] = {"off", "hit", "miss"};
+    unsigned v = m->cache.part ? m->cache.part[i] : MSG_CACHE_OFF;
+    return v < 3 ? names[v] : "off";
+}
+
 /* json_part - one PART object */
-static void json_part(BUF *o, const PART *p)
+static void json_part(BUF *o, const PART *p, const char *cache)
 {
     buf_putc(o, '{');
     kv_str(o, "path", p->path, true);
@@ -74,6 +82,7 @@ static void json_part(BUF *o, const PART *p)
     kv_str(o, "detected_sub", p->kind == PART_LEAF ? p->ft.sub : NULL, false);
     kv_str(o, "lang", p->kind == PART_LEAF ? p->ft.lang : NULL, false);
     kv_bool(o, "type_mismatch", p->type_mismatch, false);
+    kv_str(o, "cache", cache, false);
     buf_putc(o, '}');
 }
 
@@ -208,7 +217,7 @@ void report_json(BUF *o, const char *file, const MSG *m, const RULESET *rs)
     for (size_t i = 0; i < m->parts->n; i++) {
         if (i)
             buf_putc(o, ',');
-        json_part(o, m->parts->v[i]);
+        json_part(o, m->parts->v[i], cache_state(m, i));
     }
     buf_putc(o, ']');
     key(o, "layers", false);
@@ -245,6 +254,16 @@ void report_json(BUF *o, const char *file, const MSG *m, const RULESET *rs)
     buf_putc(o, ']');
     key(o, "limits", false);
     json_limits(o, m, rs->cfg);
+    key(o, "cache", false);
+    buf_putc(o, '{');
+    kv_str(o, "backend", m->cache.backend, true);
+    kv_num(o, "hits", m->cache.hits, false);
+    kv_num(o, "misses", m->cache.misses, false);
+    kv_num(o, "errors", m->cache.errors, false);
+    kv_num(o, "corrupt", m->cache.corrupt, false);
+    key(o, "ms", false);
+    buf_printf(o, "%.3f}", m->cache.ms);
+    kv_num(o, "engine_calls", m->engine_calls, false);
     key(o, "ms", false);
     buf_printf(o, "%.3f", m->ms);
     buf_puts(o, "}\n");
@@ -260,7 +279,7 @@ static void san(BUF *o, const char *s)
 }
 
 /* text_part - one line per part, indented by depth */
-static void text_part(BUF *o, const PART *p)
+static void text_part(BUF *o, const PART *p, const char *cache)
 {
     buf_printf(o, "  %*s%-10s ", p->depth * 2, "", p->path);
     san(o, p->content_type);
@@ -280,7 +299,7 @@ static void text_part(BUF *o, const PART *p)
         if (p->truncated)
             buf_puts(o, " TRUNCATED");
         if (p->data)
-            buf_printf(o, " sha256=%.16s", p->sha256);
+            buf_printf(o, " sha256=%.16s cache=%s", p->sha256, cache);
     }
     if (p->origin != PART_MIME)
         buf_printf(o, " [%s]", part_origin_name(p->origin));
@@ -321,13 +340,15 @@ void report_text(BUF *o, const char *file, const MSG *m, const RULESET *rs)
     buf_printf(o, "\nref %s  verdict=%s score=%.2f  size=%zu parts=%zu urls=%zu ms=%.1f rules=%s\n",
                m->ref, verdict_name(m->verdict), m->score, m->size, m->parts->n, m->urls->n, m->ms,
                rs->id);
+    buf_printf(o, "cache: %s hits=%u misses=%u errors=%u  engine_calls=%u\n", m->cache.backend,
+               m->cache.hits, m->cache.misses, m->cache.errors, m->engine_calls);
     buf_puts(o, "from: ");
     san(o, m->hdr.from);
     buf_puts(o, "\nsubject: ");
     san(o, m->hdr.subject);
     buf_puts(o, "\nparts:\n");
     for (size_t i = 0; i < m->parts->n; i++) {
-        text_part(o, m->parts->v[i]);
+        text_part(o, m->parts->v[i], cache_state(m, i));
         text_layers(o, m, m->parts->v[i]);
     }
     if (m->urls->n)

@@ -8,7 +8,8 @@
  * DESCRIPTION
  *   report_json appends one JSON object and a newline. The schema is stable and pinned
  *   by tests/golden (described in tests/golden/SCHEMA.md): top-level fields file, ref,
- *   verdict, score, size, scanned, ruleset, headers, parts, urls, hits, limits, ms.
+ *   verdict, score, size, scanned, ruleset, headers, parts, urls, hits, limits, cache,
+ *   engine_calls, ms (each part has `cache`: hit, miss or off).
  *   Later versions add fields, never rename or remove these. Strings that came from the
  *   message are emitted as JSON strings (ill-formed UTF-8 replaced by U+FFFD).
  *

@@ -39,7 +39,9 @@ static bool hash_file(DIGEST *d, const char *path, BUF *err)
     }
     char chunk[8192];
     size_t n;
-    digest_update(d, path, strlen(path) + 1);
+    const char *base = strrchr(path, '/'); /* the name, not where the rules live: */
+    base = base ? base + 1 : path;         /* MTAs sharing one Redis share the ids */
+    digest_update(d, base, strlen(base) + 1);
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         digest_update(d, chunk, n);
     bool ok = !ferror(f);
@@ -55,9 +57,10 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* hash_dir - add every regular file of a directory, in name order; a missing dir is empty */
-static bool hash_dir(DIGEST *d, const char *dir, BUF *err)
+/* hash_dir - a label, then every regular file of a directory in name order (missing: empty) */
+static bool hash_dir(DIGEST *d, const char *dir, const char *label, BUF *err)
 {
+    digest_update(d, label, strlen(label) + 1);
     DIR *dp = opendir(dir);
     if (dp == NULL)
         return errno == ENOENT;
@@ -107,9 +110,10 @@ static bool compute_id(RULESET *rs, const char *rules, char **ydirs, size_t ny, 
     digest_update(d, ver, strlen(ver) + 1);
     char *sub[] = {xasprintf("%s/scoring.conf", rules), xasprintf("%s/clamav", rules),
                    xasprintf("%s/lists", rules)};
-    bool ok = hash_file(d, sub[0], err) && hash_dir(d, sub[1], err) && hash_dir(d, sub[2], err);
+    bool ok = hash_file(d, sub[0], err) && hash_dir(d, sub[1], "clamav", err) &&
+              hash_dir(d, sub[2], "lists", err);
     for (size_t i = 0; ok && i < ny; i++)
-        ok = hash_dir(d, ydirs[i], err);
+        ok = hash_dir(d, ydirs[i], i ? "yara-extra" : "yara", err);
     char hex[DIGEST_HEX_LEN + 1];
     digest_final_hex(d, hex);
     memcpy(rs->id, hex, 16);
@@ -139,6 +143,7 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
               (rs->clamav = clamav_load(clamdir, &lim, err)) != NULL &&
               (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&
               (rs->lists = lists_load(listdir, err)) != NULL &&
+              ioc_load_dir(rs->ioc = ioc_new(), listdir, err) == 0 &&
               compute_id(rs, rules, ydirs, ny, err);
     if (ok)
         log_info("rules %s: %u signatures, %u YARA rules (%.0f ms)", rs->id,
@@ -163,6 +168,7 @@ RULESET *ruleset_free(RULESET *rs)
     clamav_free(rs->clamav);
     yara_free(rs->yara);
     lists_free(rs->lists);
+    ioc_free(rs->ioc);
     free(rs);
     return NULL;
 }

@@ -13,10 +13,13 @@ void ruleset_hold(RULESET *rs);
  * DESCRIPTION
  *   A RULESET holds the config, the scoring table, the compiled ClamAV engine
  *   (<rules_dir>/clamav), the compiled YARA rules (<rules_dir>/yara plus yara_extra_dirs),
- *   the word lists (<rules_dir>/lists) and a version id: 16 hex digits of a SHA-256 over the engine
- * versions and the names and bytes of every rule file (scoring.conf, clamav/, yara/, the extra YARA
- *   directories, lists/). The id changes exactly when the rules change; it is part of
- *   every cache key and of every report, so verdicts of old rules are never reused.
+ *   the word lists (<rules_dir>/lists), the IOC hashes of <rules_dir>/lists/ioc-*.txt
+ *   (ioc.h) and a version id: 16 hex digits of a SHA-256 over the engine
+ * versions and the names (not the directories: two hosts with the same rules in different
+ *   places share one id, and so one Redis cache) and bytes of every rule file (scoring.conf,
+ * clamav/, yara/, the extra YARA directories, lists/). The id changes exactly when the rules
+ * change; it is part of every cache key and of every report, so verdicts of old rules are never
+ * reused.
  *
  *   ruleset_init_libraries initializes libclamav and YARA once, before threads start.
  *   ruleset_load takes ownership of cfg and builds everything; on any error (a
@@ -40,6 +43,7 @@ reads the
 
 #include "buf.h"
 #include "config.h"
+#include "ioc.h"
 #include "lists.h"
 #include "scan_clamav.h"
 #include "scan_yara.h"
@@ -51,6 +55,7 @@ typedef struct RULESET {
     CLAMAV *clamav;
     YARA *yara;
     LISTS *lists;
+    IOCSET *ioc; /* rules/lists/ioc-*.txt */
     char id[17];
     unsigned refs; /* owned by ruleset.c; changed under its lock */
 } RULESET;

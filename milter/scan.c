@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "archive_pw.h"
+#include "cache_msg.h"
 #include "digest.h"
 #include "filetype.h"
 #include "heur.h"
@@ -39,6 +40,7 @@ typedef struct PENDING {
 
 typedef struct SCAN {
     MSG *m;
+    CACHE_MSG *cm; /* cache lookups, layer hashes, values to store */
     const RULESET *rs;
     char *pw[ARCHIVE_MAX_PASSWORDS];
     size_t npw;
@@ -97,6 +99,7 @@ static void run_yara(SCAN *s, const unsigned char *data, size_t n, const char *f
     YARA_VARS v = {filename, ext, filetype, location, depth};
     MATCH_CTX mc = {s, location};
     BUF *err = buf_new(64);
+    s->m->engine_calls++;
     if (yara_scan(s->rs->yara, data, n, &v, on_match, &mc, err) != 0)
         hits_add(s->m->hits, "SCAN_ERROR", location, "yara: %s", err->data);
     buf_free(err);
@@ -113,6 +116,7 @@ static bool archive_like(const FILETYPE *ft)
 static void queue_archive(SCAN *s, const char *location, const char *part, int depth,
                           const unsigned char *data, size_t n)
 {
+    cache_msg_archive(s->cm); /* findings now depend on the message's passwords */
     if (s->npw == 0 || s->pwdepth >= SCAN_MAX_PW_DEPTH || s->nq >= s->m->layers->max ||
         n > (size_t)s->rs->cfg->max_part_bytes)
         return;
@@ -128,6 +132,7 @@ static void queue_archive(SCAN *s, const char *location, const char *part, int d
 static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, size_t n)
 {
     SCAN *s = ctx;
+    cache_msg_layer(s->cm, layer->location, layer->sha256, data, n);
     run_yara(s, data, n, layer->name, layer->ft.lang ? layer->ft.lang : layer->ft.name,
              layer->location, layer->depth);
     FILE_FACTS f = {layer->name,  &layer->ft, NULL, false, layer->depth, part_type(s, layer->part),
@@ -171,6 +176,7 @@ static void on_decoded(void *ctx, const char *how, const char *lang, const unsig
     digest_sha256_hex(data, n, sha);
     LAYER *y = layers_add(s->m->layers, loc, sha);
     if (y) {
+        cache_msg_layer(s->cm, loc, sha, data, n);
         y->part = xstrdup(e->part);
         y->engine_type = xstrdup("decoded");
         y->depth = e->depth + 1;
@@ -293,6 +299,7 @@ static void scan_buffer(SCAN *s, const char *location, const char *part, const c
     CLAMAV_JOB job = {location,     part,       filename, depth,  data, n,
                       s->m->layers, s->m->hits, on_layer, on_vba, s};
     size_t vba_before = s->m->layers->nvba;
+    s->m->engine_calls++;
     clamav_scan(s->rs->clamav, &job);
     analyse_vba(s, vba_before);
     if (archive_like(ft))
@@ -317,6 +324,7 @@ static void on_member(void *ctx, const char *name, const unsigned char *data, si
     digest_sha256_hex(data, n, sha);
     LAYER *y = layers_add(s->m->layers, loc->data, sha);
     if (y) {
+        cache_msg_layer(s->cm, loc->data, sha, data, n);
         y->part = xstrdup(mc->from->part);
         y->name = xstrdup(name);
         y->engine_type = xstrdup("archive-member");
@@ -407,6 +415,7 @@ void scan_message(MSG *m, const RULESET *rs)
     SCAN s = {.m = m, .rs = rs};
     m->layers->max = (size_t)rs->cfg->max_layers;
     collect_passwords(&s);
+    s.cm = cache_msg_begin(cache_default(), m, rs, s.npw > 0); /* one round trip */
     for (size_t i = 0; i < m->parts->n; i++) {
         const PART *p = m->parts->v[i];
         if (p->kind != PART_LEAF || p->data == NULL || p->size == 0 || seen_before(m, i))
@@ -418,14 +427,21 @@ void scan_message(MSG *m, const RULESET *rs)
             break;
         }
         char *loc = scan_part_location(p);
+        if (cache_msg_restore(s.cm, i, loc)) { /* a hit: the findings are back, no engine */
+            free(loc);
+            continue;
+        }
+        cache_msg_part_start(s.cm, i);
         const unsigned char *d = (const unsigned char *)p->data->data;
         scan_buffer(&s, loc, p->path, p->filename, &p->ft, 0, d, p->size);
         FILE_FACTS f = {p->filename, &p->ft, p->content_type, p->type_mismatch, 0,
                         NULL,        false,  p->text,         p->text_len};
         analyse(&s, loc, p->path, &f, &p->ft, 0, d, p->size);
+        cache_msg_part_done(s.cm, i, loc);
         free(loc);
     }
     open_pending(&s);
+    cache_msg_scanned(s.cm); /* IOC hashes over every part and layer */
     HEUR_CTX c = heur_ctx(&s, "message", NULL);
     c.emit = NULL;
     heur_url(&c, m->urls);

@@ -30,6 +30,12 @@
  *   `<archive location>[pw]>member` that is scanned like a part (ClamAV and YARA), so
  *   what it holds is found too.
  *
+ *   The cache (cache_msg.c) is asked first, for all parts in one round trip: a part with
+ *   a usable cached value gets its findings back and is not scanned (no engine call:
+ *   m->engine_calls counts YARA and libclamav runs); the findings of a part scanned are
+ *   stored after the verdict. Then every part and layer hash is checked against the IOC
+ *   hashes (IOC_HASH).
+ *
  *   scan_part_location is the location string of a part: its path, then `/` and its
  *   sanitized filename when it has one (`2/invoice.zip`). The caller frees it.
  *

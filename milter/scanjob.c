@@ -121,7 +121,7 @@ static bool wait_for(JOB *j, const SCANJOB_WAIT *w, double deadline)
 }
 
 /* scanjob_run - see scanjob.h */
-MSG *scanjob_run(SPOOL **spool, RULESET *rs, const char *ref, const SCANJOB_WAIT *w)
+MSG *scanjob_run(MSG *m, SPOOL **spool, RULESET *rs, const SCANJOB_WAIT *w)
 {
     JOB *j = xcalloc(1, sizeof(*j));
     pthread_mutex_init(&j->lock, NULL);
@@ -133,8 +133,9 @@ MSG *scanjob_run(SPOOL **spool, RULESET *rs, const char *ref, const SCANJOB_WAIT
     double deadline = now_ms() + w->timeout_ms;
     j->spool = *spool;
     j->rs = rs;
-    j->m = msg_new(ref);
-    j->m->deadline_ms = deadline;
+    j->m = m;
+    m->deadline_ms = deadline;
+    const char *ref = m->ref;
     j->owners = 2;
     ruleset_hold(rs);
     pthread_attr_t attr;
@@ -158,7 +159,6 @@ MSG *scanjob_run(SPOOL **spool, RULESET *rs, const char *ref, const SCANJOB_WAIT
         job_leave(j);
         return NULL;
     }
-    MSG *m = j->m;
     ruleset_release(rs);
     job_leave(j);
     return m;

@@ -3,19 +3,20 @@
  *           still working while it runs
  *
  * SYNOPSIS
- *   MSG *scanjob_run(SPOOL **spool, RULESET *rs, const char *ref, const SCANJOB_WAIT *w);
+ *   MSG *scanjob_run(MSG *m, SPOOL **spool, RULESET *rs, const SCANJOB_WAIT *w);
  *   unsigned scanjob_abandoned(void);
  *
  * DESCRIPTION
- *   scanjob_run runs msg_analyse over the spooled message on a new thread while the
+ *   scanjob_run runs msg_analyse over the spooled message into m (a fresh MSG from
+ *   msg_new, with its envelope set; the job owns it until it returns) on a new thread while the
  *   calling thread (a milter callback) waits. Every w->progress_ms it calls
  *   w->progress(w->arg) (smfi_progress through MTA_OPS: the MTA restarts its timeout), so
  *   a long scan never trips Postfix's milter_content_timeout. The MSG gets the deadline
  *   too (m->deadline_ms), so the engines stop between parts with LIMIT_SCAN_TIME.
  *
- *   On success it returns the analysed MSG (the caller owns it) and gives the spool back
+ *   On success it returns m, analysed (the caller owns it again), and gives the spool back
  *   in *spool. When w->timeout_ms passes first it returns NULL and *spool is NULL: the
- *   worker keeps the spool and a reference to rs, finishes on its own (no thread can be
+ *   worker keeps m, the spool and a reference to rs, finishes on its own (no thread can be
  *   cancelled safely inside libclamav or YARA) and frees everything; the caller applies
  *   on_timeout. scanjob_abandoned counts workers still running past their deadline
  *   (logged and exposed, so an admin sees a rule that hangs).
@@ -36,7 +37,7 @@ typedef struct SCANJOB_WAIT {
     void *arg;
 } SCANJOB_WAIT;
 
-MSG *scanjob_run(SPOOL **spool, RULESET *rs, const char *ref, const SCANJOB_WAIT *w);
+MSG *scanjob_run(MSG *m, SPOOL **spool, RULESET *rs, const SCANJOB_WAIT *w);
 unsigned scanjob_abandoned(void);
 
 #endif

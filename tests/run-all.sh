@@ -62,6 +62,8 @@ count_suite tests/integration/quarantine.sh
 FM_BIN=$FM_ASAN_BIN count_suite tests/milter/run.sh
 count_suite tests/quarantine/run.sh
 FM_BIN=$FM_ASAN_BIN FM_BROWSER=0 count_suite tests/quarantine/run.sh
+count_suite tests/cache/run.sh
+FM_BIN=$FM_ASAN_BIN FM_CACHE_CORPUS=0 count_suite tests/cache/run.sh
 count_suite python3 tests/engines/run.py
 count_suite python3 tests/analysers/run.py
 count_suite tests/corpus/run-corpus.sh

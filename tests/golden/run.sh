@@ -1,12 +1,12 @@
 #!/bin/bash
 # golden/run.sh - each tests/golden/<case>.eml through `fileless-milter -t --json`,
-# diffed against <case>.ref (pretty-printed JSON; `ms` and `ruleset` normalized).
+# diffed against <case>.ref (pretty-printed JSON; `ms`, `cache.ms` and `ruleset` normalized).
 # UPDATE=1 rewrites the .ref files: review the diff before committing.
 cd "$(dirname "$0")/../.."
 T_SUITE=golden
 . tests/lib.sh
 BIN=${FM_BIN:-milter/fileless-milter}
-norm='.ms = 0 | .ruleset = "RULESET"'
+norm='.ms = 0 | .ruleset = "RULESET" | .cache.ms = 0'
 for eml in tests/golden/*.eml; do
     name=$(basename "$eml" .eml)
     ref=tests/golden/$name.ref

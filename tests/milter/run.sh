@@ -20,7 +20,7 @@ pids=()
 stop_all() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
     wait 2>/dev/null
-    rm -rf "$tmp"
+    [ -n "${FM_KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
 }
 trap stop_all EXIT
 

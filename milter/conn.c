@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,24 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned live; /* CONNs not yet freed */
+
+/* conn_live - connections not yet closed (the daemon waits for them at shutdown) */
+unsigned conn_live(void)
+{
+    pthread_mutex_lock(&live_lock);
+    unsigned n = live;
+    pthread_mutex_unlock(&live_lock);
+    return n;
+}
+
 /* conn_new - a connection without a transaction */
 CONN *conn_new(bool leadspc)
 {
+    pthread_mutex_lock(&live_lock);
+    live++;
+    pthread_mutex_unlock(&live_lock);
     CONN *c = xcalloc(1, sizeof(*c));
     c->leadspc = leadspc;
     c->client = xstrdup("unknown");
@@ -78,6 +94,9 @@ CONN *conn_free(CONN *c)
     if (c == NULL)
         return NULL;
     conn_end(c);
+    pthread_mutex_lock(&live_lock);
+    live--;
+    pthread_mutex_unlock(&live_lock);
     free(c->client);
     free(c->helo);
     free(c);

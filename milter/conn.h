@@ -13,6 +13,7 @@ void conn_helo(CONN *c, const char *helo);
  *   bool conn_body(CONN *c, const void *p, size_t n);
  *   ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx);
  *   void conn_end(CONN *c);
+ *   unsigned conn_live(void);
  *
  * DESCRIPTION
  *   One CONN per milter connection (mlfi.c keeps it with smfi_setpriv; libmilter runs
@@ -37,6 +38,8 @@ appends a chunk and
  *   cache=HITS/MISSES[/error] ms ms_scan; a cache error sets ACT_F_CACHE: on_cache_error) and
  *   returns the status; the transaction ends. conn_end drops a transaction (abort).
  *   Spool failures do not stop the transaction: conn_eom applies on_internal_error.
+ *   conn_live counts the CONNs not yet freed (thread-safe): the daemon waits for them
+ *   after smfi_main returns, because libmilter's worker pool may still be serving them.
  */
 #ifndef FM_CONN_H
 #define FM_CONN_H
@@ -82,4 +85,5 @@ void conn_eoh(CONN *c);
 bool conn_body(CONN *c, const void *p, size_t n);
 ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx);
 void conn_end(CONN *c);
+unsigned conn_live(void);
 #endif

@@ -13,15 +13,18 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
 #include "daemon.h"
+#include "conn.h"
 #include "httpd.h"
 #include "log.h"
 #include "metrics.h"
 #include "mime.h"
 #include "mlfi.h"
+#include "scanjob.h"
 #include "quarantine.h"
 #include "xalloc.h"
 
@@ -225,23 +228,92 @@ static void reload(const char *path)
     buf_free(err);
 }
 
-/* wait_signals - the main thread's loop until TERM/INT or the serving thread's end */
-static void wait_signals(const sigset_t *set, const char *config_path)
+/*
+ * The reloader: a thread that builds new rules when asked, so the main thread goes straight
+ * back to sigwait. While the main thread is not waiting, a SIGHUP would go to libmilter's
+ * signal thread, which stops the milter on SIGHUP; and compiling large rule sets takes
+ * seconds. Requests that arrive during a reload are merged into one more reload.
+ */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+    bool pending, quit;
+    const char *path;
+} reloader = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false, NULL};
+
+/* reloader_main - reload whenever asked, until told to quit */
+static void *reloader_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&reloader.lock);
+    for (;;) {
+        while (!reloader.pending && !reloader.quit)
+            pthread_cond_wait(&reloader.cv, &reloader.lock);
+        if (reloader.quit)
+            break;
+        reloader.pending = false;
+        pthread_mutex_unlock(&reloader.lock);
+        reload(reloader.path);
+        pthread_mutex_lock(&reloader.lock);
+    }
+    pthread_mutex_unlock(&reloader.lock);
+    return NULL;
+}
+
+/* reloader_ask - request a reload (pending=true) or the end (quit=true) */
+static void reloader_ask(bool quit)
+{
+    pthread_mutex_lock(&reloader.lock);
+    if (quit)
+        reloader.quit = true;
+    else
+        reloader.pending = true;
+    pthread_cond_signal(&reloader.cv);
+    pthread_mutex_unlock(&reloader.lock);
+}
+
+/*
+ * wait_signals - the main thread's loop until TERM/INT or the serving thread's end.
+ * TERM and INT are passed on to libmilter: sent again to the process while the main
+ * thread no longer waits for them, they reach libmilter's signal thread, which stops
+ * accepting and lets smfi_main return after the connections in flight (calling
+ * smfi_stop from here instead races with libmilter's start-up and shutdown).
+ */
+static void wait_signals(const sigset_t *set)
 {
     for (;;) {
         int sig = 0;
         if (sigwait(set, &sig) != 0)
             continue;
         if (sig == SIGHUP || sig == SIGUSR1) {
-            reload(config_path);
+            reloader_ask(false);
         } else if (sig == SIGTERM || sig == SIGINT) {
             log_notice("signal %d: stopping after the connections in flight", sig);
-            mlfi_stop();
+            kill(getpid(), sig);
             return;
         } else if (sig == SIGUSR2) {
             return;
         }
     }
+}
+
+/*
+ * drain - after smfi_main returned: wait (at most ms) for the sessions libmilter's
+ * worker pool is still serving and for scan threads, so messages in flight get their
+ * answer and nothing shared is freed under them; false when some are left
+ */
+static bool drain(int64_t ms)
+{
+    struct timespec step = {0, 50 * 1000 * 1000};
+    for (int64_t waited = 0; conn_live() || scanjob_running(); waited += 50) {
+        if (waited >= ms) {
+            log_warning("exiting with %u connections and %u scans still running", conn_live(),
+                        scanjob_running());
+            return false;
+        }
+        nanosleep(&step, NULL);
+    }
+    return true;
 }
 
 /* daemon_run - serve until stopped (see daemon.h) */
@@ -275,13 +347,21 @@ int daemon_run(RULESET *rs, bool foreground)
     buf_free(err);
     ruleset_install(rs);
     log_notice("listening on %s, rules %s, cache %s", c->socket, rs->id, cache_name(cache));
-    pthread_t t;
-    if (pthread_create(&t, NULL, serve, NULL) != 0)
-        log_fatal("cannot start the milter thread");
-    wait_signals(&set, config_path);
+    pthread_t t, r;
+    reloader.path = config_path;
+    if (pthread_create(&r, NULL, reloader_main, NULL) != 0 ||
+        pthread_create(&t, NULL, serve, NULL) != 0)
+        log_fatal("cannot start the milter threads");
+    wait_signals(&set);
     pthread_join(t, NULL);
+    RULESET *cur = ruleset_acquire(); /* rs (and c) may have been replaced by a reload */
+    bool drained = drain((cur ? cur->cfg->scan_timeout : 120000) + 5000);
+    ruleset_release(cur);
+    reloader_ask(true);
+    pthread_join(r, NULL);
     metrics_server = httpd_stop(metrics_server);
-    cache_close(cache);
+    if (drained) /* else a scan may still use it: the exit frees everything */
+        cache_close(cache);
     if (pidfile[0])
         unlink(pidfile);
     if (sockfile)

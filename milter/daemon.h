@@ -16,10 +16,13 @@
  *   SIGINT. To keep SIGHUP for reloading, smfi_main runs on a second thread and the
  *   main thread waits for HUP, TERM, INT and USR1 with sigwait. Linux hands a signal
  *   sent to the process to its main thread when that thread is waiting for it, so
- *   libmilter's thread does not see them. HUP and USR1 reload the config and rules
- *   (ruleset_reload; on failure the old ruleset stays, and the reason is logged);
- *   TERM and INT call smfi_stop: no new connections, and smfi_main returns after the
- *   connections in flight are done. The pidfile and a unix socket are removed on exit.
+ *   libmilter's thread does not see them; the main thread therefore never does slow
+ *   work: HUP and USR1 wake a reloader thread (ruleset_reload; on failure the old
+ *   ruleset stays, and the reason is logged; requests during a reload merge into one).
+ *   TERM and INT are sent again to the process once the main thread stops waiting, so
+ *   libmilter's signal thread gets them and stops in its own way: no new connections,
+ *   and smfi_main returns after the connections in flight are done. The pidfile and a
+ *   unix socket are removed on exit.
  */
 #ifndef FM_DAEMON_H
 #define FM_DAEMON_H

@@ -179,14 +179,8 @@ int mlfi_open(const char *spec)
     return smfi_opensocket(1) == MI_SUCCESS ? 0 : -1;
 }
 
-/* mlfi_main - serve connections until mlfi_stop */
+/* mlfi_main - serve connections until libmilter is told to stop (SIGTERM/SIGINT) */
 int mlfi_main(void)
 {
     return smfi_main() == MI_SUCCESS ? 0 : -1;
-}
-
-/* mlfi_stop - stop accepting; smfi_main returns once the workers are done */
-void mlfi_stop(void)
-{
-    smfi_stop();
 }

@@ -26,7 +26,7 @@ typedef struct JOB {
 } JOB;
 
 static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned abandoned_running;
+static unsigned abandoned_running, workers_running;
 
 /* now_ms - monotonic clock in milliseconds */
 static double now_ms(void)
@@ -82,6 +82,9 @@ static void *worker(void *arg)
         log_warning("ref=%s scan finished %.0f ms after its deadline was given up", j->m->ref,
                     j->m->ms);
     job_leave(j);
+    pthread_mutex_lock(&count_lock);
+    workers_running--;
+    pthread_mutex_unlock(&count_lock);
     return NULL;
 }
 
@@ -142,9 +145,15 @@ MSG *scanjob_run(MSG *m, SPOOL **spool, RULESET *rs, const SCANJOB_WAIT *w)
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_t t;
+    pthread_mutex_lock(&count_lock);
+    workers_running++;
+    pthread_mutex_unlock(&count_lock);
     int err = pthread_create(&t, &attr, worker, j);
     pthread_attr_destroy(&attr);
     if (err != 0) {
+        pthread_mutex_lock(&count_lock);
+        workers_running--;
+        pthread_mutex_unlock(&count_lock);
         log_warning("ref=%s no scan thread (%s): scanning inline", ref, strerror(err));
         analyse(j);
         j->done = true;
@@ -162,6 +171,15 @@ MSG *scanjob_run(MSG *m, SPOOL **spool, RULESET *rs, const SCANJOB_WAIT *w)
     ruleset_release(rs);
     job_leave(j);
     return m;
+}
+
+/* scanjob_running - scan threads not yet ended (the daemon waits for them at exit) */
+unsigned scanjob_running(void)
+{
+    pthread_mutex_lock(&count_lock);
+    unsigned n = workers_running;
+    pthread_mutex_unlock(&count_lock);
+    return n;
 }
 
 /* scanjob_abandoned - scans still running after their deadline was given up */

@@ -4,7 +4,7 @@
  *
  * SYNOPSIS
  *   MSG *scanjob_run(MSG *m, SPOOL **spool, RULESET *rs, const SCANJOB_WAIT *w);
- *   unsigned scanjob_abandoned(void);
+ *   unsigned scanjob_abandoned(void);   unsigned scanjob_running(void);
  *
  * DESCRIPTION
  *   scanjob_run runs msg_analyse over the spooled message into m (a fresh MSG from
@@ -19,7 +19,8 @@
  *   worker keeps m, the spool and a reference to rs, finishes on its own (no thread can be
  *   cancelled safely inside libclamav or YARA) and frees everything; the caller applies
  *   on_timeout. scanjob_abandoned counts workers still running past their deadline
- *   (logged and exposed, so an admin sees a rule that hangs).
+ *   (logged and exposed, so an admin sees a rule that hangs); scanjob_running counts every
+ *   scan thread not yet ended (the daemon waits for them before it frees shared state).
  *
  *   If no thread can be created the scan runs on the caller's thread (no progress calls).
  */
@@ -39,5 +40,6 @@ typedef struct SCANJOB_WAIT {
 
 MSG *scanjob_run(MSG *m, SPOOL **spool, RULESET *rs, const SCANJOB_WAIT *w);
 unsigned scanjob_abandoned(void);
+unsigned scanjob_running(void);
 
 #endif

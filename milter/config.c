@@ -422,6 +422,14 @@ int config_load(CONFIG *c, const char *path, BUF *err)
         buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
+    int rc = config_load_stream(c, f, path, err);
+    fclose(f);
+    return rc;
+}
+
+/* config_load_stream - parse an open stream named path into c (see config.h) */
+int config_load_stream(CONFIG *c, FILE *f, const char *path, BUF *err)
+{
     free(c->path);
     c->path = xstrdup(path);
     unsigned char seen[NROWS] = {0};
@@ -451,7 +459,6 @@ int config_load(CONFIG *c, const char *path, BUF *err)
     }
     buf_free(why);
     free(line);
-    fclose(f);
     return rc;
 }
 

@@ -6,6 +6,9 @@
 #   make test            deps + build + every test; ends with "N passed, N failed"
 #   make unit            cmocka unit tests only
 #   make SANITIZE=address,undefined [test]   clang 14 with sanitizers (objects under build/)
+#   make SANITIZE=thread tsan-test           ThreadSanitizer: unit tests + the milter suite
+#   make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="fuzz_mime ..."]   each libFuzzer target N s
+#   make fuzz-bins | fuzz-replay             build the libFuzzer targets | their replay binaries
 #   make format | check-format               clang-format 14 with .clang-format
 
 SANITIZE ?=
@@ -37,8 +40,9 @@ OBJDIR   := build/$(VARIANT)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
-            -Imilter -Imilter/lib -Imilter/ctl $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
+            -Imilter -Imilter/lib -Imilter/ctl $(PKG_CFLAGS)
+CFLAGS   += $(BASE_CFLAGS) $(SANFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(PKG_LIBS) -lmilter -lpthread -lm
 
@@ -56,7 +60,8 @@ else
   ASAN_UNIT :=
 endif
 
-.PHONY: all deps run test unit unit-bins format check-format clean man install
+.PHONY: all deps run test unit unit-bins format check-format clean man install fuzz fuzz-bins \
+        fuzz-replay tsan-test
 all: $(BIN) $(CTL)
 
 $(BIN): $(CORE_OBJ) $(MAIN_OBJ)
@@ -80,6 +85,46 @@ $(OBJDIR)/tests/unit/%: tests/unit/%.c $(CORE_OBJ)
 	@$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(CORE_OBJ) $(LDFLAGS) $(LDLIBS) -lcmocka
 
 -include $(CORE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(CTL_OBJ:.o=.d)
+
+# fuzzing (tests/fuzz/README in tests/README.md): each tests/fuzz/fuzz_X.c links twice.
+# build/fuzz/fuzz_X: libFuzzer + ASan + UBSan over the core objects built with
+# -fsanitize=fuzzer-no-link into build/fuzz/obj/. $(OBJDIR)/tests/fuzz/fuzz_X: replay.c's
+# main() over the variant's objects (make test builds it in the ASan+UBSan variant).
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_DIR    := build/fuzz
+FUZZ_CC     := clang-14
+FUZZ_BIN    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRC))
+FUZZ_OBJ    := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRC) $(CORE_SRC))
+FUZZ_CFLAGS := -O1 -g $(BASE_CFLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=all
+REPLAY_BIN  := $(patsubst tests/fuzz/%.c,$(OBJDIR)/tests/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+
+fuzz-bins: $(FUZZ_BIN)
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC/FUZZ $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD/FUZZ $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+
+fuzz-replay: $(REPLAY_BIN)
+
+$(OBJDIR)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  CC/LD   $@"
+	@$(CC) $(CFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(CORE_OBJ) $(LDFLAGS) $(LDLIBS)
+
+fuzz: deps fuzz-bins
+	tests/fuzz/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+.SECONDARY: $(FUZZ_OBJ)
+-include $(FUZZ_OBJ:.o=.d)
 
 # deps - install what is missing; apt-get update only when something is missing
 deps:
@@ -117,9 +162,19 @@ unit: $(UNIT_BIN)
 # and the corpus runner use it); ends with "N passed, N failed, N skipped"
 test: deps
 	$(MAKE) all unit-bins man
-	$(MAKE) SANITIZE=address,undefined all unit-bins
-	FM_BIN=$(BIN) FM_ASAN_BIN=$(ASAN_DIR)/fileless-milter \
+	$(MAKE) SANITIZE=address,undefined all unit-bins fuzz-replay
+	$(MAKE) SANITIZE=thread all
+	FM_BIN=$(BIN) FM_ASAN_BIN=$(ASAN_DIR)/fileless-milter FM_FUZZ_REPLAY=$(ASAN_DIR)/tests/fuzz \
+	  FM_TSAN_BIN=build/san-thread/fileless-milter \
 	  FM_UNIT="$(UNIT_BIN) $(ASAN_UNIT)" tests/run-all.sh
+
+# tsan-test - ThreadSanitizer: every unit test and the daemon suite (miltertest), with
+# tests/data/tsan.supp (libmilter's own shutdown races only)
+tsan-test: deps
+	$(MAKE) SANITIZE=thread all unit-bins
+	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/data/tsan.supp" \
+	  FM_UNIT="$(patsubst tests/unit/%.c,build/san-thread/tests/unit/%,$(UNIT_SRC))" \
+	  FM_BIN=build/san-thread/fileless-milter FM_ONLY=milter tests/run-all.sh
 
 # man - milter.conf(5) has its settings from the config table (--dump-man), like -d
 MAN := build/man/milter.conf.5 build/man/fileless-milter.8 build/man/fileless-ctl.8
@@ -144,11 +199,14 @@ install: all man
 	  install -m 640 milter.conf $(DESTDIR)/etc/fileless-milter/milter.conf
 	[ -e $(DESTDIR)/etc/fileless-milter/rules ] || cp -r rules $(DESTDIR)/etc/fileless-milter/rules
 
+FORMAT_SRC := milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h milter/ctl/*.c milter/ctl/*.h \
+              tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h
+
 format:
-	clang-format-14 -i milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h milter/ctl/*.c milter/ctl/*.h tests/unit/*.c
+	clang-format-14 -i $(FORMAT_SRC)
 
 check-format:
-	@clang-format-14 --dry-run --Werror milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h milter/ctl/*.c milter/ctl/*.h tests/unit/*.c
+	@clang-format-14 --dry-run --Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf build milter/fileless-milter milter/fileless-ctl

@@ -108,7 +108,8 @@ static const CFG_ROW config_table[] = {
      "(0: never try)."},
 
     {"max_decode_depth", T_INT, OFF(max_decode_depth), "8", 0, 32, NULL, NULL, true,
-     "Deepest chain of decoded layers (base64 of base64 of ...) analysed again; 0: no decoding."},
+     "Deepest chain of decoded layers (base64 of base64 of ...) analysed again; 0: no decoding "
+     "(LIMIT_DECODE_DEPTH)."},
     {"max_decoded_bytes", T_SIZE, OFF(max_decoded_bytes), "4M", 1 * KIB, 256 * MIB, NULL, NULL,
      true, "Most bytes kept for one decoded layer (a deobfuscated script)."},
     {"min_base64_len", T_INT, OFF(min_base64_len), "40", 8, 100000, NULL, NULL, true,
@@ -120,9 +121,11 @@ static const CFG_ROW config_table[] = {
      "rules_dir/yara. Relative paths are taken relative to this file."},
     {"clamav_max_file_size", T_SIZE, OFF(clamav_max_file_size), "32M", 1 * KIB, 2 * GIB, NULL, NULL,
      true, "libclamav: largest file (part or layer) it scans (LIMIT_CLAMAV_FILE_SIZE)."},
-    {"clamav_max_scan_size", T_SIZE, OFF(clamav_max_scan_size), "128M", 1 * KIB, 4 * GIB, NULL,
-     NULL, true,
-     "libclamav: most bytes it reads while unpacking one part (LIMIT_CLAMAV_SCAN_SIZE)."},
+    {"clamav_max_scan_size", T_SIZE, OFF(clamav_max_scan_size), "32M", 1 * KIB, 4 * GIB, NULL, NULL,
+     true,
+     "libclamav: most bytes it reads while unpacking one part (LIMIT_CLAMAV_SCAN_SIZE). "
+     "Unpacking costs about 25-50 ms of CPU per MB: a nested zip bomb takes about 1.5 s "
+     "of CPU at 32M, 3.5 s at 128M."},
     {"clamav_max_recursion", T_INT, OFF(clamav_max_recursion), "25", 1, 64, NULL, NULL, true,
      "libclamav: deepest nesting of archives and containers (LIMIT_CLAMAV_RECURSION)."},
     {"clamav_max_files", T_INT, OFF(clamav_max_files), "10000", 1, 1000000, NULL, NULL, true,
@@ -542,6 +545,14 @@ int config_load(CONFIG *c, const char *path, BUF *err)
         buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
+    int rc = config_load_stream(c, f, path, err);
+    fclose(f);
+    return rc;
+}
+
+/* config_load_stream - parse an open stream named path into c (see config.h) */
+int config_load_stream(CONFIG *c, FILE *f, const char *path, BUF *err)
+{
     free(c->path);
     c->path = xstrdup(path);
     unsigned char seen[NROWS] = {0};
@@ -571,7 +582,6 @@ int config_load(CONFIG *c, const char *path, BUF *err)
     }
     buf_free(why);
     free(line);
-    fclose(f);
     return rc;
 }
 

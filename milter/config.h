@@ -4,6 +4,7 @@
  * SYNOPSIS
  *   CONFIG *config_new(void);             CONFIG *config_free(CONFIG *c);
  *   int config_load(CONFIG *c, const char *path, BUF *err);
+ *   int config_load_stream(CONFIG *c, FILE *f, const char *path, BUF *err);
  *   void config_dump(FILE *out);          void config_dump_man(FILE *out);
  *   const char *config_default_path(void);
  *   char *config_resolve(const CONFIG *c, const char *path);
@@ -23,6 +24,9 @@
  *   `FILE:LINE: unknown key 'scan_size_mx'` (also for bad and out-of-range values and
  *   duplicate keys); the CONFIG then holds a partial load and must be freed.
  *   Cross-key checks (tag <= quarantine <= reject thresholds) run after the last line.
+ *
+ *   config_load_stream does the same over an open stream (path names it in messages and
+ *   becomes c->path; the stream is not closed): the fuzz target feeds it memory.
  *
  *   config_socket_mode returns socket_mode as a number (-1 when it is not octal; load
  *   rejects that). reject_text and tempfail_text are checked at load: printable, at most
@@ -129,6 +133,7 @@ typedef struct CONFIG {
 CONFIG *config_new(void);
 CONFIG *config_free(CONFIG *c);
 int config_load(CONFIG *c, const char *path, BUF *err);
+int config_load_stream(CONFIG *c, FILE *f, const char *path, BUF *err);
 void config_dump(FILE *out);
 void config_dump_man(FILE *out);
 const char *config_default_path(void);

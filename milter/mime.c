@@ -168,7 +168,11 @@ static void over_limit(WALK *w, PART *p)
 /* store - append decoded bytes to a part within the budget; false once it is full */
 static bool store(WALK *w, PART *p, const char *d, size_t n)
 {
-    size_t room = budget(w);
+    /* the part's own bytes count against max_part_bytes: budget() alone would let one
+     * part grow to max_total_bytes */
+    size_t room = budget(w),
+           left = p->size < w->lim->max_part_bytes ? w->lim->max_part_bytes - p->size : 0;
+    room = room < left ? room : left;
     size_t take = n < room ? n : room;
     if (take && !buf_try_cat(p->data, d, take)) {
         p->truncated = true;
@@ -670,6 +674,12 @@ void mime_walk(const char *raw, size_t len, const MIME_LIMITS *lim, PARTS *parts
         hits_add(hits, "LIMIT_HEADER_FIELD", "message", "%zu header fields cut to %zu bytes", cut,
                  lim->max_header_field);
         raw = capped, len = capped_len;
+    }
+    size_t delims = 0, keep = hdrguard_entities(raw, len, 2 * lim->max_parts + 16, &delims);
+    if (keep < len) { /* see hdrguard.h: the parser would build every entity first */
+        hits_add(hits, "LIMIT_PARTS", "message", "over %zu MIME boundaries; parsed up to byte %zu",
+                 2 * lim->max_parts + 16, keep);
+        len = keep;
     }
     hdr->header_bytes = header_block_len(raw, len);
     if (hdr->header_bytes > lim->max_header_bytes)

@@ -26,7 +26,9 @@
  * LIMITS (all from the config table; each breach is a LIMIT_* hit at its location, and
  *   the walk goes on where it safely can)
  *   max_depth        entities nested deeper are not descended (LIMIT_MIME_DEPTH);
- *   max_parts        entities past this count are not recorded (LIMIT_PARTS);
+ *   max_parts        entities past this count are not recorded (LIMIT_PARTS); the parser
+ *                    sees the message only up to its 2 * max_parts + 16th boundary
+ *                    delimiter line (hdrguard_entities: GMime builds every entity first);
  *   max_part_bytes   decoding of one part stops there, the part is marked truncated
  *                    and hashed over what was decoded (LIMIT_PART_BYTES);
  *   max_total_bytes  decoded bytes of all parts together; later parts are listed but not

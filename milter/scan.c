@@ -169,8 +169,14 @@ static void on_decoded(void *ctx, const char *how, const char *lang, const unsig
 {
     EMIT_CTX *e = ctx;
     SCAN *s = e->s;
-    if (n == 0 || s->decode >= s->rs->cfg->max_decode_depth)
+    if (n == 0)
         return;
+    if (s->decode >= s->rs->cfg->max_decode_depth) { /* never a silent stop (design 13) */
+        hits_add(s->m->hits, "LIMIT_DECODE_DEPTH", e->location,
+                 "a %s layer below %d decoded levels was not analysed", how,
+                 (int)s->rs->cfg->max_decode_depth);
+        return;
+    }
     char *loc = xasprintf("%s>decoded:%s", e->location, how);
     char sha[65];
     digest_sha256_hex(data, n, sha);

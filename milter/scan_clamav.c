@@ -82,7 +82,8 @@ typedef struct SCAN {
     size_t nseen, capseen;
     FOUND *found;
     size_t nfound, capfound;
-    bool alerted; /* virus_found fired at least once */
+    bool alerted;       /* virus_found fired at least once */
+    long long max_file; /* the engine's max file size, for members that declare more */
 } SCAN;
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -470,13 +471,32 @@ static void cb_virus(int fd, const char *virname, void *context)
     report(s, virname, location);
 }
 
-/* cb_meta - archive member metadata: an encrypted member marks its archive */
+/*
+ * member_too_big - an archive member declares more bytes than max file size. libclamav
+ * inflates such a member only up to max file size and says nothing (no MaxFileSize
+ * alert), so a one-member zip bomb would pass as a silent partial scan; report it.
+ */
+static void member_too_big(SCAN *s, const char *filename, unsigned long size)
+{
+    const char *location = top_location(s);
+    if (found_covers(s, "LIMIT_CLAMAV_FILE_SIZE", location, false))
+        return;
+    found_add(s, "LIMIT_CLAMAV_FILE_SIZE", location);
+    hits_add(s->job->hits, "LIMIT_CLAMAV_FILE_SIZE", location,
+             "member %.200s declares %lu bytes; only the first %lld are scanned",
+             filename ? filename : "?", size, s->max_file);
+}
+
+/* cb_meta - archive member metadata: an encrypted member marks its archive; an
+ * oversized one is reported */
 static cl_error_t cb_meta(const char *container_type, unsigned long fsize_container,
                           const char *filename, unsigned long fsize_real, int is_encrypted,
                           unsigned int filepos_container, void *context)
 {
-    (void)fsize_container, (void)fsize_real, (void)filepos_container;
+    (void)fsize_container, (void)filepos_container;
     SCAN *s = context;
+    if (s != NULL && s->max_file > 0 && fsize_real > (unsigned long long)s->max_file)
+        member_too_big(s, filename, fsize_real);
     if (s == NULL || !is_encrypted)
         return CL_CLEAN;
     FRAME *f = top(s);
@@ -656,7 +676,7 @@ int clamav_scan(const CLAMAV *c, const CLAMAV_JOB *job)
         hits_add(job->hits, "SCAN_ERROR", job->location, "libclamav: cannot map the buffer");
         return -1;
     }
-    SCAN s = {.job = job};
+    SCAN s = {.job = job, .max_file = cl_engine_get_num(c->engine, CL_ENGINE_MAX_FILESIZE, NULL)};
     last_err[0] = '\0';
     struct cl_scan_options opts = scan_options();
     const char *virname = NULL;

@@ -60,12 +60,35 @@ static void test_part_header_after_boundary(void **state)
     buf_free(b);
 }
 
+/* delimiter lines of declared boundaries are counted; the cut falls on delimiter max+1 */
+static void test_entities_cut(void **state)
+{
+    BUF *b = buf_new(4096);
+    buf_puts(b, "Content-Type: multipart/mixed; boundary=\"a b\"\r\n\r\n--not-declared\r\n"
+                "--a b\r\nContent-Type: multipart/alternative;\r\n boundary=inner\r\n\r\n");
+    for (int i = 0; i < 5; i++)
+        buf_puts(b, "--inner\r\nContent-Type: text/plain\r\n\r\n-- \r\nsig\r\n");
+    size_t at = b->len;
+    buf_puts(b, "--inner--  \r\n--a b--\r\n");
+    size_t count = 0;
+    /* 1 outer + 5 inner + 1 closing inner + 1 closing outer = 8 delimiters */
+    assert_int_equal(hdrguard_entities(b->data, b->len, 8, &count), b->len);
+    assert_int_equal(count, 8);
+    assert_int_equal(hdrguard_entities(b->data, b->len, 6, &count), at);
+    assert_int_equal(count, 7);
+    assert_int_equal(hdrguard_entities(b->data, b->len, 0, &count),
+                     strstr(b->data, "--a b\r") - b->data);
+    assert_int_equal(hdrguard_entities("no mime\r\n--x\r\n", 15, 0, &count), 15);
+    buf_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_short_fields_no_copy),
         cmocka_unit_test(test_long_folded_field_cut),
         cmocka_unit_test(test_part_header_after_boundary),
+        cmocka_unit_test(test_entities_cut),
     };
     return cmocka_run_group_tests_name("hdrguard", tests, NULL, NULL);
 }

@@ -257,6 +257,26 @@ static void test_parts_and_byte_limits(void **state)
     buf_free(b);
 }
 
+/* a part decoded over many reads is held to max_part_bytes, not to max_total_bytes
+ * (regression: the per-part budget ignored the bytes the part already held) */
+static void test_part_bytes_over_many_reads(void **state)
+{
+    BUF *b = buf_new(400000);
+    buf_puts(b, "Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n"
+                "Content-Type: application/octet-stream\r\n\r\n");
+    for (int i = 0; i < 4000; i++)
+        buf_puts(b, "0123456789012345678901234567890123456789012345678901234567890123456789\r\n");
+    buf_puts(b, "--B--\r\n");
+    MIME_LIMITS lim = defaults;
+    lim.max_part_bytes = 100000; /* several READ_CHUNKs; the part holds 288000 bytes */
+    RESULT *r = walk(b->data, &lim);
+    assert_true(hits_has(r->hits, "LIMIT_PART_BYTES"));
+    assert_true(part(r, "1")->truncated);
+    assert_int_equal(part(r, "1")->size, 100000);
+    done(r);
+    buf_free(b);
+}
+
 static void test_header_limit_and_garbage(void **state)
 {
     MIME_LIMITS lim = defaults;
@@ -278,6 +298,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_filenames_and_paths),
+        cmocka_unit_test(test_part_bytes_over_many_reads),
         cmocka_unit_test(test_header_facts),
         cmocka_unit_test(test_nested_message_paths),
         cmocka_unit_test(test_encoded_rfc822_is_walked),

@@ -7,6 +7,8 @@
 #   make unit            cmocka unit tests only
 #   make SANITIZE=address,undefined [test]   clang 14 with sanitizers (objects under build/)
 #   make format | check-format               clang-format 14 with .clang-format
+#   make bench           benchmarks (tests/bench/run.sh): ours vs clamav-milter vs the decode floor;
+#                        installs BENCH_PKGS; writes tests/bench/results/DATE-HOST.md (< 15 min)
 
 SANITIZE ?=
 comma    := ,
@@ -14,6 +16,8 @@ PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive
 DEB_PKGS := build-essential pkg-config clang-14 libclang-rt-14-dev clang-format-14 \
             libgmime-3.0-dev libidn2-dev libssl-dev libcmocka-dev jq python3 \
             libclamav-dev libyara-dev libarchive-dev libarchive-tools libmilter-dev libhiredis-dev miltertest
+# peers and tools for `make bench` only (not installed by `make deps`)
+BENCH_PKGS := clamav-daemon clamav-milter postfix valgrind
 
 ifeq ($(SANITIZE),)
   CC      ?= gcc
@@ -55,7 +59,7 @@ else
   ASAN_UNIT :=
 endif
 
-.PHONY: all deps run test unit unit-bins format check-format clean
+.PHONY: all deps bench-deps bench bench-bins run test unit unit-bins format check-format clean
 all: $(BIN) $(CTL)
 
 $(BIN): $(CORE_OBJ) $(MAIN_OBJ)
@@ -80,9 +84,9 @@ $(OBJDIR)/tests/unit/%: tests/unit/%.c $(CORE_OBJ)
 
 -include $(CORE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(CTL_OBJ:.o=.d)
 
-# deps - install what is missing; apt-get update only when something is missing
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+# install_missing - install the Debian packages in $(1) that are missing; apt-get update only then
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -90,6 +94,35 @@ deps:
 	  if [ "$$(id -u)" != 0 ]; then echo "make deps: need root to install$$missing" >&2; exit 1; fi; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
+endef
+
+# deps - install what is missing to build and test
+deps:
+	$(call install_missing,$(DEB_PKGS))
+
+bench-deps:
+	$(call install_missing,$(BENCH_PKGS))
+
+# bench - release build, the load generator and the floor (gcc, -Werror, no project code), then
+# tests/bench/run.sh (corpus, peers, every table, results file)
+BENCH_DIR    := build/bench
+BENCH_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+bench-bins: $(BENCH_DIR)/milterload $(BENCH_DIR)/floor
+
+$(BENCH_DIR)/milterload: tests/bench/milterload.c
+	@mkdir -p $(dir $@)
+	@echo "  CC/LD   $@"
+	@gcc $(BENCH_CFLAGS) -o $@ $< -lpthread
+
+$(BENCH_DIR)/floor: tests/bench/floor.c
+	@mkdir -p $(dir $@)
+	@echo "  CC/LD   $@"
+	@gcc $(BENCH_CFLAGS) $$(pkg-config --cflags gmime-3.0) -o $@ $< \
+	  $$(pkg-config --libs gmime-3.0 libcrypto) -lpthread
+
+bench: deps bench-deps
+	$(MAKE) SANITIZE= all bench-bins
+	tests/bench/run.sh
 
 run: deps
 	$(MAKE) all
@@ -109,10 +142,10 @@ test: deps
 	  FM_UNIT="$(UNIT_BIN) $(ASAN_UNIT)" tests/run-all.sh
 
 format:
-	clang-format-14 -i milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h milter/ctl/*.c milter/ctl/*.h tests/unit/*.c
+	clang-format-14 -i milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h milter/ctl/*.c milter/ctl/*.h tests/unit/*.c tests/bench/*.c
 
 check-format:
-	@clang-format-14 --dry-run --Werror milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h milter/ctl/*.c milter/ctl/*.h tests/unit/*.c
+	@clang-format-14 --dry-run --Werror milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h milter/ctl/*.c milter/ctl/*.h tests/unit/*.c tests/bench/*.c
 
 clean:
 	rm -rf build milter/fileless-milter milter/fileless-ctl

@@ -1,16 +1,18 @@
 /*
  * milterload - a milter protocol (v6) load generator, the MTA side, for benchmarks
  *
- * Usage: milterload -s SOCKET [-c CONNS] [-n MSGS] [-t SECS] [-m PER_SESSION] [-K] [-N] [-v] DIR|FILE...
- *   SOCKET  unix:/path, local:/path or inet:PORT@HOST (as in milter configs)
- *   -c      concurrent connections, one thread each (default 1)
- *   -n      messages to send in all (default: each file once; 0: no limit, stop at -t)
- *   -t      stop after this many seconds (default 0: no time limit)
- *   -m      messages per SMTP session (CONNECT/HELO once, then MAIL..EOM per message; default 1)
- *   -K      keep the milter connection between sessions (SMFIC_QUIT_NC then CONNECT) where the
- *           protocol state allows; default: QUIT and a new connection per session, as Postfix does
- *   -N      set TCP_NODELAY on our side (an MTA normally does not)
- *   -v      one line per message (file, milliseconds, final reply)
+ * Usage: milterload -s SOCKET [options] DIR|FILE...
+ * - SOCKET: unix:/path, local:/path or inet:PORT@HOST (as in milter configs)
+ * - -c CONNS: concurrent milter connections, one thread each (default 1)
+ * - -n MSGS: messages to send in all (default: each file once; 0: no limit, stop at -t)
+ * - -t SECS: stop after this many seconds (default 0: no time limit)
+ * - -m N: messages per SMTP session (CONNECT and HELO once, then MAIL..EOM each; default 1)
+ * - -K: keep the milter connection between sessions (SMFIC_QUIT_NC, then CONNECT) where the
+ *   protocol state allows; default: QUIT and a new connection per session, as Postfix does
+ * - -r RATE: start at most RATE messages per second in all (default: as fast as possible)
+ * - -S BYTES: skip files larger than BYTES
+ * - -N: set TCP_NODELAY on our side (an MTA normally does not)
+ * - -v: one line per message (file, milliseconds, final reply)
  *
  * Contract: reads every .eml file given (directories: their *.eml, sorted) into memory, then
  * each thread speaks the protocol as an MTA would: OPTNEG once per milter connection
@@ -66,13 +68,23 @@ typedef struct {
 } MSG;
 
 /* reply kinds counted */
-enum { R_ACCEPT, R_CONTINUE, R_REJECT, R_TEMPFAIL, R_DISCARD, R_REPLY4, R_REPLY5, R_OTHER, R_NKINDS };
-static const char *kind_name[R_NKINDS] = {"accept",    "continue",  "reject",    "tempfail",
-                                          "discard",   "reply-4xx", "reply-5xx", "other"};
+enum {
+    R_ACCEPT,
+    R_CONTINUE,
+    R_REJECT,
+    R_TEMPFAIL,
+    R_DISCARD,
+    R_REPLY4,
+    R_REPLY5,
+    R_OTHER,
+    R_NKINDS
+};
+static const char *kind_name[R_NKINDS] = {"accept",  "continue",  "reject",    "tempfail",
+                                          "discard", "reply-4xx", "reply-5xx", "other"};
 /* modification replies counted */
 enum { M_ADDHDR, M_INSHDR, M_CHGHDR, M_QUAR, M_PROGRESS, M_OTHER, M_NKINDS };
-static const char *mod_name[M_NKINDS] = {"addheader", "insheader", "chgheader",
-                                         "quarantine", "progress", "other-mod"};
+static const char *mod_name[M_NKINDS] = {"addheader",  "insheader", "chgheader",
+                                         "quarantine", "progress",  "other-mod"};
 
 /* run options */
 static struct {
@@ -81,8 +93,10 @@ static struct {
     long max_msgs;
     double secs;
     int per_session;
+    double rate;
+    long max_size;
     bool keep, nodelay, verbose;
-} opt = {NULL, 1, -1, 0, 1, false, false, false};
+} opt = {NULL, 1, -1, 0, 1, 0, 0, false, false, false};
 
 static MSG *msgs;
 static size_t nmsgs;
@@ -222,6 +236,10 @@ static void add_path(const char *path)
     char *data = read_file(path, &len);
     if (data == NULL)
         die("cannot read %s: %s", path, strerror(errno));
+    if (opt.max_size > 0 && (long)len > opt.max_size) {
+        free(data);
+        return;
+    }
     msgs = xrealloc(msgs, (nmsgs + 1) * sizeof(MSG));
     MSG *m = &msgs[nmsgs++];
     memset(m, 0, sizeof(*m));
@@ -565,6 +583,13 @@ static long take(void)
     long i = atomic_fetch_add(&next_msg, 1);
     if (opt.max_msgs > 0 && i >= opt.max_msgs)
         return -1;
+    if (opt.rate > 0) { /* message i is due at t_start + i / rate */
+        double wait = t_start + (double)i / opt.rate - now();
+        if (wait > 0)
+            usleep((useconds_t)(wait * 1e6));
+        if (opt.secs > 0 && now() - t_start >= opt.secs)
+            return -1;
+    }
     return i;
 }
 
@@ -713,24 +738,47 @@ static void report(WORKER *ws, double secs)
 static void usage(void)
 {
     fprintf(stderr, "usage: milterload -s unix:/path|inet:PORT@HOST [-c CONNS] [-n MSGS] "
-                    "[-t SECS] [-m PER_SESSION] [-K] [-N] [-v] DIR|FILE...\n");
+                    "[-t SECS] [-m N] [-r RATE] [-S BYTES] [-K] [-N] [-v] DIR|FILE...\n");
     exit(2);
 }
 
 /* main - options, corpus, threads, report */
 int main(int argc, char **argv)
 {
-    for (int c; (c = getopt(argc, argv, "s:c:n:t:m:KNvh")) != -1;) {
+    for (int c; (c = getopt(argc, argv, "s:c:n:t:m:r:S:KNvh")) != -1;) {
         switch (c) {
-        case 's': opt.socket = optarg; break;
-        case 'c': opt.conns = atoi(optarg); break;
-        case 'n': opt.max_msgs = atol(optarg); break;
-        case 't': opt.secs = atof(optarg); break;
-        case 'm': opt.per_session = atoi(optarg); break;
-        case 'K': opt.keep = true; break;
-        case 'N': opt.nodelay = true; break;
-        case 'v': opt.verbose = true; break;
-        default: usage();
+        case 's':
+            opt.socket = optarg;
+            break;
+        case 'c':
+            opt.conns = atoi(optarg);
+            break;
+        case 'n':
+            opt.max_msgs = atol(optarg);
+            break;
+        case 't':
+            opt.secs = atof(optarg);
+            break;
+        case 'm':
+            opt.per_session = atoi(optarg);
+            break;
+        case 'K':
+            opt.keep = true;
+            break;
+        case 'r':
+            opt.rate = atof(optarg);
+            break;
+        case 'S':
+            opt.max_size = atol(optarg);
+            break;
+        case 'N':
+            opt.nodelay = true;
+            break;
+        case 'v':
+            opt.verbose = true;
+            break;
+        default:
+            usage();
         }
     }
     if (opt.socket == NULL || optind >= argc || opt.conns < 1 || opt.per_session < 1)

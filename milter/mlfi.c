@@ -4,8 +4,12 @@
  * With mta.c the only includer of libmilter/mfapi.h. Each callback stays under 40 lines.
  */
 #include <libmilter/mfapi.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #include "conn.h"
 #include "log.h"
@@ -160,12 +164,31 @@ static int mlfi_register(void)
     return smfi_register(desc) == MI_SUCCESS ? 0 : -1;
 }
 
+/* nodelay_listeners - TCP_NODELAY on the listening TCP sockets (libmilter keeps its fd) */
+static void nodelay_listeners(void)
+{
+    for (int fd = 0; fd < 1024; fd++) {
+        int on = 0, dom = 0, one = 1;
+        socklen_t ol = sizeof(on), dl = sizeof(dom);
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &ol) != 0 || !on ||
+            getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &dl) != 0 ||
+            (dom != AF_INET && dom != AF_INET6))
+            continue;
+        if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0)
+            log_warning("cannot set TCP_NODELAY on the milter socket: replies may wait 40 ms");
+    }
+}
+
 /* mlfi_open - register and bind the socket (see mlfi.h) */
 int mlfi_open(const char *spec)
 {
     if (smfi_setconn((char *)spec) != MI_SUCCESS || mlfi_register() != 0)
         return -1;
-    return smfi_opensocket(1) == MI_SUCCESS ? 0 : -1;
+    if (smfi_opensocket(1) != MI_SUCCESS)
+        return -1;
+    if (strncmp(spec, "inet", 4) == 0)
+        nodelay_listeners();
+    return 0;
 }
 
 /* mlfi_main - serve connections until mlfi_stop */

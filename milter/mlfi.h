@@ -8,6 +8,10 @@
  *   mlfi_open sets the socket (inet:PORT@HOST, unix:/path), registers the filter
  *   (smfi_register) and binds the socket now (smfi_opensocket, removing a stale unix
  *   socket), so privileges can be dropped afterwards; 0, or -1 when libmilter refuses.
+ *   On inet sockets it sets TCP_NODELAY on the listening socket, which accepted
+ *   connections inherit on Linux: libmilter has no option for it, and without it a
+ *   reply written right after another (addheader, addheader, continue) waits for the
+ *   MTA's delayed ACK (about 40 ms each) under Nagle's algorithm.
  *   mlfi_main runs smfi_main (0 on a clean stop); mlfi_stop asks it to stop from
  *   another thread (smfi_stop). The callbacks are thin: each fetches the CONN kept
  *   with smfi_setpriv, calls one conn.c stage and maps the result to an SMFIS_* status.

@@ -120,8 +120,10 @@ typedef struct {
     int fd;
     uint32_t actions, proto;
     bool at_endm; /* last EOM answered continue: QUIT_NC is a valid next command */
-    char *buf;
+    char *buf;    /* the last reply */
     size_t cap;
+    char *out; /* commands not yet written */
+    size_t out_len, out_cap;
 } LINK;
 
 /* now - monotonic seconds */
@@ -358,27 +360,40 @@ static int read_all(int fd, void *p, size_t n)
     return 0;
 }
 
-/* send_cmd - one command: 4-byte length (command byte + data), command, data parts */
+/* flush - write the commands queued so far */
+static int flush(LINK *l)
+{
+    int r = l->out_len ? write_all(l->fd, l->out, l->out_len) : 0;
+    l->out_len = 0;
+    return r;
+}
+
+/* send_cmd - queue one command: 4-byte length (command byte + data), command, data parts.
+ * Like Postfix's milter client, commands are buffered and written in one go when a reply is
+ * awaited (or the buffer passes 64 KB), so macros, unanswered headers and the command that
+ * follows them share a segment instead of meeting Nagle's algorithm on our side. */
 static int send_cmd(LINK *l, char cmd, const void *a, size_t alen, const void *b, size_t blen)
 {
-    size_t need = 5 + alen + blen;
-    if (need > l->cap)
-        l->buf = xrealloc(l->buf, l->cap = need);
+    size_t need = l->out_len + 5 + alen + blen;
+    if (need > l->out_cap)
+        l->out = xrealloc(l->out, l->out_cap = need + 4096);
+    char *p = l->out + l->out_len;
     uint32_t len = htonl((uint32_t)(1 + alen + blen));
-    memcpy(l->buf, &len, 4);
-    l->buf[4] = cmd;
+    memcpy(p, &len, 4);
+    p[4] = cmd;
     if (alen)
-        memcpy(l->buf + 5, a, alen);
+        memcpy(p + 5, a, alen);
     if (blen)
-        memcpy(l->buf + 5 + alen, b, blen);
-    return write_all(l->fd, l->buf, need);
+        memcpy(p + 5 + alen, b, blen);
+    l->out_len = need;
+    return l->out_len >= 65536 ? flush(l) : 0;
 }
 
 /* recv_reply - one reply: its command byte, data in *data (owned by l), length in *len */
 static int recv_reply(LINK *l, char *cmd, char **data, size_t *len)
 {
     uint32_t nlen;
-    if (read_all(l->fd, &nlen, 4) != 0)
+    if (flush(l) != 0 || read_all(l->fd, &nlen, 4) != 0)
         return -1;
     size_t n = ntohl(nlen);
     if (n == 0 || n > MAX_REPLY)
@@ -557,7 +572,7 @@ static int one_message(LINK *l, WORKER *w, const MSG *m, long seq)
     if (k == R_CONTINUE)
         k = content(l, w, m);
     if (k != R_CONTINUE)
-        return k < 0 || send_cmd(l, SMFIC_ABORT, NULL, 0, NULL, 0) != 0 ? -1 : k;
+        return k < 0 || send_cmd(l, SMFIC_ABORT, NULL, 0, NULL, 0) != 0 || flush(l) != 0 ? -1 : k;
     char qid[32];
     snprintf(qid, sizeof(qid), "B%02d%010ld", w->id % 100, seq);
     if (macro(l, SMFIC_BODYEOB, "i", qid) != 0)
@@ -596,6 +611,7 @@ static long take(void)
 /* link_open - dial and negotiate; false on failure (counted) */
 static bool link_open(LINK *l, WORKER *w)
 {
+    l->out_len = 0;
     l->fd = dial();
     if (l->fd >= 0 && negotiate(l) == 0)
         return true;
@@ -610,7 +626,8 @@ static bool link_open(LINK *l, WORKER *w)
 static void link_close(LINK *l)
 {
     if (l->fd >= 0) {
-        send_cmd(l, SMFIC_QUIT, NULL, 0, NULL, 0);
+        if (send_cmd(l, SMFIC_QUIT, NULL, 0, NULL, 0) == 0)
+            flush(l);
         close(l->fd);
     }
     l->fd = -1;
@@ -631,7 +648,7 @@ static void end_session(LINK *l, WORKER *w)
 {
     if (!opt.keep || !l->at_endm)
         link_close(l);
-    else if (send_cmd(l, SMFIC_QUIT_NC, NULL, 0, NULL, 0) != 0)
+    else if (send_cmd(l, SMFIC_QUIT_NC, NULL, 0, NULL, 0) != 0 || flush(l) != 0)
         drop(l, w);
 }
 
@@ -670,6 +687,8 @@ static void *worker(void *arg)
         }
     }
     link_close(&l);
+    free(l.buf);
+    free(l.out);
     return NULL;
 }
 

@@ -12,7 +12,8 @@ Writes, below DIR (default tests/out/bench, never committed):
               text and body wording vary, so a content cache can answer for the attachments.
   sizes/S/    messages of about S bytes (10K 100K 1M 10M ...) with one attachment each, for
               cost per message against size.
-  MANIFEST    what was written (kind counts, bytes), also printed.
+  MANIFEST    what was written (kind counts, bytes), also printed; each directory has an
+              INDEX (file, kind, bytes).
 
 Every file is built with the python3 standard library: OOXML and ZIP with zipfile (fixed
 timestamps so the bytes repeat), a small hand-built PDF with a FlateDecode text stream and an
@@ -407,6 +408,8 @@ def write(d, n, msg, kind, stats):
     data = msg.encode() if isinstance(msg, str) else msg
     with open(os.path.join(d, "%05d.eml" % n), "wb") as f:
         f.write(data)
+    with open(os.path.join(d, "INDEX"), "a") as f:
+        f.write("%05d.eml %s %d\n" % (n, kind, len(data)))
     c = stats.setdefault(kind, [0, 0])
     c[0] += 1
     c[1] += len(data)

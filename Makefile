@@ -4,6 +4,8 @@
 #   make deps            install the Debian packages needed to build and test (idempotent)
 #   make run             build and run the milter in the foreground with ./milter.conf
 #   make test            deps + build + every test; ends with "N passed, N failed"
+#   make bench           benchmarks (tests/bench/run.sh): ours vs clamav-milter vs the decode floor;
+#                        installs BENCH_PKGS; writes tests/bench/results/DATE-HOST.md (< 15 min)
 #   make unit            cmocka unit tests only
 #   make SANITIZE=address,undefined [test]   clang 14 with sanitizers (objects under build/)
 #   make SANITIZE=thread tsan-test           ThreadSanitizer: unit tests + the milter suite
@@ -18,6 +20,8 @@ DEB_PKGS := build-essential pkg-config clang-14 libclang-rt-14-dev clang-format-
             libgmime-3.0-dev libidn2-dev libssl-dev libcmocka-dev jq python3 \
             libclamav-dev libyara-dev libarchive-dev libarchive-tools libmilter-dev libhiredis-dev miltertest \
             libmicrohttpd-dev libcrypt-dev postfix swaks m4 chromium redis-server
+# peers and tools for `make bench` only (not installed by `make deps`)
+BENCH_PKGS := clamav-daemon clamav-milter valgrind
 
 ifeq ($(SANITIZE),)
   CC      ?= gcc
@@ -60,8 +64,8 @@ else
   ASAN_UNIT :=
 endif
 
-.PHONY: all deps run test unit unit-bins format check-format clean man install fuzz fuzz-bins \
-        fuzz-replay tsan-test
+.PHONY: install-missing all deps run test unit unit-bins format check-format clean man install fuzz fuzz-bins \
+        fuzz-replay tsan-test bench bench-deps bench-bins
 all: $(BIN) $(CTL)
 
 $(BIN): $(CORE_OBJ) $(MAIN_OBJ)
@@ -128,7 +132,14 @@ fuzz: deps fuzz-bins
 
 # deps - install what is missing; apt-get update only when something is missing
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+	@$(MAKE) --no-print-directory install-missing PKG_LIST="$(DEB_PKGS)"
+	@[ -x $(SENDMAIL_BIN) ] || $(MAKE) --no-print-directory $(SENDMAIL_BIN)
+
+bench-deps:
+	@$(MAKE) --no-print-directory install-missing PKG_LIST="$(BENCH_PKGS)"
+
+install-missing:
+	@missing=""; for p in $(PKG_LIST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -136,7 +147,6 @@ deps:
 	  if [ "$$(id -u)" != 0 ]; then echo "make deps: need root to install$$missing" >&2; exit 1; fi; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
-	@[ -x $(SENDMAIL_BIN) ] || $(MAKE) --no-print-directory $(SENDMAIL_BIN)
 
 # sendmail conflicts with postfix as a package: its .debs are unpacked under build/ for
 # tests/integration/sendmail.sh (a private copy, never installed)
@@ -199,8 +209,29 @@ install: all man
 	  install -m 640 milter.conf $(DESTDIR)/etc/fileless-milter/milter.conf
 	[ -e $(DESTDIR)/etc/fileless-milter/rules ] || cp -r rules $(DESTDIR)/etc/fileless-milter/rules
 
+# bench - release build, the load generator and the floor (gcc, -Werror, no project code), then
+# tests/bench/run.sh (corpus, peers, every table, results file)
+BENCH_DIR    := build/bench
+BENCH_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+bench-bins: $(BENCH_DIR)/milterload $(BENCH_DIR)/floor
+
+$(BENCH_DIR)/milterload: tests/bench/milterload.c
+	@mkdir -p $(dir $@)
+	@echo "  CC/LD   $@"
+	@gcc $(BENCH_CFLAGS) -o $@ $< -lpthread
+
+$(BENCH_DIR)/floor: tests/bench/floor.c
+	@mkdir -p $(dir $@)
+	@echo "  CC/LD   $@"
+	@gcc $(BENCH_CFLAGS) $$(pkg-config --cflags gmime-3.0) -o $@ $< \
+	  $$(pkg-config --libs gmime-3.0 libcrypto) -lpthread
+
+bench: deps bench-deps
+	$(MAKE) SANITIZE= all bench-bins
+	tests/bench/run.sh
+
 FORMAT_SRC := milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h milter/ctl/*.c milter/ctl/*.h \
-              tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h
+              tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h tests/bench/*.c
 
 format:
 	clang-format-14 -i $(FORMAT_SRC)

@@ -14,6 +14,9 @@
 #                            a private Postfix (own config, queue and data dirs under
 #                            $IT/NAME) listening on 127.0.0.1:SMTPPORT, relaying everything
 #                            to 127.0.0.1:NEXTHOPPORT, with smtpd_milters = MILTERS
+#   it_send PORT FILE [swaks options]   send one message with swaks; its dialogue in $OUT
+#   it_sink_with NAME NEEDLE the files of sink NAME holding NEEDLE;  it_in_sink: any?
+#   it_wait_for SECONDS CMD...          poll (every 0.1 s) until CMD succeeds
 #   it_cleanup               stop everything started here, by pid (installed as EXIT trap)
 #
 # Processes are stopped by the pids recorded here (Postfix by `postfix -c DIR stop` and its
@@ -64,6 +67,32 @@ it_conf_set() {
     KV=$2 awk 'BEGIN { kv = ENVIRON["KV"]; k = kv; sub(/ =.*/, "", k) }
         index($0, k " = ") == 1 { if (!done) print kv; done = 1; next }
         { print } END { if (!done) print kv }' "$1" >"$1.new" && mv "$1.new" "$1"
+}
+
+# it_send PORT FILE [swaks options] - one message from sender@example.org to
+# rcpt@example.net; the SMTP dialogue in $OUT
+it_send() {
+    local port=$1 file=$2
+    shift 2
+    OUT=$(swaks --server "127.0.0.1:$port" --from sender@example.org --to rcpt@example.net \
+        --data "@$file" --timeout 60 "$@" 2>&1)
+}
+
+# it_sink_with NAME NEEDLE - the files of sink NAME holding NEEDLE
+it_sink_with() { grep -l -F -- "$2" "$IT/$1"/* 2>/dev/null; }
+
+# it_in_sink NAME NEEDLE - some file of sink NAME holds NEEDLE
+it_in_sink() { [ -n "$(it_sink_with "$1" "$2")" ]; }
+
+# it_wait_for SECONDS CMD... - poll until CMD succeeds; false after SECONDS
+it_wait_for() {
+    local n=$(($1 * 10))
+    shift
+    for _ in $(seq "$n"); do
+        "$@" && return 0
+        sleep 0.1
+    done
+    return 1
 }
 
 # it_milter NAME SETTINGS... - our daemon on a loopback port

@@ -39,33 +39,12 @@ export PATH=$PATH:/usr/sbin
 BIN=${FM_BIN:-milter/fileless-milter}
 SAMPLES=contrib/samples
 
-# send PORT FILE [swaks options] - one message; the server's replies in $OUT
-send() {
-    local port=$1 file=$2
-    shift 2
-    OUT=$(swaks --server "127.0.0.1:$port" --from sender@example.org --to rcpt@example.net \
-        --data "@$file" --timeout 60 "$@" 2>&1)
-}
 
 # sink_count NAME - messages the sink NAME has received
 sink_count() { find "$IT/$1" -type f | wc -l; }
 
-# sink_with NAME NEEDLE - the sink files holding NEEDLE
-sink_with() { grep -l -F -- "$2" "$IT/$1"/* 2>/dev/null; }
 
-# in_sink NAME NEEDLE - some sink file holds NEEDLE
-in_sink() { [ -n "$(sink_with "$1" "$2")" ]; }
 
-# wait_for SECONDS CMD... - poll until CMD succeeds
-wait_for() {
-    local n=$(($1 * 10))
-    shift
-    for _ in $(seq "$n"); do
-        "$@" && return 0
-        sleep 0.1
-    done
-    return 1
-}
 
 it_sink sink
 it_milter enforce "quarantine_threshold = 8" \
@@ -83,11 +62,11 @@ grep -q 'TCP_NODELAY set on inet' "$IT/milter-enforce.log" && ok "TCP_NODELAY on
     bad "TCP_NODELAY on the inet socket" "$(grep -i nodelay "$IT/milter-enforce.log")"
 
 # 1. clean: delivered, with our headers (a space after the colon: SMFIP_HDR_LEADSPC)
-send "$P_IN" $SAMPLES/newsletter.eml
+it_send "$P_IN" $SAMPLES/newsletter.eml
 contains "clean accepted" "250 2.0.0 Ok: queued"
-wait_for 10 in_sink sink 'Subject: Autumn offers' && ok "clean delivered" ||
+it_wait_for 10 it_in_sink sink 'Subject: Autumn offers' && ok "clean delivered" ||
     bad "clean delivered" "sink has $(sink_count sink) files"
-f=$(sink_with sink 'Subject: Autumn offers' | head -1)
+f=$(it_sink_with sink 'Subject: Autumn offers' | head -1)
 grep -qE '^X-Fileless-Verdict: clean; score=0\.00; ref=[0-9a-f]{16}; rules=[0-9a-f]{16}' "$f" &&
     ok "clean has X-Fileless-Verdict" || bad "clean has X-Fileless-Verdict" "$(grep X-Fileless "$f")"
 grep -q '^X-Fileless-Report: none' "$f" && ok "clean has X-Fileless-Report" ||
@@ -95,7 +74,7 @@ grep -q '^X-Fileless-Report: none' "$f" && ok "clean has X-Fileless-Report" ||
 
 # 2. malicious: 550 5.7.1 at DATA, with the ref, on two lines; not delivered
 before=$(sink_count sink)
-send "$P_IN" $SAMPLES/invoice-zip-js.eml
+it_send "$P_IN" $SAMPLES/invoice-zip-js.eml
 ref=$(echo "$OUT" | sed -n 's/.*550-5\.7\.1 Message rejected: dangerous content (ref \([0-9a-f]\{16\}\)).*/\1/p')
 [ -n "$ref" ] && ok "malicious rejected 550 5.7.1 with the ref" || bad "malicious rejected" "$(echo "$OUT" | grep '^<')"
 contains "multi-line reply" "550 5.7.1 Ask your admin with this reference"
@@ -103,15 +82,15 @@ grep -q "ref=$ref .*verdict=reject .*action=reject" "$IT/milter-enforce.log" && 
     bad "reject logged with the same ref" "ref=$ref not in the milter log"
 
 # 3. quarantine: held in Postfix's hold queue, not delivered
-send "$P_IN" $SAMPLES/phish-link.eml
+it_send "$P_IN" $SAMPLES/phish-link.eml
 contains "quarantined message accepted by the MTA" "250 2.0.0 Ok: queued"
 qid=$(echo "$OUT" | sed -n 's/.*queued as \([0-9A-Za-z]*\).*/\1/p' | tail -1)
 held() { postqueue -c "$IT/in/etc" -j 2>/dev/null | grep -q "\"queue_id\": *\"$qid\".*\"queue_name\": *\"hold\"\|\"queue_name\": *\"hold\".*\"queue_id\": *\"$qid\""; }
-wait_for 10 held && ok "quarantined message is in the hold queue" ||
+it_wait_for 10 held && ok "quarantined message is in the hold queue" ||
     bad "quarantined message is in the hold queue" "$(postqueue -c "$IT/in/etc" -j)"
 grep -q "qid=$qid .*action=quarantine" "$IT/milter-enforce.log" && ok "quarantine reason logged" ||
     bad "quarantine reason logged" "$(tail -2 "$IT/milter-enforce.log")"
-[ -z "$(sink_with sink 'Subject: Password expires today')" ] && ok "quarantined message not delivered" ||
+[ -z "$(it_sink_with sink 'Subject: Password expires today')" ] && ok "quarantined message not delivered" ||
     bad "quarantined message not delivered" "found in the sink"
 [ "$(sink_count sink)" -eq "$before" ] && ok "rejected message not delivered" ||
     bad "rejected message not delivered" "sink grew from $before to $(sink_count sink)"
@@ -119,9 +98,9 @@ grep -q "qid=$qid .*action=quarantine" "$IT/milter-enforce.log" && ok "quarantin
 # 4. spoofed inbound X-Fileless-* headers are removed before ours are added
 sed 's/^Subject: Autumn offers/Subject: spoof test\nX-Fileless-Verdict: clean; forged\nX-Fileless-Report: forged/' \
     $SAMPLES/newsletter.eml >"$IT/spoof.eml"
-send "$P_IN" "$IT/spoof.eml"
-wait_for 10 in_sink sink 'Subject: spoof test'
-f=$(sink_with sink 'Subject: spoof test' | head -1)
+it_send "$P_IN" "$IT/spoof.eml"
+it_wait_for 10 it_in_sink sink 'Subject: spoof test'
+f=$(it_sink_with sink 'Subject: spoof test' | head -1)
 if [ -n "$f" ] && ! grep -q forged "$f" && [ "$(grep -c '^X-Fileless-Verdict:' "$f")" -eq 1 ]; then
     ok "spoofed headers replaced"
 else
@@ -129,9 +108,9 @@ else
 fi
 
 # 5. tag-only: everything delivered, tagged with the action it would have taken
-send "$P_TAG" $SAMPLES/invoice-zip-js.eml
+it_send "$P_TAG" $SAMPLES/invoice-zip-js.eml
 contains "tag-only accepts the malicious message" "250 2.0.0 Ok: queued"
-wait_for 10 in_sink sink 'would=reject' && ok "tag-only delivered with would=reject" ||
+it_wait_for 10 it_in_sink sink 'would=reject' && ok "tag-only delivered with would=reject" ||
     bad "tag-only delivered with would=reject" "not in the sink"
 
 # 6. a scan longer than Postfix's milter_content_timeout (1 s): progress keeps Postfix
@@ -145,12 +124,12 @@ open(sys.argv[1], "w", newline="").write(
     "hello\r\n--B\r\nContent-Type: application/octet-stream; name=a.bin\r\n"
     "Content-Transfer-Encoding: base64\r\n\r\n" + body + "--B--\r\n")
 EOF
-send "$P_IN" "$IT/slow.eml"
+it_send "$P_IN" "$IT/slow.eml"
 contains "slow scan: our scan_timeout answers (progress kept Postfix waiting)" \
     "451 4.7.1 Message could not be scanned, try again later (ref "
 grep -q "LIMIT_SCAN_TIME" "$IT/milter-enforce.log" && ok "slow scan logged LIMIT_SCAN_TIME" ||
     bad "slow scan logged LIMIT_SCAN_TIME" "$(tail -2 "$IT/milter-enforce.log")"
-send "$P_IN" $SAMPLES/newsletter.eml
+it_send "$P_IN" $SAMPLES/newsletter.eml
 contains "milter still answers after an abandoned scan" "250 2.0.0 Ok: queued"
 
 # 7. milter killed during a burst: Postfix tempfails, "out" retries, each message once
@@ -160,11 +139,11 @@ for i in $(seq $n); do
         $SAMPLES/newsletter.eml >"$IT/burst-$i.eml"
 done
 for i in $(seq $n); do
-    send "$P_OUT" "$IT/burst-$i.eml"
+    it_send "$P_OUT" "$IT/burst-$i.eml"
     [ "$i" -eq 5 ] && kill -9 "$MILTER_PID_enforce" && wait "$MILTER_PID_enforce" 2>/dev/null
 done
 sleep 2
-send "$P_IN" $SAMPLES/newsletter.eml
+it_send "$P_IN" $SAMPLES/newsletter.eml
 contains "milter down: Postfix tempfails (4xx)" "451 4.7.1"
 delivered=$(grep -l 'Subject: burst ' "$IT/sink"/* 2>/dev/null | wc -l)
 [ "$delivered" -lt "$n" ] && ok "burst: messages wait while the milter is down ($delivered of $n)" ||
@@ -177,7 +156,7 @@ postconf -c "$IT/in/etc" -e "smtpd_milters = inet:127.0.0.1:$MILTER_PORT_enforce
 postfix -c "$IT/in/etc" reload >/dev/null 2>&1
 postqueue -c "$IT/out/etc" -f
 all_in() { [ "$(grep -l 'Subject: burst ' "$IT/sink"/* 2>/dev/null | wc -l)" -ge "$n" ]; }
-wait_for 60 all_in
+it_wait_for 60 all_in
 sleep 2
 dups=0 lost=0
 for i in $(seq $n); do
@@ -215,7 +194,7 @@ if [ "$soak" -gt 0 ]; then
         samples+=("$(rss)")
     done
     got() { [ $(($(sink_count sink) - before)) -ge "$sent" ]; }
-    wait_for 60 got
+    it_wait_for 60 got
     delivered=$(($(sink_count sink) - before))
     [ "$errors" -eq 0 ] && ok "soak: $sent messages in ${soak}s over 32 sessions, no SMTP error" ||
         bad "soak: no SMTP error" "$errors rounds had errors: $(head -3 "$IT/soak.out")"

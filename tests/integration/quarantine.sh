@@ -24,20 +24,6 @@ export PATH=$PATH:/usr/sbin
 BIN=${FM_BIN:-milter/fileless-milter}
 CTL=$(dirname "$BIN")/fileless-ctl
 
-send() {
-    OUT=$(swaks --server "127.0.0.1:$1" --from sender@example.org --to rcpt@example.net \
-        --data "@$2" --timeout 60 2>&1)
-}
-sink_with() { grep -l -F -- "$2" "$IT/$1"/* 2>/dev/null; }
-wait_for() {
-    local n=$(($1 * 10))
-    shift
-    for _ in $(seq "$n"); do
-        "$@" && return 0
-        sleep 0.1
-    done
-    return 1
-}
 
 it_sink sink
 P_IN=$(it_port)
@@ -48,10 +34,10 @@ it_postfix in "$P_IN" "$SINK_PORT_sink" "inet:127.0.0.1:$MILTER_PORT_q" ||
     bad "start postfix" "$(tail -5 "$IT/in.log")"
 C="$CTL -c $IT/milter-q.conf"
 
-send "$P_IN" contrib/samples/phish-link.eml
+it_send "$P_IN" contrib/samples/phish-link.eml
 contains "quarantined message accepted by Postfix (stored, then discarded)" "250 2.0.0 Ok: queued"
 sleep 2
-[ -z "$(sink_with sink 'Subject: Password expires today')" ] && ok "stored message not delivered" ||
+[ -z "$(it_sink_with sink 'Subject: Password expires today')" ] && ok "stored message not delivered" ||
     bad "stored message not delivered" "found in the sink"
 id=$($C quarantine list --json 2>/dev/null | jq -r .id)
 [[ "$id" =~ ^[0-9a-f]{16}$ ]] && ok "list shows the stored message ($id)" || bad "list shows it" "id='$id'"
@@ -60,13 +46,13 @@ grep -q "ref=$id .*action=discard" "$IT/milter-q.log" && ok "milter log: stored 
 [ -f "$Q/items/$id.eml" ] && [ -f "$Q/items/$id.meta" ] && ok "item files exist" || bad "item files exist" "$(ls "$Q/items")"
 
 expect "release" 0 $C quarantine release "$id"
-delivered() { [ "$(sink_with sink 'Subject: Password expires today' | wc -l)" -ge 1 ]; }
-wait_for 20 delivered && ok "released message delivered through Postfix" ||
+delivered() { [ "$(it_sink_with sink 'Subject: Password expires today' | wc -l)" -ge 1 ]; }
+it_wait_for 20 delivered && ok "released message delivered through Postfix" ||
     bad "released message delivered" "not in the sink; $(tail -3 "$IT/milter-q.log")"
 sleep 2
-n=$(sink_with sink 'Subject: Password expires today' | wc -l)
+n=$(it_sink_with sink 'Subject: Password expires today' | wc -l)
 [ "$n" -eq 1 ] && ok "delivered exactly once" || bad "delivered exactly once" "$n copies"
-f=$(sink_with sink 'Subject: Password expires today' | head -1)
+f=$(it_sink_with sink 'Subject: Password expires today' | head -1)
 grep -q "^X-Fileless-Release: $id" "$f" 2>/dev/null && ok "delivered copy carries the release header" ||
     bad "release header" "$(grep -i x-fileless "$f" 2>/dev/null)"
 grep -qE '^X-Fileless-Verdict: quarantine; .*' "$f" 2>/dev/null && ok "released copy still tagged with its verdict" ||
@@ -77,7 +63,7 @@ expect "second release refuses" 1 $C quarantine release "$id"
 expect "delete" 0 $C quarantine delete "$id"
 [ ! -e "$Q/items/$id.eml" ] && [ ! -e "$Q/items/$id.meta" ] && ok "delete removed the files" ||
     bad "delete removed the files" "$(ls "$Q/items")"
-send "$P_IN" contrib/samples/phish-link.eml
+it_send "$P_IN" contrib/samples/phish-link.eml
 sleep 1
 id2=$($C quarantine list --json | jq -r .id)
 expect "purge --older-than 30 keeps a new item" 0 $C quarantine purge --older-than 30

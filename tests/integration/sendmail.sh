@@ -37,22 +37,6 @@ esac
 export PATH=$PATH:/usr/sbin
 SAMPLES=contrib/samples
 
-# send PORT FILE - one message; the server's replies in $OUT
-send() {
-    OUT=$(swaks --server "127.0.0.1:$1" --from sender@example.org --to rcpt@example.net \
-        --data "@$2" --timeout 60 2>&1)
-}
-sink_with() { grep -l -F -- "$2" "$IT/$1"/* 2>/dev/null; }
-in_sink() { [ -n "$(sink_with "$1" "$2")" ]; }
-wait_for() {
-    local n=$(($1 * 10))
-    shift
-    for _ in $(seq "$n"); do
-        "$@" && return 0
-        sleep 0.1
-    done
-    return 1
-}
 
 # sendmail_start NAME PORT SINKPORT MILTERPORT - a private sendmail daemon
 sendmail_start() {
@@ -106,45 +90,45 @@ sendmail_start sm "$P_SM" "$SINK_PORT_sink" "$MILTER_PORT_enforce" ||
 sendmail_start tag "$P_TAG" "$SINK_PORT_sink" "$MILTER_PORT_tagonly" ||
     bad "start sendmail (tag-only)" "$(tail -5 "$IT/tag/out.log" 2>/dev/null)"
 
-send "$P_SM" $SAMPLES/newsletter.eml
+it_send "$P_SM" $SAMPLES/newsletter.eml
 contains "clean accepted" "250 2.0.0"
-wait_for 20 in_sink sink 'Subject: Autumn offers' && ok "clean delivered" || bad "clean delivered" "not in the sink"
-f=$(sink_with sink 'Subject: Autumn offers' | head -1)
+it_wait_for 20 it_in_sink sink 'Subject: Autumn offers' && ok "clean delivered" || bad "clean delivered" "not in the sink"
+f=$(it_sink_with sink 'Subject: Autumn offers' | head -1)
 grep -qE '^X-Fileless-Verdict: clean; score=0\.00; ref=[0-9a-f]{16}' "$f" 2>/dev/null &&
     ok "clean has X-Fileless-Verdict" || bad "clean has X-Fileless-Verdict" "$(grep X-Fileless "$f" 2>/dev/null)"
 
-send "$P_SM" $SAMPLES/invoice-zip-js.eml
+it_send "$P_SM" $SAMPLES/invoice-zip-js.eml
 echo "$OUT" | grep -qE '550 5\.7\.1 Message rejected: dangerous content \(ref [0-9a-f]{16}\)' &&
     ok "malicious rejected 550 5.7.1 with the ref" || bad "malicious rejected" "$(echo "$OUT" | grep '^<' | tail -3)"
 
-send "$P_SM" $SAMPLES/phish-link.eml
+it_send "$P_SM" $SAMPLES/phish-link.eml
 contains "quarantined message accepted" "250 2.0.0"
 hf() { ls "$IT/sm/mqueue"/hf* >/dev/null 2>&1; }
-wait_for 10 hf && ok "quarantined message kept as an hf* file in the queue" ||
+it_wait_for 10 hf && ok "quarantined message kept as an hf* file in the queue" ||
     bad "quarantined message kept in the queue" "$(ls "$IT/sm/mqueue")"
 sleep 1
-[ -z "$(sink_with sink 'Subject: Password expires today')" ] && ok "quarantined message not delivered" ||
+[ -z "$(it_sink_with sink 'Subject: Password expires today')" ] && ok "quarantined message not delivered" ||
     bad "quarantined message not delivered" "found in the sink"
 
 sed 's/^Subject: Autumn offers/Subject: spoof test\nX-Fileless-Verdict: clean; forged/' \
     $SAMPLES/newsletter.eml >"$IT/spoof.eml"
-send "$P_SM" "$IT/spoof.eml"
-wait_for 20 in_sink sink 'Subject: spoof test'
-f=$(sink_with sink 'Subject: spoof test' | head -1)
+it_send "$P_SM" "$IT/spoof.eml"
+it_wait_for 20 it_in_sink sink 'Subject: spoof test'
+f=$(it_sink_with sink 'Subject: spoof test' | head -1)
 if [ -n "$f" ] && ! grep -q forged "$f" && [ "$(grep -c '^X-Fileless-Verdict:' "$f")" -eq 1 ]; then
     ok "spoofed headers replaced"
 else
     bad "spoofed headers replaced" "$(grep X-Fileless "$f" 2>/dev/null)"
 fi
 
-send "$P_TAG" $SAMPLES/invoice-zip-js.eml
+it_send "$P_TAG" $SAMPLES/invoice-zip-js.eml
 contains "tag-only accepts the malicious message" "250 2.0.0"
-wait_for 20 in_sink sink 'would=reject' && ok "tag-only delivered with would=reject" ||
+it_wait_for 20 it_in_sink sink 'would=reject' && ok "tag-only delivered with would=reject" ||
     bad "tag-only delivered with would=reject" "not in the sink"
 
 kill "$MILTER_PID_enforce"
 wait "$MILTER_PID_enforce" 2>/dev/null
-send "$P_SM" $SAMPLES/newsletter.eml
+it_send "$P_SM" $SAMPLES/newsletter.eml
 echo "$OUT" | grep -qE '^<\** *4[0-9][0-9]' && ok "milter down: sendmail tempfails (F=T)" ||
     bad "milter down: sendmail tempfails" "$(echo "$OUT" | grep '^<' | tail -3)"
 summary

@@ -5,6 +5,7 @@
  */
 #include <libmilter/mfapi.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "conn.h"
@@ -15,10 +16,32 @@
 #define WANT_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_SETSYMLIST)
 #define WANT_STEPS   (SMFIP_SKIP | SMFIP_HDR_LEADSPC | SMFIP_NOUNKNOWN | SMFIP_NODATA)
 
-/* conn_of - the per-connection state (NULL before negotiate/connect) */
+/*
+ * After xxfi_close the MTA may start another session on the same connection
+ * (SMFIC_QUIT_NC) without negotiating again, so the negotiated HDR_LEADSPC and SKIP must
+ * outlive the CONN. They are kept in the private pointer itself, tagged by its low bit (a
+ * CONN is aligned): nothing is allocated, so nothing leaks when the MTA quits for good.
+ */
+#define PRIV_TAG     1u
+#define PRIV_LEADSPC 2u
+#define PRIV_SKIP    4u
+
+/* conn_of - the per-connection state (NULL before negotiate/connect and after close) */
 static CONN *conn_of(SMFICTX *ctx)
 {
-    return (CONN *)smfi_getpriv(ctx);
+    void *p = smfi_getpriv(ctx);
+    return ((uintptr_t)p & PRIV_TAG) ? NULL : (CONN *)p;
+}
+
+/* conn_start - a CONN with the flags negotiated on this connection (see above) */
+static CONN *conn_start(SMFICTX *ctx)
+{
+    uintptr_t tag = (uintptr_t)smfi_getpriv(ctx);
+    bool known = (tag & PRIV_TAG) != 0;
+    CONN *c = conn_new(known && (tag & PRIV_LEADSPC));
+    c->skip = known && (tag & PRIV_SKIP);
+    smfi_setpriv(ctx, c);
+    return c;
 }
 
 /* fm_negotiate - pick actions and protocol steps; create the CONN */
@@ -45,10 +68,8 @@ static sfsistat fm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, u
 static sfsistat fm_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 {
     CONN *c = conn_of(ctx);
-    if (c == NULL) {
-        c = conn_new(false);
-        smfi_setpriv(ctx, c);
-    }
+    if (c == NULL)
+        c = conn_start(ctx);
     conn_connect(c, host, addr);
     return SMFIS_CONTINUE;
 }
@@ -144,8 +165,12 @@ static sfsistat fm_abort(SMFICTX *ctx)
 /* fm_close - the connection ended */
 static sfsistat fm_close(SMFICTX *ctx)
 {
-    conn_free(conn_of(ctx));
-    smfi_setpriv(ctx, NULL);
+    CONN *c = conn_of(ctx);
+    uintptr_t tag = (uintptr_t)smfi_getpriv(ctx); /* already a tag when c is NULL */
+    if (c)
+        tag = PRIV_TAG | (c->leadspc ? PRIV_LEADSPC : 0) | (c->skip ? PRIV_SKIP : 0);
+    conn_free(c);
+    smfi_setpriv(ctx, (void *)tag);
     return SMFIS_CONTINUE;
 }
 

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,11 @@
 #include "xalloc.h"
 
 #define TOP_HITS 5
+
+/* messages inside conn_eom; the daemon waits for them before it exits (conn_wait_idle) */
+static pthread_mutex_t busy_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t busy_cond = PTHREAD_COND_INITIALIZER;
+static size_t busy;
 
 /* now_ms - monotonic clock in milliseconds */
 static double now_ms(void)
@@ -212,8 +218,47 @@ static void log_message(const CONN *c, const MSG *m, const ACT_PLAN *p, size_t s
     buf_free(hits);
 }
 
+/* busy_add - one more (+1) or one less (-1) message inside conn_eom */
+static void busy_add(int d)
+{
+    pthread_mutex_lock(&busy_lock);
+    busy = d > 0 ? busy + 1 : busy - 1;
+    if (busy == 0)
+        pthread_cond_broadcast(&busy_cond);
+    pthread_mutex_unlock(&busy_lock);
+}
+
+/* conn_wait_idle - wait until no message is inside conn_eom, at most ms; returns how many
+ * still are */
+size_t conn_wait_idle(long ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L)
+        ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+    pthread_mutex_lock(&busy_lock);
+    while (busy > 0 && pthread_cond_timedwait(&busy_cond, &busy_lock, &ts) == 0)
+        ;
+    size_t n = busy;
+    pthread_mutex_unlock(&busy_lock);
+    return n;
+}
+
+static ACT_STATUS eom(CONN *c, const MTA_OPS *ops, void *ctx);
+
 /* conn_eom - analyse, plan, apply, log (see conn.h) */
 ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
+{
+    busy_add(1);
+    ACT_STATUS st = eom(c, ops, ctx);
+    busy_add(-1);
+    return st;
+}
+
+/* eom - conn_eom's work */
+static ACT_STATUS eom(CONN *c, const MTA_OPS *ops, void *ctx)
 {
     if (c->rs == NULL)
         begin(c, NULL);

@@ -11,6 +11,7 @@
  *   bool conn_body(CONN *c, const void *p, size_t n);
  *   ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx);
  *   void conn_end(CONN *c);
+ *   size_t conn_wait_idle(long ms);
  *
  * DESCRIPTION
  *   One CONN per milter connection (mlfi.c keeps it with smfi_setpriv; libmilter runs
@@ -26,6 +27,10 @@
  *   logs one line (ref qid client from rcpts size verdict score action hits ms) and
  *   returns the status; the transaction ends. conn_end drops a transaction (abort).
  *   Spool failures do not stop the transaction: conn_eom applies on_internal_error.
+ *   conn_wait_idle waits (at most ms) until no thread is inside conn_eom and returns how
+ *   many still are: the daemon calls it before exiting, because smfi_main returns at a
+ *   stop without waiting for callbacks in flight, and exit handlers (OpenSSL's) would
+ *   free what a running scan uses.
  */
 #ifndef FM_CONN_H
 #define FM_CONN_H
@@ -65,4 +70,5 @@ void conn_eoh(CONN *c);
 bool conn_body(CONN *c, const void *p, size_t n);
 ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx);
 void conn_end(CONN *c);
+size_t conn_wait_idle(long ms);
 #endif

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conn.h"
 #include "daemon.h"
 #include "log.h"
 #include "mime.h"
@@ -130,18 +131,63 @@ static void reload(const char *path)
     buf_free(err);
 }
 
+/*
+ * Reloads run on their own thread so that the main thread is back in sigwait at once.
+ * libmilter's signal thread (started by smfi_main) also sigwaits on SIGHUP and takes it
+ * as "stop" whenever the main thread is not waiting, so a second SIGHUP during a slow
+ * reload used to stop the milter. Requests that arrive during a reload are merged.
+ */
+static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t reload_cond = PTHREAD_COND_INITIALIZER;
+static int reload_state; /* 0 idle, 1 requested, -1 quit */
+
+/* reloader - the reload thread: one reload per request until told to quit */
+static void *reloader(void *arg)
+{
+    const char *config_path = arg;
+    pthread_mutex_lock(&reload_lock);
+    for (;;) {
+        while (reload_state == 0)
+            pthread_cond_wait(&reload_cond, &reload_lock);
+        if (reload_state < 0)
+            break;
+        reload_state = 0;
+        pthread_mutex_unlock(&reload_lock);
+        reload(config_path);
+        pthread_mutex_lock(&reload_lock);
+    }
+    pthread_mutex_unlock(&reload_lock);
+    return NULL;
+}
+
+/* reload_request - ask the reload thread for a reload (1) or to quit (-1) */
+static void reload_request(int what)
+{
+    pthread_mutex_lock(&reload_lock);
+    if (reload_state >= 0)
+        reload_state = what;
+    pthread_cond_signal(&reload_cond);
+    pthread_mutex_unlock(&reload_lock);
+}
+
 /* wait_signals - the main thread's loop until TERM/INT or the serving thread's end */
-static void wait_signals(const sigset_t *set, const char *config_path)
+static void wait_signals(const sigset_t *set)
 {
     for (;;) {
         int sig = 0;
         if (sigwait(set, &sig) != 0)
             continue;
         if (sig == SIGHUP || sig == SIGUSR1) {
-            reload(config_path);
+            reload_request(1);
         } else if (sig == SIGTERM || sig == SIGINT) {
-            log_notice("signal %d: stopping after the connections in flight", sig);
-            mlfi_stop();
+            log_notice("signal %d: stopping after the messages in flight", sig);
+            /* smfi_main runs libmilter's own signal thread, which sigwaits on SIGTERM too
+             * and stops the milter from inside libmilter. smfi_stop from this thread
+             * instead races with smfi_main setting up and tearing down its mutexes
+             * (ThreadSanitizer: tests/milter under SANITIZE=thread). This thread no
+             * longer waits, so the SIGTERM sent again can only reach that thread; if it
+             * has not started yet, the signal stays pending until it does. */
+            kill(getpid(), SIGTERM);
             return;
         } else if (sig == SIGUSR2) {
             return;
@@ -156,6 +202,7 @@ int daemon_run(RULESET *rs, bool foreground)
     char *config_path = xstrdup(c->path ? c->path : "milter.conf");
     char *pidfile = xstrdup(c->pidfile);
     char *sockfile = socket_file(c->socket) ? xstrdup(socket_file(c->socket)) : NULL;
+    long drain_ms = (long)c->clamav_max_scan_time + 5000; /* a scan's own bound, and then some */
     sigset_t set;
     sigemptyset(&set);
     int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGUSR1, SIGUSR2};
@@ -172,11 +219,18 @@ int daemon_run(RULESET *rs, bool foreground)
     }
     ruleset_install(rs);
     log_notice("listening on %s, rules %s", c->socket, rs->id);
-    pthread_t t;
-    if (pthread_create(&t, NULL, serve, NULL) != 0)
-        log_fatal("cannot start the milter thread");
-    wait_signals(&set, config_path);
+    pthread_t t, r;
+    if (pthread_create(&t, NULL, serve, NULL) != 0 ||
+        pthread_create(&r, NULL, reloader, config_path) != 0)
+        log_fatal("cannot start the milter threads");
+    wait_signals(&set);
     pthread_join(t, NULL);
+    reload_request(-1);
+    pthread_join(r, NULL);
+    size_t left = conn_wait_idle(drain_ms);
+    if (left)
+        log_warning("%zu messages still being scanned after %ld ms; stopping anyway", left,
+                    drain_ms);
     if (pidfile[0])
         unlink(pidfile);
     if (sockfile)

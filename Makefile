@@ -8,7 +8,7 @@
 #                        installs BENCH_PKGS; writes tests/bench/results/DATE-HOST.md (< 15 min)
 #   make unit            cmocka unit tests only
 #   make SANITIZE=address,undefined [test]   clang 14 with sanitizers (objects under build/)
-#   make SANITIZE=thread tsan-test           ThreadSanitizer: unit tests + the milter suite
+#   make tsan-test       ThreadSanitizer build (build/san-thread): unit tests + the milter suite
 #   make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="fuzz_mime ..."]   each libFuzzer target N s
 #   make fuzz-bins | fuzz-replay             build the libFuzzer targets | their replay binaries
 #   make format | check-format               clang-format 14 with .clang-format
@@ -232,6 +232,17 @@ bench: deps bench-deps
 
 FORMAT_SRC := milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h milter/ctl/*.c milter/ctl/*.h \
               tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h tests/bench/*.c
+
+# tsan-test - the ThreadSanitizer build's unit tests and the daemon under miltertest; any
+# report fails (halt_on_error); tests/data/tsan.supp lists libmilter's own races only
+TSAN_DIR  := build/san-thread
+TSAN_UNIT := $(patsubst tests/unit/%.c,$(TSAN_DIR)/tests/unit/%,$(UNIT_SRC))
+tsan-test: deps
+	$(MAKE) SANITIZE=thread all unit-bins
+	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/data/tsan.supp" \
+	  tests/run-unit.sh $(TSAN_UNIT)
+	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/data/tsan.supp" \
+	  FM_BIN=$(TSAN_DIR)/fileless-milter tests/milter/run.sh
 
 format:
 	clang-format-14 -i $(FORMAT_SRC)

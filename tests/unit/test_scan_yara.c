@@ -838,7 +838,7 @@ static void test_public_rulesets(void **state)
     /* superset: every pair observed on a file we scanned is ours, unless our scan failed
      * (YARA_TIMEOUT_S: yara -r ran without a timeout) */
     assert_int_equal(all.missing, 0);
-    assert_true(all.missing_error <= all.scan_errors);
+    assert_true(all.missing_error == 0 || all.scan_errors > 0); /* pairs vs files: not <= */
     tsv_free(compile);
     tsv_free(hits);
 }

@@ -178,14 +178,6 @@ test: deps
 	  FM_TSAN_BIN=build/san-thread/fileless-milter \
 	  FM_UNIT="$(UNIT_BIN) $(ASAN_UNIT)" tests/run-all.sh
 
-# tsan-test - ThreadSanitizer: every unit test and the daemon suite (miltertest), with
-# tests/data/tsan.supp (libmilter's own shutdown races only)
-tsan-test: deps
-	$(MAKE) SANITIZE=thread all unit-bins
-	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/data/tsan.supp" \
-	  FM_UNIT="$(patsubst tests/unit/%.c,build/san-thread/tests/unit/%,$(UNIT_SRC))" \
-	  FM_BIN=build/san-thread/fileless-milter FM_ONLY=milter tests/run-all.sh
-
 # man - milter.conf(5) has its settings from the config table (--dump-man), like -d
 MAN := build/man/milter.conf.5 build/man/fileless-milter.8 build/man/fileless-ctl.8
 man: $(MAN)

@@ -52,32 +52,28 @@ count_suite() {
 for t in ${FM_UNIT:-}; do
     count_cmocka "$t"
 done
-if [ "${FM_ONLY:-}" = milter ]; then # make tsan-test: the daemon suite only
-    count_suite tests/milter/run.sh
-else
-    count_suite tests/cli/run.sh
-    count_suite tests/golden/run.sh
-    count_suite tests/check-code.sh
-    count_suite tests/fuzz/run.sh
-    count_suite tests/hostile/run.sh
-    count_suite tests/milter/run.sh
-    FM_BIN=$FM_ASAN_BIN count_suite tests/milter/run.sh
-    if [ -x "${FM_TSAN_BIN:-}" ]; then
-        TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/data/tsan.supp" FM_BIN=$FM_TSAN_BIN \
-            count_suite tests/milter/run.sh
-    fi
-    count_suite tests/integration/postfix.sh
-    count_suite tests/integration/sendmail.sh
-    count_suite tests/integration/quarantine.sh
-    count_suite tests/quarantine/run.sh
-    FM_BIN=$FM_ASAN_BIN FM_BROWSER=0 count_suite tests/quarantine/run.sh
-    count_suite tests/cache/run.sh
-    FM_BIN=$FM_ASAN_BIN FM_CACHE_CORPUS=0 count_suite tests/cache/run.sh
-    count_suite python3 tests/engines/run.py
-    count_suite python3 tests/analysers/run.py
-    count_suite tests/corpus/run-corpus.sh
-    count_suite python3 tests/corpus/compare-upstream.py
+count_suite tests/cli/run.sh
+count_suite tests/golden/run.sh
+count_suite tests/check-code.sh
+count_suite tests/fuzz/run.sh
+count_suite tests/hostile/run.sh
+count_suite tests/milter/run.sh
+FM_BIN=$FM_ASAN_BIN count_suite tests/milter/run.sh
+if [ -x "${FM_TSAN_BIN:-}" ]; then
+    TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/data/tsan.supp" FM_BIN=$FM_TSAN_BIN \
+        count_suite tests/milter/run.sh
 fi
+count_suite tests/integration/postfix.sh
+count_suite tests/integration/sendmail.sh
+count_suite tests/integration/quarantine.sh
+count_suite tests/quarantine/run.sh
+FM_BIN=$FM_ASAN_BIN FM_BROWSER=0 count_suite tests/quarantine/run.sh
+count_suite tests/cache/run.sh
+FM_BIN=$FM_ASAN_BIN FM_CACHE_CORPUS=0 count_suite tests/cache/run.sh
+count_suite python3 tests/engines/run.py
+count_suite python3 tests/analysers/run.py
+count_suite tests/corpus/run-corpus.sh
+count_suite python3 tests/corpus/compare-upstream.py
 
 echo
 echo "$passed passed, $failed failed, $skipped skipped"

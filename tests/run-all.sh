@@ -66,6 +66,7 @@ fi
 count_suite tests/integration/postfix.sh
 count_suite tests/integration/sendmail.sh
 count_suite tests/integration/quarantine.sh
+count_suite tests/integration/faults.sh
 count_suite tests/quarantine/run.sh
 FM_BIN=$FM_ASAN_BIN FM_BROWSER=0 count_suite tests/quarantine/run.sh
 count_suite tests/cache/run.sh

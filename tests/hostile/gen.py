@@ -204,6 +204,14 @@ def gen_patterns():
                           (mb // 70)),
         "hta-tags": (b"a.hta", b"<script" * (mb // 7) + b"<HTA:APPLICATION " * 1000),
     }
+    # heur_xlm (macro sheet XML by name) and the LNK parser + command-line analysis
+    pat["xlm-calls"] = (b"sheet.xml", b"<xm:macrosheet>" + b"<f>=EXEC(CALL(REGISTER(" * (mb // 24))
+    lnk_args = ("^c^m^d /c " * 6500)[:65535]
+    lnk = (struct.pack("<I16sIIQQQIiIHHII", 0x4C,
+                       bytes.fromhex("0114020000000000c000000000000046"), 0xA0, 0x20, 0, 0, 0,
+                       0, 0, 7, 0, 0, 0, 0) +
+           struct.pack("<H", len(lnk_args)) + lnk_args.encode("utf-16le"))
+    pat["lnk-args"] = (b"invoice.lnk", lnk)
     for name, (fn, text) in pat.items():
         case("pattern-" + name, script_mail(fn, text), "-",
              "pathological input for the %s pattern (%d bytes)" % (name, len(text)))

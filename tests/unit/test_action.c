@@ -112,6 +112,26 @@ static void test_leading_space(void **state)
     config_free(c);
 }
 
+/* failure causes recorded as hits become policy flags: engine timeouts are on_timeout */
+static void test_flags_from_hits(void **state)
+{
+    HITS *h = hits_new();
+    assert_int_equal(action_flags(h), 0);
+    hits_add(h, "LIMIT_CLAMAV_SCAN_TIME", "2/a.zip", "libclamav gave up");
+    assert_int_equal(action_flags(h), ACT_F_TIMEOUT);
+    hits_add(h, "LIMIT_SCAN_TIME", "message", "scan_timeout");
+    hits_add(h, "SCAN_ERROR", "2/a.zip", "yara: timeout");
+    assert_int_equal(action_flags(h), ACT_F_TIMEOUT | ACT_F_SCANNER);
+    CONFIG *c = config_new();
+    assert_int_equal(run(c, VERDICT_CLEAN, 0, action_flags(h), h, NULL, 0, NULL), ACT_TEMPFAIL);
+    c->on_timeout = CFG_POL_ACCEPT;
+    c->on_scanner_error = CFG_POL_TAG;
+    assert_int_equal(run(c, VERDICT_CLEAN, 0, action_flags(h), h, NULL, 0, NULL), ACT_ACCEPT);
+    assert_non_null(strstr(rec->data, "; action=tag"));
+    config_free(c);
+    hits_free(h);
+}
+
 static void test_reject_quarantine_tempfail(void **state)
 {
     CONFIG *c = config_new();
@@ -249,6 +269,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_and_spoofed),
         cmocka_unit_test(test_leading_space),
+        cmocka_unit_test(test_flags_from_hits),
         cmocka_unit_test(test_reject_quarantine_tempfail),
         cmocka_unit_test(test_tag_only_and_off),
         cmocka_unit_test(test_report_sorted_sanitized_bounded),

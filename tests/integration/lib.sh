@@ -17,6 +17,7 @@
 #   it_send PORT FILE [swaks options]   send one message with swaks; its dialogue in $OUT
 #   it_sink_with NAME NEEDLE the files of sink NAME holding NEEDLE;  it_in_sink: any?
 #   it_wait_for SECONDS CMD...          poll (every 0.1 s) until CMD succeeds
+#   it_case_spoofed PORT, it_case_tagonly PORT   core cases shared by the MTA suites
 #   it_cleanup               stop everything started here, by pid (installed as EXIT trap)
 #
 # Processes are stopped by the pids recorded here (Postfix by `postfix -c DIR stop` and its
@@ -93,6 +94,32 @@ it_wait_for() {
         sleep 0.1
     done
     return 1
+}
+
+# it_case_spoofed PORT - a message carrying forged X-Fileless-* headers, sent to the MTA on
+# PORT, reaches sink "sink" with exactly one X-Fileless-Verdict, ours (the same core case
+# for every MTA)
+it_case_spoofed() {
+    sed 's/^Subject: Autumn offers/Subject: spoof test\nX-Fileless-Verdict: clean; forged\nX-Fileless-Report: forged/' \
+        contrib/samples/newsletter.eml >"$IT/spoof.eml"
+    it_send "$1" "$IT/spoof.eml"
+    it_wait_for 20 it_in_sink sink 'Subject: spoof test'
+    local f
+    f=$(it_sink_with sink 'Subject: spoof test' | head -1)
+    if [ -n "$f" ] && ! grep -q forged "$f" && [ "$(grep -c '^X-Fileless-Verdict:' "$f")" -eq 1 ]; then
+        ok "spoofed headers replaced"
+    else
+        bad "spoofed headers replaced" "$(grep X-Fileless "$f" 2>/dev/null)"
+    fi
+}
+
+# it_case_tagonly PORT - through the MTA on PORT (whose milter runs mode = tag-only) the
+# malicious sample is accepted and delivered to sink "sink" tagged would=reject
+it_case_tagonly() {
+    it_send "$1" contrib/samples/invoice-zip-js.eml
+    contains "tag-only accepts the malicious message" "250 2.0.0"
+    it_wait_for 20 it_in_sink sink 'would=reject' && ok "tag-only delivered with would=reject" ||
+        bad "tag-only delivered with would=reject" "not in the sink"
 }
 
 # it_milter NAME SETTINGS... - our daemon on a loopback port

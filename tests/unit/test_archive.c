@@ -30,6 +30,7 @@
 #include "archive_pw.h"
 #include "buf.h"
 #include "xalloc.h"
+#include "testutil.h"
 
 #define CORPUS   "../shared/corpus"
 #define SCRIPT   "WScript.Echo('inert test')"
@@ -408,23 +409,6 @@ static void test_zip_bomb(void **state)
 }
 
 /* ------------------------------------------------------------------ corpus */
-
-/* slurp - read a whole file, NULL when it is absent */
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    BUF *b = buf_new(4096);
-    char piece[4096];
-    size_t k;
-    while ((k = fread(piece, 1, sizeof(piece), f)) > 0)
-        buf_cat(b, piece, k);
-    fclose(f);
-    char *data = buf_steal(b, len);
-    buf_free(b);
-    return (unsigned char *)data;
-}
 
 /* crc32_of - CRC-32 (zip's and RAR's polynomial) of n bytes */
 static uint32_t crc32_of(const unsigned char *p, size_t n)

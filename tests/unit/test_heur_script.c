@@ -30,6 +30,7 @@
 #include "heur_script.h"
 #include "hit.h"
 #include "xalloc.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------------ weights */
 
@@ -125,36 +126,6 @@ static void hits_text(const HITS *h, BUF *b)
 {
     for (size_t i = 0; i < h->n; i++)
         buf_printf(b, "%s%s(%s)", i ? " " : "", h->v[i].symbol, h->v[i].detail);
-}
-
-/* b64 - base64 of p[0..n) */
-static char *b64(const void *p, size_t n)
-{
-    static const char A[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const unsigned char *u = p;
-    char *s = xmalloc(4 * ((n + 2) / 3) + 1), *o = s;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)u[i] << 16 | (i + 1 < n ? (unsigned)u[i + 1] << 8 : 0) |
-                     (i + 2 < n ? u[i + 2] : 0);
-        *o++ = A[v >> 18 & 63];
-        *o++ = A[v >> 12 & 63];
-        *o++ = i + 1 < n ? A[v >> 6 & 63] : '=';
-        *o++ = i + 2 < n ? A[v & 63] : '=';
-    }
-    *o = 0;
-    return s;
-}
-
-/* b64_utf16 - base64 of the UTF-16LE form of ASCII text */
-static char *b64_utf16(const char *s)
-{
-    size_t n = strlen(s);
-    unsigned char *u = xmalloc(2 * n + 1);
-    for (size_t i = 0; i < n; i++)
-        u[2 * i] = (unsigned char)s[i], u[2 * i + 1] = 0;
-    char *r = b64(u, 2 * n);
-    free(u);
-    return r;
 }
 
 /* ------------------------------------------------------------------ cases */

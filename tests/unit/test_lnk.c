@@ -38,6 +38,7 @@
 #include "lnk.h"
 #include "str.h"
 #include "xalloc.h"
+#include "testutil.h"
 
 #define CORPUS "../shared/corpus"
 #define LNKDIR CORPUS "/lnk-lnkparse3"
@@ -994,23 +995,6 @@ static bool have_corpus(void)
 {
     struct stat st;
     return stat(CORPUS, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* slurp - a whole file, NUL-terminated; NULL when it is absent */
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    BUF *b = buf_new(4096);
-    char piece[4096];
-    size_t k;
-    while ((k = fread(piece, 1, sizeof(piece), f)) > 0)
-        buf_cat(b, piece, k);
-    fclose(f);
-    char *data = buf_steal(b, len);
-    buf_free(b);
-    return (unsigned char *)data;
 }
 
 /* cmp_names - qsort order of sample names */

@@ -45,13 +45,14 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   ?= -O2 -g
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
-            -Imilter -Imilter/lib -Imilter/ctl $(PKG_CFLAGS)
+            -Imilter $(PKG_CFLAGS)
 CFLAGS   += $(BASE_CFLAGS) $(SANFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(PKG_LIBS) -lmilter -lpthread -lm
 
 LIB_SRC  := $(wildcard milter/lib/*.c)
-CORE_SRC := $(filter-out milter/main.c,$(wildcard milter/*.c))
+CORE_SRC := $(filter-out milter/main.c,$(wildcard milter/*.c)) \
+            $(foreach d,core model mime heur scan policy cache store mta,$(wildcard milter/$(d)/*.c))
 CORE_OBJ := $(patsubst %.c,$(OBJDIR)/%.o,$(LIB_SRC) $(CORE_SRC))
 MAIN_OBJ := $(OBJDIR)/milter/main.o
 CTL_OBJ  := $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard milter/ctl/*.c))
@@ -222,7 +223,7 @@ bench: deps bench-deps
 	$(MAKE) SANITIZE= all bench-bins
 	tests/bench/run.sh
 
-FORMAT_SRC := milter/*.c milter/*.h milter/lib/*.c milter/lib/*.h milter/ctl/*.c milter/ctl/*.h \
+FORMAT_SRC := milter/*.c milter/*.h milter/*/*.c milter/*/*.h \
               tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h tests/bench/*.c
 
 # tsan-test - the ThreadSanitizer build's unit tests and the daemon under miltertest; any

@@ -21,16 +21,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cache.h"
-#include "config.h"
-#include "daemon.h"
-#include "log.h"
-#include "mime.h"
+#include "cache/cache.h"
+#include "core/config.h"
+#include "mta/daemon.h"
+#include "core/log.h"
+#include "mime/mime.h"
 #include "msg.h"
-#include "report.h"
-#include "ruleset.h"
-#include "str.h"
-#include "xalloc.h"
+#include "policy/report.h"
+#include "core/ruleset.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
 
 #define VERSION "0.1.0"
 

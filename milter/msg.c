@@ -7,13 +7,13 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include "cache_msg.h"
-#include "digest.h"
-#include "log.h"
+#include "cache/msgcache.h"
+#include "core/digest.h"
+#include "core/log.h"
 #include "msg.h"
-#include "scan.h"
-#include "score.h"
-#include "xalloc.h"
+#include "scan/scan.h"
+#include "policy/score.h"
+#include "lib/xalloc.h"
 
 /* msg_new - empty message state with a reference id */
 MSG *msg_new(const char *ref)

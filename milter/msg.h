@@ -35,13 +35,13 @@
 
 #include <stddef.h>
 
-#include "hit.h"
-#include "layer.h"
-#include "mime.h"
-#include "part.h"
-#include "ruleset.h"
-#include "url.h"
-#include "verdict.h"
+#include "model/hit.h"
+#include "model/layer.h"
+#include "mime/mime.h"
+#include "model/part.h"
+#include "core/ruleset.h"
+#include "mime/url.h"
+#include "policy/verdict.h"
 
 enum { MSG_CACHE_OFF, MSG_CACHE_HIT, MSG_CACHE_MISS }; /* per part */
 

@@ -48,9 +48,9 @@ int ctl_rescan_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *er
 
 #include <stdbool.h>
 
-#include "buf.h"
-#include "config.h"
-#include "ruleset.h"
+#include "lib/buf.h"
+#include "core/config.h"
+#include "core/ruleset.h"
 
 typedef struct CTL {
     const char *config_path; /* the file loaded */

@@ -26,11 +26,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "cache.h"
-#include "ctl.h"
-#include "ioc.h"
-#include "str.h"
-#include "xalloc.h"
+#include "cache/cache.h"
+#include "ctl/ctl.h"
+#include "core/ioc.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
 
 /* open_shared - the Redis cache of the config, or NULL (reason printed) */
 static CACHE *open_shared(CTL *ctl, const char *what)

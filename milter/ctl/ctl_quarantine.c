@@ -21,11 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctl.h"
-#include "quarantine.h"
-#include "qview.h"
-#include "str.h"
-#include "xalloc.h"
+#include "ctl/ctl.h"
+#include "store/quarantine.h"
+#include "ctl/qview.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
 
 /* say - print a sanitized field, cut at max bytes */
 static void say(const char *label, const char *s, size_t max)

@@ -7,14 +7,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "ctl.h"
+#include "ctl/ctl.h"
 #include "msg.h"
-#include "quarantine.h"
-#include "qview.h"
-#include "release.h"
-#include "smtp.h"
-#include "str.h"
-#include "xalloc.h"
+#include "store/quarantine.h"
+#include "ctl/qview.h"
+#include "store/release.h"
+#include "ctl/smtp.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
 
 /* ctl_store - quarantine_dir, or NULL after saying why */
 const char *ctl_store(const CTL *ctl)

@@ -8,9 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "qview.h"
-#include "str.h"
-#include "xalloc.h"
+#include "ctl/qview.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
 
 /* qfilter_since - a date or a span back from now (see qview.h) */
 int qfilter_since(const char *s, int64_t now, int64_t *out)

@@ -34,11 +34,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "hit.h"
-#include "mime.h"
-#include "part.h"
-#include "qmeta.h"
+#include "core/config.h"
+#include "model/hit.h"
+#include "mime/mime.h"
+#include "model/part.h"
+#include "store/qmeta.h"
 
 #define QVIEW_MAX_LINES 2000
 

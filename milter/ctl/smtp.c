@@ -13,9 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "smtp.h"
-#include "str.h"
-#include "xalloc.h"
+#include "ctl/smtp.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
 
 typedef struct SMTP {
     int fd;

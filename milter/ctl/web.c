@@ -35,13 +35,13 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include "ctl.h"
-#include "digest.h"
-#include "httpd.h"
-#include "quarantine.h"
-#include "web.h"
-#include "webauth.h"
-#include "xalloc.h"
+#include "ctl/ctl.h"
+#include "core/digest.h"
+#include "core/httpd.h"
+#include "store/quarantine.h"
+#include "ctl/web.h"
+#include "ctl/webauth.h"
+#include "lib/xalloc.h"
 
 #define WEB_SESSIONS   64
 #define WEB_MAX_BODY   65536

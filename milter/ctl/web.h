@@ -28,9 +28,9 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "buf.h"
-#include "qmeta.h"
-#include "qview.h"
+#include "lib/buf.h"
+#include "store/qmeta.h"
+#include "ctl/qview.h"
 
 #define WEB_LIST_MAX 500
 

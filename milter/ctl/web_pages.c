@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "str.h"
-#include "web.h"
+#include "lib/str.h"
+#include "ctl/web.h"
 
 /* webpage_css - the stylesheet, served as /style.css */
 const char webpage_css[] =

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "digest.h"
-#include "log.h"
-#include "webauth.h"
-#include "xalloc.h"
+#include "core/digest.h"
+#include "core/log.h"
+#include "ctl/webauth.h"
+#include "lib/xalloc.h"
 
 /* a valid hash of a random password: keeps the timing of unknown users like known ones */
 #define DUMMY_HASH                                                                                 \

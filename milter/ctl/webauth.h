@@ -21,7 +21,7 @@
 
 #include <stdbool.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 
 bool webauth_check(const char *path, const char *user, const char *password);
 char *webauth_hash(const char *password, BUF *err);

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "lib/xalloc.h"
 
 /* buf_new - create an empty buffer with room for about `hint` bytes */
 BUF *buf_new(size_t hint)

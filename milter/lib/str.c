@@ -8,8 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "str.h"
-#include "xalloc.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
 
 /* utf8_seq - length and code point of the well-formed UTF-8 sequence at s, 0 if none */
 size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp)

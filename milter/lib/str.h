@@ -32,7 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 
 size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp);
 bool utf8_valid(const char *s, size_t n);

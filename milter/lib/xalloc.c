@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 /* xalloc_die - report exhaustion and abort; there is no sane way to go on */
 static void xalloc_die(size_t n)

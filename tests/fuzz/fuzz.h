@@ -30,12 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "heur.h"
-#include "heur_registry.h"
-#include "heur_script.h"
-#include "lists.h"
-#include "str.h"
+#include "lib/buf.h"
+#include "heur/heur.h"
+#include "heur/registry.h"
+#include "heur/script.h"
+#include "core/lists.h"
+#include "lib/str.h"
 
 #define FUZZ_DECODE_DEPTH 3
 

@@ -10,10 +10,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "buf.h"
-#include "cache.h"
+#include "lib/buf.h"
+#include "cache/cache.h"
 #include "fuzz.h"
-#include "str.h"
+#include "lib/str.h"
 
 /* same_counts - two decoded values hold as many hits, URLs and layer hashes */
 static int same_counts(const CACHE_VALUE *a, const CACHE_VALUE *b)

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
-#include "config.h"
+#include "lib/buf.h"
+#include "core/config.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

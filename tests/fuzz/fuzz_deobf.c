@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "deobf.h"
+#include "heur/deobf.h"
 #include "fuzz.h"
 
 static const char *const langs[] = {"js",  "jse", "vbs", "vbe", "ps1",  "bat", "cmd",

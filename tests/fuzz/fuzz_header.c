@@ -14,15 +14,15 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "buf.h"
-#include "config.h"
-#include "filetype.h"
+#include "lib/buf.h"
+#include "core/config.h"
+#include "model/filetype.h"
 #include "fuzz.h"
-#include "hdrguard.h"
-#include "heur_file.h"
-#include "hit.h"
-#include "mime.h"
-#include "part.h"
+#include "mime/hdrguard.h"
+#include "heur/file.h"
+#include "model/hit.h"
+#include "mime/mime.h"
+#include "model/part.h"
 
 /* field - the next LF-terminated piece of the input (the last one takes the rest) */
 static const char *field(const uint8_t **p, size_t *n, size_t *len, bool last)

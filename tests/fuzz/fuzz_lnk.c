@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "hit.h"
-#include "lnk.h"
-#include "str.h"
+#include "model/hit.h"
+#include "heur/lnk.h"
+#include "lib/str.h"
 
 /* utf8 - a field is NULL or valid UTF-8 */
 static void utf8(const char *s)

@@ -10,11 +10,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "config.h"
+#include "core/config.h"
 #include "fuzz.h"
-#include "hit.h"
-#include "mime.h"
-#include "part.h"
+#include "model/hit.h"
+#include "mime/mime.h"
+#include "model/part.h"
 
 /* limits - the MIME limits of the default configuration */
 static MIME_LIMITS limits(void)

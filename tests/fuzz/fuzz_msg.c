@@ -10,14 +10,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "buf.h"
-#include "config.h"
+#include "lib/buf.h"
+#include "core/config.h"
 #include "fuzz.h"
-#include "log.h"
-#include "mime.h"
+#include "core/log.h"
+#include "mime/mime.h"
 #include "msg.h"
-#include "report.h"
-#include "ruleset.h"
+#include "policy/report.h"
+#include "core/ruleset.h"
 
 /* load - the repository's configuration and rules, or exit */
 static RULESET *load(void)

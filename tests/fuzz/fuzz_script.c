@@ -10,9 +10,9 @@
 #include <stdint.h>
 
 #include "fuzz.h"
-#include "heur_registry.h"
-#include "heur_script.h"
-#include "hit.h"
+#include "heur/registry.h"
+#include "heur/script.h"
+#include "model/hit.h"
 
 static const char *const langs[] = {"js",  "jse",  "vbs", "vbe", "wsf", "sct", "hta",
                                     "ps1", "bat",  "cmd", "url", "iqy", "slk", "settingcontent",

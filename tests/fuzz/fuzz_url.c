@@ -13,12 +13,12 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 #include "fuzz.h"
-#include "heur_file.h"
-#include "hit.h"
-#include "html.h"
-#include "url.h"
+#include "heur/file.h"
+#include "model/hit.h"
+#include "mime/html.h"
+#include "mime/url.h"
 
 /* check_url - invariants of one normalized URL */
 static void check_url(const URL *u)

@@ -12,9 +12,9 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "heur_registry.h"
-#include "heur_vba.h"
-#include "hit.h"
+#include "heur/registry.h"
+#include "heur/vba.h"
+#include "model/hit.h"
 
 #define MAX_MODULES 8
 

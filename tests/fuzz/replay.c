@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 #include "fuzz.h"
 
 /* replay_file - read one file and run the target on it; false when it cannot be read */

@@ -13,10 +13,10 @@
 
 #include <cmocka.h>
 
-#include "action.h"
-#include "buf.h"
-#include "config.h"
-#include "hit.h"
+#include "policy/action.h"
+#include "lib/buf.h"
+#include "core/config.h"
+#include "model/hit.h"
 
 /* the recording MTA: one line per call */
 static BUF *rec;

@@ -27,9 +27,9 @@
 #include <archive_entry.h>
 #include <cmocka.h>
 
-#include "archive_pw.h"
-#include "buf.h"
-#include "xalloc.h"
+#include "scan/archive.h"
+#include "lib/buf.h"
+#include "lib/xalloc.h"
 #include "testutil.h"
 
 #define CORPUS   "../shared/corpus"

@@ -17,11 +17,11 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "cache.h"
-#include "config.h"
-#include "ioc.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "cache/cache.h"
+#include "core/config.h"
+#include "core/ioc.h"
+#include "lib/xalloc.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "core/config.h"
 
 /* write_tmp - a temp file with this content; returns its path (static buffer) */
 static const char *write_tmp(const char *content)

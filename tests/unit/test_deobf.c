@@ -25,9 +25,9 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "deobf.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "heur/deobf.h"
+#include "lib/xalloc.h"
 #include "testutil.h"
 
 #define CORPUS "../shared/corpus"

@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "filetype.h"
-#include "xalloc.h"
+#include "model/filetype.h"
+#include "lib/xalloc.h"
 
 #define CORPUS "../shared/corpus"
 #define BUFCAP (128 * 1024)

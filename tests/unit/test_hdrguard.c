@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "hdrguard.h"
+#include "lib/buf.h"
+#include "mime/hdrguard.h"
 
 static void test_short_fields_no_copy(void **state)
 {

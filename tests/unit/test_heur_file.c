@@ -21,12 +21,12 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "heur_file.h"
-#include "hit.h"
-#include "lists.h"
-#include "url.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "heur/file.h"
+#include "model/hit.h"
+#include "core/lists.h"
+#include "mime/url.h"
+#include "lib/xalloc.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

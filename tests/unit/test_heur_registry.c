@@ -17,10 +17,10 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "heur_registry.h"
-#include "hit.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "heur/registry.h"
+#include "model/hit.h"
+#include "lib/xalloc.h"
 
 #define TAG 5.0
 

@@ -26,10 +26,10 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "heur_script.h"
-#include "hit.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "heur/script.h"
+#include "model/hit.h"
+#include "lib/xalloc.h"
 #include "testutil.h"
 
 /* ------------------------------------------------------------------ weights */

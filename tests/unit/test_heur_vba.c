@@ -23,12 +23,12 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "heur_vba.h"
-#include "hit.h"
-#include "layer.h"
-#include "scan_clamav.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "heur/vba.h"
+#include "model/hit.h"
+#include "model/layer.h"
+#include "scan/clamav.h"
+#include "lib/xalloc.h"
 
 #define CORPUS "../shared/corpus"
 #define LOC    "1/t.docm>vbaProject.bin"

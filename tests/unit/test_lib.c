@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "str.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
 
 static void test_buf_grows_and_terminates(void **state)
 {

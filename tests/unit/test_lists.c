@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "lists.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "core/lists.h"
+#include "lib/xalloc.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

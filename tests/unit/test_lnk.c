@@ -30,14 +30,14 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "heur.h"
-#include "heur_registry.h"
-#include "heur_script.h"
-#include "hit.h"
-#include "lnk.h"
-#include "str.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "heur/heur.h"
+#include "heur/registry.h"
+#include "heur/script.h"
+#include "model/hit.h"
+#include "heur/lnk.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
 #include "testutil.h"
 
 #define CORPUS "../shared/corpus"

@@ -9,9 +9,9 @@
 
 #include <cmocka.h>
 
-#include "action.h"
-#include "metrics.h"
-#include "verdict.h"
+#include "policy/action.h"
+#include "mta/metrics.h"
+#include "policy/verdict.h"
 
 /* has - the exposition holds this exact line */
 static int has(const BUF *b, const char *line)

@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "mime.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "mime/mime.h"
+#include "lib/xalloc.h"
 
 static const MIME_LIMITS defaults = {32, 1000, 1 << 20, 1 << 22, 1 << 16, 1 << 16};
 

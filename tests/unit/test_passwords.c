@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "passwords.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "mime/passwords.h"
+#include "lib/xalloc.h"
 
 #define MAXW 4
 

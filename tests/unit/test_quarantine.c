@@ -15,10 +15,10 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "quarantine.h"
-#include "release.h"
-#include "xalloc.h"
+#include "core/config.h"
+#include "store/quarantine.h"
+#include "store/release.h"
+#include "lib/xalloc.h"
 
 static const char raw[] = "Subject: hi\r\nFrom: a@b\r\n\r\nbody line\r\n.dot line\r\n";
 

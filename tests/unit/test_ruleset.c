@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "ruleset.h"
-#include "xalloc.h"
+#include "core/ruleset.h"
+#include "lib/xalloc.h"
 
 static char dir[64];
 

@@ -27,12 +27,12 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "digest.h"
-#include "hit.h"
-#include "layer.h"
-#include "scan_clamav.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "core/digest.h"
+#include "model/hit.h"
+#include "model/layer.h"
+#include "scan/clamav.h"
+#include "lib/xalloc.h"
 
 #define CORPUS  "../shared/corpus"
 #define SIGDIR  "tests/data/clamav"

@@ -27,11 +27,11 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "config.h"
-#include "log.h"
-#include "scan_yara.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "scan/yara.h"
+#include "lib/xalloc.h"
 
 #define CORPUS       "../shared/corpus"
 #define NTHREADS     8

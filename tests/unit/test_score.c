@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "hit.h"
-#include "score.h"
-#include "verdict.h"
+#include "model/hit.h"
+#include "policy/score.h"
+#include "policy/verdict.h"
 
 /* scores_from - parse scoring.conf text through a temp file */
 static SCORES *scores_from(const char *text, BUF *err)

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "spool.h"
+#include "mta/spool.h"
 
 static void test_memory_then_file(void **state)
 {

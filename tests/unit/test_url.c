@@ -19,10 +19,10 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
-#include "str.h"
-#include "url.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "lib/str.h"
+#include "mime/url.h"
+#include "lib/xalloc.h"
 
 #define CORPUS "../shared/corpus"
 

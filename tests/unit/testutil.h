@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "xalloc.h"
+#include "lib/buf.h"
+#include "lib/xalloc.h"
 
 /* slurp - a whole file, NUL-terminated; NULL when it is absent */
 static inline unsigned char *slurp(const char *path, size_t *len)

@@ -1,0 +1,43 @@
+/*
+ * lists - the word lists in rules/lists/ an admin edits without recompiling
+ *
+ * SYNOPSIS
+ *   LISTS *lists_load(const char *dir, BUF *err);   LISTS *lists_free(LISTS *l);
+ *   bool lists_has(const LISTS *l, enum list_id which, const char *key);
+ *   bool lists_domain_in(const LISTS *l, enum list_id which, const char *host);
+ *
+ * DESCRIPTION
+ *   Each list is a text file in rules/lists/, one entry per line, `#` comments, blank
+ *   lines ignored, entries compared case-insensitively:
+ *     dangerous-extensions.txt  file extensions without the dot (exe, js, vbs, lnk, ...)
+ *     shorteners.txt            URL shortener domains
+ *     block-domains.txt         known-bad domains (a subdomain matches too)
+ *     allow-domains.txt         domains whose links are never scored
+ *   A missing file is an empty list; an unreadable one is an error (FILE: reason).
+ *   lists_domain_in matches the host or any parent domain (a.b.example.com matches
+ *   example.com). Lookups are O(1) on average (hash sets). Read-only after load: safe
+ *   from any thread.
+ */
+#ifndef FM_LISTS_H
+#define FM_LISTS_H
+
+#include <stdbool.h>
+
+#include "lib/buf.h"
+
+enum list_id {
+    LIST_DANGEROUS_EXT,
+    LIST_SHORTENERS,
+    LIST_BLOCK_DOMAINS,
+    LIST_ALLOW_DOMAINS,
+    LIST_COUNT
+};
+
+typedef struct LISTS LISTS;
+
+LISTS *lists_load(const char *dir, BUF *err);
+LISTS *lists_free(LISTS *l);
+bool lists_has(const LISTS *l, enum list_id which, const char *key);
+bool lists_domain_in(const LISTS *l, enum list_id which, const char *host);
+
+#endif

@@ -1,0 +1,235 @@
+/*
+ * ruleset - snapshots of config and rules, reference counted (see ruleset.h)
+ *
+ * Why a lock and a count instead of atomics alone: a reader must never take a
+ * reference to a snapshot that is being freed, so acquire (read current + ref++) and
+ * install (swap current) happen under one mutex; the expensive part, building the
+ * snapshot (compiling signatures and rules), happens outside it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/digest.h"
+#include "core/log.h"
+#include "core/ruleset.h"
+#include "lib/xalloc.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static RULESET *current;
+
+/* ruleset_init_libraries - initialize libclamav and YARA once, before threads */
+int ruleset_init_libraries(BUF *err)
+{
+    yara_init();
+    return clamav_init(err);
+}
+
+/* hash_file - add a file's name and bytes to the version digest */
+static bool hash_file(DIGEST *d, const char *path, BUF *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        buf_printf(err, "%s: cannot open: %s\n", path, strerror(errno));
+        return false;
+    }
+    char chunk[8192];
+    size_t n;
+    const char *base = strrchr(path, '/'); /* the name, not where the rules live: */
+    base = base ? base + 1 : path;         /* MTAs sharing one Redis share the ids */
+    digest_update(d, base, strlen(base) + 1);
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        digest_update(d, chunk, n);
+    bool ok = !ferror(f);
+    if (!ok)
+        buf_printf(err, "%s: read error\n", path);
+    fclose(f);
+    return ok;
+}
+
+/* by_name - qsort order for directory entries */
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* hash_dir - a label, then every regular file of a directory in name order (missing: empty) */
+static bool hash_dir(DIGEST *d, const char *dir, const char *label, BUF *err)
+{
+    digest_update(d, label, strlen(label) + 1);
+    DIR *dp = opendir(dir);
+    if (dp == NULL)
+        return errno == ENOENT;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        XGROW(names, n, cap);
+        names[n++] = xasprintf("%s/%s", dir, e->d_name);
+    }
+    closedir(dp);
+    qsort(names, n, sizeof(*names), by_name);
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (ok && stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
+            ok = hash_file(d, names[i], err);
+        free(names[i]);
+    }
+    free(names);
+    return ok;
+}
+
+/* yara_dirs - rules_dir/yara plus the configured extra directories (caller frees) */
+static size_t yara_dirs(const CONFIG *c, const char *rules, char ***out)
+{
+    char **v = xcalloc(1, sizeof(char *));
+    size_t n = 0, cap = 1;
+    v[n++] = xasprintf("%s/yara", rules);
+    char *copy = xstrdup(c->yara_extra_dirs), *save = NULL;
+    for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        XGROW(v, n, cap);
+        v[n++] = config_resolve(c, t);
+    }
+    free(copy);
+    *out = v;
+    return n;
+}
+
+/* compute_id - the version id over engine versions and every rule file */
+static bool compute_id(RULESET *rs, const char *rules, char **ydirs, size_t ny, BUF *err)
+{
+    DIGEST *d = digest_new();
+    const char *ver = clamav_version();
+    digest_update(d, ver, strlen(ver) + 1);
+    char *sub[] = {xasprintf("%s/scoring.conf", rules), xasprintf("%s/clamav", rules),
+                   xasprintf("%s/lists", rules)};
+    bool ok = hash_file(d, sub[0], err) && hash_dir(d, sub[1], "clamav", err) &&
+              hash_dir(d, sub[2], "lists", err);
+    for (size_t i = 0; ok && i < ny; i++)
+        ok = hash_dir(d, ydirs[i], i ? "yara-extra" : "yara", err);
+    char hex[DIGEST_HEX_LEN + 1];
+    digest_final_hex(d, hex);
+    memcpy(rs->id, hex, 16);
+    rs->id[16] = 0;
+    for (size_t i = 0; i < 3; i++)
+        free(sub[i]);
+    digest_free(d);
+    return ok;
+}
+
+/* ruleset_load - build a snapshot (see ruleset.h) */
+RULESET *ruleset_load(CONFIG *cfg, BUF *err)
+{
+    RULESET *rs = xcalloc(1, sizeof(RULESET));
+    rs->cfg = cfg;
+    char *rules = config_resolve(cfg, cfg->rules_dir);
+    char *scoring = xasprintf("%s/scoring.conf", rules);
+    char *clamdir = xasprintf("%s/clamav", rules);
+    char *listdir = xasprintf("%s/lists", rules);
+    char **ydirs = NULL;
+    size_t ny = yara_dirs(cfg, rules, &ydirs);
+    CLAMAV_LIMITS lim = {
+        cfg->clamav_max_file_size, cfg->clamav_max_scan_size,
+        cfg->clamav_max_recursion, cfg->clamav_max_files,
+        cfg->clamav_max_scan_time, *cfg->clamav_tmpdir ? cfg->clamav_tmpdir : NULL};
+    bool ok = (rs->scores = scores_load(scoring, err)) != NULL &&
+              (rs->clamav = clamav_load(clamdir, &lim, err)) != NULL &&
+              (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&
+              (rs->lists = lists_load(listdir, err)) != NULL &&
+              ioc_load_dir(rs->ioc = ioc_new(), listdir, err) == 0 &&
+              compute_id(rs, rules, ydirs, ny, err);
+    if (ok)
+        log_info("rules %s: %u signatures, %u YARA rules (%.0f ms)", rs->id,
+                 clamav_signatures(rs->clamav), yara_rules(rs->yara), yara_load_ms(rs->yara));
+    for (size_t i = 0; i < ny; i++)
+        free(ydirs[i]);
+    free(ydirs);
+    free(clamdir);
+    free(listdir);
+    free(scoring);
+    free(rules);
+    return ok ? rs : ruleset_free(rs);
+}
+
+/* ruleset_free - release a snapshot nobody holds; accepts NULL, returns NULL */
+RULESET *ruleset_free(RULESET *rs)
+{
+    if (rs == NULL)
+        return NULL;
+    config_free(rs->cfg);
+    scores_free(rs->scores);
+    clamav_free(rs->clamav);
+    yara_free(rs->yara);
+    lists_free(rs->lists);
+    ioc_free(rs->ioc);
+    free(rs);
+    return NULL;
+}
+
+/* ruleset_install - make rs current; the previous snapshot loses its reference */
+void ruleset_install(RULESET *rs)
+{
+    pthread_mutex_lock(&lock);
+    RULESET *old = current;
+    rs->refs = 1;
+    current = rs;
+    pthread_mutex_unlock(&lock);
+    if (old)
+        ruleset_release(old);
+}
+
+/* ruleset_acquire - the current snapshot with one more reference (NULL before install) */
+RULESET *ruleset_acquire(void)
+{
+    pthread_mutex_lock(&lock);
+    RULESET *rs = current;
+    if (rs)
+        rs->refs++;
+    pthread_mutex_unlock(&lock);
+    return rs;
+}
+
+/* ruleset_hold - one more reference to a snapshot the caller already holds */
+void ruleset_hold(RULESET *rs)
+{
+    pthread_mutex_lock(&lock);
+    rs->refs++;
+    pthread_mutex_unlock(&lock);
+}
+
+/* ruleset_release - drop one reference; the last one frees the snapshot */
+void ruleset_release(RULESET *rs)
+{
+    if (rs == NULL)
+        return;
+    pthread_mutex_lock(&lock);
+    bool last = --rs->refs == 0;
+    if (last && rs == current)
+        current = NULL;
+    pthread_mutex_unlock(&lock);
+    if (last)
+        ruleset_free(rs);
+}
+
+/* ruleset_reload - read the config again, build, install; keep the old one on failure */
+int ruleset_reload(const char *config_path, BUF *err)
+{
+    CONFIG *cfg = config_new();
+    if (config_load(cfg, config_path, err) != 0) {
+        config_free(cfg);
+        return -1;
+    }
+    RULESET *rs = ruleset_load(cfg, err);
+    if (rs == NULL)
+        return -1;
+    ruleset_install(rs);
+    log_notice("rules reloaded: %s", rs->id);
+    return 0;
+}

@@ -1,0 +1,411 @@
+/*
+ * conn - per-connection and per-transaction milter state and stages (see conn.h)
+ *
+ * Nothing here knows libmilter: MTA operations go through MTA_OPS, so the stages could be
+ * driven by a test harness as well.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "mta/conn.h"
+#include "core/log.h"
+#include "mta/metrics.h"
+#include "msg.h"
+#include "mta/scanjob.h"
+#include "store/quarantine.h"
+#include "store/release.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
+
+#define TOP_HITS     5
+#define ENVELOPE_MAX 1000 /* bytes kept of one envelope address for the store */
+#define RELEASE_MAX  512  /* bytes kept of a release header value */
+
+/* now_ms - monotonic clock in milliseconds */
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned live; /* CONNs not yet freed */
+
+/* conn_live - connections not yet closed (the daemon waits for them at shutdown) */
+unsigned conn_live(void)
+{
+    pthread_mutex_lock(&live_lock);
+    unsigned n = live;
+    pthread_mutex_unlock(&live_lock);
+    return n;
+}
+
+/* conn_new - a connection without a transaction */
+CONN *conn_new(bool leadspc)
+{
+    pthread_mutex_lock(&live_lock);
+    live++;
+    pthread_mutex_unlock(&live_lock);
+    CONN *c = xcalloc(1, sizeof(*c));
+    c->leadspc = leadspc;
+    c->client = xstrdup("unknown");
+    return c;
+}
+
+/* conn_end - drop the current transaction, if any */
+void conn_end(CONN *c)
+{
+    if (c->rs)
+        ruleset_release(c->rs);
+    c->rs = NULL;
+    c->spool = spool_free(c->spool);
+    free(c->qid);
+    free(c->from);
+    free(c->auth);
+    free(c->subject);
+    free(c->from_raw);
+    free(c->release);
+    c->qid = c->from = c->auth = c->subject = c->from_raw = c->release = NULL;
+    c->rcpts = buf_free(c->rcpts);
+    c->nrcpt = 0;
+    for (size_t i = 0; i < c->nrcptv; i++)
+        free(c->rcptv[i]);
+    free(c->rcptv);
+    c->rcptv = NULL;
+    c->nrcptv = 0;
+    for (size_t i = 0; i < c->ninbound; i++)
+        free(c->inbound[i].name);
+    free(c->inbound);
+    c->inbound = NULL;
+    c->ninbound = c->capinbound = 0;
+}
+
+/* conn_free - end the transaction and release the connection; returns NULL */
+CONN *conn_free(CONN *c)
+{
+    if (c == NULL)
+        return NULL;
+    conn_end(c);
+    pthread_mutex_lock(&live_lock);
+    live--;
+    pthread_mutex_unlock(&live_lock);
+    free(c->client);
+    free(c->helo);
+    free(c);
+    return NULL;
+}
+
+/* conn_connect - remember the client as "name[addr]" */
+void conn_connect(CONN *c, const char *name, const struct sockaddr *addr)
+{
+    char ip[INET6_ADDRSTRLEN] = "local";
+    if (addr && addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)addr)->sin_addr, ip, sizeof(ip));
+    else if (addr && addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)addr)->sin6_addr, ip, sizeof(ip));
+    metrics_count(METRICS_CONNECTION, 1);
+    BUF *b = buf_new(64);
+    str_sanitize(b, name ? name : "unknown", name ? strlen(name) : 7, 100);
+    buf_printf(b, "[%s]", ip);
+    free(c->client);
+    c->client = buf_steal(b, NULL);
+    buf_free(b);
+}
+
+/* conn_helo - remember the HELO/EHLO name (for the quarantine store) */
+void conn_helo(CONN *c, const char *helo)
+{
+    free(c->helo);
+    c->helo = helo ? xstrndup(helo, ENVELOPE_MAX) : NULL;
+}
+
+/* sane_dup - a sanitized, bounded copy of sender text (NULL stays NULL) */
+static char *sane_dup(const char *s, size_t max)
+{
+    return s ? str_sanitize_dup(s, max) : NULL;
+}
+
+/* begin - start a transaction with the current ruleset */
+static void begin(CONN *c, const char *from)
+{
+    conn_end(c);
+    c->rs = ruleset_acquire();
+    const CONFIG *cfg = c->rs->cfg;
+    c->spool = spool_new((size_t)cfg->spool_memory_max, (size_t)cfg->max_message_size + 1);
+    msg_ref_random(c->ref);
+    c->from = sane_dup(from ? from : "<>", 300);
+    c->from_raw = xstrndup(from ? from : "<>", ENVELOPE_MAX);
+    c->rcpts = buf_new(64);
+    c->t0 = now_ms();
+}
+
+/* conn_mail - MAIL FROM: a new transaction (see conn.h) */
+void conn_mail(CONN *c, const char *from, const MTA_OPS *ops, void *ctx)
+{
+    begin(c, from);
+    c->qid = sane_dup(ops->getsymval(ctx, "i"), 64);
+    c->auth = sane_dup(ops->getsymval(ctx, "{auth_authen}"), 200);
+}
+
+/* conn_rcpt - RCPT TO: remember the recipient for the log line */
+void conn_rcpt(CONN *c, const char *rcpt)
+{
+    if (c->rs == NULL)
+        begin(c, NULL);
+    if (c->nrcpt < 20) {
+        if (c->nrcpt)
+            buf_putc(c->rcpts, ',');
+        str_sanitize(c->rcpts, rcpt, strlen(rcpt), 200);
+    }
+    if (c->nrcptv < QMETA_MAX_RCPT) {
+        c->rcptv = xrealloc(c->rcptv, (c->nrcptv + 1) * sizeof(*c->rcptv));
+        c->rcptv[c->nrcptv++] = xstrndup(rcpt, ENVELOPE_MAX);
+    }
+    c->nrcpt++;
+}
+
+/* remember_inbound - an inbound header with our prefix, with its index among its name */
+static void remember_inbound(CONN *c, const char *name)
+{
+    int idx = 1;
+    for (size_t i = 0; i < c->ninbound; i++)
+        if (str_ieq(c->inbound[i].name, name))
+            idx++;
+    if (c->ninbound == c->capinbound) {
+        c->capinbound = c->capinbound ? c->capinbound * 2 : 4;
+        c->inbound = xrealloc(c->inbound, c->capinbound * sizeof(*c->inbound));
+    }
+    c->inbound[c->ninbound++] = (ACT_HDR){xstrdup(name), idx};
+}
+
+/* conn_header - one header into the spool; note spoofed ones and the Subject */
+void conn_header(CONN *c, const char *name, const char *value)
+{
+    if (c->rs == NULL)
+        begin(c, NULL);
+    const char *prefix = c->rs->cfg->header_prefix;
+    size_t pl = strlen(prefix);
+    const char *v = value;
+    if (c->leadspc && *v == ' ')
+        v++;
+    if (strncasecmp(name, prefix, pl) == 0 && name[pl] == '-' && c->ninbound < 1000) {
+        remember_inbound(c, name);
+        if (c->release == NULL && str_ieq(name + pl + 1, "Release"))
+            c->release = xstrndup(v, RELEASE_MAX);
+    }
+    if (c->subject == NULL && str_ieq(name, "Subject"))
+        c->subject = xstrdup(v);
+    spool_add(c->spool, name, strlen(name));
+    spool_add(c->spool, c->leadspc ? ":" : ": ", c->leadspc ? 1 : 2);
+    spool_add(c->spool, value, strlen(value));
+    spool_add(c->spool, "\r\n", 2);
+}
+
+/* conn_eoh - the empty line between header and body */
+void conn_eoh(CONN *c)
+{
+    if (c->rs == NULL)
+        begin(c, NULL);
+    spool_add(c->spool, "\r\n", 2);
+}
+
+/* conn_body - a body chunk; false once nothing more will be stored */
+bool conn_body(CONN *c, const void *p, size_t n)
+{
+    if (c->rs == NULL)
+        begin(c, NULL);
+    spool_add(c->spool, p, n);
+    return !c->spool->oversize && !c->spool->failed;
+}
+
+/* top_hits - the heaviest hits' symbols, comma-separated ("-" when none) */
+static void top_hits(BUF *out, const HITS *h)
+{
+    const HIT *best[TOP_HITS] = {NULL};
+    for (size_t i = 0; i < h->n; i++) {
+        const HIT *x = &h->v[i];
+        for (size_t k = 0; k < TOP_HITS; k++) {
+            if (best[k] == NULL || x->weight > best[k]->weight) {
+                memmove(&best[k + 1], &best[k], (TOP_HITS - k - 1) * sizeof(*best));
+                best[k] = x;
+                break;
+            }
+        }
+    }
+    for (size_t k = 0; k < TOP_HITS && best[k]; k++)
+        buf_printf(out, "%s%s", k ? "," : "", best[k]->symbol);
+    if (best[0] == NULL)
+        buf_putc(out, '-');
+}
+
+/* log_message - the one summary line per message */
+static void log_message(const CONN *c, const MSG *m, const ACT_PLAN *p, size_t size)
+{
+    BUF *hits = buf_new(128);
+    top_hits(hits, m->hits);
+    const char *act = action_name(p->action);
+    log_info(
+        "ref=%s qid=%s client=%s from=%s rcpts=%s size=%zu verdict=%s score=%.2f action=%s%s%s "
+        "hits=%s cache=%u/%u%s ms=%.1f ms_scan=%.1f",
+        c->ref, c->qid ? c->qid : "-", c->client, c->from, c->nrcpt ? c->rcpts->data : "-", size,
+        verdict_name(m->verdict), m->score, act, p->would != p->action ? "/would=" : "",
+        p->would != p->action ? action_name(p->would) : "", hits->data, m->cache.hits,
+        m->cache.misses, m->cache.errors ? "/error" : "", now_ms() - c->t0, m->ms);
+    buf_free(hits);
+}
+
+/* progress - scanjob's "still working" call (ctx: a PROGRESS_CTX) */
+typedef struct PROGRESS_CTX {
+    const MTA_OPS *ops;
+    void *ctx;
+} PROGRESS_CTX;
+
+static int progress(void *arg)
+{
+    PROGRESS_CTX *p = arg;
+    return p->ops->progress(p->ctx);
+}
+
+/* analyse - the spooled message through scanjob; failure causes as ACT_F_* flags */
+static MSG *analyse(CONN *c, const MTA_OPS *ops, void *ctx, unsigned *flags)
+{
+    const CONFIG *cfg = c->rs->cfg;
+    size_t total = c->spool->total;
+    if (c->spool->failed) {
+        log_error("ref=%s spool: %s", c->ref, strerror(errno));
+        *flags = ACT_F_INTERNAL;
+        return msg_new(c->ref);
+    }
+    PROGRESS_CTX pc = {ops, ctx};
+    SCANJOB_WAIT w = {(double)cfg->scan_timeout, (double)cfg->progress_interval, progress, &pc};
+    MSG *m = msg_new(c->ref);
+    msg_set_envelope(m, c->from, c->nrcpt ? c->rcpts->data : NULL);
+    m = scanjob_run(m, &c->spool, c->rs, &w);
+    if (m == NULL) {
+        m = msg_new(c->ref);
+        hits_add(m->hits, "LIMIT_SCAN_TIME", "message", "no verdict within scan_timeout (%lld ms)",
+                 (long long)cfg->scan_timeout);
+    }
+    m->size = total;
+    *flags = action_flags(m->hits) | (m->cache.errors ? ACT_F_CACHE : 0);
+    return m;
+}
+
+/* store - the message into the quarantine store; 0, or -1 (logged) */
+static int store(const CONN *c, const MSG *m, const ACT_PLAN *p, const char *raw, size_t len)
+{
+    const CONFIG *cfg = c->rs->cfg;
+    BUF *err = buf_new(128);
+    int rc = -1;
+    QMETA *q = qmeta_new();
+    memcpy(q->ref, c->ref, sizeof(q->ref));
+    q->time = (int64_t)time(NULL);
+    q->client = xstrdup(c->client);
+    q->helo = c->helo ? xstrdup(c->helo) : NULL;
+    q->from = xstrdup(c->from_raw ? c->from_raw : "<>");
+    q->qid = c->qid ? xstrdup(c->qid) : NULL;
+    q->subject = m->hdr.subject ? xstrdup(m->hdr.subject) : NULL;
+    q->ruleset = xstrdup(c->rs->id);
+    q->verdict = xstrdup(verdict_name(m->verdict));
+    q->first_verdict = xstrdup(q->verdict);
+    q->score = q->first_score = m->score;
+    q->action = xstrdup(action_name(p->action));
+    q->size = (int64_t)len;
+    for (size_t i = 0; i < c->nrcptv; i++)
+        qmeta_add_rcpt(q, c->rcptv[i]);
+    q->rcpt_dropped = c->nrcpt - c->nrcptv;
+    for (size_t i = 0; i < m->hits->n; i++) {
+        const HIT *h = &m->hits->v[i];
+        qmeta_add_hit(q, h->symbol, h->weight, h->location, h->detail);
+    }
+    if (raw == NULL || c->spool->oversize)
+        buf_puts(err, raw ? "message larger than max_message_size cannot be kept whole"
+                          : "message not spooled");
+    else
+        rc = quarantine_store(cfg->quarantine_dir, cfg->quarantine_max_bytes, q, raw, len, err);
+    if (rc == 0)
+        log_info("ref=%s stored in quarantine %s (%zu bytes)", c->ref, cfg->quarantine_dir, len);
+    else
+        log_error("ref=%s quarantine store failed: %s", c->ref, err->data);
+    qmeta_free(q);
+    buf_free(err);
+    return rc;
+}
+
+/* keep_release - a verified release header stays (the first PREFIX-Release, index 1):
+ * the recipient sees the message was released, and a later hop with the same secret
+ * recognises it too; other inbound PREFIX-* headers are still removed */
+static void keep_release(CONN *c)
+{
+    const char *prefix = c->rs->cfg->header_prefix;
+    size_t pl = strlen(prefix);
+    for (size_t i = 0; i < c->ninbound; i++) {
+        const char *n = c->inbound[i].name;
+        if (c->inbound[i].index == 1 && strncasecmp(n, prefix, pl) == 0 &&
+            str_ieq(n + pl, "-Release")) {
+            free(c->inbound[i].name);
+            memmove(&c->inbound[i], &c->inbound[i + 1],
+                    (c->ninbound - i - 1) * sizeof(*c->inbound));
+            c->ninbound--;
+            return;
+        }
+    }
+}
+
+/* conn_eom - analyse, plan, store, apply, log (see conn.h) */
+ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
+{
+    if (c->rs == NULL)
+        begin(c, NULL);
+    if (c->qid == NULL)
+        c->qid = sane_dup(ops->getsymval(ctx, "i"), 64);
+    unsigned flags = 0;
+    MSG *m = analyse(c, ops, ctx, &flags);
+    size_t len = 0; /* the spool is back unless the scan was given up (scan_timeout) */
+    const char *raw = c->spool && !c->spool->failed ? spool_data(c->spool, &len) : NULL;
+    const CONFIG *cfg = c->rs->cfg;
+    char released[17];
+    bool rel = raw && c->release && release_verify(cfg, c->release, raw, len, time(NULL), released);
+    if (c->release)
+        log_info("ref=%s release header %s", c->ref, rel ? released : "invalid, ignored");
+    if (rel)
+        keep_release(c);
+    ACT_INPUT in = {m->verdict,
+                    m->score,
+                    c->ref,
+                    c->rs->id,
+                    m->hits,
+                    cfg,
+                    flags,
+                    c->inbound,
+                    c->ninbound,
+                    c->subject,
+                    c->leadspc,
+                    cfg->quarantine_dir[0] != 0,
+                    rel ? released : NULL};
+    ACT_PLAN *p = action_plan(&in);
+    if (p->store && store(c, m, p, raw, len) != 0) {
+        in.flags |= ACT_F_QUARANTINE;
+        action_plan_free(p);
+        p = action_plan(&in);
+    }
+    ACT_STATUS st = action_apply(p, ops, ctx);
+    log_message(c, m, p, m->size);
+    METRICS_MSG mm = {(int)m->verdict, p->action, in.flags, m->size, now_ms() - c->t0, m->ms};
+    metrics_message(&mm);
+    metrics_count(METRICS_CACHE_HIT, m->cache.hits);
+    metrics_count(METRICS_CACHE_MISS, m->cache.misses);
+    metrics_count(METRICS_CACHE_ERROR, m->cache.errors);
+    action_plan_free(p);
+    msg_free(m);
+    conn_end(c);
+    return st;
+}

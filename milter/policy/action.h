@@ -1,0 +1,118 @@
+/*
+ * action - a message's verdict as an ordered list of MTA operations (pure), and applying it
+ *
+ * SYNOPSIS
+ *   ACT_PLAN *action_plan(const ACT_INPUT *in);       ACT_PLAN *action_plan_free(ACT_PLAN *p);
+ *   unsigned action_flags(const HITS *hits);
+ *   ACT_STATUS action_apply(const ACT_PLAN *p, const MTA_OPS *ops, void *ctx);
+ *   const char *action_name(int act);                  (accept, tag, tempfail, quarantine, ...)
+ *
+ * DESCRIPTION
+ *   action_plan turns verdict, score, reference id, ruleset id, hits, failure causes
+ *   (ACT_F_* flags, from action_flags or the caller) and the config (mode, on_* policies,
+ *   quarantine_action, texts, header_prefix, subject_tag) into operations, in the order
+ *   they must be applied:
+ *     1. delete every inbound header named PREFIX-* (spoofed), highest index first so
+ *        the lower indices stay valid;
+ *     2. when the message is delivered (accept, tag, quarantine in the hold queue): add
+ *        PREFIX-Verdict "<verdict>; score=<n>; ref=<id>; rules=<id>" (plus "; action=X"
+ *        when a failure policy changed the action and "; mode=tag-only; would=X" in
+ *        tag-only mode), PREFIX-Report (the top hits by weight with their locations,
+ *        sanitized, folded, at most ACT_REPORT_MAX bytes), the Subject prefix for tag
+ *        and quarantine when subject_tag is set, and QUARANTINE with a reason;
+ *     3. REPLY "550" "5.7.1" reject_text or "451" "4.7.1" tempfail_text (%s → ref).
+ *   With `leadspc` every header value planned starts with one space (the MTA then
+ *   writes it as is).
+ *   p->status is the final milter status and p->action the log token.
+ *
+ *   The action is the stronger of the verdict's (clean→accept, tag, quarantine, reject)
+ *   and the policy of every failure flag set (accept < tag < tempfail < quarantine <
+ *   reject). quarantine_action turns quarantine into hold, reject or discard (auto:
+ *   discard with a store, hold without). Mode tag-only never rejects, tempfails,
+ *   quarantines or discards: it tags and names the would-be action in the header. Mode
+ *   off plans nothing (accept).
+ *
+ *   The quarantine store: with `store` set and the action quarantine (in enforce mode),
+ *   p->store asks the caller to store the message first; when that fails the caller
+ *   plans again with ACT_F_QUARANTINE, and the action becomes on_quarantine_error
+ *   instead (its "quarantine" then means the MTA's hold queue). A message carrying a
+ *   valid release header (`released`: an admin let it out of the quarantine) is never
+ *   quarantined again: quarantine becomes tag, the verdict header says "released=REF"
+ *   (conn.c leaves the valid release header out of `inbound`, so it stays);
+ *   reject and tempfail still apply (a rule update that now rejects it, or a scanner
+ *   failure, is not overruled by an earlier release).
+ *
+ *   action_apply runs the operations through ops in order and returns the status. A
+ *   failed header operation is logged and skipped; a failed quarantine or reply turns
+ *   the status into TEMPFAIL (the message must not pass silently).
+ */
+#ifndef FM_ACTION_H
+#define FM_ACTION_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "core/config.h"
+#include "model/hit.h"
+#include "mta/mta.h"
+#include "policy/verdict.h"
+
+#define ACT_REPORT_MAX 900
+#define ACT_REPORT_TOP 8
+
+enum {
+    ACT_F_SCANNER = 1,
+    ACT_F_PARSE = 2,
+    ACT_F_OVERSIZE = 4,
+    ACT_F_TIMEOUT = 8,
+    ACT_F_INTERNAL = 16,
+    ACT_F_QUARANTINE = 32, /* the quarantine store failed (on_quarantine_error) */
+    ACT_F_CACHE = 64       /* the cache could not be used for this message (on_cache_error) */
+};
+typedef enum ACT_STATUS { ACT_ACCEPT, ACT_REJECT, ACT_TEMPFAIL, ACT_DISCARD } ACT_STATUS;
+typedef enum ACT_KIND { ACT_DELHDR, ACT_ADDHDR, ACT_CHGHDR, ACT_QUARANTINE, ACT_REPLY } ACT_KIND;
+/* action tokens beyond enum cfg_policy */
+enum { ACT_DISCARD_TOKEN = CFG_POL_REJECT + 1 };
+
+typedef struct ACT_OP {
+    ACT_KIND kind;
+    char *name;  /* header name; reply: rcode */
+    int index;   /* DELHDR/CHGHDR: 1-based occurrence of name */
+    char *value; /* header value; quarantine reason; reply text */
+    char *xcode; /* reply only */
+} ACT_OP;
+
+typedef struct ACT_HDR {
+    char *name;
+    int index;
+} ACT_HDR;
+
+typedef struct ACT_INPUT {
+    VERDICT verdict;
+    double score;
+    const char *ref, *ruleset_id;
+    const HITS *hits;
+    const CONFIG *cfg;
+    unsigned flags;         /* ACT_F_* */
+    const ACT_HDR *inbound; /* inbound PREFIX-* headers */
+    size_t ninbound;
+    const char *subject;  /* first Subject value, without its leading space (NULL: none) */
+    bool leadspc;         /* SMFIP_HDR_LEADSPC: header values we send start with a space */
+    bool store;           /* a quarantine store is configured (quarantine_dir) */
+    const char *released; /* ref of a valid release header (quarantine.h), or NULL */
+} ACT_INPUT;
+
+typedef struct ACT_PLAN {
+    ACT_OP *v;
+    size_t n, cap;
+    ACT_STATUS status;
+    int action;   /* enum cfg_policy or ACT_DISCARD_TOKEN: what was done */
+    int would;    /* tag-only: what enforce would have done */
+    bool leadspc; /* header values start with a space */
+    bool store;   /* store the message in the quarantine before applying the plan */
+} ACT_PLAN;
+
+ACT_PLAN *action_plan(const ACT_INPUT *in);
+ACT_PLAN *action_plan_free(ACT_PLAN *p);
+unsigned action_flags(const HITS *hits);
+ACT_STATUS action_apply(const ACT_PLAN *p, const MTA_OPS *ops, void *ctx);
+const char *action_name(int act);
+#endif

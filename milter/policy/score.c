@@ -1,0 +1,210 @@
+/*
+ * score - weights and the message score (see score.h)
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "policy/score.h"
+#include "policy/verdict.h"
+#include "lib/str.h"
+#include "lib/xalloc.h"
+
+/* scores_free - release; accepts NULL, returns NULL */
+SCORES *scores_free(SCORES *s)
+{
+    if (s == NULL)
+        return NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].symbol);
+        free(s->v[i].description);
+    }
+    free(s->v);
+    free(s);
+    return NULL;
+}
+
+/*
+ * valid_symbol - an upper-case letter, then letters, digits, '_', '.' or '-' (dynamic
+ * symbols carry signature names: CLAMAV_Fileless.Script.MshtaJavascript), optionally
+ * ending in '*' for a family
+ */
+static bool valid_symbol(const char *s)
+{
+    if (!isupper((unsigned char)*s))
+        return false;
+    for (; *s; s++) {
+        if (*s == '*' && s[1] == 0)
+            return true;
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '.' && *s != '-')
+            return false;
+    }
+    return true;
+}
+
+/* parse_weight - a finite number, or '-' (as -1) when dash_ok */
+static bool parse_weight(const char *t, bool dash_ok, double *out)
+{
+    if (dash_ok && strcmp(t, "-") == 0) {
+        *out = -1;
+        return true;
+    }
+    char *end;
+    errno = 0;
+    *out = strtod(t, &end);
+    return end != t && *end == 0 && errno == 0 && isfinite(*out) && (!dash_ok || *out >= 0);
+}
+
+/* parse_entry - one line into an entry; false with the reason in why */
+static bool parse_entry(SCORES *s, char *line, BUF *why)
+{
+    char *save = NULL;
+    char *sym = strtok_r(line, " \t", &save), *w = strtok_r(NULL, " \t", &save);
+    char *cap = strtok_r(NULL, " \t", &save), *desc = strtok_r(NULL, "", &save);
+    double weight, capv;
+    int force = -1;
+    if (desc && *desc == '!') { /* optional hard verdict: !tag, !quarantine, !reject */
+        static const char *const names[] = {"!tag", "!quarantine", "!reject"};
+        char *word = strtok_r(desc, " \t", &save);
+        desc = strtok_r(NULL, "", &save);
+        for (int i = 0; i < 3; i++)
+            if (strcmp(word, names[i]) == 0)
+                force = VERDICT_TAG + i;
+        if (force < 0) {
+            buf_printf(why, "bad verdict '%s' (want !tag, !quarantine or !reject)", word);
+            return false;
+        }
+    }
+    if (!sym || !w || !cap) {
+        buf_printf(why, "expected 'SYMBOL WEIGHT CAP description'");
+        return false;
+    }
+    if (!valid_symbol(sym) || !parse_weight(w, false, &weight) || !parse_weight(cap, true, &capv)) {
+        buf_printf(why, "bad symbol, weight or cap in '%s %s %s'", sym, w, cap);
+        return false;
+    }
+    if (scores_find(s, sym) && strcmp(scores_find(s, sym)->symbol, sym) == 0) {
+        buf_printf(why, "duplicate symbol '%s'", sym);
+        return false;
+    }
+    XGROW(s->v, s->n, s->cap);
+    s->v[s->n++] =
+        (SCORE_ENTRY){xstrdup(sym), weight, capv, force, xstrdup(desc ? str_trim(desc) : "")};
+    return true;
+}
+
+/* scores_load - read scoring.conf (see score.h) */
+SCORES *scores_load(const char *path, BUF *err)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    SCORES *s = xcalloc(1, sizeof(SCORES));
+    BUF *why = buf_new(64);
+    char *line = NULL;
+    size_t cap = 0;
+    unsigned lineno = 0;
+    while (s && getline(&line, &cap, f) != -1) {
+        lineno++;
+        char *t = str_trim(line);
+        if (*t == 0 || *t == '#')
+            continue;
+        if (!parse_entry(s, t, why)) {
+            buf_printf(err, "%s:%u: %s", path, lineno, why->data);
+            s = scores_free(s);
+        }
+    }
+    free(line);
+    buf_free(why);
+    fclose(f);
+    return s;
+}
+
+/*
+ * scores_find - exact entry, else the longest matching family (PREFIX*), else for
+ * YARA_<rule> the YARA_DEFAULT entry, else NULL
+ */
+const SCORE_ENTRY *scores_find(const SCORES *s, const char *symbol)
+{
+    const SCORE_ENTRY *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const char *e = s->v[i].symbol;
+        size_t n = strlen(e);
+        if (strcmp(e, symbol) == 0)
+            return &s->v[i];
+        if (n && e[n - 1] == '*' && strncmp(e, symbol, n - 1) == 0 && n > best_len)
+            best = &s->v[i], best_len = n;
+    }
+    if (best == NULL && strncmp(symbol, "YARA_", 5) == 0 && strcmp(symbol, "YARA_DEFAULT") != 0)
+        return scores_find(s, "YARA_DEFAULT");
+    return best;
+}
+
+/* score_forced - the strongest hard verdict any hit's entry carries, or -1 */
+int score_forced(const SCORES *s, const HITS *hits)
+{
+    int force = -1;
+    for (size_t i = 0; i < hits->n; i++) {
+        const SCORE_ENTRY *e = scores_find(s, hits->v[i].symbol);
+        if (e && e->force > force)
+            force = e->force;
+    }
+    return force;
+}
+
+/* chain_len - length of a location up to its first decoded layer (">decoded:") */
+static size_t chain_len(const char *loc)
+{
+    const char *d = strstr(loc, ">decoded:");
+    return d ? (size_t)(d - loc) : strlen(loc);
+}
+
+/*
+ * repeated_in_chain - the same symbol already scored on this buffer or on a layer decoded
+ * from the same buffer: a deobfuscated copy of a script repeats the script's own
+ * behaviour, and that is one finding, not two
+ */
+static bool repeated_in_chain(const HITS *hits, size_t i)
+{
+    const HIT *h = &hits->v[i];
+    size_t n = chain_len(h->location);
+    for (size_t j = 0; j < i; j++) {
+        const HIT *o = &hits->v[j];
+        if (strcmp(o->symbol, h->symbol) == 0 && chain_len(o->location) == n &&
+            strncmp(o->location, h->location, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* score_hits - weigh every hit, applying per-symbol caps; return the total */
+double score_hits(const SCORES *s, HITS *hits)
+{
+    double total = 0;
+    for (size_t i = 0; i < hits->n; i++) {
+        HIT *h = &hits->v[i];
+        const SCORE_ENTRY *e = scores_find(s, h->symbol);
+        h->weight = h->has_preset ? h->preset : e ? e->weight : 0;
+        if (repeated_in_chain(hits, i)) {
+            h->weight = 0;
+            continue;
+        }
+        if (e && e->cap >= 0) {
+            double used = 0;
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(hits->v[j].symbol, h->symbol) == 0)
+                    used += hits->v[j].weight;
+            double left = e->cap - used;
+            h->weight = left <= 0 ? 0 : (h->weight < left ? h->weight : left);
+        }
+        total += h->weight;
+    }
+    return total;
+}

@@ -1,0 +1,258 @@
+/*
+ * archive - open password-protected archives with libarchive (contract in archive_pw.h)
+ *
+ * Why it is built this way:
+ *  - One passphrase per libarchive object, and a fresh object per candidate: libarchive
+ *    tries every passphrase it holds and would not tell which one worked.
+ *  - Only libarchive's zip reader uses passphrases. Its 7-Zip reader answers "encrypted,
+ *    but currently not supported", and its RAR reader even hands out the ciphertext of an
+ *    encrypted entry as if it were data, so any candidate would seem to "work". Encrypted
+ *    archives of other formats are therefore reported (0) without trying candidates.
+ *  - A candidate is first verified on the encrypted members only, reading into a scratch
+ *    chunk; the members are then read once more, for delivery, with the winner. ZipCrypto's
+ *    check byte lets one wrong password in 256 through (and a sender can pick such a decoy
+ *    for the message text on purpose); only the CRC (AES: the HMAC) checked at a member's
+ *    end catches it. So verification reads a member to its end, within max_total_bytes
+ *    rather than max_member_bytes: a member read to its end without error is proof
+ *    (PW_STRONG). A member longer than max_total_bytes gives weaker proof (PW_WEAK), used
+ *    only when no candidate gives proof; such a member is delivered cut (truncated = 1),
+ *    which the caller can report as a limit, so a decoy cannot hide content silently.
+ *  - Verification opens at most VERIFY_MEMBERS encrypted members per candidate: each AES
+ *    member costs a PBKDF2 key derivation, and 32 candidates times thousands of members
+ *    would be a CPU bomb.
+ *  - Sizes recorded in the archive are the sender's and are not trusted: a member buffer
+ *    grows with what was actually decompressed and never past min(max_member_bytes, the
+ *    bytes left of max_total_bytes); decompression stops one byte past that limit (the
+ *    byte that tells a cut from an exact fit). Headers visited per pass are capped too.
+ *  - Filters: only in-process decompressors. archive_read_support_filter_all() would also
+ *    register lrzip, grzip and (Debian has no liblzo2 in libarchive) lzop, which run an
+ *    external program on the sender's bytes.
+ *  - libarchive's own buffers (inflate window, zip read buffers) are fixed in size; they
+ *    are not counted against the limits.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "scan/archive.h"
+#include "lib/xalloc.h"
+
+#define CHUNK          65536 /* bytes asked of archive_read_data at a time */
+#define MAX_ENTRIES    65536 /* headers visited per pass, directories included */
+#define VERIFY_MEMBERS 4     /* encrypted members opened per candidate */
+
+enum { PW_FAIL, PW_WEAK, PW_STRONG };
+
+typedef struct MEMBER {
+    unsigned char *data;
+    size_t len, cap;
+} MEMBER;
+
+/* ar_open - a reader over data holding passphrase pw (NULL: none); NULL if it cannot start */
+static struct archive *ar_open(const unsigned char *data, size_t n, const char *pw)
+{
+    struct archive *a = archive_read_new();
+    if (a == NULL)
+        return NULL;
+    archive_read_support_format_zip(a);
+    archive_read_support_format_7zip(a);
+    archive_read_support_format_rar(a);
+    archive_read_support_format_rar5(a);
+    archive_read_support_filter_gzip(a);
+    archive_read_support_filter_bzip2(a);
+    archive_read_support_filter_xz(a);
+    archive_read_support_filter_lzma(a);
+    archive_read_support_filter_lzip(a);
+    archive_read_support_filter_zstd(a);
+    archive_read_support_filter_lz4(a);
+    archive_read_support_filter_compress(a);
+    archive_read_support_filter_uu(a);
+    if ((pw && archive_read_add_passphrase(a, pw) != ARCHIVE_OK) ||
+        archive_read_open_memory(a, data, n) != ARCHIVE_OK) {
+        archive_read_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* next_entry - the next header, or false at the end, on a fatal error or past MAX_ENTRIES */
+static bool next_entry(struct archive *a, struct archive_entry **e, size_t *seen)
+{
+    if ((*seen)++ >= MAX_ENTRIES)
+        return false;
+    int r = archive_read_next_header(a, e);
+    /* ARCHIVE_FAILED concerns this entry only; reading goes on with the next one */
+    return r == ARCHIVE_OK || r == ARCHIVE_WARN || r == ARCHIVE_FAILED;
+}
+
+/* is_regular - a regular file entry (directories, links and devices are not delivered) */
+static bool is_regular(struct archive_entry *e)
+{
+    return archive_entry_filetype(e) == AE_IFREG;
+}
+
+/* probe - -1: not an archive or nothing encrypted; 0: encrypted, not zip; 1: encrypted zip */
+static int probe(const unsigned char *data, size_t n)
+{
+    struct archive *a = ar_open(data, n, NULL);
+    if (a == NULL)
+        return -1;
+    struct archive_entry *e;
+    size_t seen = 0;
+    bool enc = false;
+    while (!enc && next_entry(a, &e, &seen))
+        enc = is_regular(e) && archive_entry_is_encrypted(e);
+    /* a 7z or rar whose headers are encrypted fails on its first header, flagged */
+    if (!enc && archive_read_has_encrypted_entries(a) > 0)
+        enc = true;
+    bool zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+    archive_read_free(a);
+    return !enc ? -1 : zip ? 1 : 0;
+}
+
+/* member_cat - append k bytes, growing the buffer by doubling but never past limit
+ * (len + k <= limit); false when memory runs out */
+static bool member_cat(MEMBER *m, const unsigned char *p, size_t k, size_t limit)
+{
+    if (m->len + k > m->cap) {
+        size_t c = m->cap ? m->cap : 4096;
+        while (c < m->len + k)
+            c = c > limit / 2 ? limit : c * 2;
+        if (c > limit)
+            c = limit;
+        unsigned char *d = try_realloc(m->data, c);
+        if (d == NULL)
+            return false;
+        m->data = d;
+        m->cap = c;
+    }
+    memcpy(m->data + m->len, p, k);
+    m->len += k;
+    return true;
+}
+
+/*
+ * read_member - read the current entry, keeping at most cap bytes in m (NULL: count and
+ * discard). Returns 0 when the entry ended without error (the CRC or HMAC was checked),
+ * 1 when it was cut at cap (or memory ran out), -1 on an error such as a wrong password.
+ * *got is the number of bytes kept.
+ */
+static int read_member(struct archive *a, MEMBER *m, unsigned char *chunk, size_t cap, size_t *got)
+{
+    *got = 0;
+    for (;;) {
+        size_t left = cap - *got;
+        la_ssize_t r = archive_read_data(a, chunk, left < CHUNK ? left + 1 : CHUNK);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            return 0;
+        size_t k = (size_t)r > left ? left : (size_t)r;
+        if (m && k && !member_cat(m, chunk, k, cap))
+            return 1;
+        *got += k;
+        if ((size_t)r > left)
+            return 1;
+    }
+}
+
+/* verify - how well pw opens the encrypted members: PW_FAIL, PW_WEAK or PW_STRONG */
+static int verify(const unsigned char *data, size_t n, const char *pw, const ARCHIVE_LIMITS *lim,
+                  unsigned char *chunk)
+{
+    struct archive *a = ar_open(data, n, pw);
+    if (a == NULL)
+        return PW_FAIL;
+    struct archive_entry *e;
+    size_t seen = 0, regular = 0, tried = 0, budget = lim->max_total_bytes;
+    int best = PW_FAIL;
+    while (best != PW_STRONG && tried < VERIFY_MEMBERS && regular < lim->max_members &&
+           next_entry(a, &e, &seen)) {
+        if (!is_regular(e))
+            continue;
+        regular++;
+        if (!archive_entry_is_encrypted(e))
+            continue;
+        tried++;
+        size_t got;
+        int r = read_member(a, NULL, chunk, budget, &got); /* to the CRC if within budget */
+        budget -= got;
+        if (r == 0)
+            best = PW_STRONG;
+        else if (r == 1)
+            best = PW_WEAK;
+        if (budget == 0)
+            break;
+    }
+    archive_read_free(a);
+    return best;
+}
+
+/* deliver - read the archive with pw and hand each regular member to fn, within the limits */
+static void deliver(const unsigned char *data, size_t n, const char *pw, const ARCHIVE_LIMITS *lim,
+                    archive_member_fn fn, void *ctx, unsigned char *chunk)
+{
+    struct archive *a = ar_open(data, n, pw);
+    if (a == NULL)
+        return;
+    struct archive_entry *e;
+    size_t seen = 0, regular = 0, budget = lim->max_total_bytes;
+    MEMBER m = {0};
+    while (budget > 0 && regular < lim->max_members && next_entry(a, &e, &seen)) {
+        if (!is_regular(e))
+            continue;
+        regular++;
+        size_t got, cap = lim->max_member_bytes < budget ? lim->max_member_bytes : budget;
+        m.len = 0;
+        int r = read_member(a, &m, chunk, cap, &got);
+        budget -= got;
+        if (r < 0)
+            continue; /* another password, or damage: nothing trustworthy to deliver */
+        const char *name = archive_entry_pathname(e);
+        if (fn)
+            fn(ctx, name ? name : "", m.data ? m.data : (const unsigned char *)"", m.len, r == 1);
+    }
+    free(m.data);
+    archive_read_free(a);
+}
+
+/* archive_open_with_passwords - open an encrypted archive with the first candidate that works */
+int archive_open_with_passwords(const unsigned char *data, size_t n, char *const *passwords,
+                                size_t npw, const ARCHIVE_LIMITS *lim, archive_member_fn fn,
+                                void *ctx, const char **used)
+{
+    if (used)
+        *used = NULL;
+    if (data == NULL || lim == NULL)
+        return -1;
+    int kind = probe(data, n);
+    if (kind <= 0)
+        return kind;
+    size_t tries = passwords == NULL             ? 0
+                   : npw < ARCHIVE_MAX_PASSWORDS ? npw
+                                                 : ARCHIVE_MAX_PASSWORDS;
+    unsigned char *chunk = xmalloc(CHUNK);
+    const char *pick = NULL, *weak = NULL;
+    for (size_t i = 0; i < tries && pick == NULL; i++) {
+        if (passwords[i] == NULL || passwords[i][0] == 0)
+            continue; /* libarchive refuses an empty passphrase */
+        int v = verify(data, n, passwords[i], lim, chunk);
+        if (v == PW_STRONG)
+            pick = passwords[i];
+        else if (v == PW_WEAK && weak == NULL)
+            weak = passwords[i];
+    }
+    if (pick == NULL)
+        pick = weak;
+    if (pick) {
+        deliver(data, n, pick, lim, fn, ctx, chunk);
+        if (used)
+            *used = pick;
+    }
+    free(chunk);
+    return pick ? 1 : 0;
+}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "policy/score.h"
+#include "model/cap.h"
 #include "policy/verdict.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
@@ -67,6 +68,14 @@ static bool parse_entry(SCORES *s, char *line, BUF *why)
     char *cap = strtok_r(NULL, " \t", &save), *desc = strtok_r(NULL, "", &save);
     double weight, capv;
     int force = -1;
+    CAP_SET caps = 0;
+    if (desc && *desc == '@') { /* optional capabilities: @EXECUTE,DOWNLOAD */
+        char *word = strtok_r(desc, " \t", &save);
+        desc = strtok_r(NULL, "", &save);
+        caps = cap_parse(word + 1, why);
+        if (caps == 0)
+            return false;
+    }
     if (desc && *desc == '!') { /* optional hard verdict: !tag, !quarantine, !reject */
         static const char *const names[] = {"!tag", "!quarantine", "!reject"};
         char *word = strtok_r(desc, " \t", &save);
@@ -92,8 +101,12 @@ static bool parse_entry(SCORES *s, char *line, BUF *why)
         return false;
     }
     XGROW(s->v, s->n, s->cap);
-    s->v[s->n++] =
-        (SCORE_ENTRY){xstrdup(sym), weight, capv, force, xstrdup(desc ? str_trim(desc) : "")};
+    s->v[s->n++] = (SCORE_ENTRY){.symbol = xstrdup(sym),
+                                 .weight = weight,
+                                 .cap = capv,
+                                 .force = force,
+                                 .caps = caps,
+                                 .description = xstrdup(desc ? str_trim(desc) : "")};
     return true;
 }
 

@@ -5,17 +5,17 @@
  *   SCORES *scores_load(const char *path, BUF *err);   SCORES *scores_free(SCORES *s);
  *   const SCORE_ENTRY *scores_find(const SCORES *s, const char *symbol);
  *   double score_hits(const SCORES *s, HITS *hits);
-int score_forced(const SCORES *s, const HITS *hits);
+ *   int score_forced(const SCORES *s, const HITS *hits);
  *
  * DESCRIPTION
- *   scoring.conf has one symbol per line: `SYMBOL  WEIGHT  CAP  [!VERDICT]  description...`,
- *   where CAP is `-` for none or the most all hits of that symbol may add together, and
- *   the optional !tag, !quarantine or !reject is a hard verdict: a message with such a hit
- *   gets at least that verdict whatever its score (a ClamAV virus name, an IOC hash). A symbol
- *   ending in `*` (CLAMAV_*, YARA_*) is a family default for dynamic symbols; an exact
- *   entry wins over a family. Lines starting with `#` and blank lines are ignored.
- *   scores_load returns NULL with `FILE:LINE: reason` in err on a bad line, a duplicate
- *   symbol or a missing file.
+ *   scoring.conf has one symbol per line: `SYMBOL  WEIGHT  CAP  [@CAPS]  [!VERDICT]
+ * description...`, where CAP is `-` for none or the most all hits of that symbol may add together,
+ * @CAPS the capabilities the finding stands for (model/cap.h, e.g. `@DOWNLOAD,EXECUTE`), and the
+ * optional !tag, !quarantine or !reject is a hard verdict: a message with such a hit gets at least
+ * that verdict whatever its score (a ClamAV virus name, an IOC hash). A symbol ending in `*`
+ * (CLAMAV_*, YARA_*) is a family default for dynamic symbols; an exact entry wins over a family.
+ * Lines starting with `#` and blank lines are ignored. scores_load returns NULL with `FILE:LINE:
+ * reason` in err on a bad line, a duplicate symbol or a missing file.
  *
  *   score_hits sets each hit's weight (its preset when it carries one, else the table's;
  *   0 for a symbol without an entry) applying caps; a symbol scores once along a chain of
@@ -34,8 +34,9 @@ int score_forced(const SCORES *s, const HITS *hits);
 typedef struct SCORE_ENTRY {
     char *symbol;
     double weight;
-    double cap; /* < 0: none */
-    int force;  /* hard verdict (VERDICT_TAG..VERDICT_REJECT) a hit forces, or -1 */
+    double cap;    /* < 0: none */
+    int force;     /* hard verdict (VERDICT_TAG..VERDICT_REJECT) a hit forces, or -1 */
+    unsigned caps; /* capabilities (model/cap.h CAP_SET) the finding stands for */
     char *description;
 } SCORE_ENTRY;
 

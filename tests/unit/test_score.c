@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "model/cap.h"
 #include "model/hit.h"
 #include "policy/score.h"
 #include "policy/verdict.h"
@@ -125,6 +126,32 @@ static void test_hard_verdict(void **state)
     buf_free(err);
 }
 
+static void test_capabilities(void **state)
+{
+    BUF *err = buf_new(64);
+    SCORES *s = scores_from("DL 1 - @DOWNLOAD,EXECUTE fetch and run\n"
+                            "RK 2 3 @REGISTRY_WRITE !tag run key\nPLAIN 1 - plain\n",
+                            err);
+    assert_non_null(s);
+    assert_int_equal(scores_find(s, "DL")->caps, CAP_DOWNLOAD | CAP_EXECUTE);
+    assert_string_equal(scores_find(s, "DL")->description, "fetch and run");
+    assert_int_equal(scores_find(s, "RK")->caps, CAP_REGISTRY_WRITE);
+    assert_int_equal(scores_find(s, "RK")->force, VERDICT_TAG);
+    assert_int_equal(scores_find(s, "PLAIN")->caps, 0);
+    BUF *names = buf_new(16);
+    cap_format(CAP_EXECUTE | CAP_DOWNLOAD | CAP_LURE, names);
+    assert_string_equal(names->data, "DOWNLOAD,EXECUTE,LURE");
+    scores_free(s);
+    static const char *const bad[] = {"X 1 - @FLY run\n", "X 1 - @ run\n", "X 1 - @EXECUTE,,X r\n"};
+    for (size_t i = 0; i < 3; i++) {
+        buf_reset(err);
+        assert_null(scores_from(bad[i], err));
+        assert_non_null(strstr(err->data, "capabilit"));
+    }
+    buf_free(names);
+    buf_free(err);
+}
+
 static void test_decoded_chain_scores_once(void **state)
 {
     BUF *err = buf_new(64);
@@ -158,6 +185,7 @@ int main(void)
         cmocka_unit_test(test_scores_weights_caps_families),
         cmocka_unit_test(test_scores_errors),
         cmocka_unit_test(test_hard_verdict),
+        cmocka_unit_test(test_capabilities),
         cmocka_unit_test(test_decoded_chain_scores_once),
         cmocka_unit_test(test_verdict_thresholds),
     };

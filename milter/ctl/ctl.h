@@ -1,5 +1,5 @@
 /*
- * ctl - fileless-ctl, the admin tool: commands over the same core as the daemon
+ * ctl/ctl - fileless-ctl, the admin tool: commands over the same core as the daemon
  *
  * SYNOPSIS
  *   fileless-ctl [-c CONFIG] COMMAND [ARGS...]
@@ -9,11 +9,6 @@
  *   int ctl_where(CTL *ctl, int argc, char **argv);        (ctl_cache.c)
  *   int ctl_web(CTL *ctl, int argc, char **argv);          (web.c)
  *   RULESET *ctl_ruleset(CTL *ctl);
-const char *ctl_store(const CTL *ctl);
-int ctl_release_item(CTL *ctl, const char *id, const char *to, bool force, const char *who,
-                     BUF *msg, BUF *err);
-int ctl_delete_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *err);
-int ctl_rescan_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *err);
  *   const char *ctl_store(const CTL *ctl);
  *   int ctl_release_item(CTL *ctl, const char *id, const char *to, bool force,
  *                        const char *who, BUF *msg, BUF *err);          (ctl_release.c)

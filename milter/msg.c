@@ -7,6 +7,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "model/failure.h"
 #include "cache/msgcache.h"
 #include "core/digest.h"
 #include "core/log.h"
@@ -91,8 +92,9 @@ static void extract_urls(MSG *m)
             url_extract_text(m->urls, p->text, p->text_len, p->path);
     }
     if (m->urls->overflow)
-        hits_add(m->hits, "LIMIT_URLS", "message", "%zu distinct URLs over the limit of %zu",
-                 m->urls->n + m->urls->dropped, m->urls->max);
+        failure_hit(m->hits, MSG_ERR_LIMIT_URLS, "message",
+                    "%zu distinct URLs over the limit of %zu", m->urls->n + m->urls->dropped,
+                    m->urls->max);
 }
 
 /* now_ms - monotonic clock in milliseconds */
@@ -112,8 +114,8 @@ void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs)
     m->scanned = len;
     if (len > (size_t)c->max_message_size) {
         m->scanned = (size_t)c->max_message_size;
-        hits_add(m->hits, "LIMIT_MESSAGE_SIZE", "message", "%zu bytes, only the first %zu scanned",
-                 len, m->scanned);
+        failure_hit(m->hits, MSG_ERR_LIMIT_MESSAGE_SIZE, "message",
+                    "%zu bytes, only the first %zu scanned", len, m->scanned);
     }
     MIME_LIMITS lim = {.max_depth = (size_t)c->max_mime_depth,
                        .max_parts = (size_t)c->max_parts,

@@ -24,6 +24,9 @@
  *   the offline scan derives it from the message bytes (msg_ref_from_bytes) so a report
  *   is reproducible.
  *
+ *   Why the analysis was incomplete is in m->hits->errs: the failure causes
+ *   (model/failure.h, MSG_ERR_*), each set where the failure happened with its symbol.
+ *
  * LIMITS
  *   max_message_size: only that many bytes are analysed (LIMIT_MESSAGE_SIZE);
  *   max_urls: distinct URLs kept (LIMIT_URLS); the MIME limits are mime.c's; deadline_ms

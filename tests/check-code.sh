@@ -29,6 +29,13 @@ only_in 'crypt\.h' milter/ctl/webauth.c
 bad_lib=$(grep -hE '^#include' milter/lib/*.[ch] | grep -vE '^#include <(assert|ctype|errno|stdarg|stdbool|stddef|stdint|stdio|stdlib|string|strings|limits|unistd|fcntl|time|sys/[a-z]+)\.h>|^#include "lib/[a-z_]+\.h"' | sort -u)
 if [ -z "$bad_lib" ]; then ok "lib/ includes only system and lib headers"; else bad "lib/ includes only system and lib headers" "$bad_lib"; fi
 
+# failure causes are flags (model/failure.h): their symbols come from its table only, and no
+# code compares symbol names to find a failure (a typo would silently disable an on_* policy)
+bad_fail=$(grep -nE 'hits_add\([^;]*"(LIMIT_[A-Z0-9_]+|SCAN_ERROR|MIME_UNPARSEABLE)"|str(n|case)?cmp\([^;]*"(LIMIT_|SCAN_ERROR|MIME_UNPARSEABLE)' \
+    milter/*.c milter/*/*.c | grep -v '^milter/model/failure\.c:')
+if [ -z "$bad_fail" ]; then ok "failure causes set and read as flags (model/failure.h)"; else
+    bad "failure causes set and read as flags (model/failure.h)" "$bad_fail"; fi
+
 for f in milter/*.[ch] milter/*/*.[ch]; do
     n=$(wc -l <"$f")
     if [ "$n" -gt 800 ]; then bad "size $f" "$n lines (budget 800)"; fi

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/failure.h"
 #include "cache/msgcache.h"
 #include "core/digest.h"
 #include "core/log.h"
@@ -127,8 +128,10 @@ CACHE_MSG *cache_msg_begin(CACHE *c, MSG *m, const RULESET *rs, bool passwords)
         double t0 = now_ms();
         cm->ok = cache_lookup(c, cm->q, cm->nq, cache_timeout_ms(c)) == 0;
         m->cache.ms += now_ms() - t0;
-        if (!cm->ok)
+        if (!cm->ok) {
             m->cache.errors++;
+            failure_set(m->hits, MSG_ERR_CACHE);
+        }
     }
     cm->imported = cache_ioc_acquire(c);
     return cm;
@@ -160,8 +163,11 @@ static void restore_value(CACHE_MSG *cm, const CACHE_VALUE *v, const char *loc)
             x->detail = xstrdup(h->detail);
             x->count = h->count;
         }
-        if (x && h->has_preset)
-            x->preset = h->preset, x->has_preset = true;
+        if (x && h->has_preset) {
+            x->preset = h->preset;
+            x->has_preset = true;
+        }
+        failure_restore(cm->m->hits, x); /* the cause it reports, from the same table */
     }
     for (size_t k = 0; k < v->nurls; k++) {
         buf_reset(b);
@@ -260,8 +266,7 @@ static bool collect_hits(CACHE_MSG *cm, const char *loc, CACHE_VALUE *v)
     for (size_t k = cm->h0; k < h->n; k++) {
         const HIT *x = &h->v[k];
         const char *rel = rel_of(x->location, loc);
-        if (rel == NULL || strlen(rel) > CACHE_REL_MAX || strcmp(x->symbol, "SCAN_ERROR") == 0 ||
-            strncmp(x->symbol, "LIMIT_CLAMAV_SCAN_TIME", 22) == 0)
+        if (rel == NULL || strlen(rel) > CACHE_REL_MAX || (x->err & MSG_ERRS_TRANSIENT))
             return false; /* outside the part, or transient: do not store */
         XGROW(v->hits, v->nhits, v->caphits);
         v->hits[v->nhits++] = (CACHE_HIT){xstrdup(x->symbol), xstrdup(rel),  xstrdup(x->detail),

@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/failure.h"
 #include "heur/deobf.h"
 #include "heur/script.h"
 #include "model/hit.h"
@@ -631,8 +632,8 @@ static void report_misc(HEUR_CTX *c, const FOUND *f, unsigned hows, bool obf_bat
         hits_add(c->hits, "BAT_OBFUSCATED", c->location,
                  "%%X:~n,m%% substrings or carets inside words");
     if (outs >= MAX_OUTPUTS)
-        hits_add(c->hits, "LIMIT_SCRIPT_DECODED", c->location,
-                 "%d decoded layers; the rest of this buffer was not decoded", MAX_OUTPUTS);
+        failure_hit(c->hits, MSG_ERR_LIMIT_SCRIPT_DECODED, c->location,
+                    "%d decoded layers; the rest of this buffer was not decoded", MAX_OUTPUTS);
 }
 
 /* lang_in - lang is one of the space-separated tokens in list */

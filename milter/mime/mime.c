@@ -15,6 +15,7 @@
 
 #include <gmime/gmime.h>
 
+#include "model/failure.h"
 #include "lib/buf.h"
 #include "core/digest.h"
 #include "model/filetype.h"
@@ -139,8 +140,8 @@ static void fill_common(WALK *w, PART *p, GMimeObject *obj)
         free(t);
     }
     if (p->depth > 0 && header_list_bytes(obj) > w->lim->max_header_bytes)
-        hits_add(w->hits, "LIMIT_HEADER_BYTES", p->path, "header block over %zu bytes",
-                 w->lim->max_header_bytes);
+        failure_hit(w->hits, MSG_ERR_LIMIT_HEADER_BYTES, p->path, "header block over %zu bytes",
+                    w->lim->max_header_bytes);
 }
 
 /* budget - bytes the next part may still decode */
@@ -156,12 +157,12 @@ static void over_limit(WALK *w, PART *p)
     p->truncated = true;
     if (w->total >= w->lim->max_total_bytes) {
         if (!w->total_full)
-            hits_add(w->hits, "LIMIT_TOTAL_BYTES", p->path, "decoded bytes over %zu",
-                     w->lim->max_total_bytes);
+            failure_hit(w->hits, MSG_ERR_LIMIT_TOTAL_BYTES, p->path, "decoded bytes over %zu",
+                        w->lim->max_total_bytes);
         w->total_full = true;
     } else {
-        hits_add(w->hits, "LIMIT_PART_BYTES", p->path, "decoded part over %zu bytes",
-                 w->lim->max_part_bytes);
+        failure_hit(w->hits, MSG_ERR_LIMIT_PART_BYTES, p->path, "decoded part over %zu bytes",
+                    w->lim->max_part_bytes);
     }
 }
 
@@ -176,7 +177,8 @@ static bool store(WALK *w, PART *p, const char *d, size_t n)
     size_t take = n < room ? n : room;
     if (take && !buf_try_cat(p->data, d, take)) {
         p->truncated = true;
-        hits_add(w->hits, "LIMIT_PART_BYTES", p->path, "out of memory at %zu bytes", p->size);
+        failure_hit(w->hits, MSG_ERR_LIMIT_PART_BYTES, p->path, "out of memory at %zu bytes",
+                    p->size);
         return false;
     }
     p->size += take;
@@ -296,7 +298,8 @@ static PART *take_part(WALK *w, const char *path, int depth)
 {
     if (w->parts->n >= w->lim->max_parts) {
         if (!w->parts_full)
-            hits_add(w->hits, "LIMIT_PARTS", path, "more than %zu parts", w->lim->max_parts);
+            failure_hit(w->hits, MSG_ERR_LIMIT_PARTS, path, "more than %zu parts",
+                        w->lim->max_parts);
         w->parts_full = true;
         return NULL;
     }
@@ -565,7 +568,8 @@ static void reparse_leaf(WALK *w, PART *p)
 static void walk_object(WALK *w, GMimeObject *obj, const char *own, const char *base, int depth)
 {
     if ((size_t)depth > w->lim->max_depth) {
-        hits_add(w->hits, "LIMIT_MIME_DEPTH", own, "nested deeper than %zu", w->lim->max_depth);
+        failure_hit(w->hits, MSG_ERR_LIMIT_MIME_DEPTH, own, "nested deeper than %zu",
+                    w->lim->max_depth);
         return;
     }
     PART *p = take_part(w, own, depth);
@@ -671,20 +675,21 @@ void mime_walk(const char *raw, size_t len, const MIME_LIMITS *lim, PARTS *parts
     size_t capped_len = 0, cut = 0;
     char *capped = hdrguard_cap(raw, len, lim->max_header_field, &capped_len, &cut);
     if (capped) {
-        hits_add(hits, "LIMIT_HEADER_FIELD", "message", "%zu header fields cut to %zu bytes", cut,
-                 lim->max_header_field);
+        failure_hit(hits, MSG_ERR_LIMIT_HEADER_FIELD, "message",
+                    "%zu header fields cut to %zu bytes", cut, lim->max_header_field);
         raw = capped, len = capped_len;
     }
     size_t delims = 0, keep = hdrguard_entities(raw, len, 2 * lim->max_parts + 16, &delims);
     if (keep < len) { /* see hdrguard.h: the parser would build every entity first */
-        hits_add(hits, "LIMIT_PARTS", "message", "over %zu MIME boundaries; parsed up to byte %zu",
-                 2 * lim->max_parts + 16, keep);
+        failure_hit(hits, MSG_ERR_LIMIT_PARTS, "message",
+                    "over %zu MIME boundaries; parsed up to byte %zu", 2 * lim->max_parts + 16,
+                    keep);
         len = keep;
     }
     hdr->header_bytes = header_block_len(raw, len);
     if (hdr->header_bytes > lim->max_header_bytes)
-        hits_add(hits, "LIMIT_HEADER_BYTES", "message", "header block of %zu bytes over %zu",
-                 hdr->header_bytes, lim->max_header_bytes);
+        failure_hit(hits, MSG_ERR_LIMIT_HEADER_BYTES, "message",
+                    "header block of %zu bytes over %zu", hdr->header_bytes, lim->max_header_bytes);
     w.opts = g_mime_parser_options_new();
     g_mime_parser_options_set_warning_callback(w.opts, on_warning, &w);
     g_mime_parser_options_set_rfc2047_compliance_mode(w.opts, GMIME_RFC_COMPLIANCE_LOOSE);
@@ -697,7 +702,7 @@ void mime_walk(const char *raw, size_t len, const MIME_LIMITS *lim, PARTS *parts
         g_object_unref(m);
     } else {
         /* nothing MIME-shaped: keep the bytes as one opaque part so they are still scanned */
-        hits_add(hits, "MIME_UNPARSEABLE", "message", "GMime could not build a message");
+        failure_hit(hits, MSG_ERR_PARSE, "message", "GMime could not build a message");
         hidden_part(&w, "1", 0, PART_MIME, NULL, raw, len);
     }
     g_mime_parser_options_free(w.opts);

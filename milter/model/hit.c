@@ -1,5 +1,5 @@
 /*
- * hit - findings list (see hit.h)
+ * model/hit - findings list (see model/hit.h)
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,8 +41,18 @@ static HIT *hits_find(HITS *h, const char *symbol, const char *location)
     return NULL;
 }
 
-/* hits_add - record a finding (see hit.h); NULL when the list is full */
+/* hits_add - record a finding (see model/hit.h); NULL when the list is full */
 HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    HIT *x = hits_vadd(h, symbol, location, fmt, ap);
+    va_end(ap);
+    return x;
+}
+
+/* hits_vadd - hits_add with a va_list */
+HIT *hits_vadd(HITS *h, const char *symbol, const char *location, const char *fmt, va_list ap)
 {
     HIT *old = hits_find(h, symbol, location);
     if (old) {
@@ -54,12 +64,8 @@ HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt
         return NULL;
     }
     char raw[1024] = "";
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
+    if (fmt)
         vsnprintf(raw, sizeof(raw), fmt, ap);
-        va_end(ap);
-    }
     BUF *d = buf_new(64);
     str_sanitize(d, raw, strlen(raw), HIT_DETAIL_MAX);
     XGROW(h->v, h->n, h->cap);
@@ -71,6 +77,7 @@ HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt
     hit->preset = 0;
     hit->has_preset = false;
     hit->count = 1;
+    hit->err = 0;
     buf_free(d);
     return hit;
 }

@@ -1,10 +1,14 @@
 /*
- * hit - findings: a named symbol at a location, with a short detail
+ * model/hit - findings: a named symbol at a location, with a short detail
  *
  * SYNOPSIS
  *   HITS *hits_new(void);     HITS *hits_free(HITS *h);
  *   HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt, ...);
- *   bool hits_has(const HITS *h, const char *symbol);
+ *   HIT *hits_vadd(HITS *h, const char *symbol, const char *location, const char *fmt,
+ *                  va_list ap);
+ *   HIT *hits_vadd(HITS *h, const char *symbol, const char *location, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+bool hits_has(const HITS *h, const char *symbol);
  *
  * DESCRIPTION
  *   Every finding of every stage is a HIT: an UPPER_SNAKE symbol (`LIMIT_MIME_DEPTH`,
@@ -15,6 +19,8 @@
  *   The same symbol at the same location is recorded once; later duplicates only bump
  *   `count`. `weight` is filled in by score.c; a finding that carries its own weight
  *   (a YARA rule's `score` meta) sets `preset`/`has_preset`. The list keeps insertion order.
+ *   `errs` is the set of failure causes of the message and `err` the cause a hit reports
+ *   (model/failure.h sets both; hits_add leaves them alone).
  *
  * LIMITS
  *   At most HITS_MAX distinct hits are kept per message; past that hits_add returns NULL
@@ -23,8 +29,10 @@
 #ifndef FM_HIT_H
 #define FM_HIT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define HIT_DETAIL_MAX 240
 #define HITS_MAX       2000
@@ -37,18 +45,22 @@ typedef struct HIT {
     double preset;   /* weight the finding carries itself (a YARA rule's score meta) */
     bool has_preset; /* use preset instead of the scoring.conf weight */
     unsigned count;  /* how many times it was reported */
+    uint64_t err;    /* the failure cause it reports (MSG_ERR_BIT, model/failure.h), or 0 */
 } HIT;
 
 typedef struct HITS {
     HIT *v;
     size_t n, cap;
     bool overflow;
+    uint64_t errs; /* failure causes of the message (MSG_ERRS, model/failure.h) */
 } HITS;
 
 HITS *hits_new(void);
 HITS *hits_free(HITS *h);
 HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+HIT *hits_vadd(HITS *h, const char *symbol, const char *location, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 bool hits_has(const HITS *h, const char *symbol);
 
 #endif

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "model/failure.h"
 #include "mta/conn.h"
 #include "core/log.h"
 #include "mta/metrics.h"
@@ -274,15 +275,16 @@ static int progress(void *arg)
     return p->ops->progress(p->ctx);
 }
 
-/* analyse - the spooled message through scanjob; failure causes as ACT_F_* flags */
-static MSG *analyse(CONN *c, const MTA_OPS *ops, void *ctx, unsigned *flags)
+/* analyse - the spooled message through scanjob; its failure causes are in m->hits->errs */
+static MSG *analyse(CONN *c, const MTA_OPS *ops, void *ctx)
 {
     const CONFIG *cfg = c->rs->cfg;
     size_t total = c->spool->total;
     if (c->spool->failed) {
         log_error("ref=%s spool: %s", c->ref, strerror(errno));
-        *flags = ACT_F_INTERNAL;
-        return msg_new(c->ref);
+        MSG *m = msg_new(c->ref);
+        failure_set(m->hits, MSG_ERR_INTERNAL);
+        return m;
     }
     PROGRESS_CTX pc = {ops, ctx};
     SCANJOB_WAIT w = {(double)cfg->scan_timeout, (double)cfg->progress_interval, progress, &pc};
@@ -291,11 +293,10 @@ static MSG *analyse(CONN *c, const MTA_OPS *ops, void *ctx, unsigned *flags)
     m = scanjob_run(m, &c->spool, c->rs, &w);
     if (m == NULL) {
         m = msg_new(c->ref);
-        hits_add(m->hits, "LIMIT_SCAN_TIME", "message", "no verdict within scan_timeout (%lld ms)",
-                 (long long)cfg->scan_timeout);
+        failure_hit(m->hits, MSG_ERR_LIMIT_SCAN_TIME, "message",
+                    "no verdict within scan_timeout (%lld ms)", (long long)cfg->scan_timeout);
     }
     m->size = total;
-    *flags = action_flags(m->hits) | (m->cache.errors ? ACT_F_CACHE : 0);
     return m;
 }
 
@@ -367,8 +368,7 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
         begin(c, NULL);
     if (c->qid == NULL)
         c->qid = sane_dup(ops->getsymval(ctx, "i"), 64);
-    unsigned flags = 0;
-    MSG *m = analyse(c, ops, ctx, &flags);
+    MSG *m = analyse(c, ops, ctx);
     size_t len = 0; /* the spool is back unless the scan was given up (scan_timeout) */
     const char *raw = c->spool && !c->spool->failed ? spool_data(c->spool, &len) : NULL;
     const CONFIG *cfg = c->rs->cfg;
@@ -378,28 +378,33 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
         log_info("ref=%s release header %s", c->ref, rel ? released : "invalid, ignored");
     if (rel)
         keep_release(c);
-    ACT_INPUT in = {m->verdict,
-                    m->score,
-                    c->ref,
-                    c->rs->id,
-                    m->hits,
-                    cfg,
-                    flags,
-                    c->inbound,
-                    c->ninbound,
-                    c->subject,
-                    c->leadspc,
-                    cfg->quarantine_dir[0] != 0,
-                    rel ? released : NULL};
+    ACT_INPUT in = {.verdict = m->verdict,
+                    .score = m->score,
+                    .ref = c->ref,
+                    .ruleset_id = c->rs->id,
+                    .hits = m->hits,
+                    .cfg = cfg,
+                    .errs = m->hits->errs,
+                    .inbound = c->inbound,
+                    .ninbound = c->ninbound,
+                    .subject = c->subject,
+                    .leadspc = c->leadspc,
+                    .store = cfg->quarantine_dir[0] != 0,
+                    .released = rel ? released : NULL};
     ACT_PLAN *p = action_plan(&in);
     if (p->store && store(c, m, p, raw, len) != 0) {
-        in.flags |= ACT_F_QUARANTINE;
+        in.errs |= MSG_ERR_BIT(MSG_ERR_QUARANTINE);
         action_plan_free(p);
         p = action_plan(&in);
     }
     ACT_STATUS st = action_apply(p, ops, ctx);
     log_message(c, m, p, m->size);
-    METRICS_MSG mm = {(int)m->verdict, p->action, in.flags, m->size, now_ms() - c->t0, m->ms};
+    METRICS_MSG mm = {.verdict = (int)m->verdict,
+                      .action = p->action,
+                      .errs = in.errs,
+                      .size = m->size,
+                      .ms = now_ms() - c->t0,
+                      .ms_scan = m->ms};
     metrics_message(&mm);
     metrics_count(METRICS_CACHE_HIT, m->cache.hits);
     metrics_count(METRICS_CACHE_MISS, m->cache.misses);

@@ -23,14 +23,15 @@ typedef struct HISTO {
     unsigned long long count;
 } HISTO;
 
+/* the failure causes counted, by label */
 static const struct {
-    unsigned flag;
+    MSG_ERRS causes;
     const char *name;
-} causes[] = {{ACT_F_SCANNER, "scanner"},
-              {ACT_F_PARSE, "parse"},
-              {ACT_F_OVERSIZE, "oversize"},
-              {ACT_F_TIMEOUT, "timeout"},
-              {ACT_F_INTERNAL, "internal"}};
+} causes[] = {{MSG_ERR_BIT(MSG_ERR_SCANNER), "scanner"},
+              {MSG_ERR_BIT(MSG_ERR_PARSE), "parse"},
+              {MSG_ERR_BIT(MSG_ERR_LIMIT_MESSAGE_SIZE), "oversize"},
+              {MSG_ERRS_TIMEOUT, "timeout"},
+              {MSG_ERR_BIT(MSG_ERR_INTERNAL), "internal"}};
 #define NCAUSES (sizeof(causes) / sizeof(causes[0]))
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -61,7 +62,7 @@ void metrics_message(const METRICS_MSG *x)
     if (x->action >= 0 && x->action < NACTIONS)
         m.actions[x->action]++;
     for (size_t i = 0; i < NCAUSES; i++)
-        if (x->flags & causes[i].flag)
+        if (x->errs & causes[i].causes)
             m.failures[i]++;
     m.bytes += x->size;
     observe(&m.total, x->ms);

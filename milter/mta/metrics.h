@@ -9,7 +9,7 @@
  *
  * DESCRIPTION
  *   metrics_message records one finished message: its verdict and action (counted by
- *   name), the failure causes that were set (ACT_F_* bits), its size, and two latencies
+ *   name), the failure causes that were set (MSG_ERRS), its size, and two latencies
  *   in a histogram each: the whole end-of-message stage (ms) and the scan alone
  *   (ms_scan). metrics_count adds to the other counters (cache lookups by result,
  *   reloads, failed reloads, connections). All are thread-safe (one mutex; a message
@@ -29,6 +29,7 @@
 
 #include <stddef.h>
 
+#include "model/failure.h"
 #include "lib/buf.h"
 
 typedef enum METRICS_COUNTER {
@@ -42,9 +43,9 @@ typedef enum METRICS_COUNTER {
 } METRICS_COUNTER;
 
 typedef struct METRICS_MSG {
-    int verdict;    /* VERDICT */
-    int action;     /* action token (action_name) */
-    unsigned flags; /* ACT_F_* failure causes */
+    int verdict;   /* VERDICT */
+    int action;    /* action token (action_name) */
+    MSG_ERRS errs; /* failure causes (model/failure.h) */
     size_t size;
     double ms, ms_scan;
 } METRICS_MSG;

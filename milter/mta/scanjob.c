@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/failure.h"
 #include "core/log.h"
 #include "mta/scanjob.h"
 #include "lib/xalloc.h"
@@ -66,7 +67,7 @@ static void analyse(JOB *j)
     if (raw)
         msg_analyse(j->m, raw, len, j->rs);
     else
-        hits_add(j->m->hits, "SCAN_ERROR", "message", "the spooled message cannot be read");
+        failure_hit(j->m->hits, MSG_ERR_SCANNER, "message", "the spooled message cannot be read");
 }
 
 /* worker - thread body: analyse, then tell the waiter */

@@ -1,5 +1,6 @@
 /*
- * policy/action - verdict to MTA operations, and their application (see policy/action.h)
+ * policy/action - the decided action as MTA operations, and their application
+ * (see policy/action.h; the decision itself is policy/verdict.c)
  *
  * Pure apart from action_apply, which only calls through MTA_OPS and logs.
  */
@@ -20,24 +21,6 @@ const char *action_name(int act)
     return act >= 0 && act <= ACT_DISCARD_TOKEN ? names[act] : "?";
 }
 
-/* action_flags - failure causes recorded as hits */
-unsigned action_flags(const HITS *hits)
-{
-    static const struct {
-        const char *symbol;
-        unsigned flag;
-    } map[] = {{"SCAN_ERROR", ACT_F_SCANNER},
-               {"MIME_UNPARSEABLE", ACT_F_PARSE},
-               {"LIMIT_MESSAGE_SIZE", ACT_F_OVERSIZE},
-               {"LIMIT_CLAMAV_SCAN_TIME", ACT_F_TIMEOUT},
-               {"LIMIT_SCAN_TIME", ACT_F_TIMEOUT}};
-    unsigned f = 0;
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (hits && hits_has(hits, map[i].symbol))
-            f |= map[i].flag;
-    return f;
-}
-
 /* add_op - append one operation; strings are copied. Header values get the leading space
  * the MTA expects when SMFIP_HDR_LEADSPC was negotiated (it then writes "Name:" + value). */
 static void add_op(ACT_PLAN *p, ACT_KIND kind, const char *name, int index, const char *value,
@@ -54,43 +37,6 @@ static void add_op(ACT_PLAN *p, ACT_KIND kind, const char *name, int index, cons
         v = xstrdup(value);
     p->v[p->n++] =
         (ACT_OP){kind, name ? xstrdup(name) : NULL, index, v, xcode ? xstrdup(xcode) : NULL};
-}
-
-/* decide - the action from verdict, failure policies, release, store and quarantine_action;
- * *store is set when the message must go to the quarantine store first */
-static int decide(const ACT_INPUT *in, bool *store)
-{
-    static const int from_verdict[] = {CFG_POL_ACCEPT, CFG_POL_TAG, CFG_POL_QUARANTINE,
-                                       CFG_POL_REJECT};
-    const CONFIG *c = in->cfg;
-    int act = from_verdict[in->verdict];
-    const struct {
-        unsigned flag;
-        int policy;
-    } pol[] = {{ACT_F_SCANNER, c->on_scanner_error},   {ACT_F_PARSE, c->on_parse_error},
-               {ACT_F_OVERSIZE, c->on_oversize},       {ACT_F_TIMEOUT, c->on_timeout},
-               {ACT_F_INTERNAL, c->on_internal_error}, {ACT_F_CACHE, c->on_cache_error}};
-    for (size_t i = 0; i < sizeof(pol) / sizeof(pol[0]); i++)
-        if ((in->flags & pol[i].flag) && pol[i].policy > act)
-            act = pol[i].policy;
-    *store = false;
-    /* discard_verdicts replaces the verdict's own action, not a failure policy's */
-    if (in->verdict != VERDICT_CLEAN && act == from_verdict[in->verdict] &&
-        (c->discard_verdicts & (1u << (in->verdict - 1))))
-        return ACT_DISCARD_TOKEN;
-    if (act == CFG_POL_QUARANTINE && in->released)
-        return CFG_POL_TAG;
-    if (act != CFG_POL_QUARANTINE)
-        return act;
-    if (in->store && (in->flags & ACT_F_QUARANTINE))
-        return c->on_quarantine_error; /* its quarantine: the hold queue */
-    *store = in->store;
-    int qa = c->quarantine_action;
-    if (qa == CFG_QA_AUTO)
-        qa = in->store ? CFG_QA_DISCARD : CFG_QA_HOLD;
-    if (qa == CFG_QA_REJECT)
-        return CFG_POL_REJECT;
-    return qa == CFG_QA_DISCARD ? ACT_DISCARD_TOKEN : CFG_POL_QUARANTINE;
 }
 
 /* hdr_name - PREFIX-suffix (caller frees) */
@@ -213,23 +159,22 @@ static void plan_delivery(ACT_PLAN *p, const ACT_INPUT *in, int natural)
 /* action_plan - the ordered operations for one message (see action.h) */
 ACT_PLAN *action_plan(const ACT_INPUT *in)
 {
-    static const int from_verdict[] = {CFG_POL_ACCEPT, CFG_POL_TAG, CFG_POL_QUARANTINE,
-                                       CFG_POL_REJECT};
     const CONFIG *c = in->cfg;
     ACT_PLAN *p = xcalloc(1, sizeof(*p));
+    VERDICT_IN vi = {.verdict = in->verdict,
+                     .errs = in->errs,
+                     .released = in->released != NULL,
+                     .store = in->store};
+    VERDICT_ACTION va = verdict_action(c, &vi);
     p->status = ACT_ACCEPT;
-    p->action = p->would = CFG_POL_ACCEPT;
+    p->action = va.action;
+    p->would = va.would;
+    p->store = va.store;
     p->leadspc = in->leadspc;
-    if (c->mode == CFG_MODE_OFF)
+    if (!va.plan)
         return p;
     for (size_t i = in->ninbound; i-- > 0;)
         add_op(p, ACT_DELHDR, in->inbound[i].name, in->inbound[i].index, NULL, NULL);
-    bool store = false;
-    p->would = p->action = decide(in, &store);
-    if (c->mode == CFG_MODE_TAG_ONLY)
-        p->action = p->would == CFG_POL_ACCEPT ? CFG_POL_ACCEPT : CFG_POL_TAG;
-    else
-        p->store = store;
     char *text = NULL;
     switch (p->action) {
     case CFG_POL_REJECT:
@@ -246,7 +191,7 @@ ACT_PLAN *action_plan(const ACT_INPUT *in)
         p->status = ACT_DISCARD;
         break;
     default:
-        plan_delivery(p, in, from_verdict[in->verdict]);
+        plan_delivery(p, in, va.natural);
     }
     free(text);
     return p;

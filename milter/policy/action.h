@@ -3,15 +3,15 @@
  *
  * SYNOPSIS
  *   ACT_PLAN *action_plan(const ACT_INPUT *in);       ACT_PLAN *action_plan_free(ACT_PLAN *p);
- *   unsigned action_flags(const HITS *hits);
  *   ACT_STATUS action_apply(const ACT_PLAN *p, const MTA_OPS *ops, void *ctx);
  *   const char *action_name(int act);                  (accept, tag, tempfail, quarantine, ...)
  *
  * DESCRIPTION
  *   action_plan turns verdict, score, reference id, ruleset id, hits, failure causes
- *   (ACT_F_* flags, from action_flags or the caller) and the config (mode, on_* policies,
- *   quarantine_action, texts, header_prefix, subject_tag) into operations, in the order
- *   they must be applied:
+ *   (in->errs, MSG_ERR_BIT()s of model/failure.h: the message's HITS.errs plus the
+ *   caller's MSG_ERR_QUARANTINE) and the config (mode, on_* policies, quarantine_action,
+ *   texts, header_prefix, subject_tag) into operations, in the order they must be
+ *   applied; what is done is decided by verdict_action (policy/verdict.h):
  *     1. delete every inbound header named PREFIX-* (spoofed), highest index first so
  *        the lower indices stay valid;
  *     2. when the message is delivered (accept, tag, quarantine in the hold queue): add
@@ -25,16 +25,16 @@
  *   writes it as is).
  *   p->status is the final milter status and p->action the log token.
  *
- *   The action is the stronger of the verdict's (clean→accept, tag, quarantine, reject)
- *   and the policy of every failure flag set (accept < tag < tempfail < quarantine <
- *   reject). quarantine_action turns quarantine into hold, reject or discard (auto:
+ *   The action (verdict_action) is the stronger of the verdict's (clean→accept, tag,
+ *   quarantine, reject) and the policy of every failure cause set (accept < tag < tempfail <
+ * quarantine < reject). quarantine_action turns quarantine into hold, reject or discard (auto:
  *   discard with a store, hold without). Mode tag-only never rejects, tempfails,
  *   quarantines or discards: it tags and names the would-be action in the header. Mode
  *   off plans nothing (accept).
  *
  *   The quarantine store: with `store` set and the action quarantine (in enforce mode),
  *   p->store asks the caller to store the message first; when that fails the caller
- *   plans again with ACT_F_QUARANTINE, and the action becomes on_quarantine_error
+ *   plans again with MSG_ERR_QUARANTINE in errs, and the action becomes on_quarantine_error
  *   instead (its "quarantine" then means the MTA's hold queue). A message carrying a
  *   valid release header (`released`: an admin let it out of the quarantine) is never
  *   quarantined again: quarantine becomes tag, the verdict header says "released=REF"
@@ -51,6 +51,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "core/config.h"
+#include "model/failure.h"
 #include "model/hit.h"
 #include "mta/mta.h"
 #include "policy/verdict.h"
@@ -58,19 +59,8 @@
 #define ACT_REPORT_MAX 900
 #define ACT_REPORT_TOP 8
 
-enum {
-    ACT_F_SCANNER = 1,
-    ACT_F_PARSE = 2,
-    ACT_F_OVERSIZE = 4,
-    ACT_F_TIMEOUT = 8,
-    ACT_F_INTERNAL = 16,
-    ACT_F_QUARANTINE = 32, /* the quarantine store failed (on_quarantine_error) */
-    ACT_F_CACHE = 64       /* the cache could not be used for this message (on_cache_error) */
-};
 typedef enum ACT_STATUS { ACT_ACCEPT, ACT_REJECT, ACT_TEMPFAIL, ACT_DISCARD } ACT_STATUS;
 typedef enum ACT_KIND { ACT_DELHDR, ACT_ADDHDR, ACT_CHGHDR, ACT_QUARANTINE, ACT_REPLY } ACT_KIND;
-/* action tokens beyond enum cfg_policy */
-enum { ACT_DISCARD_TOKEN = CFG_POL_REJECT + 1 };
 
 typedef struct ACT_OP {
     ACT_KIND kind;
@@ -91,7 +81,7 @@ typedef struct ACT_INPUT {
     const char *ref, *ruleset_id;
     const HITS *hits;
     const CONFIG *cfg;
-    unsigned flags;         /* ACT_F_* */
+    MSG_ERRS errs;          /* failure causes (model/failure.h) */
     const ACT_HDR *inbound; /* inbound PREFIX-* headers */
     size_t ninbound;
     const char *subject;  /* first Subject value, without its leading space (NULL: none) */
@@ -112,7 +102,6 @@ typedef struct ACT_PLAN {
 
 ACT_PLAN *action_plan(const ACT_INPUT *in);
 ACT_PLAN *action_plan_free(ACT_PLAN *p);
-unsigned action_flags(const HITS *hits);
 ACT_STATUS action_apply(const ACT_PLAN *p, const MTA_OPS *ops, void *ctx);
 const char *action_name(int act);
 #endif

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "model/failure.h"
 #include "policy/report.h"
 #include "lib/str.h"
 
@@ -182,13 +183,14 @@ static void json_limits(BUF *o, const MSG *m, const CONFIG *c)
     key(o, "exceeded", false);
     buf_putc(o, '[');
     bool first = true;
+    MSG_ERRS limits = failure_limits();
     for (size_t i = 0; i < m->hits->n; i++) {
         const char *s = m->hits->v[i].symbol;
-        if (strncmp(s, "LIMIT_", 6) != 0)
+        if (!(m->hits->v[i].err & limits))
             continue;
         bool dup = false;
         for (size_t j = 0; j < i && !dup; j++)
-            dup = strcmp(m->hits->v[j].symbol, s) == 0;
+            dup = m->hits->v[j].err == m->hits->v[i].err;
         if (dup)
             continue;
         if (!first)

@@ -1,6 +1,9 @@
 /*
- * policy/verdict - score to verdict (see policy/verdict.h)
+ * policy/verdict - score to verdict, verdict and failure causes to the action, under the
+ * mode (see policy/verdict.h)
  */
+#include <stddef.h>
+
 #include "policy/verdict.h"
 
 /* verdict_from_score - compare against the thresholds, strongest first */
@@ -20,4 +23,72 @@ const char *verdict_name(VERDICT v)
 {
     static const char *const names[] = {"clean", "tag", "quarantine", "reject"};
     return names[v];
+}
+
+/* verdict_failure_policy - the strongest on_* policy of the causes, or -1 */
+int verdict_failure_policy(const CONFIG *c, MSG_ERRS errs)
+{
+    const struct {
+        MSG_ERRS causes;
+        int policy;
+    } pol[] = {
+        {MSG_ERR_BIT(MSG_ERR_SCANNER), c->on_scanner_error},
+        {MSG_ERR_BIT(MSG_ERR_PARSE), c->on_parse_error},
+        {MSG_ERR_BIT(MSG_ERR_LIMIT_MESSAGE_SIZE), c->on_oversize},
+        {MSG_ERRS_TIMEOUT, c->on_timeout},
+        {MSG_ERR_BIT(MSG_ERR_INTERNAL), c->on_internal_error},
+        {MSG_ERR_BIT(MSG_ERR_CACHE), c->on_cache_error},
+    };
+    int act = -1;
+    for (size_t i = 0; i < sizeof(pol) / sizeof(pol[0]); i++)
+        if ((errs & pol[i].causes) && pol[i].policy > act)
+            act = pol[i].policy;
+    return act;
+}
+
+/* decide - the enforce-mode action; *store when the message goes to the store first */
+static int decide(const CONFIG *c, const VERDICT_IN *in, int natural, bool *store)
+{
+    int act = natural, fail = verdict_failure_policy(c, in->errs);
+    if (fail > act)
+        act = fail;
+    *store = false;
+    /* discard_verdicts replaces the verdict's own action, not a failure policy's */
+    if (in->verdict != VERDICT_CLEAN && act == natural &&
+        (c->discard_verdicts & (1u << (in->verdict - 1))))
+        return ACT_DISCARD_TOKEN;
+    if (act == CFG_POL_QUARANTINE && in->released)
+        return CFG_POL_TAG;
+    if (act != CFG_POL_QUARANTINE)
+        return act;
+    if (in->store && (in->errs & MSG_ERR_BIT(MSG_ERR_QUARANTINE)))
+        return c->on_quarantine_error; /* its quarantine: the hold queue */
+    *store = in->store;
+    int qa = c->quarantine_action;
+    if (qa == CFG_QA_AUTO)
+        qa = in->store ? CFG_QA_DISCARD : CFG_QA_HOLD;
+    if (qa == CFG_QA_REJECT)
+        return CFG_POL_REJECT;
+    return qa == CFG_QA_DISCARD ? ACT_DISCARD_TOKEN : CFG_POL_QUARANTINE;
+}
+
+/* verdict_action - the action for the message under the mode (see policy/verdict.h) */
+VERDICT_ACTION verdict_action(const CONFIG *c, const VERDICT_IN *in)
+{
+    static const int from_verdict[] = {CFG_POL_ACCEPT, CFG_POL_TAG, CFG_POL_QUARANTINE,
+                                       CFG_POL_REJECT};
+    VERDICT_ACTION out = {.action = CFG_POL_ACCEPT,
+                          .would = CFG_POL_ACCEPT,
+                          .natural = from_verdict[in->verdict],
+                          .store = false,
+                          .plan = c->mode != CFG_MODE_OFF};
+    if (!out.plan)
+        return out;
+    bool store = false;
+    out.would = out.action = decide(c, in, out.natural, &store);
+    if (c->mode == CFG_MODE_TAG_ONLY)
+        out.action = out.would == CFG_POL_ACCEPT ? CFG_POL_ACCEPT : CFG_POL_TAG;
+    else
+        out.store = store;
+    return out;
 }

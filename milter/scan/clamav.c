@@ -37,6 +37,7 @@
 
 #include <clamav.h>
 
+#include "model/failure.h"
 #include "core/digest.h"
 #include "model/filetype.h"
 #include "model/hit.h"
@@ -296,31 +297,37 @@ static char *loc_child(const char *parent, const char *name, bool sanitize)
 
 /* ---- findings ---- */
 
-/* heuristic_symbol - our symbol for a libclamav heuristic, or NULL for CLAMAV_<name> */
-static const char *heuristic_symbol(const char *name)
+/* heuristic_symbol - our symbol for a libclamav heuristic, or NULL for CLAMAV_<name>; *err
+ * is the failure cause it reports (MSG_ERR) or -1 */
+static const char *heuristic_symbol(const char *name, int *err)
 {
     static const struct {
         const char *name;
-        const char *symbol;
+        const char *symbol; /* NULL: the symbol of err (model/failure.h) */
+        int err;
     } map[] = {
-        {"Heuristics.Encrypted.Zip", "ARCHIVE_ENCRYPTED"},
-        {"Heuristics.Encrypted.7Zip", "ARCHIVE_ENCRYPTED"},
-        {"Heuristics.Encrypted.RAR", "ARCHIVE_ENCRYPTED"},
-        {"Heuristics.Encrypted.EGG", "ARCHIVE_ENCRYPTED"},
-        {"Heuristics.Encrypted.PDF", "DOC_ENCRYPTED"},
-        {"Heuristics.Encrypted.OLE2", "DOC_ENCRYPTED"},
-        {"Heuristics.OLE2.ContainsMacros.XLM", "DOC_MACROS_XLM"},
-        {"Heuristics.OLE2.ContainsMacros.VBA", "DOC_MACROS_VBA"},
-        {"Heuristics.OLE2.ContainsMacros", "DOC_MACROS_VBA"},
-        {"Heuristics.Limits.Exceeded.MaxFileSize", "LIMIT_CLAMAV_FILE_SIZE"},
-        {"Heuristics.Limits.Exceeded.MaxScanSize", "LIMIT_CLAMAV_SCAN_SIZE"},
-        {"Heuristics.Limits.Exceeded.MaxRecursion", "LIMIT_CLAMAV_RECURSION"},
-        {"Heuristics.Limits.Exceeded.MaxFiles", "LIMIT_CLAMAV_FILES"},
-        {"Heuristics.Limits.Exceeded.MaxScanTime", "LIMIT_CLAMAV_SCAN_TIME"},
+        {"Heuristics.Encrypted.Zip", "ARCHIVE_ENCRYPTED", -1},
+        {"Heuristics.Encrypted.7Zip", "ARCHIVE_ENCRYPTED", -1},
+        {"Heuristics.Encrypted.RAR", "ARCHIVE_ENCRYPTED", -1},
+        {"Heuristics.Encrypted.EGG", "ARCHIVE_ENCRYPTED", -1},
+        {"Heuristics.Encrypted.PDF", "DOC_ENCRYPTED", -1},
+        {"Heuristics.Encrypted.OLE2", "DOC_ENCRYPTED", -1},
+        {"Heuristics.OLE2.ContainsMacros.XLM", "DOC_MACROS_XLM", -1},
+        {"Heuristics.OLE2.ContainsMacros.VBA", "DOC_MACROS_VBA", -1},
+        {"Heuristics.OLE2.ContainsMacros", "DOC_MACROS_VBA", -1},
+        {"Heuristics.Limits.Exceeded.MaxFileSize", NULL, MSG_ERR_LIMIT_CLAMAV_FILE_SIZE},
+        {"Heuristics.Limits.Exceeded.MaxScanSize", NULL, MSG_ERR_LIMIT_CLAMAV_SCAN_SIZE},
+        {"Heuristics.Limits.Exceeded.MaxRecursion", NULL, MSG_ERR_LIMIT_CLAMAV_RECURSION},
+        {"Heuristics.Limits.Exceeded.MaxFiles", NULL, MSG_ERR_LIMIT_CLAMAV_FILES},
+        {"Heuristics.Limits.Exceeded.MaxScanTime", NULL, MSG_ERR_LIMIT_CLAMAV_SCAN_TIME},
     };
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (strcmp(name, map[i].name) == 0)
-            return map[i].symbol;
+    *err = -1;
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (strcmp(name, map[i].name) == 0) {
+            *err = map[i].err;
+            return map[i].symbol ? map[i].symbol : failure_symbol((MSG_ERR)map[i].err);
+        }
+    }
     return NULL;
 }
 
@@ -356,12 +363,16 @@ static void report(SCAN *s, const char *virname, const char *location)
     size_t n = strlen(name);
     if (n > 11 && strcmp(name + n - 11, ".UNOFFICIAL") == 0)
         name[n - 11] = '\0';
-    const char *mapped = heuristic_symbol(name);
+    int err;
+    const char *mapped = heuristic_symbol(name, &err);
     char *symbol = mapped ? xstrdup(mapped) : xasprintf("CLAMAV_%s", name);
     if (!found_covers(s, symbol, location, true)) {
         found_add(s, symbol, location);
-        hits_add(s->job->hits, symbol, location, "libclamav %s%s", mapped ? "" : "signature ",
-                 name);
+        if (err >= 0)
+            failure_hit(s->job->hits, (MSG_ERR)err, location, "libclamav %s", name);
+        else
+            hits_add(s->job->hits, symbol, location, "libclamav %s%s", mapped ? "" : "signature ",
+                     name);
     }
     free(symbol);
     free(name);
@@ -479,12 +490,13 @@ static void cb_virus(int fd, const char *virname, void *context)
 static void member_too_big(SCAN *s, const char *filename, unsigned long size)
 {
     const char *location = top_location(s);
-    if (found_covers(s, "LIMIT_CLAMAV_FILE_SIZE", location, false))
+    const char *symbol = failure_symbol(MSG_ERR_LIMIT_CLAMAV_FILE_SIZE);
+    if (found_covers(s, symbol, location, false))
         return;
-    found_add(s, "LIMIT_CLAMAV_FILE_SIZE", location);
-    hits_add(s->job->hits, "LIMIT_CLAMAV_FILE_SIZE", location,
-             "member %.200s declares %lu bytes; only the first %lld are scanned",
-             filename ? filename : "?", size, s->max_file);
+    found_add(s, symbol, location);
+    failure_hit(s->job->hits, MSG_ERR_LIMIT_CLAMAV_FILE_SIZE, location,
+                "member %.200s declares %lu bytes; only the first %lld are scanned",
+                filename ? filename : "?", size, s->max_file);
 }
 
 /* cb_meta - archive member metadata: an encrypted member marks its archive; an
@@ -645,23 +657,24 @@ static int scan_result(SCAN *s, cl_error_t rc, const char *virname)
             report(s, virname, job->location);
         return 0;
     case CL_ETIMEOUT:
-        hits_add(job->hits, "LIMIT_CLAMAV_SCAN_TIME", job->location, "libclamav: %s",
-                 cl_strerror(rc));
+        failure_hit(job->hits, MSG_ERR_LIMIT_CLAMAV_SCAN_TIME, job->location, "libclamav: %s",
+                    cl_strerror(rc));
         return 0;
     case CL_EMAXREC:
-        hits_add(job->hits, "LIMIT_CLAMAV_RECURSION", job->location, "libclamav: %s",
-                 cl_strerror(rc));
+        failure_hit(job->hits, MSG_ERR_LIMIT_CLAMAV_RECURSION, job->location, "libclamav: %s",
+                    cl_strerror(rc));
         return 0;
     case CL_EMAXSIZE:
-        hits_add(job->hits, "LIMIT_CLAMAV_SCAN_SIZE", job->location, "libclamav: %s",
-                 cl_strerror(rc));
+        failure_hit(job->hits, MSG_ERR_LIMIT_CLAMAV_SCAN_SIZE, job->location, "libclamav: %s",
+                    cl_strerror(rc));
         return 0;
     case CL_EMAXFILES:
-        hits_add(job->hits, "LIMIT_CLAMAV_FILES", job->location, "libclamav: %s", cl_strerror(rc));
+        failure_hit(job->hits, MSG_ERR_LIMIT_CLAMAV_FILES, job->location, "libclamav: %s",
+                    cl_strerror(rc));
         return 0;
     default:
-        hits_add(job->hits, "SCAN_ERROR", job->location, "libclamav: %s%s%s%s", cl_strerror(rc),
-                 last_err[0] ? " (" : "", last_err, last_err[0] ? ")" : "");
+        failure_hit(job->hits, MSG_ERR_SCANNER, job->location, "libclamav: %s%s%s%s",
+                    cl_strerror(rc), last_err[0] ? " (" : "", last_err, last_err[0] ? ")" : "");
         return -1;
     }
 }
@@ -673,7 +686,7 @@ int clamav_scan(const CLAMAV *c, const CLAMAV_JOB *job)
         return 0; /* nothing to unpack or match */
     cl_fmap_t *map = cl_fmap_open_memory(job->data, job->len);
     if (map == NULL) {
-        hits_add(job->hits, "SCAN_ERROR", job->location, "libclamav: cannot map the buffer");
+        failure_hit(job->hits, MSG_ERR_SCANNER, job->location, "libclamav: cannot map the buffer");
         return -1;
     }
     SCAN s = {.job = job, .max_file = cl_engine_get_num(c->engine, CL_ENGINE_MAX_FILESIZE, NULL)};

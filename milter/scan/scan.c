@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/failure.h"
 #include "scan/archive.h"
 #include "cache/msgcache.h"
 #include "core/digest.h"
@@ -103,7 +104,7 @@ static void run_yara(SCAN *s, const unsigned char *data, size_t n, const char *f
     BUF *err = buf_new(64);
     s->m->engine_calls++;
     if (yara_scan(s->rs->yara, data, n, &v, on_match, &mc, err) != 0)
-        hits_add(s->m->hits, "SCAN_ERROR", location, "yara: %s", err->data);
+        failure_hit(s->m->hits, MSG_ERR_SCANNER, location, "yara: %s", err->data);
     buf_free(err);
 }
 
@@ -174,9 +175,9 @@ static void on_decoded(void *ctx, const char *how, const char *lang, const unsig
     if (n == 0)
         return;
     if (s->decode >= s->rs->cfg->max_decode_depth) { /* never a silent stop (design 13) */
-        hits_add(s->m->hits, "LIMIT_DECODE_DEPTH", e->location,
-                 "a %s layer below %d decoded levels was not analysed", how,
-                 (int)s->rs->cfg->max_decode_depth);
+        failure_hit(s->m->hits, MSG_ERR_LIMIT_DECODE_DEPTH, e->location,
+                    "a %s layer below %d decoded levels was not analysed", how,
+                    (int)s->rs->cfg->max_decode_depth);
         return;
     }
     char *loc = xasprintf("%s>decoded:%s", e->location, how);
@@ -341,7 +342,8 @@ static void on_member(void *ctx, const char *name, const unsigned char *data, si
         y->encrypted = true;
         filetype_sniff(data, n, name, &y->ft);
         if (truncated)
-            hits_add(s->m->hits, "LIMIT_PART_BYTES", loc->data, "member cut at %zu bytes", n);
+            failure_hit(s->m->hits, MSG_ERR_LIMIT_PART_BYTES, loc->data, "member cut at %zu bytes",
+                        n);
         int saved = s->pwdepth;
         bool was = s->encrypted;
         s->pwdepth = mc->from->pwdepth;
@@ -429,9 +431,9 @@ void scan_message(MSG *m, const RULESET *rs)
         if (p->kind != PART_LEAF || p->data == NULL || p->size == 0 || seen_before(m, i))
             continue;
         if (past_deadline(m)) {
-            hits_add(m->hits, "LIMIT_SCAN_TIME", p->path,
-                     "scan_timeout reached: this part and "
-                     "the rest were not scanned");
+            failure_hit(m->hits, MSG_ERR_LIMIT_SCAN_TIME, p->path,
+                        "scan_timeout reached: this part and "
+                        "the rest were not scanned");
             break;
         }
         char *loc = scan_part_location(p);
@@ -454,7 +456,8 @@ void scan_message(MSG *m, const RULESET *rs)
     c.emit = NULL;
     heur_url(&c, m->urls);
     if (m->layers->overflow)
-        hits_add(m->hits, "LIMIT_LAYERS", "message", "more than %zu layers", m->layers->max);
+        failure_hit(m->hits, MSG_ERR_LIMIT_LAYERS, "message", "more than %zu layers",
+                    m->layers->max);
     for (size_t i = 0; i < s.npw; i++)
         free(s.pw[i]);
 }

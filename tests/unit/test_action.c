@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "model/failure.h"
 #include "policy/action.h"
 #include "lib/buf.h"
 #include "core/config.h"
@@ -60,22 +61,22 @@ static const MTA_OPS recorder = {r_getsymval,  r_addheader, r_insheader, r_chghe
                                  r_quarantine, r_setreply,  r_progress};
 
 /* run - plan and apply one message; returns the status, the calls are in rec */
-static ACT_STATUS run(CONFIG *c, VERDICT v, double score, unsigned flags, HITS *h,
+static ACT_STATUS run(CONFIG *c, VERDICT v, double score, MSG_ERRS errs, HITS *h,
                       const ACT_HDR *inb, size_t ninb, const char *subject)
 {
-    ACT_INPUT in = {v,
-                    score,
-                    "0123456789abcdef",
-                    "fedcba9876543210",
-                    h,
-                    c,
-                    flags,
-                    inb,
-                    ninb,
-                    subject,
-                    leadspc,
-                    false,
-                    NULL};
+    ACT_INPUT in = {.verdict = v,
+                    .score = score,
+                    .ref = "0123456789abcdef",
+                    .ruleset_id = "fedcba9876543210",
+                    .hits = h,
+                    .cfg = c,
+                    .errs = errs,
+                    .inbound = inb,
+                    .ninbound = ninb,
+                    .subject = subject,
+                    .leadspc = leadspc,
+                    .store = false,
+                    .released = NULL};
     ACT_PLAN *p = action_plan(&in);
     buf_reset(rec);
     ACT_STATUS st = action_apply(p, &recorder, NULL);
@@ -112,21 +113,25 @@ static void test_leading_space(void **state)
     config_free(c);
 }
 
-/* failure causes recorded as hits become policy flags: engine timeouts are on_timeout */
+/* failure causes set with their hits are the policy input: engine timeouts are on_timeout;
+ * a hit that only carries a failure symbol (hits_add) sets no cause */
 static void test_flags_from_hits(void **state)
 {
     HITS *h = hits_new();
-    assert_int_equal(action_flags(h), 0);
-    hits_add(h, "LIMIT_CLAMAV_SCAN_TIME", "2/a.zip", "libclamav gave up");
-    assert_int_equal(action_flags(h), ACT_F_TIMEOUT);
-    hits_add(h, "LIMIT_SCAN_TIME", "message", "scan_timeout");
-    hits_add(h, "SCAN_ERROR", "2/a.zip", "yara: timeout");
-    assert_int_equal(action_flags(h), ACT_F_TIMEOUT | ACT_F_SCANNER);
+    assert_true(h->errs == 0);
+    hits_add(h, "LIMIT_SCAN_TIME", "1", "named, not set");
+    assert_true(h->errs == 0);
+    failure_hit(h, MSG_ERR_LIMIT_CLAMAV_SCAN_TIME, "2/a.zip", "libclamav gave up");
+    assert_true(h->errs == MSG_ERR_BIT(MSG_ERR_LIMIT_CLAMAV_SCAN_TIME));
+    assert_true(hits_has(h, "LIMIT_CLAMAV_SCAN_TIME"));
+    failure_hit(h, MSG_ERR_LIMIT_SCAN_TIME, "message", "scan_timeout");
+    failure_hit(h, MSG_ERR_SCANNER, "2/a.zip", "yara: timeout");
+    assert_true(h->errs == (MSG_ERRS_TIMEOUT | MSG_ERR_BIT(MSG_ERR_SCANNER)));
     CONFIG *c = config_new();
-    assert_int_equal(run(c, VERDICT_CLEAN, 0, action_flags(h), h, NULL, 0, NULL), ACT_TEMPFAIL);
+    assert_int_equal(run(c, VERDICT_CLEAN, 0, h->errs, h, NULL, 0, NULL), ACT_TEMPFAIL);
     c->on_timeout = CFG_POL_ACCEPT;
     c->on_scanner_error = CFG_POL_TAG;
-    assert_int_equal(run(c, VERDICT_CLEAN, 0, action_flags(h), h, NULL, 0, NULL), ACT_ACCEPT);
+    assert_int_equal(run(c, VERDICT_CLEAN, 0, h->errs, h, NULL, 0, NULL), ACT_ACCEPT);
     assert_non_null(strstr(rec->data, "; action=tag"));
     config_free(c);
     hits_free(h);
@@ -143,11 +148,11 @@ static void test_reject_quarantine_tempfail(void **state)
     fail_quarantine = 1;
     assert_int_equal(run(c, VERDICT_QUARANTINE, 12, 0, NULL, NULL, 0, NULL), ACT_TEMPFAIL);
     fail_quarantine = 0;
-    assert_int_equal(run(c, VERDICT_CLEAN, 1, ACT_F_SCANNER, NULL, NULL, 0, NULL), ACT_TEMPFAIL);
+    assert_int_equal(run(c, VERDICT_CLEAN, 1, MSG_ERR_BIT(MSG_ERR_SCANNER), NULL, NULL, 0, NULL), ACT_TEMPFAIL);
     assert_non_null(strstr(rec->data, "reply 451 4.7.1 "));
     /* a stronger verdict stands; oversize only tags by default */
-    assert_int_equal(run(c, VERDICT_REJECT, 20, ACT_F_SCANNER, NULL, NULL, 0, NULL), ACT_REJECT);
-    assert_int_equal(run(c, VERDICT_CLEAN, 0, ACT_F_OVERSIZE, NULL, NULL, 0, NULL), ACT_ACCEPT);
+    assert_int_equal(run(c, VERDICT_REJECT, 20, MSG_ERR_BIT(MSG_ERR_SCANNER), NULL, NULL, 0, NULL), ACT_REJECT);
+    assert_int_equal(run(c, VERDICT_CLEAN, 0, MSG_ERR_BIT(MSG_ERR_LIMIT_MESSAGE_SIZE), NULL, NULL, 0, NULL), ACT_ACCEPT);
     assert_non_null(strstr(rec->data, "; action=tag\n"));
     c->quarantine_action = CFG_QA_DISCARD;
     assert_int_equal(run(c, VERDICT_QUARANTINE, 12, 0, NULL, NULL, 0, NULL), ACT_DISCARD);
@@ -157,7 +162,7 @@ static void test_reject_quarantine_tempfail(void **state)
     assert_int_equal(run(c, VERDICT_REJECT, 20, 0, NULL, NULL, 0, NULL), ACT_DISCARD);
     assert_int_equal(rec->len, 0);
     assert_int_equal(run(c, VERDICT_QUARANTINE, 12, 0, NULL, NULL, 0, NULL), ACT_ACCEPT);
-    assert_int_equal(run(c, VERDICT_TAG, 6, ACT_F_SCANNER, NULL, NULL, 0, NULL), ACT_TEMPFAIL);
+    assert_int_equal(run(c, VERDICT_TAG, 6, MSG_ERR_BIT(MSG_ERR_SCANNER), NULL, NULL, 0, NULL), ACT_TEMPFAIL);
     c->discard_verdicts = 0;
     /* a multi-line reply: \n in the template becomes a line break */
     free(c->reject_text);
@@ -211,12 +216,18 @@ static void test_report_sorted_sanitized_bounded(void **state)
 }
 
 /* plan_store - a plan with a quarantine store configured; *store tells whether it asks to store */
-static ACT_STATUS plan_store(CONFIG *c, VERDICT v, unsigned flags, const char *released,
+static ACT_STATUS plan_store(CONFIG *c, VERDICT v, MSG_ERRS errs, const char *released,
                              bool *store)
 {
-    ACT_INPUT in = {
-        v,    12,      "0123456789abcdef", "fedcba9876543210", NULL, c, flags, NULL, 0, "Hi", false,
-        true, released};
+    ACT_INPUT in = {.verdict = v,
+                    .score = 12,
+                    .ref = "0123456789abcdef",
+                    .ruleset_id = "fedcba9876543210",
+                    .cfg = c,
+                    .errs = errs,
+                    .subject = "Hi",
+                    .store = true,
+                    .released = released};
     ACT_PLAN *p = action_plan(&in);
     buf_reset(rec);
     *store = p->store;
@@ -233,12 +244,12 @@ static void test_quarantine_store(void **state)
     assert_int_equal(plan_store(c, VERDICT_QUARANTINE, 0, NULL, &store), ACT_DISCARD);
     assert_true(store);
     /* the store failed: on_quarantine_error (tempfail), nothing stored */
-    assert_int_equal(plan_store(c, VERDICT_QUARANTINE, ACT_F_QUARANTINE, NULL, &store),
+    assert_int_equal(plan_store(c, VERDICT_QUARANTINE, MSG_ERR_BIT(MSG_ERR_QUARANTINE), NULL, &store),
                      ACT_TEMPFAIL);
     assert_false(store);
     assert_non_null(strstr(rec->data, "reply 451 4.7.1 "));
     c->on_quarantine_error = CFG_POL_QUARANTINE; /* fall back to the hold queue */
-    assert_int_equal(plan_store(c, VERDICT_QUARANTINE, ACT_F_QUARANTINE, NULL, &store), ACT_ACCEPT);
+    assert_int_equal(plan_store(c, VERDICT_QUARANTINE, MSG_ERR_BIT(MSG_ERR_QUARANTINE), NULL, &store), ACT_ACCEPT);
     assert_non_null(strstr(rec->data, "quarantine fileless-milter"));
     /* hold after storing */
     c->quarantine_action = CFG_QA_HOLD;

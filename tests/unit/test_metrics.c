@@ -27,8 +27,14 @@ static void test_counts_and_buckets(void **state)
 {
     (void)state;
     metrics_reset();
-    METRICS_MSG a = {VERDICT_CLEAN, CFG_POL_ACCEPT, 0, 1000, 4, 3};
-    METRICS_MSG b = {VERDICT_REJECT, CFG_POL_REJECT, ACT_F_SCANNER | ACT_F_TIMEOUT, 500, 300, 250};
+    METRICS_MSG a = {.verdict = VERDICT_CLEAN, .action = CFG_POL_ACCEPT, .size = 1000, .ms = 4,
+                     .ms_scan = 3};
+    METRICS_MSG b = {.verdict = VERDICT_REJECT,
+                     .action = CFG_POL_REJECT,
+                     .errs = MSG_ERR_BIT(MSG_ERR_SCANNER) | MSG_ERR_BIT(MSG_ERR_LIMIT_SCAN_TIME),
+                     .size = 500,
+                     .ms = 300,
+                     .ms_scan = 250};
     metrics_message(&a);
     metrics_message(&a);
     metrics_message(&b);

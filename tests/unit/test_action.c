@@ -148,11 +148,15 @@ static void test_reject_quarantine_tempfail(void **state)
     fail_quarantine = 1;
     assert_int_equal(run(c, VERDICT_QUARANTINE, 12, 0, NULL, NULL, 0, NULL), ACT_TEMPFAIL);
     fail_quarantine = 0;
-    assert_int_equal(run(c, VERDICT_CLEAN, 1, MSG_ERR_BIT(MSG_ERR_SCANNER), NULL, NULL, 0, NULL), ACT_TEMPFAIL);
+    assert_int_equal(run(c, VERDICT_CLEAN, 1, MSG_ERR_BIT(MSG_ERR_SCANNER), NULL, NULL, 0, NULL),
+                     ACT_TEMPFAIL);
     assert_non_null(strstr(rec->data, "reply 451 4.7.1 "));
     /* a stronger verdict stands; oversize only tags by default */
-    assert_int_equal(run(c, VERDICT_REJECT, 20, MSG_ERR_BIT(MSG_ERR_SCANNER), NULL, NULL, 0, NULL), ACT_REJECT);
-    assert_int_equal(run(c, VERDICT_CLEAN, 0, MSG_ERR_BIT(MSG_ERR_LIMIT_MESSAGE_SIZE), NULL, NULL, 0, NULL), ACT_ACCEPT);
+    assert_int_equal(run(c, VERDICT_REJECT, 20, MSG_ERR_BIT(MSG_ERR_SCANNER), NULL, NULL, 0, NULL),
+                     ACT_REJECT);
+    assert_int_equal(
+        run(c, VERDICT_CLEAN, 0, MSG_ERR_BIT(MSG_ERR_LIMIT_MESSAGE_SIZE), NULL, NULL, 0, NULL),
+        ACT_ACCEPT);
     assert_non_null(strstr(rec->data, "; action=tag\n"));
     c->quarantine_action = CFG_QA_DISCARD;
     assert_int_equal(run(c, VERDICT_QUARANTINE, 12, 0, NULL, NULL, 0, NULL), ACT_DISCARD);
@@ -162,7 +166,8 @@ static void test_reject_quarantine_tempfail(void **state)
     assert_int_equal(run(c, VERDICT_REJECT, 20, 0, NULL, NULL, 0, NULL), ACT_DISCARD);
     assert_int_equal(rec->len, 0);
     assert_int_equal(run(c, VERDICT_QUARANTINE, 12, 0, NULL, NULL, 0, NULL), ACT_ACCEPT);
-    assert_int_equal(run(c, VERDICT_TAG, 6, MSG_ERR_BIT(MSG_ERR_SCANNER), NULL, NULL, 0, NULL), ACT_TEMPFAIL);
+    assert_int_equal(run(c, VERDICT_TAG, 6, MSG_ERR_BIT(MSG_ERR_SCANNER), NULL, NULL, 0, NULL),
+                     ACT_TEMPFAIL);
     c->discard_verdicts = 0;
     /* a multi-line reply: \n in the template becomes a line break */
     free(c->reject_text);
@@ -216,8 +221,7 @@ static void test_report_sorted_sanitized_bounded(void **state)
 }
 
 /* plan_store - a plan with a quarantine store configured; *store tells whether it asks to store */
-static ACT_STATUS plan_store(CONFIG *c, VERDICT v, MSG_ERRS errs, const char *released,
-                             bool *store)
+static ACT_STATUS plan_store(CONFIG *c, VERDICT v, MSG_ERRS errs, const char *released, bool *store)
 {
     ACT_INPUT in = {.verdict = v,
                     .score = 12,
@@ -244,12 +248,15 @@ static void test_quarantine_store(void **state)
     assert_int_equal(plan_store(c, VERDICT_QUARANTINE, 0, NULL, &store), ACT_DISCARD);
     assert_true(store);
     /* the store failed: on_quarantine_error (tempfail), nothing stored */
-    assert_int_equal(plan_store(c, VERDICT_QUARANTINE, MSG_ERR_BIT(MSG_ERR_QUARANTINE), NULL, &store),
-                     ACT_TEMPFAIL);
+    assert_int_equal(
+        plan_store(c, VERDICT_QUARANTINE, MSG_ERR_BIT(MSG_ERR_QUARANTINE), NULL, &store),
+        ACT_TEMPFAIL);
     assert_false(store);
     assert_non_null(strstr(rec->data, "reply 451 4.7.1 "));
     c->on_quarantine_error = CFG_POL_QUARANTINE; /* fall back to the hold queue */
-    assert_int_equal(plan_store(c, VERDICT_QUARANTINE, MSG_ERR_BIT(MSG_ERR_QUARANTINE), NULL, &store), ACT_ACCEPT);
+    assert_int_equal(
+        plan_store(c, VERDICT_QUARANTINE, MSG_ERR_BIT(MSG_ERR_QUARANTINE), NULL, &store),
+        ACT_ACCEPT);
     assert_non_null(strstr(rec->data, "quarantine fileless-milter"));
     /* hold after storing */
     c->quarantine_action = CFG_QA_HOLD;

@@ -27,8 +27,8 @@ static void test_counts_and_buckets(void **state)
 {
     (void)state;
     metrics_reset();
-    METRICS_MSG a = {.verdict = VERDICT_CLEAN, .action = CFG_POL_ACCEPT, .size = 1000, .ms = 4,
-                     .ms_scan = 3};
+    METRICS_MSG a = {
+        .verdict = VERDICT_CLEAN, .action = CFG_POL_ACCEPT, .size = 1000, .ms = 4, .ms_scan = 3};
     METRICS_MSG b = {.verdict = VERDICT_REJECT,
                      .action = CFG_POL_REJECT,
                      .errs = MSG_ERR_BIT(MSG_ERR_SCANNER) | MSG_ERR_BIT(MSG_ERR_LIMIT_SCAN_TIME),

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analyse.h"
 #include "cache/cache.h"
 #include "core/config.h"
 #include "mta/daemon.h"
@@ -228,7 +229,7 @@ static bool scan_file(const char *path, const OPTS *o, const RULESET *rs)
     char ref[17];
     msg_ref_from_bytes(raw + skip, len - skip, ref);
     MSG *m = msg_new(ref);
-    msg_analyse(m, raw + skip, len - skip, rs);
+    analyse_message(m, raw + skip, len - skip, rs, cache_default());
     m->size = size - skip;
     BUF *out = buf_new(4096);
     if (o->json)

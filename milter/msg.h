@@ -1,22 +1,16 @@
 /*
- * msg - one message under analysis: raw bytes in, parts, URLs, hits, score, verdict out
+ * msg - the record of one message under analysis: parts, URLs, hits, score, verdict
  *
  * SYNOPSIS
  *   MSG *msg_new(const char *ref);    MSG *msg_free(MSG *m);
- *   void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs);
- *   void msg_ref_random(char ref[17]);  void msg_ref_from_bytes(const char *p, size_t n, char
- * ref[17]);
+ *   void msg_set_envelope(MSG *m, const char *sender, const char *rcpts);
+ *   void msg_ref_random(char ref[17]);
+ *   void msg_ref_from_bytes(const char *p, size_t n, char ref[17]);
  *
  * DESCRIPTION
  *   MSG owns everything found in one message (ownership is hierarchical: parts, URLs and
- *   hits are freed with it). msg_analyse runs the pipeline over the raw message (the
- *   bytes are not kept): size limit, MIME walk (mime.c), URL extraction from every text
- *   part and hidden text (url.c), the content engines over every part and layer
- *   (scan.c: libclamav, YARA, password-opened archives), then scoring and verdict. It never fails:
- * problems become hits. It may be called once per MSG.
- *
- *   The cache (cache_msg.c, cache_default()) is consulted during the scan and updated
- *   after the verdict; m->cache and m->engine_calls say what it did. msg_set_envelope
+ *   hits are freed with it). The pipeline that fills it is analyse_message (analyse.h);
+ *   m->cache and m->engine_calls say what the cache and the engines did. msg_set_envelope
  *   gives the envelope sender and recipients (sanitized copies) for the prevalence
  *   records; without it the From and To headers are used.
  *
@@ -27,11 +21,8 @@
  *   Why the analysis was incomplete is in m->hits->errs: the failure causes
  *   (model/failure.h, MSG_ERR_*), each set where the failure happened with its symbol.
  *
- * LIMITS
- *   max_message_size: only that many bytes are analysed (LIMIT_MESSAGE_SIZE);
- *   max_urls: distinct URLs kept (LIMIT_URLS); the MIME limits are mime.c's; deadline_ms
- *   (set by scanjob.c from scan_timeout): parts not reached by then are not scanned
- *   (LIMIT_SCAN_TIME).
+ *   deadline_ms (set by mta/scanjob.c from scan_timeout): parts analyse_message has not
+ *   reached by then are not scanned (LIMIT_SCAN_TIME).
  */
 #ifndef FM_MSG_H
 #define FM_MSG_H
@@ -42,7 +33,6 @@
 #include "model/layer.h"
 #include "mime/mime.h"
 #include "model/part.h"
-#include "core/ruleset.h"
 #include "mime/url.h"
 #include "policy/verdict.h"
 
@@ -55,8 +45,6 @@ typedef struct MSG_CACHE {
     unsigned char *part; /* MSG_CACHE_* per part index, or NULL */
 } MSG_CACHE;
 
-struct CACHE_MSG;
-
 typedef struct MSG {
     char ref[17];
     size_t size;    /* bytes received */
@@ -68,17 +56,15 @@ typedef struct MSG {
     MIME_HEADERS hdr;
     double score;
     VERDICT verdict;
-    double ms;          /* wall time of msg_analyse */
+    double ms;          /* wall time of analyse_message */
     double deadline_ms; /* CLOCK_MONOTONIC ms after which scanning stops (0: none) */
     MSG_CACHE cache;
     unsigned engine_calls; /* YARA and libclamav scans run */
     char *sender, *rcpts;  /* envelope (msg_set_envelope), or NULL */
-    struct CACHE_MSG *cm;  /* cache state between scan and store (cache_msg.c) */
 } MSG;
 
 MSG *msg_new(const char *ref);
 MSG *msg_free(MSG *m);
-void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs);
 void msg_set_envelope(MSG *m, const char *sender, const char *rcpts);
 void msg_ref_random(char ref[17]);
 void msg_ref_from_bytes(const char *p, size_t n, char ref[17]);

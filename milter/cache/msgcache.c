@@ -11,7 +11,7 @@
 #include "cache/msgcache.h"
 #include "core/digest.h"
 #include "core/log.h"
-#include "scan/scan.h"
+#include "msg.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
 
@@ -103,8 +103,10 @@ static void add_lh(CACHE_MSG *cm, const char *loc, const char *sha256, const cha
 CACHE_MSG *cache_msg_begin(CACHE *c, MSG *m, const RULESET *rs, bool passwords)
 {
     CACHE_MSG *cm = xcalloc(1, sizeof(*cm));
-    cm->c = c, cm->m = m, cm->rs = rs, cm->passwords = passwords;
-    m->cm = cm;
+    cm->c = c;
+    cm->m = m;
+    cm->rs = rs;
+    cm->passwords = passwords;
     m->cache.backend = cache_name(c);
     cm->hashes = c != NULL || ioc_count(rs->ioc) > 0;
     size_t n = m->parts->n;
@@ -407,12 +409,13 @@ static size_t sightings(CACHE_MSG *cm, CACHE_SIGHT *s, char **entries)
     return n;
 }
 
-/* cache_msg_end - store values and sightings after the verdict (see cache_msg.h) */
-void cache_msg_end(MSG *m, const RULESET *rs)
+/* cache_msg_end - store values and sightings after the verdict (see cache/msgcache.h) */
+void cache_msg_end(CACHE_MSG *cm)
 {
-    CACHE_MSG *cm = m->cm;
     if (cm == NULL)
         return;
+    MSG *m = cm->m;
+    const RULESET *rs = cm->rs;
     for (size_t i = 0; i < m->parts->n; i++) {
         if (m->cache.part[i] == MSG_CACHE_HIT)
             m->cache.hits++;
@@ -444,7 +447,6 @@ void cache_msg_end(MSG *m, const RULESET *rs)
     log_debug(LOG_D_CACHE, "ref=%s cache=%s hits=%u misses=%u errors=%u stored=%zu ms=%.1f", m->ref,
               m->cache.backend, m->cache.hits, m->cache.misses, m->cache.errors, cm->nput,
               m->cache.ms);
-    m->cm = cache_msg_free(cm);
 }
 
 /* cache_msg_free - release the state; accepts NULL, returns NULL */

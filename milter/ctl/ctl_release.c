@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cache/cache.h"
+#include "analyse.h"
 #include "ctl/ctl.h"
 #include "msg.h"
 #include "store/quarantine.h"
@@ -171,7 +173,7 @@ static int rescan_locked(CTL *ctl, QMETA *m, BUF *msg, BUF *err)
         return -1;
     mime_init();
     MSG *x = msg_new(m->ref);
-    msg_analyse(x, raw, len, rs);
+    analyse_message(x, raw, len, rs, cache_default());
     char *before = xasprintf("%s %.2f", qmeta_str(m->verdict), m->score);
     free(m->verdict);
     free(m->ruleset);

@@ -1,5 +1,5 @@
 /*
- * mta/scanjob - msg_analyse on a worker thread with a deadline and progress calls
+ * mta/scanjob - analyse_message on a worker thread with a deadline and progress calls
  * (see mta/scanjob.h)
  *
  * The job is shared by the waiting callback and the worker; `owners` counts them under the
@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cache/cache.h"
+#include "analyse.h"
 #include "model/failure.h"
 #include "core/log.h"
 #include "mta/scanjob.h"
@@ -65,7 +67,7 @@ static void analyse(JOB *j)
     size_t len = 0;
     const char *raw = spool_data(j->spool, &len);
     if (raw)
-        msg_analyse(j->m, raw, len, j->rs);
+        analyse_message(j->m, raw, len, j->rs, cache_default());
     else
         failure_hit(j->m->hits, MSG_ERR_SCANNER, "message", "the spooled message cannot be read");
 }

@@ -7,7 +7,7 @@
  *   unsigned scanjob_abandoned(void);   unsigned scanjob_running(void);
  *
  * DESCRIPTION
- *   scanjob_run runs msg_analyse over the spooled message into m (a fresh MSG from
+ *   scanjob_run runs analyse_message over the spooled message into m (a fresh MSG from
  *   msg_new, with its envelope set; the job owns it until it returns) on a new thread while the
  *   calling thread (a milter callback) waits. Every w->progress_ms it calls
  *   w->progress(w->arg) (smfi_progress through MTA_OPS: the MTA restarts its timeout), so

@@ -24,6 +24,7 @@
 #include "heur/xlm.h"
 #include "heur/lnk.h"
 #include "mime/passwords.h"
+#include "msg.h"
 #include "scan/scan.h"
 #include "scan/clamav.h"
 #include "scan/yara.h"
@@ -376,6 +377,8 @@ static void open_pending(SCAN *s)
         s->q[i].data = NULL;
     }
     free(s->q);
+    s->q = NULL;
+    s->nq = s->capq = 0;
 }
 
 /* collect_passwords - candidates from the Subject and every text part */
@@ -394,70 +397,66 @@ static void collect_passwords(SCAN *s)
     }
 }
 
-/*
- * seen_before - an earlier part has the same bytes: its findings stand for this one
- * (a campaign or a hostile message may repeat one attachment hundreds of times)
- */
-static bool seen_before(const MSG *m, size_t i)
+/* scan_begin - a scan of m; the password candidates are collected (see scan/scan.h) */
+SCAN *scan_begin(MSG *m, const RULESET *rs)
 {
-    for (size_t j = 0; j < i; j++) {
-        const PART *q = m->parts->v[j];
-        if (q->kind == PART_LEAF && q->data && q->size &&
-            strcmp(q->sha256, m->parts->v[i]->sha256) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* past_deadline - the message's scan_timeout has passed */
-static bool past_deadline(const MSG *m)
-{
-    if (m->deadline_ms <= 0)
-        return false;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6 >= m->deadline_ms;
-}
-
-/* scan_message - every part through the engines (see scan.h) */
-void scan_message(MSG *m, const RULESET *rs)
-{
-    SCAN s = {.m = m, .rs = rs};
+    SCAN *s = xcalloc(1, sizeof(*s));
+    s->m = m;
+    s->rs = rs;
     m->layers->max = (size_t)rs->cfg->max_layers;
-    collect_passwords(&s);
-    s.cm = cache_msg_begin(cache_default(), m, rs, s.npw > 0); /* one round trip */
-    for (size_t i = 0; i < m->parts->n; i++) {
-        const PART *p = m->parts->v[i];
-        if (p->kind != PART_LEAF || p->data == NULL || p->size == 0 || seen_before(m, i))
-            continue;
-        if (past_deadline(m)) {
-            failure_hit(m->hits, MSG_ERR_LIMIT_SCAN_TIME, p->path,
-                        "scan_timeout reached: this part and "
-                        "the rest were not scanned");
-            break;
-        }
-        char *loc = scan_part_location(p);
-        if (cache_msg_restore(s.cm, i, loc)) { /* a hit: the findings are back, no engine */
-            free(loc);
-            continue;
-        }
-        cache_msg_part_start(s.cm, i);
-        const unsigned char *d = (const unsigned char *)p->data->data;
-        scan_buffer(&s, loc, p->path, p->filename, &p->ft, 0, d, p->size);
-        FILE_FACTS f = {p->filename, &p->ft, p->content_type, p->type_mismatch, 0,
-                        NULL,        false,  p->text,         p->text_len};
-        analyse(&s, loc, p->path, &f, &p->ft, 0, d, p->size);
-        cache_msg_part_done(s.cm, i, loc);
-        free(loc);
-    }
-    open_pending(&s);
-    cache_msg_scanned(s.cm); /* IOC hashes over every part and layer */
-    HEUR_CTX c = heur_ctx(&s, "message", NULL);
+    collect_passwords(s);
+    return s;
+}
+
+/* scan_passwords - how many password candidates the message states */
+size_t scan_passwords(const SCAN *s)
+{
+    return s->npw;
+}
+
+/* scan_set_cache - the cache state layers and archives are reported to (NULL: none) */
+void scan_set_cache(SCAN *s, CACHE_MSG *cm)
+{
+    s->cm = cm;
+}
+
+/* scan_part - the engines and analysers over part i, at loc */
+void scan_part(SCAN *s, size_t i, const char *loc)
+{
+    const PART *p = s->m->parts->v[i];
+    const unsigned char *d = (const unsigned char *)p->data->data;
+    scan_buffer(s, loc, p->path, p->filename, &p->ft, 0, d, p->size);
+    FILE_FACTS f = {p->filename, &p->ft, p->content_type, p->type_mismatch, 0,
+                    NULL,        false,  p->text,         p->text_len};
+    analyse(s, loc, p->path, &f, &p->ft, 0, d, p->size);
+}
+
+/* scan_archives - the encrypted archives queued, with the message's passwords */
+void scan_archives(SCAN *s)
+{
+    open_pending(s);
+}
+
+/* scan_end - URLs and the layer limit; frees s, returns NULL */
+SCAN *scan_end(SCAN *s)
+{
+    if (s == NULL)
+        return NULL;
+    MSG *m = s->m;
+    HEUR_CTX c = heur_ctx(s, "message", NULL);
     c.emit = NULL;
     heur_url(&c, m->urls);
     if (m->layers->overflow)
         failure_hit(m->hits, MSG_ERR_LIMIT_LAYERS, "message", "more than %zu layers",
                     m->layers->max);
-    for (size_t i = 0; i < s.npw; i++)
-        free(s.pw[i]);
+    for (size_t i = 0; i < s->npw; i++)
+        free(s->pw[i]);
+    for (size_t i = 0; i < s->nq; i++) { /* queued, never opened (scan_archives not run) */
+        free(s->q[i].data);
+        free(s->q[i].location);
+        free(s->q[i].part);
+    }
+    free(s->q);
+    free(s);
+    return NULL;
 }

@@ -15,7 +15,7 @@
 #   6. campaign corpus: ours cold, ours warm (cache = memory; only when the key exists,
 #      otherwise "not available in this build"), clamav-milter with clamd's own cache, floor;
 #   7. RSS (VmHWM/VmRSS from /proc/PID/status) of every process;
-#   8. callgrind profile of the cold path (msg_analyse) over a few corpus messages;
+#   8. callgrind profile of the cold path (analyse_message) over a few corpus messages;
 #   9. Postfix end to end (BENCH_POSTFIX=0 skips it): this script again, with --postfix-inner,
 #      inside `unshare --net --uts --mount --fork` (only lo; private hosts and resolv.conf):
 #      smtp-source -> private Postfix (smtpd_milters: none, ours, clamav-milter) -> smtp-sink.
@@ -522,9 +522,9 @@ if [ "${BENCH_CALLGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
         f=$(pick $spec); [ -n "$f" ] && FILES="$FILES $MIX/$f"
     done
     valgrind --tool=callgrind --callgrind-out-file="$W/callgrind.out" --collect-atstart=no \
-        --toggle-collect=msg_analyse "$BIN" -c "$W/ours-unix.conf" -t $FILES > "$W/callgrind.log" 2>&1
+        --toggle-collect=analyse_message "$BIN" -c "$W/ours-unix.conf" -t $FILES > "$W/callgrind.log" 2>&1
     md ""
-    md "## Profile of the cold path (callgrind, instructions inside msg_analyse)"
+    md "## Profile of the cold path (callgrind, instructions inside analyse_message)"
     md ""
     md "Messages:$(for f in $FILES; do printf ' %s (%s, %s bytes)' "$(basename "$f")" "$(awk -v f="$(basename "$f")" '$1==f {print $2}' "$MIX/INDEX")" "$(awk -v f="$(basename "$f")" '$1==f {print $3}' "$MIX/INDEX")"; done)."
     md "Top 10 functions by exclusive instruction count (Ir), then by inclusive (start-up frames left out)."
@@ -532,9 +532,9 @@ if [ "${BENCH_CALLGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
     md "weighs far more than natively (with SHA-NI it hashes at about 2 GB/s)."
     md ""
     md '```'
-    cg_top() { # the 10 top functions, without the start-up frames above msg_analyse
+    cg_top() { # the 10 top functions, without the start-up frames above analyse_message
         callgrind_annotate --auto=no "$@" "$W/callgrind.out" 2>/dev/null |
-            grep -v 'libc-start\|below main\|ld-linux\|main.c:main\|msg.c:msg_analyse\|)  /work/' |
+            grep -v 'libc-start\|below main\|ld-linux\|main.c:main\|analyse.c:analyse_message\|)  /work/' |
             awk '/PROGRAM TOTALS/ {print} f && /^-/ {next} f && NF && n++ < 10 {print} /file:function/ {f=1}'
     }
     cg_top > "$W/cg-excl.txt"

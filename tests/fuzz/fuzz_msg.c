@@ -1,5 +1,5 @@
 /*
- * fuzz_msg - raw message bytes through the whole msg_analyse pipeline, then the JSON report
+ * fuzz_msg - raw message bytes through the whole analyse_message pipeline, then the JSON report
  *
  * The slow, deep target: MIME walk, URL extraction, libclamav (unpacking, VBA), YARA, our
  * analysers with their decoded layers, scoring, verdict, report. The ruleset is loaded
@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cache/cache.h"
+#include "analyse.h"
 #include "lib/buf.h"
 #include "core/config.h"
 #include "fuzz.h"
@@ -50,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char ref[17];
     msg_ref_from_bytes((const char *)data, size, ref);
     MSG *m = msg_new(ref);
-    msg_analyse(m, (const char *)data, size, rs);
+    analyse_message(m, (const char *)data, size, rs, cache_default());
     BUF *out = buf_new(4096);
     report_json(out, "fuzz.eml", m, rs);
     FUZZ_CHECK(out->len > 1 && out->data[out->len - 1] == '\n');

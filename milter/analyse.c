@@ -1,0 +1,138 @@
+/*
+ * analyse - the pipeline of one message (see analyse.h): parse, look the parts up in the
+ * cache, scan what missed, score, store
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analyse.h"
+#include "cache/msgcache.h"
+#include "core/log.h"
+#include "model/failure.h"
+#include "policy/score.h"
+#include "policy/verdict.h"
+#include "scan/scan.h"
+
+/* now_ms - monotonic clock in milliseconds */
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* parse - size limit, MIME walk, URLs of the text parts */
+static void parse(MSG *m, const char *raw, size_t len, const CONFIG *c)
+{
+    m->size = len;
+    m->scanned = len;
+    if (len > (size_t)c->max_message_size) {
+        m->scanned = (size_t)c->max_message_size;
+        failure_hit(m->hits, MSG_ERR_LIMIT_MESSAGE_SIZE, "message",
+                    "%zu bytes, only the first %zu scanned", len, m->scanned);
+    }
+    MIME_LIMITS lim = {.max_depth = (size_t)c->max_mime_depth,
+                       .max_parts = (size_t)c->max_parts,
+                       .max_part_bytes = (size_t)c->max_part_bytes,
+                       .max_total_bytes = (size_t)c->max_total_bytes,
+                       .max_header_bytes = (size_t)c->max_header_bytes,
+                       .max_header_field = (size_t)c->max_header_field_bytes};
+    mime_walk(raw, m->scanned, &lim, m->parts, &m->hdr, m->hits);
+    for (size_t i = 0; i < m->parts->n && (log_debug_mask & LOG_D_MIME); i++) {
+        const PART *p = m->parts->v[i];
+        log_debug(LOG_D_MIME, "ref=%s part=%s kind=%s type=%s size=%zu detected=%s", m->ref,
+                  p->path, part_kind_name(p->kind), p->content_type ? p->content_type : "-",
+                  p->size, p->ft.name);
+    }
+    m->urls = urlset_new((size_t)c->max_urls);
+    for (size_t i = 0; i < m->parts->n; i++) {
+        const PART *p = m->parts->v[i];
+        if (p->text == NULL)
+            continue;
+        if (p->content_type && strcmp(p->content_type, "text/html") == 0)
+            url_extract_html(m->urls, p->text, p->text_len, p->path);
+        else
+            url_extract_text(m->urls, p->text, p->text_len, p->path);
+    }
+    if (m->urls->overflow)
+        failure_hit(m->hits, MSG_ERR_LIMIT_URLS, "message",
+                    "%zu distinct URLs over the limit of %zu", m->urls->n + m->urls->dropped,
+                    m->urls->max);
+    log_debug(LOG_D_URL, "ref=%s urls=%zu dropped=%zu", m->ref, m->urls->n, m->urls->dropped);
+}
+
+/* scannable - part i holds bytes no earlier part had (a campaign or a hostile message may
+ * repeat one attachment hundreds of times: the first one's findings stand for all) */
+static bool scannable(const MSG *m, size_t i)
+{
+    const PART *p = m->parts->v[i];
+    if (p->kind != PART_LEAF || p->data == NULL || p->size == 0)
+        return false;
+    for (size_t j = 0; j < i; j++) {
+        const PART *q = m->parts->v[j];
+        if (q->kind == PART_LEAF && q->data && q->size && strcmp(q->sha256, p->sha256) == 0)
+            return false;
+    }
+    return true;
+}
+
+/* past_deadline - the message's scan_timeout has passed */
+static bool past_deadline(const MSG *m)
+{
+    return m->deadline_ms > 0 && now_ms() >= m->deadline_ms;
+}
+
+/* scan_parts - per part: restored from the cache, or scanned and kept to store */
+static void scan_parts(MSG *m, SCAN *s, CACHE_MSG *cm)
+{
+    for (size_t i = 0; i < m->parts->n; i++) {
+        const PART *p = m->parts->v[i];
+        if (!scannable(m, i))
+            continue;
+        if (past_deadline(m)) {
+            failure_hit(m->hits, MSG_ERR_LIMIT_SCAN_TIME, p->path,
+                        "scan_timeout reached: this part and "
+                        "the rest were not scanned");
+            break;
+        }
+        char *loc = scan_part_location(p);
+        if (!cache_msg_restore(cm, i, loc)) { /* a hit: the findings are back, no engine */
+            cache_msg_part_start(cm, i);
+            scan_part(s, i, loc);
+            cache_msg_part_done(cm, i, loc);
+        }
+        free(loc);
+    }
+}
+
+/* verdict - score and verdict; a hard verdict of a hit is a floor */
+static void verdict(MSG *m, const RULESET *rs)
+{
+    const CONFIG *c = rs->cfg;
+    m->score = score_hits(rs->scores, m->hits);
+    m->verdict = verdict_from_score(m->score, c->tag_threshold, c->quarantine_threshold,
+                                    c->reject_threshold);
+    int forced = score_forced(rs->scores, m->hits);
+    if (forced > (int)m->verdict)
+        m->verdict = (VERDICT)forced;
+}
+
+/* analyse_message - run the pipeline (see analyse.h) */
+void analyse_message(MSG *m, const char *raw, size_t len, const RULESET *rs, CACHE *cache)
+{
+    double t0 = now_ms();
+    parse(m, raw, len, rs->cfg);
+    SCAN *s = scan_begin(m, rs);
+    CACHE_MSG *cm = cache_msg_begin(cache, m, rs, scan_passwords(s) > 0); /* one round trip */
+    scan_set_cache(s, cm);
+    scan_parts(m, s, cm);
+    scan_archives(s);
+    cache_msg_scanned(cm); /* IOC hashes over every part and layer */
+    s = scan_end(s);
+    log_debug(LOG_D_SCAN, "ref=%s layers=%zu vba=%zu", m->ref, m->layers->n, m->layers->nvba);
+    verdict(m, rs);
+    cache_msg_end(cm); /* store part values and sightings, after the verdict */
+    cache_msg_free(cm);
+    m->ms = now_ms() - t0;
+}

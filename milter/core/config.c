@@ -1,5 +1,5 @@
 /*
- * config - the configuration table and its parser (see config.h)
+ * core/config - the configuration table and its parser (see core/config.h)
  *
  * Defaults are written in the table as the text an admin would put in milter.conf and
  * are parsed by the same code as the file, so the two cannot disagree.

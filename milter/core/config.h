@@ -1,5 +1,5 @@
 /*
- * config - the one configuration table: parser, defaults, checks and documentation
+ * core/config - the one configuration table: parser, defaults, checks and documentation
  *
  * SYNOPSIS
  *   CONFIG *config_new(void);             CONFIG *config_free(CONFIG *c);

@@ -14,6 +14,7 @@ typedef struct INFO {
     const SCORE_ENTRY *e;
     CAP_SET caps;
     bool content;   /* weakened in mention context, capped without a chain */
+    bool named;     /* in a ^group (a name or type fact): also a mention in text */
     bool delivered; /* counts for chains (not a mention) */
     size_t key;     /* index of its attachment */
 } INFO;
@@ -70,6 +71,7 @@ static size_t classify(const SCORES *s, const HITS *hits, const SCORE_CTX *ctx, 
         f->e = scores_find(s, h->symbol);
         f->caps = f->e ? f->e->caps : 0;
         f->content = chain_content(h->symbol, f->e);
+        f->named = f->e && f->e->group;
         f->delivered = !(ctx->mention && ctx->mention(h->location, ctx->arg)) ||
                        strncmp(h->symbol, "DDE_", 4) == 0;
         f->key = nkeys;
@@ -138,7 +140,8 @@ static void budget(HITS *hits, const INFO *info, size_t n, size_t key, bool deli
     double used = 0;
     for (size_t i = 0; i < n; i++) {
         HIT *h = &hits->v[i];
-        if (info[i].key != key || !info[i].content || info[i].delivered != delivered)
+        bool mine = info[i].content || (!delivered && info[i].named);
+        if (info[i].key != key || !mine || info[i].delivered != delivered)
             continue;
         if (h->weight <= 0)
             continue;

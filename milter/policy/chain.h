@@ -18,8 +18,9 @@
  *   - Context. ctx->mention(location) tells whether a hit sits where the recipient cannot run
  *     it (a text body, a .txt/.md/.csv member: policy/context.h). Content findings there (a
  *     symbol with capabilities, our own YARA rules and Fileless.* ClamAV signatures, see
- *     chain_content) are mentions: together they weigh at most ctx->mention_max per
- *     attachment and take no part in chains. Official ClamAV signatures and IOC hashes matched
+ *     chain_content) and name or type facts (`^group`: a .txt holding a script is no
+ *     disguise) are mentions: together they weigh at most ctx->mention_max per attachment
+ *     and take no part in chains. Official ClamAV signatures and IOC hashes matched
  *     bytes and keep their weight; DDE_* findings are deliveries wherever they sit (a CSV
  *     formula runs). A hit with the LURE capability (text telling the reader to paste a
  *     command) makes its whole attachment a delivery.

@@ -10,6 +10,8 @@
 #include "cache/msgcache.h"
 #include "core/log.h"
 #include "model/failure.h"
+#include "policy/chain.h"
+#include "policy/context.h"
 #include "policy/score.h"
 #include "policy/verdict.h"
 #include "scan/scan.h"
@@ -106,11 +108,23 @@ static void scan_parts(MSG *m, SCAN *s, CACHE_MSG *cm)
     }
 }
 
-/* verdict - score and verdict; a hard verdict of a hit is a floor */
+/* mention_of - the context callback of score_message: a hit in a part that cannot run */
+static bool mention_of(const char *location, void *arg)
+{
+    return context_mention((const PARTS *)arg, location);
+}
+
+/* verdict - score (capabilities, chains and context: policy/score.h) and verdict; a hard
+ * verdict of a hit is a floor */
 static void verdict(MSG *m, const RULESET *rs)
 {
     const CONFIG *c = rs->cfg;
-    m->score = score_hits(rs->scores, m->hits);
+    SCORE_CTX sc = {.block_extensions = c->block_extensions != 0,
+                    .alone_max = c->capability_alone_max,
+                    .mention_max = c->mention_max,
+                    .mention = mention_of,
+                    .arg = m->parts};
+    m->score = score_message(rs->scores, m->hits, &sc);
     m->verdict = verdict_from_score(m->score, c->tag_threshold, c->quarantine_threshold,
                                     c->reject_threshold);
     int forced = score_forced(rs->scores, m->hits);

@@ -20,8 +20,9 @@
  *        become values to store;
  *     4. archives opened with the passwords the message states, IOC hashes over every part
  *        and layer, URL heuristics;
- *     5. score (policy/score.h) and verdict (policy/verdict.h, at least the hard verdict
- *        of a hit);
+ *     5. score (policy/score.h weights, policy/chain.h capability chains, the mention context of
+ *        policy/context.h) and verdict (policy/verdict.h, at least the hard verdict of a
+ *        hit);
  *     6. the cache values and attachment sightings are stored (after the verdict: the TTL
  *        depends on it); m->cache says what the cache did.
  *   It never fails: problems become hits and failure causes (m->hits->errs,

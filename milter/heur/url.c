@@ -81,12 +81,23 @@ static bool trivial_js(const char *p)
     return words_has("void(0) void(0); void0 void0; ; // returnfalse returnfalse;", t, n) || n == 0;
 }
 
+/* only_in_text - every place of the URL is plain text (no href, src or action) */
+static bool only_in_text(const URL *u)
+{
+    for (size_t i = 0; i < u->nwhere; i++) {
+        const char *sp = strrchr(u->where[i], ' ');
+        if (sp == NULL || strcmp(sp + 1, "text") != 0)
+            return false;
+    }
+    return u->nwhere > 0;
+}
+
 /* scheme_danger - why the URL's scheme is dangerous, or NULL */
 static const char *scheme_danger(const URL *u)
 {
     const char *s = u->scheme ? u->scheme : "", *p = u->path ? u->path : "";
-    if (strcmp(s, "javascript") == 0)
-        return trivial_js(p) ? NULL : "javascript: link";
+    if (strcmp(s, "javascript") == 0) /* in plain text a mention: no client follows it */
+        return trivial_js(p) || only_in_text(u) ? NULL : "javascript: link";
     if (strcmp(s, "data") == 0) /* inline images are everyday HTML mail; SVG can script */
         return str_istarts(p, "image/") && !str_istarts(p, "image/svg") ? NULL : "data: URL";
     if (words_hasz(bad_schemes, s))

@@ -478,9 +478,11 @@ bool filetype_mismatch(const char *declared_ctype, const char *filename, const F
         return false;
     int e = family_of(BY_EXT, filetype_ext(filename));
     int m = declared_ctype != NULL ? family_of(BY_MIME, declared_ctype) : -1;
-    /* MUAs label .js/.vbs/.ps1 text/plain; under its own script name that is no disguise */
+    /* MUAs label .js/.vbs/.ps1 text/plain, mime.types (Debian, Python) .bat/.cmd
+     * application/x-msdos-program: under its own script name that is no disguise */
     if (e >= 0 && strcmp(families[e].fam, "script") == 0 && m >= 0 &&
-        strcmp(families[m].fam, "text") == 0)
+        (strcmp(families[m].fam, "text") == 0 ||
+         strcasecmp(declared_ctype, "application/x-msdos-program") == 0))
         m = -1;
     return !wears(d, e) || !wears(d, m);
 }

@@ -9,9 +9,12 @@
  *
  * DESCRIPTION
  *   scoring.conf has one symbol per line:
- *   `SYMBOL  WEIGHT  CAP  [@CAPS]  [!VERDICT]  description...`, where CAP is `-` for none
- *   or the most all hits of that symbol may add together, @CAPS the capabilities the
- *   finding stands for (model/cap.h, e.g. `@DOWNLOAD,EXECUTE`), and the optional !tag,
+ *   `SYMBOL  WEIGHT  CAP  [@CAPS]  [=GROUP+GROUP]  [^NAME]  [!VERDICT]  description...`,
+ *   where CAP is `-` for none or the most all hits of that symbol may add together, @CAPS
+ *   the capabilities the finding stands for (model/cap.h, e.g. `@DOWNLOAD,EXECUTE`),
+ *   =GROUP+GROUP makes the symbol a chain (policy/chain.h: each group is CAP|CAP, one of
+ *   which the attachment must hold), ^NAME puts the symbol in a group counted once per
+ *   message (`^name`: file names and types are one fact), and the optional !tag,
  *   !quarantine or !reject is a hard verdict: a message with such a hit gets at least that
  *   verdict whatever its score (a ClamAV virus name, an IOC hash). A symbol ending in `*`
  *   (CLAMAV_*, YARA_*) is a family default for dynamic symbols; an exact entry wins over a
@@ -32,12 +35,18 @@
 #include "lib/buf.h"
 #include "model/hit.h"
 
+#define CHAIN_GROUPS_MAX 6
+
 typedef struct SCORE_ENTRY {
     char *symbol;
     double weight;
     double cap;    /* < 0: none */
     int force;     /* hard verdict (VERDICT_TAG..VERDICT_REJECT) a hit forces, or -1 */
     unsigned caps; /* capabilities (model/cap.h CAP_SET) the finding stands for */
+    /* a chain (`=A+B|C`): fires in an attachment holding one capability of every group */
+    unsigned need[CHAIN_GROUPS_MAX];
+    int nneed;   /* 0: not a chain */
+    char *group; /* `^name`: hits of one group count once per message (policy/chain.c), or NULL */
     char *description;
 } SCORE_ENTRY;
 

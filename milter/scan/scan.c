@@ -23,6 +23,7 @@
 #include "heur/vba.h"
 #include "heur/xlm.h"
 #include "heur/lnk.h"
+#include "heur/lure.h"
 #include "mime/passwords.h"
 #include "msg.h"
 #include "scan/scan.h"
@@ -254,6 +255,8 @@ static void analyse(SCAN *s, const char *location, const char *part, const FILE_
         heur_lnk(&c, data, n);
     if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_script(&c, ft->lang ? ft->lang : ft->name, data, n);
+    if (textual(ft) || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
+        heur_lure(&c, data, n);
     if (textual(ft)) {
         heur_registry(&c, (const char *)data, n);
         if (filename && str_iends(filename, ".xml"))

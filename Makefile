@@ -56,10 +56,31 @@ CFLAGS   += $(BASE_CFLAGS) $(SANFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(PKG_LIBS) -lmilter -lpthread -lm
 
-LIB_SRC  := $(wildcard milter/lib/*.c)
+# The core is built once per variant as static libraries (milter/README.md):
+#   libfm-pure.a  lib/ model/ heur/ policy/, core's config log lists digest and mime's
+#                 hdrguard passwords: no engine (no libclamav, YARA, GMime, hiredis,
+#                 libmilter; libcrypto for the digests)
+#   libfm-core.a  the rest of the pipeline: msg.c analyse.c core/ mime/ scan/ cache/ store/
+#   libfm-mta.a   mta/: the daemon's MTA side (libmilter)
+# The daemon is main.o + mta + core + pure; fileless-ctl is ctl/ + core + pure, without
+# libmilter. A new stage folder goes into PURE_DIRS or CORE_DIRS.
+PURE_DIRS := lib model heur policy
+PURE_CORE := milter/core/config.c milter/core/log.c milter/core/lists.c milter/core/digest.c \
+             milter/mime/hdrguard.c milter/mime/passwords.c
+CORE_DIRS := core mime scan cache store
+PURE_SRC := $(foreach d,$(PURE_DIRS),$(wildcard milter/$(d)/*.c)) $(PURE_CORE)
 CORE_SRC := $(filter-out milter/main.c,$(wildcard milter/*.c)) \
-            $(foreach d,core model mime heur scan policy cache store mta,$(wildcard milter/$(d)/*.c))
-CORE_OBJ := $(patsubst %.c,$(OBJDIR)/%.o,$(LIB_SRC) $(CORE_SRC))
+            $(filter-out $(PURE_CORE),$(foreach d,$(CORE_DIRS),$(wildcard milter/$(d)/*.c)))
+MTA_SRC  := $(wildcard milter/mta/*.c)
+PURE_OBJ := $(patsubst %.c,$(OBJDIR)/%.o,$(PURE_SRC))
+CORE_OBJ := $(patsubst %.c,$(OBJDIR)/%.o,$(CORE_SRC))
+MTA_OBJ  := $(patsubst %.c,$(OBJDIR)/%.o,$(MTA_SRC))
+PURE_LIB := $(OBJDIR)/libfm-pure.a
+CORE_LIB := $(OBJDIR)/libfm-core.a
+MTA_LIB  := $(OBJDIR)/libfm-mta.a
+FM_LIBS  := $(MTA_LIB) $(CORE_LIB) $(PURE_LIB)
+PURE_LDLIBS := $(shell pkg-config --libs libcrypto 2>/dev/null) -lpthread -lm
+CORE_LDLIBS := $(PKG_LIBS) -lpthread -lm
 MAIN_OBJ := $(OBJDIR)/milter/main.o
 CTL_OBJ  := $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard milter/ctl/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -75,27 +96,43 @@ endif
         fuzz-replay tsan-test bench bench-deps bench-bins
 all: $(BIN) $(CTL)
 
-$(BIN): $(CORE_OBJ) $(MAIN_OBJ)
+$(PURE_LIB): $(PURE_OBJ)
+$(CORE_LIB): $(CORE_OBJ)
+$(MTA_LIB): $(MTA_OBJ)
+$(FM_LIBS): Makefile
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $(filter %.o,$^)
+
+$(BIN): $(MAIN_OBJ) $(MTA_LIB) $(CORE_LIB) $(PURE_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(CTL): $(CORE_OBJ) $(CTL_OBJ)
+$(CTL): $(CTL_OBJ) $(CORE_LIB) $(PURE_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LDLIBS)
 
 $(OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
-$(OBJDIR)/tests/unit/%: tests/unit/%.c $(CORE_OBJ)
+# a unit test links only what it tests: those named in UNIT_PURE link libfm-pure.a alone
+# (no libclamav, YARA, GMime, hiredis or libmilter; tests/check-code.sh checks with ldd),
+# the others the three libraries, of which the linker takes only the objects they use
+UNIT_PURE := test_action test_chain test_config test_deobf test_failure test_filetype \
+             test_hdrguard test_heur_registry test_heur_script test_lib test_lists test_lnk \
+             test_lure test_passwords test_score
+unit_link = $(if $(filter $(1),$(UNIT_PURE)),$(PURE_LIB) $(PURE_LDLIBS),$(FM_LIBS) $(LDLIBS))
+
+$(OBJDIR)/tests/unit/%: tests/unit/%.c $(FM_LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  CC/LD   $@"
-	@$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(CORE_OBJ) $(LDFLAGS) $(LDLIBS) -lcmocka
+	@$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(LDFLAGS) -Wl,--as-needed \
+	  $(call unit_link,$*) -lcmocka
 
--include $(CORE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(CTL_OBJ:.o=.d)
+-include $(PURE_OBJ:.o=.d) $(CORE_OBJ:.o=.d) $(MTA_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(CTL_OBJ:.o=.d)
 
 # fuzzing (tests/fuzz/README in tests/README.md): each tests/fuzz/fuzz_X.c links twice.
 # build/fuzz/fuzz_X: libFuzzer + ASan + UBSan over the core objects built with
@@ -105,7 +142,7 @@ FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_DIR    := build/fuzz
 FUZZ_CC     := clang-14
 FUZZ_BIN    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRC))
-FUZZ_OBJ    := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRC) $(CORE_SRC))
+FUZZ_OBJ    := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(PURE_SRC) $(CORE_SRC) $(MTA_SRC))
 FUZZ_CFLAGS := -O1 -g $(BASE_CFLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=all
 REPLAY_BIN  := $(patsubst tests/fuzz/%.c,$(OBJDIR)/tests/fuzz/%,$(FUZZ_SRC))
@@ -126,10 +163,10 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 
 fuzz-replay: $(REPLAY_BIN)
 
-$(OBJDIR)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(CORE_OBJ)
+$(OBJDIR)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(FM_LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  CC/LD   $@"
-	@$(CC) $(CFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(CORE_OBJ) $(LDFLAGS) $(LDLIBS)
+	@$(CC) $(CFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(FM_LIBS) $(LDFLAGS) $(LDLIBS)
 
 fuzz: deps fuzz-bins
 	tests/fuzz/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

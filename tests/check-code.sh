@@ -29,6 +29,60 @@ only_in 'crypt\.h' milter/ctl/webauth.c
 bad_lib=$(grep -hE '^#include' milter/lib/*.[ch] | grep -vE '^#include <(assert|ctype|errno|stdarg|stdbool|stddef|stdint|stdio|stdlib|string|strings|limits|unistd|fcntl|time|sys/[a-z]+)\.h>|^#include "lib/[a-z_]+\.h"' | sort -u)
 if [ -z "$bad_lib" ]; then ok "lib/ includes only system and lib headers"; else bad "lib/ includes only system and lib headers" "$bad_lib"; fi
 
+# dependency rules (milter/README.md): a folder includes only headers of the folders listed
+# for it (the top-level msg.h/analyse.h count as "msg" and "analyse"); the pure folders
+# (libfm-pure.a: lib model heur policy) never reach the engines, the cache, the store or the MTA
+declare -A may=(
+    [lib]="lib"
+    [model]="lib model core"
+    [mime]="lib model core mime"
+    [heur]="lib model core mime heur"
+    [policy]="lib model core mime policy msg mta/mta"
+    [core]="lib model core mime policy scan"
+    [scan]="lib model core mime heur policy cache scan msg"
+    [cache]="lib model core mime policy cache msg"
+    [store]="lib model core policy store"
+    [mta]="lib model core mime heur policy scan cache store mta msg analyse"
+    [ctl]="lib model core mime heur policy scan cache store ctl msg analyse"
+)
+bad_dep=""
+for d in "${!may[@]}"; do
+    for f in milter/$d/*.[ch]; do
+        [ -e "$f" ] || continue
+        while read -r inc; do
+            ok_inc=0
+            for a in ${may[$d]}; do
+                case "$inc" in "$a"/* | "$a".h | "$a") ok_inc=1 ;; esac
+            done
+            [ "$ok_inc" = 1 ] || bad_dep="$bad_dep $f:$inc"
+        done < <(grep -oE '^#include "[^"]+"' "$f" | sed -E 's/#include "//; s/"$//')
+    done
+done
+if [ -z "$bad_dep" ]; then ok "includes follow the dependency rules (${#may[@]} folders)"; else
+    bad "includes follow the dependency rules" "$bad_dep"; fi
+
+# link separation: fileless-ctl does not need libmilter, and the unit tests of the pure core
+# (UNIT_PURE in the Makefile) need no engine library; checked on what is built
+ctl_bin=${FM_CTL:-milter/fileless-ctl}
+if [ -x "$ctl_bin" ]; then
+    if ldd "$ctl_bin" | grep -q libmilter; then bad "fileless-ctl without libmilter" "ldd $ctl_bin names libmilter"
+    else ok "fileless-ctl without libmilter"; fi
+else
+    skip "fileless-ctl without libmilter" "$ctl_bin not built"
+fi
+pure_tests=$(sed -n '/^UNIT_PURE *:=/,/[^\\]$/p' Makefile | sed 's/^UNIT_PURE *:=//; s/\\//g' | tr -s ' \n' ' ')
+bad_pure="" npure=0
+for t in $pure_tests; do
+    b=build/release/tests/unit/$t
+    [ -x "$b" ] || continue
+    npure=$((npure + 1))
+    libs=$(ldd "$b" | grep -oE 'lib(clamav|yara|gmime-3\.0|hiredis|milter)[^ ]*' | tr '\n' ' ')
+    [ -z "$libs" ] || bad_pure="$bad_pure $t($libs)"
+done
+if [ "$npure" = 0 ]; then skip "pure unit tests without engine libraries" "not built"
+elif [ -z "$bad_pure" ]; then ok "pure unit tests without engine libraries ($npure tests)"
+else bad "pure unit tests without engine libraries" "$bad_pure"; fi
+
 # failure causes are flags (model/failure.h): their symbols come from its table only, and no
 # code compares symbol names to find a failure (a typo would silently disable an on_* policy)
 bad_fail=$(grep -nE 'hits_add\([^;]*"(LIMIT_[A-Z0-9_]+|SCAN_ERROR|MIME_UNPARSEABLE)"|str(n|case)?cmp\([^;]*"(LIMIT_|SCAN_ERROR|MIME_UNPARSEABLE)' \

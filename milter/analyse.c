@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/clock.h"
 #include "analyse.h"
 #include "cache/msgcache.h"
 #include "core/log.h"
@@ -15,14 +16,6 @@
 #include "policy/score.h"
 #include "policy/verdict.h"
 #include "scan/scan.h"
-
-/* now_ms - monotonic clock in milliseconds */
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* parse - size limit, MIME walk, URLs of the text parts */
 static void parse(MSG *m, const char *raw, size_t len, const CONFIG *c)
@@ -34,12 +27,7 @@ static void parse(MSG *m, const char *raw, size_t len, const CONFIG *c)
         failure_hit(m->hits, MSG_ERR_LIMIT_MESSAGE_SIZE, "message",
                     "%zu bytes, only the first %zu scanned", len, m->scanned);
     }
-    MIME_LIMITS lim = {.max_depth = (size_t)c->max_mime_depth,
-                       .max_parts = (size_t)c->max_parts,
-                       .max_part_bytes = (size_t)c->max_part_bytes,
-                       .max_total_bytes = (size_t)c->max_total_bytes,
-                       .max_header_bytes = (size_t)c->max_header_bytes,
-                       .max_header_field = (size_t)c->max_header_field_bytes};
+    MIME_LIMITS lim = mime_limits(c);
     mime_walk(raw, m->scanned, &lim, m->parts, &m->hdr, m->hits);
     for (size_t i = 0; i < m->parts->n && (log_debug_mask & LOG_D_MIME); i++) {
         const PART *p = m->parts->v[i];

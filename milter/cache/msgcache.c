@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/clock.h"
 #include "model/failure.h"
 #include "cache/msgcache.h"
 #include "core/digest.h"
@@ -50,12 +51,6 @@ struct CACHE_MSG {
     size_t *nwhere0;
     bool hover0, lover0, uover0, archive;
 };
-
-/* now_ms - monotonic milliseconds */
-static double now_ms(void)
-{
-    return cache_now() * 1e3;
-}
 
 /* attachment - parts whose prevalence is tracked: a filename, or no body text */
 static bool attachment(const PART *p)
@@ -271,8 +266,12 @@ static bool collect_hits(CACHE_MSG *cm, const char *loc, CACHE_VALUE *v)
         if (rel == NULL || strlen(rel) > CACHE_REL_MAX || (x->err & MSG_ERRS_TRANSIENT))
             return false; /* outside the part, or transient: do not store */
         XGROW(v->hits, v->nhits, v->caphits);
-        v->hits[v->nhits++] = (CACHE_HIT){xstrdup(x->symbol), xstrdup(rel),  xstrdup(x->detail),
-                                          x->count,           x->has_preset, x->preset};
+        v->hits[v->nhits++] = (CACHE_HIT){.symbol = xstrdup(x->symbol),
+                                          .rel = xstrdup(rel),
+                                          .detail = xstrdup(x->detail),
+                                          .count = x->count,
+                                          .has_preset = x->has_preset,
+                                          .preset = x->preset};
     }
     return v->nhits <= CACHE_VALUE_HITS;
 }
@@ -402,7 +401,11 @@ static size_t sightings(CACHE_MSG *cm, CACHE_SIGHT *s, char **entries)
         if (!attachment(p) || dup)
             continue;
         entries[n] = xstrdup(b->data);
-        s[n] = (CACHE_SIGHT){p->sha256, cm->ps[i].sha1, cm->ps[i].md5, entries[n], now};
+        s[n] = (CACHE_SIGHT){.sha256 = p->sha256,
+                             .sha1 = cm->ps[i].sha1,
+                             .md5 = cm->ps[i].md5,
+                             .entry = entries[n],
+                             .when = now};
         n++;
     }
     buf_free(b);
@@ -427,7 +430,10 @@ void cache_msg_end(CACHE_MSG *cm)
         for (size_t k = 0; k < cm->nput; k++) {
             long long ttl = scored_below(m->hits, cm->put[k].loc) ? rs->cfg->cache_ttl_malicious
                                                                   : rs->cfg->cache_ttl_clean;
-            p[k] = (CACHE_PUT){cm->put[k].key, cm->put[k].val->data, cm->put[k].val->len, ttl};
+            p[k] = (CACHE_PUT){.key = cm->put[k].key,
+                               .val = cm->put[k].val->data,
+                               .len = cm->put[k].val->len,
+                               .ttl = ttl};
         }
         CACHE_SIGHT *s = xcalloc(m->parts->n + 1, sizeof(*s));
         char **entries = xcalloc(m->parts->n + 1, sizeof(char *));

@@ -4,8 +4,8 @@
  * SYNOPSIS
  *   void digest_sha256_hex(const void *p, size_t n, char out[DIGEST_HEX_LEN + 1]);
  *   DIGEST *digest_new(void);  void digest_update(DIGEST *d, const void *p, size_t n);
- *   void digest_final_hex(DIGEST *d, char out[DIGEST_HEX_LEN + 1]);  DIGEST *digest_free(DIGEST
- * *d);
+ *   void digest_final_hex(DIGEST *d, char out[DIGEST_HEX_LEN + 1]);
+ *   DIGEST *digest_free(DIGEST *d);
  *   void digest_sha1_md5_hex(const void *p, size_t n, char sha1[DIGEST_SHA1_HEX_LEN + 1],
  *                            char md5[DIGEST_MD5_HEX_LEN + 1]);
  *

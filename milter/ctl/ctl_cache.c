@@ -240,7 +240,7 @@ int ctl_cache(CTL *ctl, int argc, char **argv)
     const char *id = flush && argc == 4 ? argv[3] : NULL;
     if (id && strcmp(id, "current") == 0)
         id = ctl_ruleset(ctl)->id;
-    if (id && (strlen(id) != 16 || strspn(id, "0123456789abcdef") != 16)) {
+    if (id && (strlen(id) != STR_REF_LEN || !str_is_ref(id, STR_REF_LEN))) {
         fprintf(stderr, "fileless-ctl: cache flush: a ruleset id is 16 hex digits\n");
         return 2;
     }

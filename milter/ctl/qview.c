@@ -101,12 +101,7 @@ QVIEW *qview_new(const CONFIG *c, const char *raw, size_t len)
     v->parts = parts_new();
     v->hits = hits_new();
     size_t n = len > (size_t)c->max_message_size ? (size_t)c->max_message_size : len;
-    MIME_LIMITS lim = {.max_depth = (size_t)c->max_mime_depth,
-                       .max_parts = (size_t)c->max_parts,
-                       .max_part_bytes = (size_t)c->max_part_bytes,
-                       .max_total_bytes = (size_t)c->max_total_bytes,
-                       .max_header_bytes = (size_t)c->max_header_bytes,
-                       .max_header_field = (size_t)c->max_header_field_bytes};
+    MIME_LIMITS lim = mime_limits(c);
     mime_init();
     mime_walk(raw, n, &lim, v->parts, &v->hdr, v->hits);
     header_lines(v, raw, len);

@@ -200,7 +200,8 @@ static void page_list(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp)
                    httpd_query(r, "rcpt"),
                    httpd_query(r, "since"),
                    NULL};
-    QFILTER f = {0, q.sender, q.rcpt, q.symbol, q.verdict, q.q};
+    QFILTER f = {
+        .sender = q.sender, .rcpt = q.rcpt, .symbol = q.symbol, .verdict = q.verdict, .text = q.q};
     if (q.since && q.since[0] && qfilter_since(q.since, (int64_t)time(NULL), &f.since) != 0)
         q.error = "Since: use YYYY-MM-DD, or 7d, 12h, 30m back from now.";
     QMETA **v, **keep;

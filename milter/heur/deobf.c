@@ -35,6 +35,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lib/words.h"
 #include "lib/buf.h"
 #include "heur/deobf.h"
 #include "heur/deobf_int.h"
@@ -50,14 +51,7 @@
 /* deobf_lang_in - lang is one of the space-separated tokens in list */
 bool deobf_lang_in(const char *lang, const char *list)
 {
-    size_t k = strlen(lang);
-    for (const char *p = list; k > 0 && *p;) {
-        size_t w = strcspn(p, " ");
-        if (w == k && strncmp(p, lang, k) == 0)
-            return true;
-        p += w + (p[w] == ' ');
-    }
-    return false;
+    return words_hasz(list, lang);
 }
 
 /* deobf_full - max_outputs reached: passes stop */

@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/words.h"
 #include "model/failure.h"
 #include "heur/deobf.h"
 #include "heur/script.h"
@@ -639,14 +640,7 @@ static void report_misc(HEUR_CTX *c, const FOUND *f, unsigned hows, bool obf_bat
 /* lang_in - lang is one of the space-separated tokens in list */
 static bool lang_in(const char *lang, const char *list)
 {
-    size_t k = strlen(lang);
-    for (const char *p = list; k > 0 && *p;) {
-        size_t w = strcspn(p, " ");
-        if (w == k && strncmp(p, lang, k) == 0)
-            return true;
-        p += w + (p[w] == ' ');
-    }
-    return false;
+    return words_hasz(list, lang);
 }
 
 /* scan_text - the keyword scan over one view: table, then PowerShell switches */

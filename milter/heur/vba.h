@@ -12,7 +12,7 @@
  *   that only formats cells stays low and auto-exec + execute + download + registry
  *   write + obfuscation climbs to reject; strings it can decode statically (Chr() chains,
  *   StrReverse, Replace, hex/base64 literals, concatenations) go back through c->emit.
- * */
+ */
 #ifndef FM_HEUR_VBA_H
 #define FM_HEUR_VBA_H
 

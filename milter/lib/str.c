@@ -205,3 +205,12 @@ char *str_trim(char *s)
         s[--n] = 0;
     return s;
 }
+
+/* str_is_ref - n lower-case hex digits at s (a reference or ruleset id when n is 16) */
+bool str_is_ref(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return true;
+}

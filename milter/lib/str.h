@@ -7,9 +7,11 @@
  *   char *str_sanitize_dup(const char *s, size_t max);
  *   void json_str(BUF *out, const char *s, size_t n);   void json_strz(BUF *out, const char *s);
  *   void str_lower(char *s);  bool str_ieq(const char *a, const char *b);
- *   bool str_istarts(const char *s, const char *prefix);  bool str_iends(const char *s, const char
- * *suffix); const char *str_memmem_ci(const char *h, size_t hn, const char *needle); char
- * *str_trim(char *s);
+ *   bool str_istarts(const char *s, const char *prefix);
+ *   bool str_iends(const char *s, const char *suffix);
+ *   const char *str_memmem_ci(const char *h, size_t hn, const char *needle);
+ *   char *str_trim(char *s);
+ *   bool str_is_ref(const char *s, size_t n);
  *
  * DESCRIPTION
  *   utf8_seq returns the length (1-4) of the well-formed UTF-8 sequence at s and its
@@ -22,6 +24,9 @@
  *   ill-formed bytes become \xNN or \u{NNNN} escapes; a backslash becomes "\\". At most
  *   `max` bytes are appended; a cut is marked with "...". The result never holds CR or LF,
  *   so it is safe in a log line or a header value.
+ *
+ *   str_is_ref: the n bytes at s (n == STR_REF_LEN for a whole id) are lower-case hex
+ *   digits, as in a reference or ruleset id (16 digits); it stops at a NUL.
  *
  *   json_str appends s as a quoted JSON string. Ill-formed UTF-8 bytes become U+FFFD so the
  *   output is always valid JSON; json_strz writes `null` for NULL.
@@ -46,5 +51,8 @@ bool str_istarts(const char *s, const char *prefix);
 bool str_iends(const char *s, const char *suffix);
 const char *str_memmem_ci(const char *h, size_t hn, const char *needle);
 char *str_trim(char *s);
+bool str_is_ref(const char *s, size_t n);
+
+#define STR_REF_LEN 16 /* hex digits of a reference id and of a ruleset id */
 
 #endif

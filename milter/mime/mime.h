@@ -6,6 +6,7 @@
  *   void mime_walk(const char *raw, size_t len, const MIME_LIMITS *lim,
  *                  PARTS *parts, MIME_HEADERS *hdr, HITS *hits);
  *   void mime_headers_clear(MIME_HEADERS *hdr);
+ *   MIME_LIMITS mime_limits(const CONFIG *c);
  *
  * DESCRIPTION
  *   The only file that includes gmime.h; no GMime object leaves it. mime_init calls
@@ -48,6 +49,7 @@
 #include <stddef.h>
 
 #include "model/hit.h"
+#include "core/config.h"
 #include "model/part.h"
 
 typedef struct MIME_LIMITS {
@@ -58,6 +60,17 @@ typedef struct MIME_LIMITS {
     size_t max_header_bytes;
     size_t max_header_field;
 } MIME_LIMITS;
+
+/* mime_limits - the MIME limits of a configuration (max_mime_depth, max_parts, ...) */
+static inline MIME_LIMITS mime_limits(const CONFIG *c)
+{
+    return (MIME_LIMITS){.max_depth = (size_t)c->max_mime_depth,
+                         .max_parts = (size_t)c->max_parts,
+                         .max_part_bytes = (size_t)c->max_part_bytes,
+                         .max_total_bytes = (size_t)c->max_total_bytes,
+                         .max_header_bytes = (size_t)c->max_header_bytes,
+                         .max_header_field = (size_t)c->max_header_field_bytes};
+}
 
 typedef struct MIME_HEADERS {
     char *from;

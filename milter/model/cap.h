@@ -2,8 +2,10 @@
  * model/cap - capabilities: what content would do when opened (the behaviour model's vocabulary)
  *
  * SYNOPSIS
- *   unsigned cap_parse(const char *list, BUF *why);   bool cap_from_name(const char *n, unsigned
- * *bit); const char *cap_name(unsigned bit);               void cap_format(unsigned set, BUF *out);
+ *   unsigned cap_parse(const char *list, BUF *why);
+ *   bool cap_from_name(const char *n, unsigned *bit);
+ *   const char *cap_name(unsigned bit);
+ *   void cap_format(unsigned set, BUF *out);
  *
  * DESCRIPTION
  *   A capability is one bit of a CAP_SET. The table in cap.c is the single list of names that

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/words.h"
 #include "model/filetype.h"
 #include "model/magic.h"
 #include "lib/str.h"
@@ -58,11 +59,7 @@ static const char *next_item(const char **list, char sep, size_t *len)
 /* in_list - word[0, wl) is one of the space-separated words of list, ignoring case */
 static bool in_list(const char *list, const char *word, size_t wl)
 {
-    size_t len;
-    for (const char *w; (w = next_item(&list, ' ', &len)) != NULL;)
-        if (len == wl && strncasecmp(w, word, wl) == 0)
-            return true;
-    return false;
+    return words_has(list, word, wl);
 }
 
 /* text_view - is the window text (no NUL, at most 1% controls)? s gets an ASCII view:

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "lib/clock.h"
 #include "model/failure.h"
 #include "mta/conn.h"
 #include "core/log.h"
@@ -28,14 +29,6 @@
 #define TOP_HITS     5
 #define ENVELOPE_MAX 1000 /* bytes kept of one envelope address for the store */
 #define RELEASE_MAX  512  /* bytes kept of a release header value */
-
-/* now_ms - monotonic clock in milliseconds */
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned live; /* CONNs not yet freed */
@@ -287,7 +280,10 @@ static MSG *analyse(CONN *c, const MTA_OPS *ops, void *ctx)
         return m;
     }
     PROGRESS_CTX pc = {ops, ctx};
-    SCANJOB_WAIT w = {(double)cfg->scan_timeout, (double)cfg->progress_interval, progress, &pc};
+    SCANJOB_WAIT w = {.timeout_ms = (double)cfg->scan_timeout,
+                      .progress_ms = (double)cfg->progress_interval,
+                      .progress = progress,
+                      .arg = &pc};
     MSG *m = msg_new(c->ref);
     msg_set_envelope(m, c->from, c->nrcpt ? c->rcpts->data : NULL);
     m = scanjob_run(m, &c->spool, c->rs, &w);

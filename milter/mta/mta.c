@@ -78,5 +78,10 @@ static int m_progress(void *ctx)
     return rc(smfi_progress((SMFICTX *)ctx));
 }
 
-const MTA_OPS mta_libmilter = {m_getsymval,  m_addheader, m_insheader, m_chgheader,
-                               m_quarantine, m_setreply,  m_progress};
+const MTA_OPS mta_libmilter = {.getsymval = m_getsymval,
+                               .addheader = m_addheader,
+                               .insheader = m_insheader,
+                               .chgheader = m_chgheader,
+                               .quarantine = m_quarantine,
+                               .setreply = m_setreply,
+                               .progress = m_progress};

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/clock.h"
 #include "cache/cache.h"
 #include "analyse.h"
 #include "model/failure.h"
@@ -31,14 +32,6 @@ typedef struct JOB {
 
 static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned abandoned_running, workers_running;
-
-/* now_ms - monotonic clock in milliseconds */
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* job_leave - one owner is done with the job; the last frees it */
 static void job_leave(JOB *j)

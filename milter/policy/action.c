@@ -35,8 +35,11 @@ static void add_op(ACT_PLAN *p, ACT_KIND kind, const char *name, int index, cons
         v = xasprintf(" %s", value);
     else if (value)
         v = xstrdup(value);
-    p->v[p->n++] =
-        (ACT_OP){kind, name ? xstrdup(name) : NULL, index, v, xcode ? xstrdup(xcode) : NULL};
+    p->v[p->n++] = (ACT_OP){.kind = kind,
+                            .name = name ? xstrdup(name) : NULL,
+                            .index = index,
+                            .value = v,
+                            .xcode = xcode ? xstrdup(xcode) : NULL};
 }
 
 /* hdr_name - PREFIX-suffix (caller frees) */

@@ -101,7 +101,11 @@ static void run_yara(SCAN *s, const unsigned char *data, size_t n, const char *f
 {
     char ext[40];
     snprintf(ext, sizeof(ext), "%s", filename ? filetype_ext(filename) : "");
-    YARA_VARS v = {filename, ext, filetype, location, depth};
+    YARA_VARS v = {.filename = filename,
+                   .extension = ext,
+                   .filetype = filetype,
+                   .location = location,
+                   .layer_depth = depth};
     MATCH_CTX mc = {s, location};
     BUF *err = buf_new(64);
     s->m->engine_calls++;
@@ -140,8 +144,11 @@ static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, s
     cache_msg_layer(s->cm, layer->location, layer->sha256, data, n);
     run_yara(s, data, n, layer->name, layer->ft.lang ? layer->ft.lang : layer->ft.name,
              layer->location, layer->depth);
-    FILE_FACTS f = {layer->name,  &layer->ft, NULL, false, layer->depth, part_type(s, layer->part),
-                    s->encrypted, NULL,       0};
+    FILE_FACTS f = {.filename = layer->name,
+                    .ft = &layer->ft,
+                    .depth = layer->depth,
+                    .container = part_type(s, layer->part),
+                    .encrypted = s->encrypted};
     analyse(s, layer->location, layer->part, &f, &layer->ft, layer->depth, data, n);
     if (archive_like(&layer->ft))
         queue_archive(s, layer->location, layer->part, layer->depth, data, n);
@@ -353,7 +360,11 @@ static void on_member(void *ctx, const char *name, const unsigned char *data, si
         s->pwdepth = mc->from->pwdepth;
         s->encrypted = true;
         scan_buffer(s, loc->data, mc->from->part, name, &y->ft, y->depth, data, n);
-        FILE_FACTS f = {name, &y->ft, NULL, false, y->depth, "zip", true, NULL, 0};
+        FILE_FACTS f = {.filename = name,
+                        .ft = &y->ft,
+                        .depth = y->depth,
+                        .container = "zip",
+                        .encrypted = true};
         analyse(s, loc->data, mc->from->part, &f, &y->ft, y->depth, data, n);
         s->pwdepth = saved;
         s->encrypted = was;
@@ -429,8 +440,12 @@ void scan_part(SCAN *s, size_t i, const char *loc)
     const PART *p = s->m->parts->v[i];
     const unsigned char *d = (const unsigned char *)p->data->data;
     scan_buffer(s, loc, p->path, p->filename, &p->ft, 0, d, p->size);
-    FILE_FACTS f = {p->filename, &p->ft, p->content_type, p->type_mismatch, 0,
-                    NULL,        false,  p->text,         p->text_len};
+    FILE_FACTS f = {.filename = p->filename,
+                    .ft = &p->ft,
+                    .declared = p->content_type,
+                    .type_mismatch = p->type_mismatch,
+                    .text = p->text,
+                    .text_len = p->text_len};
     analyse(s, loc, p->path, &f, &p->ft, 0, d, p->size);
 }
 

@@ -37,6 +37,7 @@
 
 #include <yara.h>
 
+#include "lib/clock.h"
 #include "core/log.h"
 #include "scan/yara.h"
 #include "lib/str.h"
@@ -311,14 +312,6 @@ static void rule_files_free(RULE_FILES *files)
         free(files->v[i].ns);
     }
     free(files->v);
-}
-
-/* now_ms - monotonic clock in milliseconds */
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* yara_new - wrap a compiled rule set */

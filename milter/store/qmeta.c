@@ -297,7 +297,7 @@ static bool set_field(QMETA *m, const char *key, const char *v, size_t vn)
     if (strcmp(key, "hit") == 0)
         return parse_hit(m, v);
     if (strcmp(key, "ref") == 0) {
-        if (vn != 16 || strspn(v, "0123456789abcdef") != 16)
+        if (vn != STR_REF_LEN || !str_is_ref(v, vn))
             return false;
         memcpy(m->ref, v, 17);
         return true;

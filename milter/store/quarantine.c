@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/str.h"
 #include "core/log.h"
 #include "store/quarantine.h"
 #include "lib/xalloc.h"
@@ -33,7 +34,7 @@ static time_t usage_counted; /* when usage_bytes was last counted from disk */
 /* quarantine_ref_ok - 16 lower-case hex digits */
 bool quarantine_ref_ok(const char *s)
 {
-    return s && strlen(s) == 16 && strspn(s, "0123456789abcdef") == 16;
+    return s && strlen(s) == STR_REF_LEN && str_is_ref(s, STR_REF_LEN);
 }
 
 /* fsync_dir - make a rename or unlink in a directory durable */

@@ -9,6 +9,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "lib/str.h"
 #include "store/quarantine.h"
 #include "store/release.h"
 #include "lib/xalloc.h"
@@ -166,7 +167,7 @@ bool release_verify(const CONFIG *c, const char *value, const char *raw, size_t 
     const char *v = value;
     while (*v == ' ' || *v == '\t')
         v++;
-    if (hex_run(v) != 16 || strncmp(v + 16, "; t=", 4) != 0)
+    if (!str_is_ref(v, STR_REF_LEN) || strncmp(v + STR_REF_LEN, "; t=", 4) != 0)
         return false;
     char r[17];
     memcpy(r, v, 16);

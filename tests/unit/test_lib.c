@@ -11,7 +11,9 @@
 #include <cmocka.h>
 
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/str.h"
+#include "lib/words.h"
 #include "lib/xalloc.h"
 
 static void test_buf_grows_and_terminates(void **state)
@@ -135,6 +137,25 @@ static void test_xgrow(void **state)
     free(d);
 }
 
+/* words_has: whole words of a space-separated list, ASCII case folded; str_is_ref; now_ms */
+static void test_words_ref_clock(void **state)
+{
+    (void)state;
+    assert_true(words_hasz("js vbs hta", "vbs"));
+    assert_true(words_hasz("js vbs hta", "HTA"));
+    assert_false(words_hasz("js vbs hta", "vb"));
+    assert_false(words_hasz("js vbs hta", "vbsx"));
+    assert_false(words_hasz("js vbs hta", ""));
+    assert_false(words_hasz("js vbs hta", NULL));
+    assert_true(words_has("js vbs", "jsx", 2));
+    assert_true(str_is_ref("0123456789abcdef", STR_REF_LEN));
+    assert_false(str_is_ref("0123456789abcdeF", STR_REF_LEN));
+    assert_false(str_is_ref("0123456789abcde", STR_REF_LEN)); /* stops at the NUL */
+    assert_true(str_is_ref("", 0));
+    double a = now_ms(), b = now_ms();
+    assert_true(a > 0 && b >= a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +166,7 @@ int main(void)
         cmocka_unit_test(test_json_str_escapes),
         cmocka_unit_test(test_str_helpers),
         cmocka_unit_test(test_xgrow),
+        cmocka_unit_test(test_words_ref_clock),
     };
     return cmocka_run_group_tests_name("lib", tests, NULL, NULL);
 }

@@ -55,6 +55,8 @@ typedef struct RULESET {
     LISTS *lists;
     IOCSET *ioc; /* rules/lists/ioc-*.txt */
     char id[17];
+    char *clamav_db; /* the official database folder loaded (clamav_db_dir), or NULL */
+    char db_stamp[17]; /* its state when loaded (core/clamdb.h), "none" without one */
     unsigned refs; /* owned by ruleset.c; changed under its lock */
 } RULESET;
 

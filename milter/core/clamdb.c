@@ -27,9 +27,9 @@ static bool has_database(const char *dir)
     bool found = false;
     struct dirent *e;
     while (!found && (e = readdir(d)) != NULL)
-        found = e->d_name[0] != '.' && (has_suffix(e->d_name, ".cvd") ||
-                                        has_suffix(e->d_name, ".cld") ||
-                                        has_suffix(e->d_name, ".cud"));
+        found =
+            e->d_name[0] != '.' && (has_suffix(e->d_name, ".cvd") ||
+                                    has_suffix(e->d_name, ".cld") || has_suffix(e->d_name, ".cud"));
     closedir(d);
     return found;
 }

@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "core/ruleset.h"
 #include "core/rulesdir.h"
+#include "policy/symcheck.h"
 #include "lib/xalloc.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -190,6 +191,12 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
               (rs->lists = lists_load(listdir, err)) != NULL &&
               ioc_load_dir(rs->ioc = ioc_new(), listdir, err) == 0 &&
               compute_id(rs, rules, ydirs, ny, err);
+    BUF *unknown = buf_new(64);
+    if (ok && symcheck_unknown(rs->scores, unknown) > 0)
+        log_warning("scoring.conf of rules_dir %s weighs symbols that nothing reports "
+                    "(misspelled?): %s",
+                    cfg->rules_dir, unknown->data);
+    buf_free(unknown);
     if (ok)
         log_info("rules %s: %u signatures%s%s, %u YARA rules (%.0f ms)", rs->id,
                  clamav_signatures(rs->clamav), rs->clamav_db ? " with the databases of " : "",

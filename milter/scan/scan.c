@@ -9,7 +9,9 @@
  * Encrypted Office files (officecrypt.c) are queued the same way but opened as soon as
  * the part that holds them is done, before its findings are handed to the cache: the
  * default password VelvetSweatshop is always tried, so what the decrypted file holds
- * belongs to the part's findings even when the message states no password.
+ * belongs to the part's findings even when the message states no password. CHM help
+ * files (chm.c, libmspack) share that queue: their members are scanned as layers
+ * `<chm location>>member` once libclamav is done with the part.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@
 #include "heur/lnk.h"
 #include "mime/passwords.h"
 #include "scan/scan.h"
+#include "scan/chm.h"
 #include "scan/clamav.h"
 #include "scan/officecrypt.h"
 #include "scan/yara.h"
@@ -40,6 +43,7 @@ typedef struct PENDING {
     char *location;
     char *part;
     char *name; /* the file's name (Office queue), or NULL */
+    bool chm;   /* after-part queue: a CHM, not an Office file */
     int depth;
     int pwdepth;
     unsigned char *data;
@@ -54,7 +58,7 @@ typedef struct SCAN {
     size_t npw;
     PENDING *q;
     size_t nq, capq;
-    PENDING *oq; /* encrypted Office files: opened after each part */
+    PENDING *oq; /* encrypted Office files and CHMs: opened after each part */
     size_t noq, capoq, oq_done;
     uint64_t rounds_left; /* office_decrypt_max_rounds not yet spent */
     int pwdepth;          /* password-opened archives above the buffer being scanned */
@@ -137,7 +141,7 @@ static void queue_archive(SCAN *s, const char *location, const char *part, int d
     memcpy(copy, data, n);
     XGROW(s->q, s->nq, s->capq);
     s->q[s->nq++] =
-        (PENDING){xstrdup(location), xstrdup(part), NULL, depth, s->pwdepth + 1, copy, n};
+        (PENDING){xstrdup(location), xstrdup(part), NULL, false, depth, s->pwdepth + 1, copy, n};
 }
 
 /*
@@ -160,13 +164,35 @@ static void queue_office(SCAN *s, const char *location, const char *part, const 
     }
     memcpy(copy, data, n);
     XGROW(s->oq, s->noq, s->capoq);
-    s->oq[s->noq++] = (PENDING){xstrdup(location),
-                                xstrdup(part),
-                                name ? xstrdup(name) : NULL,
-                                depth,
-                                s->pwdepth + 1,
-                                copy,
-                                n};
+    s->oq[s->noq++] = (PENDING){.location = xstrdup(location),
+                                .part = xstrdup(part),
+                                .name = name ? xstrdup(name) : NULL,
+                                .depth = depth,
+                                .pwdepth = s->pwdepth + 1,
+                                .data = copy,
+                                .n = n};
+}
+
+/* queue_chm - keep a copy of a CHM to unpack after the part (not from inside libclamav) */
+static void queue_chm(SCAN *s, const char *location, const char *part, int depth,
+                      const unsigned char *data, size_t n)
+{
+    unsigned char *copy = NULL;
+    if (s->pwdepth >= SCAN_MAX_PW_DEPTH || s->noq >= s->m->layers->max ||
+        n > (size_t)s->rs->cfg->max_part_bytes || (copy = try_malloc(n)) == NULL) {
+        hits_add(s->m->hits, "LIMIT_CHM_NOT_OPENED", location,
+                 "CHM members not unpacked by name (nesting or size limit)");
+        return;
+    }
+    memcpy(copy, data, n);
+    XGROW(s->oq, s->noq, s->capoq);
+    s->oq[s->noq++] = (PENDING){.location = xstrdup(location),
+                                .part = xstrdup(part),
+                                .chm = true,
+                                .depth = depth,
+                                .pwdepth = s->pwdepth + 1,
+                                .data = copy,
+                                .n = n};
 }
 
 /* on_layer - libclamav unpacked a new layer: YARA it, and queue it if it is an archive */
@@ -183,6 +209,8 @@ static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, s
         queue_archive(s, layer->location, layer->part, layer->depth, data, n);
     if (strcmp(layer->ft.name, "ole2") == 0)
         queue_office(s, layer->location, layer->part, layer->name, layer->depth, data, n);
+    else if (strcmp(layer->ft.name, "chm") == 0)
+        queue_chm(s, layer->location, layer->part, layer->depth, data, n);
 }
 
 /* on_vba - a new VBA module: YARA over its source */
@@ -355,6 +383,8 @@ static void scan_buffer(SCAN *s, const char *location, const char *part, const c
         queue_archive(s, location, part, depth, data, n);
     if (strcmp(ft->name, "ole2") == 0)
         queue_office(s, location, part, filename, depth, data, n);
+    else if (strcmp(ft->name, "chm") == 0)
+        queue_chm(s, location, part, depth, data, n);
 }
 
 typedef struct MEMBER_CTX {
@@ -475,12 +505,63 @@ static void open_office(SCAN *s, const PENDING *p)
     officecrypt_done(&r);
 }
 
-/* open_office_queue - open the Office files queued so far (opening may queue more) */
+/* on_chm_member - a CHM member: a layer with its name, scanned like a part */
+static void on_chm_member(void *ctx, const char *name, const unsigned char *data, size_t n,
+                          int truncated)
+{
+    const PENDING *p = ((MEMBER_CTX *)ctx)->from;
+    SCAN *s = ((MEMBER_CTX *)ctx)->s;
+    BUF *loc = buf_new(128);
+    buf_printf(loc, "%s>", p->location);
+    str_sanitize(loc, name, strlen(name), LOCATION_NAME_MAX);
+    char sha[65];
+    digest_sha256_hex(data, n, sha);
+    LAYER *y = layers_add(s->m->layers, loc->data, sha); /* NULL: libclamav had it already */
+    if (y) {
+        cache_msg_layer(s->cm, loc->data, sha, data, n);
+        y->part = xstrdup(p->part);
+        y->name = xstrdup(name);
+        y->engine_type = xstrdup("chm-member");
+        y->depth = p->depth + 1;
+        y->size = n;
+        filetype_sniff(data, n, name, &y->ft);
+        if (truncated)
+            hits_add(s->m->hits, "LIMIT_PART_BYTES", loc->data, "member cut at %zu bytes", n);
+        FILETYPE ft = y->ft;
+        int saved = s->pwdepth;
+        s->pwdepth = p->pwdepth;
+        scan_buffer(s, loc->data, p->part, name, &ft, y->depth, data, n);
+        FILE_FACTS f = {name, &ft, NULL, false, y->depth, "chm", false, NULL, 0};
+        analyse(s, loc->data, p->part, &f, &ft, y->depth, data, n);
+        s->pwdepth = saved;
+    }
+    buf_free(loc);
+}
+
+/* open_chm - unpack one queued CHM by name */
+static void open_chm(SCAN *s, const PENDING *p)
+{
+    CHM_LIMITS lim = {(size_t)s->rs->cfg->max_parts, (size_t)s->rs->cfg->max_part_bytes,
+                      (size_t)s->rs->cfg->max_total_bytes};
+    MEMBER_CTX mc = {s, p};
+    size_t left = 0;
+    if (chm_extract(p->data, p->n, &lim, on_chm_member, &mc, &left) < 0)
+        hits_add(s->m->hits, "LIMIT_CHM_NOT_OPENED", p->location,
+                 "libmspack cannot open this CHM: its members were not unpacked by name");
+    else if (left > 0)
+        hits_add(s->m->hits, "LIMIT_PARTS", p->location,
+                 "%zu CHM members not unpacked (member or byte limit)", left);
+}
+
+/* open_office_queue - open the Office files and CHMs queued so far (may queue more) */
 static void open_office_queue(SCAN *s)
 {
     for (; s->oq_done < s->noq; s->oq_done++) {
         PENDING p = s->oq[s->oq_done];
-        open_office(s, &p);
+        if (p.chm)
+            open_chm(s, &p);
+        else
+            open_office(s, &p);
         free(p.data);
         free(p.location);
         free(p.part);

@@ -203,7 +203,10 @@ int chm_extract(const unsigned char *data, size_t n, const CHM_LIMITS *lim, chm_
         }
     qsort(v, count, sizeof(*v), by_place);
     for (size_t i = 0; i < count; i++) {
-        if (delivered >= lim->max_members || budget == 0) {
+        /* reaching a compressed member means decompressing the section up to it: a member
+         * placed past max_total_bytes would cost that much CPU for nothing delivered */
+        bool far = v[i]->section->id == 1 && (uint64_t)v[i]->offset > lim->max_total_bytes;
+        if (delivered >= lim->max_members || budget == 0 || far) {
             if (left)
                 *left = count - i;
             break;

@@ -25,7 +25,10 @@
  * LIMITS
  *   lim->max_members, lim->max_member_bytes, lim->max_total_bytes (the caller passes
  *   max_parts, max_part_bytes and max_total_bytes). libmspack decompresses a member only
- *   as far as we accept its bytes: a write past the limit stops it.
+ *   as far as we accept its bytes: a write past the limit stops it. Members are taken in
+ *   offset order and the first compressed member placed beyond max_total_bytes in its
+ *   section ends delivery (it and the rest count in *left): reaching it would mean
+ *   decompressing that much, so LZX work stays within max_total_bytes plus one member.
  */
 #ifndef FM_CHM_H
 #define FM_CHM_H

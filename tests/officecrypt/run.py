@@ -10,9 +10,11 @@ compound file. The XLM findings can only come from the decrypted copy: in the en
 file the formula bytes are RC4 ciphertext. Corpus cases (skipped when ../shared/corpus is
 absent): oletools' VelvetSweatshop .xlsm with an Auto_Open VBA macro (ECMA-376 Agile),
 msoffcrypto-tool's password .docx/.doc with the password in the body.
+Agile files asking 1M and 10M hash rounds (a real file with its spinCount rewritten) stay
+within 2 s of CPU and say LIMIT_DECRYPT_ROUNDS.
 Prints per-check lines and "@@ officecrypt passed=N failed=M skipped=K".
 """
-import hashlib, importlib.util, os, shutil, struct, subprocess, sys, tempfile
+import hashlib, importlib.util, os, resource, shutil, struct, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("engines", os.path.join(HERE, "..", "engines", "run.py"))
@@ -176,6 +178,26 @@ def test_corpus(conf, tmp):
                 rep and rep["hits"])
 
 
+def test_spin_budget(conf, tmp):
+    """an Agile file asking for more hash rounds than office_decrypt_max_rounds: bounded CPU,
+    LIMIT_DECRYPT_ROUNDS and DOC_ENCRYPTED (the spinCount is rewritten in a real file)"""
+    f = os.path.join(CORPUS, "office-msoffcrypto-tool/inputs/example_password.xlsx")
+    if not os.path.exists(f):
+        return E.skip("spin budget", "corpus not found")
+    d = open(f, "rb").read()
+    assert d.count(b'spinCount="100000" ') == 1
+    for spins, tag in ((b'spinCount="9999999"', "10M rounds"), (b'spinCount="999999" ', "1M rounds")):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+        rep = E.scan(conf, tmp, E.attach("spin.xlsx", d.replace(b'spinCount="100000" ', spins),
+                                         body="password: Password1234_\r\n"))
+        cpu = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before
+        print("     %s: %.2f s CPU" % (tag, cpu))
+        E.check("spin %s: LIMIT_DECRYPT_ROUNDS" % tag, at(rep, "LIMIT_DECRYPT_ROUNDS", "2/spin.xlsx"),
+                rep and rep["hits"])
+        E.check("spin %s: DOC_ENCRYPTED (not opened)" % tag, at(rep, "DOC_ENCRYPTED", "2/spin.xlsx"))
+        E.check("spin %s: within 2 s CPU" % tag, cpu < 2.0, "%.2f s" % cpu)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="fm-officecrypt-")
     try:
@@ -183,6 +205,7 @@ def main():
         test_velvet_xls(conf, tmp)
         test_stated_xls(conf, tmp)
         test_corpus(conf, tmp)
+        test_spin_budget(conf, tmp)
         if os.path.exists(os.path.join(HERE, "chm.py")):
             spec = importlib.util.spec_from_file_location("chm", os.path.join(HERE, "chm.py"))
             chm = importlib.util.module_from_spec(spec)

@@ -1,6 +1,6 @@
 /*
- * digest - SHA-256, SHA-1 and MD5 over libcrypto, and the hashes and ciphers Office
- * decryption needs (see digest.h)
+ * core/digest - SHA-256, SHA-1 and MD5 over libcrypto, and the hashes and ciphers Office
+ * decryption needs (see core/digest.h)
  */
 #include <stdio.h>
 #include <stdlib.h>

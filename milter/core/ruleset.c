@@ -1,5 +1,5 @@
 /*
- * ruleset - snapshots of config and rules, reference counted (see ruleset.h)
+ * core/ruleset - snapshots of config and rules, reference counted (see core/ruleset.h)
  *
  * Why a lock and a count instead of atomics alone: a reader must never take a
  * reference to a snapshot that is being freed, so acquire (read current + ref++) and

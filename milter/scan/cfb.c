@@ -1,5 +1,5 @@
 /*
- * cfb - a small, bounded reader of OLE2 compound files (contract in cfb.h)
+ * scan/cfb - a small, bounded reader of OLE2 compound files (contract in scan/cfb.h)
  *
  * A stream is turned into a list of extents (file offset, length), one per sector or
  * mini sector, each checked to lie inside the file; reading gathers them and writing

@@ -1,5 +1,5 @@
 /*
- * cfb - a small, bounded reader of OLE2 compound files (MS-CFB), held in memory
+ * scan/cfb - a small, bounded reader of OLE2 compound files (MS-CFB), held in memory
  *
  * SYNOPSIS
  *   CFB *cfb_open(const unsigned char *data, size_t n);

@@ -1,5 +1,5 @@
 /*
- * chm - CHM members through libmspack, from memory (contract in chm.h)
+ * scan/chm - CHM members through libmspack, from memory (contract in scan/chm.h)
  *
  * libmspack names files by a string handed to mspack_system.open; here that "name" is a
  * pointer to a SOURCE (the input) or a SINK (a member's output buffer), and every open

@@ -1,5 +1,5 @@
 /*
- * chm - the members of a Microsoft Compiled HTML Help file (.chm), with their names
+ * scan/chm - the members of a Microsoft Compiled HTML Help file (.chm), with their names
  *
  * SYNOPSIS
  *   int chm_extract(const unsigned char *data, size_t n, const CHM_LIMITS *lim,

@@ -1,5 +1,5 @@
 /*
- * officecrypt - open password-encrypted Office files (contract in officecrypt.h)
+ * scan/officecrypt - open password-encrypted Office files (contract in scan/officecrypt.h)
  *
  * This file: which scheme a file uses, the candidate loop's shared pieces (UTF-16
  * passwords, the hash budget, the CryptoAPI header), and ECMA-376 Standard and Agile

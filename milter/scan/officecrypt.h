@@ -1,5 +1,5 @@
 /*
- * officecrypt - open password-encrypted Office files (MS-OFFCRYPTO) with candidate passwords
+ * scan/officecrypt - open password-encrypted Office files (MS-OFFCRYPTO) with passwords
  *
  * SYNOPSIS
  *   bool officecrypt_detect(const unsigned char *data, size_t n);

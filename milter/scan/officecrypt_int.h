@@ -1,5 +1,5 @@
 /*
- * officecrypt_int - what officecrypt.c (OOXML, dispatch) and officecrypt_rc4.c (BIFF8
+ * scan/officecrypt_int - what officecrypt.c (OOXML, dispatch) and officecrypt_rc4.c (BIFF8
  * .xls, Word .doc) share; not for other modules (the contract is officecrypt.h)
  */
 #ifndef FM_OFFICECRYPT_INT_H

@@ -1,6 +1,6 @@
 /*
- * officecrypt_rc4 - RC4 (v1.1) and RC4 CryptoAPI in BIFF8 workbooks and Word 97 documents
- * (contract in officecrypt.h; MS-OFFCRYPTO 2.3.5.2 and 2.3.6.2, MS-XLS 2.2.10, MS-DOC 2.2.6)
+ * scan/officecrypt_rc4 - RC4 (v1.1) and RC4 CryptoAPI in BIFF8 workbooks and Word 97 documents
+ * (contract in scan/officecrypt.h; MS-OFFCRYPTO 2.3.5.2 and 2.3.6.2, MS-XLS 2.2.10, MS-DOC 2.2.6)
  *
  * The keystream restarts at every block of the stream (1024 bytes in .xls, 512 in .doc)
  * with a key derived from the block number, so a stream is decrypted by position; what

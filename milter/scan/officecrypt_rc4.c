@@ -308,7 +308,8 @@ int oc_open_doc(OC *o)
     RC4HDR h;
     RC4KEY k;
     int ret = 0;
-    if (s[0] == NULL || s[1] == NULL || lkey > len[1] || (e[2] >= 0 && s[2] == NULL)) {
+    if (s[0] == NULL || len[0] < FIB_BASE || s[1] == NULL || lkey > len[1] ||
+        (e[2] >= 0 && s[2] == NULL)) {
         o->r->why = "broken or oversized WordDocument, table or Data stream";
     } else if (flags & FIB_OBFUSC) {
         snprintf(o->r->scheme, sizeof(o->r->scheme), "XOR obfuscation");

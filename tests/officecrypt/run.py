@@ -195,7 +195,8 @@ def test_spin_budget(conf, tmp):
         E.check("spin %s: LIMIT_DECRYPT_ROUNDS" % tag, at(rep, "LIMIT_DECRYPT_ROUNDS", "2/spin.xlsx"),
                 rep and rep["hits"])
         E.check("spin %s: DOC_ENCRYPTED (not opened)" % tag, at(rep, "DOC_ENCRYPTED", "2/spin.xlsx"))
-        E.check("spin %s: within 2 s CPU" % tag, cpu < 2.0, "%.2f s" % cpu)
+        limit = 8.0 if "/san-" in E.BIN else 2.0  # sanitizer builds run our loop ~5x slower
+        E.check("spin %s: within %.0f s CPU" % (tag, limit), cpu < limit, "%.2f s" % cpu)
 
 
 def main():

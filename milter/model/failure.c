@@ -33,6 +33,8 @@ static const struct {
     {MSG_ERR_LIMIT_CLAMAV_FILES, "LIMIT_CLAMAV_FILES", "clamav_files", true},
     {MSG_ERR_LIMIT_CLAMAV_SCAN_TIME, "LIMIT_CLAMAV_SCAN_TIME", "clamav_scan_time", true},
     {MSG_ERR_LIMIT_SCAN_TIME, "LIMIT_SCAN_TIME", "scan_time", true},
+    {MSG_ERR_LIMIT_DECRYPT_ROUNDS, "LIMIT_DECRYPT_ROUNDS", "decrypt_rounds", true},
+    {MSG_ERR_LIMIT_CHM_NOT_OPENED, "LIMIT_CHM_NOT_OPENED", "chm_not_opened", true},
     {MSG_ERR_INTERNAL, NULL, "internal", false},
     {MSG_ERR_QUARANTINE, NULL, "quarantine", false},
     {MSG_ERR_CACHE, NULL, "cache", false},

@@ -58,6 +58,8 @@ typedef enum MSG_ERR {
     MSG_ERR_LIMIT_CLAMAV_FILES,     /* clamav_max_files */
     MSG_ERR_LIMIT_CLAMAV_SCAN_TIME, /* clamav_max_scan_time */
     MSG_ERR_LIMIT_SCAN_TIME,        /* scan_timeout */
+    MSG_ERR_LIMIT_DECRYPT_ROUNDS,   /* office_decrypt_max_rounds */
+    MSG_ERR_LIMIT_CHM_NOT_OPENED,   /* a CHM that could not be opened */
     MSG_ERR_INTERNAL,               /* the spool failed: the message could not be analysed */
     MSG_ERR_QUARANTINE,             /* the quarantine store failed */
     MSG_ERR_CACHE,                  /* the cache could not be used for this message */

@@ -6,9 +6,8 @@
  *   HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt, ...);
  *   HIT *hits_vadd(HITS *h, const char *symbol, const char *location, const char *fmt,
  *                  va_list ap);
- *   HIT *hits_vadd(HITS *h, const char *symbol, const char *location, const char *fmt, va_list ap)
-    __attribute__((format(printf, 4, 0)));
-bool hits_has(const HITS *h, const char *symbol);
+ *   bool hits_has(const HITS *h, const char *symbol);
+ *   void hits_remove(HITS *h, const char *symbol, const char *location);
  *
  * DESCRIPTION
  *   Every finding of every stage is a HIT: an UPPER_SNAKE symbol (`LIMIT_MIME_DEPTH`,
@@ -17,9 +16,11 @@ bool hits_has(const HITS *h, const char *symbol);
  *   detail. Symbol and location are copied; the detail is formatted and sanitized
  *   (str_sanitize, at most HIT_DETAIL_MAX bytes) because it often quotes sender text.
  *   The same symbol at the same location is recorded once; later duplicates only bump
- *   `count`. `weight` is filled in by score.c; a finding that carries its own weight
- *   (a YARA rule's `score` meta) sets `preset`/`has_preset`. The list keeps insertion order.
- *   `errs` is the set of failure causes of the message and `err` the cause a hit reports
+ *   `count`. hits_remove drops the hit of a symbol at exactly that location, for a
+ *   finding a later stage disproves (DOC_ENCRYPTED on a file that was then decrypted).
+ *   `weight` is filled in by score.c; a finding that carries its own weight (a YARA rule's
+ *   `score` meta) sets `preset`/`has_preset`. The list keeps insertion order. `errs` is the
+ *   set of failure causes of the message and `err` the cause a hit reports
  *   (model/failure.h sets both; hits_add leaves them alone).
  *
  * LIMITS
@@ -62,5 +63,6 @@ HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt
 HIT *hits_vadd(HITS *h, const char *symbol, const char *location, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
 bool hits_has(const HITS *h, const char *symbol);
+void hits_remove(HITS *h, const char *symbol, const char *location);
 
 #endif

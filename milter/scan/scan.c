@@ -20,7 +20,9 @@
 #include "heur/script.h"
 #include "heur/vba.h"
 #include "heur/lnk.h"
+#include "heur/known.h"
 #include "heur/lure.h"
+#include "heur/wsh.h"
 #include "mime/passwords.h"
 #include "scan/scan.h"
 #include "scan/clamav.h"
@@ -251,6 +253,8 @@ static void analyse(SCAN *s, const char *location, const char *part, const FILE_
         heur_lnk(&c, data, n);
     if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_script(&c, ft->lang ? ft->lang : ft->name, data, n);
+    heur_known(&c, ft->lang, data, n);
+    heur_wsh(&c, ft->lang, data, n);
     if (textual(ft) || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_lure(&c, data, n);
     if (textual(ft)) {

@@ -255,6 +255,8 @@ static void analyse(SCAN *s, const char *location, const char *part, const FILE_
         heur_script(&c, ft->lang ? ft->lang : ft->name, data, n);
     heur_known(&c, ft->lang, data, n);
     heur_wsh(&c, ft->lang, data, n);
+    if (ft->lang)
+        heur_lolbin(&c, data, n);
     if (textual(ft) || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_lure(&c, data, n);
     if (textual(ft)) {

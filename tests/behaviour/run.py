@@ -16,7 +16,7 @@ Samples (provenance in tests/corpus/behaviour/MANIFEST.md):
   ../shared/corpus/mime-*                 ham; skipped when absent
 The table goes to tests/out/behaviour.md; tests/behaviour/expect.tsv holds the committed
 figures: fewer detections of a malicious class or more false positives of a clean one fail.
-UPDATE=1 rewrites expect.tsv. Prints "@@ behaviour passed=N failed=M skipped=K".
+UPDATE=1 rewrites expect.tsv; FM_BEHAVIOUR_CLASSES="a b" runs only those classes. Prints "@@ behaviour passed=N failed=M skipped=K".
 """
 import glob, io, json, os, re, shutil, subprocess, sys, tarfile, tempfile, zipfile
 from email.message import EmailMessage
@@ -100,6 +100,22 @@ def lolbas_dir():
     return None
 
 
+def fill(cmd):
+    """LOLBAS placeholders ({REMOTEURL:.sct}, {PATH:.dll}, {CMD} ...) as inert concrete values"""
+    def one(m):
+        kind, ext = m.group(1), m.group(2) or ""
+        if kind.startswith("REMOTEURL"):
+            return "https://example.invalid/payload" + ext
+        if kind.startswith("PATH_SMB"):
+            return "\\\\example.invalid\\share\\payload" + ext
+        if kind.startswith("PATH"):
+            return "C:\\Users\\Public\\payload" + ext
+        if kind.startswith("CMD"):
+            return "calc.exe"
+        return "payload" + ext
+    return re.sub(r"\{([A-Z_]+)(?::([^}]*))?\}", one, cmd)
+
+
 def lolbas_commands():
     """one .cmd per LOLBAS binary holding its documented command lines"""
     d = lolbas_dir()
@@ -113,6 +129,7 @@ def lolbas_commands():
             continue
         cmds = re.findall(r"^\s*-?\s*Command:\s*(.+)$", p.stdout, re.M)
         cmds = [c.strip().strip("'\"") for c in cmds if c.strip() not in ("|", ">")]
+        cmds = [fill(c) for c in cmds]
         if cmds:
             text = "@echo off\r\n" + "\r\n".join(cmds) + "\r\n"
             out.append((b + ".cmd", mail("run this", "See the attachment.",
@@ -254,7 +271,10 @@ def main():
     tmp = tempfile.mkdtemp(prefix="fm-behaviour-")
     conf0 = content_only_conf(tmp)
     rows, new_expect, details = [], [], []
+    only = os.environ.get("FM_BEHAVIOUR_CLASSES", "").split()
     for cls, kind, build in CLASSES:
+        if only and cls not in only:
+            continue
         try:
             mails = build()
         except (OSError, subprocess.SubprocessError) as e:
@@ -308,7 +328,7 @@ def main():
            "|---|---|---|---|---|---|"] + details
     open("tests/out/behaviour.md", "w").write("\n".join(md) + "\n")
     print("\n".join(md[:6 + len(rows)]))
-    if os.environ.get("UPDATE") == "1":
+    if os.environ.get("UPDATE") == "1" and not only:
         with open(EXPECT, "w") as f:
             f.write("# class\tsamples\tmal: min at quarantine by content alone; clean: max "
                     "quarantined\tclean: max tagged\n")

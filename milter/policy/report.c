@@ -1,5 +1,5 @@
 /*
- * report - JSON and text renderings of a MSG (see report.h)
+ * policy/report - JSON and text renderings of a MSG (see policy/report.h)
  */
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * score - weights and the message score (see score.h)
+ * policy/score - weights and the message score (see policy/score.h)
  */
 #include <ctype.h>
 #include <errno.h>

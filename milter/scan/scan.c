@@ -1,5 +1,5 @@
 /*
- * scan - the engines over a message (see scan.h)
+ * scan/scan - the engines over a message (see scan/scan.h)
  *
  * Encrypted archives are queued while libclamav runs and opened afterwards, so that no
  * libclamav scan is started from inside another scan's callback. Each queued archive
@@ -16,9 +16,11 @@
 #include "model/filetype.h"
 #include "heur/heur.h"
 #include "heur/file.h"
+#include "heur/url.h"
 #include "heur/registry.h"
 #include "heur/script.h"
 #include "heur/vba.h"
+#include "heur/xlm.h"
 #include "heur/lnk.h"
 #include "heur/known.h"
 #include "heur/lure.h"

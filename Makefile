@@ -18,13 +18,13 @@
 
 SANITIZE ?=
 comma    := ,
-PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt hiredis
+PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt hiredis libmspack
 # BUILD_PKGS: what building and running the milter needs (`make run`, the .deb's
 # Build-Depends); TEST_PKGS: what only the tests need (`make deps`, `make test`)
 BUILD_PKGS := build-essential pkg-config libgmime-3.0-dev libidn2-dev libssl-dev libclamav-dev \
-            libyara-dev libarchive-dev libmilter-dev libhiredis-dev libmicrohttpd-dev libcrypt-dev
+            libyara-dev libarchive-dev libmilter-dev libhiredis-dev libmicrohttpd-dev libcrypt-dev libmspack-dev
 TEST_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev jq python3 libarchive-tools \
-            miltertest postfix swaks m4 chromium redis-server debhelper dpkg-dev fakeroot
+            miltertest postfix swaks m4 chromium redis-server debhelper dpkg-dev fakeroot fp-utils
 DEB_PKGS := $(BUILD_PKGS) $(TEST_PKGS)
 # peers and tools for `make bench` only (not installed by `make deps`)
 BENCH_PKGS := clamav-daemon clamav-milter valgrind

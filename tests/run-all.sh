@@ -44,6 +44,7 @@ suites=(
     "fuzz-replay|-|tests/fuzz/run.sh"
     "engines|-|python3 tests/engines/run.py"
     "analysers|-|python3 tests/analysers/run.py"
+    "behaviour|-|python3 tests/behaviour/run.py"
     "officecrypt|-|python3 tests/officecrypt/run.py"
     "compare-upstream|-|python3 tests/corpus/compare-upstream.py"
     "cli|-|tests/cli/run.sh"

@@ -114,7 +114,7 @@ static const char *const report[] = {
     "clickfix",  "click fix", "threat actor", "attackers",
     "attacker ", "victims",   "campaign",     "indicators of compromise",
     "hxxp",      "[.]",       "malware",      "threat intel",
-    NULL};
+    "criminal",  "phishing",  "scam",         NULL};
 
 /* heur_lure - see lure.h */
 void heur_lure(HEUR_CTX *c, const unsigned char *p, size_t n)

@@ -100,6 +100,8 @@ static const char *scheme_danger(const URL *u)
         return trivial_js(p) || only_in_text(u) ? NULL : "javascript: link";
     if (strcmp(s, "data") == 0) /* inline images are everyday HTML mail; SVG can script */
         return str_istarts(p, "image/") && !str_istarts(p, "image/svg") ? NULL : "data: URL";
+    if (strcmp(s, "vbscript") == 0 && only_in_text(u))
+        return NULL; /* a quoted command line, not a link */
     if (words_hasz(bad_schemes, s))
         return "dangerous scheme";
     if (words_hasz(office_schemes, s) && /* command form, or the abbreviated ms-word:<uri> */

@@ -32,9 +32,26 @@ bool chain_content(const char *symbol, const SCORE_ENTRY *e)
         return false;
     if (e && e->caps)
         return true;
-    return strncmp(symbol, "YARA_", 5) == 0 ||
-           strncmp(symbol, "CLAMAV_Fileless.Script.", 23) == 0 ||
-           strncmp(symbol, "CLAMAV_Fileless.Dropper.", 24) == 0;
+    static const char *const families[] = {"YARA_",
+                                           "CLAMAV_Fileless.Script.",
+                                           "CLAMAV_Fileless.Dropper.",
+                                           "SCRIPT_",
+                                           "PS_",
+                                           "BAT_",
+                                           "JS_",
+                                           "VBS_",
+                                           "HTA_",
+                                           "WSF_",
+                                           "WSH_",
+                                           "REG_",
+                                           "VBA_",
+                                           "XLM_",
+                                           "LNK_",
+                                           NULL};
+    for (int i = 0; families[i]; i++)
+        if (strncmp(symbol, families[i], strlen(families[i])) == 0)
+            return !(e && e->group); /* a ^group fact (JS_BROWSER_LIBRARY) is no finding */
+    return false;
 }
 
 /* drop_chain_hits - remove hits of chain symbols (recomputed on every scoring) */
@@ -151,11 +168,31 @@ static void budget(HITS *hits, const INFO *info, size_t n, size_t key, bool deli
     }
 }
 
+/* disguise - a name fact that deceives (a decoy extension, a bidi override): known-good
+ * content does not excuse it */
+static bool disguise(const char *symbol)
+{
+    return strcmp(symbol, "FILE_DOUBLE_EXTENSION") == 0 || strcmp(symbol, "FILE_BIDI_NAME") == 0;
+}
+
+/* known_place - a ^known hit (JS_BROWSER_LIBRARY) at this location */
+static bool known_place(const HITS *hits, const INFO *info, size_t n, const char *loc)
+{
+    for (size_t i = 0; i < n; i++)
+        if (info[i].e && info[i].e->group && strcmp(info[i].e->group, "known") == 0 &&
+            strcmp(hits->v[i].location, loc) == 0)
+            return true;
+    return false;
+}
+
 /* one_fact - hits of one ^group count once per message: keep the heaviest */
 static void one_fact(HITS *hits, const INFO *info, size_t n, bool block_extensions)
 {
     for (size_t i = 0; i < n; i++) {
         const char *g = info[i].e ? info[i].e->group : NULL;
+        if (g && strcmp(g, "name") == 0 && !disguise(hits->v[i].symbol) &&
+            known_place(hits, info, n, hits->v[i].location))
+            hits->v[i].weight = 0; /* the name of known-good content is no danger */
         if (g == NULL || (block_extensions && strcmp(g, "name") == 0))
             continue;
         for (size_t j = i + 1; j < n; j++) {

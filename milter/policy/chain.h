@@ -17,13 +17,13 @@
  *
  *   - Context. ctx->mention(location) tells whether a hit sits where the recipient cannot run
  *     it (a text body, a .txt/.md/.csv member: policy/context.h). Content findings there (a
- *     symbol with capabilities, our own YARA rules and Fileless.* ClamAV signatures, see
- *     chain_content) and name or type facts (`^group`: a .txt holding a script is no
- *     disguise) are mentions: together they weigh at most ctx->mention_max per attachment
- *     and take no part in chains. Official ClamAV signatures and IOC hashes matched
- *     bytes and keep their weight; DDE_* findings are deliveries wherever they sit (a CSV
- *     formula runs). A hit with the LURE capability (text telling the reader to paste a
- *     command) makes its whole attachment a delivery.
+ *     symbol with capabilities, our own YARA rules and Fileless.* ClamAV signatures, and the
+ *     script, registry, macro and shortcut analysers' symbols, see chain_content) and name or type
+ * facts (`^group`: a .txt holding a script is no disguise) are mentions: together they weigh at
+ * most ctx->mention_max per attachment and take no part in chains. Official ClamAV signatures and
+ * IOC hashes matched bytes and keep their weight; DDE_* findings are deliveries wherever they sit
+ * (a CSV formula runs). A hit with the LURE capability (text telling the reader to paste a command)
+ * makes its whole attachment a delivery.
  *
  *   - Chains. Every scoring.conf entry with a `=A+B|C` definition is a chain: it fires in an
  *     attachment whose delivered hits together hold at least one capability of each group. A
@@ -38,7 +38,9 @@
  *   - One fact once. Hits of symbols that share a `^group` count once per message (the
  *     heaviest; the others weigh 0): a script name inside an archive is one fact however many
  *     name symbols describe it. With ctx->block_extensions the `name` group is summed as
- *     before (extension blocking for admins who want it).
+ *     before (extension blocking for admins who want it). A `^known` hit (JS_BROWSER_LIBRARY)
+ *     clears the name facts at its own location, except the disguises (FILE_DOUBLE_EXTENSION,
+ *     FILE_BIDI_NAME).
  *
  *   The hits' weights are set and the total returned. Pure: no I/O.
  */

@@ -197,6 +197,17 @@ static unsigned behaviour_of(const RULESET *rs, const HIT *h, bool *chain)
     return e ? e->caps : 0;
 }
 
+/* where - the context of hit j of attachment i: a lure there makes every place a delivery */
+static const char *where(const MSG *m, const RULESET *rs, size_t i, size_t j)
+{
+    const HITS *h = m->hits;
+    bool chain;
+    for (size_t k = i; k < h->n; k++)
+        if (in_key(h, i, k) && (behaviour_of(rs, &h->v[k], &chain) & CAP_LURE))
+            return "delivery";
+    return context_mention(m->parts, h->v[j].location) ? "mention" : "delivery";
+}
+
 /* json_behaviour - per attachment: its capabilities with places and the chains fired */
 static void json_behaviour(BUF *o, const MSG *m, const RULESET *rs)
 {
@@ -242,8 +253,7 @@ static void json_behaviour(BUF *o, const MSG *m, const RULESET *rs)
             kv_str(o, "capabilities", names->data, true);
             kv_str(o, "symbol", h->v[j].symbol, false);
             kv_str(o, "location", h->v[j].location, false);
-            kv_str(o, "context",
-                   context_mention(m->parts, h->v[j].location) ? "mention" : "delivery", false);
+            kv_str(o, "context", where(m, rs, i, j), false);
             buf_putc(o, '}');
             buf_free(names);
         }
@@ -451,7 +461,7 @@ static void text_behaviour(BUF *o, const MSG *m, const RULESET *rs)
             cap_format(caps, names);
             buf_printf(o, "    %-28s %s @ ", names->data, h->v[j].symbol);
             san(o, h->v[j].location);
-            buf_puts(o, context_mention(m->parts, h->v[j].location) ? " (mention)\n" : "\n");
+            buf_puts(o, strcmp(where(m, rs, i, j), "mention") == 0 ? " (mention)\n" : "\n");
             buf_free(names);
         }
         for (size_t j = i; j < h->n; j++) {

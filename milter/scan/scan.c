@@ -31,7 +31,9 @@
 #include "heur/vba.h"
 #include "heur/xlm.h"
 #include "heur/lnk.h"
+#include "heur/known.h"
 #include "heur/lure.h"
+#include "heur/wsh.h"
 #include "mime/passwords.h"
 #include "msg.h"
 #include "scan/scan.h"
@@ -333,6 +335,10 @@ static void analyse(SCAN *s, const char *location, const char *part, const FILE_
         heur_lnk(&c, data, n);
     if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_script(&c, ft->lang ? ft->lang : ft->name, data, n);
+    heur_known(&c, ft->lang, data, n);
+    heur_wsh(&c, ft->lang, data, n);
+    if (ft->lang)
+        heur_lolbin(&c, data, n);
     if (textual(ft) || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_lure(&c, data, n);
     if (textual(ft)) {

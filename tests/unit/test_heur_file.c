@@ -538,6 +538,10 @@ static const UCASE url_cases[] = {
      "URL_IP_LITERAL URL_EXECUTABLE_LINK"},
     {"text: defanged advisory IP", "Blocked: hxxp://198[.]51[.]100[.]7/x", true, "URL_IP_LITERAL"},
     {"text: ordinary", "See https://www.example.org/docs and www.example.com.", true, ""},
+    /* a quoted command line in plain text is a mention, no link a client follows */
+    {"text: mshta javascript: quoted", "Seen: mshta javascript:a=GetObject(\"script:x\")", true,
+     ""},
+    {"text: mshta vbscript: quoted", "Seen: mshta vbscript:Execute(\"CreateObject(x)\")", true, ""},
 };
 
 /* url_hits - heur_url over the URLs of one HTML (or text) part "1.2" */

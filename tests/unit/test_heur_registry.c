@@ -21,6 +21,7 @@
 #include "heur/registry.h"
 #include "model/hit.h"
 #include "lib/xalloc.h"
+#include "policy/chain.h"
 
 #define TAG 5.0
 
@@ -28,11 +29,11 @@ static const struct {
     const char *sym;
     double w;
 } weights[] = {
-    {"REG_AUTOSTART_KEY", 1},  {"REG_HANDLER_KEY", 1},      {"REG_IFEO_KEY", 1},
-    {"REG_COM_KEY", 0.5},      {"REG_PAYLOAD_KEY", 1.5},    {"REG_WRITE", 0.5},
-    {"REG_LAUNCHER_VALUE", 2}, {"REG_ENCODED_VALUE", 2},    {"REG_RUN_KEY_WRITE", 3},
-    {"REG_IFEO_DEBUGGER", 6},  {"REG_COM_HIJACK", 6},       {"REG_PAYLOAD_STORE", 8},
-    {"REG_DROPPER", 12},       {"REG_DROPPER_ENCODED", 15},
+    {"REG_AUTOSTART_KEY", 1},  {"REG_HANDLER_KEY", 1},     {"REG_IFEO_KEY", 1},
+    {"REG_COM_KEY", 0.5},      {"REG_PAYLOAD_KEY", 1.5},   {"REG_WRITE", 0.5},
+    {"REG_LAUNCHER_VALUE", 2}, {"REG_ENCODED_VALUE", 2},   {"REG_RUN_KEY_WRITE", 3},
+    {"REG_IFEO_DEBUGGER", 4},  {"REG_COM_HIJACK", 4},      {"REG_PAYLOAD_STORE", 4},
+    {"REG_DROPPER", 4},        {"REG_DROPPER_ENCODED", 4},
 };
 #define NW (sizeof(weights) / sizeof(weights[0]))
 
@@ -64,13 +65,24 @@ static double weight_of(const char *sym)
     return 0;
 }
 
-/* score - sum of weights of the hits (one location: caps never bind) */
-static double score(const HITS *h)
+/* score - the message score of the hits under rules/scoring.conf with its chains
+ * (policy/chain.h: without a chain one attachment's findings weigh at most 4); the plain
+ * table sum when the rules are not found */
+static double score(HITS *h)
 {
-    double s = 0;
-    for (size_t i = 0; i < h->n; i++)
-        s += weight_of(h->v[i].symbol);
-    return s;
+    BUF *err = buf_new(64);
+    SCORES *s = scores_load("rules/scoring.conf", err);
+    buf_free(err);
+    double sum = 0;
+    if (s == NULL) {
+        for (size_t i = 0; i < h->n; i++)
+            sum += weight_of(h->v[i].symbol);
+        return sum;
+    }
+    SCORE_CTX ctx = {.alone_max = 4, .mention_max = 1};
+    sum = score_message(s, h, &ctx);
+    scores_free(s);
+    return sum;
 }
 
 /* has_all - every space-separated symbol in list is (want) or is not (!want) in h */
@@ -185,7 +197,7 @@ static const CASE cases[] = {
      "New-Item -Path $k -Force | Out-Null\n"
      "Set-ItemProperty -Path $k -Name '0' -Value '" B64 "'\n"
      "Set-ItemProperty -Path $k -Name '1' -Value '" B64 "'\n",
-     "REG_PAYLOAD_KEY REG_PAYLOAD_STORE REG_ENCODED_VALUE REG_WRITE", "REG_DROPPER", 10, 1000},
+     "REG_PAYLOAD_KEY REG_PAYLOAD_STORE REG_ENCODED_VALUE REG_WRITE", "REG_DROPPER", 4, 1000},
     {"reg add RunOnce <- powershell -enc",
      "cmd.exe /c reg add HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\RunOnce /v upd "
      "/t REG_SZ /d \"powershell.exe -nop -w hidden -enc " B64 "\" /f\r\n",

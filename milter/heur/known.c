@@ -1,0 +1,57 @@
+/*
+ * known - browser JavaScript libraries (see known.h)
+ */
+#include <string.h>
+
+#include "heur/known.h"
+#include "lib/str.h"
+
+static const char *const host[] = {"activexobject",
+                                   "wscript",
+                                   "createobject",
+                                   "getobject",
+                                   "shell.application",
+                                   "filesystemobject",
+                                   "adodb.",
+                                   "msxml2.",
+                                   "winhttp",
+                                   "xmlhttp.",
+                                   "wshshell",
+                                   "cscript",
+                                   "powershell",
+                                   "cmd.exe",
+                                   "cmd /c",
+                                   "mshta",
+                                   "rundll32",
+                                   "regsvr32",
+                                   "child_process",
+                                   "require(\"fs\")",
+                                   "require('fs')",
+                                   "process.env",
+                                   "execsync",
+                                   "shellexecute",
+                                   NULL};
+static const char *const browser[] = {
+    "window.",     "document.", "navigator.", "addeventlistener", "requestanimationframe",
+    "htmlelement", NULL};
+
+/* known_browser_js - see known.h */
+bool known_browser_js(const unsigned char *p, size_t n)
+{
+    const char *t = (const char *)p;
+    for (int i = 0; host[i]; i++)
+        if (str_memmem_ci(t, n, host[i]))
+            return false;
+    for (int i = 0; browser[i]; i++)
+        if (str_memmem_ci(t, n, browser[i]))
+            return true;
+    return false;
+}
+
+/* heur_known - see known.h */
+void heur_known(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n)
+{
+    if (c->depth == 0 && lang && strcmp(lang, "js") == 0 && known_browser_js(p, n))
+        hits_add(c->hits, "JS_BROWSER_LIBRARY", c->location,
+                 "browser JavaScript without script-host objects, shell or file system");
+}

@@ -114,6 +114,21 @@ static const CFG_ROW config_table[] = {
      true, "Most bytes kept for one decoded layer (a deobfuscated script)."},
     {"min_base64_len", T_INT, OFF(min_base64_len), "40", 8, 100000, NULL, NULL, true,
      "Shortest base64 literal in a script or macro that is decoded and analysed."},
+    {"max_work_cpu", T_INT, OFF(max_work_cpu), "10000", 0, 600000, NULL, NULL, true,
+     "Work budget of one message: most milliseconds of the scanning thread's CPU time; past "
+     "it the rest is skipped with LIMIT_WORK_BUDGET (0: no bound)."},
+    {"max_work_bytes", T_SIZE, OFF(max_work_bytes), "512M", 0, 64 * GIB, NULL, NULL, true,
+     "Work budget of one message: most bytes unpacked (archive members, embedded files, "
+     "decoded layers, repeats included); past it the rest is skipped with LIMIT_WORK_BUDGET "
+     "(0: no bound)."},
+    {"bomb_min_ratio", T_INT, OFF(bomb_min_ratio), "200", 0, 1000000, NULL, NULL, true,
+     "ARCHIVE_BOMB when an archive member of 1 MiB or more inflates this many times its "
+     "compressed size (0: not checked)."},
+    {"bomb_min_repeats", T_INT, OFF(bomb_min_repeats), "8", 0, 1000000, NULL, NULL, true,
+     "ARCHIVE_BOMB when one part holds this many repeats of an identical archive or member "
+     "of 1 MiB or more (repeats are analysed once; 0: not checked)."},
+    {"bomb_min_depth", T_INT, OFF(bomb_min_depth), "6", 0, 64, NULL, NULL, true,
+     "ARCHIVE_BOMB when archives are nested this deep in one part (0: not checked)."},
 
     {"Engines", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"yara_extra_dirs", T_STRING, OFF(yara_extra_dirs), "", 0, 0, NULL, NULL, true,

@@ -85,6 +85,11 @@ typedef struct CONFIG {
     int64_t max_decode_depth;
     int64_t max_decoded_bytes;
     int64_t min_base64_len;
+    int64_t max_work_cpu;
+    int64_t max_work_bytes;
+    int64_t bomb_min_ratio;
+    int64_t bomb_min_repeats;
+    int64_t bomb_min_depth;
     /* engines */
     char *yara_extra_dirs;
     int64_t clamav_max_file_size;

@@ -135,10 +135,11 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
     char *listdir = xasprintf("%s/lists", rules);
     char **ydirs = NULL;
     size_t ny = yara_dirs(cfg, rules, &ydirs);
-    CLAMAV_LIMITS lim = {
-        cfg->clamav_max_file_size, cfg->clamav_max_scan_size,
-        cfg->clamav_max_recursion, cfg->clamav_max_files,
-        cfg->clamav_max_scan_time, *cfg->clamav_tmpdir ? cfg->clamav_tmpdir : NULL};
+    CLAMAV_LIMITS lim = {cfg->clamav_max_file_size, cfg->clamav_max_scan_size,
+                         cfg->clamav_max_recursion, cfg->clamav_max_files,
+                         cfg->clamav_max_scan_time, *cfg->clamav_tmpdir ? cfg->clamav_tmpdir : NULL,
+                         cfg->bomb_min_ratio,       cfg->bomb_min_repeats,
+                         cfg->bomb_min_depth};
     bool ok = (rs->scores = scores_load(scoring, err)) != NULL &&
               (rs->clamav = clamav_load(clamdir, &lim, err)) != NULL &&
               (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&

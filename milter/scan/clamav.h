@@ -35,7 +35,12 @@
  *                          sheets in OOXML (a macrosheet content type; not flagged by 1.4);
  *     LIMIT_CLAMAV_FILE_SIZE, _SCAN_SIZE, _RECURSION, _FILES, _SCAN_TIME
  *                          Heuristics.Limits.Exceeded.*: part of the part was not scanned;
- *     CLAMAV_<other heuristic>  any other heuristic name.
+ *     CLAMAV_<other heuristic>  any other heuristic name;
+ *     ARCHIVE_BOMB         the part has a bomb's traits (see LIMITS: bomb_*);
+ *     LIMIT_WORK_BUDGET    job->budget ran out: later layers were skipped (budget.h).
+ *   A layer whose bytes were already seen in this scan is skipped (CL_BREAK): its
+ *   findings stand at its first location. With the clean cache off this is what keeps
+ *   a nested bomb of identical members linear instead of 16^depth.
  *   Returns 0, or -1 when libclamav failed (the reason is a SCAN_ERROR hit).
  *
  * LIMITS (config keys clamav_*): max file size, max scan size, max recursion, max files,
@@ -48,6 +53,7 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
+#include "scan/budget.h"
 #include "model/hit.h"
 #include "model/layer.h"
 
@@ -60,6 +66,9 @@ typedef struct CLAMAV_LIMITS {
     int64_t max_files;
     int64_t max_scan_time_ms;
     const char *tmpdir;
+    int64_t bomb_ratio;   /* ARCHIVE_BOMB: a member inflating this many times, */
+    int64_t bomb_repeats; /* this many identical archives or big members, */
+    int64_t bomb_depth;   /* archives nested this deep (each <= 0: not checked) */
 } CLAMAV_LIMITS;
 
 typedef void (*clamav_layer_fn)(void *ctx, const LAYER *layer, const unsigned char *data, size_t n);
@@ -77,6 +86,7 @@ typedef struct CLAMAV_JOB {
     clamav_layer_fn on_layer; /* may be NULL */
     clamav_vba_fn on_vba;     /* may be NULL */
     void *ctx;
+    BUDGET *budget; /* the message's work budget (may be NULL: unbounded) */
 } CLAMAV_JOB;
 
 int clamav_init(BUF *err);

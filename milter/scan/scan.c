@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "scan/archive.h"
+#include "scan/budget.h"
 #include "cache/msgcache.h"
 #include "core/digest.h"
 #include "model/filetype.h"
@@ -49,6 +50,7 @@ typedef struct SCAN {
     int pwdepth;    /* password-opened archives above the buffer being scanned */
     int decode;     /* decoded layers above the buffer being analysed */
     bool encrypted; /* the buffer came out of a password-opened archive */
+    BUDGET budget;  /* the message's work budget */
 } SCAN;
 
 typedef struct MATCH_CTX {
@@ -171,6 +173,10 @@ static void on_decoded(void *ctx, const char *how, const char *lang, const unsig
     SCAN *s = e->s;
     if (n == 0)
         return;
+    if (!budget_spend(&s->budget, n)) {
+        budget_report(&s->budget, s->m->hits, e->location);
+        return;
+    }
     if (s->decode >= s->rs->cfg->max_decode_depth) { /* never a silent stop (design 13) */
         hits_add(s->m->hits, "LIMIT_DECODE_DEPTH", e->location,
                  "a %s layer below %d decoded levels was not analysed", how,
@@ -303,7 +309,7 @@ static void scan_buffer(SCAN *s, const char *location, const char *part, const c
 {
     run_yara(s, data, n, filename, ft->lang ? ft->lang : ft->name, location, depth);
     CLAMAV_JOB job = {location,     part,       filename, depth,  data, n,
-                      s->m->layers, s->m->hits, on_layer, on_vba, s};
+                      s->m->layers, s->m->hits, on_layer, on_vba, s,    &s->budget};
     size_t vba_before = s->m->layers->nvba;
     s->m->engine_calls++;
     clamav_scan(s->rs->clamav, &job);
@@ -323,6 +329,10 @@ static void on_member(void *ctx, const char *name, const unsigned char *data, si
 {
     MEMBER_CTX *mc = ctx;
     SCAN *s = mc->s;
+    if (!budget_spend(&s->budget, n)) {
+        budget_report(&s->budget, s->m->hits, mc->from->location);
+        return;
+    }
     BUF *loc = buf_new(128);
     buf_printf(loc, "%s[pw]>", mc->from->location);
     str_sanitize(loc, name, strlen(name), LOCATION_NAME_MAX);
@@ -362,8 +372,10 @@ static void open_pending(SCAN *s)
         PENDING p = s->q[i];
         MEMBER_CTX mc = {s, &p};
         const char *used = NULL;
-        if (archive_open_with_passwords(p.data, p.n, s->pw, s->npw, &lim, on_member, &mc, &used) ==
-            1)
+        if (budget_spent(&s->budget))
+            budget_report(&s->budget, s->m->hits, p.location);
+        else if (archive_open_with_passwords(p.data, p.n, s->pw, s->npw, &lim, on_member, &mc,
+                                             &used) == 1)
             hits_add(s->m->hits, "ARCHIVE_PASSWORD_FROM_BODY", p.location,
                      "opened with the password '%s' stated in the message", used);
         free(p.data);
@@ -419,6 +431,7 @@ static bool past_deadline(const MSG *m)
 void scan_message(MSG *m, const RULESET *rs)
 {
     SCAN s = {.m = m, .rs = rs};
+    budget_start(&s.budget, rs->cfg->max_work_cpu, rs->cfg->max_work_bytes);
     m->layers->max = (size_t)rs->cfg->max_layers;
     collect_passwords(&s);
     s.cm = cache_msg_begin(cache_default(), m, rs, s.npw > 0); /* one round trip */
@@ -426,6 +439,10 @@ void scan_message(MSG *m, const RULESET *rs)
         const PART *p = m->parts->v[i];
         if (p->kind != PART_LEAF || p->data == NULL || p->size == 0 || seen_before(m, i))
             continue;
+        if (budget_spent(&s.budget)) {
+            budget_report(&s.budget, m->hits, p->path);
+            break;
+        }
         if (past_deadline(m)) {
             hits_add(m->hits, "LIMIT_SCAN_TIME", p->path,
                      "scan_timeout reached: this part and "

@@ -52,8 +52,9 @@
 #define SIG_NAME_MAX  200  /* bytes of a signature name kept in a symbol */
 #define LAST_ERR_SIZE 320
 
-#define BOMB_BIG (1u << 20) /* a repeated layer this big (or an archive) counts as a bomb repeat   \
-                             */
+#define BOMB_BIG                                                                                   \
+    (1u << 20) /* a repeated layer this big (or an archive) counts as a bomb repeat                \
+                */
 
 struct CLAMAV {
     struct cl_engine *engine;
@@ -523,6 +524,24 @@ static void member_too_big(SCAN *s, const char *filename, unsigned long size)
              filename ? filename : "?", size, s->max_file);
 }
 
+/* encrypted_name - an encrypted member's name to job->on_encrypted, once per name */
+static void encrypted_name(SCAN *s, const FRAME *f, const char *container_type,
+                           const char *filename)
+{
+    if (s->job->on_encrypted == NULL || filename == NULL || *filename == '\0')
+        return;
+    char *loc = loc_child(top_location(s), filename, true);
+    if (!found_covers(s, "(encrypted member)", loc, false)) {
+        found_add(s, "(encrypted member)", loc);
+        char *type = engine_type(container_type);
+        int depth = s->job->depth + (f ? (int)f->level : 0) + 1;
+        s->job->on_encrypted(s->job->ctx, loc, s->job->part ? s->job->part : "", depth, type,
+                             filename);
+        free(type);
+    }
+    free(loc);
+}
+
 /* cb_meta - archive member metadata: an encrypted member marks its archive; an
  * oversized one is reported */
 static cl_error_t cb_meta(const char *container_type, unsigned long fsize_container,
@@ -544,6 +563,7 @@ static cl_error_t cb_meta(const char *container_type, unsigned long fsize_contai
     if (f && f->layer)
         f->layer->encrypted = true;
     const char *location = top_location(s);
+    encrypted_name(s, f, container_type, filename);
     if (found_covers(s, "ARCHIVE_ENCRYPTED", location, false))
         return CL_CLEAN; /* meta comes twice per zip member, and for each member */
     found_add(s, "ARCHIVE_ENCRYPTED", location);

@@ -73,6 +73,10 @@ typedef struct CLAMAV_LIMITS {
 
 typedef void (*clamav_layer_fn)(void *ctx, const LAYER *layer, const unsigned char *data, size_t n);
 typedef void (*clamav_vba_fn)(void *ctx, const VBA_MODULE *module);
+/* an encrypted member libclamav could not open: location "archive>name", its part, depth,
+ * container type ("zip", "7z" ...) and raw name */
+typedef void (*clamav_encrypted_fn)(void *ctx, const char *location, const char *part, int depth,
+                                    const char *container, const char *name);
 
 typedef struct CLAMAV_JOB {
     const char *location; /* location of the buffer itself: "2/invoice.zip" */
@@ -86,7 +90,8 @@ typedef struct CLAMAV_JOB {
     clamav_layer_fn on_layer; /* may be NULL */
     clamav_vba_fn on_vba;     /* may be NULL */
     void *ctx;
-    BUDGET *budget; /* the message's work budget (may be NULL: unbounded) */
+    BUDGET *budget;                   /* the message's work budget (may be NULL: unbounded) */
+    clamav_encrypted_fn on_encrypted; /* an encrypted member's name (may be NULL) */
 } CLAMAV_JOB;
 
 int clamav_init(BUF *err);

@@ -37,6 +37,7 @@ typedef struct PENDING {
     int pwdepth;
     unsigned char *data;
     size_t n;
+    bool unpack; /* a RAR: unpacked with libarchive (libclamav cannot) */
 } PENDING;
 
 typedef struct SCAN {
@@ -127,7 +128,32 @@ static void queue_archive(SCAN *s, const char *location, const char *part, int d
         return;
     memcpy(copy, data, n);
     XGROW(s->q, s->nq, s->capq);
-    s->q[s->nq++] = (PENDING){xstrdup(location), xstrdup(part), depth, s->pwdepth + 1, copy, n};
+    s->q[s->nq++] =
+        (PENDING){xstrdup(location), xstrdup(part), depth, s->pwdepth + 1, copy, n, false};
+}
+
+/* queue_unpack - keep a copy of a RAR to unpack with libarchive after this scan */
+static void queue_unpack(SCAN *s, const char *location, const char *part, int depth,
+                         const unsigned char *data, size_t n)
+{
+    if (s->nq >= s->m->layers->max) {
+        hits_add(s->m->hits, "LIMIT_LAYERS", location, "a RAR past max_layers was not unpacked");
+        return;
+    }
+    unsigned char *copy = try_malloc(n ? n : 1);
+    if (copy == NULL) {
+        hits_add(s->m->hits, "SCAN_ERROR", location, "out of memory: the RAR was not unpacked");
+        return;
+    }
+    memcpy(copy, data, n);
+    XGROW(s->q, s->nq, s->capq);
+    s->q[s->nq++] = (PENDING){xstrdup(location), xstrdup(part), depth, s->pwdepth, copy, n, true};
+}
+
+/* is_rar - a RAR (v2-v5), which Debian's libclamav does not unpack */
+static bool is_rar(const FILETYPE *ft)
+{
+    return strcmp(ft->name, "rar") == 0;
 }
 
 /* on_layer - libclamav unpacked a new layer: YARA it, and queue it if it is an archive */
@@ -142,6 +168,8 @@ static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, s
     analyse(s, layer->location, layer->part, &f, &layer->ft, layer->depth, data, n);
     if (archive_like(&layer->ft))
         queue_archive(s, layer->location, layer->part, layer->depth, data, n);
+    if (is_rar(&layer->ft))
+        queue_unpack(s, layer->location, layer->part, layer->depth, data, n);
 }
 
 /* on_vba - a new VBA module: YARA over its source */
@@ -300,6 +328,20 @@ static void analyse_vba(SCAN *s, size_t from)
     }
 }
 
+/* on_encrypted - an encrypted member that could not be opened: its name is scored like a
+ * visible one's */
+static void on_encrypted(void *ctx, const char *location, const char *part, int depth,
+                         const char *container, const char *name)
+{
+    SCAN *s = ctx;
+    FILETYPE ft;
+    filetype_sniff((const unsigned char *)"", 0, name, &ft);
+    EMIT_CTX e = {s, location, part, depth};
+    HEUR_CTX c = heur_ctx(s, location, &e);
+    FILE_FACTS f = {name, &ft, NULL, false, depth, container, true, NULL, 0};
+    heur_file(&c, &f);
+}
+
 /*
  * scan_buffer - YARA and libclamav over a part or a password-opened member; ft is the
  * caller's sniff of the same bytes (mime.c sniffed every part already)
@@ -308,14 +350,16 @@ static void scan_buffer(SCAN *s, const char *location, const char *part, const c
                         const FILETYPE *ft, int depth, const unsigned char *data, size_t n)
 {
     run_yara(s, data, n, filename, ft->lang ? ft->lang : ft->name, location, depth);
-    CLAMAV_JOB job = {location,     part,       filename, depth,  data, n,
-                      s->m->layers, s->m->hits, on_layer, on_vba, s,    &s->budget};
+    CLAMAV_JOB job = {location,   part,     filename, depth, data,       n,           s->m->layers,
+                      s->m->hits, on_layer, on_vba,   s,     &s->budget, on_encrypted};
     size_t vba_before = s->m->layers->nvba;
     s->m->engine_calls++;
     clamav_scan(s->rs->clamav, &job);
     analyse_vba(s, vba_before);
     if (archive_like(ft))
         queue_archive(s, location, part, depth, data, n);
+    if (is_rar(ft))
+        queue_unpack(s, location, part, depth, data, n);
 }
 
 typedef struct MEMBER_CTX {
@@ -363,7 +407,93 @@ static void on_member(void *ctx, const char *name, const unsigned char *data, si
     buf_free(loc);
 }
 
-/* open_pending - try the message's passwords on each queued archive */
+typedef struct UNPACK_CTX {
+    SCAN *s;
+    const PENDING *from;
+    size_t repeats; /* members identical to a layer seen before */
+    bool encrypted; /* ARCHIVE_ENCRYPTED reported */
+} UNPACK_CTX;
+
+/* on_item - one member of a RAR: a layer through the same pipeline as libclamav's */
+static void on_item(void *ctx, const ARCHIVE_ITEM *it)
+{
+    UNPACK_CTX *u = ctx;
+    SCAN *s = u->s;
+    const PENDING *p = u->from;
+    HITS *h = s->m->hits;
+    bool whole = it->name[0] == '\0';
+    if ((it->flags & ARCHIVE_I_ENCRYPTED) && !u->encrypted) {
+        u->encrypted = true;
+        hits_add(h, "ARCHIVE_ENCRYPTED", p->location, "rar: %s",
+                 whole ? it->error : "encrypted members");
+    }
+    if (whole) {
+        if (it->flags & ARCHIVE_I_LIMIT)
+            hits_add(h, "LIMIT_ARCHIVE_MEMBERS", p->location,
+                     "libarchive: %s; the rest not scanned", it->error);
+        else if (it->flags & ARCHIVE_I_ERROR)
+            hits_add(h, "SCAN_ERROR", p->location, "libarchive: %s; the rest not scanned",
+                     it->error ? it->error : "?");
+        return;
+    }
+    BUF *loc = buf_new(128);
+    buf_printf(loc, "%s>", p->location);
+    str_sanitize(loc, it->name, strlen(it->name), LOCATION_NAME_MAX);
+    if (it->flags & ARCHIVE_I_ENCRYPTED) {
+        on_encrypted(s, loc->data, p->part, p->depth + 1, "rar", it->name);
+    } else if (it->flags & ARCHIVE_I_ERROR) {
+        hits_add(h, "SCAN_ERROR", loc->data, "libarchive: %s; member not scanned",
+                 it->error ? it->error : "?");
+        on_encrypted(s, loc->data, p->part, p->depth + 1, "rar", it->name); /* its name */
+    } else if (!budget_spend(&s->budget, it->n)) {
+        budget_report(&s->budget, h, loc->data);
+    } else {
+        char sha[65];
+        digest_sha256_hex(it->data, it->n, sha);
+        LAYER *y = layers_add(s->m->layers, loc->data, sha);
+        if (y == NULL) {
+            u->repeats++; /* analysed at its first place already (or past max_layers) */
+        } else {
+            cache_msg_layer(s->cm, loc->data, sha, it->data, it->n);
+            y->part = xstrdup(p->part);
+            y->name = xstrdup(it->name);
+            y->engine_type = xstrdup("rar-member");
+            y->depth = p->depth + 1;
+            y->size = it->n;
+            filetype_sniff(it->data, it->n, it->name, &y->ft);
+            if (it->flags & ARCHIVE_I_TRUNCATED)
+                hits_add(h, "LIMIT_PART_BYTES", loc->data, "member cut at %zu bytes", it->n);
+            FILETYPE ft = y->ft;
+            scan_buffer(s, loc->data, p->part, it->name, &ft, y->depth, it->data, it->n);
+            FILE_FACTS f = {it->name, &ft, NULL, false, y->depth, "rar", s->encrypted, NULL, 0};
+            analyse(s, loc->data, p->part, &f, &ft, y->depth, it->data, it->n);
+        }
+    }
+    buf_free(loc);
+}
+
+/* unpack - a queued RAR through libarchive, within the limits and the budget */
+static void unpack(SCAN *s, const PENDING *p)
+{
+    const CONFIG *c = s->rs->cfg;
+    if (p->depth + 1 > c->clamav_max_recursion) {
+        hits_add(s->m->hits, "LIMIT_CLAMAV_RECURSION", p->location,
+                 "a RAR nested deeper than clamav_max_recursion was not unpacked");
+        return;
+    }
+    ARCHIVE_LIMITS lim = {(size_t)c->clamav_max_files, (size_t)c->max_part_bytes,
+                          (size_t)c->clamav_max_scan_size};
+    UNPACK_CTX u = {s, p, 0, false};
+    if (archive_list(p->data, p->n, &lim, on_item, &u) < 0)
+        hits_add(s->m->hits, "SCAN_ERROR", p->location,
+                 "libarchive cannot read this RAR: its content was not scanned");
+    if (c->bomb_min_repeats > 0 && u.repeats >= (size_t)c->bomb_min_repeats)
+        hits_add(s->m->hits, "ARCHIVE_BOMB", p->location,
+                 "%zu members identical to others (analysed once)", u.repeats);
+}
+
+/* open_pending - unpack each queued RAR; try the message's passwords on each queued
+ * encrypted archive */
 static void open_pending(SCAN *s)
 {
     ARCHIVE_LIMITS lim = {(size_t)s->rs->cfg->max_parts, (size_t)s->rs->cfg->max_part_bytes,
@@ -374,6 +504,8 @@ static void open_pending(SCAN *s)
         const char *used = NULL;
         if (budget_spent(&s->budget))
             budget_report(&s->budget, s->m->hits, p.location);
+        else if (p.unpack)
+            unpack(s, &p);
         else if (archive_open_with_passwords(p.data, p.n, s->pw, s->npw, &lim, on_member, &mc,
                                              &used) == 1)
             hits_add(s->m->hits, "ARCHIVE_PASSWORD_FROM_BODY", p.location,

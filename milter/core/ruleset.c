@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/digest.h"
 #include "core/log.h"
@@ -124,6 +125,43 @@ static bool compute_id(RULESET *rs, const char *rules, char **ydirs, size_t ny, 
     return ok;
 }
 
+/*
+ * dir_writable - a temp directory really takes a file: created and removed (access()
+ * would pass for root on a read-only file system). Fail closed: without it libclamav
+ * cannot unpack anything and every archive would pass as clean.
+ */
+static bool dir_writable(const char *setting, const char *dir, BUF *err)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        buf_printf(err, "%s: %s is not a directory (%s)", setting, dir,
+                   errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+        return false;
+    }
+    char *probe = xasprintf("%s/.fileless-milter-probe-XXXXXX", dir);
+    int fd = mkstemp(probe);
+    bool ok = fd >= 0;
+    if (ok) {
+        close(fd);
+        unlink(probe);
+    } else {
+        buf_printf(err, "%s: cannot create a file in %s (%s)", setting, dir, strerror(errno));
+    }
+    free(probe);
+    return ok;
+}
+
+/* tmpdirs_ok - every directory temp files go to: clamav_tmpdir, and $TMPDIR (spool) */
+static bool tmpdirs_ok(const CONFIG *cfg, BUF *err)
+{
+    const char *env = getenv("TMPDIR");
+    const char *tmp = env && *env ? env : "/tmp";
+    if (*cfg->clamav_tmpdir)
+        return dir_writable("clamav_tmpdir", cfg->clamav_tmpdir, err) &&
+               dir_writable("TMPDIR (spool files)", tmp, err);
+    return dir_writable("clamav_tmpdir (empty: $TMPDIR or /tmp)", tmp, err);
+}
+
 /* ruleset_load - build a snapshot (see ruleset.h) */
 RULESET *ruleset_load(CONFIG *cfg, BUF *err)
 {
@@ -140,7 +178,8 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
                          cfg->clamav_max_scan_time, *cfg->clamav_tmpdir ? cfg->clamav_tmpdir : NULL,
                          cfg->bomb_min_ratio,       cfg->bomb_min_repeats,
                          cfg->bomb_min_depth};
-    bool ok = (rs->scores = scores_load(scoring, err)) != NULL &&
+    errno = 0;
+    bool ok = tmpdirs_ok(cfg, err) && (rs->scores = scores_load(scoring, err)) != NULL &&
               (rs->clamav = clamav_load(clamdir, &lim, err)) != NULL &&
               (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&
               (rs->lists = lists_load(listdir, err)) != NULL &&

@@ -103,6 +103,7 @@ typedef struct SCAN {
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static cl_error_t init_rc = CL_SUCCESS;
 static _Thread_local char last_err[LAST_ERR_SIZE]; /* last libclamav error of this thread */
+static _Thread_local bool scan_err; /* an error message came during this thread's scan */
 
 /* cb_msg - libclamav's messages to our log, sanitized (they quote file names) */
 static void cb_msg(enum cl_msg severity, const char *fullmsg, const char *msg, void *context)
@@ -115,8 +116,11 @@ static void cb_msg(enum cl_msg severity, const char *fullmsg, const char *msg, v
         n--;
     BUF *b = buf_new(n + 16);
     str_sanitize(b, msg, n, LAST_ERR_SIZE - 1);
-    if (severity == CL_MSG_ERROR)
+    if (severity == CL_MSG_ERROR) {
         snprintf(last_err, sizeof(last_err), "%s", b->data);
+        if (context != NULL)
+            scan_err = true;
+    }
     if (severity != CL_MSG_INFO_VERBOSE && context == NULL) {
         log_warning("clamav: %s%s", severity == CL_MSG_ERROR ? "error: " : "", b->data);
     } else {
@@ -764,6 +768,7 @@ int clamav_scan(const CLAMAV *c, const CLAMAV_JOB *job)
         hits_add(job->hits, "SCAN_ERROR", job->location, "libclamav: cannot map the buffer");
         return -1;
     }
+    scan_err = false;
     SCAN s = {
         .c = c, .job = job, .max_file = cl_engine_get_num(c->engine, CL_ENGINE_MAX_FILESIZE, NULL)};
     last_err[0] = '\0';
@@ -774,6 +779,12 @@ int clamav_scan(const CLAMAV *c, const CLAMAV_JOB *job)
         cl_scanmap_callback(map, job->filename, &virname, &scanned, c->engine, &opts, &s);
     cl_fmap_close(map);
     int ret = scan_result(&s, rc, virname);
+    if (ret == 0 && scan_err) { /* a layer failed (temp file, read, decompression ...) */
+        hits_add(job->hits, "SCAN_ERROR", job->location,
+                 "libclamav reported an error on a layer, its content may be unscanned: %s",
+                 last_err);
+        ret = -1;
+    }
     bomb_check(&s);
     scan_clear(&s);
     return ret;

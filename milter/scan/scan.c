@@ -432,7 +432,7 @@ static void on_item(void *ctx, const ARCHIVE_ITEM *it)
             hits_add(h, "LIMIT_ARCHIVE_MEMBERS", p->location,
                      "libarchive: %s; the rest not scanned", it->error);
         else if (it->flags & ARCHIVE_I_ERROR)
-            hits_add(h, "SCAN_ERROR", p->location, "libarchive: %s; the rest not scanned",
+            hits_add(h, "ARCHIVE_UNREADABLE", p->location, "libarchive: %s; the rest not scanned",
                      it->error ? it->error : "?");
         return;
     }
@@ -442,7 +442,7 @@ static void on_item(void *ctx, const ARCHIVE_ITEM *it)
     if (it->flags & ARCHIVE_I_ENCRYPTED) {
         on_encrypted(s, loc->data, p->part, p->depth + 1, "rar", it->name);
     } else if (it->flags & ARCHIVE_I_ERROR) {
-        hits_add(h, "SCAN_ERROR", loc->data, "libarchive: %s; member not scanned",
+        hits_add(h, "ARCHIVE_UNREADABLE", loc->data, "libarchive: %s; member not scanned",
                  it->error ? it->error : "?");
         on_encrypted(s, loc->data, p->part, p->depth + 1, "rar", it->name); /* its name */
     } else if (!budget_spend(&s->budget, it->n)) {
@@ -485,7 +485,7 @@ static void unpack(SCAN *s, const PENDING *p)
                           (size_t)c->clamav_max_scan_size};
     UNPACK_CTX u = {s, p, 0, false};
     if (archive_list(p->data, p->n, &lim, on_item, &u) < 0)
-        hits_add(s->m->hits, "SCAN_ERROR", p->location,
+        hits_add(s->m->hits, "ARCHIVE_UNREADABLE", p->location,
                  "libarchive cannot read this RAR: its content was not scanned");
     if (c->bomb_min_repeats > 0 && u.repeats >= (size_t)c->bomb_min_repeats)
         hits_add(s->m->hits, "ARCHIVE_BOMB", p->location,

@@ -73,6 +73,7 @@ count_suite tests/cache/run.sh
 FM_BIN=$FM_ASAN_BIN FM_CACHE_CORPUS=0 count_suite tests/cache/run.sh
 count_suite python3 tests/engines/run.py
 count_suite python3 tests/analysers/run.py
+count_suite python3 tests/coverage/run.py
 count_suite tests/corpus/run-corpus.sh
 count_suite python3 tests/corpus/compare-upstream.py
 

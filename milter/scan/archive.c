@@ -53,14 +53,20 @@ typedef struct MEMBER {
     size_t len, cap;
 } MEMBER;
 
-/* ar_open - a reader over data holding passphrase pw (NULL: none); NULL if it cannot start */
-static struct archive *ar_open(const unsigned char *data, size_t n, const char *pw)
+/* ar_open_as - a reader over data holding passphrase pw (NULL: none), for RAR only or
+ * for zip, 7z and RAR; NULL if it cannot start. RAR only matters: libarchive's zip reader
+ * looks for the end record near the end of the data and would read a stored zip member
+ * of a RAR as the archive itself. */
+static struct archive *ar_open_as(const unsigned char *data, size_t n, const char *pw,
+                                  bool rar_only)
 {
     struct archive *a = archive_read_new();
     if (a == NULL)
         return NULL;
-    archive_read_support_format_zip(a);
-    archive_read_support_format_7zip(a);
+    if (!rar_only) {
+        archive_read_support_format_zip(a);
+        archive_read_support_format_7zip(a);
+    }
     archive_read_support_format_rar(a);
     archive_read_support_format_rar5(a);
     archive_read_support_filter_gzip(a);
@@ -78,6 +84,12 @@ static struct archive *ar_open(const unsigned char *data, size_t n, const char *
         return NULL;
     }
     return a;
+}
+
+/* ar_open - a reader for zip, 7z and RAR */
+static struct archive *ar_open(const unsigned char *data, size_t n, const char *pw)
+{
+    return ar_open_as(data, n, pw, false);
 }
 
 /* next_entry - the next header, or false at the end, on a fatal error or past MAX_ENTRIES */
@@ -365,7 +377,7 @@ int archive_list(const unsigned char *data, size_t n, const ARCHIVE_LIMITS *lim,
 {
     if (data == NULL || lim == NULL)
         return -1;
-    struct archive *a = ar_open(data, n, NULL);
+    struct archive *a = ar_open_as(data, n, NULL, true);
     if (a == NULL)
         return -1;
     RAR5_ENC enc = {0};

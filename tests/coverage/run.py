@@ -128,6 +128,10 @@ def test_rar(conf, tmp):
             rep or {}).get("hits")))("rar5: ClamAV's clam.exe in a RAR is found by libclamav")
     else:
         skip("rar5 clam.exe", "no corpus")
+    z1 = zip_of([(b"a.txt",) + deflate([b"hello a"])])
+    rep, _, _ = scan(conf, tmp, mail("z.rar", mkrar.rar5([("one.zip", z1), ("two.txt", b"x")])))
+    expect("rar5 holding a stored zip: the RAR's members, not the zip's, are listed", rep,
+           layer="2/z.rar>one.zip")
     for f, member in (("libarchive_rar.rar", "test.txt"), ("libarchive_rar5_compressed.rar", "test.bin")):
         rep, _, _ = scan(conf, tmp, mail(f, open(os.path.join(SAMPLES, f), "rb").read()))
         expect("libarchive's %s: member %s unpacked" % (f, member), rep, layer="2/%s>%s" % (f, member),

@@ -12,6 +12,7 @@
 
 #include "scan/archive.h"
 #include "scan/budget.h"
+#include "scan/tnef.h"
 #include "cache/msgcache.h"
 #include "core/digest.h"
 #include "model/filetype.h"
@@ -30,6 +31,8 @@
 
 #define LOCATION_NAME_MAX 128
 
+enum { UNPACK_RAR = 1, UNPACK_TNEF = 2 };
+
 typedef struct PENDING {
     char *location;
     char *part;
@@ -37,7 +40,7 @@ typedef struct PENDING {
     int pwdepth;
     unsigned char *data;
     size_t n;
-    bool unpack; /* a RAR: unpacked with libarchive (libclamav cannot) */
+    int unpack; /* UNPACK_RAR (libarchive; libclamav cannot), UNPACK_TNEF (names), or 0 */
 } PENDING;
 
 typedef struct SCAN {
@@ -132,9 +135,9 @@ static void queue_archive(SCAN *s, const char *location, const char *part, int d
         (PENDING){xstrdup(location), xstrdup(part), depth, s->pwdepth + 1, copy, n, false};
 }
 
-/* queue_unpack - keep a copy of a RAR to unpack with libarchive after this scan */
+/* queue_unpack - keep a copy of a RAR or TNEF stream to unpack after this scan */
 static void queue_unpack(SCAN *s, const char *location, const char *part, int depth,
-                         const unsigned char *data, size_t n)
+                         const unsigned char *data, size_t n, int kind)
 {
     if (s->nq >= s->m->layers->max) {
         hits_add(s->m->hits, "LIMIT_LAYERS", location, "a RAR past max_layers was not unpacked");
@@ -147,13 +150,15 @@ static void queue_unpack(SCAN *s, const char *location, const char *part, int de
     }
     memcpy(copy, data, n);
     XGROW(s->q, s->nq, s->capq);
-    s->q[s->nq++] = (PENDING){xstrdup(location), xstrdup(part), depth, s->pwdepth, copy, n, true};
+    s->q[s->nq++] = (PENDING){xstrdup(location), xstrdup(part), depth, s->pwdepth, copy, n, kind};
 }
 
-/* is_rar - a RAR (v2-v5), which Debian's libclamav does not unpack */
-static bool is_rar(const FILETYPE *ft)
+/* unpack_kind - what we unpack ourselves: RAR (v2-v5), TNEF (for the names) */
+static int unpack_kind(const FILETYPE *ft, const unsigned char *data, size_t n)
 {
-    return strcmp(ft->name, "rar") == 0;
+    if (strcmp(ft->name, "rar") == 0)
+        return UNPACK_RAR;
+    return tnef_is(data, n) ? UNPACK_TNEF : 0;
 }
 
 /* on_layer - libclamav unpacked a new layer: YARA it, and queue it if it is an archive */
@@ -168,8 +173,9 @@ static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, s
     analyse(s, layer->location, layer->part, &f, &layer->ft, layer->depth, data, n);
     if (archive_like(&layer->ft))
         queue_archive(s, layer->location, layer->part, layer->depth, data, n);
-    if (is_rar(&layer->ft))
-        queue_unpack(s, layer->location, layer->part, layer->depth, data, n);
+    int kind = unpack_kind(&layer->ft, data, n);
+    if (kind)
+        queue_unpack(s, layer->location, layer->part, layer->depth, data, n, kind);
 }
 
 /* on_vba - a new VBA module: YARA over its source */
@@ -328,18 +334,24 @@ static void analyse_vba(SCAN *s, size_t from)
     }
 }
 
+/* score_name - the file findings of a member known by its name (and type) only */
+static void score_name(SCAN *s, const char *location, const char *part, int depth,
+                       const char *container, const char *name, const FILETYPE *ft, bool encrypted)
+{
+    EMIT_CTX e = {s, location, part, depth};
+    HEUR_CTX c = heur_ctx(s, location, &e);
+    FILE_FACTS f = {name, ft, NULL, false, depth, container, encrypted, NULL, 0};
+    heur_file(&c, &f);
+}
+
 /* on_encrypted - an encrypted member that could not be opened: its name is scored like a
  * visible one's */
 static void on_encrypted(void *ctx, const char *location, const char *part, int depth,
                          const char *container, const char *name)
 {
-    SCAN *s = ctx;
     FILETYPE ft;
     filetype_sniff((const unsigned char *)"", 0, name, &ft);
-    EMIT_CTX e = {s, location, part, depth};
-    HEUR_CTX c = heur_ctx(s, location, &e);
-    FILE_FACTS f = {name, &ft, NULL, false, depth, container, true, NULL, 0};
-    heur_file(&c, &f);
+    score_name(ctx, location, part, depth, container, name, &ft, true);
 }
 
 /*
@@ -358,8 +370,9 @@ static void scan_buffer(SCAN *s, const char *location, const char *part, const c
     analyse_vba(s, vba_before);
     if (archive_like(ft))
         queue_archive(s, location, part, depth, data, n);
-    if (is_rar(ft))
-        queue_unpack(s, location, part, depth, data, n);
+    int kind = unpack_kind(ft, data, n);
+    if (kind)
+        queue_unpack(s, location, part, depth, data, n, kind);
 }
 
 typedef struct MEMBER_CTX {
@@ -410,8 +423,9 @@ static void on_member(void *ctx, const char *name, const unsigned char *data, si
 typedef struct UNPACK_CTX {
     SCAN *s;
     const PENDING *from;
-    size_t repeats; /* members identical to a layer seen before */
-    bool encrypted; /* ARCHIVE_ENCRYPTED reported */
+    const char *container; /* "rar", "tnef" */
+    size_t repeats;        /* members identical to a layer seen before */
+    bool encrypted;        /* ARCHIVE_ENCRYPTED reported */
 } UNPACK_CTX;
 
 /* on_item - one member of a RAR: a layer through the same pipeline as libclamav's */
@@ -440,19 +454,23 @@ static void on_item(void *ctx, const ARCHIVE_ITEM *it)
     buf_printf(loc, "%s>", p->location);
     str_sanitize(loc, it->name, strlen(it->name), LOCATION_NAME_MAX);
     if (it->flags & ARCHIVE_I_ENCRYPTED) {
-        on_encrypted(s, loc->data, p->part, p->depth + 1, "rar", it->name);
+        on_encrypted(s, loc->data, p->part, p->depth + 1, u->container, it->name);
     } else if (it->flags & ARCHIVE_I_ERROR) {
         hits_add(h, "ARCHIVE_UNREADABLE", loc->data, "libarchive: %s; member not scanned",
                  it->error ? it->error : "?");
-        on_encrypted(s, loc->data, p->part, p->depth + 1, "rar", it->name); /* its name */
+        on_encrypted(s, loc->data, p->part, p->depth + 1, u->container, it->name); /* its name */
     } else if (!budget_spend(&s->budget, it->n)) {
         budget_report(&s->budget, h, loc->data);
     } else {
         char sha[65];
         digest_sha256_hex(it->data, it->n, sha);
         LAYER *y = layers_add(s->m->layers, loc->data, sha);
-        if (y == NULL) {
-            u->repeats++; /* analysed at its first place already (or past max_layers) */
+        if (y == NULL) { /* analysed at its first place already (or past max_layers) */
+            u->repeats++;
+            FILETYPE ft; /* but its name is its own: libclamav's TNEF layer has none */
+            filetype_sniff(it->data, it->n, it->name, &ft);
+            score_name(s, loc->data, p->part, p->depth + 1, u->container, it->name, &ft,
+                       s->encrypted);
         } else {
             cache_msg_layer(s->cm, loc->data, sha, it->data, it->n);
             y->part = xstrdup(p->part);
@@ -465,11 +483,19 @@ static void on_item(void *ctx, const ARCHIVE_ITEM *it)
                 hits_add(h, "LIMIT_PART_BYTES", loc->data, "member cut at %zu bytes", it->n);
             FILETYPE ft = y->ft;
             scan_buffer(s, loc->data, p->part, it->name, &ft, y->depth, it->data, it->n);
-            FILE_FACTS f = {it->name, &ft, NULL, false, y->depth, "rar", s->encrypted, NULL, 0};
+            FILE_FACTS f = {it->name,     &ft,          NULL, false, y->depth,
+                            u->container, s->encrypted, NULL, 0};
             analyse(s, loc->data, p->part, &f, &ft, y->depth, it->data, it->n);
         }
     }
     buf_free(loc);
+}
+
+/* on_tnef - one TNEF attachment, handled like an archive member */
+static void on_tnef(void *ctx, const char *name, const unsigned char *data, size_t n)
+{
+    ARCHIVE_ITEM it = {name && *name ? name : "(unnamed)", data, n, 0, NULL};
+    on_item(ctx, &it);
 }
 
 /* unpack - a queued RAR through libarchive, within the limits and the budget */
@@ -478,15 +504,22 @@ static void unpack(SCAN *s, const PENDING *p)
     const CONFIG *c = s->rs->cfg;
     if (p->depth + 1 > c->clamav_max_recursion) {
         hits_add(s->m->hits, "LIMIT_CLAMAV_RECURSION", p->location,
-                 "a RAR nested deeper than clamav_max_recursion was not unpacked");
+                 "an archive nested deeper than clamav_max_recursion was not unpacked");
         return;
     }
     ARCHIVE_LIMITS lim = {(size_t)c->clamav_max_files, (size_t)c->max_part_bytes,
                           (size_t)c->clamav_max_scan_size};
-    UNPACK_CTX u = {s, p, 0, false};
-    if (archive_list(p->data, p->n, &lim, on_item, &u) < 0)
+    UNPACK_CTX u = {s, p, p->unpack == UNPACK_TNEF ? "tnef" : "rar", 0, false};
+    if (p->unpack == UNPACK_TNEF) {
+        bool damaged = false;
+        tnef_walk(p->data, p->n, lim.max_members, on_tnef, &u, &damaged);
+        if (damaged)
+            hits_add(s->m->hits, "ARCHIVE_UNREADABLE", p->location,
+                     "TNEF stream damaged or past clamav_max_files: the rest was not named");
+    } else if (archive_list(p->data, p->n, &lim, on_item, &u) < 0) {
         hits_add(s->m->hits, "ARCHIVE_UNREADABLE", p->location,
                  "libarchive cannot read this RAR: its content was not scanned");
+    }
     if (c->bomb_min_repeats > 0 && u.repeats >= (size_t)c->bomb_min_repeats)
         hits_add(s->m->hits, "ARCHIVE_BOMB", p->location,
                  "%zu members identical to others (analysed once)", u.repeats);

@@ -171,6 +171,43 @@ def test_zip7z_encrypted(conf, tmp):
                ["FILE_DOUBLE_EXTENSION", "ARCHIVE_ENCRYPTED_SCRIPT"], at="2/%s>Invoice.pdf.js" % arc)
 
 
+# ---------------------------------------------------------------- TNEF names
+def tnef(attachments):
+    """a TNEF stream: per attachment an 8.3 title, the data and the long name as a
+    PT_UNICODE PR_ATTACH_LONG_FILENAME MAPI property (as Outlook writes it)"""
+    def attr(level, aid, data):
+        return bytes([level]) + struct.pack("<II", aid, len(data)) + data + \
+            struct.pack("<H", sum(data) & 0xFFFF)
+    out = bytearray(b"\x78\x9f\x3e\x22\x01\x00")
+    out += attr(1, 0x00089006, struct.pack("<I", 0x00010000))
+    for title, longname, data in attachments:
+        name = longname.encode("utf-16-le") + b"\0\0"
+        name += b"\0" * (-len(name) % 4)
+        mapi = struct.pack("<IHHI", 1, 0x001F, 0x3707, 1) + struct.pack("<I", len(longname) * 2 + 2) + name
+        out += attr(2, 0x00069002, bytes(14))
+        out += attr(2, 0x00018010, title.encode() + b"\0")
+        out += attr(2, 0x0006800F, data)
+        out += attr(2, 0x00069005, mapi)
+    return bytes(out)
+
+
+def test_tnef(conf, tmp):
+    raw = tnef([("NOTES~1.TXT", "notes.txt", b"meeting notes\r\n"),
+                ("INVOIC~1.JS", "Invoice.pdf.js", JS)])
+    rep, _, _ = scan(conf, tmp, mail("winmail.dat", raw))
+    expect("tnef: attachment keeps its long name; name findings fire", rep,
+           ["FILE_DOUBLE_EXTENSION", "FILE_DANGEROUS_EXT"], at="2/winmail.dat>Invoice.pdf.js")
+    expect("tnef: each attachment is its own layer", rep, layer="2/winmail.dat>notes.txt")
+    two = os.path.join(CORPUS, "mime-mimekit/tnef/two-files.tnef")
+    if os.path.exists(two):
+        rep, _, _ = scan(conf, tmp, mail("winmail.dat", open(two, "rb").read()))
+        expect("MimeKit's two-files.tnef: AUTHORS and README by name", rep,
+               layer="2/winmail.dat>README")
+        expect("MimeKit's two-files.tnef: AUTHORS", rep, layer="2/winmail.dat>AUTHORS")
+    else:
+        skip("MimeKit two-files.tnef", "no corpus")
+
+
 # ---------------------------------------------------------------- bombs and budget
 def deflate(chunks):
     c = zlib.compressobj(9, zlib.DEFLATED, -15)
@@ -264,6 +301,7 @@ def main():
         test_rar(conf, tmp)
         test_rar_encrypted(conf, tmp)
         test_zip7z_encrypted(conf, tmp)
+        test_tnef(conf, tmp)
         test_bombs(conf, tmp)
         test_tmpdir(tmp)
     finally:

@@ -70,7 +70,10 @@ static const CFG_ROW config_table[] = {
     {"Rules and verdict", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"rules_dir", T_STRING, OFF(rules_dir), "rules", 0, 0, NULL, NULL, true,
      "Directory holding scoring.conf, clamav/, yara/ and lists/. A relative path is taken "
-     "relative to the directory of this file."},
+     "relative to the directory of this file. Several comma-separated directories, most "
+     "specific first, are merged file by file: a file is taken from the first directory that "
+     "has its name (e.g. `/etc/fileless-milter/rules, /usr/share/fileless-milter/rules`: a file "
+     "under /etc overrides the shipped file of the same name, new files add rules)."},
     {"tag_threshold", T_DOUBLE, OFF(tag_threshold), "5", 0, 10000, NULL, NULL, true,
      "A message scoring at least this much is tagged (X-Fileless-Verdict: tag)."},
     {"quarantine_threshold", T_DOUBLE, OFF(quarantine_threshold), "10", 0, 10000, NULL, NULL, true,

@@ -18,6 +18,7 @@
 #include "core/digest.h"
 #include "core/log.h"
 #include "core/ruleset.h"
+#include "core/rulesdir.h"
 #include "lib/xalloc.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -162,12 +163,50 @@ static bool tmpdirs_ok(const CONFIG *cfg, BUF *err)
     return dir_writable("clamav_tmpdir (empty: $TMPDIR or /tmp)", tmp, err);
 }
 
+/*
+ * rules_path - the one directory to load from: rules_dir itself, or the overlay of its
+ * comma-separated directories (core/rulesdir.h); *overlay is set to free with rulesdir_remove
+ */
+static char *rules_path(const CONFIG *cfg, char **overlay, BUF *err)
+{
+    *overlay = NULL;
+    char **dirs = NULL;
+    size_t n = 0, cap = 0;
+    char *copy = xstrdup(cfg->rules_dir), *save = NULL;
+    for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        XGROW(dirs, n, cap);
+        dirs[n++] = config_resolve(cfg, t);
+    }
+    free(copy);
+    char *path = NULL;
+    if (n == 1) {
+        path = dirs[0];
+        dirs[0] = NULL;
+    } else if (n > 1) {
+        const char *tmp = *cfg->clamav_tmpdir ? cfg->clamav_tmpdir : getenv("TMPDIR");
+        *overlay = rulesdir_overlay(dirs, n, tmp && *tmp ? tmp : "/tmp", err);
+        path = *overlay ? xstrdup(*overlay) : NULL;
+    } else {
+        buf_printf(err, "rules_dir is empty");
+    }
+    for (size_t i = 0; i < n; i++)
+        free(dirs[i]);
+    free(dirs);
+    return path;
+}
+
 /* ruleset_load - build a snapshot (see ruleset.h) */
 RULESET *ruleset_load(CONFIG *cfg, BUF *err)
 {
     RULESET *rs = xcalloc(1, sizeof(RULESET));
     rs->cfg = cfg;
-    char *rules = config_resolve(cfg, cfg->rules_dir);
+    char *overlay;
+    errno = 0;
+    if (!tmpdirs_ok(cfg, err)) /* first: the rules overlay goes there too */
+        return ruleset_free(rs);
+    char *rules = rules_path(cfg, &overlay, err);
+    if (rules == NULL)
+        return ruleset_free(rs);
     char *scoring = xasprintf("%s/scoring.conf", rules);
     char *clamdir = xasprintf("%s/clamav", rules);
     char *listdir = xasprintf("%s/lists", rules);
@@ -178,8 +217,7 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
                          cfg->clamav_max_scan_time, *cfg->clamav_tmpdir ? cfg->clamav_tmpdir : NULL,
                          cfg->bomb_min_ratio,       cfg->bomb_min_repeats,
                          cfg->bomb_min_depth};
-    errno = 0;
-    bool ok = tmpdirs_ok(cfg, err) && (rs->scores = scores_load(scoring, err)) != NULL &&
+    bool ok = (rs->scores = scores_load(scoring, err)) != NULL &&
               (rs->clamav = clamav_load(clamdir, &lim, err)) != NULL &&
               (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&
               (rs->lists = lists_load(listdir, err)) != NULL &&
@@ -195,6 +233,7 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
     free(listdir);
     free(scoring);
     free(rules);
+    rulesdir_remove(overlay);
     return ok ? rs : ruleset_free(rs);
 }
 

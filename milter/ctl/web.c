@@ -422,8 +422,7 @@ int ctl_web(CTL *ctl, int argc, char **argv)
         if (o == 'p')
             return hash_password();
         if (o != 'l' || optind != argc) {
-            fprintf(stderr, "usage: fileless-ctl web [--listen ADDR:PORT] | --hash-password\n");
-            return 2;
+            return ctl_usage("web", stderr, 2);
         }
         listen = optarg;
     }

@@ -175,6 +175,12 @@ static const CFG_ROW config_table[] = {
      "Action when the message is larger than max_message_size (only its head was scanned)."},
     {"on_timeout", T_ENUM, OFF(on_timeout), "tempfail", 0, 0, policy_names, NULL, true,
      "Action when an engine ran out of time on a part (LIMIT_CLAMAV_SCAN_TIME)."},
+    {"on_limit", T_ENUM, OFF(on_limit), "tag", 0, 0, policy_names, NULL, true,
+     "Action when a limit stopped the scan before it saw everything, or content could not be "
+     "opened (LIMIT_PARTS, LIMIT_PART_BYTES, LIMIT_CLAMAV_*, LIMIT_WORK_BUDGET, "
+     "ARCHIVE_UNREADABLE ...; size and time have on_oversize and on_timeout). tag: such a "
+     "message never passes as clean without saying so (measured on the corpus: see "
+     "tests/out/limits-survey.md)."},
     {"on_internal_error", T_ENUM, OFF(on_internal_error), "tempfail", 0, 0, policy_names, NULL,
      true, "Action when the milter itself failed (temporary file, memory)."},
     {"quarantine_action", T_ENUM, OFF(quarantine_action), "auto", 0, 0, qaction_names, NULL, true,

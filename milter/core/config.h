@@ -105,6 +105,7 @@ typedef struct CONFIG {
     char *user;
     int mode;
     int on_scanner_error, on_parse_error, on_oversize, on_timeout, on_internal_error;
+    int on_limit;
     int quarantine_action;
     unsigned discard_verdicts;         /* bit v-1 for VERDICT v (tag, quarantine, reject) */
     char *reject_text, *tempfail_text; /* printable, at most one %s (checked at load) */

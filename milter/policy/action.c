@@ -20,6 +20,27 @@ const char *action_name(int act)
     return act >= 0 && act <= ACT_DISCARD_TOKEN ? names[act] : "?";
 }
 
+/*
+ * action_limit_symbol - a finding that says content was left unscanned by a limit (or
+ * could not be opened): on_limit applies. Not the size and time limits, which have their
+ * own policies (on_oversize, on_timeout), nor limits that cut no content (URLs, header
+ * text).
+ */
+bool action_limit_symbol(const char *symbol)
+{
+    static const char *const limits[] = {"LIMIT_MIME_DEPTH",       "LIMIT_PARTS",
+                                         "LIMIT_PART_BYTES",       "LIMIT_TOTAL_BYTES",
+                                         "LIMIT_LAYERS",           "LIMIT_DECODE_DEPTH",
+                                         "LIMIT_CLAMAV_FILE_SIZE", "LIMIT_CLAMAV_SCAN_SIZE",
+                                         "LIMIT_CLAMAV_RECURSION", "LIMIT_CLAMAV_FILES",
+                                         "LIMIT_ARCHIVE_MEMBERS",  "LIMIT_WORK_BUDGET",
+                                         "ARCHIVE_UNREADABLE"};
+    for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+        if (strcmp(symbol, limits[i]) == 0)
+            return true;
+    return false;
+}
+
 /* action_flags - failure causes recorded as hits */
 unsigned action_flags(const HITS *hits)
 {
@@ -35,6 +56,9 @@ unsigned action_flags(const HITS *hits)
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (hits && hits_has(hits, map[i].symbol))
             f |= map[i].flag;
+    for (size_t i = 0; hits && i < hits->n && !(f & ACT_F_LIMIT); i++)
+        if (action_limit_symbol(hits->v[i].symbol))
+            f |= ACT_F_LIMIT;
     return f;
 }
 
@@ -67,9 +91,13 @@ static int decide(const ACT_INPUT *in, bool *store)
     const struct {
         unsigned flag;
         int policy;
-    } pol[] = {{ACT_F_SCANNER, c->on_scanner_error},   {ACT_F_PARSE, c->on_parse_error},
-               {ACT_F_OVERSIZE, c->on_oversize},       {ACT_F_TIMEOUT, c->on_timeout},
-               {ACT_F_INTERNAL, c->on_internal_error}, {ACT_F_CACHE, c->on_cache_error}};
+    } pol[] = {{ACT_F_SCANNER, c->on_scanner_error},
+               {ACT_F_PARSE, c->on_parse_error},
+               {ACT_F_OVERSIZE, c->on_oversize},
+               {ACT_F_TIMEOUT, c->on_timeout},
+               {ACT_F_INTERNAL, c->on_internal_error},
+               {ACT_F_CACHE, c->on_cache_error},
+               {ACT_F_LIMIT, c->on_limit}};
     for (size_t i = 0; i < sizeof(pol) / sizeof(pol[0]); i++)
         if ((in->flags & pol[i].flag) && pol[i].policy > act)
             act = pol[i].policy;

@@ -3,7 +3,7 @@
  *
  * SYNOPSIS
  *   ACT_PLAN *action_plan(const ACT_INPUT *in);       ACT_PLAN *action_plan_free(ACT_PLAN *p);
- *   unsigned action_flags(const HITS *hits);
+ *   unsigned action_flags(const HITS *hits);   bool action_limit_symbol(const char *symbol);
  *   ACT_STATUS action_apply(const ACT_PLAN *p, const MTA_OPS *ops, void *ctx);
  *   const char *action_name(int act);                  (accept, tag, tempfail, quarantine, ...)
  *
@@ -65,7 +65,8 @@ enum {
     ACT_F_TIMEOUT = 8,
     ACT_F_INTERNAL = 16,
     ACT_F_QUARANTINE = 32, /* the quarantine store failed (on_quarantine_error) */
-    ACT_F_CACHE = 64       /* the cache could not be used for this message (on_cache_error) */
+    ACT_F_CACHE = 64,      /* the cache could not be used for this message (on_cache_error) */
+    ACT_F_LIMIT = 128      /* a limit stopped the scan before it saw everything (on_limit) */
 };
 typedef enum ACT_STATUS { ACT_ACCEPT, ACT_REJECT, ACT_TEMPFAIL, ACT_DISCARD } ACT_STATUS;
 typedef enum ACT_KIND { ACT_DELHDR, ACT_ADDHDR, ACT_CHGHDR, ACT_QUARANTINE, ACT_REPLY } ACT_KIND;
@@ -113,6 +114,7 @@ typedef struct ACT_PLAN {
 ACT_PLAN *action_plan(const ACT_INPUT *in);
 ACT_PLAN *action_plan_free(ACT_PLAN *p);
 unsigned action_flags(const HITS *hits);
+bool action_limit_symbol(const char *symbol);
 ACT_STATUS action_apply(const ACT_PLAN *p, const MTA_OPS *ops, void *ctx);
 const char *action_name(int act);
 #endif

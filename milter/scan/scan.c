@@ -5,6 +5,8 @@
  * libclamav scan is started from inside another scan's callback. Each queued archive
  * is a private copy bounded by max_part_bytes, and the queue is bounded by the layer
  * limit, so a message full of small encrypted zips cannot grow memory without bound.
+ * RAR and TNEF streams are queued the same way (PENDING.unpack) and unpacked afterwards;
+ * their members may queue more, and the work budget bounds the whole.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -28,7 +28,24 @@
  *   max_passwords); when one opens it (archive.c, libarchive), the hit
  *   ARCHIVE_PASSWORD_FROM_BODY is added and every member becomes a layer at
  *   `<archive location>[pw]>member` that is scanned like a part (ClamAV and YARA), so
- *   what it holds is found too.
+ *   what it holds is found too. libarchive 3.6 (Debian 12) decrypts zip only: an
+ *   encrypted 7z or RAR stays ARCHIVE_ENCRYPTED, with its members' names scored.
+ *
+ *   RAR (v4, v5; Debian's libclamav has no unrar) and TNEF (winmail.dat: libclamav gives
+ *   no names) are unpacked by us after the libclamav scan (archive.c, tnef.c): each
+ *   member is a layer `<location>>member` going through libclamav, YARA and the
+ *   analysers like any part, within clamav_max_files, max_part_bytes and
+ *   clamav_max_scan_size per archive and clamav_max_recursion deep. Members we cannot
+ *   decompress are ARCHIVE_UNREADABLE (never a silent pass). The names of encrypted
+ *   members (zip and 7z via libclamav's metadata callback, RAR via archive.c) are scored
+ *   like visible ones (double extensions, dangerous types, ARCHIVE_ENCRYPTED_SCRIPT).
+ *
+ *   Bombs: a layer whose bytes were already seen is analysed once (clamav.c skips it
+ *   inside libclamav; a repeated RAR/TNEF member gets only its name scored), and
+ *   ARCHIVE_BOMB marks the traits (bomb_min_ratio, bomb_min_repeats, bomb_min_depth).
+ *   Each message has a work budget (budget.h: max_work_cpu ms of the thread's CPU,
+ *   max_work_bytes unpacked); once spent, every later layer, member and part is skipped
+ *   and LIMIT_WORK_BUDGET says so.
  *
  *   The cache (cache_msg.c) is asked first, for all parts in one round trip: a part with
  *   a usable cached value gets its findings back and is not scanned (no engine call:

@@ -527,6 +527,30 @@ static void unpack(SCAN *s, const PENDING *p)
                  "%zu members identical to others (analysed once)", u.repeats);
 }
 
+/*
+ * drain_unpack - unpack the RARs and TNEF streams queued since entry `from` (and what
+ * their members queue), while the part they belong to is still open, so that their
+ * findings are part of its cached value. Entries are copied out: unpacking may grow
+ * (and move) the queue.
+ */
+static void drain_unpack(SCAN *s, size_t from)
+{
+    for (size_t i = from; i < s->nq; i++) {
+        PENDING p = s->q[i];
+        if (!p.unpack || p.data == NULL)
+            continue;
+        if (budget_spent(&s->budget))
+            budget_report(&s->budget, s->m->hits, p.location);
+        else
+            unpack(s, &p);
+        free(p.data);
+        free(p.location);
+        free(p.part);
+        s->q[i].data = NULL;
+        s->q[i].location = s->q[i].part = NULL;
+    }
+}
+
 /* open_pending - unpack each queued RAR; try the message's passwords on each queued
  * encrypted archive */
 static void open_pending(SCAN *s)
@@ -537,6 +561,8 @@ static void open_pending(SCAN *s)
         PENDING p = s->q[i];
         MEMBER_CTX mc = {s, &p};
         const char *used = NULL;
+        if (p.data == NULL) /* unpacked already (drain_unpack) */
+            continue;
         if (budget_spent(&s->budget))
             budget_report(&s->budget, s->m->hits, p.location);
         else if (p.unpack)
@@ -623,10 +649,12 @@ void scan_message(MSG *m, const RULESET *rs)
         }
         cache_msg_part_start(s.cm, i);
         const unsigned char *d = (const unsigned char *)p->data->data;
+        size_t queued = s.nq;
         scan_buffer(&s, loc, p->path, p->filename, &p->ft, 0, d, p->size);
         FILE_FACTS f = {p->filename, &p->ft, p->content_type, p->type_mismatch, 0,
                         NULL,        false,  p->text,         p->text_len};
         analyse(&s, loc, p->path, &f, &p->ft, 0, d, p->size);
+        drain_unpack(&s, queued);
         cache_msg_part_done(s.cm, i, loc);
         free(loc);
     }

@@ -128,6 +128,16 @@ def test_rar(conf, tmp):
             rep or {}).get("hits")))("rar5: ClamAV's clam.exe in a RAR is found by libclamav")
     else:
         skip("rar5 clam.exe", "no corpus")
+    path = os.path.join(tmp, "twice.eml")  # the cached value of the part holds the members' findings
+    with open(path, "wb") as f:
+        f.write(mail("a.rar", mkrar.rar5([("invoice.pdf.js", JS)])))
+    p = subprocess.run([BIN, "-c", conf, "-t", "--json", path, path], capture_output=True)
+    reps = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    if len(reps) == 2 and has(reps[1], "ARCHIVE_SCRIPT", "2/a.rar>invoice.pdf.js") and \
+            reps[0]["verdict"] == reps[1]["verdict"]:
+        ok("rar5: the member findings come back from the cache (second scan: %s)" % reps[1]["verdict"])
+    else:
+        bad("rar5 through the cache", "%s" % [(r["verdict"], len(r["hits"])) for r in reps])
     z1 = zip_of([(b"a.txt",) + deflate([b"hello a"])])
     rep, _, _ = scan(conf, tmp, mail("z.rar", mkrar.rar5([("one.zip", z1), ("two.txt", b"x")])))
     expect("rar5 holding a stored zip: the RAR's members, not the zip's, are listed", rep,

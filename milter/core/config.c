@@ -178,9 +178,9 @@ static const CFG_ROW config_table[] = {
     {"on_limit", T_ENUM, OFF(on_limit), "tag", 0, 0, policy_names, NULL, true,
      "Action when a limit stopped the scan before it saw everything, or content could not be "
      "opened (LIMIT_PARTS, LIMIT_PART_BYTES, LIMIT_CLAMAV_*, LIMIT_WORK_BUDGET, "
-     "ARCHIVE_UNREADABLE ...; size and time have on_oversize and on_timeout). tag: such a "
-     "message never passes as clean without saying so (measured on the corpus: see "
-     "tests/out/limits-survey.md)."},
+     "ARCHIVE_UNREADABLE ...; size and time have on_oversize and on_timeout). Default tag: "
+     "such a message never passes as clean without saying so, and real mail rarely hits a "
+     "limit (1 of 1170 corpus messages, a parser torture test; tests/coverage/README.md)."},
     {"on_internal_error", T_ENUM, OFF(on_internal_error), "tempfail", 0, 0, policy_names, NULL,
      true, "Action when the milter itself failed (temporary file, memory)."},
     {"quarantine_action", T_ENUM, OFF(quarantine_action), "auto", 0, 0, qaction_names, NULL, true,

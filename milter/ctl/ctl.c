@@ -1,5 +1,5 @@
 /*
- * ctl - fileless-ctl's main: global options, config, command dispatch (see ctl.h)
+ * ctl/ctl - fileless-ctl's main: global options, config, command dispatch (see ctl/ctl.h)
  *
  *   fileless-ctl [-c CONFIG] quarantine list|show|release|delete|purge|rescan ...
  *   fileless-ctl [-c CONFIG] ioc import|list|remove ...

@@ -1,5 +1,5 @@
 /*
- * ctl - fileless-ctl, the admin tool: commands over the same core as the daemon
+ * ctl/ctl - fileless-ctl, the admin tool: commands over the same core as the daemon
  *
  * SYNOPSIS
  *   fileless-ctl [-c CONFIG] COMMAND [ARGS...]

@@ -1,5 +1,5 @@
 /*
- * ctl_cache - `fileless-ctl ioc|cache|where ...`: IOC hashes, the cache, prevalence
+ * ctl/ctl_cache - `fileless-ctl ioc|cache|where ...`: IOC hashes, the cache, prevalence
  *
  *   fileless-ctl ioc import [--hunt] FILE...   add the hashes of IOC files (one MD5, SHA-1 or
  *                                              SHA-256 per line, `#` comments, an optional

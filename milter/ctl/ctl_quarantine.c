@@ -1,5 +1,5 @@
 /*
- * ctl_quarantine - `fileless-ctl quarantine list|show|release|delete|purge|rescan`
+ * ctl/ctl_quarantine - `fileless-ctl quarantine list|show|release|delete|purge|rescan`
  *
  *   list [--since WHEN] [--sender S] [--rcpt S] [--symbol SYM] [--verdict V] [--search S]
  *        [--json]                    newest first; a table, or one JSON object per line

@@ -1,5 +1,5 @@
 /*
- * web - `fileless-ctl web`: the quarantine review page (routes, sessions, CSRF, actions)
+ * ctl/web - `fileless-ctl web`: the quarantine review page (routes, sessions, CSRF, actions)
  *
  *   fileless-ctl web [--listen ADDR:PORT]      serve until SIGINT/SIGTERM
  *   fileless-ctl web --hash-password           read a password on stdin, print a $6$ hash

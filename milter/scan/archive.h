@@ -1,5 +1,5 @@
 /*
- * archive - open password-protected archives with libarchive
+ * scan/archive - open password-protected archives with libarchive
  *
  * SYNOPSIS
  *   int archive_list(const unsigned char *data, size_t n, const ARCHIVE_LIMITS *lim,

@@ -1,48 +1,60 @@
 /*
- * scan - the engines over a message (see scan.h)
+ * scan/scan - the engines over a message (see scan/scan.h)
  *
  * Encrypted archives are queued while libclamav runs and opened afterwards, so that no
  * libclamav scan is started from inside another scan's callback. Each queued archive
  * is a private copy bounded by max_part_bytes, and the queue is bounded by the layer
  * limit, so a message full of small encrypted zips cannot grow memory without bound.
- * RAR and TNEF streams are queued the same way (PENDING.unpack) and unpacked afterwards;
- * their members may queue more, and the work budget bounds the whole.
+ *
+ * Encrypted Office files (officecrypt.c) are queued the same way but opened as soon as
+ * the part that holds them is done, before its findings are handed to the cache: the
+ * default password VelvetSweatshop is always tried, so what the decrypted file holds
+ * belongs to the part's findings even when the message states no password. CHM help
+ * files (chm.c, libmspack) share that queue: their members are scanned as layers
+ * `<chm location>>member` once libclamav is done with the part. RAR and TNEF streams
+ * (unpack.c) share it too, and the work budget (budget.h) bounds the whole.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "scan/archive.h"
 #include "scan/budget.h"
-#include "scan/tnef.h"
+#include "scan/unpack.h"
 #include "cache/msgcache.h"
 #include "core/digest.h"
 #include "model/filetype.h"
 #include "heur/heur.h"
 #include "heur/file.h"
+#include "heur/url.h"
 #include "heur/registry.h"
 #include "heur/script.h"
 #include "heur/vba.h"
+#include "heur/xlm.h"
 #include "heur/lnk.h"
+#include "heur/lure.h"
 #include "mime/passwords.h"
 #include "scan/scan.h"
+#include "scan/chm.h"
 #include "scan/clamav.h"
+#include "scan/officecrypt.h"
 #include "scan/yara.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
 
 #define LOCATION_NAME_MAX 128
 
-enum { UNPACK_RAR = 1, UNPACK_TNEF = 2 };
-
 typedef struct PENDING {
     char *location;
     char *part;
+    char *name; /* the file's name (Office queue), or NULL */
+    bool chm;   /* after-part queue: a CHM, not an Office file */
     int depth;
     int pwdepth;
     unsigned char *data;
     size_t n;
-    int unpack; /* UNPACK_RAR (libarchive; libclamav cannot), UNPACK_TNEF (names), or 0 */
+    int unpack; /* after-part queue: UNPACK_RAR or UNPACK_TNEF (unpack.c), else 0 */
 } PENDING;
 
 typedef struct SCAN {
@@ -53,10 +65,13 @@ typedef struct SCAN {
     size_t npw;
     PENDING *q;
     size_t nq, capq;
-    int pwdepth;    /* password-opened archives above the buffer being scanned */
-    int decode;     /* decoded layers above the buffer being analysed */
-    bool encrypted; /* the buffer came out of a password-opened archive */
-    BUDGET budget;  /* the message's work budget */
+    PENDING *oq; /* encrypted Office files and CHMs: opened after each part */
+    size_t noq, capoq, oq_done;
+    uint64_t rounds_left; /* office_decrypt_max_rounds not yet spent */
+    int pwdepth;          /* password-opened archives above the buffer being scanned */
+    int decode;           /* decoded layers above the buffer being analysed */
+    bool encrypted;       /* the buffer came out of a password-opened archive */
+    BUDGET budget;        /* the message's work budget */
 } SCAN;
 
 typedef struct MATCH_CTX {
@@ -134,33 +149,79 @@ static void queue_archive(SCAN *s, const char *location, const char *part, int d
     memcpy(copy, data, n);
     XGROW(s->q, s->nq, s->capq);
     s->q[s->nq++] =
-        (PENDING){xstrdup(location), xstrdup(part), depth, s->pwdepth + 1, copy, n, false};
+        (PENDING){xstrdup(location), xstrdup(part), NULL, false, depth, s->pwdepth + 1, copy, n, 0};
 }
 
-/* queue_unpack - keep a copy of a RAR or TNEF stream to unpack after this scan */
-static void queue_unpack(SCAN *s, const char *location, const char *part, int depth,
-                         const unsigned char *data, size_t n, int kind)
+/*
+ * queue_office - keep a copy of an encrypted Office file to open after the part; one that
+ * cannot be kept (nesting, size, memory) is reported encrypted now
+ */
+static void queue_office(SCAN *s, const char *location, const char *part, const char *name,
+                         int depth, const unsigned char *data, size_t n)
 {
-    if (s->nq >= s->m->layers->max) {
-        hits_add(s->m->hits, "LIMIT_LAYERS", location, "a RAR past max_layers was not unpacked");
+    if (!officecrypt_detect(data, n))
         return;
-    }
-    unsigned char *copy = try_malloc(n ? n : 1);
-    if (copy == NULL) {
-        hits_add(s->m->hits, "SCAN_ERROR", location, "out of memory: the RAR was not unpacked");
+    if (s->npw > 0)
+        cache_msg_archive(s->cm); /* a stated password may open it */
+    unsigned char *copy = NULL;
+    if (s->pwdepth >= SCAN_MAX_PW_DEPTH || s->noq >= s->m->layers->max ||
+        n > (size_t)s->rs->cfg->max_part_bytes || (copy = try_malloc(n)) == NULL) {
+        hits_add(s->m->hits, "DOC_ENCRYPTED", location,
+                 "encrypted Office document not opened (nesting or size limit)");
         return;
     }
     memcpy(copy, data, n);
-    XGROW(s->q, s->nq, s->capq);
-    s->q[s->nq++] = (PENDING){xstrdup(location), xstrdup(part), depth, s->pwdepth, copy, n, kind};
+    XGROW(s->oq, s->noq, s->capoq);
+    s->oq[s->noq++] = (PENDING){.location = xstrdup(location),
+                                .part = xstrdup(part),
+                                .name = name ? xstrdup(name) : NULL,
+                                .depth = depth,
+                                .pwdepth = s->pwdepth + 1,
+                                .data = copy,
+                                .n = n};
 }
 
-/* unpack_kind - what we unpack ourselves: RAR (v2-v5), TNEF (for the names) */
-static int unpack_kind(const FILETYPE *ft, const unsigned char *data, size_t n)
+/* queue_chm - keep a copy of a CHM to unpack after the part (not from inside libclamav) */
+static void queue_chm(SCAN *s, const char *location, const char *part, int depth,
+                      const unsigned char *data, size_t n)
 {
-    if (strcmp(ft->name, "rar") == 0)
-        return UNPACK_RAR;
-    return tnef_is(data, n) ? UNPACK_TNEF : 0;
+    unsigned char *copy = NULL;
+    if (s->pwdepth >= SCAN_MAX_PW_DEPTH || s->noq >= s->m->layers->max ||
+        n > (size_t)s->rs->cfg->max_part_bytes || (copy = try_malloc(n)) == NULL) {
+        hits_add(s->m->hits, "LIMIT_CHM_NOT_OPENED", location,
+                 "CHM members not unpacked by name (nesting or size limit)");
+        return;
+    }
+    memcpy(copy, data, n);
+    XGROW(s->oq, s->noq, s->capoq);
+    s->oq[s->noq++] = (PENDING){.location = xstrdup(location),
+                                .part = xstrdup(part),
+                                .chm = true,
+                                .depth = depth,
+                                .pwdepth = s->pwdepth + 1,
+                                .data = copy,
+                                .n = n};
+}
+
+/* queue_unpack - keep a copy of a RAR or TNEF stream to unpack after the part */
+static void queue_unpack(SCAN *s, const char *location, const char *part, int depth,
+                         const char *ft_name, const unsigned char *data, size_t n)
+{
+    unsigned char *copy = NULL;
+    if (s->noq >= s->m->layers->max || (copy = try_malloc(n ? n : 1)) == NULL) {
+        hits_add(s->m->hits, "ARCHIVE_UNREADABLE", location,
+                 "not unpacked (layer limit or memory): its content was not scanned");
+        return;
+    }
+    memcpy(copy, data, n);
+    XGROW(s->oq, s->noq, s->capoq);
+    s->oq[s->noq++] = (PENDING){.location = xstrdup(location),
+                                .part = xstrdup(part),
+                                .unpack = unpack_kind(ft_name, data, n),
+                                .depth = depth,
+                                .pwdepth = s->pwdepth,
+                                .data = copy,
+                                .n = n};
 }
 
 /* on_layer - libclamav unpacked a new layer: YARA it, and queue it if it is an archive */
@@ -175,9 +236,12 @@ static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, s
     analyse(s, layer->location, layer->part, &f, &layer->ft, layer->depth, data, n);
     if (archive_like(&layer->ft))
         queue_archive(s, layer->location, layer->part, layer->depth, data, n);
-    int kind = unpack_kind(&layer->ft, data, n);
-    if (kind)
-        queue_unpack(s, layer->location, layer->part, layer->depth, data, n, kind);
+    if (strcmp(layer->ft.name, "ole2") == 0)
+        queue_office(s, layer->location, layer->part, layer->name, layer->depth, data, n);
+    else if (strcmp(layer->ft.name, "chm") == 0)
+        queue_chm(s, layer->location, layer->part, layer->depth, data, n);
+    else if (unpack_kind(layer->ft.name, data, n))
+        queue_unpack(s, layer->location, layer->part, layer->depth, layer->ft.name, data, n);
 }
 
 /* on_vba - a new VBA module: YARA over its source */
@@ -292,6 +356,8 @@ static void analyse(SCAN *s, const char *location, const char *part, const FILE_
         heur_lnk(&c, data, n);
     if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_script(&c, ft->lang ? ft->lang : ft->name, data, n);
+    if (textual(ft) || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
+        heur_lure(&c, data, n);
     if (textual(ft)) {
         heur_registry(&c, (const char *)data, n);
         if (filename && str_iends(filename, ".xml"))
@@ -336,24 +402,15 @@ static void analyse_vba(SCAN *s, size_t from)
     }
 }
 
-/* score_name - the file findings of a member known by its name (and type) only */
-static void score_name(SCAN *s, const char *location, const char *part, int depth,
-                       const char *container, const char *name, const FILETYPE *ft, bool encrypted)
-{
-    EMIT_CTX e = {s, location, part, depth};
-    HEUR_CTX c = heur_ctx(s, location, &e);
-    FILE_FACTS f = {name, ft, NULL, false, depth, container, encrypted, NULL, 0};
-    heur_file(&c, &f);
-}
-
-/* on_encrypted - an encrypted member that could not be opened: its name is scored like a
- * visible one's */
+/* on_encrypted - an encrypted member libclamav could not open: its name is scored */
 static void on_encrypted(void *ctx, const char *location, const char *part, int depth,
                          const char *container, const char *name)
 {
+    SCAN *s = ctx;
     FILETYPE ft;
+    (void)part;
     filetype_sniff((const unsigned char *)"", 0, name, &ft);
-    score_name(ctx, location, part, depth, container, name, &ft, true);
+    unpack_score_name(s->m->hits, s->rs->lists, location, depth, container, name, &ft, true);
 }
 
 /*
@@ -372,9 +429,12 @@ static void scan_buffer(SCAN *s, const char *location, const char *part, const c
     analyse_vba(s, vba_before);
     if (archive_like(ft))
         queue_archive(s, location, part, depth, data, n);
-    int kind = unpack_kind(ft, data, n);
-    if (kind)
-        queue_unpack(s, location, part, depth, data, n, kind);
+    if (strcmp(ft->name, "ole2") == 0)
+        queue_office(s, location, part, filename, depth, data, n);
+    else if (strcmp(ft->name, "chm") == 0)
+        queue_chm(s, location, part, depth, data, n);
+    else if (unpack_kind(ft->name, data, n))
+        queue_unpack(s, location, part, depth, ft->name, data, n);
 }
 
 typedef struct MEMBER_CTX {
@@ -422,85 +482,163 @@ static void on_member(void *ctx, const char *name, const unsigned char *data, si
     buf_free(loc);
 }
 
-typedef struct UNPACK_CTX {
-    SCAN *s;
-    const PENDING *from;
-    const char *container; /* "rar", "tnef" */
-    size_t repeats;        /* members identical to a layer seen before */
-    bool encrypted;        /* ARCHIVE_ENCRYPTED reported */
-} UNPACK_CTX;
-
-/* on_item - one member of a RAR: a layer through the same pipeline as libclamav's */
-static void on_item(void *ctx, const ARCHIVE_ITEM *it)
+/*
+ * drop_repeats - findings on the decrypted copy itself that the encrypted file already
+ * has (a .xls keeps its VBA storage unencrypted, so libclamav reports its macros twice)
+ */
+static void drop_repeats(SCAN *s, size_t h0, const char *loc, const char *parent)
 {
-    UNPACK_CTX *u = ctx;
-    SCAN *s = u->s;
-    const PENDING *p = u->from;
     HITS *h = s->m->hits;
-    bool whole = it->name[0] == '\0';
-    if ((it->flags & ARCHIVE_I_ENCRYPTED) && !u->encrypted) {
-        u->encrypted = true;
-        hits_add(h, "ARCHIVE_ENCRYPTED", p->location, "rar: %s",
-                 whole ? it->error : "encrypted members");
+    for (size_t k = h->n; k-- > h0;) {
+        if (strcmp(h->v[k].location, loc) != 0)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < h0 && !dup; j++)
+            dup = strcmp(h->v[j].symbol, h->v[k].symbol) == 0 &&
+                  strcmp(h->v[j].location, parent) == 0;
+        if (dup)
+            hits_remove(h, h->v[k].symbol, loc);
     }
-    if (whole) {
-        if (it->flags & ARCHIVE_I_LIMIT)
-            hits_add(h, "LIMIT_ARCHIVE_MEMBERS", p->location,
-                     "libarchive: %s; the rest not scanned", it->error);
-        else if (it->flags & ARCHIVE_I_ERROR)
-            hits_add(h, "ARCHIVE_UNREADABLE", p->location, "libarchive: %s; the rest not scanned",
-                     it->error ? it->error : "?");
-        return;
+}
+
+/* decrypted - an opened Office file: the findings, then a layer scanned like a part */
+static void decrypted(SCAN *s, const PENDING *p, const OFFICECRYPT_RESULT *r, const char *pw)
+{
+    hits_remove(s->m->hits, "DOC_ENCRYPTED", p->location); /* it was opened after all */
+    if (r->used == 0)
+        hits_add(s->m->hits, "DOC_DEFAULT_PASSWORD", p->location,
+                 "%s (%s) opened with the default password " OFFICECRYPT_DEFAULT_PASSWORD,
+                 r->format, r->scheme);
+    else
+        hits_add(s->m->hits, "DOC_PASSWORD_FROM_BODY", p->location,
+                 "%s (%s) opened with the password '%s' stated in the message", r->format,
+                 r->scheme, pw);
+    char *loc = xasprintf("%s>decrypted", p->location), sha[65];
+    digest_sha256_hex(r->out, r->len, sha);
+    LAYER *y = layers_add(s->m->layers, loc, sha);
+    if (y) {
+        cache_msg_layer(s->cm, loc, sha, r->out, r->len);
+        y->part = xstrdup(p->part);
+        y->name = p->name ? xstrdup(p->name) : NULL;
+        y->engine_type = xstrdup("decrypted");
+        y->depth = p->depth + 1;
+        y->size = r->len;
+        filetype_sniff(r->out, r->len, p->name, &y->ft);
+        FILETYPE ft = y->ft;
+        int saved = s->pwdepth;
+        size_t h0 = s->m->hits->n;
+        s->pwdepth = p->pwdepth;
+        scan_buffer(s, loc, p->part, p->name, &ft, p->depth + 1, r->out, r->len);
+        analyse(s, loc, p->part, NULL, &ft, p->depth + 1, r->out, r->len);
+        s->pwdepth = saved;
+        drop_repeats(s, h0, loc, p->location);
     }
+    free(loc);
+}
+
+/* open_office - try VelvetSweatshop, then the message's passwords, on one queued file */
+static void open_office(SCAN *s, const PENDING *p)
+{
+    char *cand[ARCHIVE_MAX_PASSWORDS + 1] = {OFFICECRYPT_DEFAULT_PASSWORD};
+    for (size_t i = 0; i < s->npw; i++)
+        cand[i + 1] = s->pw[i];
+    OFFICECRYPT_LIMITS lim = {(size_t)s->rs->cfg->max_part_bytes, s->rounds_left};
+    OFFICECRYPT_RESULT r;
+    int ret = officecrypt_open(p->data, p->n, cand, s->npw + 1, &lim, &r);
+    s->rounds_left -= r.spins < s->rounds_left ? r.spins : s->rounds_left;
+    if (r.budget)
+        hits_add(s->m->hits, "LIMIT_DECRYPT_ROUNDS", p->location,
+                 "office_decrypt_max_rounds spent: not every candidate password was tried (%s)",
+                 r.scheme);
+    if (ret == 0) { /* in place of libclamav's, with the reason */
+        hits_remove(s->m->hits, "DOC_ENCRYPTED", p->location);
+        hits_add(s->m->hits, "DOC_ENCRYPTED", p->location, "encrypted %s (%s) not opened: %s",
+                 r.format, r.scheme, r.why ? r.why : "?");
+    } else if (ret == 1)
+        decrypted(s, p, &r, cand[r.used]);
+    officecrypt_done(&r);
+}
+
+/* on_chm_member - a CHM member: a layer with its name, scanned like a part */
+static void on_chm_member(void *ctx, const char *name, const unsigned char *data, size_t n,
+                          int truncated)
+{
+    const PENDING *p = ((MEMBER_CTX *)ctx)->from;
+    SCAN *s = ((MEMBER_CTX *)ctx)->s;
     BUF *loc = buf_new(128);
     buf_printf(loc, "%s>", p->location);
-    str_sanitize(loc, it->name, strlen(it->name), LOCATION_NAME_MAX);
-    if (it->flags & ARCHIVE_I_ENCRYPTED) {
-        on_encrypted(s, loc->data, p->part, p->depth + 1, u->container, it->name);
-    } else if (it->flags & ARCHIVE_I_ERROR) {
-        hits_add(h, "ARCHIVE_UNREADABLE", loc->data, "libarchive: %s; member not scanned",
-                 it->error ? it->error : "?");
-        on_encrypted(s, loc->data, p->part, p->depth + 1, u->container, it->name); /* its name */
-    } else if (!budget_spend(&s->budget, it->n)) {
-        budget_report(&s->budget, h, loc->data);
-    } else {
-        char sha[65];
-        digest_sha256_hex(it->data, it->n, sha);
-        LAYER *y = layers_add(s->m->layers, loc->data, sha);
-        if (y == NULL) { /* analysed at its first place already (or past max_layers) */
-            u->repeats++;
-            FILETYPE ft; /* but its name is its own: libclamav's TNEF layer has none */
-            filetype_sniff(it->data, it->n, it->name, &ft);
-            score_name(s, loc->data, p->part, p->depth + 1, u->container, it->name, &ft,
-                       s->encrypted);
-        } else {
-            cache_msg_layer(s->cm, loc->data, sha, it->data, it->n);
-            y->part = xstrdup(p->part);
-            y->name = xstrdup(it->name);
-            y->engine_type = xstrdup("rar-member");
-            y->depth = p->depth + 1;
-            y->size = it->n;
-            filetype_sniff(it->data, it->n, it->name, &y->ft);
-            if (it->flags & ARCHIVE_I_TRUNCATED)
-                hits_add(h, "LIMIT_PART_BYTES", loc->data, "member cut at %zu bytes", it->n);
-            FILETYPE ft = y->ft;
-            scan_buffer(s, loc->data, p->part, it->name, &ft, y->depth, it->data, it->n);
-            FILE_FACTS f = {it->name,     &ft,          NULL, false, y->depth,
-                            u->container, s->encrypted, NULL, 0};
-            analyse(s, loc->data, p->part, &f, &ft, y->depth, it->data, it->n);
-        }
+    str_sanitize(loc, name, strlen(name), LOCATION_NAME_MAX);
+    char sha[65];
+    digest_sha256_hex(data, n, sha);
+    LAYER *y = layers_add(s->m->layers, loc->data, sha); /* NULL: libclamav had it already */
+    if (y) {
+        cache_msg_layer(s->cm, loc->data, sha, data, n);
+        y->part = xstrdup(p->part);
+        y->name = xstrdup(name);
+        y->engine_type = xstrdup("chm-member");
+        y->depth = p->depth + 1;
+        y->size = n;
+        filetype_sniff(data, n, name, &y->ft);
+        if (truncated)
+            hits_add(s->m->hits, "LIMIT_PART_BYTES", loc->data, "member cut at %zu bytes", n);
+        FILETYPE ft = y->ft;
+        int saved = s->pwdepth;
+        s->pwdepth = p->pwdepth;
+        scan_buffer(s, loc->data, p->part, name, &ft, y->depth, data, n);
+        FILE_FACTS f = {name, &ft, NULL, false, y->depth, "chm", false, NULL, 0};
+        analyse(s, loc->data, p->part, &f, &ft, y->depth, data, n);
+        s->pwdepth = saved;
     }
     buf_free(loc);
 }
 
-/* on_tnef - one TNEF attachment, handled like an archive member */
-static void on_tnef(void *ctx, const char *name, const unsigned char *data, size_t n)
+/* open_chm - unpack one queued CHM by name */
+static void open_chm(SCAN *s, const PENDING *p)
 {
-    ARCHIVE_ITEM it = {name && *name ? name : "(unnamed)", data, n, 0, NULL};
-    on_item(ctx, &it);
+    CHM_LIMITS lim = {(size_t)s->rs->cfg->max_parts, (size_t)s->rs->cfg->max_part_bytes,
+                      (size_t)s->rs->cfg->max_total_bytes};
+    MEMBER_CTX mc = {s, p};
+    size_t left = 0;
+    if (chm_extract(p->data, p->n, &lim, on_chm_member, &mc, &left) < 0)
+        hits_add(s->m->hits, "LIMIT_CHM_NOT_OPENED", p->location,
+                 "libmspack cannot open this CHM: its members were not unpacked by name");
+    else if (left > 0)
+        hits_add(s->m->hits, "LIMIT_PARTS", p->location,
+                 "%zu CHM members not unpacked (member or byte limit)", left);
 }
 
-/* unpack - a queued RAR through libarchive, within the limits and the budget */
+/* u_member - a RAR or TNEF member: a layer through libclamav, YARA and the analysers;
+ * a repeat of bytes seen before gets only its own name scored */
+static bool u_member(const UNPACK_HOST *h, const char *loc, const char *name,
+                     const unsigned char *data, size_t n, bool truncated)
+{
+    SCAN *s = h->ctx;
+    char sha[65];
+    digest_sha256_hex(data, n, sha);
+    FILETYPE ft;
+    filetype_sniff(data, n, name, &ft);
+    LAYER *y = layers_add(s->m->layers, loc, sha);
+    if (y == NULL) { /* libclamav's TNEF layer has no name: this one does */
+        unpack_score_name(s->m->hits, s->rs->lists, loc, h->depth + 1, h->container, name, &ft,
+                          s->encrypted);
+        return false;
+    }
+    cache_msg_layer(s->cm, loc, sha, data, n);
+    y->part = xstrdup(h->part);
+    y->name = xstrdup(name);
+    y->engine_type = xstrdup(h->container);
+    y->depth = h->depth + 1;
+    y->size = n;
+    y->ft = ft;
+    if (truncated)
+        hits_add(s->m->hits, "LIMIT_PART_BYTES", loc, "member cut at %zu bytes", n);
+    scan_buffer(s, loc, h->part, name, &ft, y->depth, data, n);
+    FILE_FACTS f = {name, &ft, NULL, false, y->depth, h->container, s->encrypted, NULL, 0};
+    analyse(s, loc, h->part, &f, &ft, y->depth, data, n);
+    return true;
+}
+
+/* unpack - a queued RAR or TNEF stream (unpack.c), within the limits and the budget */
 static void unpack(SCAN *s, const PENDING *p)
 {
     const CONFIG *c = s->rs->cfg;
@@ -509,50 +647,42 @@ static void unpack(SCAN *s, const PENDING *p)
                  "an archive nested deeper than clamav_max_recursion was not unpacked");
         return;
     }
-    ARCHIVE_LIMITS lim = {(size_t)c->clamav_max_files, (size_t)c->max_part_bytes,
-                          (size_t)c->clamav_max_scan_size};
-    UNPACK_CTX u = {s, p, p->unpack == UNPACK_TNEF ? "tnef" : "rar", 0, false};
-    if (p->unpack == UNPACK_TNEF) {
-        bool damaged = false;
-        tnef_walk(p->data, p->n, lim.max_members, on_tnef, &u, &damaged);
-        if (damaged)
-            hits_add(s->m->hits, "ARCHIVE_UNREADABLE", p->location,
-                     "TNEF stream damaged or past clamav_max_files: the rest was not named");
-    } else if (archive_list(p->data, p->n, &lim, on_item, &u) < 0) {
-        hits_add(s->m->hits, "ARCHIVE_UNREADABLE", p->location,
-                 "libarchive cannot read this RAR: its content was not scanned");
-    }
-    if (c->bomb_min_repeats > 0 && u.repeats >= (size_t)c->bomb_min_repeats)
-        hits_add(s->m->hits, "ARCHIVE_BOMB", p->location,
-                 "%zu members identical to others (analysed once)", u.repeats);
+    UNPACK_HOST h = {
+        s,
+        s->m->hits,
+        s->rs->lists,
+        &s->budget,
+        p->location,
+        p->part,
+        p->depth,
+        p->unpack == UNPACK_TNEF ? "tnef" : "rar",
+        {(size_t)c->clamav_max_files, (size_t)c->max_part_bytes, (size_t)c->clamav_max_scan_size},
+        c->bomb_min_repeats,
+        u_member};
+    unpack_run(&h, p->unpack, p->data, p->n);
 }
 
-/*
- * drain_unpack - unpack the RARs and TNEF streams queued since entry `from` (and what
- * their members queue), while the part they belong to is still open, so that their
- * findings are part of its cached value. Entries are copied out: unpacking may grow
- * (and move) the queue.
- */
-static void drain_unpack(SCAN *s, size_t from)
+/* open_office_queue - open the Office files and CHMs queued so far (may queue more) */
+static void open_office_queue(SCAN *s)
 {
-    for (size_t i = from; i < s->nq; i++) {
-        PENDING p = s->q[i];
-        if (!p.unpack || p.data == NULL)
-            continue;
+    for (; s->oq_done < s->noq; s->oq_done++) {
+        PENDING p = s->oq[s->oq_done];
         if (budget_spent(&s->budget))
             budget_report(&s->budget, s->m->hits, p.location);
-        else
+        else if (p.unpack)
             unpack(s, &p);
+        else if (p.chm)
+            open_chm(s, &p);
+        else
+            open_office(s, &p);
         free(p.data);
         free(p.location);
         free(p.part);
-        s->q[i].data = NULL;
-        s->q[i].location = s->q[i].part = NULL;
+        free(p.name);
     }
 }
 
-/* open_pending - unpack each queued RAR; try the message's passwords on each queued
- * encrypted archive */
+/* open_pending - try the message's passwords on each queued archive */
 static void open_pending(SCAN *s)
 {
     ARCHIVE_LIMITS lim = {(size_t)s->rs->cfg->max_parts, (size_t)s->rs->cfg->max_part_bytes,
@@ -561,16 +691,13 @@ static void open_pending(SCAN *s)
         PENDING p = s->q[i];
         MEMBER_CTX mc = {s, &p};
         const char *used = NULL;
-        if (p.data == NULL) /* unpacked already (drain_unpack) */
-            continue;
         if (budget_spent(&s->budget))
             budget_report(&s->budget, s->m->hits, p.location);
-        else if (p.unpack)
-            unpack(s, &p);
         else if (archive_open_with_passwords(p.data, p.n, s->pw, s->npw, &lim, on_member, &mc,
                                              &used) == 1)
             hits_add(s->m->hits, "ARCHIVE_PASSWORD_FROM_BODY", p.location,
                      "opened with the password '%s' stated in the message", used);
+        open_office_queue(s); /* Office files among the members */
         free(p.data);
         free(p.location);
         free(p.part);
@@ -623,7 +750,7 @@ static bool past_deadline(const MSG *m)
 /* scan_message - every part through the engines (see scan.h) */
 void scan_message(MSG *m, const RULESET *rs)
 {
-    SCAN s = {.m = m, .rs = rs};
+    SCAN s = {.m = m, .rs = rs, .rounds_left = (uint64_t)rs->cfg->office_decrypt_max_rounds};
     budget_start(&s.budget, rs->cfg->max_work_cpu, rs->cfg->max_work_bytes);
     m->layers->max = (size_t)rs->cfg->max_layers;
     collect_passwords(&s);
@@ -649,16 +776,16 @@ void scan_message(MSG *m, const RULESET *rs)
         }
         cache_msg_part_start(s.cm, i);
         const unsigned char *d = (const unsigned char *)p->data->data;
-        size_t queued = s.nq;
         scan_buffer(&s, loc, p->path, p->filename, &p->ft, 0, d, p->size);
         FILE_FACTS f = {p->filename, &p->ft, p->content_type, p->type_mismatch, 0,
                         NULL,        false,  p->text,         p->text_len};
         analyse(&s, loc, p->path, &f, &p->ft, 0, d, p->size);
-        drain_unpack(&s, queued);
+        open_office_queue(&s);
         cache_msg_part_done(s.cm, i, loc);
         free(loc);
     }
     open_pending(&s);
+    open_office_queue(&s);
     cache_msg_scanned(s.cm); /* IOC hashes over every part and layer */
     HEUR_CTX c = heur_ctx(&s, "message", NULL);
     c.emit = NULL;
@@ -667,4 +794,5 @@ void scan_message(MSG *m, const RULESET *rs)
         hits_add(m->hits, "LIMIT_LAYERS", "message", "more than %zu layers", m->layers->max);
     for (size_t i = 0; i < s.npw; i++)
         free(s.pw[i]);
+    free(s.oq);
 }

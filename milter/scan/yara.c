@@ -1,5 +1,5 @@
 /*
- * scan_yara - the YARA adapter (the contract is in scan_yara.h)
+ * scan/yara - the YARA adapter (the contract is in scan_yara.h)
  *
  * Why it is built this way (libyara 4.2.3, see docs/libraries.md §2):
  *  - A YR_COMPILER cannot be used again after its first error (libyara asserts that it has

@@ -1,5 +1,5 @@
 /*
- * scan_yara - the YARA adapter: compile rule directories, scan buffers with context
+ * scan/yara - the YARA adapter: compile rule directories, scan buffers with context
  *
  * SYNOPSIS
  *   void yara_init(void);

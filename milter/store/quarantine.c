@@ -1,5 +1,5 @@
 /*
- * quarantine - the quarantine store on disk (see quarantine.h)
+ * store/quarantine - the quarantine store on disk (see store/quarantine.h)
  *
  * Security: everything here is written 0600 in 0700 directories; names are built only
  * from validated refs (16 hex digits), never from sender text, so a message cannot steer

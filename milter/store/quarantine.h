@@ -1,5 +1,5 @@
 /*
- * quarantine - the quarantine store: atomic files under quarantine_dir, list, load, purge
+ * store/quarantine - the quarantine store: atomic files under quarantine_dir, list, load, purge
  *
  * SYNOPSIS
  *   int quarantine_prepare(const char *dir, long uid, long gid, BUF *err);

@@ -80,6 +80,8 @@ static void scan_parts(MSG *m, SCAN *s, CACHE_MSG *cm)
         const PART *p = m->parts->v[i];
         if (!scannable(m, i))
             continue;
+        if (scan_budget_spent(s, p->path))
+            break;
         if (past_deadline(m)) {
             failure_hit(m->hits, MSG_ERR_LIMIT_SCAN_TIME, p->path,
                         "scan_timeout reached: this part and "

@@ -45,6 +45,7 @@ suites=(
     "engines|-|python3 tests/engines/run.py"
     "analysers|-|python3 tests/analysers/run.py"
     "behaviour|-|python3 tests/behaviour/run.py"
+    "coverage|-|python3 tests/coverage/run.py"
     "officecrypt|-|python3 tests/officecrypt/run.py"
     "compare-upstream|-|python3 tests/corpus/compare-upstream.py"
     "cli|-|tests/cli/run.sh"

@@ -129,6 +129,21 @@ static const CFG_ROW config_table[] = {
      true, "Most bytes kept for one decoded layer (a deobfuscated script)."},
     {"min_base64_len", T_INT, OFF(min_base64_len), "40", 8, 100000, NULL, NULL, true,
      "Shortest base64 literal in a script or macro that is decoded and analysed."},
+    {"max_work_cpu", T_INT, OFF(max_work_cpu), "10000", 0, 600000, NULL, NULL, true,
+     "Work budget of one message: most milliseconds of the scanning thread's CPU time; past "
+     "it the rest is skipped with LIMIT_WORK_BUDGET (0: no bound)."},
+    {"max_work_bytes", T_SIZE, OFF(max_work_bytes), "512M", 0, 64 * GIB, NULL, NULL, true,
+     "Work budget of one message: most bytes unpacked (archive members, embedded files, "
+     "decoded layers, repeats included); past it the rest is skipped with LIMIT_WORK_BUDGET "
+     "(0: no bound)."},
+    {"bomb_min_ratio", T_INT, OFF(bomb_min_ratio), "200", 0, 1000000, NULL, NULL, true,
+     "ARCHIVE_BOMB when an archive member of 1 MiB or more inflates this many times its "
+     "compressed size (0: not checked)."},
+    {"bomb_min_repeats", T_INT, OFF(bomb_min_repeats), "8", 0, 1000000, NULL, NULL, true,
+     "ARCHIVE_BOMB when one part holds this many repeats of an identical archive or member "
+     "of 1 MiB or more (repeats are analysed once; 0: not checked)."},
+    {"bomb_min_depth", T_INT, OFF(bomb_min_depth), "6", 0, 64, NULL, NULL, true,
+     "ARCHIVE_BOMB when archives are nested this deep in one part (0: not checked)."},
     {"office_decrypt_max_rounds", T_INT, OFF(office_decrypt_max_rounds), "1000000", 0, 100000000,
      NULL, NULL, true,
      "Most password-hashing rounds spent per message opening encrypted Office files (Agile "
@@ -185,6 +200,12 @@ static const CFG_ROW config_table[] = {
      "Action when the message is larger than max_message_size (only its head was scanned)."},
     {"on_timeout", T_ENUM, OFF(on_timeout), "tempfail", 0, 0, policy_names, NULL, true,
      "Action when an engine ran out of time on a part (LIMIT_CLAMAV_SCAN_TIME)."},
+    {"on_limit", T_ENUM, OFF(on_limit), "tag", 0, 0, policy_names, NULL, true,
+     "Action when a limit stopped the scan before it saw everything, or content could not be "
+     "opened (LIMIT_PARTS, LIMIT_PART_BYTES, LIMIT_CLAMAV_*, LIMIT_WORK_BUDGET, "
+     "ARCHIVE_UNREADABLE ...; size and time have on_oversize and on_timeout). Default tag: "
+     "such a message never passes as clean without saying so, and real mail rarely hits a "
+     "limit (1 of 1170 corpus messages, a parser torture test; tests/coverage/README.md)."},
     {"on_internal_error", T_ENUM, OFF(on_internal_error), "tempfail", 0, 0, policy_names, NULL,
      true, "Action when the milter itself failed (temporary file, memory)."},
     {"quarantine_action", T_ENUM, OFF(quarantine_action), "auto", 0, 0, qaction_names, NULL, true,

@@ -88,6 +88,11 @@ typedef struct CONFIG {
     int64_t max_decode_depth;
     int64_t max_decoded_bytes;
     int64_t min_base64_len;
+    int64_t max_work_cpu;
+    int64_t max_work_bytes;
+    int64_t bomb_min_ratio;
+    int64_t bomb_min_repeats;
+    int64_t bomb_min_depth;
     int64_t office_decrypt_max_rounds;
     /* engines */
     char *yara_extra_dirs;
@@ -106,6 +111,7 @@ typedef struct CONFIG {
     char *user;
     int mode;
     int on_scanner_error, on_parse_error, on_oversize, on_timeout, on_internal_error;
+    int on_limit;
     int quarantine_action;
     unsigned discard_verdicts;         /* bit v-1 for VERDICT v (tag, quarantine, reject) */
     char *reject_text, *tempfail_text; /* printable, at most one %s (checked at load) */

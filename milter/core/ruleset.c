@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/clamdb.h"
 #include "core/digest.h"
@@ -130,6 +131,43 @@ static bool compute_id(RULESET *rs, const char *rules, char **ydirs, size_t ny, 
 }
 
 /*
+ * dir_writable - a temp directory really takes a file: created and removed (access()
+ * would pass for root on a read-only file system). Fail closed: without it libclamav
+ * cannot unpack anything and every archive would pass as clean.
+ */
+static bool dir_writable(const char *setting, const char *dir, BUF *err)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        buf_printf(err, "%s: %s is not a directory (%s)", setting, dir,
+                   errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+        return false;
+    }
+    char *probe = xasprintf("%s/.fileless-milter-probe-XXXXXX", dir);
+    int fd = mkstemp(probe);
+    bool ok = fd >= 0;
+    if (ok) {
+        close(fd);
+        unlink(probe);
+    } else {
+        buf_printf(err, "%s: cannot create a file in %s (%s)", setting, dir, strerror(errno));
+    }
+    free(probe);
+    return ok;
+}
+
+/* tmpdirs_ok - every directory temp files go to: clamav_tmpdir, and $TMPDIR (spool) */
+static bool tmpdirs_ok(const CONFIG *cfg, BUF *err)
+{
+    const char *env = getenv("TMPDIR");
+    const char *tmp = env && *env ? env : "/tmp";
+    if (*cfg->clamav_tmpdir)
+        return dir_writable("clamav_tmpdir", cfg->clamav_tmpdir, err) &&
+               dir_writable("TMPDIR (spool files)", tmp, err);
+    return dir_writable("clamav_tmpdir (empty: $TMPDIR or /tmp)", tmp, err);
+}
+
+/*
  * rules_path - the one directory to load from: rules_dir itself, or the overlay of its
  * comma-separated directories (core/rulesdir.h); *overlay is set to free with rulesdir_remove
  */
@@ -167,6 +205,9 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
     RULESET *rs = xcalloc(1, sizeof(RULESET));
     rs->cfg = cfg;
     char *overlay;
+    errno = 0;
+    if (!tmpdirs_ok(cfg, err)) /* first: the rules overlay goes there too */
+        return ruleset_free(rs);
     char *rules = rules_path(cfg, &overlay, err);
     if (rules == NULL)
         return ruleset_free(rs);
@@ -184,7 +225,10 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
                          .max_files = cfg->clamav_max_files,
                          .max_scan_time_ms = cfg->clamav_max_scan_time,
                          .tmpdir = *cfg->clamav_tmpdir ? cfg->clamav_tmpdir : NULL,
-                         .db_dir = rs->clamav_db};
+                         .db_dir = rs->clamav_db,
+                         .bomb_ratio = cfg->bomb_min_ratio,
+                         .bomb_repeats = cfg->bomb_min_repeats,
+                         .bomb_depth = cfg->bomb_min_depth};
     bool ok = (rs->scores = scores_load(scoring, err)) != NULL &&
               (rs->clamav = clamav_load(clamdir, &lim, err)) != NULL &&
               (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&

@@ -60,6 +60,9 @@ typedef enum MSG_ERR {
     MSG_ERR_LIMIT_SCAN_TIME,        /* scan_timeout */
     MSG_ERR_LIMIT_DECRYPT_ROUNDS,   /* office_decrypt_max_rounds */
     MSG_ERR_LIMIT_CHM_NOT_OPENED,   /* a CHM that could not be opened */
+    MSG_ERR_LIMIT_ARCHIVE_MEMBERS,  /* an archive with more members or bytes than the limits */
+    MSG_ERR_LIMIT_WORK_BUDGET,      /* max_work_cpu / max_work_bytes spent */
+    MSG_ERR_ARCHIVE_UNREADABLE,     /* archive content that could not be decompressed */
     MSG_ERR_INTERNAL,               /* the spool failed: the message could not be analysed */
     MSG_ERR_QUARANTINE,             /* the quarantine store failed */
     MSG_ERR_CACHE,                  /* the cache could not be used for this message */
@@ -71,6 +74,16 @@ typedef uint64_t MSG_ERRS; /* a set of MSG_ERR_BIT() */
 /* the causes on_timeout applies to */
 #define MSG_ERRS_TIMEOUT                                                                           \
     (MSG_ERR_BIT(MSG_ERR_LIMIT_CLAMAV_SCAN_TIME) | MSG_ERR_BIT(MSG_ERR_LIMIT_SCAN_TIME))
+/* the causes on_limit applies to: a limit left content unscanned (size and time limits have
+ * their own policies, on_oversize and on_timeout; URL and header-text limits cut no content) */
+#define MSG_ERRS_ON_LIMIT                                                                          \
+    (MSG_ERR_BIT(MSG_ERR_LIMIT_MIME_DEPTH) | MSG_ERR_BIT(MSG_ERR_LIMIT_PARTS) |                    \
+     MSG_ERR_BIT(MSG_ERR_LIMIT_PART_BYTES) | MSG_ERR_BIT(MSG_ERR_LIMIT_TOTAL_BYTES) |              \
+     MSG_ERR_BIT(MSG_ERR_LIMIT_LAYERS) | MSG_ERR_BIT(MSG_ERR_LIMIT_DECODE_DEPTH) |                 \
+     MSG_ERR_BIT(MSG_ERR_LIMIT_CLAMAV_FILE_SIZE) | MSG_ERR_BIT(MSG_ERR_LIMIT_CLAMAV_SCAN_SIZE) |   \
+     MSG_ERR_BIT(MSG_ERR_LIMIT_CLAMAV_RECURSION) | MSG_ERR_BIT(MSG_ERR_LIMIT_CLAMAV_FILES) |       \
+     MSG_ERR_BIT(MSG_ERR_LIMIT_ARCHIVE_MEMBERS) | MSG_ERR_BIT(MSG_ERR_LIMIT_WORK_BUDGET) |         \
+     MSG_ERR_BIT(MSG_ERR_ARCHIVE_UNREADABLE))
 /* causes that may not recur on another try: a part that had one is not cached */
 #define MSG_ERRS_TRANSIENT (MSG_ERR_BIT(MSG_ERR_SCANNER) | MSG_ERRS_TIMEOUT)
 

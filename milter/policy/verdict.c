@@ -38,6 +38,7 @@ int verdict_failure_policy(const CONFIG *c, MSG_ERRS errs)
         {MSG_ERRS_TIMEOUT, c->on_timeout},
         {MSG_ERR_BIT(MSG_ERR_INTERNAL), c->on_internal_error},
         {MSG_ERR_BIT(MSG_ERR_CACHE), c->on_cache_error},
+        {MSG_ERRS_ON_LIMIT, c->on_limit},
     };
     int act = -1;
     for (size_t i = 0; i < sizeof(pol) / sizeof(pol[0]); i++)

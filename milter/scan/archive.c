@@ -32,6 +32,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,14 +53,20 @@ typedef struct MEMBER {
     size_t len, cap;
 } MEMBER;
 
-/* ar_open - a reader over data holding passphrase pw (NULL: none); NULL if it cannot start */
-static struct archive *ar_open(const unsigned char *data, size_t n, const char *pw)
+/* ar_open_as - a reader over data holding passphrase pw (NULL: none), for RAR only or
+ * for zip, 7z and RAR; NULL if it cannot start. RAR only matters: libarchive's zip reader
+ * looks for the end record near the end of the data and would read a stored zip member
+ * of a RAR as the archive itself. */
+static struct archive *ar_open_as(const unsigned char *data, size_t n, const char *pw,
+                                  bool rar_only)
 {
     struct archive *a = archive_read_new();
     if (a == NULL)
         return NULL;
-    archive_read_support_format_zip(a);
-    archive_read_support_format_7zip(a);
+    if (!rar_only) {
+        archive_read_support_format_zip(a);
+        archive_read_support_format_7zip(a);
+    }
     archive_read_support_format_rar(a);
     archive_read_support_format_rar5(a);
     archive_read_support_filter_gzip(a);
@@ -77,6 +84,12 @@ static struct archive *ar_open(const unsigned char *data, size_t n, const char *
         return NULL;
     }
     return a;
+}
+
+/* ar_open - a reader for zip, 7z and RAR */
+static struct archive *ar_open(const unsigned char *data, size_t n, const char *pw)
+{
+    return ar_open_as(data, n, pw, false);
 }
 
 /* next_entry - the next header, or false at the end, on a fatal error or past MAX_ENTRIES */
@@ -255,4 +268,169 @@ int archive_open_with_passwords(const unsigned char *data, size_t n, char *const
     }
     free(chunk);
     return pick ? 1 : 0;
+}
+
+/* ---- listing: every member of a RAR (or any archive libarchive reads) ---- */
+
+#define RAR4_SIG     "Rar!\x1a\x07\x00"
+#define RAR5_SIG     "Rar!\x1a\x07\x01\x00"
+#define RAR5_MAX_ENC 4096 /* encrypted member names remembered from a RAR5 walk */
+
+typedef struct RAR5_ENC {
+    char **names; /* members whose file header carries an encryption record */
+    size_t n, cap;
+    bool headers; /* an archive encryption header: every header after it is ciphertext */
+} RAR5_ENC;
+
+/* vint - RAR5 variable-length integer at *p (7 bits a byte); false past end */
+static bool vint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+    *v = 0;
+    for (int shift = 0; *p < end && shift < 64; shift += 7) {
+        unsigned char b = *(*p)++;
+        *v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return true;
+    }
+    return false;
+}
+
+/* rar5_file_encrypted - one file header (after type and flags) says "encrypted" */
+static void rar5_file(RAR5_ENC *enc, const unsigned char *p, const unsigned char *end,
+                      uint64_t hflags, uint64_t extra)
+{
+    uint64_t v, fflags, namelen;
+    if ((hflags & 2) && !vint(&p, end, &v)) /* data size */
+        return;
+    if (!vint(&p, end, &fflags) || !vint(&p, end, &v) || !vint(&p, end, &v))
+        return; /* file flags, unpacked size, attributes */
+    p += ((fflags & 2) ? 4 : 0) + ((fflags & 4) ? 4 : 0); /* mtime, crc32 */
+    if (p > end || !vint(&p, end, &v) || !vint(&p, end, &v) || !vint(&p, end, &namelen))
+        return; /* compression info, host OS, name length */
+    if (namelen > (uint64_t)(end - p))
+        return;
+    const unsigned char *name = p;
+    const unsigned char *x = extra <= (uint64_t)(end - p) ? end - extra : end;
+    bool crypt = false;
+    while (x < end && !crypt) {
+        uint64_t size, type;
+        const unsigned char *rec = x;
+        if (!vint(&x, end, &size) || size > (uint64_t)(end - x))
+            break;
+        const unsigned char *next = x + size;
+        crypt = vint(&x, next, &type) && type == 1;
+        x = next > rec ? next : end;
+    }
+    if (crypt && enc->n < RAR5_MAX_ENC) {
+        XGROW(enc->names, enc->n, enc->cap);
+        enc->names[enc->n++] = xstrndup((const char *)name, (size_t)namelen);
+    }
+}
+
+/* rar5_walk - libarchive 3.6 neither flags nor refuses RAR5 encryption: read the
+ * headers ourselves (u32 crc, vint size, vint type, vint flags, ...) */
+static void rar5_walk(const unsigned char *data, size_t n, RAR5_ENC *enc)
+{
+    /* RAR4: the main header (u16 crc, u8 type 0x73, u16 flags) has MHD_PASSWORD 0x80 */
+    if (n >= 12 && memcmp(data, RAR4_SIG, 7) == 0 && data[9] == 0x73 && (data[10] & 0x80))
+        enc->headers = true;
+    if (n < 8 || memcmp(data, RAR5_SIG, 8) != 0)
+        return;
+    const unsigned char *p = data + 8, *end = data + n;
+    for (size_t k = 0; k < MAX_ENTRIES && end - p > 4; k++) {
+        const unsigned char *q = p + 4;
+        uint64_t size, type, hflags, extra = 0, dsize = 0;
+        if (!vint(&q, end, &size) || size > (uint64_t)(end - q))
+            return;
+        const unsigned char *hend = q + size;
+        if (!vint(&q, hend, &type) || !vint(&q, hend, &hflags))
+            return;
+        if ((hflags & 1) && !vint(&q, hend, &extra))
+            return;
+        const unsigned char *after = q;
+        if ((hflags & 2) && !vint(&after, hend, &dsize))
+            return;
+        if (type == 4) {
+            enc->headers = true;
+            return;
+        }
+        if (type == 2)
+            rar5_file(enc, q, hend, hflags, extra);
+        if (type == 5 || dsize > (uint64_t)(end - hend))
+            return;
+        p = hend + dsize;
+    }
+}
+
+/* rar5_enc_has - name is one the walk saw encrypted */
+static bool rar5_enc_has(const RAR5_ENC *enc, const char *name)
+{
+    for (size_t i = 0; i < enc->n; i++)
+        if (strcmp(enc->names[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* archive_list - every regular member to fn (see archive_pw.h) */
+int archive_list(const unsigned char *data, size_t n, const ARCHIVE_LIMITS *lim,
+                 archive_entry_fn fn, void *ctx)
+{
+    if (data == NULL || lim == NULL)
+        return -1;
+    struct archive *a = ar_open_as(data, n, NULL, true);
+    if (a == NULL)
+        return -1;
+    RAR5_ENC enc = {0};
+    rar5_walk(data, n, &enc);
+    unsigned char *chunk = xmalloc(CHUNK);
+    struct archive_entry *e;
+    size_t seen = 0, regular = 0, budget = lim->max_total_bytes;
+    MEMBER m = {0};
+    int r;
+    ARCHIVE_ITEM it;
+    while ((r = archive_read_next_header(a, &e)) >= ARCHIVE_FAILED && r != ARCHIVE_EOF) {
+        if (seen++ >= MAX_ENTRIES || regular >= lim->max_members || budget == 0) {
+            it = (ARCHIVE_ITEM){"", NULL, 0, ARCHIVE_I_LIMIT, "member or byte limit reached"};
+            fn(ctx, &it);
+            break;
+        }
+        if (!is_regular(e))
+            continue;
+        regular++;
+        const char *name = archive_entry_pathname(e);
+        it = (ARCHIVE_ITEM){name ? name : "", NULL, 0, 0, NULL};
+        if (archive_entry_is_encrypted(e) || rar5_enc_has(&enc, it.name)) {
+            it.flags = ARCHIVE_I_ENCRYPTED; /* RAR hands out ciphertext as data: never read */
+            archive_read_data_skip(a);
+            fn(ctx, &it);
+            continue;
+        }
+        size_t got, cap = lim->max_member_bytes < budget ? lim->max_member_bytes : budget;
+        m.len = 0;
+        int rr = read_member(a, &m, chunk, cap, &got);
+        budget -= got;
+        it.data = m.data ? m.data : (const unsigned char *)"";
+        it.n = m.len;
+        if (rr < 0) {
+            it.flags = ARCHIVE_I_ERROR;
+            it.error = archive_error_string(a);
+        } else if (rr == 1) {
+            it.flags = ARCHIVE_I_TRUNCATED;
+        }
+        fn(ctx, &it);
+    }
+    if (r < ARCHIVE_FAILED || enc.headers) {
+        const char *why = enc.headers ? "archive headers are encrypted" : archive_error_string(a);
+        it = (ARCHIVE_ITEM){"", NULL, 0, enc.headers ? ARCHIVE_I_ENCRYPTED : ARCHIVE_I_ERROR,
+                            why ? why : "unreadable archive"};
+        if (r != ARCHIVE_EOF || enc.headers)
+            fn(ctx, &it);
+    }
+    for (size_t i = 0; i < enc.n; i++)
+        free(enc.names[i]);
+    free(enc.names);
+    free(m.data);
+    free(chunk);
+    archive_read_free(a);
+    return (int)regular;
 }

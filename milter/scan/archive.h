@@ -2,6 +2,8 @@
  * scan/archive - open password-protected archives with libarchive
  *
  * SYNOPSIS
+ *   int archive_list(const unsigned char *data, size_t n, const ARCHIVE_LIMITS *lim,
+ *                    archive_entry_fn fn, void *ctx);
  *   int archive_open_with_passwords(const unsigned char *data, size_t n,
  *                                   char *const *passwords, size_t npw,
  *                                   const ARCHIVE_LIMITS *lim, archive_member_fn fn,
@@ -24,6 +26,15 @@
  *   candidate works (or there are none), -1 when it is not an archive libarchive can
  *   read or holds no encrypted member.
  *
+ *   archive_list hands every regular member of an archive (RAR v4/v5 above all: Debian's
+ *   libclamav cannot unpack RAR) to fn with its name and bytes, within the same limits.
+ *   Encrypted members are named but never read (libarchive's RAR reader would hand out
+ *   ciphertext; RAR5 encryption records are found by walking the headers, since
+ *   libarchive 3.6 does not flag them). A member that failed to decompress comes with
+ *   ARCHIVE_I_ERROR and libarchive's reason, so the caller can say what it skipped; a
+ *   final item with the name "" tells of encrypted headers, an unreadable rest, or the
+ *   limits. Returns the number of regular members, or -1 when it is not readable.
+ *
  * LIMITS
  *   lim->max_members members, lim->max_member_bytes bytes per member (a longer member
  *   is delivered cut, with truncated = 1), lim->max_total_bytes over all members (a zip
@@ -44,6 +55,22 @@ typedef struct ARCHIVE_LIMITS {
 
 typedef void (*archive_member_fn)(void *ctx, const char *name, const unsigned char *data, size_t n,
                                   int truncated);
+
+/* one member for archive_list: data NULL for an encrypted one; name "" for a note about
+ * the whole archive (its headers are encrypted, it is unreadable, a limit stopped it) */
+enum { ARCHIVE_I_ENCRYPTED = 1, ARCHIVE_I_TRUNCATED = 2, ARCHIVE_I_ERROR = 4, ARCHIVE_I_LIMIT = 8 };
+typedef struct ARCHIVE_ITEM {
+    const char *name;
+    const unsigned char *data;
+    size_t n;
+    int flags;
+    const char *error; /* libarchive's reason with ARCHIVE_I_ERROR, or the note */
+} ARCHIVE_ITEM;
+
+typedef void (*archive_entry_fn)(void *ctx, const ARCHIVE_ITEM *item);
+
+int archive_list(const unsigned char *data, size_t n, const ARCHIVE_LIMITS *lim,
+                 archive_entry_fn fn, void *ctx);
 
 int archive_open_with_passwords(const unsigned char *data, size_t n, char *const *passwords,
                                 size_t npw, const ARCHIVE_LIMITS *lim, archive_member_fn fn,

@@ -43,18 +43,23 @@
 #include "model/hit.h"
 #include "model/layer.h"
 #include "core/log.h"
+#include "scan/budget.h"
 #include "scan/clamav.h"
+#include "scan/layername.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
 
-#define LOC_MAX       1024 /* bytes of a location; longer ones end in "..." */
-#define LOC_NAME_MAX  128  /* bytes of one sanitized member name in a location */
-#define SIG_NAME_MAX  200  /* bytes of a signature name kept in a symbol */
+#define SIG_NAME_MAX  200 /* bytes of a signature name kept in a symbol */
 #define LAST_ERR_SIZE 320
+
+#define BOMB_BIG                                                                                   \
+    (1u << 20) /* a repeated layer this big (or an archive) counts as a bomb repeat                \
+                */
 
 struct CLAMAV {
     struct cl_engine *engine;
     unsigned signatures;
+    int64_t bomb_ratio, bomb_repeats, bomb_depth; /* ARCHIVE_BOMB thresholds, <= 0: off */
 };
 
 typedef struct FRAME {
@@ -62,11 +67,13 @@ typedef struct FRAME {
     uint32_t level;
     char *location;
     LAYER *layer; /* the record made for it, or NULL (level 0, repeats) */
+    int adepth;   /* archives on the path down to it, itself included */
 } FRAME;
 
 typedef struct SEEN {
     char sha256[DIGEST_HEX_LEN + 1];
     char *location; /* owned by the SEEN list */
+    bool heavy;     /* an archive or a big layer: a repeat of it is a bomb's trait */
 } SEEN;
 
 typedef struct FOUND {
@@ -76,6 +83,7 @@ typedef struct FOUND {
 
 /* per-scan state, the callbacks' context */
 typedef struct SCAN {
+    const CLAMAV *c;
     const CLAMAV_JOB *job;
     FRAME *stack;
     size_t n, cap;
@@ -83,13 +91,19 @@ typedef struct SCAN {
     size_t nseen, capseen;
     FOUND *found;
     size_t nfound, capfound;
-    bool alerted;       /* virus_found fired at least once */
-    long long max_file; /* the engine's max file size, for members that declare more */
+    bool alerted;             /* virus_found fired at least once */
+    size_t repeats;           /* repeated layers skipped */
+    size_t heavy;             /* ... of them archives or big layers */
+    double ratio;             /* highest member compression ratio (clcb_meta) */
+    unsigned long ratio_real; /* that member's real size */
+    int adepth;               /* deepest archive nesting */
+    long long max_file;       /* the engine's max file size, for members that declare more */
 } SCAN;
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static cl_error_t init_rc = CL_SUCCESS;
 static _Thread_local char last_err[LAST_ERR_SIZE]; /* last libclamav error of this thread */
+static _Thread_local bool scan_err; /* an error message came during this thread's scan */
 
 /* cb_msg - libclamav's messages to our log, sanitized (they quote file names) */
 static void cb_msg(enum cl_msg severity, const char *fullmsg, const char *msg, void *context)
@@ -102,8 +116,11 @@ static void cb_msg(enum cl_msg severity, const char *fullmsg, const char *msg, v
         n--;
     BUF *b = buf_new(n + 16);
     str_sanitize(b, msg, n, LAST_ERR_SIZE - 1);
-    if (severity == CL_MSG_ERROR)
+    if (severity == CL_MSG_ERROR) {
         snprintf(last_err, sizeof(last_err), "%s", b->data);
+        if (context != NULL)
+            scan_err = true;
+    }
     if (severity != CL_MSG_INFO_VERBOSE && context == NULL) {
         log_warning("clamav: %s%s", severity == CL_MSG_ERROR ? "error: " : "", b->data);
     } else {
@@ -185,28 +202,42 @@ static void pop(SCAN *s)
 }
 
 /* push - open a frame; takes ownership of location */
-static void push(SCAN *s, int fd, uint32_t level, char *location, LAYER *layer)
+static void push(SCAN *s, int fd, uint32_t level, char *location, LAYER *layer, bool archive)
 {
+    int adepth = (s->n ? s->stack[s->n - 1].adepth : 0) + (archive ? 1 : 0);
+    if (adepth > s->adepth)
+        s->adepth = adepth;
     XGROW(s->stack, s->n, s->cap);
-    s->stack[s->n++] = (FRAME){fd, level, location, layer};
+    s->stack[s->n++] = (FRAME){fd, level, location, layer, adepth};
 }
 
-/* seen_find - first location of this hash in this scan, or NULL */
-static const char *seen_find(const SCAN *s, const char *sha)
+/* seen_find - the first sighting of this hash in this scan, or NULL */
+static const SEEN *seen_find(const SCAN *s, const char *sha)
 {
     for (size_t i = 0; i < s->nseen; i++)
         if (strcmp(s->seen[i].sha256, sha) == 0)
-            return s->seen[i].location;
+            return &s->seen[i];
     return NULL;
 }
 
 /* seen_add - remember the first location of a hash */
-static void seen_add(SCAN *s, const char *sha, const char *location)
+static void seen_add(SCAN *s, const char *sha, const char *location, bool heavy)
 {
     XGROW(s->seen, s->nseen, s->capseen);
     SEEN *e = &s->seen[s->nseen++];
     memcpy(e->sha256, sha, sizeof(e->sha256));
     e->location = xstrdup(location);
+    e->heavy = heavy;
+}
+
+/* is_archive - a container of files (not a document that happens to be a zip) */
+static bool is_archive(const FILETYPE *ft)
+{
+    static const char *const names[] = {"zip", "7z", "rar", "gzip", "cab", "tar", "archive"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(ft->name, names[i]) == 0)
+            return true;
+    return false;
 }
 
 /* scan_clear - release everything a SCAN holds */
@@ -223,76 +254,6 @@ static void scan_clear(SCAN *s)
     free(s->stack);
     free(s->seen);
     free(s->found);
-}
-
-/* ---- names and locations ---- */
-
-/* is_ole2_hashed - libclamav's OLE2 temp name: 32 lower-case hex digits, "_", digits */
-static bool is_ole2_hashed(const char *s)
-{
-    for (int i = 0; i < 32; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return false;
-    if (s[32] != '_' || s[33] == '\0')
-        return false;
-    for (const char *p = s + 33; *p; p++)
-        if (*p < '0' || *p > '9')
-            return false;
-    return true;
-}
-
-/* is_engine_name - a name libclamav made up (temp file, hashed OLE2 stream, "unknown") */
-static bool is_engine_name(const char *name)
-{
-    const char *base = strrchr(name, '/');
-    base = base ? base + 1 : name;
-    size_t n = strlen(base);
-    if (n == 0 || strcmp(base, "unknown") == 0)
-        return true;
-    if (n > 11 && strncmp(base, "clamav-", 7) == 0 && strcmp(base + n - 4, ".tmp") == 0)
-        return true;
-    return is_ole2_hashed(base);
-}
-
-/* engine_type - "CL_TYPE_MSEXE" -> "msexe" (allocated) */
-static char *engine_type(const char *type)
-{
-    if (type == NULL)
-        return xstrdup("unknown");
-    char *t = xstrdup(strncmp(type, "CL_TYPE_", 8) == 0 ? type + 8 : type);
-    str_lower(t);
-    return t;
-}
-
-/* anon_name - "(type)" for a layer without a real name; OLE2 data streams say so */
-static char *anon_name(const char *file_name, const char *etype)
-{
-    if (file_name && is_ole2_hashed(file_name) &&
-        (strcmp(etype, "binary_data") == 0 || strncmp(etype, "text_", 5) == 0))
-        return xstrdup("(ole2-stream)");
-    return xasprintf("(%s)", etype);
-}
-
-/* loc_child - parent ">" name, name sanitized, the whole cut at LOC_MAX bytes */
-static char *loc_child(const char *parent, const char *name, bool sanitize)
-{
-    BUF *b = buf_new(strlen(parent) + 64);
-    buf_puts(b, parent);
-    buf_putc(b, '>');
-    if (sanitize)
-        str_sanitize(b, name, strlen(name), LOC_NAME_MAX);
-    else
-        buf_puts(b, name);
-    if (b->len > LOC_MAX) {
-        size_t cut = LOC_MAX - 3;
-        while (cut > 0 && ((unsigned char)b->data[cut] & 0xc0) == 0x80)
-            cut--; /* never split a UTF-8 sequence */
-        buf_truncate(b, cut);
-        buf_puts(b, "...");
-    }
-    char *s = buf_steal(b, NULL);
-    buf_free(b);
-    return s;
 }
 
 /* ---- findings ---- */
@@ -398,14 +359,14 @@ static void new_layer(SCAN *s, int fd, const char *type, const char *file_name,
                       const unsigned char *p, size_t n, uint32_t level, const char *sha)
 {
     const CLAMAV_JOB *job = s->job;
-    char *etype = engine_type(type);
+    char *etype = layername_type(type);
     char *parent = xstrdup(top_location(s));
-    bool named = file_name && !is_engine_name(file_name);
-    char *anon = named ? NULL : anon_name(file_name, etype);
-    char *loc = loc_child(parent, named ? file_name : anon, named);
+    bool named = file_name && !layername_is_engine(file_name);
+    char *anon = named ? NULL : layername_anon(file_name, etype);
+    char *loc = layername_child(parent, named ? file_name : anon, named);
     FILETYPE ft;
     filetype_sniff(p, n, named ? file_name : NULL, &ft);
-    seen_add(s, sha, loc);
+    seen_add(s, sha, loc, is_archive(&ft) || n >= BOMB_BIG);
     LAYER *y = layers_add(job->layers, loc, sha);
     if (y) {
         y->part = xstrdup(job->part ? job->part : "");
@@ -416,7 +377,7 @@ static void new_layer(SCAN *s, int fd, const char *type, const char *file_name,
         y->depth = job->depth + (int)level;
         y->size = n;
     }
-    push(s, fd, level, loc, y);
+    push(s, fd, level, loc, y, is_archive(&ft));
     own_checks(s, loc, parent, file_name, p, n, &ft);
     if (y && job->on_layer)
         job->on_layer(job->ctx, y, p, n);
@@ -442,17 +403,26 @@ static cl_error_t cb_inspect(int fd, const char *type, const char **ancestors,
     if (level == 0) {
         FILETYPE ft;
         filetype_sniff(p, n, s->job->filename, &ft);
-        push(s, fd, level, xstrdup(s->job->location), NULL);
+        push(s, fd, level, xstrdup(s->job->location), NULL, is_archive(&ft));
         own_checks(s, s->job->location, NULL, NULL, p, n, &ft);
         return CL_CLEAN;
     }
     char sha[DIGEST_HEX_LEN + 1];
     digest_sha256_hex(p, n, sha);
-    const char *first = seen_find(s, sha);
-    if (first) /* libclamav repeats a layer: keep its first place, check it once */
-        push(s, fd, level, xstrdup(first), NULL);
-    else
-        new_layer(s, fd, type, file_name, p, n, level, sha);
+    const SEEN *first = seen_find(s, sha);
+    bool within = budget_spend(s->job->budget, n);
+    if (first) { /* a repeated layer: its findings stand at its first place; skip it */
+        push(s, fd, level, xstrdup(first->location), NULL, false);
+        s->repeats++;
+        s->heavy += first->heavy;
+        return CL_BREAK;
+    }
+    if (!within) { /* the message's work budget is spent: skip, and say so once */
+        budget_report(s->job->budget, s->job->hits, top_location(s));
+        push(s, fd, level, xstrdup(top_location(s)), NULL, false);
+        return CL_BREAK;
+    }
+    new_layer(s, fd, type, file_name, p, n, level, sha);
     return CL_CLEAN;
 }
 
@@ -499,14 +469,37 @@ static void member_too_big(SCAN *s, const char *filename, unsigned long size)
                 filename ? filename : "?", size, s->max_file);
 }
 
+/* encrypted_name - an encrypted member's name to job->on_encrypted, once per name */
+static void encrypted_name(SCAN *s, const FRAME *f, const char *container_type,
+                           const char *filename)
+{
+    if (s->job->on_encrypted == NULL || filename == NULL || *filename == '\0')
+        return;
+    char *loc = layername_child(top_location(s), filename, true);
+    if (!found_covers(s, "(encrypted member)", loc, false)) {
+        found_add(s, "(encrypted member)", loc);
+        char *type = layername_type(container_type);
+        int depth = s->job->depth + (f ? (int)f->level : 0) + 1;
+        s->job->on_encrypted(s->job->ctx, loc, s->job->part ? s->job->part : "", depth, type,
+                             filename);
+        free(type);
+    }
+    free(loc);
+}
+
 /* cb_meta - archive member metadata: an encrypted member marks its archive; an
  * oversized one is reported */
 static cl_error_t cb_meta(const char *container_type, unsigned long fsize_container,
                           const char *filename, unsigned long fsize_real, int is_encrypted,
                           unsigned int filepos_container, void *context)
 {
-    (void)fsize_container, (void)filepos_container;
+    (void)filepos_container;
     SCAN *s = context;
+    if (s != NULL && fsize_container > 0 && fsize_real >= BOMB_BIG &&
+        (double)fsize_real / (double)fsize_container > s->ratio) {
+        s->ratio = (double)fsize_real / (double)fsize_container;
+        s->ratio_real = fsize_real;
+    }
     if (s != NULL && s->max_file > 0 && fsize_real > (unsigned long long)s->max_file)
         member_too_big(s, filename, fsize_real);
     if (s == NULL || !is_encrypted)
@@ -515,10 +508,11 @@ static cl_error_t cb_meta(const char *container_type, unsigned long fsize_contai
     if (f && f->layer)
         f->layer->encrypted = true;
     const char *location = top_location(s);
+    encrypted_name(s, f, container_type, filename);
     if (found_covers(s, "ARCHIVE_ENCRYPTED", location, false))
         return CL_CLEAN; /* meta comes twice per zip member, and for each member */
     found_add(s, "ARCHIVE_ENCRYPTED", location);
-    char *type = engine_type(container_type);
+    char *type = layername_type(container_type);
     /* hits_add sanitizes the detail; the member name is the sender's */
     hits_add(s->job->hits, "ARCHIVE_ENCRYPTED", location, "encrypted member %.200s in %s",
              filename ? filename : "?", type);
@@ -611,6 +605,11 @@ CLAMAV *clamav_load(const char *dir, const CLAMAV_LIMITS *lim, BUF *err)
     }
     if (engine_setup(c->engine, lim, err) != 0)
         goto out;
+    if (lim) {
+        c->bomb_ratio = lim->bomb_ratio;
+        c->bomb_repeats = lim->bomb_repeats;
+        c->bomb_depth = lim->bomb_depth;
+    }
     /* an empty directory is CL_EOPEN: last_err then says "No supported database files" */
     if ((rc = cl_load(dir, c->engine, &c->signatures, CL_DB_STDOPT)) != CL_SUCCESS) {
         BUF *what = buf_new(64);
@@ -688,6 +687,28 @@ static int scan_result(SCAN *s, cl_error_t rc, const char *virname)
     }
 }
 
+/*
+ * bomb_check - ARCHIVE_BOMB when the part has a bomb's traits: a member inflating more
+ * than bomb_min_ratio times (and to at least 1 MiB), bomb_min_repeats identical
+ * archives or big members, or archives nested bomb_min_depth deep
+ */
+static void bomb_check(SCAN *s)
+{
+    const CLAMAV *c = s->c;
+    BUF *why = buf_new(128);
+    if (c->bomb_ratio > 0 && s->ratio >= (double)c->bomb_ratio)
+        buf_printf(why, "%sa member inflates %.0f times (to %lu bytes)", why->len ? "; " : "",
+                   s->ratio, s->ratio_real);
+    if (c->bomb_repeats > 0 && s->heavy >= (size_t)c->bomb_repeats)
+        buf_printf(why, "%s%zu identical archives or big members (analysed once)",
+                   why->len ? "; " : "", s->heavy);
+    if (c->bomb_depth > 0 && s->adepth >= c->bomb_depth)
+        buf_printf(why, "%sarchives nested %d deep", why->len ? "; " : "", s->adepth);
+    if (why->len)
+        hits_add(s->job->hits, "ARCHIVE_BOMB", s->job->location, "%s", why->data);
+    buf_free(why);
+}
+
 /* clamav_scan - scan job->data from memory (see scan_clamav.h) */
 int clamav_scan(const CLAMAV *c, const CLAMAV_JOB *job)
 {
@@ -698,7 +719,9 @@ int clamav_scan(const CLAMAV *c, const CLAMAV_JOB *job)
         failure_hit(job->hits, MSG_ERR_SCANNER, job->location, "libclamav: cannot map the buffer");
         return -1;
     }
-    SCAN s = {.job = job, .max_file = cl_engine_get_num(c->engine, CL_ENGINE_MAX_FILESIZE, NULL)};
+    scan_err = false;
+    SCAN s = {
+        .c = c, .job = job, .max_file = cl_engine_get_num(c->engine, CL_ENGINE_MAX_FILESIZE, NULL)};
     last_err[0] = '\0';
     struct cl_scan_options opts = scan_options();
     const char *virname = NULL;
@@ -707,6 +730,13 @@ int clamav_scan(const CLAMAV *c, const CLAMAV_JOB *job)
         cl_scanmap_callback(map, job->filename, &virname, &scanned, c->engine, &opts, &s);
     cl_fmap_close(map);
     int ret = scan_result(&s, rc, virname);
+    if (ret == 0 && scan_err) { /* a layer failed (temp file, read, decompression ...) */
+        failure_hit(job->hits, MSG_ERR_SCANNER, job->location,
+                    "libclamav reported an error on a layer, its content may be unscanned: %s",
+                    last_err);
+        ret = -1;
+    }
+    bomb_check(&s);
     scan_clear(&s);
     return ret;
 }

@@ -36,7 +36,12 @@
  *                          sheets in OOXML (a macrosheet content type; not flagged by 1.4);
  *     LIMIT_CLAMAV_FILE_SIZE, _SCAN_SIZE, _RECURSION, _FILES, _SCAN_TIME
  *                          Heuristics.Limits.Exceeded.*: part of the part was not scanned;
- *     CLAMAV_<other heuristic>  any other heuristic name.
+ *     CLAMAV_<other heuristic>  any other heuristic name;
+ *     ARCHIVE_BOMB         the part has a bomb's traits (see LIMITS: bomb_*);
+ *     LIMIT_WORK_BUDGET    job->budget ran out: later layers were skipped (budget.h).
+ *   A layer whose bytes were already seen in this scan is skipped (CL_BREAK): its
+ *   findings stand at its first location. With the clean cache off this is what keeps
+ *   a nested bomb of identical members linear instead of 16^depth.
  *   Returns 0, or -1 when libclamav failed (the reason is a SCAN_ERROR hit).
  *
  * LIMITS (config keys clamav_*): max file size, max scan size, max recursion, max files,
@@ -49,6 +54,7 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
+#include "scan/budget.h"
 #include "model/hit.h"
 #include "model/layer.h"
 
@@ -61,11 +67,18 @@ typedef struct CLAMAV_LIMITS {
     int64_t max_files;
     int64_t max_scan_time_ms;
     const char *tmpdir;
-    const char *db_dir; /* official databases loaded after dir (clamav_db_dir), or NULL */
+    int64_t bomb_ratio;   /* ARCHIVE_BOMB: a member inflating this many times, */
+    int64_t bomb_repeats; /* this many identical archives or big members, */
+    int64_t bomb_depth;   /* archives nested this deep (each <= 0: not checked) */
+    const char *db_dir;   /* official databases loaded after dir (clamav_db_dir), or NULL */
 } CLAMAV_LIMITS;
 
 typedef void (*clamav_layer_fn)(void *ctx, const LAYER *layer, const unsigned char *data, size_t n);
 typedef void (*clamav_vba_fn)(void *ctx, const VBA_MODULE *module);
+/* an encrypted member libclamav could not open: location "archive>name", its part, depth,
+ * container type ("zip", "7z" ...) and raw name */
+typedef void (*clamav_encrypted_fn)(void *ctx, const char *location, const char *part, int depth,
+                                    const char *container, const char *name);
 
 typedef struct CLAMAV_JOB {
     const char *location; /* location of the buffer itself: "2/invoice.zip" */
@@ -79,6 +92,8 @@ typedef struct CLAMAV_JOB {
     clamav_layer_fn on_layer; /* may be NULL */
     clamav_vba_fn on_vba;     /* may be NULL */
     void *ctx;
+    BUDGET *budget;                   /* the message's work budget (may be NULL: unbounded) */
+    clamav_encrypted_fn on_encrypted; /* an encrypted member's name (may be NULL) */
 } CLAMAV_JOB;
 
 int clamav_init(BUF *err);

@@ -11,77 +11,16 @@
  * default password VelvetSweatshop is always tried, so what the decrypted file holds
  * belongs to the part's findings even when the message states no password. CHM help
  * files (chm.c, libmspack) share that queue: their members are scanned as layers
- * `<chm location>>member` once libclamav is done with the part.
+ * `<chm location>>member` once libclamav is done with the part. RAR and TNEF streams
+ * (unpack.c) share it too, and the work budget (budget.h) bounds the whole.
  */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
-#include "model/failure.h"
-#include "scan/archive.h"
-#include "cache/msgcache.h"
-#include "core/digest.h"
-#include "model/filetype.h"
-#include "heur/heur.h"
-#include "heur/file.h"
-#include "heur/url.h"
-#include "heur/registry.h"
-#include "heur/script.h"
-#include "heur/vba.h"
-#include "heur/xlm.h"
-#include "heur/lnk.h"
-#include "heur/known.h"
-#include "heur/lure.h"
-#include "heur/wsh.h"
-#include "mime/passwords.h"
-#include "msg.h"
-#include "scan/scan.h"
-#include "scan/chm.h"
-#include "scan/clamav.h"
-#include "scan/officecrypt.h"
-#include "scan/yara.h"
-#include "lib/str.h"
-#include "lib/xalloc.h"
-
-#define LOCATION_NAME_MAX 128
-
-typedef struct PENDING {
-    char *location;
-    char *part;
-    char *name; /* the file's name (Office queue), or NULL */
-    bool chm;   /* after-part queue: a CHM, not an Office file */
-    int depth;
-    int pwdepth;
-    unsigned char *data;
-    size_t n;
-} PENDING;
-
-typedef struct SCAN {
-    MSG *m;
-    CACHE_MSG *cm; /* cache lookups, layer hashes, values to store */
-    const RULESET *rs;
-    char *pw[ARCHIVE_MAX_PASSWORDS];
-    size_t npw;
-    PENDING *q;
-    size_t nq, capq;
-    PENDING *oq; /* encrypted Office files and CHMs: opened after each part */
-    size_t noq, capoq, oq_done;
-    uint64_t rounds_left; /* office_decrypt_max_rounds not yet spent */
-    int pwdepth;          /* password-opened archives above the buffer being scanned */
-    int decode;           /* decoded layers above the buffer being analysed */
-    bool encrypted;       /* the buffer came out of a password-opened archive */
-} SCAN;
+#include "scan/scan_int.h"
 
 typedef struct MATCH_CTX {
     SCAN *s;
     const char *location;
 } MATCH_CTX;
 
-static void scan_buffer(SCAN *s, const char *location, const char *part, const char *filename,
-                        const FILETYPE *ft, int depth, const unsigned char *data, size_t n);
-static void analyse(SCAN *s, const char *location, const char *part, const FILE_FACTS *facts,
-                    const FILETYPE *ft, int depth, const unsigned char *data, size_t n);
 static const char *part_type(const SCAN *s, const char *path);
 
 /* scan_part_location - "path" or "path/filename" (see scan.h) */
@@ -152,7 +91,7 @@ static void queue_archive(SCAN *s, const char *location, const char *part, int d
     memcpy(copy, data, n);
     XGROW(s->q, s->nq, s->capq);
     s->q[s->nq++] =
-        (PENDING){xstrdup(location), xstrdup(part), NULL, false, depth, s->pwdepth + 1, copy, n};
+        (PENDING){xstrdup(location), xstrdup(part), NULL, false, depth, s->pwdepth + 1, copy, n, 0};
 }
 
 /*
@@ -206,6 +145,27 @@ static void queue_chm(SCAN *s, const char *location, const char *part, int depth
                                 .n = n};
 }
 
+/* queue_unpack - keep a copy of a RAR or TNEF stream to unpack after the part */
+static void queue_unpack(SCAN *s, const char *location, const char *part, int depth,
+                         const char *ft_name, const unsigned char *data, size_t n)
+{
+    unsigned char *copy = NULL;
+    if (s->noq >= s->m->layers->max || (copy = try_malloc(n ? n : 1)) == NULL) {
+        failure_hit(s->m->hits, MSG_ERR_ARCHIVE_UNREADABLE, location,
+                    "not unpacked (layer limit or memory): its content was not scanned");
+        return;
+    }
+    memcpy(copy, data, n);
+    XGROW(s->oq, s->noq, s->capoq);
+    s->oq[s->noq++] = (PENDING){.location = xstrdup(location),
+                                .part = xstrdup(part),
+                                .unpack = unpack_kind(ft_name, data, n),
+                                .depth = depth,
+                                .pwdepth = s->pwdepth,
+                                .data = copy,
+                                .n = n};
+}
+
 /* on_layer - libclamav unpacked a new layer: YARA it, and queue it if it is an archive */
 static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, size_t n)
 {
@@ -218,13 +178,15 @@ static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, s
                     .depth = layer->depth,
                     .container = part_type(s, layer->part),
                     .encrypted = s->encrypted};
-    analyse(s, layer->location, layer->part, &f, &layer->ft, layer->depth, data, n);
+    scan_int_analyse(s, layer->location, layer->part, &f, &layer->ft, layer->depth, data, n);
     if (archive_like(&layer->ft))
         queue_archive(s, layer->location, layer->part, layer->depth, data, n);
     if (strcmp(layer->ft.name, "ole2") == 0)
         queue_office(s, layer->location, layer->part, layer->name, layer->depth, data, n);
     else if (strcmp(layer->ft.name, "chm") == 0)
         queue_chm(s, layer->location, layer->part, layer->depth, data, n);
+    else if (unpack_kind(layer->ft.name, data, n))
+        queue_unpack(s, layer->location, layer->part, layer->depth, layer->ft.name, data, n);
 }
 
 /* on_vba - a new VBA module: YARA over its source */
@@ -256,6 +218,10 @@ static void on_decoded(void *ctx, const char *how, const char *lang, const unsig
     SCAN *s = e->s;
     if (n == 0)
         return;
+    if (!budget_spend(&s->budget, n)) {
+        budget_report(&s->budget, s->m->hits, e->location);
+        return;
+    }
     if (s->decode >= s->rs->cfg->max_decode_depth) { /* never a silent stop (design 13) */
         failure_hit(s->m->hits, MSG_ERR_LIMIT_DECODE_DEPTH, e->location,
                     "a %s layer below %d decoded levels was not analysed", how,
@@ -278,7 +244,8 @@ static void on_decoded(void *ctx, const char *how, const char *lang, const unsig
         FILETYPE ft = y->ft;
         s->decode++;
         run_yara(s, data, n, NULL, ft.lang ? ft.lang : ft.name, loc, y->depth);
-        analyse(s, loc, e->part, NULL, &ft, y->depth, data, n); /* file tricks: not for decoded */
+        scan_int_analyse(s, loc, e->part, NULL, &ft, y->depth, data,
+                         n); /* file tricks: not for decoded */
         s->decode--;
     }
     free(loc);
@@ -317,8 +284,8 @@ static bool textual(const FILETYPE *ft)
  * analyse - our analysers over one buffer: file tricks, shortcuts, scripts (with their
  * decoded layers), registry droppers, XLM sheets, and the URLs in script text
  */
-static void analyse(SCAN *s, const char *location, const char *part, const FILE_FACTS *facts,
-                    const FILETYPE *ft, int depth, const unsigned char *data, size_t n)
+void scan_int_analyse(SCAN *s, const char *location, const char *part, const FILE_FACTS *facts,
+                      const FILETYPE *ft, int depth, const unsigned char *data, size_t n)
 {
     EMIT_CTX e = {s, location, part, depth};
     HEUR_CTX c = heur_ctx(s, location, &e);
@@ -385,16 +352,27 @@ static void analyse_vba(SCAN *s, size_t from)
     }
 }
 
+/* on_encrypted - an encrypted member libclamav could not open: its name is scored */
+static void on_encrypted(void *ctx, const char *location, const char *part, int depth,
+                         const char *container, const char *name)
+{
+    SCAN *s = ctx;
+    FILETYPE ft;
+    (void)part;
+    filetype_sniff((const unsigned char *)"", 0, name, &ft);
+    unpack_score_name(s->m->hits, s->rs->lists, location, depth, container, name, &ft, true);
+}
+
 /*
  * scan_buffer - YARA and libclamav over a part or a password-opened member; ft is the
  * caller's sniff of the same bytes (mime.c sniffed every part already)
  */
-static void scan_buffer(SCAN *s, const char *location, const char *part, const char *filename,
-                        const FILETYPE *ft, int depth, const unsigned char *data, size_t n)
+void scan_int_buffer(SCAN *s, const char *location, const char *part, const char *filename,
+                     const FILETYPE *ft, int depth, const unsigned char *data, size_t n)
 {
     run_yara(s, data, n, filename, ft->lang ? ft->lang : ft->name, location, depth);
-    CLAMAV_JOB job = {location,     part,       filename, depth,  data, n,
-                      s->m->layers, s->m->hits, on_layer, on_vba, s};
+    CLAMAV_JOB job = {location,   part,     filename, depth, data,       n,           s->m->layers,
+                      s->m->hits, on_layer, on_vba,   s,     &s->budget, on_encrypted};
     size_t vba_before = s->m->layers->nvba;
     s->m->engine_calls++;
     clamav_scan(s->rs->clamav, &job);
@@ -405,218 +383,8 @@ static void scan_buffer(SCAN *s, const char *location, const char *part, const c
         queue_office(s, location, part, filename, depth, data, n);
     else if (strcmp(ft->name, "chm") == 0)
         queue_chm(s, location, part, depth, data, n);
-}
-
-typedef struct MEMBER_CTX {
-    SCAN *s;
-    const PENDING *from;
-} MEMBER_CTX;
-
-/* on_member - a member of a password-opened archive: a layer, scanned like a part */
-static void on_member(void *ctx, const char *name, const unsigned char *data, size_t n,
-                      int truncated)
-{
-    MEMBER_CTX *mc = ctx;
-    SCAN *s = mc->s;
-    BUF *loc = buf_new(128);
-    buf_printf(loc, "%s[pw]>", mc->from->location);
-    str_sanitize(loc, name, strlen(name), LOCATION_NAME_MAX);
-    char sha[65];
-    digest_sha256_hex(data, n, sha);
-    LAYER *y = layers_add(s->m->layers, loc->data, sha);
-    if (y) {
-        cache_msg_layer(s->cm, loc->data, sha, data, n);
-        y->part = xstrdup(mc->from->part);
-        y->name = xstrdup(name);
-        y->engine_type = xstrdup("archive-member");
-        y->depth = mc->from->depth + 1;
-        y->size = n;
-        y->encrypted = true;
-        filetype_sniff(data, n, name, &y->ft);
-        if (truncated)
-            failure_hit(s->m->hits, MSG_ERR_LIMIT_PART_BYTES, loc->data, "member cut at %zu bytes",
-                        n);
-        int saved = s->pwdepth;
-        bool was = s->encrypted;
-        s->pwdepth = mc->from->pwdepth;
-        s->encrypted = true;
-        scan_buffer(s, loc->data, mc->from->part, name, &y->ft, y->depth, data, n);
-        FILE_FACTS f = {.filename = name,
-                        .ft = &y->ft,
-                        .depth = y->depth,
-                        .container = "zip",
-                        .encrypted = true};
-        analyse(s, loc->data, mc->from->part, &f, &y->ft, y->depth, data, n);
-        s->pwdepth = saved;
-        s->encrypted = was;
-    }
-    buf_free(loc);
-}
-
-/*
- * drop_repeats - findings on the decrypted copy itself that the encrypted file already
- * has (a .xls keeps its VBA storage unencrypted, so libclamav reports its macros twice)
- */
-static void drop_repeats(SCAN *s, size_t h0, const char *loc, const char *parent)
-{
-    HITS *h = s->m->hits;
-    for (size_t k = h->n; k-- > h0;) {
-        if (strcmp(h->v[k].location, loc) != 0)
-            continue;
-        bool dup = false;
-        for (size_t j = 0; j < h0 && !dup; j++)
-            dup = strcmp(h->v[j].symbol, h->v[k].symbol) == 0 &&
-                  strcmp(h->v[j].location, parent) == 0;
-        if (dup)
-            hits_remove(h, h->v[k].symbol, loc);
-    }
-}
-
-/* decrypted - an opened Office file: the findings, then a layer scanned like a part */
-static void decrypted(SCAN *s, const PENDING *p, const OFFICECRYPT_RESULT *r, const char *pw)
-{
-    hits_remove(s->m->hits, "DOC_ENCRYPTED", p->location); /* it was opened after all */
-    if (r->used == 0)
-        hits_add(s->m->hits, "DOC_DEFAULT_PASSWORD", p->location,
-                 "%s (%s) opened with the default password " OFFICECRYPT_DEFAULT_PASSWORD,
-                 r->format, r->scheme);
-    else
-        hits_add(s->m->hits, "DOC_PASSWORD_FROM_BODY", p->location,
-                 "%s (%s) opened with the password '%s' stated in the message", r->format,
-                 r->scheme, pw);
-    char *loc = xasprintf("%s>decrypted", p->location), sha[65];
-    digest_sha256_hex(r->out, r->len, sha);
-    LAYER *y = layers_add(s->m->layers, loc, sha);
-    if (y) {
-        cache_msg_layer(s->cm, loc, sha, r->out, r->len);
-        y->part = xstrdup(p->part);
-        y->name = p->name ? xstrdup(p->name) : NULL;
-        y->engine_type = xstrdup("decrypted");
-        y->depth = p->depth + 1;
-        y->size = r->len;
-        filetype_sniff(r->out, r->len, p->name, &y->ft);
-        FILETYPE ft = y->ft;
-        int saved = s->pwdepth;
-        size_t h0 = s->m->hits->n;
-        s->pwdepth = p->pwdepth;
-        scan_buffer(s, loc, p->part, p->name, &ft, p->depth + 1, r->out, r->len);
-        analyse(s, loc, p->part, NULL, &ft, p->depth + 1, r->out, r->len);
-        s->pwdepth = saved;
-        drop_repeats(s, h0, loc, p->location);
-    }
-    free(loc);
-}
-
-/* open_office - try VelvetSweatshop, then the message's passwords, on one queued file */
-static void open_office(SCAN *s, const PENDING *p)
-{
-    char *cand[ARCHIVE_MAX_PASSWORDS + 1] = {OFFICECRYPT_DEFAULT_PASSWORD};
-    for (size_t i = 0; i < s->npw; i++)
-        cand[i + 1] = s->pw[i];
-    OFFICECRYPT_LIMITS lim = {(size_t)s->rs->cfg->max_part_bytes, s->rounds_left};
-    OFFICECRYPT_RESULT r;
-    int ret = officecrypt_open(p->data, p->n, cand, s->npw + 1, &lim, &r);
-    s->rounds_left -= r.spins < s->rounds_left ? r.spins : s->rounds_left;
-    if (r.budget)
-        failure_hit(s->m->hits, MSG_ERR_LIMIT_DECRYPT_ROUNDS, p->location,
-                    "office_decrypt_max_rounds spent: not every candidate password was tried (%s)",
-                    r.scheme);
-    if (ret == 0) { /* in place of libclamav's, with the reason */
-        hits_remove(s->m->hits, "DOC_ENCRYPTED", p->location);
-        hits_add(s->m->hits, "DOC_ENCRYPTED", p->location, "encrypted %s (%s) not opened: %s",
-                 r.format, r.scheme, r.why ? r.why : "?");
-    } else if (ret == 1)
-        decrypted(s, p, &r, cand[r.used]);
-    officecrypt_done(&r);
-}
-
-/* on_chm_member - a CHM member: a layer with its name, scanned like a part */
-static void on_chm_member(void *ctx, const char *name, const unsigned char *data, size_t n,
-                          int truncated)
-{
-    const PENDING *p = ((MEMBER_CTX *)ctx)->from;
-    SCAN *s = ((MEMBER_CTX *)ctx)->s;
-    BUF *loc = buf_new(128);
-    buf_printf(loc, "%s>", p->location);
-    str_sanitize(loc, name, strlen(name), LOCATION_NAME_MAX);
-    char sha[65];
-    digest_sha256_hex(data, n, sha);
-    LAYER *y = layers_add(s->m->layers, loc->data, sha); /* NULL: libclamav had it already */
-    if (y) {
-        cache_msg_layer(s->cm, loc->data, sha, data, n);
-        y->part = xstrdup(p->part);
-        y->name = xstrdup(name);
-        y->engine_type = xstrdup("chm-member");
-        y->depth = p->depth + 1;
-        y->size = n;
-        filetype_sniff(data, n, name, &y->ft);
-        if (truncated)
-            failure_hit(s->m->hits, MSG_ERR_LIMIT_PART_BYTES, loc->data, "member cut at %zu bytes",
-                        n);
-        FILETYPE ft = y->ft;
-        int saved = s->pwdepth;
-        s->pwdepth = p->pwdepth;
-        scan_buffer(s, loc->data, p->part, name, &ft, y->depth, data, n);
-        FILE_FACTS f = {name, &ft, NULL, false, y->depth, "chm", false, NULL, 0};
-        analyse(s, loc->data, p->part, &f, &ft, y->depth, data, n);
-        s->pwdepth = saved;
-    }
-    buf_free(loc);
-}
-
-/* open_chm - unpack one queued CHM by name */
-static void open_chm(SCAN *s, const PENDING *p)
-{
-    CHM_LIMITS lim = {(size_t)s->rs->cfg->max_parts, (size_t)s->rs->cfg->max_part_bytes,
-                      (size_t)s->rs->cfg->max_total_bytes};
-    MEMBER_CTX mc = {s, p};
-    size_t left = 0;
-    if (chm_extract(p->data, p->n, &lim, on_chm_member, &mc, &left) < 0)
-        failure_hit(s->m->hits, MSG_ERR_LIMIT_CHM_NOT_OPENED, p->location,
-                    "libmspack cannot open this CHM: its members were not unpacked by name");
-    else if (left > 0)
-        failure_hit(s->m->hits, MSG_ERR_LIMIT_PARTS, p->location,
-                    "%zu CHM members not unpacked (member or byte limit)", left);
-}
-
-/* open_office_queue - open the Office files and CHMs queued so far (may queue more) */
-static void open_office_queue(SCAN *s)
-{
-    for (; s->oq_done < s->noq; s->oq_done++) {
-        PENDING p = s->oq[s->oq_done];
-        if (p.chm)
-            open_chm(s, &p);
-        else
-            open_office(s, &p);
-        free(p.data);
-        free(p.location);
-        free(p.part);
-        free(p.name);
-    }
-}
-
-/* open_pending - try the message's passwords on each queued archive */
-static void open_pending(SCAN *s)
-{
-    ARCHIVE_LIMITS lim = {(size_t)s->rs->cfg->max_parts, (size_t)s->rs->cfg->max_part_bytes,
-                          (size_t)s->rs->cfg->max_total_bytes};
-    for (size_t i = 0; i < s->nq; i++) { /* members may queue more: nq grows */
-        PENDING p = s->q[i];
-        MEMBER_CTX mc = {s, &p};
-        const char *used = NULL;
-        if (archive_open_with_passwords(p.data, p.n, s->pw, s->npw, &lim, on_member, &mc, &used) ==
-            1)
-            hits_add(s->m->hits, "ARCHIVE_PASSWORD_FROM_BODY", p.location,
-                     "opened with the password '%s' stated in the message", used);
-        open_office_queue(s); /* Office files among the members */
-        free(p.data);
-        free(p.location);
-        free(p.part);
-        s->q[i].data = NULL;
-    }
-    free(s->q);
-    s->q = NULL;
-    s->nq = s->capq = 0;
+    else if (unpack_kind(ft->name, data, n))
+        queue_unpack(s, location, part, depth, ft->name, data, n);
 }
 
 /* collect_passwords - candidates from the Subject and every text part */
@@ -642,6 +410,7 @@ SCAN *scan_begin(MSG *m, const RULESET *rs)
     s->m = m;
     s->rs = rs;
     s->rounds_left = (uint64_t)rs->cfg->office_decrypt_max_rounds;
+    budget_start(&s->budget, rs->cfg->max_work_cpu, rs->cfg->max_work_bytes);
     m->layers->max = (size_t)rs->cfg->max_layers;
     collect_passwords(s);
     return s;
@@ -651,6 +420,15 @@ SCAN *scan_begin(MSG *m, const RULESET *rs)
 size_t scan_passwords(const SCAN *s)
 {
     return s->npw;
+}
+
+/* scan_budget_spent - the message's work budget is spent: reported at loc (see scan.h) */
+bool scan_budget_spent(SCAN *s, const char *loc)
+{
+    if (!budget_spent(&s->budget))
+        return false;
+    budget_report(&s->budget, s->m->hits, loc);
+    return true;
 }
 
 /* scan_set_cache - the cache state layers and archives are reported to (NULL: none) */
@@ -664,23 +442,23 @@ void scan_part(SCAN *s, size_t i, const char *loc)
 {
     const PART *p = s->m->parts->v[i];
     const unsigned char *d = (const unsigned char *)p->data->data;
-    scan_buffer(s, loc, p->path, p->filename, &p->ft, 0, d, p->size);
+    scan_int_buffer(s, loc, p->path, p->filename, &p->ft, 0, d, p->size);
     FILE_FACTS f = {.filename = p->filename,
                     .ft = &p->ft,
                     .declared = p->content_type,
                     .type_mismatch = p->type_mismatch,
                     .text = p->text,
                     .text_len = p->text_len};
-    analyse(s, loc, p->path, &f, &p->ft, 0, d, p->size);
-    open_office_queue(s);
+    scan_int_analyse(s, loc, p->path, &f, &p->ft, 0, d, p->size);
+    scan_int_open_office_queue(s);
 }
 
 /* scan_archives - the encrypted archives queued, with the message's passwords, then the
  * encrypted Office documents they held */
 void scan_archives(SCAN *s)
 {
-    open_pending(s);
-    open_office_queue(s);
+    scan_int_open_pending(s);
+    scan_int_open_office_queue(s);
 }
 
 /* scan_end - URLs and the layer limit; frees s, returns NULL */

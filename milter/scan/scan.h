@@ -4,7 +4,9 @@
  *
  * SYNOPSIS
  *   SCAN *scan_begin(MSG *m, const RULESET *rs);     SCAN *scan_end(SCAN *s);
- *   size_t scan_passwords(const SCAN *s);
+ *   size_t scan_passwords(const SCAN *s);   bool scan_budget_spent(SCAN *s, const char *loc);
+bool scan_budget_spent(SCAN *s, const char *loc);   bool scan_budget_spent(SCAN *s, const char
+*loc);
  *   void scan_set_cache(SCAN *s, CACHE_MSG *cm);
  *   void scan_part(SCAN *s, size_t i, const char *loc);
  *   void scan_archives(SCAN *s);
@@ -40,6 +42,22 @@
  *   layer at `<archive location>[pw]>member` that is scanned like a part (ClamAV and YARA),
  *   so what it holds is found too.
  *
+ *   RAR (v4, v5; Debian's libclamav has no unrar) and TNEF (winmail.dat: libclamav gives
+ *   no names) are unpacked by us after the libclamav scan (archive.c, tnef.c): each
+ *   member is a layer `<location>>member` going through libclamav, YARA and the
+ *   analysers like any part, within clamav_max_files, max_part_bytes and
+ *   clamav_max_scan_size per archive and clamav_max_recursion deep. Members we cannot
+ *   decompress are ARCHIVE_UNREADABLE (never a silent pass). The names of encrypted
+ *   members (zip and 7z via libclamav's metadata callback, RAR via archive.c) are scored
+ *   like visible ones (double extensions, dangerous types, ARCHIVE_ENCRYPTED_SCRIPT).
+ *
+ *   Bombs: a layer whose bytes were already seen is analysed once (clamav.c skips it
+ *   inside libclamav; a repeated RAR/TNEF member gets only its name scored), and
+ *   ARCHIVE_BOMB marks the traits (bomb_min_ratio, bomb_min_repeats, bomb_min_depth).
+ *   Each message has a work budget (budget.h: max_work_cpu ms of the thread's CPU,
+ *   max_work_bytes unpacked); once spent, every later layer, member and part is skipped
+ *   and LIMIT_WORK_BUDGET says so (scan_budget_spent: the pipeline asks before each part).
+ *
  *   Each new layer and each zip/7z/rar is reported to the cache state (cache_msg_layer,
  *   cache_msg_archive) so that the pipeline can store the part's findings and check the
  *   layer hashes against the IOC hashes; scan.c never looks the cache up itself.
@@ -68,6 +86,7 @@ typedef struct SCAN SCAN;
 
 SCAN *scan_begin(MSG *m, const RULESET *rs);
 size_t scan_passwords(const SCAN *s);
+bool scan_budget_spent(SCAN *s, const char *loc);
 void scan_set_cache(SCAN *s, CACHE_MSG *cm);
 void scan_part(SCAN *s, size_t i, const char *loc);
 void scan_archives(SCAN *s);

@@ -9,7 +9,7 @@ line: name, file, the findings it must carry ("A|B" = A or B; "A,B" = both; "-" 
 limit applies, only the bounds are asserted) and a description (the promise in
 tests/README.md).
 """
-import base64, os, struct, sys, zlib
+import base64, os, shutil, struct, subprocess, sys, zlib
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "tests/out/hostile"
 os.makedirs(OUT, exist_ok=True)
@@ -250,7 +250,70 @@ def gen_deobf():
          "1,000 base64 literals that each decode to another (32 decoded layers per script)")
 
 
+# ---------------------------------------------------------------- issue 15: bombs (coverage)
+def case_conf(name, overrides):
+    """OUT/name.conf: the shipped milter.conf with overrides; run.sh passes it with -c"""
+    keys = {k for k, _ in overrides}
+    with open("milter.conf") as src, open(os.path.join(OUT, name + ".conf"), "w") as dst:
+        for line in src:
+            k = line.split("=")[0].strip()
+            if k == "rules_dir":
+                dst.write("rules_dir = %s\n" % os.path.abspath("rules"))
+            elif k not in keys:
+                dst.write(line)
+        for k, v in overrides:
+            dst.write("%s = %s\n" % (k, v))
+
+
+def gen_coverage_bombs():
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "coverage"))
+    import mkrar
+    # the 42.zip of issue 15: 4 levels x 16 identical members, a 32 MiB leaf of zeros
+    comp, crc, size = deflate(zeros(32 << 20))
+    leafzip = zip_of([(b"%d.bin" % i, comp, crc, size) for i in range(16)])
+    layer = leafzip
+    for depth in range(3):
+        comp, crc, size = deflate([layer])
+        layer = zip_of([(b"lib%d_%d.zip" % (depth, i), comp, crc, size) for i in range(16)])
+    case("zip-bomb-42", mail_with(b"42.zip", layer, b"application/zip"), "ARCHIVE_BOMB",
+         "4 levels x 16 identical members, 32 MiB leaf: each distinct layer analysed once")
+    # a RAR (unpacked by libarchive) of 16 identical zips of 16 x 32 MiB of zeros
+    comp, crc, size = deflate([leafzip])
+    midzip = zip_of([(b"lib%d.zip" % i, comp, crc, size) for i in range(16)])
+    rar = mkrar.rar5([("part%d.zip" % i, midzip) for i in range(16)])
+    case("rar-bomb-nested", mail_with(b"bomb.rar", rar), "ARCHIVE_BOMB",
+         "RAR 5 of 16 identical zips of 16 zips of 16 x 32 MiB of zeros")
+    # a 7z of 1 GiB of zeros, 16 identical copies in a zip (needs 7zz at test time)
+    z7 = shutil.which("7zz") or shutil.which("7z")
+    if z7:
+        out = os.path.join(OUT, "zeros.7z")
+        if os.path.exists(out):
+            os.unlink(out)
+        p = subprocess.Popen([z7, "a", "-t7z", "-mx=1", "-sizeros.bin", out], stdin=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for chunk in zeros(1 << 30):
+            p.stdin.write(chunk)
+        p.stdin.close()
+        p.wait()
+        with open(out, "rb") as f:
+            z = f.read()
+        os.unlink(out)
+        comp, crc, size = deflate([z])
+        outer = zip_of([(b"copy%d.7z" % i, comp, crc, size) for i in range(16)])
+        case("7z-bomb", mail_with(b"7z-bomb.zip", outer, b"application/zip"),
+             "ARCHIVE_BOMB", "16 identical 7z archives, each 1 GiB of zeros")
+    # libclamav's own time limit, provoked: 4000 distinct members, clamav_max_scan_time 100 ms
+    members = []
+    for i in range(4000):
+        comp, crc, size = deflate([b"member %d\r\n" % i * 40])
+        members.append((b"m%04d.txt" % i, comp, crc, size))
+    case_conf("clamav-time-limit", [("clamav_max_scan_time", "100")])
+    case("clamav-time-limit", mail_with(b"many.zip", zip_of(members), b"application/zip"),
+         "LIMIT_CLAMAV_SCAN_TIME", "4,000 members with clamav_max_scan_time = 100 ms")
+
+
 def main():
+    gen_coverage_bombs()
     gen_mime()
     gen_names()
     gen_urls()

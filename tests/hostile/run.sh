@@ -35,7 +35,9 @@ table=tests/out/hostile.md
 } >"$table"
 while IFS=$'\t' read -r name file expect what; do
     json=$dir/$name.json tm=$dir/$name.time
-    /usr/bin/time -f '%e %U %S %M' -o "$tm" "$BIN" -t --json "$file" >"$json" 2>"$dir/$name.err"
+    copt=() # a case may bring its own config (gen.py case_conf: OUT/name.conf)
+    [ -f "$dir/$name.conf" ] && copt=(-c "$dir/$name.conf")
+    /usr/bin/time -f '%e %U %S %M' -o "$tm" "$BIN" "${copt[@]}" -t --json "$file" >"$json" 2>"$dir/$name.err"
     rc=$?
     read -r wall user sys rss <"$tm"
     cpu=$(echo "$user $sys" | awk '{printf "%.2f", $1 + $2}')

@@ -87,7 +87,9 @@ static void test_policy(void **state)
     (void)state;
     CONFIG *c = config_new();
     assert_int_equal(verdict_failure_policy(c, 0), -1);
-    assert_int_equal(verdict_failure_policy(c, MSG_ERR_BIT(MSG_ERR_LIMIT_PARTS)), -1);
+    /* a limit that left content unscanned: on_limit (tag by default) */
+    assert_int_equal(verdict_failure_policy(c, MSG_ERR_BIT(MSG_ERR_LIMIT_PARTS)), CFG_POL_TAG);
+    assert_int_equal(verdict_failure_policy(c, MSG_ERR_BIT(MSG_ERR_LIMIT_URLS)), -1);
     c->on_timeout = CFG_POL_TAG;
     c->on_scanner_error = CFG_POL_REJECT;
     assert_int_equal(verdict_failure_policy(c, MSG_ERR_BIT(MSG_ERR_LIMIT_CLAMAV_SCAN_TIME)),

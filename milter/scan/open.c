@@ -1,0 +1,283 @@
+/*
+ * scan/open - what is opened after a part: password-protected archives, encrypted Office
+ * files, CHMs, RAR and TNEF containers; each member or decrypted file goes back through
+ * scan_int_buffer and scan_int_analyse (see scan/scan_int.h)
+ */
+#include "scan/scan_int.h"
+
+typedef struct MEMBER_CTX {
+    SCAN *s;
+    const PENDING *from;
+} MEMBER_CTX;
+
+/* on_member - a member of a password-opened archive: a layer, scanned like a part */
+static void on_member(void *ctx, const char *name, const unsigned char *data, size_t n,
+                      int truncated)
+{
+    MEMBER_CTX *mc = ctx;
+    SCAN *s = mc->s;
+    if (!budget_spend(&s->budget, n)) {
+        budget_report(&s->budget, s->m->hits, mc->from->location);
+        return;
+    }
+    BUF *loc = buf_new(128);
+    buf_printf(loc, "%s[pw]>", mc->from->location);
+    str_sanitize(loc, name, strlen(name), LOCATION_NAME_MAX);
+    char sha[65];
+    digest_sha256_hex(data, n, sha);
+    LAYER *y = layers_add(s->m->layers, loc->data, sha);
+    if (y) {
+        cache_msg_layer(s->cm, loc->data, sha, data, n);
+        y->part = xstrdup(mc->from->part);
+        y->name = xstrdup(name);
+        y->engine_type = xstrdup("archive-member");
+        y->depth = mc->from->depth + 1;
+        y->size = n;
+        y->encrypted = true;
+        filetype_sniff(data, n, name, &y->ft);
+        if (truncated)
+            failure_hit(s->m->hits, MSG_ERR_LIMIT_PART_BYTES, loc->data, "member cut at %zu bytes",
+                        n);
+        int saved = s->pwdepth;
+        bool was = s->encrypted;
+        s->pwdepth = mc->from->pwdepth;
+        s->encrypted = true;
+        scan_int_buffer(s, loc->data, mc->from->part, name, &y->ft, y->depth, data, n);
+        FILE_FACTS f = {.filename = name,
+                        .ft = &y->ft,
+                        .depth = y->depth,
+                        .container = "zip",
+                        .encrypted = true};
+        scan_int_analyse(s, loc->data, mc->from->part, &f, &y->ft, y->depth, data, n);
+        s->pwdepth = saved;
+        s->encrypted = was;
+    }
+    buf_free(loc);
+}
+
+/*
+ * drop_repeats - findings on the decrypted copy itself that the encrypted file already
+ * has (a .xls keeps its VBA storage unencrypted, so libclamav reports its macros twice)
+ */
+static void drop_repeats(SCAN *s, size_t h0, const char *loc, const char *parent)
+{
+    HITS *h = s->m->hits;
+    for (size_t k = h->n; k-- > h0;) {
+        if (strcmp(h->v[k].location, loc) != 0)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < h0 && !dup; j++)
+            dup = strcmp(h->v[j].symbol, h->v[k].symbol) == 0 &&
+                  strcmp(h->v[j].location, parent) == 0;
+        if (dup)
+            hits_remove(h, h->v[k].symbol, loc);
+    }
+}
+
+/* decrypted - an opened Office file: the findings, then a layer scanned like a part */
+static void decrypted(SCAN *s, const PENDING *p, const OFFICECRYPT_RESULT *r, const char *pw)
+{
+    hits_remove(s->m->hits, "DOC_ENCRYPTED", p->location); /* it was opened after all */
+    if (r->used == 0)
+        hits_add(s->m->hits, "DOC_DEFAULT_PASSWORD", p->location,
+                 "%s (%s) opened with the default password " OFFICECRYPT_DEFAULT_PASSWORD,
+                 r->format, r->scheme);
+    else
+        hits_add(s->m->hits, "DOC_PASSWORD_FROM_BODY", p->location,
+                 "%s (%s) opened with the password '%s' stated in the message", r->format,
+                 r->scheme, pw);
+    char *loc = xasprintf("%s>decrypted", p->location), sha[65];
+    digest_sha256_hex(r->out, r->len, sha);
+    LAYER *y = layers_add(s->m->layers, loc, sha);
+    if (y) {
+        cache_msg_layer(s->cm, loc, sha, r->out, r->len);
+        y->part = xstrdup(p->part);
+        y->name = p->name ? xstrdup(p->name) : NULL;
+        y->engine_type = xstrdup("decrypted");
+        y->depth = p->depth + 1;
+        y->size = r->len;
+        filetype_sniff(r->out, r->len, p->name, &y->ft);
+        FILETYPE ft = y->ft;
+        int saved = s->pwdepth;
+        size_t h0 = s->m->hits->n;
+        s->pwdepth = p->pwdepth;
+        scan_int_buffer(s, loc, p->part, p->name, &ft, p->depth + 1, r->out, r->len);
+        scan_int_analyse(s, loc, p->part, NULL, &ft, p->depth + 1, r->out, r->len);
+        s->pwdepth = saved;
+        drop_repeats(s, h0, loc, p->location);
+    }
+    free(loc);
+}
+
+/* open_office - try VelvetSweatshop, then the message's passwords, on one queued file */
+static void open_office(SCAN *s, const PENDING *p)
+{
+    char *cand[ARCHIVE_MAX_PASSWORDS + 1] = {OFFICECRYPT_DEFAULT_PASSWORD};
+    for (size_t i = 0; i < s->npw; i++)
+        cand[i + 1] = s->pw[i];
+    OFFICECRYPT_LIMITS lim = {(size_t)s->rs->cfg->max_part_bytes, s->rounds_left};
+    OFFICECRYPT_RESULT r;
+    int ret = officecrypt_open(p->data, p->n, cand, s->npw + 1, &lim, &r);
+    s->rounds_left -= r.spins < s->rounds_left ? r.spins : s->rounds_left;
+    if (r.budget)
+        failure_hit(s->m->hits, MSG_ERR_LIMIT_DECRYPT_ROUNDS, p->location,
+                    "office_decrypt_max_rounds spent: not every candidate password was tried (%s)",
+                    r.scheme);
+    if (ret == 0) { /* in place of libclamav's, with the reason */
+        hits_remove(s->m->hits, "DOC_ENCRYPTED", p->location);
+        hits_add(s->m->hits, "DOC_ENCRYPTED", p->location, "encrypted %s (%s) not opened: %s",
+                 r.format, r.scheme, r.why ? r.why : "?");
+    } else if (ret == 1)
+        decrypted(s, p, &r, cand[r.used]);
+    officecrypt_done(&r);
+}
+
+/* on_chm_member - a CHM member: a layer with its name, scanned like a part */
+static void on_chm_member(void *ctx, const char *name, const unsigned char *data, size_t n,
+                          int truncated)
+{
+    const PENDING *p = ((MEMBER_CTX *)ctx)->from;
+    SCAN *s = ((MEMBER_CTX *)ctx)->s;
+    BUF *loc = buf_new(128);
+    buf_printf(loc, "%s>", p->location);
+    str_sanitize(loc, name, strlen(name), LOCATION_NAME_MAX);
+    char sha[65];
+    digest_sha256_hex(data, n, sha);
+    LAYER *y = layers_add(s->m->layers, loc->data, sha); /* NULL: libclamav had it already */
+    if (y) {
+        cache_msg_layer(s->cm, loc->data, sha, data, n);
+        y->part = xstrdup(p->part);
+        y->name = xstrdup(name);
+        y->engine_type = xstrdup("chm-member");
+        y->depth = p->depth + 1;
+        y->size = n;
+        filetype_sniff(data, n, name, &y->ft);
+        if (truncated)
+            failure_hit(s->m->hits, MSG_ERR_LIMIT_PART_BYTES, loc->data, "member cut at %zu bytes",
+                        n);
+        FILETYPE ft = y->ft;
+        int saved = s->pwdepth;
+        s->pwdepth = p->pwdepth;
+        scan_int_buffer(s, loc->data, p->part, name, &ft, y->depth, data, n);
+        FILE_FACTS f = {name, &ft, NULL, false, y->depth, "chm", false, NULL, 0};
+        scan_int_analyse(s, loc->data, p->part, &f, &ft, y->depth, data, n);
+        s->pwdepth = saved;
+    }
+    buf_free(loc);
+}
+
+/* open_chm - unpack one queued CHM by name */
+static void open_chm(SCAN *s, const PENDING *p)
+{
+    CHM_LIMITS lim = {(size_t)s->rs->cfg->max_parts, (size_t)s->rs->cfg->max_part_bytes,
+                      (size_t)s->rs->cfg->max_total_bytes};
+    MEMBER_CTX mc = {s, p};
+    size_t left = 0;
+    if (chm_extract(p->data, p->n, &lim, on_chm_member, &mc, &left) < 0)
+        failure_hit(s->m->hits, MSG_ERR_LIMIT_CHM_NOT_OPENED, p->location,
+                    "libmspack cannot open this CHM: its members were not unpacked by name");
+    else if (left > 0)
+        failure_hit(s->m->hits, MSG_ERR_LIMIT_PARTS, p->location,
+                    "%zu CHM members not unpacked (member or byte limit)", left);
+}
+
+/* u_member - a RAR or TNEF member: a layer through libclamav, YARA and the analysers;
+ * a repeat of bytes seen before gets only its own name scored */
+static bool u_member(const UNPACK_HOST *h, const char *loc, const char *name,
+                     const unsigned char *data, size_t n, bool truncated)
+{
+    SCAN *s = h->ctx;
+    char sha[65];
+    digest_sha256_hex(data, n, sha);
+    FILETYPE ft;
+    filetype_sniff(data, n, name, &ft);
+    LAYER *y = layers_add(s->m->layers, loc, sha);
+    if (y == NULL) { /* libclamav's TNEF layer has no name: this one does */
+        unpack_score_name(s->m->hits, s->rs->lists, loc, h->depth + 1, h->container, name, &ft,
+                          s->encrypted);
+        return false;
+    }
+    cache_msg_layer(s->cm, loc, sha, data, n);
+    y->part = xstrdup(h->part);
+    y->name = xstrdup(name);
+    y->engine_type = xstrdup(h->container);
+    y->depth = h->depth + 1;
+    y->size = n;
+    y->ft = ft;
+    if (truncated)
+        failure_hit(s->m->hits, MSG_ERR_LIMIT_PART_BYTES, loc, "member cut at %zu bytes", n);
+    scan_int_buffer(s, loc, h->part, name, &ft, y->depth, data, n);
+    FILE_FACTS f = {name, &ft, NULL, false, y->depth, h->container, s->encrypted, NULL, 0};
+    scan_int_analyse(s, loc, h->part, &f, &ft, y->depth, data, n);
+    return true;
+}
+
+/* unpack - a queued RAR or TNEF stream (unpack.c), within the limits and the budget */
+static void unpack(SCAN *s, const PENDING *p)
+{
+    const CONFIG *c = s->rs->cfg;
+    if (p->depth + 1 > c->clamav_max_recursion) {
+        failure_hit(s->m->hits, MSG_ERR_LIMIT_CLAMAV_RECURSION, p->location,
+                    "an archive nested deeper than clamav_max_recursion was not unpacked");
+        return;
+    }
+    UNPACK_HOST h = {
+        s,
+        s->m->hits,
+        s->rs->lists,
+        &s->budget,
+        p->location,
+        p->part,
+        p->depth,
+        p->unpack == UNPACK_TNEF ? "tnef" : "rar",
+        {(size_t)c->clamav_max_files, (size_t)c->max_part_bytes, (size_t)c->clamav_max_scan_size},
+        c->bomb_min_repeats,
+        u_member};
+    unpack_run(&h, p->unpack, p->data, p->n);
+}
+
+/* open_office_queue - open the Office files and CHMs queued so far (may queue more) */
+void scan_int_open_office_queue(SCAN *s)
+{
+    for (; s->oq_done < s->noq; s->oq_done++) {
+        PENDING p = s->oq[s->oq_done];
+        if (budget_spent(&s->budget))
+            budget_report(&s->budget, s->m->hits, p.location);
+        else if (p.unpack)
+            unpack(s, &p);
+        else if (p.chm)
+            open_chm(s, &p);
+        else
+            open_office(s, &p);
+        free(p.data);
+        free(p.location);
+        free(p.part);
+        free(p.name);
+    }
+}
+
+/* open_pending - try the message's passwords on each queued archive */
+void scan_int_open_pending(SCAN *s)
+{
+    ARCHIVE_LIMITS lim = {(size_t)s->rs->cfg->max_parts, (size_t)s->rs->cfg->max_part_bytes,
+                          (size_t)s->rs->cfg->max_total_bytes};
+    for (size_t i = 0; i < s->nq; i++) { /* members may queue more: nq grows */
+        PENDING p = s->q[i];
+        MEMBER_CTX mc = {s, &p};
+        const char *used = NULL;
+        if (budget_spent(&s->budget))
+            budget_report(&s->budget, s->m->hits, p.location);
+        else if (archive_open_with_passwords(p.data, p.n, s->pw, s->npw, &lim, on_member, &mc,
+                                             &used) == 1)
+            hits_add(s->m->hits, "ARCHIVE_PASSWORD_FROM_BODY", p.location,
+                     "opened with the password '%s' stated in the message", used);
+        scan_int_open_office_queue(s); /* Office files among the members */
+        free(p.data);
+        free(p.location);
+        free(p.part);
+        s->q[i].data = NULL;
+    }
+    free(s->q);
+    s->q = NULL;
+    s->nq = s->capq = 0;
+}

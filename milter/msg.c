@@ -120,7 +120,9 @@ void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs)
                        .max_part_bytes = (size_t)c->max_part_bytes,
                        .max_total_bytes = (size_t)c->max_total_bytes,
                        .max_header_bytes = (size_t)c->max_header_bytes,
-                       .max_header_field = (size_t)c->max_header_field_bytes};
+                       .max_header_field = (size_t)c->max_header_field_bytes,
+                       .max_header_lines = (size_t)c->max_header_lines,
+                       .max_header_lines_total = (size_t)c->max_header_lines_total};
     mime_walk(raw, m->scanned, &lim, m->parts, &m->hdr, m->hits);
     for (size_t i = 0; i < m->parts->n && (log_debug_mask & LOG_D_MIME); i++) {
         const PART *p = m->parts->v[i];

@@ -88,6 +88,14 @@ static const CFG_ROW config_table[] = {
      NULL, true,
      "Longest single header field (with its folded lines); longer ones are cut before "
      "parsing (LIMIT_HEADER_FIELD)."},
+    {"max_header_lines", T_INT, OFF(max_header_lines), "1000", 10, 10000000, NULL, NULL, true,
+     "Most header fields of one header block (the message's or a part's) given to the MIME "
+     "parser; the rest are dropped before parsing, except the Content-* fields "
+     "(LIMIT_HEADER_LINES)."},
+    {"max_header_lines_total", T_INT, OFF(max_header_lines_total), "20000", 10, 100000000, NULL,
+     NULL, true,
+     "Most header fields of all header blocks of one message together given to the MIME "
+     "parser (each costs about 650 bytes there; LIMIT_HEADER_LINES past it)."},
     {"max_mime_depth", T_INT, OFF(max_mime_depth), "32", 1, 1000, NULL, NULL, true,
      "Deepest MIME nesting (multipart and message/rfc822 levels) walked; deeper entities give "
      "LIMIT_MIME_DEPTH."},

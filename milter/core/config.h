@@ -75,6 +75,8 @@ typedef struct CONFIG {
     int64_t max_message_size;
     int64_t max_header_bytes;
     int64_t max_header_field_bytes;
+    int64_t max_header_lines;
+    int64_t max_header_lines_total;
     int64_t max_mime_depth;
     int64_t max_parts;
     int64_t max_part_bytes;

@@ -106,7 +106,9 @@ QVIEW *qview_new(const CONFIG *c, const char *raw, size_t len)
                        .max_part_bytes = (size_t)c->max_part_bytes,
                        .max_total_bytes = (size_t)c->max_total_bytes,
                        .max_header_bytes = (size_t)c->max_header_bytes,
-                       .max_header_field = (size_t)c->max_header_field_bytes};
+                       .max_header_field = (size_t)c->max_header_field_bytes,
+                       .max_header_lines = (size_t)c->max_header_lines,
+                       .max_header_lines_total = (size_t)c->max_header_lines_total};
     mime_init();
     mime_walk(raw, n, &lim, v->parts, &v->hdr, v->hits);
     header_lines(v, raw, len);

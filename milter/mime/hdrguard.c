@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/buf.h"
 #include "mime/hdrguard.h"
@@ -202,4 +203,117 @@ size_t hdrguard_entities(const char *raw, size_t len, size_t max, size_t *count)
     }
     free(b.v);
     return cut;
+}
+
+typedef struct LINES {
+    BSET b;          /* declared boundaries */
+    bool in_header;  /* inside a header block */
+    bool message;    /* this block's Content-Type is message/: its body is a header block */
+    bool keep;       /* the current field is kept (its folded lines follow it) */
+    size_t fields;   /* fields opened in this block */
+    size_t mime;     /* MIME fields kept past the cap in this block */
+    size_t budget;   /* fields still allowed in all blocks */
+    size_t dropped;  /* fields dropped */
+} LINES;
+
+/* mime_field - a field the parser needs to find the parts */
+static bool mime_field(const char *s, size_t n)
+{
+    static const char *const names[] = {"content-type:", "content-disposition:",
+                                        "content-transfer-encoding:", "mime-version:"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        size_t k = strlen(names[i]);
+        if (n >= k && strncasecmp(s, names[i], k) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* open_delimiter - "--boundary" (not the closing "--boundary--") of a declared boundary */
+static bool open_delimiter(const BSET *b, const char *s, size_t n)
+{
+    if (b->n == 0 || n < 3 || s[0] != '-' || s[1] != '-')
+        return false;
+    s += 2, n -= 2;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return bset_has(b, bhash(s, n < BOUNDARY_MAX ? n : BOUNDARY_MAX));
+}
+
+/* lines_field - one line of a header block; true when it is kept */
+static bool lines_field(LINES *g, const char *s, size_t ll, size_t per_block)
+{
+    if (ll > 9 && memchr(s, '=', ll))
+        declared(&g->b, s, ll);
+    if ((s[0] == ' ' || s[0] == '\t') && g->fields)
+        return g->keep;
+    g->fields++;
+    bool mime = mime_field(s, ll);
+    if (mime && ll > 13 && strncasecmp(s, "content-type:", 13) == 0 &&
+        str_memmem_ci(s + 13, ll - 13, "message/"))
+        g->message = true;
+    if (g->fields <= per_block && g->budget > 0) {
+        g->budget--;
+        g->keep = true;
+    } else if (mime && g->mime < HDRGUARD_MIME_KEEP) {
+        g->mime++;
+        g->keep = true;
+    } else {
+        g->dropped++;
+        g->keep = false;
+    }
+    return g->keep;
+}
+
+/* lines_run - one pass; writes the copy to out when out is not NULL */
+static void lines_run(LINES *g, BUF *out, const char *raw, size_t len, size_t per_block)
+{
+    size_t i = 0;
+    g->in_header = true;
+    while (i < len) {
+        const char *nl = memchr(raw + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - raw) + 1 : len, ll = e - i;
+        while (ll && (raw[i + ll - 1] == '\n' || raw[i + ll - 1] == '\r'))
+            ll--;
+        bool keep = true;
+        if (!g->in_header) {
+            if (open_delimiter(&g->b, raw + i, ll)) {
+                g->in_header = true;
+                g->fields = g->mime = 0;
+                g->message = g->keep = false;
+            }
+        } else if (ll == 0) { /* end of the block; a message/ body is a header block again */
+            g->in_header = g->message;
+            g->fields = g->mime = 0;
+            g->message = g->keep = false;
+        } else {
+            keep = lines_field(g, raw + i, ll, per_block);
+        }
+        if (keep)
+            emit(out, raw + i, e - i);
+        i = e;
+    }
+}
+
+/* hdrguard_lines - a copy without the header fields past the caps, or NULL (see hdrguard.h) */
+char *hdrguard_lines(const char *raw, size_t len, size_t per_block, size_t *budget,
+                     size_t *outlen, size_t *dropped)
+{
+    LINES g = {.b = {xcalloc(64, sizeof(uint64_t)), 64, 0}, .budget = *budget};
+    lines_run(&g, NULL, raw, len, per_block);
+    *dropped = g.dropped;
+    if (g.dropped == 0) {
+        *budget = g.budget;
+        free(g.b.v);
+        return NULL;
+    }
+    memset(g.b.v, 0, g.b.cap * sizeof(uint64_t));
+    g = (LINES){.b = {g.b.v, g.b.cap, 0}, .budget = *budget};
+    BUF *out = buf_new(len < 1 << 20 ? len : 1 << 20);
+    lines_run(&g, out, raw, len, per_block);
+    *budget = g.budget;
+    free(g.b.v);
+    char *r = buf_steal(out, outlen);
+    buf_free(out);
+    return r;
 }

@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #define TOP_HITS     5
 #define ENVELOPE_MAX 1000 /* bytes kept of one envelope address for the store */
 #define RELEASE_MAX  512  /* bytes kept of a release header value */
+#define TRIM_AFTER   (1 << 20) /* a message this large: give freed memory back to the system */
 
 /* now_ms - monotonic clock in milliseconds */
 static double now_ms(void)
@@ -405,7 +407,10 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
     metrics_count(METRICS_CACHE_MISS, m->cache.misses);
     metrics_count(METRICS_CACHE_ERROR, m->cache.errors);
     action_plan_free(p);
+    size_t size = m->size;
     msg_free(m);
     conn_end(c);
+    if (size >= TRIM_AFTER) /* the parser's many small blocks stay in the arenas otherwise */
+        malloc_trim(0);
     return st;
 }

@@ -188,6 +188,9 @@ static const CFG_ROW config_table[] = {
     {"header_prefix", T_STRING, OFF(header_prefix), "X-Fileless", 0, 0, NULL, NULL, true,
      "Prefix of the headers added (PREFIX-Verdict, PREFIX-Report); inbound headers with this "
      "prefix are removed."},
+    {"max_spoofed_headers", T_INT, OFF(max_spoofed_headers), "1000", 1, 1000000, NULL, NULL, true,
+     "Most inbound headers with header_prefix removed from one message; a message carrying "
+     "more is refused (550 5.7.1), as they cannot all be removed."},
     {"subject_tag", T_STRING, OFF(subject_tag), "", 0, 0, NULL, NULL, true,
      "Text put in front of the Subject of tagged and quarantined messages (empty: none)."},
     {"metrics_listen", T_STRING, OFF(metrics_listen), "", 0, 0, NULL, NULL, false,

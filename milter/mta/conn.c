@@ -87,7 +87,7 @@ void conn_end(CONN *c)
         free(c->inbound[i].name);
     free(c->inbound);
     c->inbound = NULL;
-    c->ninbound = c->capinbound = 0;
+    c->ninbound = c->capinbound = c->nprefixed = 0;
 }
 
 /* conn_free - end the transaction and release the connection; returns NULL */
@@ -198,8 +198,10 @@ void conn_header(CONN *c, const char *name, const char *value)
     const char *v = value;
     if (c->leadspc && *v == ' ')
         v++;
-    if (strncasecmp(name, prefix, pl) == 0 && name[pl] == '-' && c->ninbound < 1000) {
-        remember_inbound(c, name);
+    if (strncasecmp(name, prefix, pl) == 0 && name[pl] == '-') {
+        /* every one is counted; past max_spoofed_headers the message is refused */
+        if (++c->nprefixed <= (size_t)c->rs->cfg->max_spoofed_headers)
+            remember_inbound(c, name);
         if (c->release == NULL && str_ieq(name + pl + 1, "Release"))
             c->release = xstrndup(v, RELEASE_MAX);
     }
@@ -392,7 +394,8 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
                     c->subject,
                     c->leadspc,
                     cfg->quarantine_dir[0] != 0,
-                    rel ? released : NULL};
+                    rel ? released : NULL,
+                    c->nprefixed > (size_t)cfg->max_spoofed_headers ? c->nprefixed : 0};
     ACT_PLAN *p = action_plan(&in);
     if (p->store && store(c, m, p, raw, len) != 0) {
         in.flags |= ACT_F_QUARANTINE;

@@ -197,6 +197,14 @@ static const CFG_ROW config_table[] = {
      "ADDR:PORT where the daemon serves its counters and latency histograms as Prometheus "
      "text at /metrics (e.g. 127.0.0.1:9890; empty: off). There is no authentication: keep "
      "it on loopback or a management network."},
+    {"milter_timeout", T_INT, OFF(milter_timeout), "600", 1, 86400, NULL, NULL, false,
+     "Seconds libmilter waits for the next command on a connection (smfi_settimeout); an "
+     "idle connection is closed after it (counted as dropped in the metrics). Keep it above "
+     "the MTA's SMTP idle timeout (Postfix smtpd_timeout, 300 s)."},
+    {"max_connections", T_INT, OFF(max_connections), "0", 0, 1000000, NULL, NULL, false,
+     "Most MTA connections served at once; more are refused with a temporary failure "
+     "(logged and counted). 0: the open-file limit (raised to its hard limit at start) less "
+     "a reserve of 256 for spool files, the store and the engines."},
     {"scan_timeout", T_INT, OFF(scan_timeout), "120000", 1000, 3600000, NULL, NULL, true,
      "Milliseconds a message may be scanned; past it the MTA gets the on_timeout action "
      "(LIMIT_SCAN_TIME). Keep it below the MTA's content timeout (Postfix "

@@ -106,6 +106,8 @@ typedef struct CONFIG {
     unsigned discard_verdicts;         /* bit v-1 for VERDICT v (tag, quarantine, reject) */
     char *reject_text, *tempfail_text; /* printable, at most one %s (checked at load) */
     char *header_prefix;
+    int64_t milter_timeout;
+    int64_t max_connections;
     int64_t max_spoofed_headers;
     char *subject_tag;
     int64_t scan_timeout, progress_interval; /* ms */

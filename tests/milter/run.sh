@@ -72,6 +72,24 @@ echo "milter daemon after flood.lua: peak RSS $((${hwm:-0} / 1024)) MB, RSS afte
 if [ -n "$hwm" ] && [ "$hwm" -le $((256 * 1024)) ]; then ok "header floods: daemon peak RSS $((hwm / 1024)) MB <= 256"; else bad "header floods" "daemon peak RSS ${hwm:-?} KB over 256 MB"; fi
 if [ -n "$rss" ] && [ "$rss" -le $((64 * 1024)) ]; then ok "header floods: memory returned ($((rss / 1024)) MB kept)"; else bad "header floods" "daemon keeps ${rss:-?} KB after the floods"; fi
 
+# idle connections: a daemon started with a soft open-file limit of 128 (it raises it to
+# the hard limit; before, accept failed with EMFILE and sessions hung) holds 300 idle
+# connections and serves a normal session meanwhile; closing the idle ones is logged
+old_nofile=$(ulimit -Sn)
+ulimit -Sn 128
+start idle "milter_timeout = 3"
+ulimit -Sn "$old_nofile"
+out=$(python3 tests/milter/idle.py "$tmp/idle.sock" 300 2 env FM_SOCK="unix:$tmp/idle.sock" \
+    FM_LOG="$tmp/idle.log" FM_DIR="$PWD/tests/milter" FM_DATA="$PWD/contrib/samples" \
+    miltertest -s tests/milter/clean.lua 2>&1)
+if [ $? -eq 0 ]; then ok "300 idle connections: a normal session still gets its verdict"; else bad "idle connections" "$out"; fi
+for _ in $(seq 100); do
+    [ "$(grep -c 'connection closed before the MTA negotiated' "$tmp/idle.log")" -ge 300 ] && break
+    sleep 0.1
+done
+n=$(grep -c 'connection closed before the MTA negotiated' "$tmp/idle.log")
+if [ "$n" -ge 300 ]; then ok "idle connections logged as dropped when they end ($n)"; else bad "idle connections logged" "$n of 300 logged"; fi
+
 # the same floods (smaller) on a daemon without the line caps: GMime builds every field,
 # and the memory must still go back afterwards (G_SLICE=always-malloc + malloc_trim)
 start nolimit "max_header_lines = 10000000" "max_header_lines_total = 100000000"

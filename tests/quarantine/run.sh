@@ -221,6 +221,26 @@ fi
 [ "$(code -b "$tmp/cj" -d "csrf=$csrf" "$B/item/$xid/delete")" = 303 ] && [ ! -e "$tmp/q/items/$xid.eml" ] && ok "web: delete with the CSRF token" || bad "web: delete" "still there"
 grep -q "who=admin/web action=delete id=$xid result=ok" "$tmp/q/audit.log" && ok "audit: web delete recorded" || bad "audit: web delete" "$(tail -3 "$tmp/q/audit.log")"
 
+# web: login lockout per client address and user name (curl --interface picks the
+# loopback source address); a client that has not been failing is never locked out
+wrong() { code --interface "$1" -d "user=${2:-admin}" -d password=wrong "$B/login"; }
+right() { code --interface "$1" -d user=admin --data-urlencode 'password=correct horse' "$B/login"; }
+codes=""
+for i in $(seq 8); do codes="$codes $(wrong 127.0.0.2)"; done
+case $codes in *429*) ok "web: a guessing client is locked out (429)" ;; *) bad "web: guessing client locked" "$codes" ;; esac
+[ "$(right 127.0.0.2)" = 429 ] && ok "web: the locked client waits even with the right password" || bad "web: locked client" "not 429"
+[ "$(right 127.0.0.3)" = 303 ] && ok "web: another client logs in meanwhile" || bad "web: another client locked out" "$(right 127.0.0.3)"
+for i in $(seq 10 22); do wrong "127.0.0.$i" >/dev/null; done # 13 addresses, 1 failure each: user admin locked
+wrong 127.0.0.10 >/dev/null # 127.0.0.10 is failing now (2)
+[ "$(right 127.0.0.10)" = 429 ] && ok "web: user name locked for failing clients" || bad "web: user lock" "$(right 127.0.0.10)"
+[ "$(right 127.0.0.4)" = 303 ] && ok "web: user name lock spares a client that has not been failing" || bad "web: user lock hit a clean client" "not 303"
+grep -q "Too many failed logins: wait" <(curl -s --interface 127.0.0.2 -d user=admin -d password=x "$B/login") && ok "web: lockout says how long to wait" || bad "web: lockout text" "missing"
+
+# web: idle connections do not block the page (70 from as many addresses, 40 from one)
+out=$(python3 tests/quarantine/idle.py "$wport" 70 32 2>&1)
+if [ $? -eq 0 ]; then ok "web: login page answers with 70 idle connections held ($out)"; else bad "web: idle connections" "$out"; fi
+case $out in *"kept 32 of 40"*) ok "web: one address holds at most 32 connections" ;; *) bad "web: per-client limit" "$out" ;; esac
+
 # 7. delete and purge
 expect "delete" 0 $C quarantine delete "$id"
 [ ! -e "$tmp/q/items/$id.eml" ] && [ ! -e "$tmp/q/items/$id.meta" ] && ok "delete removed both files" || bad "delete removed both files" "$(ls "$tmp/q/items")"

@@ -435,6 +435,13 @@ int ctl_web(CTL *ctl, int argc, char **argv)
         return 1;
     if (ctl->cfg->web_users[0] == 0)
         fprintf(stderr, "fileless-ctl: web: web_users is empty: nobody can log in\n");
+    BUF *aerr = buf_new(128);
+    if (quarantine_audit_ok(ctl->cfg, aerr) != 0) { /* logins and actions must be recorded */
+        fprintf(stderr, "fileless-ctl: web: not started: %s\n", aerr->data);
+        buf_free(aerr);
+        return 1;
+    }
+    buf_free(aerr);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT), sigaddset(&set, SIGTERM), sigaddset(&set, SIGHUP);

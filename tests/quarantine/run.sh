@@ -241,6 +241,28 @@ out=$(python3 tests/quarantine/idle.py "$wport" 70 32 2>&1)
 if [ $? -eq 0 ]; then ok "web: login page answers with 70 idle connections held ($out)"; else bad "web: idle connections" "$out"; fi
 case $out in *"kept 32 of 40"*) ok "web: one address holds at most 32 connections" ;; *) bad "web: per-client limit" "$out" ;; esac
 
+# fileless-ctl without the rights (as nobody): the real error, not "no such item";
+# the page refuses to start when it cannot write the audit log
+if setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+    pub=$(mktemp -d)
+    chmod 755 "$pub"
+    cp "$tmp/store.conf" "$pub/store.conf"
+    chmod 644 "$pub/store.conf"
+    sed -i "s|^rules_dir = .*|rules_dir = $PWD/rules|" "$pub/store.conf"
+    N="setpriv --reuid=nobody --regid=nogroup --clear-groups $CTL -c $pub/store.conf"
+    expect "unprivileged: show fails" 1 $N quarantine show "$id"
+    contains "unprivileged: show says permission denied" "Permission denied"
+    case $OUT in *"no such item"*) bad "unprivileged: show" "says no such item: $OUT" ;; esac
+    expect "unprivileged: purge fails" 1 $N quarantine purge --older-than 0
+    contains "unprivileged: purge says permission denied" "Permission denied"
+    case $OUT in *"items older"*"removed"*) bad "unprivileged: purge" "claims a count: $OUT" ;; esac
+    expect "unprivileged: web refuses to start" 1 timeout 10 $N web --listen "127.0.0.1:$(port)"
+    contains "unprivileged: web names the audit log" "audit log"
+    rm -rf "$pub"
+else
+    skip "unprivileged fileless-ctl" "setpriv cannot switch to nobody"
+fi
+
 # 7. delete and purge
 expect "delete" 0 $C quarantine delete "$id"
 [ ! -e "$tmp/q/items/$id.eml" ] && [ ! -e "$tmp/q/items/$id.meta" ] && ok "delete removed both files" || bad "delete removed both files" "$(ls "$tmp/q/items")"

@@ -377,9 +377,15 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
     const char *raw = c->spool && !c->spool->failed ? spool_data(c->spool, &len) : NULL;
     const CONFIG *cfg = c->rs->cfg;
     char released[17];
-    bool rel = raw && c->release && release_verify(cfg, c->release, raw, len, time(NULL), released);
+    bool rel = raw && c->release &&
+               release_verify(cfg, c->release, raw, len, c->rcptv, c->nrcptv, time(NULL), released);
+    BUF *why = buf_new(64);
+    if (rel && release_claim(cfg, released, c->rcptv, c->nrcptv, why) != 0) /* once per rcpt */
+        rel = false;
     if (c->release)
-        log_info("ref=%s release header %s", c->ref, rel ? released : "invalid, ignored");
+        log_info("ref=%s release header %s%s%s", c->ref, rel ? released : "invalid, ignored",
+                 why->len ? ": " : "", why->data);
+    buf_free(why);
     if (rel)
         keep_release(c);
     ACT_INPUT in = {m->verdict,

@@ -115,7 +115,7 @@ expect "release" 0 $C quarantine release "$id"
 contains "release says where" "released to <user@example.net>"
 sunk=$(ls "$tmp/sink" | wc -l)
 f1=$tmp/sink/$(ls "$tmp/sink" | head -1)
-if [ "$sunk" = 1 ] && grep -q "^X-Fileless-Release: $id; t=[0-9]*; mac=[0-9a-f]\{64\}" "$f1" &&
+if [ "$sunk" = 1 ] && grep -q "^X-Fileless-Release: $id; t=[0-9]*; r=[0-9a-f]\{16\}; mac=[0-9a-f]\{64\}" "$f1" &&
     grep -q "Password expires today" "$f1" && grep -q "^X-Rcpt-Args: <user@example.net>" "$f1"; then
     ok "the sink got the message once, with the release header"
 else
@@ -126,6 +126,28 @@ contains "refusal names --force" "already released"
 [ "$(ls "$tmp/sink" | wc -l)" = 1 ] && ok "nothing sent the second time" || bad "nothing sent the second time" "$(ls "$tmp/sink")"
 expect "show: released" 0 $C quarantine show "$id"
 contains "show: released by whom" "by $(id -un)"
+
+# 3b. the release header binds Subject, From, Content-Type (boundary), the recipients and
+# the body, and is good once per recipient: replays through a second daemon that shares
+# the key (release_secret_file) but keeps its own store are quarantined again
+conf replay "quarantine_dir = $tmp/q2" "quarantine_threshold = 8" "reject_threshold = 100" \
+    "release_secret_file = $tmp/q/release.key"
+start replay
+sed 's/^Subject: .*/Subject: RE: Password expires today/' "$f1" >"$tmp/r-subject.eml"
+sed 's/^From: .*/From: IT Support <it@evil.example>/' "$f1" >"$tmp/r-from.eml"
+sed 's|^\(Content-Type:[^\r]*\)|\1; boundary="b"|' "$f1" >"$tmp/r-ctype.eml"
+cmp -s "$f1" "$tmp/r-ctype.eml" && bad "release replay: Content-Type variant" "sed changed nothing"
+for v in subject from ctype; do
+    check "release replay with another ${v}: quarantined again" send replay "$tmp/r-$v.eml" discard "" X-Fileless-Release
+done
+check "release replay to another recipient: quarantined again" \
+    env FM_RCPT="<other@example.net>" bash -c "$(declare -f send); tmp=$tmp send replay $f1 discard '' X-Fileless-Release"
+check "the released message, first time for its recipient: delivered" \
+    send replay "$f1" accept "released=$id" "" X-Fileless-Release
+check "the same release replayed for the same recipient: quarantined again" \
+    send replay "$f1" discard "" X-Fileless-Release
+grep -q "release .* already used for <user@example.net>" "$tmp/replay.log" && ok "replay logged as already used" || bad "replay logged" "$(grep 'release header' "$tmp/replay.log" | tail -2)"
+[ "$(grep -c 'release header invalid, ignored' "$tmp/replay.log")" = 5 ] && ok "every replay logged as invalid" || bad "replays logged" "$(grep 'release header' "$tmp/replay.log")"
 
 # 4. the released message through the milter again: tagged, not quarantined; forged: quarantined
 check "released message is not quarantined again, its release header kept" \

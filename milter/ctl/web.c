@@ -46,9 +46,9 @@
 #include "ctl/weblock.h"
 #include "lib/xalloc.h"
 
-#define WEB_SESSIONS   64
-#define WEB_MAX_BODY   65536
-#define COOKIE         "fm_session"
+#define WEB_SESSIONS 64
+#define WEB_MAX_BODY 65536
+#define COOKIE       "fm_session"
 #define CSP                                                                                        \
     "default-src 'none'; style-src 'self'; img-src 'none'; form-action 'self'; "                   \
     "frame-ancestors 'none'; base-uri 'none'"

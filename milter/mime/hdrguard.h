@@ -6,7 +6,7 @@
  *   size_t hdrguard_entities(const char *raw, size_t len, size_t max, size_t *count);
 #define HDRGUARD_MIME_KEEP 16
 char *hdrguard_lines(const char *raw, size_t len, size_t per_block, size_t *budget,
-                     size_t *outlen, size_t *dropped);
+                     size_t *outlen, size_t *dropped, size_t *nuls);
  *   char *hdrguard_lines(const char *raw, size_t len, size_t per_block, size_t *budget,
  *                        size_t *outlen, size_t *dropped);
  *
@@ -40,10 +40,17 @@ char *hdrguard_lines(const char *raw, size_t len, size_t per_block, size_t *budg
  *   all (*budget is decremented by the fields kept, so one budget can span the
  *   re-parses of one message), are dropped with their folded lines, except the first
  *   HDRGUARD_MIME_KEEP Content-Type/-Disposition/-Transfer-Encoding/MIME-Version fields
- *   of the block (a flood in front of them must not hide an attachment). Returns NULL
- *   when nothing is dropped (the caller parses raw as it is), else a new copy (caller
- *   frees) with its length in *outlen and the number of fields dropped in *dropped.
- *   Pure; linear in len.
+ *   of the block (a flood in front of them must not hide an attachment). In the fields
+ *   kept, an encoded NUL ("%00" in an RFC 2231 value, "=00" in a Q encoded word), which
+ *   the parser would turn into the end of the name (evil%00.js read as "evil"), becomes
+ *   U+2400 SYMBOL FOR NULL encoded the same way: what follows stays, *nuls counts them.
+ *   Returns NULL when nothing is dropped or replaced (the caller parses raw as it is),
+ *   else a new copy (caller frees) with its length in *outlen and the number of fields
+ *   dropped in *dropped. Pure; linear in len.
+ *
+ *   hdrguard_cap keeps the last TAIL_KEEP (256) bytes of a cut field in place of as many
+ *   bytes before the cut (for a folded field: its last folded line's end), so a long
+ *   file name keeps its extension and closing quote.
  */
 #ifndef FM_HDRGUARD_H
 #define FM_HDRGUARD_H
@@ -53,7 +60,7 @@ char *hdrguard_lines(const char *raw, size_t len, size_t per_block, size_t *budg
 char *hdrguard_cap(const char *raw, size_t len, size_t cap, size_t *outlen, size_t *cut);
 size_t hdrguard_entities(const char *raw, size_t len, size_t max, size_t *count);
 #define HDRGUARD_MIME_KEEP 16
-char *hdrguard_lines(const char *raw, size_t len, size_t per_block, size_t *budget,
-                     size_t *outlen, size_t *dropped);
+char *hdrguard_lines(const char *raw, size_t len, size_t per_block, size_t *budget, size_t *outlen,
+                     size_t *dropped, size_t *nuls);
 
 #endif

@@ -32,10 +32,10 @@ typedef struct WALK {
     PARTS *parts;
     HITS *hits;
     GMimeParserOptions *opts;
-    size_t total;     /* decoded bytes stored so far */
-    bool parts_full;  /* LIMIT_PARTS reported */
-    bool total_full;  /* LIMIT_TOTAL_BYTES reported */
-    unsigned reparse; /* current depth of encoded-message re-parses */
+    size_t total;      /* decoded bytes stored so far */
+    bool parts_full;   /* LIMIT_PARTS reported */
+    bool total_full;   /* LIMIT_TOTAL_BYTES reported */
+    unsigned reparse;  /* current depth of encoded-message re-parses */
     size_t hdr_budget; /* header fields GMime may still build (max_header_lines_total) */
     bool hdr_full;     /* LIMIT_HEADER_LINES reported */
 } WALK;
@@ -538,9 +538,12 @@ static GMimeMessage *parse_raw(WALK *w, const char *raw, size_t len)
                  "%zu bytes of blank lines before the header", skip);
     raw += skip, len -= skip;
     size_t per_block = w->lim->max_header_lines ? w->lim->max_header_lines : SIZE_MAX;
-    size_t dropped = 0;
-    char *fewer = hdrguard_lines(raw, len, per_block, &w->hdr_budget, &len, &dropped);
-    if (fewer && !w->hdr_full) {
+    size_t dropped = 0, nuls = 0;
+    char *fewer = hdrguard_lines(raw, len, per_block, &w->hdr_budget, &len, &dropped, &nuls);
+    if (nuls)
+        hits_add(w->hits, "MIME_NUL_IN_NAME", "message",
+                 "%zu encoded NUL in header parameters or encoded words (shown as U+2400)", nuls);
+    if (dropped && !w->hdr_full) {
         hits_add(w->hits, "LIMIT_HEADER_LINES", "message",
                  "%zu header fields dropped before parsing (max_header_lines %zu, total %zu)",
                  dropped, w->lim->max_header_lines, w->lim->max_header_lines_total);

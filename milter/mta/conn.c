@@ -26,8 +26,8 @@
 #include "lib/xalloc.h"
 
 #define TOP_HITS     5
-#define ENVELOPE_MAX 1000 /* bytes kept of one envelope address for the store */
-#define RELEASE_MAX  512  /* bytes kept of a release header value */
+#define ENVELOPE_MAX 1000      /* bytes kept of one envelope address for the store */
+#define RELEASE_MAX  512       /* bytes kept of a release header value */
 #define TRIM_AFTER   (1 << 20) /* a message this large: give freed memory back to the system */
 
 /* now_ms - monotonic clock in milliseconds */

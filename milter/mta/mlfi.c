@@ -77,8 +77,8 @@ static sfsistat fm_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
     unsigned live = conn_live();
     if (max_conns && live > max_conns) {
         metrics_count(METRICS_CONN_REFUSED, 1);
-        log_warning("connection from %s refused: %u connections over max_connections %u",
-                    c->client, live, max_conns);
+        log_warning("connection from %s refused: %u connections over max_connections %u", c->client,
+                    live, max_conns);
         return SMFIS_TEMPFAIL;
     }
     return SMFIS_CONTINUE;

@@ -15,10 +15,10 @@
  *     1. delete every inbound header named PREFIX-* (spoofed), highest index first so
  *        the lower indices stay valid;
  *     2. when the message is delivered (accept, tag, quarantine in the hold queue): insert
- *        at the top of the header (above anything the sender wrote) PREFIX-Verdict "<verdict>; score=<n>; ref=<id>; rules=<id>" (plus "; action=X"
- *        when a failure policy changed the action and "; mode=tag-only; would=X" in
- *        tag-only mode), PREFIX-Report (the top hits by weight with their locations,
- *        sanitized, folded, at most ACT_REPORT_MAX bytes) below it, the Subject prefix for tag
+ *        at the top of the header (above anything the sender wrote) PREFIX-Verdict "<verdict>;
+ * score=<n>; ref=<id>; rules=<id>" (plus "; action=X" when a failure policy changed the action and
+ * "; mode=tag-only; would=X" in tag-only mode), PREFIX-Report (the top hits by weight with their
+ * locations, sanitized, folded, at most ACT_REPORT_MAX bytes) below it, the Subject prefix for tag
  *        and quarantine when subject_tag is set, and QUARANTINE with a reason;
  *     3. REPLY "550" "5.7.1" reject_text or "451" "4.7.1" tempfail_text (%s → ref).
  *   With `leadspc` every header value planned starts with one space (the MTA then

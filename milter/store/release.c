@@ -158,8 +158,8 @@ static void canon_value(BUF *out, const char *s, size_t n)
  * unfolded (see release.h) */
 static void headers_hash(const char *raw, size_t len, char out[DIGEST_HEX_LEN + 1])
 {
-    static const char *const names[] = {"subject", "from", "to", "cc", "message-id",
-                                        "content-type"};
+    static const char *const names[] = {"subject", "from",       "to",
+                                        "cc",      "message-id", "content-type"};
     size_t end = body_start(raw, len), i = 0;
     BUF *b = buf_new(512);
     while (i < end) {
@@ -229,8 +229,8 @@ static void rcpt_list(BUF *out, const BUF *key, const char *ref, int64_t t, char
 }
 
 /* mac_hex - the MAC of ref, time, recipient list, header fields and body under key */
-static void mac_hex(const BUF *key, const char *ref, int64_t t, const char *rcpts,
-                    const char *raw, size_t len, char out[DIGEST_HEX_LEN + 1])
+static void mac_hex(const BUF *key, const char *ref, int64_t t, const char *rcpts, const char *raw,
+                    size_t len, char out[DIGEST_HEX_LEN + 1])
 {
     char body[DIGEST_HEX_LEN + 1], hdrs[DIGEST_HEX_LEN + 1];
     release_body_hash(raw, len, body);

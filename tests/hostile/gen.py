@@ -171,6 +171,17 @@ def gen_names():
     body.append(b"--B--\r\n")
     case("names-nul-invalid-utf8", b"".join(body), "-",
          "NUL bytes and invalid UTF-8 in file names and the subject (raw and RFC 2047)")
+    # an over-long name keeps its extension (hdrguard keeps the tail of a cut field); an
+    # encoded NUL in an RFC 2231 name is a finding and what follows it is kept
+    js = base64.encodebytes(b"var s = 1;\r\n").replace(b"\n", b"\r\n")
+    for name, disp, expect, what in (
+            ("names-long-js", b"filename=\"" + b"a" * 70000 + b".js\"",
+             "LIMIT_HEADER_FIELD,FILE_DANGEROUS_EXT", "a .js file name of 70,000 bytes"),
+            ("names-nul-rfc2231", b"filename*=utf-8''evil%00" + b"x" * 10 + b".js",
+             "MIME_NUL_IN_NAME,FILE_DANGEROUS_EXT", "filename*=utf-8''evil%00...js")):
+        case(name, head() + b"--B\r\nContent-Type: application/octet-stream\r\n"
+             b"Content-Disposition: attachment; " + disp + b"\r\nContent-Transfer-Encoding: "
+             b"base64\r\n\r\n" + js + b"--B--\r\n", expect, what)
     crlf = b"=?utf-8?Q?a=0D=0AX-Fileless-Verdict:=20clean=0D=0A=1B[31m=07?="
     body = [head(subject=crlf + b" \x1b]0;title\x07")]
     for n in (b"=?utf-8?Q?evil=0D=0ABcc:=20x@example.com.js?=", b"a\x1b[2J\x08\x7f.vbs",

@@ -102,8 +102,20 @@ static void test_clean_and_spoofed(void **state)
 static void test_spoofed_over_cap(void **state)
 {
     CONFIG *c = config_new();
-    ACT_INPUT in = {VERDICT_CLEAN, 0, "0123456789abcdef", "fedcba9876543210", NULL, c, 0, NULL, 0,
-                    "Hi", false, false, NULL, 5000};
+    ACT_INPUT in = {VERDICT_CLEAN,
+                    0,
+                    "0123456789abcdef",
+                    "fedcba9876543210",
+                    NULL,
+                    c,
+                    0,
+                    NULL,
+                    0,
+                    "Hi",
+                    false,
+                    false,
+                    NULL,
+                    5000};
     for (int mode = 0; mode < 2; mode++) {
         c->mode = mode ? CFG_MODE_TAG_ONLY : CFG_MODE_ENFORCE;
         ACT_PLAN *p = action_plan(&in);
@@ -234,9 +246,20 @@ static void test_report_sorted_sanitized_bounded(void **state)
 static ACT_STATUS plan_store(CONFIG *c, VERDICT v, unsigned flags, const char *released,
                              bool *store)
 {
-    ACT_INPUT in = {
-        v,    12,      "0123456789abcdef", "fedcba9876543210", NULL, c, flags, NULL, 0, "Hi", false,
-        true, released, 0};
+    ACT_INPUT in = {v,
+                    12,
+                    "0123456789abcdef",
+                    "fedcba9876543210",
+                    NULL,
+                    c,
+                    flags,
+                    NULL,
+                    0,
+                    "Hi",
+                    false,
+                    true,
+                    released,
+                    0};
     ACT_PLAN *p = action_plan(&in);
     buf_reset(rec);
     *store = p->store;

@@ -234,15 +234,16 @@ static void test_release_mac(void **state)
     const char lf[] = "X-Other: 1\nSubject:  hi\nFrom: a@b\n\nbody line\n.dot line\n\n";
     assert_true(release_verify(c, v, lf, strlen(lf), to, 2, now, ref));
     /* another body, Subject, From, boundary or a new To: refused */
-    const char *changed[] = {"X-Other: 1\r\nSubject: hi\r\nFrom: a@b\r\n\r\nmalware\r\n",
-                             "X-Other: 1\r\nSubject: hi!\r\nFrom: a@b\r\n\r\nbody line\r\n"
-                             ".dot line\r\n",
-                             "X-Other: 1\r\nSubject: hi\r\nFrom: x@b\r\n\r\nbody line\r\n"
-                             ".dot line\r\n",
-                             "X-Other: 1\r\nSubject: hi\r\nFrom: a@b\r\nContent-Type: multipart/mixed;"
-                             " boundary=x\r\n\r\nbody line\r\n.dot line\r\n",
-                             "X-Other: 1\r\nSubject: hi\r\nFrom: a@b\r\nTo: z@b\r\n\r\nbody line\r\n"
-                             ".dot line\r\n"};
+    const char *changed[] = {
+        "X-Other: 1\r\nSubject: hi\r\nFrom: a@b\r\n\r\nmalware\r\n",
+        "X-Other: 1\r\nSubject: hi!\r\nFrom: a@b\r\n\r\nbody line\r\n"
+        ".dot line\r\n",
+        "X-Other: 1\r\nSubject: hi\r\nFrom: x@b\r\n\r\nbody line\r\n"
+        ".dot line\r\n",
+        "X-Other: 1\r\nSubject: hi\r\nFrom: a@b\r\nContent-Type: multipart/mixed;"
+        " boundary=x\r\n\r\nbody line\r\n.dot line\r\n",
+        "X-Other: 1\r\nSubject: hi\r\nFrom: a@b\r\nTo: z@b\r\n\r\nbody line\r\n"
+        ".dot line\r\n"};
     for (size_t i = 0; i < sizeof(changed) / sizeof(changed[0]); i++)
         assert_false(release_verify(c, v, changed[i], strlen(changed[i]), to, 2, now, ref));
     char *forged = xstrdup(v);

@@ -98,6 +98,8 @@ typedef struct CONFIG {
     int64_t clamav_max_files;
     int64_t clamav_max_scan_time;
     char *clamav_tmpdir;
+    char *clamav_db_dir;     /* official databases: a path, auto or empty (core/clamdb.h) */
+    int64_t clamav_db_check; /* seconds between update checks of clamav_db_dir; 0: never */
     /* milter */
     char *socket;
     char *socket_mode; /* octal text; config_socket_mode gives the number */

@@ -222,8 +222,9 @@ static const CFG_ROW config_table[] = {
      "it on loopback or a management network."},
     {"milter_timeout", T_INT, OFF(milter_timeout), "600", 1, 86400, NULL, NULL, false,
      "Seconds libmilter waits for the next command on a connection (smfi_settimeout); an "
-     "idle connection is closed after it (counted as dropped in the metrics). Keep it above "
-     "the MTA's SMTP idle timeout (Postfix smtpd_timeout, 300 s)."},
+     "idle connection is closed after it (libmilter's worker pool looks every 10 minutes; "
+     "counted as dropped in the metrics). Keep it above the MTA's SMTP idle timeout (Postfix "
+     "smtpd_timeout, 300 s)."},
     {"max_connections", T_INT, OFF(max_connections), "0", 0, 1000000, NULL, NULL, false,
      "Most MTA connections served at once; more are refused with a temporary failure "
      "(logged and counted). 0: the open-file limit (raised to its hard limit at start) less "

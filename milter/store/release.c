@@ -220,11 +220,11 @@ static void rcpt_list(BUF *out, const BUF *key, const char *ref, int64_t t, char
         rcpt_hash(key, ref, t, rcpt[i], h[i]);
     }
     qsort(h, nrcpt, sizeof(*h), by_str);
-    for (size_t i = 0; i < nrcpt; i++) {
+    for (size_t i = 0; i < nrcpt; i++)
         if (i == 0 || strcmp(h[i], h[i - 1]) != 0)
             buf_printf(out, "%s%s", out->len ? "," : "", h[i]);
+    for (size_t i = 0; i < nrcpt; i++)
         free(h[i]);
-    }
     free(h);
 }
 

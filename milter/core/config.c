@@ -103,6 +103,14 @@ static const CFG_ROW config_table[] = {
      NULL, true,
      "Longest single header field (with its folded lines); longer ones are cut before "
      "parsing (LIMIT_HEADER_FIELD)."},
+    {"max_header_lines", T_INT, OFF(max_header_lines), "1000", 10, 10000000, NULL, NULL, true,
+     "Most header fields of one header block (the message's or a part's) given to the MIME "
+     "parser; the rest are dropped before parsing, except the Content-* fields "
+     "(LIMIT_HEADER_LINES)."},
+    {"max_header_lines_total", T_INT, OFF(max_header_lines_total), "20000", 10, 100000000, NULL,
+     NULL, true,
+     "Most header fields of all header blocks of one message together given to the MIME "
+     "parser (each costs about 650 bytes there; LIMIT_HEADER_LINES past it)."},
     {"max_mime_depth", T_INT, OFF(max_mime_depth), "32", 1, 1000, NULL, NULL, true,
      "Deepest MIME nesting (multipart and message/rfc822 levels) walked; deeper entities give "
      "LIMIT_MIME_DEPTH."},
@@ -229,12 +237,24 @@ static const CFG_ROW config_table[] = {
     {"header_prefix", T_STRING, OFF(header_prefix), "X-Fileless", 0, 0, NULL, NULL, true,
      "Prefix of the headers added (PREFIX-Verdict, PREFIX-Report); inbound headers with this "
      "prefix are removed."},
+    {"max_spoofed_headers", T_INT, OFF(max_spoofed_headers), "1000", 1, 1000000, NULL, NULL, true,
+     "Most inbound headers with header_prefix removed from one message; a message carrying "
+     "more is refused (550 5.7.1), as they cannot all be removed."},
     {"subject_tag", T_STRING, OFF(subject_tag), "", 0, 0, NULL, NULL, true,
      "Text put in front of the Subject of tagged and quarantined messages (empty: none)."},
     {"metrics_listen", T_STRING, OFF(metrics_listen), "", 0, 0, NULL, NULL, false,
      "ADDR:PORT where the daemon serves its counters and latency histograms as Prometheus "
      "text at /metrics (e.g. 127.0.0.1:9890; empty: off). There is no authentication: keep "
      "it on loopback or a management network."},
+    {"milter_timeout", T_INT, OFF(milter_timeout), "600", 1, 86400, NULL, NULL, false,
+     "Seconds libmilter waits for the next command on a connection (smfi_settimeout); an "
+     "idle connection is closed after it (libmilter's worker pool looks every 10 minutes; "
+     "counted as dropped in the metrics). Keep it above the MTA's SMTP idle timeout (Postfix "
+     "smtpd_timeout, 300 s)."},
+    {"max_connections", T_INT, OFF(max_connections), "0", 0, 1000000, NULL, NULL, false,
+     "Most MTA connections served at once; more are refused with a temporary failure "
+     "(logged and counted). 0: the open-file limit (raised to its hard limit at start) less "
+     "a reserve of 256 for spool files, the store and the engines."},
     {"scan_timeout", T_INT, OFF(scan_timeout), "120000", 1000, 3600000, NULL, NULL, true,
      "Milliseconds a message may be scanned; past it the MTA gets the on_timeout action "
      "(LIMIT_SCAN_TIME). Keep it below the MTA's content timeout (Postfix "

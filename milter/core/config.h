@@ -78,6 +78,8 @@ typedef struct CONFIG {
     int64_t max_message_size;
     int64_t max_header_bytes;
     int64_t max_header_field_bytes;
+    int64_t max_header_lines;
+    int64_t max_header_lines_total;
     int64_t max_mime_depth;
     int64_t max_parts;
     int64_t max_part_bytes;
@@ -116,6 +118,9 @@ typedef struct CONFIG {
     unsigned discard_verdicts;         /* bit v-1 for VERDICT v (tag, quarantine, reject) */
     char *reject_text, *tempfail_text; /* printable, at most one %s (checked at load) */
     char *header_prefix;
+    int64_t milter_timeout;
+    int64_t max_connections;
+    int64_t max_spoofed_headers;
     char *subject_tag;
     int64_t scan_timeout, progress_interval; /* ms */
     char *metrics_listen;

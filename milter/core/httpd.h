@@ -31,11 +31,18 @@
  *   the client's address as text.
  *
  * LIMITS
- *   64 connections, 30 s idle timeout per connection, 64 form fields of at most
- *   max_body bytes together.
+ *   HTTPD_CONNECTIONS connections at once, HTTPD_PER_CLIENT of them from one address
+ *   (more from it are closed at once), HTTPD_IDLE_SECONDS idle timeout per connection;
+ *   libmicrohttpd's polling thread (epoll) waits on all of them, so idle connections
+ *   cost a descriptor each and never hold up a request on another; 64 form fields of
+ *   at most max_body bytes together.
  */
 #ifndef FM_HTTPD_H
 #define FM_HTTPD_H
+
+#define HTTPD_CONNECTIONS  512
+#define HTTPD_PER_CLIENT   32
+#define HTTPD_IDLE_SECONDS 20
 
 #include <stddef.h>
 

@@ -329,7 +329,8 @@ static int cmd_purge(CTL *ctl, int argc, char **argv)
     int rc = quarantine_purge(dir, before, &removed, err);
     quarantine_audit(ctl->cfg, qview_who(), "action=purge older_than=%lldd removed=%zu result=%s",
                      days, removed, rc ? "failed" : "ok");
-    printf("%zu item%s older than %lld days removed\n", removed, removed == 1 ? "" : "s", days);
+    if (rc == 0 || removed) /* a failure before anything was removed is only the error */
+        printf("%zu item%s older than %lld days removed\n", removed, removed == 1 ? "" : "s", days);
     if (rc)
         fprintf(stderr, "fileless-ctl: %s\n", err->data);
     buf_free(err);

@@ -58,10 +58,11 @@ static int deliver(const CTL *ctl, const QMETA *m, const char *to, int64_t t, BU
     if (raw == NULL)
         return -1;
     int rc = -1;
-    char *value = release_header_value(c, m->ref, t, raw, len, err);
+    char *one[1] = {(char *)to};
+    char *value = to ? release_header_value(c, m->ref, t, raw, len, one, 1, err)
+                     : release_header_value(c, m->ref, t, raw, len, m->rcpt, m->nrcpt, err);
     if (value) {
         char *head = xasprintf("%s-Release: %s\r\n", c->header_prefix, value);
-        char *one[1] = {(char *)to};
         rc = to ? smtp_send(c->release_relay, m->from, one, 1, head, raw, len, err)
                 : smtp_send(c->release_relay, m->from, m->rcpt, m->nrcpt, head, raw, len, err);
         free(head);

@@ -17,7 +17,9 @@
  *     oldest is dropped);
  *   - every POST but the login carries the session's CSRF token (another 32 random bytes)
  *     and, when the browser sends an Origin header, it must be this host: else 403;
- *   - failed logins: after 10 within a minute every login is refused for that minute (429);
+ *   - failed logins: counted per client address and per user name with a growing wait
+ *     (weblock.h); a locked client gets 429, a client that has not been failing is
+ *     never locked out by failures elsewhere;
  *   - every response: Content-Security-Policy default-src 'none'; style-src 'self'; no
  *     script at all, form-action 'self', frame-ancestors 'none'; X-Content-Type-Options
  *     nosniff; Referrer-Policy no-referrer; Cache-Control no-store;
@@ -41,12 +43,12 @@
 #include "store/quarantine.h"
 #include "ctl/web.h"
 #include "ctl/webauth.h"
+#include "ctl/weblock.h"
 #include "lib/xalloc.h"
 
-#define WEB_SESSIONS   64
-#define WEB_MAX_BODY   65536
-#define LOGIN_FAIL_MAX 10
-#define COOKIE         "fm_session"
+#define WEB_SESSIONS 64
+#define WEB_MAX_BODY 65536
+#define COOKIE       "fm_session"
 #define CSP                                                                                        \
     "default-src 'none'; style-src 'self'; img-src 'none'; form-action 'self'; "                   \
     "frame-ancestors 'none'; base-uri 'none'"
@@ -54,8 +56,7 @@
 typedef struct WEB {
     CTL *ctl;
     WEB_SESSION s[WEB_SESSIONS];
-    time_t fail_window; /* start of the current minute of failed logins */
-    unsigned fails;
+    WEBLOCK *lock; /* failed logins per client and user name */
 } WEB;
 
 /* random_hex - 32 random bytes as 64 hex digits */
@@ -136,21 +137,24 @@ static void redirect(HTTPD_RESP *resp, const char *where)
 static void do_login(WEB *w, HTTPD_REQ *r, HTTPD_RESP *resp)
 {
     time_t now = time(NULL);
-    if (now - w->fail_window >= 60)
-        w->fail_window = now, w->fails = 0;
     const char *user = httpd_form(r, "user"), *pw = httpd_form(r, "password");
-    if (w->fails >= LOGIN_FAIL_MAX) {
+    const char *peer = httpd_peer(r);
+    long wait = weblock_wait(w->lock, peer, user, now);
+    if (wait > 0) {
         resp->status = 429;
-        webpage_login(resp->body, "Too many failed logins: wait a minute.");
+        char *m = xasprintf("Too many failed logins: wait %ld seconds.", wait);
+        webpage_login(resp->body, m);
+        free(m);
         return;
     }
     if (!webauth_check(w->ctl->cfg->web_users, user, pw)) {
-        w->fails++;
+        weblock_failed(w->lock, peer, user, now);
         resp->status = 401;
-        quarantine_audit(w->ctl->cfg, "-", "action=login result=failed peer=%s", httpd_peer(r));
+        quarantine_audit(w->ctl->cfg, "-", "action=login result=failed peer=%s", peer);
         webpage_login(resp->body, "Wrong user or password.");
         return;
     }
+    weblock_ok(w->lock, peer);
     WEB_SESSION *s = session_new(w, user);
     if (s == NULL) {
         resp->status = 500;
@@ -431,12 +435,20 @@ int ctl_web(CTL *ctl, int argc, char **argv)
         return 1;
     if (ctl->cfg->web_users[0] == 0)
         fprintf(stderr, "fileless-ctl: web: web_users is empty: nobody can log in\n");
+    BUF *aerr = buf_new(128);
+    if (quarantine_audit_ok(ctl->cfg, aerr) != 0) { /* logins and actions must be recorded */
+        fprintf(stderr, "fileless-ctl: web: not started: %s\n", aerr->data);
+        buf_free(aerr);
+        return 1;
+    }
+    buf_free(aerr);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT), sigaddset(&set, SIGTERM), sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* the server's thread inherits the mask */
     WEB *w = xcalloc(1, sizeof(*w));
     w->ctl = ctl;
+    w->lock = weblock_new();
     BUF *err = buf_new(128);
     HTTPD *d = httpd_start(listen, WEB_MAX_BODY, handle, w, err);
     int rc = d ? 0 : 1;
@@ -450,6 +462,7 @@ int ctl_web(CTL *ctl, int argc, char **argv)
         httpd_stop(d);
     }
     buf_free(err);
+    weblock_free(w->lock);
     free(w);
     return rc;
 }

@@ -33,10 +33,12 @@ typedef struct WALK {
     PARTS *parts;
     HITS *hits;
     GMimeParserOptions *opts;
-    size_t total;     /* decoded bytes stored so far */
-    bool parts_full;  /* LIMIT_PARTS reported */
-    bool total_full;  /* LIMIT_TOTAL_BYTES reported */
-    unsigned reparse; /* current depth of encoded-message re-parses */
+    size_t total;      /* decoded bytes stored so far */
+    bool parts_full;   /* LIMIT_PARTS reported */
+    bool total_full;   /* LIMIT_TOTAL_BYTES reported */
+    unsigned reparse;  /* current depth of encoded-message re-parses */
+    size_t hdr_budget; /* header fields GMime may still build (max_header_lines_total) */
+    bool hdr_full;     /* LIMIT_HEADER_LINES reported */
 } WALK;
 
 static void walk_message(WALK *w, GMimeMessage *m, const char *base, int depth);
@@ -537,12 +539,26 @@ static GMimeMessage *parse_raw(WALK *w, const char *raw, size_t len)
     if (skip)
         hits_add(w->hits, "MIME_MALFORMED_MESSAGE", "message",
                  "%zu bytes of blank lines before the header", skip);
-    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw + skip, len - skip);
+    raw += skip, len -= skip;
+    size_t per_block = w->lim->max_header_lines ? w->lim->max_header_lines : SIZE_MAX;
+    size_t dropped = 0, nuls = 0;
+    char *fewer = hdrguard_lines(raw, len, per_block, &w->hdr_budget, &len, &dropped, &nuls);
+    if (nuls)
+        hits_add(w->hits, "MIME_NUL_IN_NAME", "message",
+                 "%zu encoded NUL in header parameters or encoded words (shown as U+2400)", nuls);
+    if (dropped && !w->hdr_full) {
+        failure_hit(w->hits, MSG_ERR_LIMIT_HEADER_LINES, "message",
+                    "%zu header fields dropped before parsing (max_header_lines %zu, total %zu)",
+                    dropped, w->lim->max_header_lines, w->lim->max_header_lines_total);
+        w->hdr_full = true;
+    }
+    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(fewer ? fewer : raw, len);
     GMimeParser *parser = g_mime_parser_new_with_stream(stream);
     g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
     GMimeMessage *m = g_mime_parser_construct_message(parser, w->opts);
     g_object_unref(parser);
     g_object_unref(stream);
+    free(fewer);
     return m;
 }
 
@@ -672,6 +688,7 @@ void mime_walk(const char *raw, size_t len, const MIME_LIMITS *lim, PARTS *parts
                HITS *hits)
 {
     WALK w = {.lim = lim, .parts = parts, .hits = hits};
+    w.hdr_budget = lim->max_header_lines_total ? lim->max_header_lines_total : SIZE_MAX;
     size_t capped_len = 0, cut = 0;
     char *capped = hdrguard_cap(raw, len, lim->max_header_field, &capped_len, &cut);
     if (capped) {

@@ -37,7 +37,11 @@
  *   max_header_bytes the header block of one entity (LIMIT_HEADER_BYTES);
  *   max_header_field one header field; longer ones are cut before parsing (hdrguard.c),
  *                    because GMime's cost grows with the square of a field's length
- *                    (LIMIT_HEADER_FIELD).
+ *                    (LIMIT_HEADER_FIELD);
+ *   max_header_lines, max_header_lines_total  header fields per block and in all blocks
+ *                    of the message (re-parsed ones too); the ones past them are dropped
+ *                    before GMime builds them (hdrguard_lines; each costs ~650 bytes)
+ *                    (LIMIT_HEADER_LINES).
  *   GMime's own nesting limit (1024) and malformations are reported through its
  *   warning callback as MIME_* hits (MIME_MULTIPART_NO_BOUNDARY, MIME_TRUNCATED,
  *   MIME_CONFLICTING_HEADER, ...); base64 bodies holding non-alphabet bytes or cut mid
@@ -59,6 +63,8 @@ typedef struct MIME_LIMITS {
     size_t max_total_bytes;
     size_t max_header_bytes;
     size_t max_header_field;
+    size_t max_header_lines;       /* fields per header block (0: no limit) */
+    size_t max_header_lines_total; /* fields in all header blocks of the message (0: none) */
 } MIME_LIMITS;
 
 /* mime_limits - the MIME limits of a configuration (max_mime_depth, max_parts, ...) */
@@ -69,7 +75,9 @@ static inline MIME_LIMITS mime_limits(const CONFIG *c)
                          .max_part_bytes = (size_t)c->max_part_bytes,
                          .max_total_bytes = (size_t)c->max_total_bytes,
                          .max_header_bytes = (size_t)c->max_header_bytes,
-                         .max_header_field = (size_t)c->max_header_field_bytes};
+                         .max_header_field = (size_t)c->max_header_field_bytes,
+                         .max_header_lines = (size_t)c->max_header_lines,
+                         .max_header_lines_total = (size_t)c->max_header_lines_total};
 }
 
 typedef struct MIME_HEADERS {

@@ -19,6 +19,7 @@ static const struct {
     {MSG_ERR_LIMIT_MESSAGE_SIZE, "LIMIT_MESSAGE_SIZE", "message_size", true},
     {MSG_ERR_LIMIT_HEADER_BYTES, "LIMIT_HEADER_BYTES", "header_bytes", true},
     {MSG_ERR_LIMIT_HEADER_FIELD, "LIMIT_HEADER_FIELD", "header_field", true},
+    {MSG_ERR_LIMIT_HEADER_LINES, "LIMIT_HEADER_LINES", "header_lines", true},
     {MSG_ERR_LIMIT_MIME_DEPTH, "LIMIT_MIME_DEPTH", "mime_depth", true},
     {MSG_ERR_LIMIT_PARTS, "LIMIT_PARTS", "parts", true},
     {MSG_ERR_LIMIT_PART_BYTES, "LIMIT_PART_BYTES", "part_bytes", true},

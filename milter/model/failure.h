@@ -44,6 +44,7 @@ typedef enum MSG_ERR {
     MSG_ERR_LIMIT_MESSAGE_SIZE,     /* max_message_size */
     MSG_ERR_LIMIT_HEADER_BYTES,     /* max_header_bytes */
     MSG_ERR_LIMIT_HEADER_FIELD,     /* max_header_field_bytes */
+    MSG_ERR_LIMIT_HEADER_LINES,     /* max_header_lines, max_header_lines_total */
     MSG_ERR_LIMIT_MIME_DEPTH,       /* max_mime_depth */
     MSG_ERR_LIMIT_PARTS,            /* max_parts */
     MSG_ERR_LIMIT_PART_BYTES,       /* max_part_bytes */

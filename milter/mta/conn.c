@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -27,8 +28,9 @@
 #include "lib/xalloc.h"
 
 #define TOP_HITS     5
-#define ENVELOPE_MAX 1000 /* bytes kept of one envelope address for the store */
-#define RELEASE_MAX  512  /* bytes kept of a release header value */
+#define ENVELOPE_MAX 1000      /* bytes kept of one envelope address for the store */
+#define RELEASE_MAX  512       /* bytes kept of a release header value */
+#define TRIM_AFTER   (1 << 20) /* a message this large: give freed memory back to the system */
 
 static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned live; /* CONNs not yet freed */
@@ -79,7 +81,7 @@ void conn_end(CONN *c)
         free(c->inbound[i].name);
     free(c->inbound);
     c->inbound = NULL;
-    c->ninbound = c->capinbound = 0;
+    c->ninbound = c->capinbound = c->nprefixed = 0;
 }
 
 /* conn_free - end the transaction and release the connection; returns NULL */
@@ -190,8 +192,10 @@ void conn_header(CONN *c, const char *name, const char *value)
     const char *v = value;
     if (c->leadspc && *v == ' ')
         v++;
-    if (strncasecmp(name, prefix, pl) == 0 && name[pl] == '-' && c->ninbound < 1000) {
-        remember_inbound(c, name);
+    if (strncasecmp(name, prefix, pl) == 0 && name[pl] == '-') {
+        /* every one is counted; past max_spoofed_headers the message is refused */
+        if (++c->nprefixed <= (size_t)c->rs->cfg->max_spoofed_headers)
+            remember_inbound(c, name);
         if (c->release == NULL && str_ieq(name + pl + 1, "Release"))
             c->release = xstrndup(v, RELEASE_MAX);
     }
@@ -369,9 +373,15 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
     const char *raw = c->spool && !c->spool->failed ? spool_data(c->spool, &len) : NULL;
     const CONFIG *cfg = c->rs->cfg;
     char released[17];
-    bool rel = raw && c->release && release_verify(cfg, c->release, raw, len, time(NULL), released);
+    bool rel = raw && c->release &&
+               release_verify(cfg, c->release, raw, len, c->rcptv, c->nrcptv, time(NULL), released);
+    BUF *why = buf_new(64);
+    if (rel && release_claim(cfg, released, c->rcptv, c->nrcptv, why) != 0) /* once per rcpt */
+        rel = false;
     if (c->release)
-        log_info("ref=%s release header %s", c->ref, rel ? released : "invalid, ignored");
+        log_info("ref=%s release header %s%s%s", c->ref, rel ? released : "invalid, ignored",
+                 why->len ? ": " : "", why->data);
+    buf_free(why);
     if (rel)
         keep_release(c);
     ACT_INPUT in = {.verdict = m->verdict,
@@ -386,7 +396,9 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
                     .subject = c->subject,
                     .leadspc = c->leadspc,
                     .store = cfg->quarantine_dir[0] != 0,
-                    .released = rel ? released : NULL};
+                    .released = rel ? released : NULL,
+                    .spoofed_over =
+                        c->nprefixed > (size_t)cfg->max_spoofed_headers ? c->nprefixed : 0};
     ACT_PLAN *p = action_plan(&in);
     if (p->store && store(c, m, p, raw, len) != 0) {
         in.errs |= MSG_ERR_BIT(MSG_ERR_QUARANTINE);
@@ -406,7 +418,10 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
     metrics_count(METRICS_CACHE_MISS, m->cache.misses);
     metrics_count(METRICS_CACHE_ERROR, m->cache.errors);
     action_plan_free(p);
+    size_t size = m->size;
     msg_free(m);
     conn_end(c);
+    if (size >= TRIM_AFTER) /* the parser's many small blocks stay in the arenas otherwise */
+        malloc_trim(0);
     return st;
 }

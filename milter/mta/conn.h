@@ -67,6 +67,7 @@ typedef struct CONN {
     char *release; /* the first PREFIX-Release header value, or NULL */
     ACT_HDR *inbound;
     size_t ninbound, capinbound;
+    size_t nprefixed; /* inbound PREFIX-* headers, all of them */
     char *subject;
     double t0;
 } CONN;

@@ -2,6 +2,7 @@
  * mta/daemon - start-up, signals and the serving thread (see mta/daemon.h)
  */
 #include <errno.h>
+#include <sys/resource.h>
 #include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -28,6 +29,8 @@
 #include "mta/scanjob.h"
 #include "store/quarantine.h"
 #include "lib/xalloc.h"
+
+#define FD_RESERVE 256 /* open files kept for spool, store and engines (max_connections 0) */
 
 /* socket_file - the path of a unix socket spec, or NULL for inet sockets */
 static const char *socket_file(const char *spec)
@@ -176,6 +179,32 @@ static bool start_metrics(const CONFIG *c)
     return metrics_server != NULL;
 }
 
+/* open_limits - raise the open-file limit to its hard limit; set the milter timeout and
+ * max_connections (0: open files less FD_RESERVE); false (logged) on failure */
+static bool open_limits(const CONFIG *c)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rlim_t want = rl.rlim_max == RLIM_INFINITY ? 1048576 : rl.rlim_max;
+        rl.rlim_cur = want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            log_warning("cannot raise the open-file limit to %llu: %s", (unsigned long long)want,
+                        strerror(errno));
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    unsigned long long files = rl.rlim_cur == RLIM_INFINITY ? 1048576 : rl.rlim_cur;
+    unsigned max = (unsigned)c->max_connections;
+    if (max == 0)
+        max = files > 2 * FD_RESERVE ? (unsigned)(files - FD_RESERVE) : (unsigned)(files / 2);
+    log_info("open files %llu, max_connections %u, milter_timeout %llds", files, max,
+             (long long)c->milter_timeout);
+    if (mlfi_limits((int)c->milter_timeout, max) != 0) {
+        log_error("smfi_settimeout(%lld) refused", (long long)c->milter_timeout);
+        return false;
+    }
+    return true;
+}
+
 /* start - bind, detach, pidfile, privileges; false (logged) on failure */
 static bool start(const CONFIG *c, bool foreground)
 {
@@ -186,6 +215,8 @@ static bool start(const CONFIG *c, bool foreground)
         log_error("unknown user '%s'", c->user);
         return false;
     }
+    if (!open_limits(c))
+        return false;
     if (mlfi_open(c->socket) != 0) {
         log_error("cannot listen on %s", c->socket);
         return false;

@@ -138,6 +138,12 @@ static void render_counters(BUF *out)
                m.counters[METRICS_RELOAD_OK], m.counters[METRICS_RELOAD_FAILED]);
     family(out, "fileless_connections_total", "counter", "MTA connections accepted.");
     buf_printf(out, "fileless_connections_total %llu\n", m.counters[METRICS_CONNECTION]);
+    family(out, "fileless_connections_refused_total", "counter",
+           "Connections refused over max_connections.");
+    buf_printf(out, "fileless_connections_refused_total %llu\n", m.counters[METRICS_CONN_REFUSED]);
+    family(out, "fileless_connections_dropped_total", "counter",
+           "Connections closed before any negotiation (idle past milter_timeout).");
+    buf_printf(out, "fileless_connections_dropped_total %llu\n", m.counters[METRICS_CONN_DROPPED]);
 }
 
 /* metrics_render - the whole exposition */

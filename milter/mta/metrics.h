@@ -39,6 +39,8 @@ typedef enum METRICS_COUNTER {
     METRICS_RELOAD_OK,
     METRICS_RELOAD_FAILED,
     METRICS_CONNECTION,
+    METRICS_CONN_REFUSED, /* over max_connections */
+    METRICS_CONN_DROPPED, /* closed before the MTA negotiated (idle past milter_timeout) */
     METRICS_NCOUNTERS
 } METRICS_COUNTER;
 

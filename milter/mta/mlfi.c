@@ -10,6 +10,7 @@
 
 #include "mta/conn.h"
 #include "core/log.h"
+#include "mta/metrics.h"
 #include "mta/mlfi.h"
 #include "mta/mta.h"
 
@@ -64,13 +65,22 @@ static sfsistat fm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, u
     return SMFIS_CONTINUE;
 }
 
-/* fm_connect - remember the client */
+static unsigned max_conns; /* 0: no limit (mlfi_limits) */
+
+/* fm_connect - remember the client; over max_connections: refused (temporary failure) */
 static sfsistat fm_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 {
     CONN *c = conn_of(ctx);
     if (c == NULL)
         c = conn_start(ctx);
     conn_connect(c, host, addr);
+    unsigned live = conn_live();
+    if (max_conns && live > max_conns) {
+        metrics_count(METRICS_CONN_REFUSED, 1);
+        log_warning("connection from %s refused: %u connections over max_connections %u", c->client,
+                    live, max_conns);
+        return SMFIS_TEMPFAIL;
+    }
     return SMFIS_CONTINUE;
 }
 
@@ -167,6 +177,10 @@ static sfsistat fm_close(SMFICTX *ctx)
 {
     CONN *c = conn_of(ctx);
     uintptr_t tag = (uintptr_t)smfi_getpriv(ctx); /* already a tag when c is NULL */
+    if (tag == 0) { /* never negotiated: idle until milter_timeout, or not an MTA */
+        metrics_count(METRICS_CONN_DROPPED, 1);
+        log_notice("connection closed before the MTA negotiated (idle or not a milter client)");
+    }
     if (c)
         tag = PRIV_TAG | (c->leadspc ? PRIV_LEADSPC : 0) | (c->skip ? PRIV_SKIP : 0);
     conn_free(c);
@@ -194,6 +208,13 @@ static int mlfi_register(void)
         .xxfi_negotiate = fm_negotiate,
     };
     return smfi_register(desc) == MI_SUCCESS ? 0 : -1;
+}
+
+/* mlfi_limits - the read timeout and the connection limit (see mlfi.h) */
+int mlfi_limits(int timeout_s, unsigned max_connections)
+{
+    max_conns = max_connections;
+    return smfi_settimeout(timeout_s) == MI_SUCCESS ? 0 : -1;
 }
 
 /* mlfi_open - register and bind the socket (see mlfi.h) */

@@ -3,6 +3,8 @@
  *
  * SYNOPSIS
  *   int mlfi_open(const char *spec);   int mlfi_main(void);
+int mlfi_limits(int timeout_s, unsigned max_connections);
+ *   int mlfi_limits(int timeout_s, unsigned max_connections);
  *
  * DESCRIPTION
  *   mlfi_open sets the socket (inet:PORT@HOST, unix:/path), registers the filter
@@ -15,9 +17,16 @@
  *   steps SKIP, HDR_LEADSPC, NOUNKNOWN and NODATA (HELO is kept for the quarantine), each only when
  * offered; it creates the CONN. No SMFIP_NR_* step is requested, so no callback has to answer
  *   SMFIS_NOREPLY.
+ *
+ *   mlfi_limits (before mlfi_main) sets libmilter's read timeout (an idle connection is
+ *   closed after timeout_s) and the most connections served at once: the connect
+ *   callback answers a temporary failure past it (logged, METRICS_CONN_REFUSED; 0: no
+ *   limit). A connection closed before any negotiation is logged and counted
+ *   (METRICS_CONN_DROPPED).
  */
 #ifndef FM_MLFI_H
 #define FM_MLFI_H
 int mlfi_open(const char *spec);
 int mlfi_main(void);
+int mlfi_limits(int timeout_s, unsigned max_connections);
 #endif

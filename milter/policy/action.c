@@ -31,7 +31,7 @@ static void add_op(ACT_PLAN *p, ACT_KIND kind, const char *name, int index, cons
         p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
     }
     char *v = NULL;
-    if (value && p->leadspc && (kind == ACT_ADDHDR || kind == ACT_CHGHDR))
+    if (value && p->leadspc && (kind == ACT_ADDHDR || kind == ACT_INSHDR || kind == ACT_CHGHDR))
         v = xasprintf(" %s", value);
     else if (value)
         v = xstrdup(value);
@@ -134,12 +134,12 @@ static void plan_delivery(ACT_PLAN *p, const ACT_INPUT *in, int natural)
 {
     const CONFIG *c = in->cfg;
     char *name = hdr_name(in, "Verdict"), *value = verdict_value(in, p, natural);
-    add_op(p, ACT_ADDHDR, name, 0, value, NULL);
+    add_op(p, ACT_INSHDR, name, 0, value, NULL); /* first: above every inbound header */
     free(name);
     free(value);
     name = hdr_name(in, "Report");
     value = report_value(in->hits);
-    add_op(p, ACT_ADDHDR, name, 0, value, NULL);
+    add_op(p, ACT_INSHDR, name, 1, value, NULL);
     free(name);
     free(value);
     bool tagged = p->action == CFG_POL_TAG || p->action == CFG_POL_QUARANTINE ||
@@ -178,6 +178,16 @@ ACT_PLAN *action_plan(const ACT_INPUT *in)
         return p;
     for (size_t i = in->ninbound; i-- > 0;)
         add_op(p, ACT_DELHDR, in->inbound[i].name, in->inbound[i].index, NULL, NULL);
+    if (in->spoofed_over) { /* they cannot all be removed: refuse (see action.h) */
+        char *text = xasprintf("message refused: %zu %s-* headers (ref %s)", in->spoofed_over,
+                               c->header_prefix, in->ref);
+        add_op(p, ACT_REPLY, "550", 0, text, "5.7.1");
+        free(text);
+        p->status = ACT_REJECT;
+        p->action = p->would = CFG_POL_REJECT;
+        p->store = false;
+        return p;
+    }
     char *text = NULL;
     switch (p->action) {
     case CFG_POL_REJECT:
@@ -231,6 +241,9 @@ ACT_STATUS action_apply(const ACT_PLAN *p, const MTA_OPS *ops, void *ctx)
             break;
         case ACT_ADDHDR:
             r = ops->addheader(ctx, o->name, o->value);
+            break;
+        case ACT_INSHDR:
+            r = ops->insheader(ctx, o->index, o->name, o->value);
             break;
         case ACT_QUARANTINE:
             if ((r = ops->quarantine(ctx, o->value)) != 0)

@@ -14,16 +14,21 @@
  *   applied; what is done is decided by verdict_action (policy/verdict.h):
  *     1. delete every inbound header named PREFIX-* (spoofed), highest index first so
  *        the lower indices stay valid;
- *     2. when the message is delivered (accept, tag, quarantine in the hold queue): add
- *        PREFIX-Verdict "<verdict>; score=<n>; ref=<id>; rules=<id>" (plus "; action=X"
- *        when a failure policy changed the action and "; mode=tag-only; would=X" in
- *        tag-only mode), PREFIX-Report (the top hits by weight with their locations,
- *        sanitized, folded, at most ACT_REPORT_MAX bytes), the Subject prefix for tag
+ *     2. when the message is delivered (accept, tag, quarantine in the hold queue): insert
+ *        at the top of the header (above anything the sender wrote) PREFIX-Verdict "<verdict>;
+ * score=<n>; ref=<id>; rules=<id>" (plus "; action=X" when a failure policy changed the action and
+ * "; mode=tag-only; would=X" in tag-only mode), PREFIX-Report (the top hits by weight with their
+ * locations, sanitized, folded, at most ACT_REPORT_MAX bytes) below it, the Subject prefix for tag
  *        and quarantine when subject_tag is set, and QUARANTINE with a reason;
  *     3. REPLY "550" "5.7.1" reject_text or "451" "4.7.1" tempfail_text (%s → ref).
  *   With `leadspc` every header value planned starts with one space (the MTA then
  *   writes it as is).
  *   p->status is the final milter status and p->action the log token.
+ *
+ *   More inbound PREFIX-* headers than max_spoofed_headers (`spoofed_over`, their
+ *   number; conn.c remembers only that many) cannot all be removed, so a forged verdict
+ *   could reach the recipient: the message is refused (550 5.7.1, in enforce and
+ *   tag-only mode alike) whatever its verdict.
  *
  *   The action (verdict_action) is the stronger of the verdict's (clean→accept, tag,
  *   quarantine, reject) and the policy of every failure cause set (accept < tag < tempfail <
@@ -60,7 +65,14 @@
 #define ACT_REPORT_TOP 8
 
 typedef enum ACT_STATUS { ACT_ACCEPT, ACT_REJECT, ACT_TEMPFAIL, ACT_DISCARD } ACT_STATUS;
-typedef enum ACT_KIND { ACT_DELHDR, ACT_ADDHDR, ACT_CHGHDR, ACT_QUARANTINE, ACT_REPLY } ACT_KIND;
+typedef enum ACT_KIND {
+    ACT_DELHDR,
+    ACT_ADDHDR,
+    ACT_CHGHDR,
+    ACT_QUARANTINE,
+    ACT_REPLY,
+    ACT_INSHDR /* insert at index (0: the top) */
+} ACT_KIND;
 
 typedef struct ACT_OP {
     ACT_KIND kind;
@@ -88,6 +100,7 @@ typedef struct ACT_INPUT {
     bool leadspc;         /* SMFIP_HDR_LEADSPC: header values we send start with a space */
     bool store;           /* a quarantine store is configured (quarantine_dir) */
     const char *released; /* ref of a valid release header (quarantine.h), or NULL */
+    size_t spoofed_over;  /* inbound PREFIX-* headers seen when over max_spoofed_headers, or 0 */
 } ACT_INPUT;
 
 typedef struct ACT_PLAN {

@@ -387,11 +387,15 @@ static bool find_prefix(const char *dir, const char *id, char ref[17], BUF *err)
     size_t matches = 0, il = strlen(id);
     char r[17];
     struct dirent *e;
-    while (d && (e = readdir(d)) != NULL)
+    if (d == NULL) {
+        buf_printf(err, "%s: %s", items, strerror(errno));
+        free(items);
+        return false;
+    }
+    while ((e = readdir(d)) != NULL)
         if (meta_ref(e->d_name, r) && strncmp(r, id, il) == 0 && matches++ == 0)
             memcpy(ref, r, 17);
-    if (d)
-        closedir(d);
+    closedir(d);
     free(items);
     if (matches == 1)
         return true;
@@ -412,11 +416,13 @@ QMETA *quarantine_load(const char *dir, const char *id, BUF *err)
         memcpy(ref, id, 17);
         char *p = item_path(dir, ref, "meta");
         bool there = access(p, F_OK) == 0;
+        int e = errno;
+        if (!there) /* not there, or not ours to see: say which */
+            buf_printf(err, e == ENOENT ? "%s: no such item" : "%s: %s", e == ENOENT ? id : p,
+                       strerror(e));
         free(p);
-        if (!there) {
-            buf_printf(err, "%s: no such item", id);
+        if (!there)
             return NULL;
-        }
     } else if (!find_prefix(dir, id, ref, err)) {
         return NULL;
     }
@@ -511,7 +517,12 @@ int quarantine_purge(const char *dir, int64_t before, size_t *removed, BUF *err)
     QMETA **v;
     size_t n;
     *removed = 0;
-    if (quarantine_list(dir, &v, &n, err) != 0)
+    char *items = xasprintf("%s/items", dir);
+    int ok = access(items, R_OK | W_OK | X_OK); /* removing needs all three */
+    if (ok != 0)
+        buf_printf(err, "%s: %s", items, strerror(errno));
+    free(items);
+    if (ok != 0 || quarantine_list(dir, &v, &n, err) != 0)
         return -1;
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
@@ -549,11 +560,29 @@ void quarantine_unlock(int fd)
         close(fd);
 }
 
+/* audit_path - the audit log's path (caller frees) */
+static char *audit_path(const CONFIG *c)
+{
+    return c->audit_log[0] ? xstrdup(c->audit_log) : xasprintf("%s/audit.log", c->quarantine_dir);
+}
+
+/* quarantine_audit_ok - can the audit log be written; 0, or -1 with the reason */
+int quarantine_audit_ok(const CONFIG *c, BUF *err)
+{
+    char *path = audit_path(c);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        buf_printf(err, "audit log %s: %s", path, strerror(errno));
+    else
+        close(fd);
+    free(path);
+    return fd < 0 ? -1 : 0;
+}
+
 /* quarantine_audit - one line in the audit log (see quarantine.h) */
 void quarantine_audit(const CONFIG *c, const char *who, const char *fmt, ...)
 {
-    char *path =
-        c->audit_log[0] ? xstrdup(c->audit_log) : xasprintf("%s/audit.log", c->quarantine_dir);
+    char *path = audit_path(c);
     char stamp[32];
     time_t now = time(NULL);
     struct tm tm;

@@ -17,6 +17,7 @@
  *                        BUF *err);
  *   int quarantine_lock(const char *dir, BUF *err);      void quarantine_unlock(int fd);
  *   void quarantine_audit(const CONFIG *c, const char *who, const char *fmt, ...);
+ *   int quarantine_audit_ok(const CONFIG *c, BUF *err);
  *   bool quarantine_ref_ok(const char *s);
  *
  * DESCRIPTION
@@ -49,6 +50,10 @@
  *
  *   quarantine_audit appends one line "TIME who=WHO <text>" to audit_log (default
  *   DIR/audit.log), mode 0600; sender text in it must be sanitized by the caller.
+ *   quarantine_audit_ok opens it for appending (creating it) and tells whether that
+ *   works (the review page does not start without it). An item that cannot be seen for
+ *   lack of rights is reported with the system's reason (Permission denied), never as
+ *   "no such item"; quarantine_purge fails at once when it may not remove items.
  *   quarantine_ref_ok: s is 16 lower-case hex digits.
  */
 #ifndef FM_QUARANTINE_H
@@ -77,6 +82,7 @@ int quarantine_write(const char *dir, const char *name, const void *p, size_t n,
                      BUF *err);
 int quarantine_lock(const char *dir, BUF *err);
 void quarantine_unlock(int fd);
+int quarantine_audit_ok(const CONFIG *c, BUF *err);
 void quarantine_audit(const CONFIG *c, const char *who, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool quarantine_ref_ok(const char *s);

@@ -3,9 +3,13 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -128,28 +132,131 @@ int release_secret(const CONFIG *c, bool create, BUF *key, BUF *err)
     return 0;
 }
 
-/* mac_hex - the MAC of ref, time and body under key */
-static void mac_hex(const BUF *key, const char *ref, int64_t t, const char *raw, size_t len,
-                    char out[DIGEST_HEX_LEN + 1])
+#define RCPT_HEX 16 /* hex digits of one recipient's keyed hash */
+
+/* canon_value - a header value with line breaks removed and blanks collapsed, trimmed */
+static void canon_value(BUF *out, const char *s, size_t n)
 {
-    char body[DIGEST_HEX_LEN + 1];
+    bool blank = false, any = false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch == '\r' || ch == '\n')
+            continue;
+        if (ch == ' ' || ch == '\t') {
+            blank = any;
+            continue;
+        }
+        if (blank)
+            buf_putc(out, ' ');
+        blank = false;
+        any = true;
+        buf_putc(out, ch);
+    }
+}
+
+/* headers_hash - SHA-256 (hex) of the fields that matter, in message order: Subject, From,
+ * To, Cc, Message-ID and Content-Type (with its boundary), names lower-cased, values
+ * unfolded (see release.h) */
+static void headers_hash(const char *raw, size_t len, char out[DIGEST_HEX_LEN + 1])
+{
+    static const char *const names[] = {"subject", "from",       "to",
+                                        "cc",      "message-id", "content-type"};
+    size_t end = body_start(raw, len), i = 0;
+    BUF *b = buf_new(512);
+    while (i < end) {
+        size_t e = i; /* the field: its line and the folded lines after it */
+        do {
+            const char *nl = memchr(raw + e, '\n', end - e);
+            e = nl ? (size_t)(nl - raw) + 1 : end;
+        } while (e < end && (raw[e] == ' ' || raw[e] == '\t'));
+        const char *colon = memchr(raw + i, ':', e - i);
+        for (size_t k = 0; colon && k < sizeof(names) / sizeof(names[0]); k++) {
+            size_t nl = strlen(names[k]);
+            if ((size_t)(colon - raw) - i == nl && strncasecmp(raw + i, names[k], nl) == 0) {
+                buf_printf(b, "%s:", names[k]);
+                canon_value(b, colon + 1, (size_t)(raw + e - colon - 1));
+                buf_putc(b, '\n');
+            }
+        }
+        i = e;
+    }
+    digest_sha256_hex(b->data, b->len, out);
+    buf_free(b);
+}
+
+/* rcpt_hash - the keyed hash of one recipient (angle brackets and case ignored) */
+static void rcpt_hash(const BUF *key, const char *ref, int64_t t, const char *addr,
+                      char out[RCPT_HEX + 1])
+{
+    BUF *b = buf_new(128);
+    buf_printf(b, "fileless-release-rcpt|%s|%lld|", ref, (long long)t);
+    const char *a = addr ? addr : "";
+    while (*a == ' ' || *a == '<')
+        a++;
+    size_t n = strcspn(a, ">");
+    while (n && a[n - 1] == ' ')
+        n--;
+    for (size_t i = 0; i < n; i++)
+        buf_putc(b, (char)tolower((unsigned char)a[i]));
+    char full[DIGEST_HEX_LEN + 1];
+    digest_hmac_sha256_hex(key->data, key->len, b->data, b->len, full);
+    memcpy(out, full, RCPT_HEX);
+    out[RCPT_HEX] = 0;
+    buf_free(b);
+}
+
+/* by_str - qsort order of C strings */
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* rcpt_list - the sorted, comma-separated recipient hashes */
+static void rcpt_list(BUF *out, const BUF *key, const char *ref, int64_t t, char *const *rcpt,
+                      size_t nrcpt)
+{
+    char **h = xcalloc(nrcpt ? nrcpt : 1, sizeof(*h));
+    for (size_t i = 0; i < nrcpt; i++) {
+        h[i] = xmalloc(RCPT_HEX + 1);
+        rcpt_hash(key, ref, t, rcpt[i], h[i]);
+    }
+    qsort(h, nrcpt, sizeof(*h), by_str);
+    for (size_t i = 0; i < nrcpt; i++)
+        if (i == 0 || strcmp(h[i], h[i - 1]) != 0)
+            buf_printf(out, "%s%s", out->len ? "," : "", h[i]);
+    for (size_t i = 0; i < nrcpt; i++)
+        free(h[i]);
+    free(h);
+}
+
+/* mac_hex - the MAC of ref, time, recipient list, header fields and body under key */
+static void mac_hex(const BUF *key, const char *ref, int64_t t, const char *rcpts, const char *raw,
+                    size_t len, char out[DIGEST_HEX_LEN + 1])
+{
+    char body[DIGEST_HEX_LEN + 1], hdrs[DIGEST_HEX_LEN + 1];
     release_body_hash(raw, len, body);
-    char *input = xasprintf("fileless-release-v1|%s|%lld|%s", ref, (long long)t, body);
+    headers_hash(raw, len, hdrs);
+    char *input =
+        xasprintf("fileless-release-v2|%s|%lld|%s|%s|%s", ref, (long long)t, rcpts, hdrs, body);
     digest_hmac_sha256_hex(key->data, key->len, input, strlen(input), out);
     free(input);
 }
 
-/* release_header_value - "REF; t=TIME; mac=HEX" (caller frees), or NULL */
+/* release_header_value - "REF; t=TIME; r=HASHES; mac=HEX" (caller frees), or NULL */
 char *release_header_value(const CONFIG *c, const char *ref, int64_t t, const char *raw, size_t len,
-                           BUF *err)
+                           char *const *rcpt, size_t nrcpt, BUF *err)
 {
-    BUF *key = buf_new(80);
+    BUF *key = buf_new(80), *rl = buf_new(64);
     char *r = NULL;
-    if (release_secret(c, true, key, err) == 0) {
+    if (nrcpt == 0) {
+        buf_puts(err, "release: no recipients");
+    } else if (release_secret(c, true, key, err) == 0) {
         char mac[DIGEST_HEX_LEN + 1];
-        mac_hex(key, ref, t, raw, len, mac);
-        r = xasprintf("%s; t=%lld; mac=%s", ref, (long long)t, mac);
+        rcpt_list(rl, key, ref, t, rcpt, nrcpt);
+        mac_hex(key, ref, t, rl->data, raw, len, mac);
+        r = xasprintf("%s; t=%lld; r=%s; mac=%s", ref, (long long)t, rl->data, mac);
     }
+    buf_free(rl);
     buf_free(key);
     return r;
 }
@@ -160,41 +267,95 @@ static size_t hex_run(const char *s)
     return strspn(s, "0123456789abcdef");
 }
 
-/* release_verify - a valid, fresh release header value (see release.h) */
-bool release_verify(const CONFIG *c, const char *value, const char *raw, size_t len, int64_t now,
-                    char ref[17])
+/* release_verify - a valid, fresh release header value for these recipients (see release.h) */
+bool release_verify(const CONFIG *c, const char *value, const char *raw, size_t len,
+                    char *const *rcpt, size_t nrcpt, int64_t now, char ref[17])
 {
     const char *v = value;
     while (*v == ' ' || *v == '\t')
         v++;
-    if (!str_is_ref(v, STR_REF_LEN) || strncmp(v + STR_REF_LEN, "; t=", 4) != 0)
+    if (nrcpt == 0 || !str_is_ref(v, STR_REF_LEN) || strncmp(v + STR_REF_LEN, "; t=", 4) != 0)
         return false;
     char r[17];
     memcpy(r, v, 16);
     r[16] = 0;
     const char *tp = v + 20;
     size_t tl = strspn(tp, "0123456789");
-    if (tl == 0 || tl > 12 || strncmp(tp + tl, "; mac=", 6) != 0)
+    if (tl == 0 || tl > 12 || strncmp(tp + tl, "; r=", 4) != 0)
         return false;
     long long t = strtoll(tp, NULL, 10);
-    const char *mp = tp + tl + 6;
+    const char *rp = tp + tl + 4;
+    size_t rn = strspn(rp, "0123456789abcdef,");
+    if (rn == 0 || rn > 64 * (RCPT_HEX + 1) || strncmp(rp + rn, "; mac=", 6) != 0)
+        return false;
+    const char *mp = rp + rn + 6;
     if (hex_run(mp) != DIGEST_HEX_LEN ||
         strspn(mp + DIGEST_HEX_LEN, " \t\r\n") != strlen(mp + DIGEST_HEX_LEN))
         return false;
     if (t > now + 3600 || t < now - c->release_max_age_days * 86400)
         return false;
+    char *rcpts = xstrndup(rp, rn);
     BUF *key = buf_new(80), *err = buf_new(64);
     bool ok = false;
     if (release_secret(c, false, key, err) == 0) {
         char want[DIGEST_HEX_LEN + 1], got[DIGEST_HEX_LEN + 1];
-        mac_hex(key, r, t, raw, len, want);
+        mac_hex(key, r, t, rcpts, raw, len, want);
         memcpy(got, mp, DIGEST_HEX_LEN);
         got[DIGEST_HEX_LEN] = 0;
         ok = digest_equal(want, got);
+        for (size_t i = 0; ok && i < nrcpt; i++) { /* every recipient was released to */
+            char h[RCPT_HEX + 1];
+            rcpt_hash(key, r, t, rcpt[i], h);
+            const char *p = strstr(rcpts, h);
+            ok = p && (p == rcpts || p[-1] == ',') && (p[RCPT_HEX] == 0 || p[RCPT_HEX] == ',');
+        }
     }
+    free(rcpts);
     buf_free(key);
     buf_free(err);
     if (ok)
         memcpy(ref, r, 17);
     return ok;
+}
+
+/* release_claim - mark (ref, recipient) pairs used; 0, or -1 when one was (see release.h) */
+int release_claim(const CONFIG *c, const char *ref, char *const *rcpt, size_t nrcpt, BUF *err)
+{
+    BUF *key = buf_new(80);
+    if (c->quarantine_dir[0] == 0 || release_secret(c, false, key, err) != 0) {
+        if (c->quarantine_dir[0] == 0)
+            buf_puts(err, "no quarantine_dir to record the release in");
+        buf_free(key);
+        return -1;
+    }
+    char *dir = xasprintf("%s/released", c->quarantine_dir);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        buf_printf(err, "%s: %s", dir, strerror(errno));
+    char **paths = xcalloc(nrcpt ? nrcpt : 1, sizeof(*paths));
+    int rc = err->len ? -1 : 0;
+    for (size_t i = 0; rc == 0 && i < nrcpt; i++) { /* all unused first, then all marked */
+        char h[RCPT_HEX + 1];
+        rcpt_hash(key, ref, 0, rcpt[i], h);
+        paths[i] = xasprintf("%s/%s.%s", dir, ref, h);
+        if (access(paths[i], F_OK) == 0) {
+            buf_printf(err, "release %s already used for %.200s", ref, rcpt[i]);
+            rc = -1;
+        }
+    }
+    for (size_t i = 0; rc == 0 && i < nrcpt; i++) {
+        int fd = open(paths[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST)
+            buf_printf(err, "release %s already used for %.200s", ref, rcpt[i]);
+        else if (fd < 0)
+            buf_printf(err, "%s: %s", paths[i], strerror(errno));
+        rc = fd < 0 ? -1 : 0;
+        if (fd >= 0)
+            close(fd);
+    }
+    for (size_t i = 0; i < nrcpt; i++)
+        free(paths[i]);
+    free(paths);
+    free(dir);
+    buf_free(key);
+    return rc;
 }

@@ -4,22 +4,37 @@
  * SYNOPSIS
  *   int release_secret(const CONFIG *c, bool create, BUF *key, BUF *err);
  *   char *release_header_value(const CONFIG *c, const char *ref, int64_t t, const char *raw,
- *                              size_t len, BUF *err);
+ *                              size_t len, char *const *rcpt, size_t nrcpt, BUF *err);
  *   bool release_verify(const CONFIG *c, const char *value, const char *raw, size_t len,
- *                       int64_t now, char ref[17]);
+ *                       char *const *rcpt, size_t nrcpt, int64_t now, char ref[17]);
+ *   int release_claim(const CONFIG *c, const char *ref, char *const *rcpt, size_t nrcpt,
+ *                     BUF *err);
  *   void release_body_hash(const char *raw, size_t len, char out[DIGEST_HEX_LEN + 1]);
  *
  * DESCRIPTION
- *   fileless-ctl quarantine release puts "PREFIX-Release: REF; t=TIME; mac=HEX" in front
- *   of the stored message when it re-injects it. HEX is HMAC-SHA-256 under the release
- *   secret of "fileless-release-v1|REF|TIME|BODY" where BODY is release_body_hash of the
- *   message: SHA-256 (hex) of the body (the bytes after the first empty line), with CRLF
- *   read as LF and trailing line ends ignored, so the SMTP round trip (line ends,
- *   dot-stuffing, the final CRLF) does not change it. The milter (conn.c) checks the
- *   first such header with release_verify: a valid one means "released by an admin, do
- *   not quarantine again" (action.h). Binding the body means a header copied from a
- *   released message onto another message is worthless; TIME bounds its life to
- *   release_max_age_days (and at most an hour in the future, for clock skew).
+ *   fileless-ctl quarantine release puts "PREFIX-Release: REF; t=TIME; r=HASHES; mac=HEX"
+ *   in front of the stored message when it re-injects it. HASHES are the recipients the
+ *   release goes to, each as 16 hex digits of HMAC-SHA-256 under the release secret of
+ *   "fileless-release-rcpt|REF|TIME|address" (angle brackets dropped, lower-cased; keyed,
+ *   so the header shows no address), sorted, comma-separated. HEX is HMAC-SHA-256 of
+ *   "fileless-release-v2|REF|TIME|HASHES|HEADERS|BODY": HEADERS is the SHA-256 (hex) of
+ *   the fields Subject, From, To, Cc, Message-ID and Content-Type (its boundary
+ *   included), in message order, names lower-cased, values with line breaks removed and
+ *   blanks collapsed; BODY is release_body_hash of the message: SHA-256 (hex) of the body
+ *   (the bytes after the first empty line), with CRLF read as LF and trailing line ends
+ *   ignored, so the SMTP round trip (line ends, dot-stuffing, the final CRLF) does not
+ *   change it. The milter (conn.c) checks the first such header with release_verify
+ *   against the transaction's envelope recipients: a valid one means "released by an
+ *   admin, do not quarantine again" (action.h), and then release_claim must succeed.
+ *   Another Subject, From, recipient list, boundary or body, a header copied onto
+ *   another message, or a recipient the release did not go to: not valid. TIME bounds
+ *   its life to release_max_age_days (and at most an hour in the future, for clock skew).
+ *
+ *   release_claim makes a released ref good once per recipient: it records each (REF,
+ *   recipient) pair as an empty file QUARANTINE_DIR/released/REF.HASH (created
+ *   exclusively) and fails, with the reason, when one of them was recorded before
+ *   (nothing new is recorded then), when there is no quarantine_dir or the file cannot
+ *   be made (fail closed: the message is judged as if it had no release header).
  *
  *   release_secret puts the key in `key`: release_secret when set, else the contents of
  *   release_secret_file (trailing white space removed), else QUARANTINE_DIR/release.key;
@@ -43,9 +58,10 @@
 
 int release_secret(const CONFIG *c, bool create, BUF *key, BUF *err);
 char *release_header_value(const CONFIG *c, const char *ref, int64_t t, const char *raw, size_t len,
-                           BUF *err);
-bool release_verify(const CONFIG *c, const char *value, const char *raw, size_t len, int64_t now,
-                    char ref[17]);
+                           char *const *rcpt, size_t nrcpt, BUF *err);
+bool release_verify(const CONFIG *c, const char *value, const char *raw, size_t len,
+                    char *const *rcpt, size_t nrcpt, int64_t now, char ref[17]);
+int release_claim(const CONFIG *c, const char *ref, char *const *rcpt, size_t nrcpt, BUF *err);
 void release_body_hash(const char *raw, size_t len, char out[DIGEST_HEX_LEN + 1]);
 
 #endif

@@ -80,7 +80,7 @@ static void names(const PART *p, HITS *hits)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const MIME_LIMITS lim = {32, 1000, 1u << 20, 4u << 20, 1u << 20, 65536};
+    static const MIME_LIMITS lim = {32, 1000, 1u << 20, 4u << 20, 1u << 20, 65536, 1000, 20000};
     static bool init;
     if (!init)
         mime_init(), init = true;

@@ -22,7 +22,8 @@ static MIME_LIMITS limits(void)
     CONFIG *c = config_new();
     MIME_LIMITS lim = {(size_t)c->max_mime_depth,   (size_t)c->max_parts,
                        (size_t)c->max_part_bytes,   (size_t)c->max_total_bytes,
-                       (size_t)c->max_header_bytes, (size_t)c->max_header_field_bytes};
+                       (size_t)c->max_header_bytes, (size_t)c->max_header_field_bytes,
+                       (size_t)c->max_header_lines, (size_t)c->max_header_lines_total};
     config_free(c);
     return lim;
 }

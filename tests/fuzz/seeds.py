@@ -69,13 +69,25 @@ def lang_of(path, data):
     return ""
 
 
+def floods():
+    """header-line floods (hdrguard_lines): top level, in a part, in an attached message"""
+    top = b"From: a@example.com\r\nMIME-Version: 1.0\r\n"
+    mixed = top + b"Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\n"
+    yield "gen:header-lines-top", b"X:A\r\n" * 20000 + top + b"\r\nhello\r\n"
+    yield "gen:header-lines-part", (mixed + b"X:A\r\n" * 20000 + b"Content-Type: text/plain; "
+                                    b"name=a.js\r\n\r\nWScript.Shell\r\n--B--\r\n")
+    yield "gen:header-lines-rfc822", (mixed + b"Content-Type: message/rfc822\r\n\r\n" +
+                                      b"X:A\r\n\tb\r\n" * 10000 + b"\r\nbody\r\n--B--\r\n")
+
+
 def seeds(target):
     emails = lambda n: shared(r"(^|,)email(,|$)", n)
     if target in ("fuzz_mime", "fuzz_msg"):
         yield from fixtures()
+        yield from floods()
         yield from emails(131072 if target == "fuzz_mime" else 65536)
     elif target == "fuzz_header":
-        for p, d in list(fixtures()) + list(emails(131072)):
+        for p, d in list(fixtures()) + list(floods()) + list(emails(131072)):
             yield p, header_fields(d)
     elif target == "fuzz_url":
         for p, d in shared(r"(^|,)(html|url-rich)(,|$)", 131072):

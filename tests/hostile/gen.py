@@ -128,6 +128,24 @@ def gen_mime():
     folded = b"X-Folded: a\r\n" + b"\tb\r\n" * (2 << 20)
     case("header-folded-10MB", head(ctype=b"text/plain", extra=folded) + b"hello\r\n",
          "LIMIT_HEADER_FIELD", "one header field of 2 million folded lines (10 MB)")
+    # header-line floods: GMime builds every header field (~650 bytes each) unless
+    # hdrguard_lines drops the fields past max_header_lines / max_header_lines_total first;
+    # the attachment header behind the flood must still be seen
+    js = base64.encodebytes(b"var s = new ActiveXObject('WScript.Shell'); s.Run('cmd /c calc');"
+                            ).replace(b"\n", b"\r\n")
+    case("header-lines-part-2M", head() + b"--B\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+         b"--B\r\n" + b"X:A\r\n" * 2000000 + b"Content-Type: application/octet-stream; "
+         b"name=\"a.js\"\r\nContent-Disposition: attachment; filename=\"a.js\"\r\n"
+         b"Content-Transfer-Encoding: base64\r\n\r\n" + js + b"--B--\r\n",
+         "LIMIT_HEADER_LINES,FILE_DANGEROUS_EXT",
+         "2,000,000 'X:A' header lines in the second part, a .js attachment header behind them")
+    case("header-lines-top-2.5M", b"X:A\r\n" * 2500000 + head(ctype=b"text/plain") + b"hello\r\n",
+         "LIMIT_HEADER_LINES", "2,500,000 top-level 'X:A' header lines (max_header_lines 1000)")
+    inner = b"X:A\r\n" * 1000000 + b"Subject: inner\r\n\r\nbody\r\n"
+    case("header-lines-rfc822-1M", head() + b"--B\r\nContent-Type: message/rfc822\r\n\r\n" +
+         inner + b"--B\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: base64"
+         b"\r\n\r\n" + base64.encodebytes(inner).replace(b"\n", b"\r\n") + b"--B--\r\n",
+         "LIMIT_HEADER_LINES", "1,000,000 header lines in an attached message, plain and base64")
     big = os.urandom(38 << 20)  # base64: 51 MB, over max_message_size 50M
     case("base64-50MB", mail_with(b"data.bin", big),
          "LIMIT_MESSAGE_SIZE,LIMIT_PART_BYTES", "a 50 MB base64 attachment (38 MB decoded)")
@@ -153,6 +171,17 @@ def gen_names():
     body.append(b"--B--\r\n")
     case("names-nul-invalid-utf8", b"".join(body), "-",
          "NUL bytes and invalid UTF-8 in file names and the subject (raw and RFC 2047)")
+    # an over-long name keeps its extension (hdrguard keeps the tail of a cut field); an
+    # encoded NUL in an RFC 2231 name is a finding and what follows it is kept
+    js = base64.encodebytes(b"var s = 1;\r\n").replace(b"\n", b"\r\n")
+    for name, disp, expect, what in (
+            ("names-long-js", b"filename=\"" + b"a" * 70000 + b".js\"",
+             "LIMIT_HEADER_FIELD,FILE_DANGEROUS_EXT", "a .js file name of 70,000 bytes"),
+            ("names-nul-rfc2231", b"filename*=utf-8''evil%00" + b"x" * 10 + b".js",
+             "MIME_NUL_IN_NAME,FILE_DANGEROUS_EXT", "filename*=utf-8''evil%00...js")):
+        case(name, head() + b"--B\r\nContent-Type: application/octet-stream\r\n"
+             b"Content-Disposition: attachment; " + disp + b"\r\nContent-Transfer-Encoding: "
+             b"base64\r\n\r\n" + js + b"--B--\r\n", expect, what)
     crlf = b"=?utf-8?Q?a=0D=0AX-Fileless-Verdict:=20clean=0D=0A=1B[31m=07?="
     body = [head(subject=crlf + b" \x1b]0;title\x07")]
     for n in (b"=?utf-8?Q?evil=0D=0ABcc:=20x@example.com.js?=", b"a\x1b[2J\x08\x7f.vbs",

@@ -34,6 +34,7 @@ function fm.split(raw)
 end
 
 -- fm.session - connect, send envelope, headers (extra ones first) and body, then EOM
+--   (the recipient is FM_RCPT when set, else <user@example.net>)
 function fm.session(raw, extra)
     local conn = mt.connect(os.getenv("FM_SOCK"), 40, 0.25)
     if conn == nil then fm.fail("cannot connect to " .. os.getenv("FM_SOCK")) end
@@ -42,7 +43,7 @@ function fm.session(raw, extra)
     if mt.helo(conn, "client.example") ~= nil then fm.fail("helo") end
     mt.macro(conn, SMFIC_MAIL, "i", "QID1")
     if mt.mailfrom(conn, "<sender@example.org>") ~= nil then fm.fail("mailfrom") end
-    if mt.rcptto(conn, "<user@example.net>") ~= nil then fm.fail("rcptto") end
+    if mt.rcptto(conn, os.getenv("FM_RCPT") or "<user@example.net>") ~= nil then fm.fail("rcptto") end
     local fields, body = fm.split(raw)
     for _, h in ipairs(extra or {}) do table.insert(fields, 1, h) end
     for _, h in ipairs(fields) do

@@ -115,7 +115,7 @@ expect "release" 0 $C quarantine release "$id"
 contains "release says where" "released to <user@example.net>"
 sunk=$(ls "$tmp/sink" | wc -l)
 f1=$tmp/sink/$(ls "$tmp/sink" | head -1)
-if [ "$sunk" = 1 ] && grep -q "^X-Fileless-Release: $id; t=[0-9]*; mac=[0-9a-f]\{64\}" "$f1" &&
+if [ "$sunk" = 1 ] && grep -q "^X-Fileless-Release: $id; t=[0-9]*; r=[0-9a-f]\{16\}; mac=[0-9a-f]\{64\}" "$f1" &&
     grep -q "Password expires today" "$f1" && grep -q "^X-Rcpt-Args: <user@example.net>" "$f1"; then
     ok "the sink got the message once, with the release header"
 else
@@ -126,6 +126,28 @@ contains "refusal names --force" "already released"
 [ "$(ls "$tmp/sink" | wc -l)" = 1 ] && ok "nothing sent the second time" || bad "nothing sent the second time" "$(ls "$tmp/sink")"
 expect "show: released" 0 $C quarantine show "$id"
 contains "show: released by whom" "by $(id -un)"
+
+# 3b. the release header binds Subject, From, Content-Type (boundary), the recipients and
+# the body, and is good once per recipient: replays through a second daemon that shares
+# the key (release_secret_file) but keeps its own store are quarantined again
+conf replay "quarantine_dir = $tmp/q2" "quarantine_threshold = 8" "reject_threshold = 100" \
+    "release_secret_file = $tmp/q/release.key"
+start replay
+sed 's/^Subject: .*/Subject: RE: Password expires today/' "$f1" >"$tmp/r-subject.eml"
+sed 's/^From: .*/From: IT Support <it@evil.example>/' "$f1" >"$tmp/r-from.eml"
+sed 's|^\(Content-Type:[^\r]*\)|\1; boundary="b"|' "$f1" >"$tmp/r-ctype.eml"
+cmp -s "$f1" "$tmp/r-ctype.eml" && bad "release replay: Content-Type variant" "sed changed nothing"
+for v in subject from ctype; do
+    check "release replay with another ${v}: quarantined again" send replay "$tmp/r-$v.eml" discard "" X-Fileless-Release
+done
+check "release replay to another recipient: quarantined again" \
+    env FM_RCPT="<other@example.net>" bash -c "$(declare -f send); tmp=$tmp send replay $f1 discard '' X-Fileless-Release"
+check "the released message, first time for its recipient: delivered" \
+    send replay "$f1" accept "released=$id" "" X-Fileless-Release
+check "the same release replayed for the same recipient: quarantined again" \
+    send replay "$f1" discard "" X-Fileless-Release
+grep -q "release .* already used for <user@example.net>" "$tmp/replay.log" && ok "replay logged as already used" || bad "replay logged" "$(grep 'release header' "$tmp/replay.log" | tail -2)"
+[ "$(grep -c 'release header invalid, ignored' "$tmp/replay.log")" = 5 ] && ok "every replay logged as invalid" || bad "replays logged" "$(grep 'release header' "$tmp/replay.log")"
 
 # 4. the released message through the milter again: tagged, not quarantined; forged: quarantined
 check "released message is not quarantined again, its release header kept" \
@@ -220,6 +242,48 @@ fi
 # web: delete through the page with the token
 [ "$(code -b "$tmp/cj" -d "csrf=$csrf" "$B/item/$xid/delete")" = 303 ] && [ ! -e "$tmp/q/items/$xid.eml" ] && ok "web: delete with the CSRF token" || bad "web: delete" "still there"
 grep -q "who=admin/web action=delete id=$xid result=ok" "$tmp/q/audit.log" && ok "audit: web delete recorded" || bad "audit: web delete" "$(tail -3 "$tmp/q/audit.log")"
+
+# web: login lockout per client address and user name (curl --interface picks the
+# loopback source address); a client that has not been failing is never locked out
+wrong() { code --interface "$1" -d "user=${2:-admin}" -d password=wrong "$B/login"; }
+right() { code --interface "$1" -d user=admin --data-urlencode 'password=correct horse' "$B/login"; }
+codes=""
+for i in $(seq 8); do codes="$codes $(wrong 127.0.0.2)"; done
+case $codes in *429*) ok "web: a guessing client is locked out (429)" ;; *) bad "web: guessing client locked" "$codes" ;; esac
+[ "$(right 127.0.0.2)" = 429 ] && ok "web: the locked client waits even with the right password" || bad "web: locked client" "not 429"
+[ "$(right 127.0.0.3)" = 303 ] && ok "web: another client logs in meanwhile" || bad "web: another client locked out" "$(right 127.0.0.3)"
+for i in $(seq 10 22); do wrong "127.0.0.$i" >/dev/null; done # 13 addresses, 1 failure each: user admin locked
+wrong 127.0.0.10 >/dev/null # 127.0.0.10 is failing now (2)
+[ "$(right 127.0.0.10)" = 429 ] && ok "web: user name locked for failing clients" || bad "web: user lock" "$(right 127.0.0.10)"
+[ "$(right 127.0.0.4)" = 303 ] && ok "web: user name lock spares a client that has not been failing" || bad "web: user lock hit a clean client" "not 303"
+grep -q "Too many failed logins: wait" <(curl -s --interface 127.0.0.2 -d user=admin -d password=x "$B/login") && ok "web: lockout says how long to wait" || bad "web: lockout text" "missing"
+
+# web: idle connections do not block the page (70 from as many addresses, 40 from one)
+out=$(python3 tests/quarantine/idle.py "$wport" 70 32 2>&1)
+if [ $? -eq 0 ]; then ok "web: login page answers with 70 idle connections held ($out)"; else bad "web: idle connections" "$out"; fi
+case $out in *"kept 32 of 40"*) ok "web: one address holds at most 32 connections" ;; *) bad "web: per-client limit" "$out" ;; esac
+
+# fileless-ctl without the rights (as nobody): the real error, not "no such item";
+# the page refuses to start when it cannot write the audit log
+if setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+    pub=$(mktemp -d)
+    chmod 755 "$pub"
+    cp "$tmp/store.conf" "$pub/store.conf"
+    chmod 644 "$pub/store.conf"
+    sed -i "s|^rules_dir = .*|rules_dir = $PWD/rules|" "$pub/store.conf"
+    N="setpriv --reuid=nobody --regid=nogroup --clear-groups $CTL -c $pub/store.conf"
+    expect "unprivileged: show fails" 1 $N quarantine show "$id"
+    contains "unprivileged: show says permission denied" "Permission denied"
+    case $OUT in *"no such item"*) bad "unprivileged: show" "says no such item: $OUT" ;; esac
+    expect "unprivileged: purge fails" 1 $N quarantine purge --older-than 0
+    contains "unprivileged: purge says permission denied" "Permission denied"
+    case $OUT in *"items older"*"removed"*) bad "unprivileged: purge" "claims a count: $OUT" ;; esac
+    expect "unprivileged: web refuses to start" 1 timeout 10 $N web --listen "127.0.0.1:$(port)"
+    contains "unprivileged: web names the audit log" "audit log"
+    rm -rf "$pub"
+else
+    skip "unprivileged fileless-ctl" "setpriv cannot switch to nobody"
+fi
 
 # 7. delete and purge
 expect "delete" 0 $C quarantine delete "$id"

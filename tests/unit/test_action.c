@@ -91,9 +91,40 @@ static void test_clean_and_spoofed(void **state)
     assert_int_equal(run(c, VERDICT_CLEAN, 0, 0, NULL, inb, 2, "hi"), ACT_ACCEPT);
     assert_string_equal(rec->data, "chg X-Fileless-Verdict[2]: (delete)\n"
                                    "chg X-Fileless-Verdict[1]: (delete)\n"
-                                   "add X-Fileless-Verdict: clean; score=0.00; "
+                                   "ins 0 X-Fileless-Verdict: clean; score=0.00; "
                                    "ref=0123456789abcdef; rules=fedcba9876543210\n"
-                                   "add X-Fileless-Report: none\n");
+                                   "ins 1 X-Fileless-Report: none\n");
+    config_free(c);
+}
+
+/* more inbound X-Fileless-* headers than max_spoofed_headers: refused, whatever the
+ * verdict and mode; within the cap every one is deleted and ours goes on top */
+static void test_spoofed_over_cap(void **state)
+{
+    CONFIG *c = config_new();
+    ACT_INPUT in = {VERDICT_CLEAN,
+                    0,
+                    "0123456789abcdef",
+                    "fedcba9876543210",
+                    NULL,
+                    c,
+                    0,
+                    NULL,
+                    0,
+                    "Hi",
+                    false,
+                    false,
+                    NULL,
+                    5000};
+    for (int mode = 0; mode < 2; mode++) {
+        c->mode = mode ? CFG_MODE_TAG_ONLY : CFG_MODE_ENFORCE;
+        ACT_PLAN *p = action_plan(&in);
+        buf_reset(rec);
+        assert_int_equal(action_apply(p, &recorder, NULL), ACT_REJECT);
+        action_plan_free(p);
+        assert_string_equal(rec->data, "reply 550 5.7.1 message refused: 5000 X-Fileless-* "
+                                       "headers (ref 0123456789abcdef)\n");
+    }
     config_free(c);
 }
 
@@ -106,9 +137,9 @@ static void test_leading_space(void **state)
     leadspc = true;
     assert_int_equal(run(c, VERDICT_TAG, 6, 0, NULL, NULL, 0, "Invoice"), ACT_ACCEPT);
     leadspc = false;
-    assert_string_equal(rec->data, "add X-Fileless-Verdict:  tag; score=6.00; "
+    assert_string_equal(rec->data, "ins 0 X-Fileless-Verdict:  tag; score=6.00; "
                                    "ref=0123456789abcdef; rules=fedcba9876543210\n"
-                                   "add X-Fileless-Report:  none\n"
+                                   "ins 1 X-Fileless-Report:  none\n"
                                    "chg Subject[1]:  [SUSPECT] Invoice\n");
     config_free(c);
 }
@@ -202,7 +233,7 @@ static void test_report_sorted_sanitized_bounded(void **state)
     hits_add(h, "JS_EVAL", "2", "x")->weight = 6;
     hits_add(h, "MIME_EMPTY_PART", "3", "x")->weight = 0;
     run(c, VERDICT_TAG, 9, 0, h, NULL, 0, NULL);
-    assert_non_null(strstr(rec->data, "add X-Fileless-Report: JS_EVAL=6.0@2, "
+    assert_non_null(strstr(rec->data, "ins 1 X-Fileless-Report: JS_EVAL=6.0@2, "
                                       "FILE_DOUBLE_EXTENSION=3.0@2/a\\x0d\\x0ab.pdf.js\n"));
     assert_null(strstr(rec->data, "MIME_EMPTY_PART"));
     for (int i = 0; i < 200; i++)
@@ -287,6 +318,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_and_spoofed),
         cmocka_unit_test(test_leading_space),
+        cmocka_unit_test(test_spoofed_over_cap),
         cmocka_unit_test(test_flags_from_hits),
         cmocka_unit_test(test_reject_quarantine_tempfail),
         cmocka_unit_test(test_tag_only_and_off),

@@ -17,7 +17,7 @@
 #include "mime/mime.h"
 #include "lib/xalloc.h"
 
-static const MIME_LIMITS defaults = {32, 1000, 1 << 20, 1 << 22, 1 << 16, 1 << 16};
+static const MIME_LIMITS defaults = {32, 1000, 1 << 20, 1 << 22, 1 << 16, 1 << 16, 1000, 20000};
 
 typedef struct RESULT {
     PARTS *parts;

@@ -217,29 +217,52 @@ static void test_release_mac(void **state)
     c->quarantine_dir = xstrdup(dir);
     BUF *err = buf_new(64);
     int64_t now = (int64_t)time(NULL);
-    char *v = release_header_value(c, "00112233445566aa", now, raw, strlen(raw), err);
+    char *to[] = {"<a@example.net>", "B@Example.NET"}, *b_only[] = {"b@example.net"};
+    char *other_rcpt[] = {"a@example.net", "c@example.net"};
+    char *v = release_header_value(c, "00112233445566aa", now, raw, strlen(raw), to, 2, err);
     assert_non_null(v);
+    assert_null(strstr(v, "example")); /* recipients only as keyed hashes */
     char *key = xasprintf("%s/release.key", dir);
     assert_int_equal(mode_of(key), 0600);
     char ref[17] = "";
-    assert_true(release_verify(c, v, raw, strlen(raw), now, ref));
+    assert_true(release_verify(c, v, raw, strlen(raw), to, 2, now, ref));
     assert_string_equal(ref, "00112233445566aa");
-    /* the SMTP round trip: LF line ends, a final line end added */
-    const char lf[] = "X-Other: 1\nSubject: hi\nFrom: a@b\n\nbody line\n.dot line\n\n";
-    assert_true(release_verify(c, v, lf, strlen(lf), now, ref));
-    /* another body, a changed MAC, a stale or future time: refused */
-    const char other[] = "Subject: hi\r\n\r\nmalware\r\n";
-    assert_false(release_verify(c, v, other, strlen(other), now, ref));
+    assert_true(release_verify(c, v, raw, strlen(raw), b_only, 1, now, ref)); /* a subset */
+    assert_false(release_verify(c, v, raw, strlen(raw), other_rcpt, 2, now, ref));
+    assert_false(release_verify(c, v, raw, strlen(raw), to, 0, now, ref));
+    /* the SMTP round trip: LF line ends, a final line end added, folding */
+    const char lf[] = "X-Other: 1\nSubject:  hi\nFrom: a@b\n\nbody line\n.dot line\n\n";
+    assert_true(release_verify(c, v, lf, strlen(lf), to, 2, now, ref));
+    /* another body, Subject, From, boundary or a new To: refused */
+    const char *changed[] = {
+        "X-Other: 1\r\nSubject: hi\r\nFrom: a@b\r\n\r\nmalware\r\n",
+        "X-Other: 1\r\nSubject: hi!\r\nFrom: a@b\r\n\r\nbody line\r\n"
+        ".dot line\r\n",
+        "X-Other: 1\r\nSubject: hi\r\nFrom: x@b\r\n\r\nbody line\r\n"
+        ".dot line\r\n",
+        "X-Other: 1\r\nSubject: hi\r\nFrom: a@b\r\nContent-Type: multipart/mixed;"
+        " boundary=x\r\n\r\nbody line\r\n.dot line\r\n",
+        "X-Other: 1\r\nSubject: hi\r\nFrom: a@b\r\nTo: z@b\r\n\r\nbody line\r\n"
+        ".dot line\r\n"};
+    for (size_t i = 0; i < sizeof(changed) / sizeof(changed[0]); i++)
+        assert_false(release_verify(c, v, changed[i], strlen(changed[i]), to, 2, now, ref));
     char *forged = xstrdup(v);
     forged[strlen(forged) - 1] = forged[strlen(forged) - 1] == '0' ? '1' : '0';
-    assert_false(release_verify(c, forged, raw, strlen(raw), now, ref));
-    assert_false(release_verify(c, v, raw, strlen(raw), now + 8 * 86400, ref));
-    assert_false(release_verify(c, v, raw, strlen(raw), now - 7200, ref));
-    assert_false(release_verify(c, "garbage", raw, strlen(raw), now, ref));
+    assert_false(release_verify(c, forged, raw, strlen(raw), to, 2, now, ref));
+    assert_false(release_verify(c, v, raw, strlen(raw), to, 2, now + 8 * 86400, ref));
+    assert_false(release_verify(c, v, raw, strlen(raw), to, 2, now - 7200, ref));
+    assert_false(release_verify(c, "garbage", raw, strlen(raw), to, 2, now, ref));
+    /* once per recipient: a's claim succeeds, a again fails, b still can */
+    assert_int_equal(release_claim(c, "00112233445566aa", to, 1, err), 0);
+    buf_reset(err);
+    assert_int_equal(release_claim(c, "00112233445566aa", to, 2, err), -1);
+    assert_non_null(strstr(err->data, "already used"));
+    buf_reset(err);
+    assert_int_equal(release_claim(c, "00112233445566aa", b_only, 1, err), 0);
     /* another key: refused */
     free(c->release_secret);
     c->release_secret = xstrdup("another secret of enough length");
-    assert_false(release_verify(c, v, raw, strlen(raw), now, ref));
+    assert_false(release_verify(c, v, raw, strlen(raw), to, 2, now, ref));
     free(forged), free(key), free(v);
     buf_free(err);
     config_free(c);

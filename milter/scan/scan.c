@@ -16,6 +16,7 @@
 #include "model/filetype.h"
 #include "heur/heur.h"
 #include "heur/file.h"
+#include "heur/lang.h"
 #include "heur/registry.h"
 #include "heur/script.h"
 #include "heur/vba.h"
@@ -252,6 +253,7 @@ static void analyse(SCAN *s, const char *location, const char *part, const FILE_
         heur_script(&c, ft->lang ? ft->lang : ft->name, data, n);
     if (textual(ft)) {
         heur_registry(&c, (const char *)data, n);
+        heur_lang(&c, ft->lang, data, n);
         if (filename && str_iends(filename, ".xml"))
             heur_xlm(&c, data, n);
         if (ft->lang || depth > 0)

@@ -15,11 +15,11 @@
 
 SANITIZE ?=
 comma    := ,
-PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt hiredis
+PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt hiredis zlib
 DEB_PKGS := build-essential pkg-config clang-14 libclang-rt-14-dev clang-format-14 \
             libgmime-3.0-dev libidn2-dev libssl-dev libcmocka-dev jq python3 \
             libclamav-dev libyara-dev libarchive-dev libarchive-tools libmilter-dev libhiredis-dev miltertest \
-            libmicrohttpd-dev libcrypt-dev postfix swaks m4 chromium redis-server
+            libmicrohttpd-dev libcrypt-dev zlib1g-dev postfix swaks m4 chromium redis-server
 # peers and tools for `make bench` only (not installed by `make deps`)
 BENCH_PKGS := clamav-daemon clamav-milter valgrind
 

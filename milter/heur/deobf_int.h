@@ -89,5 +89,6 @@ void deobf_charcodes(DEOBF *d);
 void deobf_escapes(DEOBF *d);
 void deobf_reverse(DEOBF *d);
 void deobf_replace(DEOBF *d);
+void deobf_psnorm(DEOBF *d);
 
 #endif

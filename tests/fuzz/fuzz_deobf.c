@@ -42,8 +42,9 @@ static void run(const char *lang, const char *in, size_t n, int depth)
 /* out - one decoded result: check it, decode it again */
 static void out(void *ctx, const char *how, const char *lang, const char *data, size_t n)
 {
-    static const char known[] = " concat charcodes escapes base64 encodedcommand frombase64string "
-                                "reverse replace vbe jse cmdset carets psnorm iex inflate utf16 ";
+    static const char known[] =
+        " concat charcodes escapes base64 encodedcommand frombase64string "
+        "reverse replace vbe jse cmdset carets psnorm iex inflate utf16 strarray ";
     RUN *r = ctx;
     r->seen++;
     FUZZ_CHECK(how != NULL && n > 0 && n <= lim.max_out);

@@ -5,7 +5,7 @@ Each attachment is the delivery shape of a public technique with an inert payloa
 (calc, example.com): XSL for wmic /format, a WMI .mof subscription, a CMSTP .inf, a
 Squiblydoo scriptlet, a .reg with a hex(2) Run value, a CHM page with the HTML Help
 ShortCut control, obfuscated PowerShell (ticks, -f, [char] joins), a deflate-compressed
-cradle and a UTF-16LE script; plus a clean XSLT stylesheet and a driver .inf.
+cradle, a UTF-16LE script and a javascript-obfuscator string array; plus a clean XSLT stylesheet and a driver .inf.
 """
 import base64, os, sys, zlib
 from email.message import EmailMessage
@@ -56,6 +56,11 @@ def main(out):
         "ps1-deflate": ("b.ps1", "IEX (New-Object IO.StreamReader(New-Object IO.Compression."
                         "DeflateStream([IO.MemoryStream][Convert]::FromBase64String('" + deflated +
                         "'),[IO.Compression.CompressionMode]::Decompress))).ReadToEnd()"),
+        "js-strarray": ("d.js", "var _0x4c2a=['\\x52\\x75\\x6e','WScript.Shell','http://example.com/p.exe',"
+                        "'MSXML2.XMLHTTP','GET','open','send','responseBody'];(function(_0x1b,_0x4c){var "
+                        "_0x2f=function(_0x3e){while(--_0x3e){_0x1b['push'](_0x1b['shift']());}};_0x2f(++_0x4c);}"
+                        "(_0x4c2a,0x3));var _0x2f2f=function(_0x1b,_0x4c){_0x1b=_0x1b-0x0;var _0x2f=_0x4c2a[_0x1b];"
+                        "return _0x2f;};var s=new ActiveXObject(_0x2f2f('0x6'));s[_0x2f2f('0x5')]('calc.exe',0x0);"),
         "clean-xsl": ("report.xsl", '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/'
                       'XSL/Transform"><xsl:template match="/"><html><body><xsl:value-of select="t"/>'
                       '</body></html></xsl:template></xsl:stylesheet>'),

@@ -45,6 +45,8 @@ has ps1-tokens SCRIPT_OBFUSCATED a.ps1
 has ps1-tokens SCRIPT_DOWNLOAD '>decoded:psnorm'
 has ps1-deflate SCRIPT_DOWNLOAD_EXEC '>decoded:inflate'
 has ps1-utf16 SCRIPT_DOWNLOAD_EXEC '>decoded:utf16'
+has js-strarray SCRIPT_OBFUSCATED d.js
+has js-strarray SCRIPT_PROCESS_LAUNCH '>decoded:strarray'
 none clean-xsl '^(XSL|SCT|CHM|MOF|INF)_'
 none clean-inf '^(XSL|SCT|CHM|MOF|INF)_'
 summary

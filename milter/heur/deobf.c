@@ -2,10 +2,14 @@
  * heur/deobf - deobfuscation passes over script text (see heur/deobf.h): the driver, the helpers
  *         every pass shares (deobf_int.h), and the base64 family of passes
  *
- * The passes live in four files by kind: this one (base64 literals, PowerShell
- * -EncodedCommand, [Convert]::FromBase64String), deobf_fold.c (string concatenation,
- * char codes, escapes), deobf_edit.c (reversed and replaced literals) and deobf_vbe.c
- * (Script Encoder #@~^ blocks, batch `set` substrings and carets).
+ * The passes live in files by kind: this one (base64 literals, PowerShell
+ * -EncodedCommand, [Convert]::FromBase64String, and the gzip/deflate streams they carry,
+ * inflated through core/inflate.c up to max_out bytes), deobf_fold.c (string
+ * concatenation, char codes, escapes), deobf_edit.c (reversed and replaced literals),
+ * deobf_vbe.c (Script Encoder #@~^ blocks, batch `set` substrings and carets),
+ * deobf_ps.c + deobf_pstok.c (PowerShell token normalisation, IEX unwrapping) and
+ * deobf_js.c (javascript-obfuscator string arrays). A UTF-16LE input is converted to
+ * UTF-8 and handed back as its only output (the passes run on that layer next).
  *
  * Why it is safe on attacker text:
  *   - every pass is one forward scan. Where a pass looks ahead (a literal, an argument

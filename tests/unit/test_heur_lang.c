@@ -307,11 +307,13 @@ static void test_reg(void **state)
 static void test_hostile(void **state)
 {
     (void)state;
+    static const char chm[] = "<object classid=\"clsid:adb880a6-d8ff-11cf-9377-00aa003b7a11\">"
+                              "<param name=\"Command\" value=\"ShortCut\"><param name=\"Item1\" "
+                              "value=\",cmd,/c x\">";
     static const char *const pieces[] = {
         "<msxsl:script language=\"JScript\">",
         "<scriptlet><registration><script>",
-        "<object classid=\"clsid:adb880a6-d8ff-11cf-9377-00aa003b7a11\"><param name=\"Command\" "
-        "value=\"ShortCut\"><param name=\"Item1\" value=\",cmd,/c x\">",
+        chm,
         "instance of CommandLineEventConsumer { CommandLineTemplate = \"a",
         "[s]\nRunPreSetupCommands=s,s,s,s\n",
         "\"v\"=hex(2):41,00,\\\n",

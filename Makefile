@@ -209,7 +209,7 @@ test: deps
 	$(MAKE) SANITIZE=thread all
 	FM_BIN=$(BIN) FM_ASAN_BIN=$(ASAN_DIR)/fileless-milter FM_FUZZ_REPLAY=$(ASAN_DIR)/tests/fuzz \
 	  FM_TSAN_BIN=build/san-thread/fileless-milter \
-	  FM_UNIT="$(UNIT_BIN) $(ASAN_UNIT)" tests/run-all.sh
+	  FM_UNIT="$(UNIT_BIN)" FM_UNIT_ASAN="$(ASAN_UNIT)" tests/run-all.sh
 
 # man - milter.conf(5) has its settings from the config table (--dump-man), like -d
 MAN := build/man/milter.conf.5 build/man/fileless-milter.8 build/man/fileless-ctl.8

@@ -18,11 +18,11 @@
 
 SANITIZE ?=
 comma    := ,
-PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt hiredis libmspack
+PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt hiredis libmspack zlib
 # BUILD_PKGS: what building and running the milter needs (`make run`, the .deb's
 # Build-Depends); TEST_PKGS: what only the tests need (`make deps`, `make test`)
 BUILD_PKGS := build-essential pkg-config libgmime-3.0-dev libidn2-dev libssl-dev libclamav-dev \
-            libyara-dev libarchive-dev libmilter-dev libhiredis-dev libmicrohttpd-dev libcrypt-dev libmspack-dev
+            libyara-dev libarchive-dev libmilter-dev libhiredis-dev libmicrohttpd-dev libcrypt-dev libmspack-dev zlib1g-dev
 TEST_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev jq python3 libarchive-tools \
             miltertest postfix swaks m4 chromium redis-server debhelper dpkg-dev fakeroot fp-utils
 DEB_PKGS := $(BUILD_PKGS) $(TEST_PKGS)
@@ -57,16 +57,16 @@ LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(PKG_LIBS) -lmilter -lpthread -lm
 
 # The core is built once per variant as static libraries (milter/README.md):
-#   libfm-pure.a  lib/ model/ heur/ policy/, core's config log lists digest and mime's
-#                 hdrguard passwords: no engine (no libclamav, YARA, GMime, hiredis,
-#                 libmilter; libcrypto for the digests)
+#   libfm-pure.a  lib/ model/ heur/ policy/, core's config log lists digest inflate and
+#                 mime's hdrguard passwords: no engine (no libclamav, YARA, GMime, hiredis,
+#                 libmilter; libcrypto for the digests, zlib for inflating decoded streams)
 #   libfm-core.a  the rest of the pipeline: msg.c analyse.c core/ mime/ scan/ cache/ store/
 #   libfm-mta.a   mta/: the daemon's MTA side (libmilter)
 # The daemon is main.o + mta + core + pure; fileless-ctl is ctl/ + core + pure, without
 # libmilter. A new stage folder goes into PURE_DIRS or CORE_DIRS.
 PURE_DIRS := lib model heur policy
 PURE_CORE := milter/core/config.c milter/core/log.c milter/core/lists.c milter/core/digest.c \
-             milter/mime/hdrguard.c milter/mime/passwords.c
+             milter/core/inflate.c milter/mime/hdrguard.c milter/mime/passwords.c
 CORE_DIRS := core mime scan cache store
 PURE_SRC := $(foreach d,$(PURE_DIRS),$(wildcard milter/$(d)/*.c)) $(PURE_CORE)
 CORE_SRC := $(filter-out milter/main.c,$(wildcard milter/*.c)) \
@@ -83,7 +83,7 @@ PURE_LIB := $(OBJDIR)/libfm-pure.a
 CORE_LIB := $(OBJDIR)/libfm-core.a
 MTA_LIB  := $(OBJDIR)/libfm-mta.a
 FM_LIBS  := $(MTA_LIB) $(CORE_LIB) $(PURE_LIB)
-PURE_LDLIBS := $(shell pkg-config --libs libcrypto 2>/dev/null) -lpthread -lm
+PURE_LDLIBS := $(shell pkg-config --libs libcrypto zlib 2>/dev/null) -lpthread -lm
 CORE_LDLIBS := $(PKG_LIBS) -lpthread -lm
 MAIN_OBJ := $(OBJDIR)/milter/main.o
 CTL_OBJ  := $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard milter/ctl/*.c))

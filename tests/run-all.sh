@@ -49,6 +49,7 @@ suites=(
     "officecrypt|-|python3 tests/officecrypt/run.py"
     "compare-upstream|-|python3 tests/corpus/compare-upstream.py"
     "cli|-|tests/cli/run.sh"
+    "langs|-|tests/langs/run.sh"
     "golden|-|tests/golden/run.sh"
     "code|-|tests/check-code.sh"
 )

@@ -2,10 +2,14 @@
  * heur/deobf - deobfuscation passes over script text (see heur/deobf.h): the driver, the helpers
  *         every pass shares (deobf_int.h), and the base64 family of passes
  *
- * The passes live in four files by kind: this one (base64 literals, PowerShell
- * -EncodedCommand, [Convert]::FromBase64String), deobf_fold.c (string concatenation,
- * char codes, escapes), deobf_edit.c (reversed and replaced literals) and deobf_vbe.c
- * (Script Encoder #@~^ blocks, batch `set` substrings and carets).
+ * The passes live in files by kind: this one (base64 literals, PowerShell
+ * -EncodedCommand, [Convert]::FromBase64String, and the gzip/deflate streams they carry,
+ * inflated through core/inflate.c up to max_out bytes), deobf_fold.c (string
+ * concatenation, char codes, escapes), deobf_edit.c (reversed and replaced literals),
+ * deobf_vbe.c (Script Encoder #@~^ blocks, batch `set` substrings and carets),
+ * deobf_ps.c + deobf_pstok.c (PowerShell token normalisation, IEX unwrapping) and
+ * deobf_js.c (javascript-obfuscator string arrays). A UTF-16LE input is converted to
+ * UTF-8 and handed back as its only output (the passes run on that layer next).
  *
  * Why it is safe on attacker text:
  *   - every pass is one forward scan. Where a pass looks ahead (a literal, an argument
@@ -35,6 +39,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/inflate.h"
 #include "lib/words.h"
 #include "lib/buf.h"
 #include "heur/deobf.h"
@@ -45,6 +50,7 @@
 #define B64_BINARY   256   /* a binary result from a shorter run is noise */
 #define ENC_MIN      8     /* base64 characters after -EncodedCommand worth decoding */
 #define HINT_BACK    96    /* bytes before FromBase64String searched for ::Unicode */
+#define ZIP_HINT     512   /* bytes around a base64 run searched for a decompressing stream */
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -410,6 +416,40 @@ void deobf_encodedcommand(DEOBF *d)
     }
 }
 
+/* compress_hint - a decompressing stream is named near the base64 run in[s..e) */
+static bool compress_hint(const DEOBF *d, size_t s, size_t e)
+{
+    size_t a = s > ZIP_HINT ? s - ZIP_HINT : 0, b = d->n - e > ZIP_HINT ? e + ZIP_HINT : d->n;
+    return str_memmem_ci(d->in + a, s - a, "compression") ||
+           str_memmem_ci(d->in + a, s - a, "gzip") || str_memmem_ci(d->in + a, s - a, "deflate") ||
+           str_memmem_ci(d->in + e, b - e, "compression") ||
+           str_memmem_ci(d->in + e, b - e, "gzipstream") ||
+           str_memmem_ci(d->in + e, b - e, "deflatestream");
+}
+
+/*
+ * try_inflate - raw is a gzip stream, or a zlib/raw deflate stream where hint says one is
+ * decompressed: its content emitted as an "inflate" layer (at most max_out bytes,
+ * core/inflate.c); false when it is not one
+ */
+static bool try_inflate(DEOBF *d, const BUF *raw, bool hint)
+{
+    const unsigned char *u = (const unsigned char *)raw->data;
+    bool gz = raw->len >= 2 && u[0] == 0x1F && u[1] == 0x8B;
+    if (!gz && !hint)
+        return false;
+    BUF *out = buf_new(4096);
+    bool ok = zinflate(u, raw->len, out, d->lim->max_out) != ZINFLATE_BAD;
+    if (ok && deobf_is_text(out->data, out->len))
+        deobf_emit(d, "inflate", deobf_guess(out->data, out->len, "ps1"), out->data, out->len);
+    else if (ok && out->len >= DEOBF_MIN_OUT)
+        deobf_emit(d, "inflate", NULL, out->data, out->len);
+    else
+        ok = false;
+    buf_free(out);
+    return ok;
+}
+
 /* deobf_frombase64 - [Convert]::FromBase64String('...'), with ::Unicode.GetString around */
 void deobf_frombase64(DEOBF *d)
 {
@@ -435,8 +475,9 @@ void deobf_frombase64(DEOBF *d)
         }
         BUF *raw = buf_new(j - b0);
         deobf_b64dec(in + b0, j - b0, raw, d->lim->max_out);
-        deobf_emit(d, "frombase64string", deobf_guess(raw->data, raw->len, "ps1"), raw->data,
-                   raw->len);
+        if (!try_inflate(d, raw, compress_hint(d, b0, j)))
+            deobf_emit(d, "frombase64string", deobf_guess(raw->data, raw->len, "ps1"), raw->data,
+                       raw->len);
         mark_done(d, b0);
         buf_free(raw);
         i = j;
@@ -523,7 +564,9 @@ static void b64_one(DEOBF *d, size_t s, size_t e, size_t count)
     BUF *raw = buf_new(e - s), *txt = NULL;
     deobf_b64dec(d->in + s, e - s, raw, 2 * d->lim->max_out);
     const char *dflt = *d->lang ? d->lang : NULL;
-    if (deobf_utf16le((const unsigned char *)raw->data, raw->len)) {
+    if (try_inflate(d, raw, compress_hint(d, s, e))) {
+        /* a compressed payload: its content is the layer */
+    } else if (deobf_utf16le((const unsigned char *)raw->data, raw->len)) {
         txt = buf_new(raw->len);
         deobf_from_utf16le((const unsigned char *)raw->data, raw->len, txt, d->lim->max_out);
         deobf_emit(d, "base64", deobf_guess(txt->data, txt->len, dflt), txt->data, txt->len);
@@ -585,9 +628,18 @@ size_t deobf_run(const char *lang, const char *in, size_t n, const DEOBF_LIMITS 
     DEOBF d = {.lang = lang ? lang : "", .in = in, .n = n, .lim = lim, .out = out, .ctx = ctx};
     d.syn = syntax(d.lang);
     d.budget = n < SIZE_MAX / 32 - (1u << 20) ? 16 * n + (1u << 20) : SIZE_MAX / 2;
+    if (deobf_utf16le((const unsigned char *)in, n)) { /* a UTF-16LE script: as UTF-8 first */
+        BUF *t = buf_new(n / 2 + 1);
+        deobf_from_utf16le((const unsigned char *)in, n, t, lim->max_out);
+        deobf_emit(&d, "utf16", *d.lang ? d.lang : deobf_guess(t->data, t->len, NULL), t->data,
+                   t->len);
+        buf_free(t);
+        return d.count;
+    }
     void (*const passes[])(DEOBF *) = {
-        deobf_vbe,    deobf_encodedcommand, deobf_frombase64, deobf_base64,  deobf_cmdset,
-        deobf_concat, deobf_charcodes,      deobf_escapes,    deobf_reverse, deobf_replace,
+        deobf_vbe,     deobf_encodedcommand, deobf_frombase64, deobf_base64,
+        deobf_cmdset,  deobf_concat,         deobf_charcodes,  deobf_escapes,
+        deobf_reverse, deobf_replace,        deobf_psnorm,     deobf_strarray,
     };
     for (size_t i = 0; i < sizeof(passes) / sizeof(passes[0]) && !deobf_full(&d); i++)
         passes[i](&d);

@@ -9,7 +9,11 @@
  *   Runs every pass that applies to lang over in[0..n) and calls out(ctx, how, lang2,
  *   data, len) for each decoded result that differs from the input and is worth
  *   analysing again: `how` names the pass (concat, charcodes, escapes, base64,
- *   encodedcommand, frombase64string, reverse, replace, vbe, jse, cmdset, carets), lang2
+ *   encodedcommand, frombase64string, inflate (a gzip/deflate stream after base64,
+ *   decompressed by core/inflate.c), reverse, replace, vbe, jse, cmdset, carets, psnorm
+ *   (PowerShell token normalisation, deobf_ps.c), iex (what Invoke-Expression runs),
+ *   strarray (a javascript-obfuscator string array resolved, deobf_js.c), utf16 (a
+ *   UTF-16LE script as UTF-8: then the only output)), lang2
  *   is the language of the result (a PowerShell -EncodedCommand yields ps1, a JS
  *   fromCharCode yields js, base64 of a PE yields NULL). Returns the number of outputs.
  *   Pure; every pass is linear in its input, and outputs are at most lim->max_out bytes

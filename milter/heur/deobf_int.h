@@ -89,5 +89,7 @@ void deobf_charcodes(DEOBF *d);
 void deobf_escapes(DEOBF *d);
 void deobf_reverse(DEOBF *d);
 void deobf_replace(DEOBF *d);
+void deobf_psnorm(DEOBF *d);
+void deobf_strarray(DEOBF *d);
 
 #endif

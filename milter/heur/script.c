@@ -130,6 +130,7 @@ static const struct {
     {".exec ", K_RUN, 0, NULL},
     {".run", K_RUNHIDDEN, RB, run_hidden},
     {"shellexecute", K_EXEC, 0, NULL},
+    {"process.start(", K_EXEC, 0, NULL},
     {"start-process", K_EXEC, LB, NULL},
     {"saps", K_EXEC, LB | RB | PS, NULL},
     {"cmd /c", K_EXEC, LB, NULL},
@@ -453,8 +454,8 @@ static void scan_view(FOUND *f, const char *v, size_t n, unsigned allow)
 
 /* The deobf passes, in the order of the bits of FWD.hows. */
 static const char *const HOWS[] = {
-    "concat",  "charcodes", "escapes", "base64", "encodedcommand", "frombase64string",
-    "reverse", "replace",   "vbe",     "jse",    "cmdset",         "carets"};
+    "concat",  "charcodes", "escapes", "base64", "encodedcommand", "frombase64string", "reverse",
+    "replace", "vbe",       "jse",     "cmdset", "carets",         "psnorm",           "strarray"};
 
 enum {
     H_CHARCODES = 1u << 1,
@@ -462,7 +463,9 @@ enum {
     H_REVERSE = 1u << 6,
     H_REPLACE = 1u << 7,
     H_VBE = 1u << 8,
-    H_JSE = 1u << 9
+    H_JSE = 1u << 9,
+    H_PSNORM = 1u << 12,
+    H_STRARRAY = 1u << 13
 };
 
 typedef struct FWD {
@@ -625,10 +628,12 @@ static void report_misc(HEUR_CTX *c, const FOUND *f, unsigned hows, bool obf_bat
     if (hows & (H_VBE | H_JSE))
         hits_add(c->hits, "SCRIPT_ENCODED", c->location, "Script Encoder block (%s) decoded",
                  (hows & H_VBE) ? "VBScript.Encode" : "JScript.Encode");
-    if (hows & (H_CHARCODES | H_REVERSE | H_REPLACE))
-        hits_add(c->hits, "SCRIPT_OBFUSCATED", c->location, "strings built by%s%s%s",
+    if (hows & (H_CHARCODES | H_REVERSE | H_REPLACE | H_PSNORM | H_STRARRAY))
+        hits_add(c->hits, "SCRIPT_OBFUSCATED", c->location, "strings built by%s%s%s%s%s",
                  (hows & H_CHARCODES) ? " char codes" : "", (hows & H_REVERSE) ? " reversal" : "",
-                 (hows & H_REPLACE) ? " replace" : "");
+                 (hows & H_REPLACE) ? " replace" : "",
+                 (hows & H_PSNORM) ? " PowerShell token tricks" : "",
+                 (hows & H_STRARRAY) ? " a string array and its decoder" : "");
     if (obf_bat)
         hits_add(c->hits, "BAT_OBFUSCATED", c->location,
                  "%%X:~n,m%% substrings or carets inside words");

@@ -310,6 +310,8 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
         heur_lure(&c, data, n);
     if (textual(ft)) {
         heur_registry(&c, (const char *)data, n);
+        heur_lang(&c, ft->lang, data, n);
+        heur_lang(&c, ft->lang, data, n);
         if (filename && str_iends(filename, ".xml"))
             heur_xlm(&c, data, n);
         if (ft->lang || depth > 0)

@@ -28,6 +28,7 @@
 #include "model/filetype.h"
 #include "heur/heur.h"
 #include "heur/file.h"
+#include "heur/lang.h"
 #include "heur/url.h"
 #include "heur/registry.h"
 #include "heur/script.h"

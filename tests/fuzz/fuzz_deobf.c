@@ -5,7 +5,8 @@
  * The first byte selects the input language, which selects the passes: js/jse/html/svg
  * (concat, charcodes, escapes, replace, reverse, base64, jse), vbs/vbe (Chr chains, &
  * concat, StrReverse, Replace, vbe), ps1 (-EncodedCommand, FromBase64String, backtick
- * and format tricks), bat/cmd/lnk (carets, set substitutions), hta/wsf/sct (the mix) and
+ * and format tricks, the psnorm token reductions, IEX unwrapping, deflate/gzip after
+ * FromBase64String), bat/cmd/lnk (carets, set substitutions), hta/wsf/sct (the mix) and
  * "" (base64 only). Every output is run through deobf_run again in the language the pass
  * gave it (or the input's), FUZZ_DECODE_DEPTH levels deep. Checks the documented
  * bounds: no output longer than max_out, at most max_outputs outputs per call, the
@@ -41,8 +42,9 @@ static void run(const char *lang, const char *in, size_t n, int depth)
 /* out - one decoded result: check it, decode it again */
 static void out(void *ctx, const char *how, const char *lang, const char *data, size_t n)
 {
-    static const char known[] = " concat charcodes escapes base64 encodedcommand frombase64string "
-                                "reverse replace vbe jse cmdset carets ";
+    static const char known[] =
+        " concat charcodes escapes base64 encodedcommand frombase64string "
+        "reverse replace vbe jse cmdset carets psnorm iex inflate utf16 strarray ";
     RUN *r = ctx;
     r->seen++;
     FUZZ_CHECK(how != NULL && n > 0 && n <= lim.max_out);

@@ -1,9 +1,8 @@
 /*
- * heur_vba - macro analysis: VBA module source (from libclamav) and XLM macro sheets
+ * heur_vba - macro analysis: VBA module source (from libclamav)
  *
  * SYNOPSIS
  *   void heur_vba(HEUR_CTX *c, const char *const *src, const size_t *len, size_t n);
- *   void heur_xlm(HEUR_CTX *c, const unsigned char *data, size_t n);
  *
  * DESCRIPTION
  *   heur_vba looks at all n modules of one VBA project together (an auto-exec trigger
@@ -13,8 +12,13 @@
  *   that only formats cells stays low and auto-exec + execute + download + registry
  *   write + obfuscation climbs to reject; strings it can decode statically (Chr() chains,
  *   StrReverse, Replace, hex/base64 literals, concatenations) go back through c->emit.
- *   heur_xlm looks at Excel 4 macro sheet content (OOXML macrosheet XML or BIFF bytes)
- *   for EXEC, CALL, REGISTER, URLDownloadToFileA and auto-open names.
+ *   Strings are also followed through variables assigned in earlier statements
+ *   (`x = "pow"`, `x = x & "ershell"`), Mid/Left/Right, Join(Split()), and junk markers:
+ *   a constant removed by Replace(arg, "junk", "") anywhere is removed from every literal
+ *   in a second pass (Emotet's `Replace(s, "0x3175", "")` helper functions). A
+ *   CreateObject/GetObject whose ProgID is computed is VBA_DYNAMIC_OBJECT and counts as
+ *   execution (mraptor: auto-exec + CreateObject/GetObject is suspicious). Excel 4 macro
+ *   sheets: heur/xlm.h.
  */
 #ifndef FM_HEUR_VBA_H
 #define FM_HEUR_VBA_H
@@ -24,6 +28,5 @@
 #include "heur/heur.h"
 
 void heur_vba(HEUR_CTX *c, const char *const *src, const size_t *len, size_t n);
-void heur_xlm(HEUR_CTX *c, const unsigned char *data, size_t n);
 
 #endif

@@ -19,6 +19,7 @@
 #include "heur/registry.h"
 #include "heur/script.h"
 #include "heur/vba.h"
+#include "heur/xlm.h"
 #include "heur/lnk.h"
 #include "mime/passwords.h"
 #include "scan/scan.h"
@@ -228,6 +229,16 @@ static bool textual(const FILETYPE *ft)
     return ft->is_text || ft->lang != NULL;
 }
 
+/* xlm_text_part - an OOXML macro sheet, the workbook part naming Auto_Open, or SYLK */
+static bool xlm_text_part(const char *filename, const unsigned char *data, size_t n)
+{
+    const char *p = (const char *)data;
+    size_t head = n < 4096 ? n : 4096;
+    return filename && ((str_iends(filename, ".xml") && (str_memmem_ci(p, head, ":macrosheet") ||
+                                                         str_memmem_ci(p, n, "_xlnm.auto_open"))) ||
+                        str_iends(filename, ".slk"));
+}
+
 /*
  * analyse - our analysers over one buffer: file tricks, shortcuts, scripts (with their
  * decoded layers), registry droppers, XLM sheets, and the URLs in script text
@@ -252,11 +263,11 @@ static void analyse(SCAN *s, const char *location, const char *part, const FILE_
         heur_script(&c, ft->lang ? ft->lang : ft->name, data, n);
     if (textual(ft)) {
         heur_registry(&c, (const char *)data, n);
-        if (filename && str_iends(filename, ".xml"))
+        if (xlm_text_part(filename, data, n))
             heur_xlm(&c, data, n);
         if (ft->lang || depth > 0)
             url_extract_text(s->m->urls, (const char *)data, n, location);
-    } else if (ft->sub && strcmp(ft->sub, "xls") == 0) {
+    } else if (n >= 8 && data[0] == 0x09 && data[1] == 0x08) { /* a BIFF workbook stream */
         heur_xlm(&c, data, n);
     }
 }

@@ -25,6 +25,7 @@
 
 #include "lib/buf.h"
 #include "heur/vba.h"
+#include "heur/xlm.h"
 #include "model/hit.h"
 #include "model/layer.h"
 #include "scan/clamav.h"
@@ -510,7 +511,7 @@ static const XCASE xcases[] = {
     {"CHAR obfuscation with FORMULA",
      U("<f>FORMULA(CHAR(61)&CHAR(69)&CHAR(88)&CHAR(69)&CHAR(67)&CHAR(40)&CHAR(34)&CHAR(99)&"
        "CHAR(97)&CHAR(108)&CHAR(99)&CHAR(34)&CHAR(41),A5)</f><f>GOTO(A5)</f>"),
-     0, "XLM_OBFUSCATION", "XLM_EXEC"},
+     0, "XLM_OBFUSCATION XLM_EXEC", "XLM_AUTO_OPEN"}, /* the folded CHAR()s say EXEC */
     {"ordinary worksheet formulas",
      U("<f>SUM(A1:A3)</f><f>CONCATENATE(A1,CHAR(10),B1)</f><f>RECALL(1)</f><f>MYEXEC(1)</f>"), 0,
      NULL, "XLM_EXEC XLM_CALL_REGISTER XLM_OBFUSCATION XLM_AUTO_OPEN"},

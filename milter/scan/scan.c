@@ -20,6 +20,9 @@
 #include "heur/script.h"
 #include "heur/vba.h"
 #include "heur/xlm.h"
+#include "heur/rtf.h"
+#include "heur/onenote.h"
+#include "heur/ooxml.h"
 #include "heur/lnk.h"
 #include "mime/passwords.h"
 #include "scan/scan.h"
@@ -229,6 +232,24 @@ static bool textual(const FILETYPE *ft)
     return ft->is_text || ft->lang != NULL;
 }
 
+/* maldoc - the document analysers: RTF objects, OneNote files, Equation Editor objects in
+ * OLE2, OOXML relationships, fields and DDE (parts chosen by name), Word binary fields */
+static void maldoc(HEUR_CTX *c, const char *filename, const FILETYPE *ft,
+                   const unsigned char *data, size_t n)
+{
+    if (strcmp(ft->name, "rtf") == 0)
+        heur_rtf(c, data, n);
+    else if (strcmp(ft->name, "onenote") == 0)
+        heur_onenote(c, data, n);
+    else if (strcmp(ft->name, "ole2") == 0)
+        heur_ole_equation(c, data, n);
+    if (filename && (str_iends(filename, ".rels") || str_iends(filename, ".xml") ||
+                     str_iends(filename, ".csv") || str_iends(filename, ".slk")))
+        heur_ooxml(c, filename, data, n);
+    else if (strcmp(ft->name, "ole2") == 0)
+        heur_ooxml(c, NULL, data, n); /* a Word binary DDE field */
+}
+
 /* xlm_text_part - an OOXML macro sheet, the workbook part naming Auto_Open, or SYLK */
 static bool xlm_text_part(const char *filename, const unsigned char *data, size_t n)
 {
@@ -259,6 +280,7 @@ static void analyse(SCAN *s, const char *location, const char *part, const FILE_
     }
     if (strcmp(ft->name, "lnk") == 0)
         heur_lnk(&c, data, n);
+    maldoc(&c, filename, ft, data, n);
     if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_script(&c, ft->lang ? ft->lang : ft->name, data, n);
     if (textual(ft)) {

@@ -44,13 +44,13 @@ static size_t ctrl_word(const unsigned char *s, size_t n, size_t i, long *param)
         return 1;
     if (!((s[j] | 32) >= 'a' && (s[j] | 32) <= 'z'))
         return 2; /* a control symbol: \* \' \{ ... */
-    while (j < n && (s[j] | 32) >= 'a' && (s[j] | 32) <= 'z' && j - i < 40)
+    while (j < n && (s[j] | 32) >= 'a' && (s[j] | 32) <= 'z')
         j++;
     if (j < n && (s[j] == '-' || (s[j] >= '0' && s[j] <= '9'))) {
         long v = 0;
         j += s[j] == '-';
-        while (j < n && s[j] >= '0' && s[j] <= '9' && v < 100000000)
-            v = v * 10 + (s[j++] - '0');
+        for (; j < n && s[j] >= '0' && s[j] <= '9'; j++) /* all digits belong to the word */
+            v = v < 100000000 ? v * 10 + (s[j] - '0') : v;
         *param = v;
     }
     return j - i + (j < n && s[j] == ' ');
@@ -67,16 +67,8 @@ static size_t objdata(const unsigned char *s, size_t n, size_t i, OBJ *o)
                 hi = v;
             else
                 buf_putc(o->data, hi << 4 | v), hi = -1;
-        } else if (c == '{') {
+        } else if (c == '{') { /* a nested group: its hex counts too, as for rtfobj */
             depth++, o->junk = true;
-            if (n - i > 2 && s[i + 1] == '\\' && s[i + 2] == '*') { /* ignorable: skip it */
-                for (int d = 0; i < n; i++) {
-                    d += (s[i] == '{') - (s[i] == '}');
-                    if (d == 0)
-                        break;
-                }
-                depth--;
-            }
         } else if (c == '}') {
             if (depth-- == 0)
                 return i;

@@ -10,8 +10,9 @@ const char *heur_embedded_lang(const char *name);
  *
  * DESCRIPTION
  *   heur_rtf finds every \objdata destination and decodes its hex the tolerant way Word
- *   does: whitespace and non-hex bytes are skipped, control words and {\*...} groups
- *   inside the data are skipped, \binN takes N raw bytes, an odd last nibble is dropped.
+ *   and rtfobj do: whitespace and non-hex bytes are skipped, control words (with all
+ *   their digits) are skipped, the text of nested groups counts, \binN takes N raw bytes,
+ *   an odd last nibble is dropped; junk before the OLE1 header is stepped over.
  *   The result is read as an OLE1 object (OLEVersion, FormatID, class name, topic, item,
  *   native size, native data). Findings, at c->location:
  *     RTF_OBJECT            any embedded object (class name in the detail);

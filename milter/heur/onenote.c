@@ -57,9 +57,10 @@ static void names_collect(NAMES *nm, const unsigned char *d, size_t n)
 /* picture - a blob that is an image (PNG, JPEG, GIF, BMP, EMF, WMF) */
 static bool picture(const unsigned char *p, size_t n)
 {
-    return (n >= 8 && memcmp(p, "\x89PNG", 4) == 0) || (n >= 3 && memcmp(p, "\xff\xd8\xff", 3) == 0) ||
-           (n >= 4 && memcmp(p, "GIF8", 4) == 0) || (n >= 2 && memcmp(p, "BM", 2) == 0) ||
-           (n >= 44 && memcmp(p + 40, " EMF", 4) == 0) || (n >= 4 && memcmp(p, "\xd7\xcd\xc6\x9a", 4) == 0);
+    return (n >= 8 && memcmp(p, "\x89PNG", 4) == 0) ||
+           (n >= 3 && memcmp(p, "\xff\xd8\xff", 3) == 0) || (n >= 4 && memcmp(p, "GIF8", 4) == 0) ||
+           (n >= 2 && memcmp(p, "BM", 2) == 0) || (n >= 44 && memcmp(p + 40, " EMF", 4) == 0) ||
+           (n >= 4 && memcmp(p, "\xd7\xcd\xc6\x9a", 4) == 0);
 }
 
 /* content_lang - a script language from the blob's first bytes, or NULL */

@@ -39,10 +39,12 @@ static const char *attr(const char *e, size_t n, const char *a, size_t *len)
 /* unent - the five XML entities decoded, appended to o */
 static void unent(BUF *o, const char *p, size_t n)
 {
-    static const char *const ent[] = {"&amp;", "&", "&quot;", "\"", "&lt;", "<", "&gt;", ">", "&apos;", "'"};
+    static const char *const ent[] = {"&amp;", "&",    "&quot;", "\"",     "&lt;",
+                                      "<",     "&gt;", ">",      "&apos;", "'"};
     for (size_t i = 0; i < n; i++) {
         size_t k = 0;
-        while (p[i] == '&' && k < 10 && !(n - i >= strlen(ent[k]) && memcmp(p + i, ent[k], strlen(ent[k])) == 0))
+        while (p[i] == '&' && k < 10 &&
+               !(n - i >= strlen(ent[k]) && memcmp(p + i, ent[k], strlen(ent[k])) == 0))
             k += 2;
         if (p[i] == '&' && k < 10)
             buf_puts(o, ent[k + 1]), i += strlen(ent[k]) - 1;
@@ -56,8 +58,9 @@ static bool remote(const char *t, size_t n)
 {
     return (n > 7 && (strncasecmp(t, "http://", 7) == 0 || strncasecmp(t, "https://", 8) == 0)) ||
            (n > 2 && (memcmp(t, "\\\\", 2) == 0 || memcmp(t, "//", 2) == 0)) ||
-           (n > 6 && strncasecmp(t, "ftp://", 6) == 0) || (n > 7 && strncasecmp(t, "file://", 7) == 0) ||
-           str_memmem_ci(t, n, "mhtml:") || str_memmem_ci(t, n, "x-usc:");
+           (n > 6 && strncasecmp(t, "ftp://", 6) == 0) ||
+           (n > 7 && strncasecmp(t, "file://", 7) == 0) || str_memmem_ci(t, n, "mhtml:") ||
+           str_memmem_ci(t, n, "x-usc:");
 }
 
 /* rels - external relationships of a .rels part */
@@ -70,7 +73,8 @@ static void rels(HEUR_CTX *c, const char *s, size_t n)
                  {"/oleObject\"", "OOXML_REMOTE_OLEOBJECT"},
                  {"/subDocument\"", "OOXML_REMOTE_FRAME"}};
     unsigned done = 0;
-    for (const char *p = s, *end = s + n; (p = str_memmem_ci(p, (size_t)(end - p), "<Relationship "));) {
+    for (const char *p = s, *end = s + n;
+         (p = str_memmem_ci(p, (size_t)(end - p), "<Relationship "));) {
         const char *z = memchr(p, '>', (size_t)(end - p));
         size_t en = z ? (size_t)(z - p) : (size_t)(end - p), tl = 0, ml = 0;
         const char *t = attr(p, en, "Target=", &tl), *m = attr(p, en, "TargetMode=", &ml);
@@ -174,8 +178,8 @@ static void dde_formula(HEUR_CTX *c, const char *s, size_t n)
         size_t en = z ? (size_t)(z - dl) : (size_t)(s + n - dl);
         const char *svc = attr(dl, en, "ddeService=", &sl), *top = attr(dl, en, "ddeTopic=", &tl);
         if (svc && top) {
-            hits_add(c->hits, "DDE_LINK", c->location, "DDE link %.*s|%.*s", (int)(sl < 60 ? sl : 60),
-                     svc, (int)(tl < SNIP ? tl : SNIP), top);
+            hits_add(c->hits, "DDE_LINK", c->location, "DDE link %.*s|%.*s",
+                     (int)(sl < 60 ? sl : 60), svc, (int)(tl < SNIP ? tl : SNIP), top);
             if (c->emit)
                 c->emit(c->emit_ctx, "dde", "bat", (const unsigned char *)top, tl);
         }
@@ -187,14 +191,18 @@ static void dde_formula(HEUR_CTX *c, const char *s, size_t n)
         while (j < n && (s[j] == ' ' || s[j] == '"'))
             j++;
         size_t svc = j;
-        while (j < n && j - svc < 40 && ((s[j] | 32) >= 'a' && (s[j] | 32) <= 'z' ? 1 : (s[j] >= '0' && s[j] <= '9') || s[j] == '.' || s[j] == '_'))
+        while (j < n && j - svc < 40 &&
+               ((s[j] | 32) >= 'a' && (s[j] | 32) <= 'z'
+                    ? 1
+                    : (s[j] >= '0' && s[j] <= '9') || s[j] == '.' || s[j] == '_'))
             j++;
         if (j == svc || j + 2 >= n || s[j] != '|' || (s[j + 1] != '\'' && s[j + 1] != '"'))
             continue;
         const char *t = s + j + 2, *e = memchr(t, s[j + 1], n - j - 2);
         if (e == NULL || e + 1 >= s + n || e[1] != '!')
             continue;
-        hits_add(c->hits, "DDE_FORMULA", c->location, "DDE formula %.*s", (int)((size_t)(e - s - i) + 2 < SNIP ? (size_t)(e - s - i) + 2 : SNIP), s + i);
+        hits_add(c->hits, "DDE_FORMULA", c->location, "DDE formula %.*s",
+                 (int)((size_t)(e - s - i) + 2 < SNIP ? (size_t)(e - s - i) + 2 : SNIP), s + i);
         if (c->emit)
             c->emit(c->emit_ctx, "dde", "bat", (const unsigned char *)t, (size_t)(e - t));
         return;

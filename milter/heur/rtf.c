@@ -31,7 +31,9 @@ typedef struct OBJ {
 /* hexval - a hex digit's value, or -1 */
 static int hexval(int c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : (c | 32) >= 'a' && (c | 32) <= 'f' ? (c | 32) - 'a' + 10 : -1;
+    return c >= '0' && c <= '9'                 ? c - '0'
+           : (c | 32) >= 'a' && (c | 32) <= 'f' ? (c | 32) - 'a' + 10
+                                                : -1;
 }
 
 /* ctrl_word - length of the control word at s[i] ('\\' then letters, an optional signed
@@ -186,7 +188,7 @@ static void ole1(HEUR_CTX *c, const OBJ *o, bool update, unsigned *eq)
         hits_add(c->hits, "RTF_EQUATION_OBJECT", c->location,
                  "Equation Editor object '%s' (CVE-2017-11882/CVE-2018-0802 carrier)", cls);
         if (update || o->junk || base)
-            hits_add(c->hits, "RTF_EXPLOIT_CARRIER", c->location, "Equation object%s%s", 
+            hits_add(c->hits, "RTF_EXPLOIT_CARRIER", c->location, "Equation object%s%s",
                      update ? " loaded on open (\\objupdate)" : "",
                      o->junk || base ? " in obfuscated hex" : "");
     }

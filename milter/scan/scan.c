@@ -234,8 +234,8 @@ static bool textual(const FILETYPE *ft)
 
 /* maldoc - the document analysers: RTF objects, OneNote files, Equation Editor objects in
  * OLE2, OOXML relationships, fields and DDE (parts chosen by name), Word binary fields */
-static void maldoc(HEUR_CTX *c, const char *filename, const FILETYPE *ft,
-                   const unsigned char *data, size_t n)
+static void maldoc(HEUR_CTX *c, const char *filename, const FILETYPE *ft, const unsigned char *data,
+                   size_t n)
 {
     if (strcmp(ft->name, "rtf") == 0)
         heur_rtf(c, data, n);

@@ -42,6 +42,7 @@ suites=(
     "quarantine-asan|FM_BIN=$FM_ASAN_BIN FM_BROWSER=0|tests/quarantine/run.sh"
     "fuzz-replay|-|tests/fuzz/run.sh"
     "engines|-|python3 tests/engines/run.py"
+    "maldocs|-|tests/maldocs/run.sh"
     "analysers|-|python3 tests/analysers/run.py"
     "compare-upstream|-|python3 tests/corpus/compare-upstream.py"
     "cli|-|tests/cli/run.sh"

@@ -429,7 +429,7 @@ void heur_xlm(HEUR_CTX *c, const unsigned char *data, size_t n)
                  ex   ? "EXEC"
                  : cr ? "CALL/REGISTER"
                       : "download");
-    if (c->emit && x.list->len && (ex || cr || dl || x.writes || k[X_CHAR]))
+    if (c->emit && x.list->len) /* the deobfuscated macro sheet */
         c->emit(c->emit_ctx, "xlm", NULL, (const unsigned char *)x.list->data, x.list->len);
     if (c->emit && x.strs->len >= 8)
         c->emit(c->emit_ctx, "xlm-strings", NULL, (const unsigned char *)x.strs->data, x.strs->len);

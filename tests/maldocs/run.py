@@ -82,10 +82,12 @@ def one_variant(base, content, old_name, new_name):
         n = int.from_bytes(base[i + 16:i + 24], "little")
         if base[i + 36:i + 38] == b"MZ":
             end = i + ((36 + n + 7) & ~7) + 16
-            ln = len(content)
-            blob = (FDSO_H + ln.to_bytes(8, "little") + bytes(12) + content +
-                    bytes(((36 + ln + 7) & ~7) - 36 - ln) + FDSO_F)
-            out = base[:i] + (blob if content is not None else b"") + base[end:]
+            blob = b""
+            if content is not None:
+                ln = len(content)
+                blob = (FDSO_H + ln.to_bytes(8, "little") + bytes(12) + content +
+                        bytes(((36 + ln + 7) & ~7) - 36 - ln) + FDSO_F)
+            out = base[:i] + blob + base[end:]
             return out.replace(old_name.encode("utf-16le"), new_name.encode("utf-16le"))
         i = base.find(FDSO_H, i + 16)
     return None
@@ -157,16 +159,21 @@ def oletools_ready():
 
 
 def run_tool(mod, paths):
-    """oletools module over files: path -> output text (one run per file)"""
+    """oletools module over files: path -> its output lines (mraptor: one table row per
+    file, run in batches; rtfobj: one run per file)"""
     env = dict(os.environ, PYTHONPATH=OLETOOLS)
     res = {}
-    for p in paths:
+    step = 60 if mod == "mraptor" else 1
+    for i in range(0, len(paths), step):
+        batch = paths[i:i + step]
         try:
-            r = subprocess.run(["/usr/bin/python3", "-m", "oletools." + mod, p], capture_output=True,
-                               text=True, env=env, timeout=120)
-            res[p] = r.stdout + r.stderr
+            r = subprocess.run(["/usr/bin/python3", "-m", "oletools." + mod] + batch, capture_output=True,
+                               text=True, env=env, timeout=600)
+            out = r.stdout + r.stderr
         except subprocess.TimeoutExpired:
-            res[p] = ""
+            out = ""
+        for p in batch:
+            res[p] = "\n".join(l for l in out.split("\n") if p in l) if step > 1 else out
     return res
 
 
@@ -187,8 +194,17 @@ def main():
                                                    capture_output=True).returncode == 0
     if have_ole:
         vba = [n for t, n, d in mal if t in ("doc", "xls", "docx", "xlsx") and os.path.exists(n)]
-        for p, out in run_tool("mraptor", vba).items():
+        cache = os.path.join(os.path.dirname(MAL), "mraptor.tsv")  # results per file, kept
+        if os.path.exists(cache):
+            for line in open(cache):
+                p, v = line.rstrip("\n").split("\t")
+                mr[p] = v == "1"
+        todo = [p for p in vba if p not in mr]
+        for p, out in run_tool("mraptor", todo).items():
             mr[p] = "SUSPICIOUS" in out
+        if todo and os.path.isdir(os.path.dirname(cache)):
+            with open(cache, "w") as f:
+                f.writelines("%s\t%d\n" % (p, v) for p, v in mr.items())
         rtf = [n for t, n, d in mal if t == "rtf" and os.path.exists(n)]
         for p, out in run_tool("rtfobj", rtf).items():
             rt[p] = "exploit" in out.lower() or "equation" in out.lower()

@@ -28,6 +28,7 @@ TSAN_ENV="TSAN_OPTIONS=halt_on_error=1:suppressions=$PWD/tests/data/tsan.supp"
 
 # the suites: NAME|ENV...|COMMAND... (ENV and COMMAND split on spaces; ENV may be -)
 suites=(
+    "package|-|tests/package/run.sh"
     "postfix|-|tests/integration/postfix.sh"
     "sendmail|-|tests/integration/sendmail.sh"
     "corpus|-|tests/corpus/run-corpus.sh"

@@ -1,5 +1,5 @@
 /*
- * scan_clamav - the libclamav adapter (see scan_clamav.h)
+ * scan/clamav - the libclamav adapter (see scan_clamav.h)
  *
  * Why it is built this way (facts from docs/libraries.md §1, checked against 1.4.6):
  *   - Callbacks are engine-global, so they are set once in clamav_load; each scan passes
@@ -604,6 +604,15 @@ CLAMAV *clamav_load(const char *dir, const CLAMAV_LIMITS *lim, BUF *err)
         BUF *what = buf_new(64);
         buf_puts(what, "cl_load ");
         str_sanitize(what, dir, strlen(dir), 256);
+        lib_error(err, what->data, rc);
+        buf_free(what);
+        goto out;
+    }
+    if (lim && lim->db_dir &&
+        (rc = cl_load(lim->db_dir, c->engine, &c->signatures, CL_DB_STDOPT)) != CL_SUCCESS) {
+        BUF *what = buf_new(64);
+        buf_puts(what, "cl_load clamav_db_dir ");
+        str_sanitize(what, lim->db_dir, strlen(lim->db_dir), 256);
         lib_error(err, what->data, rc);
         buf_free(what);
         goto out;

@@ -1,5 +1,5 @@
 /*
- * scan - the engines over a message (see scan.h)
+ * scan/scan - the engines over a message (see scan/scan.h)
  *
  * Encrypted archives are queued while libclamav runs and opened afterwards, so that no
  * libclamav scan is started from inside another scan's callback. Each queued archive
@@ -16,6 +16,7 @@
 #include "model/filetype.h"
 #include "heur/heur.h"
 #include "heur/file.h"
+#include "heur/url.h"
 #include "heur/registry.h"
 #include "heur/script.h"
 #include "heur/vba.h"
@@ -24,6 +25,7 @@
 #include "heur/onenote.h"
 #include "heur/ooxml.h"
 #include "heur/lnk.h"
+#include "heur/lure.h"
 #include "mime/passwords.h"
 #include "scan/scan.h"
 #include "scan/clamav.h"
@@ -283,6 +285,8 @@ static void analyse(SCAN *s, const char *location, const char *part, const FILE_
     maldoc(&c, filename, ft, data, n);
     if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_script(&c, ft->lang ? ft->lang : ft->name, data, n);
+    if (textual(ft) || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
+        heur_lure(&c, data, n);
     if (textual(ft)) {
         heur_registry(&c, (const char *)data, n);
         if (xlm_text_part(filename, data, n))

@@ -145,11 +145,8 @@ static void call(XS *x, VAL *st, size_t *sp, unsigned id, unsigned argc)
     VAL *a = st + *sp - argc;
     const char *name = NULL;
     for (size_t k = 0; k < NELEM(fns); k++)
-        if (fns[k].id == id) {
+        if (fns[k].id == id)
             name = fns[k].name;
-            if (fns[k].kw >= 0)
-                x->k[fns[k].kw]++;
-        }
     if (id == 0x006f && argc == 1 && a[0].kind == 2 && a[0].num >= 1 && a[0].num < 256) {
         char ch = (char)(unsigned)a[0].num;
         set_str(&a[0], 1, &ch, 1);
@@ -196,10 +193,10 @@ static size_t token_len(unsigned ptg, const unsigned char *r, size_t j, size_t m
     static const unsigned char lens[0x20] = {
         [0x1c] = 2, [0x1d] = 2, [0x01] = 5, [0x02] = 5, [0x18] = 5,
     };
+    if (ptg == 0x19) /* ptgAttr: a choose jump table after tAttrChoose */
+        return j + 3 < m ? (r[j + 1] & 0x04) ? 4 + 2 * ((size_t)LE16(r + j + 2) + 1) : 4 : 0;
     if (ptg < 0x20)
         return lens[ptg] ? lens[ptg] : (ptg >= 0x03 && ptg <= 0x16) ? 1 : 0;
-    if (ptg == 0x19 && j + 3 < m) /* ptgAttr: a choose jump table after tAttrChoose */
-        return (r[j + 1] & 0x04) ? 4 + 2 * ((size_t)LE16(r + j + 2) + 1) : 4;
     switch (ptg & 0x1f) {
     case 0x00:
         return 8; /* ptgArray */
@@ -236,6 +233,26 @@ static size_t token_len(unsigned ptg, const unsigned char *r, size_t j, size_t m
         return 11;
     default:
         return 0;
+    }
+}
+
+/* count - function ids of one formula by a token scan that steps over strings; it goes on
+ * where eval stops (an operand it does not know) */
+static void count(XS *x, const unsigned char *r, size_t m, bool b8)
+{
+    for (size_t j = 0; j < m;) {
+        unsigned ptg = r[j], tab = 0xffff;
+        if (ptg == 0x17 && j + 2 < m) /* ptgStr: cch [fHighByte] chars */
+            j += b8 ? 3 + r[j + 1] * ((r[j + 2] & 1) ? 2u : 1u) : 2u + r[j + 1];
+        else if ((ptg == 0x21 || ptg == 0x41 || ptg == 0x61) && j + 2 < m)
+            tab = LE16(r + j + 1), j += 3;
+        else if ((ptg == 0x22 || ptg == 0x42 || ptg == 0x62) && j + 3 < m)
+            tab = LE16(r + j + 2), j += 4;
+        else
+            j++;
+        for (size_t k = 0; k < NELEM(fns); k++)
+            if (fns[k].id == tab && fns[k].kw >= 0)
+                x->k[fns[k].kw]++;
     }
 }
 
@@ -305,7 +322,9 @@ static bool xlm_biff(XS *x, const unsigned char *d, size_t n)
             inmacro = LE16(b + 2) == 0x0040;
         if (type == 0x0006 && len >= 22 && (inmacro || x->macrosheets)) {
             buf_printf(x->list, "R%uC%u =", LE16(b) + 1, (LE16(b + 2) & 0xff) + 1);
-            eval(x, st, b + 22, LE16(b + 20) < len - 22 ? LE16(b + 20) : len - 22, b8);
+            size_t m = LE16(b + 20) < len - 22 ? LE16(b + 20) : len - 22;
+            count(x, b + 22, m, b8);
+            eval(x, st, b + 22, m, b8);
             buf_putc(x->list, '\n');
         }
         if (type == 0x0018 && len >= 16 && (LE16(b) & 0x20)) /* built-in: code 1 = Auto_Open */

@@ -24,7 +24,8 @@ PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd 
 BUILD_PKGS := build-essential pkg-config libgmime-3.0-dev libidn2-dev libssl-dev libclamav-dev \
             libyara-dev libarchive-dev libmilter-dev libhiredis-dev libmicrohttpd-dev libcrypt-dev libmspack-dev zlib1g-dev
 TEST_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev jq python3 libarchive-tools \
-            miltertest postfix swaks m4 chromium redis-server debhelper dpkg-dev fakeroot fp-utils
+            miltertest postfix swaks m4 chromium redis-server debhelper dpkg-dev fakeroot fp-utils \
+            python3-olefile python3-colorclass python3-easygui
 DEB_PKGS := $(BUILD_PKGS) $(TEST_PKGS)
 # peers and tools for `make bench` only (not installed by `make deps`)
 BENCH_PKGS := clamav-daemon clamav-milter valgrind

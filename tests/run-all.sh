@@ -43,6 +43,7 @@ suites=(
     "quarantine-asan|FM_BIN=$FM_ASAN_BIN FM_BROWSER=0|tests/quarantine/run.sh"
     "fuzz-replay|-|tests/fuzz/run.sh"
     "engines|-|python3 tests/engines/run.py"
+    "maldocs|-|tests/maldocs/run.sh"
     "analysers|-|python3 tests/analysers/run.py"
     "behaviour|-|python3 tests/behaviour/run.py"
     "coverage|-|python3 tests/coverage/run.py"

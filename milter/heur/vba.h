@@ -1,5 +1,5 @@
 /*
- * heur/vba - macro analysis: VBA module source (from libclamav); XLM is heur/xlm.h
+ * heur_vba - macro analysis: VBA module source (from libclamav)
  *
  * SYNOPSIS
  *   void heur_vba(HEUR_CTX *c, const char *const *src, const size_t *len, size_t n);
@@ -12,6 +12,13 @@
  *   that only formats cells stays low and auto-exec + execute + download + registry
  *   write + obfuscation climbs to reject; strings it can decode statically (Chr() chains,
  *   StrReverse, Replace, hex/base64 literals, concatenations) go back through c->emit.
+ *   Strings are also followed through variables assigned in earlier statements
+ *   (`x = "pow"`, `x = x & "ershell"`), Mid/Left/Right, Join(Split()), and junk markers:
+ *   a constant removed by Replace(arg, "junk", "") anywhere is removed from every literal
+ *   in a second pass (Emotet's `Replace(s, "0x3175", "")` helper functions). A
+ *   CreateObject/GetObject whose ProgID is computed is VBA_DYNAMIC_OBJECT and counts as
+ *   execution (mraptor: auto-exec + CreateObject/GetObject is suspicious). Excel 4 macro
+ *   sheets: heur/xlm.h.
  */
 #ifndef FM_HEUR_VBA_H
 #define FM_HEUR_VBA_H

@@ -280,6 +280,34 @@ static bool textual(const FILETYPE *ft)
     return ft->is_text || ft->lang != NULL;
 }
 
+/* maldoc - the document analysers: RTF objects, OneNote files, Equation Editor objects in
+ * OLE2, OOXML relationships, fields and DDE (parts chosen by name), Word binary fields */
+static void maldoc(HEUR_CTX *c, const char *filename, const FILETYPE *ft, const unsigned char *data,
+                   size_t n)
+{
+    if (strcmp(ft->name, "rtf") == 0)
+        heur_rtf(c, data, n);
+    else if (strcmp(ft->name, "onenote") == 0)
+        heur_onenote(c, data, n);
+    else if (strcmp(ft->name, "ole2") == 0)
+        heur_ole_equation(c, data, n);
+    if (filename && (str_iends(filename, ".rels") || str_iends(filename, ".xml") ||
+                     str_iends(filename, ".csv") || str_iends(filename, ".slk")))
+        heur_ooxml(c, filename, data, n);
+    else if (strcmp(ft->name, "ole2") == 0)
+        heur_ooxml(c, NULL, data, n); /* a Word binary DDE field */
+}
+
+/* xlm_text_part - an OOXML macro sheet, the workbook part naming Auto_Open, or SYLK */
+static bool xlm_text_part(const char *filename, const unsigned char *data, size_t n)
+{
+    const char *p = (const char *)data;
+    size_t head = n < 4096 ? n : 4096;
+    return filename && ((str_iends(filename, ".xml") && (str_memmem_ci(p, head, ":macrosheet") ||
+                                                         str_memmem_ci(p, n, "_xlnm.auto_open"))) ||
+                        str_iends(filename, ".slk"));
+}
+
 /*
  * analyse - our analysers over one buffer: file tricks, shortcuts, scripts (with their
  * decoded layers), registry droppers, XLM sheets, and the URLs in script text
@@ -300,6 +328,7 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
     }
     if (strcmp(ft->name, "lnk") == 0)
         heur_lnk(&c, data, n);
+    maldoc(&c, filename, ft, data, n);
     if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_script(&c, ft->lang ? ft->lang : ft->name, data, n);
     heur_known(&c, ft->lang, data, n);
@@ -311,12 +340,11 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
     if (textual(ft)) {
         heur_registry(&c, (const char *)data, n);
         heur_lang(&c, ft->lang, data, n);
-        heur_lang(&c, ft->lang, data, n);
-        if (filename && str_iends(filename, ".xml"))
+        if (xlm_text_part(filename, data, n))
             heur_xlm(&c, data, n);
         if (ft->lang || depth > 0)
             url_extract_text(s->m->urls, (const char *)data, n, location);
-    } else if (ft->sub && strcmp(ft->sub, "xls") == 0) {
+    } else if (n >= 8 && data[0] == 0x09 && data[1] == 0x08) { /* a BIFF workbook stream */
         heur_xlm(&c, data, n);
     }
 }

@@ -135,6 +135,32 @@ typedef struct CASE {
 #define J100     J10 J10 J10 J10 J10 J10 J10 J10 J10 J10
 
 static const CASE cases[] = {
+    {"Emotet: junk-marker Replace helper, GetObject of a computed name, .create",
+     {"attribute vb_name = \"m1\"\nfunction dec(p)\non error resume next\nj = \"0x3175\"\n"
+      "dec = replace(p, j, \"\")\nend function\nfunction go()\n"
+      "set o = "
+      "getobject(dec(dec(\"0x3175wi0x3175nmg0x3175mts0x3175:Wi0x3175n320x3175_"
+      "Pr0x3175oce0x3175ss\")))\n"
+      "r = o. create(dec(userform1.textbox1 + userform1.textbox2), a, b, c)\nend function\n"
+      "sub autoopen()\ngo\nend sub\n"},
+     "VBA_AUTOEXEC VBA_AUTOEXEC_EXECUTE VBA_WMI_PROCESS VBA_DYNAMIC_OBJECT VBA_HIDDEN_COMMAND",
+     "VBA_WRITE VBA_AUTOEXEC_DOWNLOAD"},
+    {"variables assembled over statements, Mid and Join(Split)",
+     {"sub document_open()\na = \"pow\"\na = a & \"ers\" & mid(\"xxhellxx\", 3, 3)\n"
+      "b = join(split(\"W!S!c!r!i!p!t!.!S!h!e!l!l\", \"!\"), \"\")\n"
+      "set o = createobject(b)\no.run a & \" -w hidden\", 0\nend sub\n"},
+     "VBA_AUTOEXEC VBA_AUTOEXEC_EXECUTE VBA_HIDDEN_COMMAND",
+     "VBA_DYNAMIC_OBJECT"},
+    {"constant CreateObject of a dictionary in auto-exec",
+     {"sub workbook_open()\nset d = createobject(\"Scripting.Dictionary\")\nd.add \"a\", 1\n"
+      "end sub\n"},
+     "VBA_AUTOEXEC",
+     "VBA_DYNAMIC_OBJECT VBA_AUTOEXEC_EXECUTE VBA_EXECUTE"},
+    {"ScriptControl running JScript from a cell",
+     {"sub auto_open()\nset sc = createobject(\"MSScriptControl.ScriptControl\")\n"
+      "sc.language = \"JScript\"\nsc.addcode range(\"A1\").value\nend sub\n"},
+     "VBA_AUTOEXEC_EXECUTE",
+     "VBA_DYNAMIC_OBJECT"},
     {"formatting macro",
      {"attribute vb_name = \"Module1\"\nsub formatcells()\n range(\"A1:D10\").font.bold = true\n"
       " columns(\"A:D\").autofit\n range(\"A1\").interior.color = rgb(200, 200, 255)\nend sub\n"},
@@ -511,7 +537,7 @@ static const XCASE xcases[] = {
     {"CHAR obfuscation with FORMULA",
      U("<f>FORMULA(CHAR(61)&CHAR(69)&CHAR(88)&CHAR(69)&CHAR(67)&CHAR(40)&CHAR(34)&CHAR(99)&"
        "CHAR(97)&CHAR(108)&CHAR(99)&CHAR(34)&CHAR(41),A5)</f><f>GOTO(A5)</f>"),
-     0, "XLM_OBFUSCATION", "XLM_EXEC"},
+     0, "XLM_OBFUSCATION XLM_EXEC", "XLM_AUTO_OPEN"}, /* the folded CHAR()s say EXEC */
     {"ordinary worksheet formulas",
      U("<f>SUM(A1:A3)</f><f>CONCATENATE(A1,CHAR(10),B1)</f><f>RECALL(1)</f><f>MYEXEC(1)</f>"), 0,
      NULL, "XLM_EXEC XLM_CALL_REGISTER XLM_OBFUSCATION XLM_AUTO_OPEN"},

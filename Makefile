@@ -19,7 +19,8 @@ PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd 
 DEB_PKGS := build-essential pkg-config clang-14 libclang-rt-14-dev clang-format-14 \
             libgmime-3.0-dev libidn2-dev libssl-dev libcmocka-dev jq python3 \
             libclamav-dev libyara-dev libarchive-dev libarchive-tools libmilter-dev libhiredis-dev miltertest \
-            libmicrohttpd-dev libcrypt-dev postfix swaks m4 chromium redis-server
+            libmicrohttpd-dev libcrypt-dev postfix swaks m4 chromium redis-server \
+            duktape-dev libseccomp-dev
 # peers and tools for `make bench` only (not installed by `make deps`)
 BENCH_PKGS := clamav-daemon clamav-milter valgrind
 
@@ -28,12 +29,14 @@ ifeq ($(SANITIZE),)
   VARIANT := release
   BIN     := milter/fileless-milter
   CTL     := milter/fileless-ctl
+  EMU     := milter/fileless-emu
   SANFLAGS :=
 else
   CC      := clang-14
   VARIANT := san-$(subst $(comma),-,$(SANITIZE))
   BIN     := build/$(VARIANT)/fileless-milter
   CTL     := build/$(VARIANT)/fileless-ctl
+  EMU     := build/$(VARIANT)/fileless-emu
   SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 ifeq ($(CC),cc)
@@ -51,8 +54,10 @@ LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(PKG_LIBS) -lmilter -lpthread -lm
 
 LIB_SRC  := $(wildcard milter/lib/*.c)
-CORE_SRC := $(filter-out milter/main.c,$(wildcard milter/*.c)) \
-            $(foreach d,core model mime heur scan policy cache store mta,$(wildcard milter/$(d)/*.c))
+# the emulation helper's own files (fileless-emu, never linked into the milter)
+EMU_SRC  := milter/emu/helper_main.c milter/emu/engine.c milter/emu/sandbox.c
+CORE_SRC := $(filter-out milter/main.c $(EMU_SRC),$(wildcard milter/*.c) \
+            $(foreach d,core model mime heur scan policy cache store mta emu,$(wildcard milter/$(d)/*.c)))
 CORE_OBJ := $(patsubst %.c,$(OBJDIR)/%.o,$(LIB_SRC) $(CORE_SRC))
 MAIN_OBJ := $(OBJDIR)/milter/main.o
 CTL_OBJ  := $(patsubst %.c,$(OBJDIR)/%.o,$(wildcard milter/ctl/*.c))
@@ -67,7 +72,7 @@ endif
 
 .PHONY: install-missing all deps run test unit unit-bins format check-format clean man install fuzz fuzz-bins \
         fuzz-replay tsan-test bench bench-deps bench-bins
-all: $(BIN) $(CTL)
+all: $(BIN) $(CTL) $(EMU)
 
 $(BIN): $(CORE_OBJ) $(MAIN_OBJ)
 	@mkdir -p $(dir $@)
@@ -89,7 +94,37 @@ $(OBJDIR)/tests/unit/%: tests/unit/%.c $(CORE_OBJ)
 	@echo "  CC/LD   $@"
 	@$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(CORE_OBJ) $(LDFLAGS) $(LDLIBS) -lcmocka
 
--include $(CORE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(CTL_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(CTL_OBJ:.o=.d) $(EMU_OBJ:.o=.d)
+
+# fileless-emu: duktape from Debian's amalgamated source (/usr/share/duktape) with the
+# interrupt counter and our deadline check switched on (docs: milter/emu/README), the fake
+# host (milter/emu/host.js) compiled in as a string, libseccomp
+DUK_DIR  := /usr/share/duktape
+EMU_GEN  := $(OBJDIR)/emu-gen
+EMU_OBJ  := $(patsubst %.c,$(OBJDIR)/%.o,$(EMU_SRC))
+EMU_LIBS := $(shell pkg-config --libs libseccomp 2>/dev/null) -lm
+$(EMU_GEN)/duk_config.h: $(DUK_DIR)/duk_config.h
+	@mkdir -p $(dir $@)
+	@sed -e 's|^#undef DUK_USE_INTERRUPT_COUNTER$$|#define DUK_USE_INTERRUPT_COUNTER|' \
+	  -e 's|^#undef DUK_USE_EXEC_TIMEOUT_CHECK$$|extern duk_bool_t emu_timeout_check(void *udata);\n#define DUK_USE_EXEC_TIMEOUT_CHECK(udata) emu_timeout_check(udata)|' $< >$@
+	@grep -q '^#define DUK_USE_EXEC_TIMEOUT_CHECK' $@ || { echo "duk_config.h: timeout hook not set" >&2; rm -f $@; exit 1; }
+$(EMU_GEN)/duktape.h $(EMU_GEN)/duktape.c: $(EMU_GEN)/%: $(DUK_DIR)/%
+	@mkdir -p $(dir $@)
+	@cp $< $@
+$(EMU_GEN)/duktape.o: $(EMU_GEN)/duktape.c $(EMU_GEN)/duktape.h $(EMU_GEN)/duk_config.h
+	@echo "  CC      duktape.c (vendored from $(DUK_DIR))"
+	@$(CC) -O2 -g -w -std=c99 -D_GNU_SOURCE -c -o $@ $<
+$(EMU_GEN)/host_js.h: milter/emu/host.js
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from milter/emu/host.js */'; echo 'static const char host_js[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } >$@
+$(EMU_OBJ): CFLAGS += -I$(EMU_GEN)
+$(EMU_OBJ): $(EMU_GEN)/host_js.h $(EMU_GEN)/duktape.h $(EMU_GEN)/duk_config.h
+$(EMU): $(EMU_OBJ) $(OBJDIR)/milter/emu/evlog.o $(OBJDIR)/milter/lib/buf.o \
+        $(OBJDIR)/milter/lib/xalloc.o $(EMU_GEN)/duktape.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(EMU_LIBS)
 
 # fuzzing (tests/fuzz/README in tests/README.md): each tests/fuzz/fuzz_X.c links twice.
 # build/fuzz/fuzz_X: libFuzzer + ASan + UBSan over the core objects built with
@@ -195,7 +230,7 @@ DESTDIR ?=
 install: all man
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man5 \
 	  $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/etc/fileless-milter
-	install -m 755 $(BIN) $(CTL) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 755 $(BIN) $(CTL) $(EMU) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 644 build/man/milter.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 build/man/fileless-milter.8 build/man/fileless-ctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	[ -e $(DESTDIR)/etc/fileless-milter/milter.conf ] || \
@@ -244,4 +279,4 @@ check-format:
 	@clang-format-14 --dry-run --Werror $(FORMAT_SRC)
 
 clean:
-	rm -rf build milter/fileless-milter milter/fileless-ctl
+	rm -rf build milter/fileless-milter milter/fileless-ctl milter/fileless-emu

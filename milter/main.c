@@ -25,6 +25,8 @@
 #include "core/config.h"
 #include "mta/daemon.h"
 #include "core/log.h"
+#include "emu/emulate.h"
+#include "emu/pool.h"
 #include "mime/mime.h"
 #include "msg.h"
 #include "policy/report.h"
@@ -266,7 +268,15 @@ int main(int argc, char **argv)
     if (!o.test && !o.check)
         return daemon_run(rs, o.foreground);
     if (o.check) {
-        printf("fileless-milter: config %s OK, rules %s\n", rs->cfg->path, rs->id);
+        BUF *why = buf_new(64);
+        if (rs->cfg->emulate && emu_selfcheck(rs->cfg, why) != 0) { /* the helper starts */
+            fprintf(stderr, "fileless-milter: %s\n", why->data);
+            exit(1);
+        }
+        buf_free(why);
+        emu_pool_shutdown();
+        printf("fileless-milter: config %s OK, rules %s%s\n", rs->cfg->path, rs->id,
+               rs->cfg->emulate ? ", emulation helper OK" : "");
         ruleset_free(rs);
         return 0;
     }
@@ -287,6 +297,7 @@ int main(int argc, char **argv)
         if (!scan_file(argv[i], &o, rs))
             status = 2;
     cache_close(cache);
+    emu_pool_shutdown();
     ruleset_free(rs);
     return status;
 }

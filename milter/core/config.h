@@ -93,6 +93,11 @@ typedef struct CONFIG {
     int64_t clamav_max_files;
     int64_t clamav_max_scan_time;
     char *clamav_tmpdir;
+    int emulate; /* 0 off, 1 on */
+    int64_t emulate_ms;
+    int64_t emulate_memory;
+    int64_t emulate_workers;
+    char *emulate_helper;
     /* milter */
     char *socket;
     char *socket_mode; /* octal text; config_socket_mode gives the number */

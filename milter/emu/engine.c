@@ -20,11 +20,11 @@
 
 #include "emu/engine.h"
 
-#define HDR        16
-#define FIELD_MAX  (1u << 20) /* bytes of one call argument recorded */
-#define LAYER_MAX  (8u << 20) /* bytes of one produced layer */
-#define GRACE_MS   20.0      /* past the deadline before the allocator ends the run */
-#define SLACK      (4u << 20) /* budget added past the deadline, to build the timeout error */
+#define HDR       16
+#define FIELD_MAX (1u << 20) /* bytes of one call argument recorded */
+#define LAYER_MAX (8u << 20) /* bytes of one produced layer */
+#define GRACE_MS  20.0       /* past the deadline before the allocator ends the run */
+#define SLACK     (4u << 20) /* budget added past the deadline, to build the timeout error */
 
 typedef struct RUN {
     size_t used, limit;
@@ -104,12 +104,12 @@ static void b_free(void *udata, void *ptr)
     b_realloc(udata, ptr, 0);
 }
 
-/* end - the END event with a status and a message */
-static void end(RUN *r, const char *status, const char *msg)
+/* end - the END event with a status and a message (and "exit" when the helper leaves) */
+static void end(RUN *r, const char *status, const char *msg, int exiting)
 {
-    const char *f[2] = {status, msg ? msg : ""};
-    size_t l[2] = {strlen(status), strlen(f[1])};
-    r->sink(r->ctx, EVLOG_EV_END, f, l, 2);
+    const char *f[3] = {status, msg ? msg : "", "exit"};
+    size_t l[3] = {strlen(status), strlen(f[1]), 4};
+    r->sink(r->ctx, EVLOG_EV_END, f, l, exiting ? 3 : 2);
 }
 
 /* fatal - an error outside any protected call: report and leave */
@@ -121,7 +121,7 @@ static void fatal(void *udata, const char *msg)
             udata && ((RUN *)udata)->timed_out ? "timeout"
             : udata && ((RUN *)udata)->refused ? "memory"
                                                : "error",
-            msg);
+            msg, 1);
     _exit(3);
 }
 
@@ -254,7 +254,7 @@ void engine_run(const char *host, size_t host_len, const EVLOG_REQUEST *req, eng
     current = &r;
     duk_context *c = duk_create_heap(b_alloc, b_realloc, b_free, &r, fatal);
     if (c == NULL) {
-        end(&r, "memory", "heap not created");
+        end(&r, "memory", "heap not created", 0);
         current = NULL;
         return;
     }
@@ -269,7 +269,7 @@ void engine_run(const char *host, size_t host_len, const EVLOG_REQUEST *req, eng
     duk_push_int(c, (duk_int_t)req->kind);
     duk_put_global_string(c, "__kind");
     if (duk_peval_lstring(c, host, host_len) != 0) {
-        end(&r, "error", message(c));
+        end(&r, "error", message(c), 0);
         duk_destroy_heap(c);
         current = NULL;
         return;
@@ -279,18 +279,23 @@ void engine_run(const char *host, size_t host_len, const EVLOG_REQUEST *req, eng
     duk_push_lstring(c, req->name, req->name_len);
     const char *status = "ok", *msg = "";
     if (duk_pcompile(c, 0) != 0) {
-        status = r.timed_out ? "timeout" : r.refused ? "memory" : "syntax";
+        status = "syntax";
         msg = message(c);
     } else if (duk_pcall(c, 0) != 0) {
-        status = r.quit ? "quit" : r.timed_out ? "timeout" : r.refused ? "memory" : "exception";
+        status = "exception";
         msg = message(c);
-    } else if (duk_get_global_string(c, "__after") && duk_is_function(c, -1)) {
-        if (duk_pcall(c, 0) != 0) { /* timers and load handlers the page queued */
-            status = r.quit ? "quit" : r.timed_out ? "timeout" : r.refused ? "memory" : "ok";
-            msg = message(c);
-        }
+    } else if (duk_get_global_string(c, "__after") && duk_is_function(c, -1) &&
+               duk_pcall(c, 0) != 0) { /* timers and load handlers the page queued */
+        status = "exception";
+        msg = message(c);
     }
-    end(&r, status, msg);
+    if (r.quit) /* a limit wins over what the script made of it (it may catch some) */
+        status = "quit";
+    else if (r.timed_out)
+        status = "timeout";
+    else if (r.refused)
+        status = "memory";
+    end(&r, status, msg, 0);
     current = NULL;
     duk_destroy_heap(c);
 }

@@ -61,8 +61,7 @@ long evlog_get_request(const unsigned char *p, size_t n, EVLOG_REQUEST *r)
 }
 
 /* evlog_put_event - one frame: length, kind, field count, fields (see evlog.h) */
-void evlog_put_event(BUF *out, int kind, const char *const *field, const size_t *len,
-                     size_t nfield)
+void evlog_put_event(BUF *out, int kind, const char *const *field, const size_t *len, size_t nfield)
 {
     if (nfield > EVLOG_MAX_FIELDS)
         nfield = EVLOG_MAX_FIELDS;

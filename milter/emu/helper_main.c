@@ -79,8 +79,7 @@ static void sink(void *ctx, int kind, const char *const *f, const size_t *l, siz
     size_t size = 16;
     for (size_t i = 0; i < n; i++)
         size += l[i] + 4;
-    if (kind != EVLOG_EV_END &&
-        (s->events >= EMU_MAX_EVENTS || s->bytes + size > EMU_MAX_OUT)) {
+    if (kind != EVLOG_EV_END && (s->events >= EMU_MAX_EVENTS || s->bytes + size > EMU_MAX_OUT)) {
         s->dropped++;
         return;
     }
@@ -88,14 +87,16 @@ static void sink(void *ctx, int kind, const char *const *f, const size_t *l, siz
     s->bytes += size;
     buf_truncate(s->b, 0);
     char note[64];
-    const char *ef[3];
-    size_t el[3];
-    if (kind == EVLOG_EV_END) { /* status, message, dropped count */
+    const char *ef[4];
+    size_t el[4];
+    if (kind == EVLOG_EV_END) { /* status, message, dropped count [, "exit"] */
         snprintf(note, sizeof(note), "%zu", s->dropped);
         ef[0] = f[0], el[0] = l[0];
         ef[1] = n > 1 ? f[1] : "", el[1] = n > 1 ? l[1] : 0;
         ef[2] = note, el[2] = strlen(note);
-        f = ef, l = el, n = 3;
+        ef[3] = "exit", el[3] = 4;
+        n = n > 2 ? 4 : 3;
+        f = ef, l = el;
     }
     if (s->text) {
         buf_printf(s->b, "%c", kind);

@@ -16,7 +16,7 @@
     var rec = __rec, layer = __layer, quit = __quit, name = String(__name), kind = __kind;
     var INERT = 'FMEMU-INERT-BODY';
     var clock = 1700000000000, seen = {}, nseen = 0, reg = {}, files = {}, tainted = {};
-    var timers = [], blobs = {}, nblob = 0;
+    var timers = [], blobs = {}, nblob = 0, realEval = eval;
     var USER = 'C:\\Users\\user', TEMP = USER + '\\AppData\\Local\\Temp';
     var ENV = {
         TEMP: TEMP, TMP: TEMP, APPDATA: USER + '\\AppData\\Roaming', LOCALAPPDATA: USER + '\\AppData\\Local',
@@ -489,6 +489,15 @@
     G.fetch = function (u) { rec('HttpOpen', 'GET', S(u), 'fetch'); return mk('Promise'); };
     G.screen = { width: 1920, height: 1080, availWidth: 1920, availHeight: 1040, colorDepth: 24 };
     G.localStorage = G.sessionStorage = obj('Storage', { getItem: function () { return null; }, setItem: function () {}, removeItem: function () {} });
+    G.__blocks = function (a) {
+        for (var i = 0; i < a.length; i++) {
+            try { realEval(a[i]); } catch (e) {
+                var m = e && e.message ? S(e.message) : S(e);
+                if (/^(WScript\.Quit|execution timeout|alloc failed)/.test(m)) throw e;
+                rec(e instanceof SyntaxError ? 'BlockSyntax' : 'BlockError', m);
+            }
+        }
+    };
     G.__after = function () {
         if (typeof G.onload === 'function') timers.push(G.onload);
         for (var i = 0; i < timers.length && i < 100; i++) {
@@ -510,7 +519,7 @@
     FakeDate.now = function () { return clock++; };
     FakeDate.UTC = RealDate.UTC; FakeDate.parse = RealDate.parse;
     G.Date = FakeDate;
-    var realEval = eval, RealFunction = Function;
+    var RealFunction = Function;
     G.eval = function (s) {
         if (typeof s !== 'string') return s;
         layer('eval', s);

@@ -53,9 +53,9 @@ int sandbox_lockdown(int in_fd, int out_fd)
                            SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)out_fd));
     rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
                            SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-    const int plain[] = {SCMP_SYS(brk),          SCMP_SYS(munmap),        SCMP_SYS(mremap),
-                         SCMP_SYS(madvise),      SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),
-                         SCMP_SYS(exit_group),   SCMP_SYS(exit),          SCMP_SYS(rt_sigreturn)};
+    const int plain[] = {SCMP_SYS(brk),        SCMP_SYS(munmap),        SCMP_SYS(mremap),
+                         SCMP_SYS(madvise),    SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),
+                         SCMP_SYS(exit_group), SCMP_SYS(exit),          SCMP_SYS(rt_sigreturn)};
     for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
         rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, plain[i], 0);
     if (SANITIZED) {

@@ -137,6 +137,15 @@ static void render_counters(BUF *out)
                m.counters[METRICS_RELOAD_OK], m.counters[METRICS_RELOAD_FAILED]);
     family(out, "fileless_connections_total", "counter", "MTA connections accepted.");
     buf_printf(out, "fileless_connections_total %llu\n", m.counters[METRICS_CONNECTION]);
+    family(out, "fileless_emulations_total", "counter",
+           "Scripts run by the emulation helpers, and how many of them hit a limit (deadline, "
+           "memory, watchdog) or crashed the helper.");
+    buf_printf(out,
+               "fileless_emulations_total{result=\"run\"} %llu\n"
+               "fileless_emulations_total{result=\"limit\"} %llu\n"
+               "fileless_emulations_total{result=\"crash\"} %llu\n",
+               m.counters[METRICS_EMU_RUN], m.counters[METRICS_EMU_LIMIT],
+               m.counters[METRICS_EMU_CRASH]);
 }
 
 /* metrics_render - the whole exposition */

@@ -38,6 +38,9 @@ typedef enum METRICS_COUNTER {
     METRICS_RELOAD_OK,
     METRICS_RELOAD_FAILED,
     METRICS_CONNECTION,
+    METRICS_EMU_RUN,   /* scripts emulated */
+    METRICS_EMU_LIMIT, /* ... that hit the deadline, the memory cap or the watchdog */
+    METRICS_EMU_CRASH, /* ... that crashed the helper (or found none) */
     METRICS_NCOUNTERS
 } METRICS_COUNTER;
 

@@ -20,6 +20,7 @@
 #include "heur/script.h"
 #include "heur/vba.h"
 #include "heur/lnk.h"
+#include "emu/emulate.h"
 #include "mime/passwords.h"
 #include "scan/scan.h"
 #include "scan/clamav.h"
@@ -61,6 +62,9 @@ static void scan_buffer(SCAN *s, const char *location, const char *part, const c
 static void analyse(SCAN *s, const char *location, const char *part, const FILE_FACTS *facts,
                     const FILETYPE *ft, int depth, const unsigned char *data, size_t n);
 static const char *part_type(const SCAN *s, const char *path);
+static bool textual(const FILETYPE *ft);
+static void scan_buffer(SCAN *s, const char *location, const char *part, const char *filename,
+                        const FILETYPE *ft, int depth, const unsigned char *data, size_t n);
 
 /* scan_part_location - "path" or "path/filename" (see scan.h) */
 char *scan_part_location(const PART *p)
@@ -192,7 +196,10 @@ static void on_decoded(void *ctx, const char *how, const char *lang, const unsig
             y->ft.lang = lang, y->ft.name = "script";
         FILETYPE ft = y->ft;
         s->decode++;
-        run_yara(s, data, n, NULL, ft.lang ? ft.lang : ft.name, loc, y->depth);
+        if (textual(&ft) || strncmp(how, "emu-", 4) != 0) /* a file an emulated script */
+            run_yara(s, data, n, NULL, ft.lang ? ft.lang : ft.name, loc, y->depth);
+        else /* built (the zip a smuggling page saves) is unpacked like a part */
+            scan_buffer(s, loc, e->part, NULL, &ft, y->depth, data, n);
         analyse(s, loc, e->part, NULL, &ft, y->depth, data, n); /* file tricks: not for decoded */
         s->decode--;
     }
@@ -248,8 +255,12 @@ static void analyse(SCAN *s, const char *location, const char *part, const FILE_
     }
     if (strcmp(ft->name, "lnk") == 0)
         heur_lnk(&c, data, n);
-    if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
-        heur_script(&c, ft->lang ? ft->lang : ft->name, data, n);
+    if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0) {
+        const char *type = ft->lang ? ft->lang : ft->name;
+        heur_script(&c, type, data, n);
+        if (emu_wanted(location, type)) /* run it: what it builds comes back as layers */
+            emu_script(&c, s->rs->cfg, type, data, n);
+    }
     if (textual(ft)) {
         heur_registry(&c, (const char *)data, n);
         if (filename && str_iends(filename, ".xml"))

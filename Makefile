@@ -120,8 +120,9 @@ $(EMU_GEN)/host_js.h: milter/emu/host.js
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } >$@
 $(EMU_OBJ): CFLAGS += -I$(EMU_GEN)
 $(EMU_OBJ): $(EMU_GEN)/host_js.h $(EMU_GEN)/duktape.h $(EMU_GEN)/duk_config.h
-$(EMU): $(EMU_OBJ) $(OBJDIR)/milter/emu/evlog.o $(OBJDIR)/milter/lib/buf.o \
-        $(OBJDIR)/milter/lib/xalloc.o $(EMU_GEN)/duktape.o
+$(EMU): $(EMU_OBJ) $(OBJDIR)/milter/emu/evlog.o $(OBJDIR)/milter/emu/extract.o \
+        $(OBJDIR)/milter/lib/buf.o $(OBJDIR)/milter/lib/str.o $(OBJDIR)/milter/lib/xalloc.o \
+        $(EMU_GEN)/duktape.o
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(EMU_LIBS)

@@ -118,9 +118,9 @@ static void fatal(void *udata, const char *msg)
     (void)udata;
     if (current)
         end(current,
-            udata && ((RUN *)udata)->timed_out ? "timeout"
-            : udata && ((RUN *)udata)->refused ? "memory"
-                                               : "error",
+            udata && ((RUN *)udata)->refused     ? "memory"
+            : udata && ((RUN *)udata)->timed_out ? "timeout"
+                                                 : "error",
             msg, 1);
     _exit(3);
 }
@@ -291,10 +291,10 @@ void engine_run(const char *host, size_t host_len, const EVLOG_REQUEST *req, eng
     }
     if (r.quit) /* a limit wins over what the script made of it (it may catch some) */
         status = "quit";
+    else if (r.refused) /* a memory bomb usually also runs into the deadline */
+        status = "memory";
     else if (r.timed_out)
         status = "timeout";
-    else if (r.refused)
-        status = "memory";
     end(&r, status, msg, 0);
     current = NULL;
     duk_destroy_heap(c);

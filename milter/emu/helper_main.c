@@ -16,8 +16,9 @@
  * how many were dropped.
  *
  * --run is for tests and analysts: the same limits and filter, the file read before the
- * lockdown, the events printed one per line (fields separated by " | ", control bytes as
- * \xNN, long fields cut at 300 bytes).
+ * lockdown (markup by its extension: .html .svg .hta .wsf .sct give their script blocks,
+ * run as a page, HTA or script host unless -k says otherwise), the events printed one per line
+ * (fields separated by " | ", control bytes as \xNN, long fields cut at 300 bytes).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 
 #include "emu/engine.h"
 #include "emu/evlog.h"
+#include "emu/extract.h"
 #include "emu/sandbox.h"
 #include "host_js.h"
 #include "lib/buf.h"
@@ -153,8 +155,15 @@ static int run_file(const char *path, unsigned kind, unsigned ms, unsigned mib)
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && src->len < EVLOG_MAX_SCRIPT)
         buf_cat(src, chunk, n);
     fclose(f);
-    const char *base = strrchr(path, '/');
+    const char *base = strrchr(path, '/'), *dot = strrchr(path, '.');
     base = base ? base + 1 : path;
+    BUF *js = buf_new(src->len + 64); /* markup: its script blocks, as the milter sends them */
+    int k =
+        emu_extract(dot && strcmp(dot + 1, "jse") != 0 ? dot + 1 : "js", src->data, src->len, js);
+    if (k >= 0 && (int)kind == EVLOG_KIND_WSH)
+        kind = (unsigned)k;
+    if (k >= 0)
+        src = js;
     prepare(mib, ms / 1000 + 2);
     SINK s = {1, 1, 0, 0, 0, buf_new(4096)};
     if (sandbox_lockdown(0, 1) != 0) {

@@ -14,9 +14,16 @@
 (function (G) {
     'use strict';
     var rec = __rec, layer = __layer, quit = __quit, name = String(__name), kind = __kind;
-    var INERT = 'FMEMU-INERT-BODY';
+    var INERT = 'FMEMU-INERT-BODY'; /* padded: droppers check the download's size */
+    while (INERT.length < 4096) INERT += INERT;
     var clock = 1700000000000, seen = {}, nseen = 0, reg = {}, files = {}, tainted = {};
-    var timers = [], blobs = {}, nblob = 0, realEval = eval;
+    var timers = [], blobs = {}, nblob = 0, realEval = eval, codeSeen = {}, ncode = 0;
+    /* generated code as a layer, each distinct text once (anti-debug loops repeat it) */
+    function code(how, s) {
+        if (s.length < 16 || codeSeen[s] || ncode >= 500) return;
+        codeSeen[s] = 1; ncode++;
+        layer(how, s);
+    }
     var USER = 'C:\\Users\\user', TEMP = USER + '\\AppData\\Local\\Temp';
     var ENV = {
         TEMP: TEMP, TMP: TEMP, APPDATA: USER + '\\AppData\\Roaming', LOCALAPPDATA: USER + '\\AppData\\Local',
@@ -67,15 +74,21 @@
             get: function (t, k) {
                 if (typeof k !== 'string') return undefined;
                 if (Object.prototype.hasOwnProperty.call(props, k)) return props[k];
-                var kl = k.toLowerCase();
-                for (var q in props) if (q.toLowerCase() === kl) return props[q];
+                var kl = k.toLowerCase(), names = Object.getOwnPropertyNames(props);
+                for (var i = 0; i < names.length; i++) if (names[i].toLowerCase() === kl) return props[names[i]];
                 if (k === 'toString' || k === 'valueOf') return function () { return ''; };
                 if (k === 'length') return 0;
                 if (k === 'then') return undefined;
                 member(path + '.' + k);
                 return mk(path + '.' + k);
             },
-            set: function (t, k, v) { if (typeof k === 'string') props[k] = v; return true; },
+            set: function (t, k, v) {
+                if (typeof k !== 'string') return true;
+                var kl = k.toLowerCase(), names = Object.getOwnPropertyNames(props);
+                for (var i = 0; i < names.length; i++) if (names[i].toLowerCase() === kl) { k = names[i]; break; }
+                props[k] = v;
+                return true;
+            },
             has: function () { return true; },
             apply: function (t, self, args) {
                 var a = []; for (var i = 0; i < args.length && i < 6; i++) a.push(S(args[i]));
@@ -484,6 +497,7 @@
     G.clearTimeout = G.clearInterval = function () {};
     G.open = function (u) { navigate(u); return mk('window'); };
     G.alert = G.confirm = G.prompt = function () { return true; };
+    G.close = G.focus = G.blur = G.resizeTo = G.moveTo = function () {};
     G.console = { log: function () {}, warn: function () {}, error: function () {}, info: function () {}, debug: function () {} };
     G.XMLHttpRequest = function () { return http('XMLHttpRequest'); };
     G.fetch = function (u) { rec('HttpOpen', 'GET', S(u), 'fetch'); return mk('Promise'); };
@@ -522,12 +536,12 @@
     var RealFunction = Function;
     G.eval = function (s) {
         if (typeof s !== 'string') return s;
-        layer('eval', s);
+        code('eval', s);
         return realEval(s);
     };
     var F = function () {
         var a = Array.prototype.slice.call(arguments);
-        if (a.length) layer('function', S(a[a.length - 1]));
+        if (a.length) code('function', S(a[a.length - 1]));
         return RealFunction.apply(this, a);
     };
     F.prototype = RealFunction.prototype;

@@ -57,6 +57,7 @@ count_suite tests/golden/run.sh
 count_suite tests/check-code.sh
 count_suite tests/fuzz/run.sh
 count_suite tests/hostile/run.sh
+count_suite tests/emu/run.sh
 count_suite tests/milter/run.sh
 FM_BIN=$FM_ASAN_BIN count_suite tests/milter/run.sh
 if [ -x "${FM_TSAN_BIN:-}" ]; then

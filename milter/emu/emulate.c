@@ -26,6 +26,7 @@
 #define MAX_LAYERS 48   /* layers handed back per run */
 #define MIN_LAYER  8    /* shorter produced strings are not layers */
 #define DETAIL     200  /* bytes of an argument quoted in a finding */
+#define PER_API    16   /* findings per API and script; the rest are counted */
 
 typedef struct EV {
     int kind;
@@ -121,7 +122,10 @@ static bool startup_path(const char *p, size_t n)
     return has(p, n, "\\start menu\\programs\\startup");
 }
 
-/* place - the finding's location: <loc>>emu:<api>, #N from the second call on */
+/*
+ * place - the finding's location: <loc>>emu:<api>, #N from the second call on; NULL past
+ * PER_API calls of one API (a flood: counted, reported once by findings)
+ */
 static char *place(const char *loc, APICOUNT *ac, size_t *nac, const char *api)
 {
     size_t i = 0;
@@ -129,7 +133,9 @@ static char *place(const char *loc, APICOUNT *ac, size_t *nac, const char *api)
         i++;
     if (i == *nac && *nac < 32)
         ac[(*nac)++] = (APICOUNT){api, 0};
-    unsigned k = i < *nac ? ++ac[i].n : 99;
+    unsigned k = i < *nac ? ++ac[i].n : PER_API + 1;
+    if (k > PER_API)
+        return NULL;
     return k <= 1 ? xasprintf("%s>emu:%s", loc, api) : xasprintf("%s>emu:%s#%u", loc, api, k);
 }
 
@@ -189,6 +195,8 @@ static void findings(HEUR_CTX *c, const RUN *r)
         char *at = NULL;
         if (strcmp(api, "RegWrite") == 0) {
             at = place(c->location, ac, &nac, api);
+            if (at == NULL)
+                continue;
             hits_add(c->hits, "EMU_REG_WRITE", at, "%.*s = %.*s", d, a1, d, a2);
             bool run = autostart(a1, l1), pay = payload(a2, l2);
             if (run)
@@ -202,6 +210,8 @@ static void findings(HEUR_CTX *c, const RUN *r)
         } else if (strcmp(api, "Run") == 0 || strcmp(api, "Exec") == 0 ||
                    strcmp(api, "ShellExecute") == 0 || strcmp(api, "Win32_Process.Create") == 0) {
             at = place(c->location, ac, &nac, api);
+            if (at == NULL)
+                continue;
             hits_add(c->hits, "EMU_EXEC", at, "%.*s", d, a1);
             if (launcher(a1, l1))
                 hits_add(c->hits, "EMU_EXEC_LAUNCHER", at,
@@ -210,15 +220,21 @@ static void findings(HEUR_CTX *c, const RUN *r)
                          d, a1);
         } else if (strcmp(api, "RunDownloaded") == 0) {
             at = place(c->location, ac, &nac, api);
+            if (at == NULL)
+                continue;
             hits_add(c->hits, "EMU_DOWNLOAD_EXEC", at, "runs the file it downloaded: %.*s", d, a1);
         } else if (strcmp(api, "HttpOpen") == 0) {
             at = place(c->location, ac, &nac, "Http");
+            if (at == NULL)
+                continue;
             hits_add(c->hits, "EMU_DOWNLOAD", at, "%.*s %.*s (%.*s)", 16, a1, d, a2, 40, a3);
         } else if (strcmp(api, "SaveToFile") == 0 || strcmp(api, "WriteFile") == 0 ||
                    strcmp(api, "CopyFile") == 0 || strcmp(api, "MoveFile") == 0) {
             bool copy = api[0] == 'C' || api[0] == 'M';
             const char *path = copy ? a2 : a1;
             at = place(c->location, ac, &nac, api);
+            if (at == NULL)
+                continue;
             hits_add(c->hits, "EMU_WRITE_FILE", at, "%.*s%s%.*s", d, path, copy ? " from " : " ", d,
                      copy ? a1 : a2);
             if (startup_path(path, strlen(path)))
@@ -226,29 +242,46 @@ static void findings(HEUR_CTX *c, const RUN *r)
                          path);
         } else if (strcmp(api, "CreateShortcut") == 0) {
             at = place(c->location, ac, &nac, api);
+            if (at == NULL)
+                continue;
             hits_add(c->hits, "EMU_SHORTCUT", at, "%.*s -> %.*s %.*s", d, a1, d, a2, d, a3);
             if (startup_path(a1, l1))
                 hits_add(c->hits, "EMU_STARTUP_FILE", at, "shortcut in a Startup folder: %.*s", d,
                          a1);
         } else if (strcmp(api, "RegisterTask") == 0) {
             at = place(c->location, ac, &nac, api);
+            if (at == NULL)
+                continue;
             hits_add(c->hits, "EMU_SCHTASK", at, "task %.*s: %.*s", 60, a1, d, a2);
         } else if (strcmp(api, "WMIPut") == 0 &&
                    (has(a1, l1, "eventfilter") || has(a1, l1, "consumer") ||
                     has(a1, l1, "filtertoconsumerbinding"))) {
             at = place(c->location, ac, &nac, "WMI");
+            if (at == NULL)
+                continue;
             hits_add(c->hits, "EMU_WMI_PERSIST", at, "%.*s: %.*s", 60, a1, d, a2);
         } else if (strcmp(api, "GetObject") == 0 &&
                    (has(a1, l1, "script:") || has(a1, l1, "http"))) {
             at = place(c->location, ac, &nac, api);
+            if (at == NULL)
+                continue;
             hits_add(c->hits, "EMU_REMOTE_SCRIPTLET", at, "%.*s", d, a1);
         } else if (strcmp(api, "BlobSave") == 0 || strcmp(api, "DataSave") == 0) {
             at = place(c->location, ac, &nac, api);
+            if (at == NULL)
+                continue;
             hits_add(c->hits, "EMU_BLOB_SAVE", at,
                      "page saves %.*s (%.*s bytes) built in the browser", d, a1, 16, a2);
         }
         free(at);
     }
+    for (size_t i = 0; i < nac; i++) /* a flood of one call */
+        if (ac[i].n > PER_API) {
+            char *at = xasprintf("%s>emu:%s#more", c->location, ac[i].api);
+            hits_add(c->hits, "EMU_LIMIT", at, "%u more %s calls not listed", ac[i].n - PER_API,
+                     ac[i].api);
+            free(at);
+        }
     for (size_t i = 0; i < r->n; i++) /* generated code: one finding */
         if (r->v[i].kind == EVLOG_EV_LAYER && r->v[i].l[1] >= MIN_LAYER &&
             (strcmp(r->v[i].f[0], "eval") == 0 || strcmp(r->v[i].f[0], "function") == 0)) {

@@ -276,6 +276,15 @@ void engine_run(const char *host, size_t host_len, const EVLOG_REQUEST *req, eng
     }
     duk_pop(c);
     push_source(c, req->script, req->script_len);
+    if (duk_get_global_string(c, "__prepare") && duk_is_function(c, -1)) { /* JScript-isms */
+        duk_dup(c, -2);
+        if (duk_pcall(c, 1) == 0 && duk_is_string(c, -1))
+            duk_replace(c, -2);
+        else
+            duk_pop(c);
+    } else {
+        duk_pop(c);
+    }
     duk_push_lstring(c, req->name, req->name_len);
     const char *status = "ok", *msg = "";
     if (duk_pcompile(c, 0) != 0) {

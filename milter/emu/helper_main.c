@@ -3,6 +3,7 @@
  *
  *   fileless-emu [-m MIB] [-c CPU_SECONDS] [-j JOBS]      worker: requests on fd 0, events on fd 1
  *   fileless-emu --run FILE [-k wsh|browser|hta] [-t MS] [-m MIB]    one file, events as text
+ *   fileless-emu --probe-sandbox      lock down, then make a forbidden call (tests: SIGSYS)
  *
  * A worker is started by the milter (emu/pool.c) with its pipes on fd 0 and 1. It closes
  * every other descriptor, sets TZ=UTC0 (so Date never opens /etc/localtime), its
@@ -21,6 +22,7 @@
  * (fields separated by " | ", control bytes as \xNN, long fields cut at 300 bytes).
  */
 #include <errno.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +183,13 @@ int main(int argc, char **argv)
     const char *run = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--probe-sandbox") == 0) { /* tests: a forbidden call after lockdown */
+            prepare(mib, cpu);
+            if (sandbox_lockdown(0, 1) != 0)
+                return 6;
+            syscall(SYS_getppid); /* not on the list: SIGSYS kills the process here */
+            return 0;
+        }
         if (strcmp(a, "--run") == 0 && v)
             run = v, i++;
         else if (strcmp(a, "-m") == 0 && v)

@@ -503,6 +503,23 @@
     G.fetch = function (u) { rec('HttpOpen', 'GET', S(u), 'fetch'); return mk('Promise'); };
     G.screen = { width: 1920, height: 1080, availWidth: 1920, availHeight: 1040, colorDepth: 24 };
     G.localStorage = G.sessionStorage = obj('Storage', { getItem: function () { return null; }, setItem: function () {}, removeItem: function () {} });
+    /* JScript's own syntax, rewritten before the script is compiled: function
+       declarations with dotted names (function String.prototype.f() {}) and conditional
+       compilation (the cc_on comment markers, @if/@elif/@else/@end, @_jscript_version,
+       @_win32), which real JScript runs and other engines read as comments */
+    G.__prepare = function (src) {
+        var s = String(src);
+        s = s.replace(/\bfunction\s+([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)+)\s*\(/g, '$1 = function (');
+        if (s.indexOf('@cc_on') >= 0 || s.indexOf('/*@') >= 0) {
+            s = s.replace(/\/\*@cc_on/g, '').replace(/@\*\//g, '').replace(/\/\*@/g, '')
+                 .replace(/@if\s*(\([^\n]*?\))\s*$/gm, 'if $1 {').replace(/@if\s*(\([^\n]*?\))/g, 'if $1 {')
+                 .replace(/@elif\s*(\([^\n]*?\))/g, '} else if $1 {').replace(/@else\b/g, '} else {')
+                 .replace(/@end\b/g, '}').replace(/@set\s+@\w+\s*=[^\n]*/g, '')
+                 .replace(/@_jscript_version/g, '5.8').replace(/@_jscript_build/g, '16384')
+                 .replace(/@_(win32|x86|jscript|microsoft)\b/g, 'true').replace(/@_\w+/g, 'false').replace(/@cc_on/g, '');
+        }
+        return s;
+    };
     G.__blocks = function (a) {
         for (var i = 0; i < a.length; i++) {
             try { realEval(a[i]); } catch (e) {

@@ -16,8 +16,8 @@
  *
  *   emu_pool_run takes an idle worker (waiting up to r->ms for one; EMU_BUSY past it),
  *   writes the request and reads event frames until the END frame, handing each CALL and
- *   LAYER event to fn. The watchdog is r->ms plus EMU_GRACE_MS (or a quarter of r->ms when
- *   larger): past it the worker is killed with SIGKILL (EMU_KILLED; the events read so far
+ *   LAYER event to fn. The helper stops a script after r->ms of CPU time; the watchdog is
+ *   wall-clock time, twice r->ms plus EMU_GRACE_MS: past it the worker is killed with SIGKILL (EMU_KILLED; the events read so far
  *   were already handed over). A worker that dies or talks nonsense is EMU_CRASHED. A dead,
  *   killed or retired worker is replaced at once, so the next script finds one ready.
  *   The outcome holds the status, the helper's message and the elapsed time; the return
@@ -33,7 +33,7 @@
 #include "lib/buf.h"
 
 #define EMU_MAX_WORKERS 64
-#define EMU_GRACE_MS    60
+#define EMU_GRACE_MS    100
 #define EMU_WORKER_JOBS 64
 
 typedef enum EMU_STATUS {

@@ -2,7 +2,10 @@
 #
 #   make                 build milter/fileless-milter (gcc 12, C11, -Werror)
 #   make deps            install the Debian packages needed to build and test (idempotent)
-#   make run             build and run the milter in the foreground with ./milter.conf
+#   make run             install the build packages only, build, run the milter in the foreground
+#                        with ./milter.conf
+#   make install         binaries, man pages, rules, systemd units (PREFIX=/usr/local, DESTDIR)
+#   make deb             the Debian package into build/deb/ (contrib/debian)
 #   make test            deps + build + every test; ends with "N passed, N failed"
 #   make bench           benchmarks (tests/bench/run.sh): ours vs clamav-milter vs the decode floor;
 #                        installs BENCH_PKGS; writes tests/bench/results/DATE-HOST.md (< 15 min)
@@ -16,11 +19,14 @@
 SANITIZE ?=
 comma    := ,
 PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt hiredis
-DEB_PKGS := build-essential pkg-config clang-14 libclang-rt-14-dev clang-format-14 \
-            libgmime-3.0-dev libidn2-dev libssl-dev libcmocka-dev jq python3 \
-            libclamav-dev libyara-dev libarchive-dev libarchive-tools libmilter-dev libhiredis-dev miltertest \
-            libmicrohttpd-dev libcrypt-dev postfix swaks m4 chromium redis-server \
+# BUILD_PKGS: what building and running the milter needs (`make run`, the .deb's
+# Build-Depends); TEST_PKGS: what only the tests need (`make deps`, `make test`)
+BUILD_PKGS := build-essential pkg-config libgmime-3.0-dev libidn2-dev libssl-dev libclamav-dev \
+            libyara-dev libarchive-dev libmilter-dev libhiredis-dev libmicrohttpd-dev libcrypt-dev \
             duktape-dev libseccomp-dev
+TEST_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev jq python3 libarchive-tools \
+            miltertest postfix swaks m4 chromium redis-server debhelper dpkg-dev fakeroot
+DEB_PKGS := $(BUILD_PKGS) $(TEST_PKGS)
 # peers and tools for `make bench` only (not installed by `make deps`)
 BENCH_PKGS := clamav-daemon clamav-milter valgrind
 
@@ -70,7 +76,7 @@ else
   ASAN_UNIT :=
 endif
 
-.PHONY: install-missing all deps run test unit unit-bins format check-format clean man install fuzz fuzz-bins \
+.PHONY: install-missing all deps build-deps deb run test unit unit-bins format check-format clean man install fuzz fuzz-bins \
         fuzz-replay tsan-test bench bench-deps bench-bins
 all: $(BIN) $(CTL) $(EMU)
 
@@ -167,9 +173,14 @@ fuzz: deps fuzz-bins
 .SECONDARY: $(FUZZ_OBJ)
 -include $(FUZZ_OBJ:.o=.d)
 
-# deps - install what is missing; apt-get update only when something is missing
+# deps - install what is missing (build and test); apt-get update only when something is missing
 deps:
 	@$(MAKE) --no-print-directory install-missing PKG_LIST="$(DEB_PKGS)"
+	@[ -x $(SENDMAIL_BIN) ] || $(MAKE) --no-print-directory $(SENDMAIL_BIN)
+
+# build-deps - only what building and running the milter needs (make run)
+build-deps:
+	@$(MAKE) --no-print-directory install-missing PKG_LIST="$(BUILD_PKGS)"
 	@[ -x $(SENDMAIL_BIN) ] || $(MAKE) --no-print-directory $(SENDMAIL_BIN)
 
 bench-deps:
@@ -196,7 +207,7 @@ $(SENDMAIL_BIN):
 	  echo "sendmail packages not downloadable: tests/integration/sendmail.sh will skip"; }
 	@for f in build/sendmail/debs/*.deb; do [ -f "$$f" ] && dpkg -x "$$f" build/sendmail/root; done; true
 
-run: deps
+run: build-deps
 	$(MAKE) all
 	$(BIN) -f -c milter.conf
 
@@ -225,18 +236,53 @@ build/man/%.8: contrib/man/%.8
 	@mkdir -p build/man
 	@cp $< $@
 
-# install - binaries, man pages, and (when absent) /etc/fileless-milter/{milter.conf,rules}
+# install - binaries, man pages, the shipped rules under DATADIR (replaced on every
+# install: admins override them file by file under /etc/fileless-milter/rules, see rules_dir),
+# systemd units (milter, review page, daily purge timer) and, when absent, milter.conf with
+# rules_dir naming both rules directories. The Debian package uses it with PREFIX=/usr.
 PREFIX  ?= /usr/local
 DESTDIR ?=
+SBINDIR := $(PREFIX)/sbin
+DATADIR := $(PREFIX)/share/fileless-milter
+MANDIR  := $(PREFIX)/share/man
+ETCDIR  := /etc/fileless-milter
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,/etc/systemd/system)
+UNITS   := fileless-milter.service fileless-milter-web.service fileless-milter-purge.service \
+           fileless-milter-purge.timer
 install: all man
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man5 \
-	  $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/etc/fileless-milter
-	install -m 755 $(BIN) $(CTL) $(EMU) $(DESTDIR)$(PREFIX)/sbin/
-	install -m 644 build/man/milter.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 644 build/man/fileless-milter.8 build/man/fileless-ctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/
-	[ -e $(DESTDIR)/etc/fileless-milter/milter.conf ] || \
-	  install -m 640 milter.conf $(DESTDIR)/etc/fileless-milter/milter.conf
-	[ -e $(DESTDIR)/etc/fileless-milter/rules ] || cp -r rules $(DESTDIR)/etc/fileless-milter/rules
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	  $(DESTDIR)$(DATADIR) $(DESTDIR)$(ETCDIR)/rules $(DESTDIR)$(UNITDIR) \
+	  $(DESTDIR)$(PREFIX)/share/doc/fileless-milter/examples
+	install -m 755 $(BIN) $(CTL) $(EMU) $(DESTDIR)$(SBINDIR)/
+	install -m 644 build/man/milter.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 build/man/fileless-milter.8 build/man/fileless-ctl.8 $(DESTDIR)$(MANDIR)/man8/
+	rm -rf $(DESTDIR)$(DATADIR)/rules
+	cp -r rules $(DESTDIR)$(DATADIR)/rules
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)/rules
+	install -m 644 contrib/rules-override.README $(DESTDIR)$(ETCDIR)/rules/README
+	for u in $(UNITS); do sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u; \
+	  chmod 644 $(DESTDIR)$(UNITDIR)/$$u; done
+	install -m 644 contrib/postfix/main.cf.snippet contrib/sendmail/fileless-milter.mc \
+	  $(DESTDIR)$(PREFIX)/share/doc/fileless-milter/examples/
+	[ -e $(DESTDIR)$(ETCDIR)/milter.conf ] || { \
+	  sed -e 's|^rules_dir = .*|rules_dir = $(ETCDIR)/rules, $(DATADIR)/rules|' \
+	      -e 's|^quarantine_dir = .*|quarantine_dir = /var/lib/fileless-milter/quarantine|' \
+	      milter.conf >$(DESTDIR)$(ETCDIR)/milter.conf && chmod 640 $(DESTDIR)$(ETCDIR)/milter.conf; }
+
+# deb - the Debian package (dpkg-buildpackage, debhelper) into build/deb/: a copy of the
+# tracked source with contrib/debian as debian/ and the Build-Depends from BUILD_PKGS
+DEB_VERSION := $(shell sed -n '1s/.*(\(.*\)).*/\1/p' contrib/debian/changelog)
+DEB_SRC     := build/deb/fileless-milter-$(DEB_VERSION)
+deb: build-deps
+	@$(MAKE) --no-print-directory install-missing PKG_LIST="debhelper dpkg-dev fakeroot"
+	rm -rf build/deb && mkdir -p $(DEB_SRC)
+	git ls-files -z | xargs -0 cp --parents -t $(DEB_SRC)
+	cp -r contrib/debian $(DEB_SRC)/debian
+	sed 's|@BUILD_DEPENDS@|$(shell echo $(filter-out build-essential,$(BUILD_PKGS)) | sed 's/ /, /g')|' \
+	  contrib/debian/control.in >$(DEB_SRC)/debian/control
+	rm $(DEB_SRC)/debian/control.in
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -j2
+	@ls -l build/deb/*.deb
 
 # bench - release build, the load generator and the floor (gcc, -Werror, no project code), then
 # tests/bench/run.sh (corpus, peers, every table, results file)

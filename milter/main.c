@@ -40,7 +40,13 @@ typedef struct OPTS {
     const char *config;
     const char *extract;
     bool test, json, check, dump, dump_man, foreground;
+    bool exit_code; /* -t: the exit status tells the worst verdict */
 } OPTS;
+
+/* exit status of `-t --exit-code` for the worst verdict (2 stays "a file could not be read") */
+#define EXIT_TAG        3
+#define EXIT_QUARANTINE 4
+#define EXIT_REJECT     5
 
 /* usage - print the synopsis and exit */
 static void usage(int status)
@@ -55,6 +61,9 @@ static void usage(int status)
             "         --json one JSON object per message; --extract DIR write decoded parts\n"
             "         to DIR/REF/PATH.bin (PATH.txt: UTF-8 text of text parts; vba-N.txt:\n"
             "         VBA module source)\n"
+            "         --exit-code with -t: exit 0 when every message is clean, else 3 (tag),\n"
+            "         4 (quarantine) or 5 (reject) for the worst verdict; 2 when a file could\n"
+            "         not be read, 1 for a config or rules error (without it: 0, 2 or 1)\n"
             "         -f foreground, log to stderr; -V version; -h help\n");
     exit(status);
 }
@@ -62,13 +71,11 @@ static void usage(int status)
 /* parse_args - argv into OPTS; returns the index of the first file */
 static int parse_args(int argc, char **argv, OPTS *o)
 {
-    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
-                                             {"config", required_argument, NULL, 'c'},
-                                             {"dump-man", no_argument, NULL, 'M'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {"version", no_argument, NULL, 'V'},
-                                             {"extract", required_argument, NULL, 'x'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'},      {"config", required_argument, NULL, 'c'},
+        {"dump-man", no_argument, NULL, 'M'},  {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},   {"extract", required_argument, NULL, 'x'},
+        {"exit-code", no_argument, NULL, 'e'}, {NULL, 0, NULL, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "c:tndfhV", longopts, NULL)) != -1) {
         switch (ch) {
@@ -95,6 +102,9 @@ static int parse_args(int argc, char **argv, OPTS *o)
             break;
         case 'x':
             o->extract = optarg;
+            break;
+        case 'e':
+            o->exit_code = true;
             break;
         case 'V':
             printf("fileless-milter %s\n", VERSION);
@@ -217,8 +227,9 @@ static void extract_parts(const char *dir, const MSG *m)
     free(sub);
 }
 
-/* scan_file - scan one file and print its report; false when it cannot be read */
-static bool scan_file(const char *path, const OPTS *o, const RULESET *rs)
+/* scan_file - scan one file and print its report, keeping the worst verdict in *worst;
+ * false when it cannot be read */
+static bool scan_file(const char *path, const OPTS *o, const RULESET *rs, VERDICT *worst)
 {
     size_t len = 0, size = 0;
     char *raw = read_message(path, (size_t)rs->cfg->max_message_size, &len, &size);
@@ -249,6 +260,8 @@ static bool scan_file(const char *path, const OPTS *o, const RULESET *rs)
              m->cache.errors ? "/error" : "", m->ms);
     free(spath);
     buf_free(out);
+    if (m->verdict > *worst)
+        *worst = m->verdict;
     msg_free(m);
     free(raw);
     return true;
@@ -293,9 +306,13 @@ int main(int argc, char **argv)
     buf_free(err);
     cache_set_default(cache);
     int status = 0;
+    VERDICT worst = VERDICT_CLEAN;
     for (int i = first; i < argc; i++)
-        if (!scan_file(argv[i], &o, rs))
+        if (!scan_file(argv[i], &o, rs, &worst))
             status = 2;
+    static const int by_verdict[] = {0, EXIT_TAG, EXIT_QUARANTINE, EXIT_REJECT};
+    if (o.exit_code && status == 0)
+        status = by_verdict[worst];
     cache_close(cache);
     emu_pool_shutdown();
     ruleset_free(rs);

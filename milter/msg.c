@@ -12,6 +12,8 @@
 #include "core/log.h"
 #include "msg.h"
 #include "scan/scan.h"
+#include "policy/chain.h"
+#include "policy/context.h"
 #include "policy/score.h"
 #include "lib/xalloc.h"
 
@@ -103,6 +105,12 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* mention_of - the context callback of score_message: a hit in a part that cannot run */
+static bool mention_of(const char *location, void *arg)
+{
+    return context_mention((const PARTS *)arg, location);
+}
+
 /* msg_analyse - run the pipeline (see msg.h) */
 void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs)
 {
@@ -133,7 +141,12 @@ void msg_analyse(MSG *m, const char *raw, size_t len, const RULESET *rs)
     log_debug(LOG_D_URL, "ref=%s urls=%zu dropped=%zu", m->ref, m->urls->n, m->urls->dropped);
     scan_message(m, rs);
     log_debug(LOG_D_SCAN, "ref=%s layers=%zu vba=%zu", m->ref, m->layers->n, m->layers->nvba);
-    m->score = score_hits(rs->scores, m->hits);
+    SCORE_CTX sc = {.block_extensions = c->block_extensions != 0,
+                    .alone_max = c->capability_alone_max,
+                    .mention_max = c->mention_max,
+                    .mention = mention_of,
+                    .arg = m->parts};
+    m->score = score_message(rs->scores, m->hits, &sc);
     m->verdict = verdict_from_score(m->score, c->tag_threshold, c->quarantine_threshold,
                                     c->reject_threshold);
     int forced = score_forced(rs->scores, m->hits);

@@ -4,40 +4,88 @@
 #
 # Suites report either as cmocka binaries (FM_UNIT: "[  PASSED  ] N test(s)." and
 # "[  FAILED  ] N test(s)") or as scripts ending in "@@ name passed=N failed=M skipped=K".
+#
+# Suites are independent (each makes its own temp dirs, binds free ports or runs in a
+# network namespace of its own), so they run FM_JOBS at a time (default 2, the cores of
+# the reference machine); FM_JOBS=1 runs them one after the other. Each suite writes its
+# own log, tests/out/log/NAME.log, printed whole when the suite ends so outputs never
+# interleave; tests/out/log/times.tsv records each suite's wall time. Suites are started
+# longest first (the order of the table below) so the lanes end together.
+# FM_SUITES="golden code ..." runs only the named suites.
 set -u
 cd "$(dirname "$0")/.."
 export FM_BIN=${FM_BIN:-milter/fileless-milter}
 export FM_ASAN_BIN=${FM_ASAN_BIN:-build/san-address-undefined/fileless-milter}
-mkdir -p tests/out
+jobs_max=${FM_JOBS:-2}
+logdir=tests/out/log
+rm -rf "$logdir"
+mkdir -p "$logdir"
 # sanitized builds: fail on the first report; third-party leaks are listed in lsan.supp
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/data/lsan.supp:print_suppressions=0}
-passed=0 failed=0 skipped=0
+TSAN_ENV="TSAN_OPTIONS=halt_on_error=1:suppressions=$PWD/tests/data/tsan.supp"
 
-# count_cmocka - add one cmocka binary's results; a crash without a summary is a failure
-count_cmocka() {
-    local bin=$1 log=tests/out/$(echo "$1" | tr / _).log
-    "$bin" >"$log" 2>&1
-    local rc=$?
-    cat "$log"
-    local p f
-    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-    p=${p:-0} f=${f:-0}
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "!! $bin exited $rc"; fi
-    passed=$((passed + p)) failed=$((failed + f))
+# the suites: NAME|ENV...|COMMAND... (ENV and COMMAND split on spaces; ENV may be -)
+suites=(
+    "package|-|tests/package/run.sh"
+    "postfix|-|tests/integration/postfix.sh"
+    "sendmail|-|tests/integration/sendmail.sh"
+    "corpus|-|tests/corpus/run-corpus.sh"
+    "cache|-|tests/cache/run.sh"
+    "quarantine|-|tests/quarantine/run.sh"
+    "milter|-|tests/milter/run.sh"
+    "hostile|-|tests/hostile/run.sh"
+    "emu|-|tests/emu/run.sh"
+    "faults|-|tests/integration/faults.sh"
+    "integration-quarantine|-|tests/integration/quarantine.sh"
+    "milter-asan|FM_BIN=$FM_ASAN_BIN|tests/milter/run.sh"
+    "cache-asan|FM_BIN=$FM_ASAN_BIN FM_CACHE_CORPUS=0|tests/cache/run.sh"
+    "quarantine-asan|FM_BIN=$FM_ASAN_BIN FM_BROWSER=0|tests/quarantine/run.sh"
+    "fuzz-replay|-|tests/fuzz/run.sh"
+    "engines|-|python3 tests/engines/run.py"
+    "analysers|-|python3 tests/analysers/run.py"
+    "compare-upstream|-|python3 tests/corpus/compare-upstream.py"
+    "cli|-|tests/cli/run.sh"
+    "golden|-|tests/golden/run.sh"
+    "code|-|tests/check-code.sh"
+)
+if [ -x "${FM_TSAN_BIN:-}" ]; then
+    suites+=("milter-tsan|$TSAN_ENV FM_BIN=$FM_TSAN_BIN|tests/milter/run.sh")
+fi
+if [ -n "${FM_UNIT:-}" ]; then
+    suites=("unit|-|tests/run-unit.sh ${FM_UNIT}" "${suites[@]}")
+fi
+
+# run_suite NAME ENV CMD - run one suite into its log; the exit status into NAME.rc
+run_suite() {
+    local name=$1 envs=$2 cmd=$3 start=$SECONDS
+    [ "$envs" = - ] && envs=
+    # shellcheck disable=SC2086
+    env $envs $cmd >"$logdir/$name.log" 2>&1 </dev/null
+    echo $? >"$logdir/$name.rc"
+    printf '%s\t%s\n' "$name" $((SECONDS - start)) >>"$logdir/times.tsv"
 }
 
-# count_suite - run a script suite and add its "@@" summary line
-count_suite() {
-    local log=tests/out/$(basename "$1").log
-    "$@" 2>&1 | tee "$log"
-    local rc=${PIPESTATUS[0]}
+passed=0 failed=0 skipped=0
+# count NAME - print the suite's log and add its results
+count() {
+    local name=$1 log=$logdir/$1.log rc
+    rc=$(cat "$logdir/$name.rc" 2>/dev/null || echo 99)
+    echo "==== $name (exit $rc, $(awk -v n="$name" '$1 == n {print $2}' "$logdir/times.tsv") s)"
+    cat "$log"
+    if [ "$name" = unit ]; then
+        local p f
+        p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s += $1} END {print s + 0}')
+        f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s += $1} END {print s + 0}')
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "!! unit tests exited $rc (a crash without a summary)"; fi
+        passed=$((passed + p)) failed=$((failed + f))
+        return
+    fi
     local line
     line=$(grep '^@@ ' "$log" | tail -1)
     if [ -z "$line" ]; then
-        echo "!! $1 printed no summary (exit $rc)"
+        echo "!! $name printed no summary (exit $rc)"
         failed=$((failed + 1))
         return
     fi
@@ -45,38 +93,39 @@ count_suite() {
     p=$(echo "$line" | sed -n 's/.*passed=\([0-9]*\).*/\1/p')
     f=$(echo "$line" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')
     s=$(echo "$line" | sed -n 's/.*skipped=\([0-9]*\).*/\1/p')
-    if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; echo "!! $1 exited $rc"; fi
+    if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; echo "!! $name exited $rc"; fi
     passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0})) skipped=$((skipped + ${s:-0}))
 }
 
-for t in ${FM_UNIT:-}; do
-    count_cmocka "$t"
-done
-count_suite tests/cli/run.sh
-count_suite tests/golden/run.sh
-count_suite tests/check-code.sh
-count_suite tests/fuzz/run.sh
-count_suite tests/hostile/run.sh
-count_suite tests/emu/run.sh
-count_suite tests/milter/run.sh
-FM_BIN=$FM_ASAN_BIN count_suite tests/milter/run.sh
-if [ -x "${FM_TSAN_BIN:-}" ]; then
-    TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/data/tsan.supp" FM_BIN=$FM_TSAN_BIN \
-        count_suite tests/milter/run.sh
-fi
-count_suite tests/integration/postfix.sh
-count_suite tests/integration/sendmail.sh
-count_suite tests/integration/quarantine.sh
-count_suite tests/integration/faults.sh
-count_suite tests/quarantine/run.sh
-FM_BIN=$FM_ASAN_BIN FM_BROWSER=0 count_suite tests/quarantine/run.sh
-count_suite tests/cache/run.sh
-FM_BIN=$FM_ASAN_BIN FM_CACHE_CORPUS=0 count_suite tests/cache/run.sh
-count_suite python3 tests/engines/run.py
-count_suite python3 tests/analysers/run.py
-count_suite tests/corpus/run-corpus.sh
-count_suite python3 tests/corpus/compare-upstream.py
+declare -A pid_of=()
+running=0
+# reap - wait for any one running suite and report it
+reap() {
+    wait -n
+    local n
+    for n in "${!pid_of[@]}"; do
+        if ! kill -0 "${pid_of[$n]}" 2>/dev/null; then
+            wait "${pid_of[$n]}" 2>/dev/null
+            unset "pid_of[$n]"
+            running=$((running - 1))
+            count "$n"
+        fi
+    done
+}
 
+for entry in "${suites[@]}"; do
+    IFS='|' read -r name envs cmd <<<"$entry"
+    if [ -n "${FM_SUITES:-}" ] && [[ " $FM_SUITES " != *" $name "* ]]; then continue; fi
+    while [ "$running" -ge "$jobs_max" ]; do reap; done
+    run_suite "$name" "$envs" "$cmd" &
+    pid_of[$name]=$!
+    running=$((running + 1))
+done
+while [ "$running" -gt 0 ]; do reap; done
+
+echo
+echo "suite wall times (s), longest first:"
+sort -t$'\t' -k2 -nr "$logdir/times.tsv" | sed 's/^/  /'
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

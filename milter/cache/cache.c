@@ -1,5 +1,5 @@
 /*
- * cache - the cache handle: backend choice, circuit breaker, statistics, imported IOC
+ * cache/cache - the cache handle: backend choice, circuit breaker, statistics, imported IOC
  *         snapshot (see cache.h)
  *
  * One handle per process, shared by every worker thread. The backends are thread-safe

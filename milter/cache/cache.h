@@ -1,5 +1,5 @@
 /*
- * cache - part verdict cache, IOC hashes imported at run time, prevalence of attachments
+ * cache/cache - part verdict cache, IOC hashes imported at run time, prevalence of attachments
  *
  * SYNOPSIS
  *   CACHE *cache_open(const CONFIG *c, BUF *err);     CACHE *cache_close(CACHE *c);

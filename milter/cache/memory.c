@@ -1,5 +1,5 @@
 /*
- * cache_memory - the embedded cache backend: a bounded, thread-safe LRU in this process
+ * cache/memory - the embedded cache backend: a bounded, thread-safe LRU in this process
  *
  * SYNOPSIS
  *   extern const CACHE_BACKEND cache_memory_backend;

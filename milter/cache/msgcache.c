@@ -1,5 +1,5 @@
 /*
- * cache_msg - cache lookups, restores, stores, IOC checks and sightings of one message
+ * cache/msgcache - cache lookups, restores, stores, IOC checks and sightings of one message
  *             (see cache_msg.h; what is cached and why is in cache.h)
  */
 #include <stdio.h>

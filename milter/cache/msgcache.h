@@ -1,5 +1,5 @@
 /*
- * cache_msg - the cache, IOC hashes and prevalence around the scan of one message
+ * cache/msgcache - the cache, IOC hashes and prevalence around the scan of one message
  *
  * SYNOPSIS
  *   CACHE_MSG *cache_msg_begin(CACHE *c, MSG *m, const RULESET *rs, bool passwords);

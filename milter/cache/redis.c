@@ -1,5 +1,5 @@
 /*
- * cache_redis - the shared cache backend over hiredis 0.14 (the only includer of hiredis.h)
+ * cache/redis - the shared cache backend over hiredis 0.14 (the only includer of hiredis.h)
  *
  * SYNOPSIS
  *   extern const CACHE_BACKEND cache_redis_backend;

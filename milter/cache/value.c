@@ -1,5 +1,5 @@
 /*
- * cache_value - the encoding of a cached part value, and its validating decoder
+ * cache/value - the encoding of a cached part value, and its validating decoder
  *
  * Format (binary safe, every field a netstring `<decimal length>:<bytes>,`):
  *   "FMC1"                                   magic and schema

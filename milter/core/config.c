@@ -1,5 +1,5 @@
 /*
- * config - the configuration table and its parser (see config.h)
+ * core/config - the configuration table and its parser (see core/config.h)
  *
  * Defaults are written in the table as the text an admin would put in milter.conf and
  * are parsed by the same code as the file, so the two cannot disagree.
@@ -71,13 +71,28 @@ static const CFG_ROW config_table[] = {
     {"Rules and verdict", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"rules_dir", T_STRING, OFF(rules_dir), "rules", 0, 0, NULL, NULL, true,
      "Directory holding scoring.conf, clamav/, yara/ and lists/. A relative path is taken "
-     "relative to the directory of this file."},
+     "relative to the directory of this file. Several comma-separated directories, most "
+     "specific first, are merged file by file: a file is taken from the first directory that "
+     "has its name (e.g. `/etc/fileless-milter/rules, /usr/share/fileless-milter/rules`: a file "
+     "under /etc overrides the shipped file of the same name, new files add rules)."},
     {"tag_threshold", T_DOUBLE, OFF(tag_threshold), "5", 0, 10000, NULL, NULL, true,
      "A message scoring at least this much is tagged (X-Fileless-Verdict: tag)."},
     {"quarantine_threshold", T_DOUBLE, OFF(quarantine_threshold), "10", 0, 10000, NULL, NULL, true,
      "A message scoring at least this much is quarantined. Must be >= tag_threshold."},
     {"reject_threshold", T_DOUBLE, OFF(reject_threshold), "15", 0, 10000, NULL, NULL, true,
      "A message scoring at least this much is rejected. Must be >= quarantine_threshold."},
+    {"block_extensions", T_ENUM, OFF(block_extensions), "no", 0, 0, yesno_names, NULL, true,
+     "yes: dangerous file names and types (a script name, a script inside an archive) are scored "
+     "as separate findings and reach quarantine by themselves, as common-attachment filters "
+     "block them; no: a name is one fact that tags, and reaches quarantine only together with "
+     "content that agrees."},
+    {"capability_alone_max", T_DOUBLE, OFF(capability_alone_max), "4", 0, 10000, NULL, NULL, true,
+     "Most the content findings of one attachment weigh together when no chain of capabilities "
+     "(rules/scoring.conf CHAIN_*) fired there: one capability alone tags at most."},
+    {"mention_max", T_DOUBLE, OFF(mention_max), "1", 0, 10000, NULL, NULL, true,
+     "Most the content findings of one attachment weigh together where the recipient cannot run "
+     "them (text bodies, .txt/.md/.csv files): a quoted command is a mention, unless a lure tells "
+     "the reader to run it. Official ClamAV signatures and IOC hashes keep their weight."},
 
     {"Limits", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"max_message_size", T_SIZE, OFF(max_message_size), "50M", 1 * KIB, 2 * GIB, NULL, NULL, true,

@@ -1,5 +1,5 @@
 /*
- * config - the one configuration table: parser, defaults, checks and documentation
+ * core/config - the one configuration table: parser, defaults, checks and documentation
  *
  * SYNOPSIS
  *   CONFIG *config_new(void);             CONFIG *config_free(CONFIG *c);
@@ -71,6 +71,9 @@ typedef struct CONFIG {
     double tag_threshold;
     double quarantine_threshold;
     double reject_threshold;
+    int block_extensions; /* 1: names scored as separate findings (policy/chain.h) */
+    double capability_alone_max;
+    double mention_max;
     /* limits */
     int64_t max_message_size;
     int64_t max_header_bytes;

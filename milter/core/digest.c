@@ -1,5 +1,5 @@
 /*
- * digest - SHA-256, SHA-1 and MD5 over libcrypto (see digest.h)
+ * core/digest - SHA-256, SHA-1 and MD5 over libcrypto (see core/digest.h)
  */
 #include <stdio.h>
 #include <stdlib.h>

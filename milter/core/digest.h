@@ -1,5 +1,5 @@
 /*
- * digest - SHA-256 of byte buffers, in hex (the form used in reports and cache keys)
+ * core/digest - SHA-256 of byte buffers, in hex (the form used in reports and cache keys)
  *
  * SYNOPSIS
  *   void digest_sha256_hex(const void *p, size_t n, char out[DIGEST_HEX_LEN + 1]);

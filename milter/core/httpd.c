@@ -1,5 +1,5 @@
 /*
- * httpd - HTTP serving over libmicrohttpd (see httpd.h)
+ * core/httpd - HTTP serving over libmicrohttpd (see core/httpd.h)
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,5 +1,5 @@
 /*
- * httpd - a small HTTP server API over libmicrohttpd (the review page; later the metrics)
+ * core/httpd - a small HTTP server API over libmicrohttpd (the review page; later the metrics)
  *
  * SYNOPSIS
  *   HTTPD *httpd_start(const char *listen, size_t max_body, HTTPD_HANDLER h, void *arg,

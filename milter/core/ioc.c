@@ -1,5 +1,5 @@
 /*
- * ioc - known-bad hash sets (see ioc.h)
+ * core/ioc - known-bad hash sets (see core/ioc.h)
  *
  * Entries live in an array (insertion order, for listing); a table of positions + 1 with
  * open addressing finds them. The table is rebuilt at twice the size when half full.

@@ -1,5 +1,5 @@
 /*
- * ioc - sets of known-bad file hashes (SHA-256, SHA-1, MD5) with an optional name
+ * core/ioc - sets of known-bad file hashes (SHA-256, SHA-1, MD5) with an optional name
  *
  * SYNOPSIS
  *   IOCSET *ioc_new(void);                 IOCSET *ioc_free(IOCSET *s);

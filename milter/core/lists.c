@@ -1,5 +1,5 @@
 /*
- * lists - the word lists in rules/lists/ (see lists.h)
+ * core/lists - the word lists in rules/lists/ (see core/lists.h)
  *
  * Each list is a hash set of lower-case entries: an array of keys with their 64-bit
  * hashes, and an open-addressing table of positions, kept at most half full.

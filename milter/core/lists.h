@@ -1,5 +1,5 @@
 /*
- * lists - the word lists in rules/lists/ an admin edits without recompiling
+ * core/lists - the word lists in rules/lists/ an admin edits without recompiling
  *
  * SYNOPSIS
  *   LISTS *lists_load(const char *dir, BUF *err);   LISTS *lists_free(LISTS *l);

@@ -1,5 +1,5 @@
 /*
- * log - levelled logging (see log.h)
+ * core/log - levelled logging (see core/log.h)
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * log - levelled logging to stderr or syslog, with debug areas
+ * core/log - levelled logging to stderr or syslog, with debug areas
  *
  * SYNOPSIS
  *   void log_open(const char *ident, bool to_stderr, int facility);

@@ -1,5 +1,5 @@
 /*
- * ruleset - snapshots of config and rules, reference counted (see ruleset.h)
+ * core/ruleset - snapshots of config and rules, reference counted (see core/ruleset.h)
  *
  * Why a lock and a count instead of atomics alone: a reader must never take a
  * reference to a snapshot that is being freed, so acquire (read current + ref++) and
@@ -17,6 +17,7 @@
 #include "core/digest.h"
 #include "core/log.h"
 #include "core/ruleset.h"
+#include "core/rulesdir.h"
 #include "lib/xalloc.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -124,12 +125,47 @@ static bool compute_id(RULESET *rs, const char *rules, char **ydirs, size_t ny, 
     return ok;
 }
 
+/*
+ * rules_path - the one directory to load from: rules_dir itself, or the overlay of its
+ * comma-separated directories (core/rulesdir.h); *overlay is set to free with rulesdir_remove
+ */
+static char *rules_path(const CONFIG *cfg, char **overlay, BUF *err)
+{
+    *overlay = NULL;
+    char **dirs = NULL;
+    size_t n = 0, cap = 0;
+    char *copy = xstrdup(cfg->rules_dir), *save = NULL;
+    for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        XGROW(dirs, n, cap);
+        dirs[n++] = config_resolve(cfg, t);
+    }
+    free(copy);
+    char *path = NULL;
+    if (n == 1) {
+        path = dirs[0];
+        dirs[0] = NULL;
+    } else if (n > 1) {
+        const char *tmp = *cfg->clamav_tmpdir ? cfg->clamav_tmpdir : getenv("TMPDIR");
+        *overlay = rulesdir_overlay(dirs, n, tmp && *tmp ? tmp : "/tmp", err);
+        path = *overlay ? xstrdup(*overlay) : NULL;
+    } else {
+        buf_printf(err, "rules_dir is empty");
+    }
+    for (size_t i = 0; i < n; i++)
+        free(dirs[i]);
+    free(dirs);
+    return path;
+}
+
 /* ruleset_load - build a snapshot (see ruleset.h) */
 RULESET *ruleset_load(CONFIG *cfg, BUF *err)
 {
     RULESET *rs = xcalloc(1, sizeof(RULESET));
     rs->cfg = cfg;
-    char *rules = config_resolve(cfg, cfg->rules_dir);
+    char *overlay;
+    char *rules = rules_path(cfg, &overlay, err);
+    if (rules == NULL)
+        return ruleset_free(rs);
     char *scoring = xasprintf("%s/scoring.conf", rules);
     char *clamdir = xasprintf("%s/clamav", rules);
     char *listdir = xasprintf("%s/lists", rules);
@@ -155,6 +191,7 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
     free(listdir);
     free(scoring);
     free(rules);
+    rulesdir_remove(overlay);
     return ok ? rs : ruleset_free(rs);
 }
 

@@ -1,12 +1,11 @@
 /*
- * ruleset - the immutable snapshot a scan runs with, and its atomic replacement
+ * core/ruleset - the immutable snapshot a scan runs with, and its atomic replacement
  *
  * SYNOPSIS
  *   int ruleset_init_libraries(BUF *err);
  *   RULESET *ruleset_load(CONFIG *cfg, BUF *err);   RULESET *ruleset_free(RULESET *rs);
  *   void ruleset_install(RULESET *rs);
  *   RULESET *ruleset_acquire(void);                 void ruleset_release(RULESET *rs);
-void ruleset_hold(RULESET *rs);
  *   void ruleset_hold(RULESET *rs);
  *   int ruleset_reload(const char *config_path, BUF *err);
  *
@@ -14,12 +13,12 @@ void ruleset_hold(RULESET *rs);
  *   A RULESET holds the config, the scoring table, the compiled ClamAV engine
  *   (<rules_dir>/clamav), the compiled YARA rules (<rules_dir>/yara plus yara_extra_dirs),
  *   the word lists (<rules_dir>/lists), the IOC hashes of <rules_dir>/lists/ioc-*.txt
- *   (ioc.h) and a version id: 16 hex digits of a SHA-256 over the engine
- * versions and the names (not the directories: two hosts with the same rules in different
- *   places share one id, and so one Redis cache) and bytes of every rule file (scoring.conf,
- * clamav/, yara/, the extra YARA directories, lists/). The id changes exactly when the rules
- * change; it is part of every cache key and of every report, so verdicts of old rules are never
- * reused.
+ *   (core/ioc.h) and a version id: 16 hex digits of a SHA-256 over the engine versions and
+ *   the names (not the directories: two hosts with the same rules in different places
+ *   share one id, and so one Redis cache) and bytes of every rule file (scoring.conf,
+ *   clamav/, yara/, the extra YARA directories, lists/). The id changes exactly when the
+ *   rules change; it is part of every cache key and of every report, so verdicts of old
+ *   rules are never reused.
  *
  *   ruleset_init_libraries initializes libclamav and YARA once, before threads start.
  *   ruleset_load takes ownership of cfg and builds everything; on any error (a
@@ -31,12 +30,11 @@ void ruleset_hold(RULESET *rs);
  *   previous one is released). ruleset_acquire returns the current snapshot with one more
  *   reference (a connection or a scan holds it for its whole life); ruleset_release drops
  *   one, and the last release of a replaced snapshot frees it. ruleset_hold adds a reference
- *   to a snapshot the caller holds (a scan thread that may outlive its connection). ruleset_reload
-reads the
- *   config file again and builds a new snapshot off the request path (the caller's
- *   thread: SIGHUP's thread in the daemon); on success it installs it, on failure it
- *   returns -1 with the reason and the old snapshot stays current. All of these are
- *   thread-safe.
+ *   to a snapshot the caller holds (a scan thread that may outlive its connection).
+ *   ruleset_reload reads the config file again and builds a new snapshot off the request
+ *   path (the caller's thread: SIGHUP's thread in the daemon); on success it installs it,
+ *   on failure it returns -1 with the reason and the old snapshot stays current. All of
+ *   these are thread-safe.
  */
 #ifndef FM_RULESET_H
 #define FM_RULESET_H

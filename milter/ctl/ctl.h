@@ -1,5 +1,5 @@
 /*
- * ctl - fileless-ctl, the admin tool: commands over the same core as the daemon
+ * ctl/ctl - fileless-ctl, the admin tool: commands over the same core as the daemon
  *
  * SYNOPSIS
  *   fileless-ctl [-c CONFIG] COMMAND [ARGS...]
@@ -9,11 +9,7 @@
  *   int ctl_where(CTL *ctl, int argc, char **argv);        (ctl_cache.c)
  *   int ctl_web(CTL *ctl, int argc, char **argv);          (web.c)
  *   RULESET *ctl_ruleset(CTL *ctl);
-const char *ctl_store(const CTL *ctl);
-int ctl_release_item(CTL *ctl, const char *id, const char *to, bool force, const char *who,
-                     BUF *msg, BUF *err);
-int ctl_delete_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *err);
-int ctl_rescan_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *err);
+ *   int ctl_usage(const char *command, FILE *out, int status);
  *   const char *ctl_store(const CTL *ctl);
  *   int ctl_release_item(CTL *ctl, const char *id, const char *to, bool force,
  *                        const char *who, BUF *msg, BUF *err);          (ctl_release.c)
@@ -26,7 +22,10 @@ int ctl_rescan_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *er
  *   command with argv[0] = the command name. Each command parses its own options
  *   (getopt_long from index 1), prints results on stdout and diagnostics on stderr.
  *   ctl_ruleset builds the rules snapshot on first use (commands that scan: rescan);
- *   a rules error exits 1 with the reason.
+ *   a rules error exits 1 with the reason. `COMMAND ... --help` (or `help COMMAND`) prints
+ *   the command's usage on stdout and exits 0 before any config is read; ctl_usage prints
+ *   it (commands call it on bad usage, with stderr and 2). `web --hash-password` runs on the
+ *   defaults when no config file exists.
  *
  *   ctl_store returns quarantine_dir, or NULL after printing why there is none.
  *
@@ -47,6 +46,7 @@ int ctl_rescan_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *er
 #define FM_CTL_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "lib/buf.h"
 #include "core/config.h"
@@ -64,6 +64,7 @@ int ctl_cache(CTL *ctl, int argc, char **argv);
 int ctl_where(CTL *ctl, int argc, char **argv);
 int ctl_web(CTL *ctl, int argc, char **argv);
 RULESET *ctl_ruleset(CTL *ctl);
+int ctl_usage(const char *command, FILE *out, int status);
 const char *ctl_store(const CTL *ctl);
 int ctl_release_item(CTL *ctl, const char *id, const char *to, bool force, const char *who,
                      BUF *msg, BUF *err);

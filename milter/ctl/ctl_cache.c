@@ -1,5 +1,5 @@
 /*
- * ctl_cache - `fileless-ctl ioc|cache|where ...`: IOC hashes, the cache, prevalence
+ * ctl/ctl_cache - `fileless-ctl ioc|cache|where ...`: IOC hashes, the cache, prevalence
  *
  *   fileless-ctl ioc import [--hunt] FILE...   add the hashes of IOC files (one MD5, SHA-1 or
  *                                              SHA-256 per line, `#` comments, an optional
@@ -119,8 +119,7 @@ int ctl_where(CTL *ctl, int argc, char **argv)
 {
     char *h = argc == 2 ? lower_hash(argv[1]) : NULL;
     if (h == NULL) {
-        fprintf(stderr, "usage: fileless-ctl where SHA256|SHA1|MD5\n");
-        return 2;
+        return ctl_usage("where", stderr, 2);
     }
     CACHE *c = open_shared(ctl, "where");
     int rc = c ? 0 : 1;
@@ -139,8 +138,7 @@ static int ioc_import(CTL *ctl, int argc, char **argv)
     bool hunt = argc > 2 && strcmp(argv[2], "--hunt") == 0;
     int first = hunt ? 3 : 2;
     if (first >= argc) {
-        fprintf(stderr, "usage: fileless-ctl ioc import [--hunt] FILE...\n");
-        return 2;
+        return ctl_usage("ioc", stderr, 2);
     }
     IOCSET *s = ioc_new();
     BUF *err = buf_new(64);
@@ -216,8 +214,7 @@ int ctl_ioc(CTL *ctl, int argc, char **argv)
         return ioc_list(ctl);
     char *h = strcmp(sub, "remove") == 0 && argc == 3 ? lower_hash(argv[2]) : NULL;
     if (h == NULL) {
-        fprintf(stderr, "usage: fileless-ctl ioc import [--hunt] FILE... | list | remove HASH\n");
-        return 2;
+        return ctl_usage("ioc", stderr, 2);
     }
     CACHE *c = open_shared(ctl, "ioc remove");
     BUF *err = buf_new(64);
@@ -238,8 +235,7 @@ int ctl_cache(CTL *ctl, int argc, char **argv)
     bool flush = strcmp(sub, "flush") == 0 &&
                  (argc == 2 || (argc == 4 && strcmp(argv[2], "--ruleset") == 0));
     if (!stats && !flush) {
-        fprintf(stderr, "usage: fileless-ctl cache stats | flush [--ruleset ID|current]\n");
-        return 2;
+        return ctl_usage("cache", stderr, 2);
     }
     const char *id = flush && argc == 4 ? argv[3] : NULL;
     if (id && strcmp(id, "current") == 0)

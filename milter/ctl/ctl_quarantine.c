@@ -1,5 +1,5 @@
 /*
- * ctl_quarantine - `fileless-ctl quarantine list|show|release|delete|purge|rescan`
+ * ctl/ctl_quarantine - `fileless-ctl quarantine list|show|release|delete|purge|rescan`
  *
  *   list [--since WHEN] [--sender S] [--rcpt S] [--symbol SYM] [--verdict V] [--search S]
  *        [--json]                    newest first; a table, or one JSON object per line
@@ -45,22 +45,10 @@ static void cell(BUF *out, const char *s, int width)
     buf_free(b);
 }
 
-/* usage - the synopsis of the subcommands */
+/* usage - the subcommands' synopsis on stderr (bad usage) */
 static int usage(void)
 {
-    fputs("usage: fileless-ctl quarantine list [--since WHEN] [--sender S] [--rcpt S] [--symbol "
-          "SYM]\n"
-          "                                   [--verdict V|released|unreleased] [--search S] "
-          "[--json]\n"
-          "       fileless-ctl quarantine show ID [--raw | --json]\n"
-          "       fileless-ctl quarantine release ID [--to ADDR] [--force]\n"
-          "       fileless-ctl quarantine release --verdict V [--force]\n"
-          "       fileless-ctl quarantine delete ID\n"
-          "       fileless-ctl quarantine purge [--older-than DAYS]\n"
-          "       fileless-ctl quarantine rescan ID | --all\n"
-          "WHEN: YYYY-MM-DD, YYYY-MM-DDTHH:MM (UTC), or 30m, 12h, 7d back from now\n",
-          stderr);
-    return 2;
+    return ctl_usage("quarantine", stderr, 2);
 }
 
 /* list_row - one table line */

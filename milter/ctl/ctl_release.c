@@ -1,5 +1,5 @@
 /*
- * ctl_release - item operations shared by `fileless-ctl quarantine` and the review page:
+ * ctl/ctl_release - item operations shared by `fileless-ctl quarantine` and the review page:
  * release, delete, rescan (see ctl.h)
  */
 #include <stdio.h>

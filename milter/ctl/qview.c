@@ -1,5 +1,5 @@
 /*
- * qview - list filters, MIME tree and header lines of quarantined items (see qview.h)
+ * ctl/qview - list filters, MIME tree and header lines of quarantined items (see ctl/qview.h)
  */
 #include <pwd.h>
 #include <stdio.h>

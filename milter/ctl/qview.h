@@ -1,5 +1,5 @@
 /*
- * qview - what the CLI and the web page show of quarantined items: filters, MIME tree,
+ * ctl/qview - what the CLI and the web page show of quarantined items: filters, MIME tree,
  * header lines
  *
  * SYNOPSIS

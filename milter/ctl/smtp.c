@@ -1,5 +1,5 @@
 /*
- * smtp - SMTP client and sendmail pipe for releasing quarantined mail (see smtp.h)
+ * ctl/smtp - SMTP client and sendmail pipe for releasing quarantined mail (see ctl/smtp.h)
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /*
- * smtp - hand one message to the MTA: a small SMTP client, or a sendmail binary
+ * ctl/smtp - hand one message to the MTA: a small SMTP client, or a sendmail binary
  *
  * SYNOPSIS
  *   int smtp_send(const char *relay, const char *from, char *const *rcpt, size_t nrcpt,

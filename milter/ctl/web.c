@@ -1,5 +1,5 @@
 /*
- * web - `fileless-ctl web`: the quarantine review page (routes, sessions, CSRF, actions)
+ * ctl/web - `fileless-ctl web`: the quarantine review page (routes, sessions, CSRF, actions)
  *
  *   fileless-ctl web [--listen ADDR:PORT]      serve until SIGINT/SIGTERM
  *   fileless-ctl web --hash-password           read a password on stdin, print a $6$ hash
@@ -422,8 +422,7 @@ int ctl_web(CTL *ctl, int argc, char **argv)
         if (o == 'p')
             return hash_password();
         if (o != 'l' || optind != argc) {
-            fprintf(stderr, "usage: fileless-ctl web [--listen ADDR:PORT] | --hash-password\n");
-            return 2;
+            return ctl_usage("web", stderr, 2);
         }
         listen = optarg;
     }

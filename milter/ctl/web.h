@@ -1,5 +1,5 @@
 /*
- * web - the review page's shared pieces: sessions and the HTML renderers (web_pages.c)
+ * ctl/web - the review page's shared pieces: sessions and the HTML renderers (web_pages.c)
  *
  * SYNOPSIS
  *   void html_esc(BUF *out, const char *s, size_t max);

@@ -1,5 +1,5 @@
 /*
- * web_pages - server-rendered HTML of the review page (see web.h)
+ * ctl/web_pages - server-rendered HTML of the review page (see ctl/web.h)
  *
  * Security: everything from a message (Subject, addresses, filenames, header lines, part
  * text, hit details) is untrusted and reaches the page only through html_esc. There is no

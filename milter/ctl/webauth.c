@@ -1,5 +1,5 @@
 /*
- * webauth - users file and crypt(3) hashes (see webauth.h)
+ * ctl/webauth - users file and crypt(3) hashes (see ctl/webauth.h)
  */
 #include <crypt.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * webauth - review page users: a file of `user:hash` lines, crypt(3) password hashes
+ * ctl/webauth - review page users: a file of `user:hash` lines, crypt(3) password hashes
  *
  * SYNOPSIS
  *   bool webauth_check(const char *path, const char *user, const char *password);

@@ -1,5 +1,5 @@
 /*
- * deobf - deobfuscation passes over script text (see deobf.h): the driver, the helpers
+ * heur/deobf - deobfuscation passes over script text (see heur/deobf.h): the driver, the helpers
  *         every pass shares (deobf_int.h), and the base64 family of passes
  *
  * The passes live in four files by kind: this one (base64 literals, PowerShell

@@ -1,5 +1,5 @@
 /*
- * deobf - deobfuscation passes over script text, each bounded in output and depth
+ * heur/deobf - deobfuscation passes over script text, each bounded in output and depth
  *
  * SYNOPSIS
  *   size_t deobf_run(const char *lang, const char *in, size_t n, const DEOBF_LIMITS *lim,

@@ -1,5 +1,5 @@
 /*
- * deobf_edit - the passes that edit literals: reverse and replace (see deobf.h,
+ * heur/deobf_edit - the passes that edit literals: reverse and replace (see heur/deobf.h,
  *              deobf_int.h)
  *
  * reverse: JS "...".split("").reverse().join(""); VBScript StrReverse("..."); PowerShell

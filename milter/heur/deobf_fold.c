@@ -1,5 +1,5 @@
 /*
- * deobf_fold - the passes that fold expressions into literals: string concatenation,
+ * heur/deobf_fold - the passes that fold expressions into literals: string concatenation,
  *              char codes, and escape sequences (see deobf.h, deobf_int.h)
  *
  * concat and charcodes share one engine (fold): a scan that, at each ATOM (a string

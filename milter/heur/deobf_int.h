@@ -1,5 +1,5 @@
 /*
- * deobf_int - what the deobfuscation passes (deobf.c, deobf_fold.c, deobf_edit.c,
+ * heur/deobf_int - what the deobfuscation passes (deobf.c, deobf_fold.c, deobf_edit.c,
  *             deobf_vbe.c) share; no other module includes this
  *
  * DESCRIPTION

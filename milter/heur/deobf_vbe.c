@@ -1,5 +1,5 @@
 /*
- * deobf_vbe - Microsoft Script Encoder blocks (#@~^ ... ^#~@, .vbe/.jse and
+ * heur/deobf_vbe - Microsoft Script Encoder blocks (#@~^ ... ^#~@, .vbe/.jse and
  *             VBScript.Encode/JScript.Encode in markup) and batch obfuscation (`set`
  *             variables expanded with %X%, %X:~n,m% and %X:a=b%, carets) (see deobf.h)
  *

@@ -1,9 +1,8 @@
 /*
- * heur_file - file-level tricks of parts and layers; URL analysis
+ * heur/file - file-level tricks of parts and layers (URLs: heur/url.h)
  *
  * SYNOPSIS
  *   void heur_file(HEUR_CTX *c, const FILE_FACTS *f);
- *   void heur_url(HEUR_CTX *c, const URLSET *urls);
  *
  * DESCRIPTION
  *   heur_file: dangerous extensions (lists: dangerous-extensions.txt), double extensions
@@ -13,13 +12,6 @@
  *   containers holding scripts, container tricks (ISO/IMG/UDF/VHD/VHDX attachments,
  *   OneNote, .url/.iqy/.settingcontent-ms, HTML attachments that build a Blob/data: file
  *   = HTML smuggling, checked over f->text when given).
- *
- *   heur_url, over the message's URLs (each reported at its first `found` place): links
- *   to script/executable/archive downloads, IP-literal hosts (URL_F_IP,
- *   URL_F_IP_OBFUSCATED), punycode or mixed-script hosts, display text naming another
- *   domain than the href, dangerous schemes (data:, javascript:, vbscript:, search-ms:,
- *   ms-msdt:, file:, ms-officecmd ...), userinfo tricks, shorteners and block-listed
- *   domains; allow-listed domains are skipped.
  */
 #ifndef FM_HEUR_FILE_H
 #define FM_HEUR_FILE_H
@@ -29,7 +21,6 @@
 
 #include "model/filetype.h"
 #include "heur/heur.h"
-#include "mime/url.h"
 
 typedef struct FILE_FACTS {
     const char *filename;  /* UTF-8, or NULL */
@@ -44,6 +35,5 @@ typedef struct FILE_FACTS {
 } FILE_FACTS;
 
 void heur_file(HEUR_CTX *c, const FILE_FACTS *f);
-void heur_url(HEUR_CTX *c, const URLSET *urls);
 
 #endif

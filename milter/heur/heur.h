@@ -1,5 +1,5 @@
 /*
- * heur - what every analyser (heur_*.c) receives: where the buffer is, where findings
+ * heur/heur - what every analyser (heur_*.c) receives: where the buffer is, where findings
  *        go, the lists, and how to hand a decoded layer back for scanning
  *
  * DESCRIPTION

@@ -1,5 +1,6 @@
 /*
- * lnk - Windows shell link (.lnk) parser, and the analysis of its command line
+ * heur/lnk - Windows shell link (.lnk) parser (lnk_parse.c), and the analysis of its command line
+ * (lnk.c)
  *
  * SYNOPSIS
  *   LNK *lnk_parse(const unsigned char *p, size_t n);   LNK *lnk_free(LNK *l);
@@ -34,8 +35,10 @@ typedef struct LNK {
     char *icon_location;
     char *env_target; /* EnvironmentVariableDataBlock target */
     char *network_share;
-    unsigned flags;   /* LinkFlags */
-    int show_command; /* 1 normal, 3 maximized, 7 minimized (hidden windows) */
+    char *idlist_path; /* the path joined from the LinkTargetIDList, "" when none */
+    int icon_index;    /* header IconIndex */
+    unsigned flags;    /* LinkFlags */
+    int show_command;  /* 1 normal, 3 maximized, 7 minimized (hidden windows) */
     bool truncated;
 } LNK;
 

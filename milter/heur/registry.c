@@ -1,5 +1,5 @@
 /*
- * heur_registry - registry droppers: write + autostart/handler key + launcher + encoded
+ * heur/registry - registry droppers: write + autostart/handler key + launcher + encoded
  *                 payload, the Kovter/Poweliks/Gootloader pattern (see heur_registry.h)
  *
  * How it works: one forward pass over the text. At every byte the few patterns that can

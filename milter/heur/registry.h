@@ -1,5 +1,5 @@
 /*
- * heur_registry - registry droppers: a registry write + a launcher in the value + an
+ * heur/registry - registry droppers: a registry write + a launcher in the value + an
  *                 encoded payload (the Kovter/Poweliks/Gootkit pattern)
  *
  * SYNOPSIS

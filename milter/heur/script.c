@@ -1,5 +1,5 @@
 /*
- * heur_script - behaviour of a script, shortcut command line or HTML page (see
+ * heur/script - behaviour of a script, shortcut command line or HTML page (see
  *               heur_script.h)
  *
  * Steps: deobf_run over the text (limits from the context: max_decoded bytes per layer,

@@ -1,5 +1,5 @@
 /*
- * heur_script - script analysis: behaviour of JS/JSE, VBS/VBE, WSF, WSC/SCT, HTA, PS1,
+ * heur/script - script analysis: behaviour of JS/JSE, VBS/VBE, WSF, WSC/SCT, HTA, PS1,
  *               BAT/CMD, shortcut command lines, URL/IQY/SettingContent-ms, HTML/SVG
  *
  * SYNOPSIS

@@ -1,7 +1,7 @@
 /*
- * heur_vba - graded analysis of one VBA project and of Excel 4 (XLM) macro sheets
+ * heur/vba - graded analysis of one VBA project (Excel 4 macros: heur/xlm.c)
  *
- * The contract is in heur_vba.h; every byte looked at here is chosen by the sender.
+ * The contract is in heur/vba.h; every byte looked at here is chosen by the sender.
  * Why graded: mraptor's AutoExec and (Write or eXecute) has the right shape, but it calls
  * any CreateObject execute and knows neither registry writes nor decoding. Capabilities of
  * the whole project count together (trigger in ThisDocument, Shell in Module1); their
@@ -14,9 +14,7 @@
  * constants; nesting stops at FOLD_DEPTH, so a token is re-read at most FOLD_DEPTH times.
  * Folded strings and base64/hex runs go to c->emit (deduplicated, EMIT_MAX layers,
  * max_decoded bytes in all) and are walked again: a command word seen only there is
- * VBA_HIDDEN_COMMAND. heur_xlm scans bytes as ASCII and UTF-16LE at once (NULs skipped) and
- * walks a BIFF stream record by record, strictly forward: FORMULA function ids (strings
- * stepped over), built-in NAME Auto_Open, BOUNDSHEET visibility of macro sheets.
+ * VBA_HIDDEN_COMMAND.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -41,10 +39,31 @@
 #define NELEM(a)   (sizeof(a) / sizeof((a)[0]))
 
 /* categories: reported capabilities first, then those that need a second look */
-enum { C_AUTO, C_WRITE, C_EXEC, C_DOWNLOAD, C_REG, C_STDREGPROV, C_REGSET, C_SAVESETTING };
-enum { C_DECLARE = C_SAVESETTING + 1, C_SHELLCODE, C_WMI, C_WIN32PROC, C_CREATE, C_CALLBYNAME };
-enum { C_RUNKEY = C_CALLBYNAME + 1, NCAT, C_CHR = NCAT, C_STRREV, C_REPLCHAIN };
-enum { C_OPEN = C_REPLCHAIN + 1, C_NAMEAS, C_DECL, C_PROC };
+enum {
+    C_AUTO,
+    C_WRITE,
+    C_EXEC,
+    C_DOWNLOAD,
+    C_REG,
+    C_STDREGPROV,
+    C_REGSET,
+    C_SAVESETTING,
+    C_DECLARE,
+    C_SHELLCODE,
+    C_WMI,
+    C_WIN32PROC,
+    C_CREATE,
+    C_CALLBYNAME,
+    C_RUNKEY,
+    NCAT, /* categories up to here are recorded in VS.seen */
+    C_CHR = NCAT,
+    C_STRREV,
+    C_REPLCHAIN,
+    C_OPEN,
+    C_NAMEAS,
+    C_DECL,
+    C_PROC
+};
 /* F_PFX: may go on with letters (urldownloadtofilea); F_STMT: starts a statement; F_CALL:
  * followed by arguments; F_HID: a command word worth noting when only decoding shows it */
 enum { F_PFX = 1, F_STMT = 2, F_CALL = 4, F_HID = 8, F_NODOT = 16 };
@@ -151,7 +170,6 @@ static bool f_sexpr(VS *v, LEX *x, FOLD *f, int d);
     ((((c) | 32) >= 'a' && ((c) | 32) <= 'z') || ((c) >= '0' && (c) <= '9') || (c) == '_')
 #define LOW(c)      ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
 #define IS_OP(x, c) ((x)->t == T_OP && (x)->ts[0] == (c))
-#define LE16(p)     ((p)[0] | (unsigned)(p)[1] << 8)
 
 /* kw_index - the keyword groups as single entries (per call: no state shared by threads) */
 static void kw_index(VS *v)
@@ -179,7 +197,8 @@ static bool in_list(const char *list, const char *p, size_t n, int mode)
  * else when an even number of quotes precede it on the line (LOOK bytes back at most) */
 static bool stmt_start(const char *s, size_t i)
 {
-    size_t q = 0, j = i -= i > 0 && s[i - 1] == ' ';
+    i -= i > 0 && s[i - 1] == ' ';
+    size_t q = 0, j = i;
     if (i == 0 || s[i - 1] == '\n')
         return true;
     if (s[i - 1] != ':' &&
@@ -239,22 +258,39 @@ static void kw_hit(VS *v, const char *s, size_t n, size_t i, unsigned k, bool de
     int cat = w->cat, len = w->len;
     const char *ev = w->w;
     (dec ? v->kwd : v->kwc)[k] = 1;
-    v->nchr += cat == C_CHR, v->nrev += cat == C_STRREV, v->nreplchain += cat == C_REPLCHAIN;
+    v->nchr += cat == C_CHR;
+    v->nrev += cat == C_STRREV;
+    v->nreplchain += cat == C_REPLCHAIN;
     if (cat == C_OPEN && (line_has(s, n, i, " for output") || line_has(s, n, i, " for append") ||
                           ((line_has(s, n, i, " for binary") || line_has(s, n, i, " for random")) &&
-                           !(line_has(s, n, i, " access read") && !line_has(s, n, i, " write")))))
-        cat = C_WRITE, ev = "open ... for output/binary", len = 26; /* not read-only */
-    if (cat == C_NAMEAS && line_has(s, n, i + w->len, " as "))
-        cat = C_WRITE, ev = "name ... as", len = 11;
+                           !(line_has(s, n, i, " access read") && !line_has(s, n, i, " write"))))) {
+        cat = C_WRITE;
+        ev = "open ... for output/binary";
+        len = 26; /* not read-only */
+    }
+    if (cat == C_NAMEAS && line_has(s, n, i + w->len, " as ")) {
+        cat = C_WRITE;
+        ev = "name ... as";
+        len = 11;
+    }
     if (cat == C_DECL && line_has(s, n, i, " lib ")) {
         if (!v->declname[0])
             snprintf(v->declname, sizeof(v->declname), "%.*s", (int)strcspn(s + i, "\n"), s + i);
-        cat = C_DECLARE, ev = v->declname, len = (int)strlen(ev);
+        cat = C_DECLARE;
+        ev = v->declname;
+        len = (int)strlen(ev);
     }
-    if (cat == C_PROC && proc_auto(v, s, n, i))
-        cat = C_AUTO, ev = v->autoname, len = (int)strlen(ev);
-    if (cat < NCAT && !v->seen[cat])
-        v->seen[cat] = true, v->ev[cat] = ev, v->evlen[cat] = len, v->evdec[cat] = dec;
+    if (cat == C_PROC && proc_auto(v, s, n, i)) {
+        cat = C_AUTO;
+        ev = v->autoname;
+        len = (int)strlen(ev);
+    }
+    if (cat < NCAT && !v->seen[cat]) {
+        v->seen[cat] = true;
+        v->ev[cat] = ev;
+        v->evlen[cat] = len;
+        v->evdec[cat] = dec;
+    }
 }
 
 /* kw_scan - one walk over a view: at each word start, the keywords of that first letter */
@@ -284,7 +320,8 @@ static void view_add(VS *v, BUF *o, const char *s, size_t n)
             i = e ? (size_t)(e - s) - 1 : n - 1;
         } else if (ch == '\n') {
             v->longlines += col > LONG_LINE;
-            str = false, col = 0;
+            str = false;
+            col = 0;
             buf_putc(o, '\n');
         } else if (ch == ' ' || ch == '\t' || ch == '\r') {
             if (o->len && o->data[o->len - 1] != ' ')
@@ -350,7 +387,8 @@ static void run_decode(VS *v, const char *p, size_t n)
     bool hex = n % 2 == 0, dig = false, up = false, lo = false;
     for (size_t i = 0; i < n; i++) {
         hex = hex && digit(p[i], true) >= 0;
-        dig |= p[i] >= '0' && p[i] <= '9', up |= p[i] >= 'A' && p[i] <= 'Z';
+        dig |= p[i] >= '0' && p[i] <= '9';
+        up |= p[i] >= 'A' && p[i] <= 'Z';
         lo |= p[i] >= 'a' && p[i] <= 'z';
     }
     if (!dig || (hex && !up && !lo) || (!hex && (!up || !lo || (n % 4 && p[n - 1] != '='))) ||
@@ -361,9 +399,12 @@ static void run_decode(VS *v, const char *p, size_t n)
     for (size_t i = 0; hex && i + 1 < n; i += 2)
         buf_putc(o, digit(p[i], true) * 16 + digit(p[i + 1], true));
     for (size_t i = 0; !hex && i < n && digit(p[i], false) >= 0; i++) {
-        acc = (acc << 6) | (unsigned)digit(p[i], false), bits += 6;
-        if (bits >= 8)
-            bits -= 8, buf_putc(o, (int)((acc >> bits) & 0xff));
+        acc = (acc << 6) | (unsigned)digit(p[i], false);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            buf_putc(o, (int)((acc >> bits) & 0xff));
+        }
     }
     size_t m = 0; /* UTF-16LE text (PowerShell -EncodedCommand) becomes ASCII */
     while (m < o->len && m < 64 && (m % 2 == 0 || o->data[m] == 0))
@@ -384,7 +425,8 @@ static void run_decode(VS *v, const char *p, size_t n)
 static void fold_out(VS *v, const char *p, size_t n, unsigned how, unsigned terms, unsigned chr)
 {
     v->maxchr = chr > v->maxchr ? chr : v->maxchr;
-    v->nrevlit += (how & H_REV) && n >= 4, v->nrepllit += (how & H_REPL) && n >= EMIT_MIN;
+    v->nrevlit += (how & H_REV) && n >= 4;
+    v->nrepllit += (how & H_REPL) && n >= EMIT_MIN;
     for (size_t i = 0, s; i < n; i += i == s) { /* base64/hex runs of min_base64 bytes or more */
         for (s = i; i < n && (digit(p[i], false) >= 0 || (i > s && p[i] == '='));)
             i++;
@@ -405,26 +447,34 @@ static void lex_next(LEX *x)
     x->i += x->i < x->n && s[x->i] == ' ';
     size_t b = x->i;
     int ch = b < x->n ? (unsigned char)s[b] : 0;
-    x->t = b < x->n ? T_OP : T_EOF, x->ts = s + b, x->tn = b < x->n, x->num = 0;
+    x->t = b < x->n ? T_OP : T_EOF;
+    x->ts = s + b;
+    x->tn = b < x->n;
+    x->num = 0;
     if (ch == '\n' || ch == ':') {
-        x->t = T_EOL, x->i++;
+        x->t = T_EOL;
+        x->i++;
     } else if (ch == '"') { /* "" inside is a quote; an unclosed string ends at the line */
         for (x->i++; x->i < x->n && s[x->i] != '\n'; x->i++)
             if (s[x->i] == '"' && !(x->i + 1 < x->n && s[x->i + 1] == '"' && ++x->i))
                 break;
-        x->t = T_STR, x->ts = s + b + 1, x->tn = x->i - b - 1;
+        x->t = T_STR;
+        x->ts = s + b + 1;
+        x->tn = x->i - b - 1;
         x->i += x->i < x->n && s[x->i] == '"';
     } else if ((ch >= '0' && ch <= '9') ||
                (ch == '&' && x->n - b > 2 && s[b + 1] == 'h' && digit(s[b + 2], true) >= 0)) {
         int base = ch == '&' ? 16 : 10;
-        x->t = T_NUM, x->i += ch == '&' ? 2 : 0;
+        x->t = T_NUM;
+        x->i += ch == '&' ? 2 : 0;
         for (; x->i < x->n && digit(s[x->i], true) >= 0 && digit(s[x->i], true) < base; x->i++)
             x->num = x->num > IMAX ? x->num : x->num * base + digit(s[x->i], true);
     } else if (idc(ch)) {
         while (x->i < x->n && idc(s[x->i]))
             x->i++;
         x->i += x->i < x->n && s[x->i] == '$';
-        x->t = T_ID, x->tn = x->i - b;
+        x->t = T_ID;
+        x->tn = x->i - b;
     } else {
         x->i += x->t == T_OP;
     }
@@ -442,8 +492,10 @@ static bool f_int(LEX *x, long long *val, int d)
     long long t;
     *val = 0;
     for (int sign = 1;; sign = IS_OP(x, '-') ? -1 : 1, lex_next(x)) {
-        while (IS_OP(x, '-') || IS_OP(x, '+')) /* unary signs: each consumes a token */
-            sign *= IS_OP(x, '-') ? -1 : 1, lex_next(x);
+        while (IS_OP(x, '-') || IS_OP(x, '+')) { /* unary signs: each consumes a token */
+            sign *= IS_OP(x, '-') ? -1 : 1;
+            lex_next(x);
+        }
         bool par = IS_OP(x, '(') && d < FOLD_DEPTH;
         if (x->t != T_NUM && !par)
             return false;
@@ -475,7 +527,8 @@ static bool f_chr(VS *v, LEX *x, FOLD *f, int fn, int d)
                  (char)(c < 0x800 ? 0x80 | (c & 0x3f) : 0x80 | (c >> 6 & 0x3f)),
                  (char)(0x80 | (c & 0x3f))};
     fput(v, f, u, c < 0x80 || fn == 3 ? 1 : c < 0x800 ? 2 : 3);
-    f->chr++, f->how |= H_CHR;
+    f->chr++;
+    f->how |= H_CHR;
     return true;
 }
 
@@ -484,9 +537,17 @@ static bool f_revrepl(VS *v, LEX *x, FOLD *f, bool rev, int d)
 {
     FOLD a = {buf_new(32), 0, 0, 0}, b = {buf_new(8), 0, 0, 0}, r = {buf_new(8), 0, 0, 0};
     bool ok = f_sexpr(v, x, &a, d + 1);
-    if (ok && !rev)
-        ok = IS_OP(x, ',') && (lex_next(x), f_sexpr(v, x, &b, d + 1)) && IS_OP(x, ',') &&
-             (lex_next(x), f_sexpr(v, x, &r, d + 1)) && b.b->len <= FIND_MAX;
+    if (ok && !rev) {
+        ok = IS_OP(x, ',');
+        if (ok) {
+            lex_next(x);
+            ok = f_sexpr(v, x, &b, d + 1) && IS_OP(x, ',');
+        }
+        if (ok) {
+            lex_next(x);
+            ok = f_sexpr(v, x, &r, d + 1) && b.b->len <= FIND_MAX;
+        }
+    }
     for (size_t i = a.b->len; ok && rev && i > 0; i--)
         fput(v, f, &a.b->data[i - 1], 1);
     for (size_t i = 0; ok && !rev && i < a.b->len && f->b->len < v->cap;) {
@@ -495,8 +556,11 @@ static bool f_revrepl(VS *v, LEX *x, FOLD *f, bool rev, int d)
         fput(v, f, m ? r.b->data : a.b->data + i, m ? r.b->len : 1);
         i += m ? b.b->len : 1;
     }
-    f->how |= a.how | b.how | r.how | (rev ? H_REV : H_REPL), f->chr += a.chr + b.chr + r.chr;
-    buf_free(a.b), buf_free(b.b), buf_free(r.b);
+    f->how |= a.how | b.how | r.how | (rev ? H_REV : H_REPL);
+    f->chr += a.chr + b.chr + r.chr;
+    buf_free(a.b);
+    buf_free(b.b);
+    buf_free(r.b);
     return ok;
 }
 
@@ -569,15 +633,18 @@ static void fold_module(VS *v, const char *s, size_t n)
     FOLD f = {buf_new(64), 0, 0, 0};
     for (lex_next(&x); x.t != T_EOF;) {
         LEX save = x;
-        f.terms = f.chr = f.how = 0, buf_reset(f.b);
+        f.terms = f.chr = f.how = 0;
+        buf_reset(f.b);
         if ((x.t == T_STR || x.t == T_ID) && f_sexpr(v, &x, &f, 0)) {
-            if (f.terms > 1 && f.b->len <= 4 * f.terms) /* pieces of 4 bytes or less */
-                v->joins += f.terms - 1,
-                    v->maxterms = f.terms > v->maxterms ? f.terms : v->maxterms;
+            if (f.terms > 1 && f.b->len <= 4 * f.terms) { /* pieces of 4 bytes or less */
+                v->joins += f.terms - 1;
+                v->maxterms = f.terms > v->maxterms ? f.terms : v->maxterms;
+            }
             fold_out(v, f.b->data, f.b->len, f.how, f.terms, f.chr);
             continue;
         }
-        x = save, lex_next(&x);
+        x = save;
+        lex_next(&x);
     }
     buf_free(f.b);
 }
@@ -651,7 +718,7 @@ static void report(VS *v, size_t n, size_t bytes)
     report_obf(v);
 }
 
-/* heur_vba - see heur_vba.h */
+/* heur_vba - see heur/vba.h */
 void heur_vba(HEUR_CTX *c, const char *const *src, const size_t *len, size_t n)
 {
     if (c == NULL || c->hits == NULL || src == NULL || len == NULL || n == 0)
@@ -659,7 +726,8 @@ void heur_vba(HEUR_CTX *c, const char *const *src, const size_t *len, size_t n)
     VS *v = xcalloc(1, sizeof(*v));
     BUF *view = buf_new(1024);
     size_t bytes = 0;
-    v->c = c, v->dec = buf_new(256);
+    v->c = c;
+    v->dec = buf_new(256);
     v->cap = c->max_decoded ? c->max_decoded : 4u << 20;
     v->minb64 = c->min_base64 ? c->min_base64 : 40;
     kw_index(v);
@@ -674,120 +742,7 @@ void heur_vba(HEUR_CTX *c, const char *const *src, const size_t *len, size_t n)
     }
     kw_scan(v, v->dec->data, v->dec->len, true);
     report(v, n, bytes);
-    buf_free(view), buf_free(v->dec);
+    buf_free(view);
+    buf_free(v->dec);
     free(v);
-}
-
-/* ---- XLM ---- */
-
-enum { X_EXEC, X_CALL, X_REGISTER, X_CHAR, X_FORMULA, X_GOTO, X_HALT, X_DOWNLOAD };
-enum { X_URLMON = X_DOWNLOAD + 1, X_SHELLEXEC, X_AUTO, X_N };
-static const char *const xkws[X_N] = {"exec(",    "call(",        "register(", "char(",
-                                      "formula(", "goto(",        "halt(",     "urldownloadtofile",
-                                      "urlmon",   "shellexecute", "auto_open"};
-
-/* xmatch - lower-case w at d[i] in any case, with at most one NUL between its bytes */
-static bool xmatch(const unsigned char *d, size_t n, size_t i, const char *w)
-{
-    for (size_t k = 0; w[k]; k++, i++) {
-        i += k > 0 && i < n && d[i] == 0;
-        if (i >= n || LOW(d[i]) != w[k])
-            return false;
-    }
-    return true;
-}
-
-/* xlm_text - XLM names in the bytes as ASCII or UTF-16LE; a name must not follow a letter,
- * except in SYLK's `;E` formula and `;N` name fields */
-static void xlm_text(size_t *cnt, const unsigned char *d, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        int p[2] = {0, 0}; /* the two bytes before, NULs of UTF-16 skipped */
-        for (size_t j = i, q = 0; j > 0 && q < 2 && i - j < 4;)
-            p[q] = d[--j], q += d[j] != 0;
-        if (d[i] == 0 || (idc(p[0]) && !((LOW(p[0]) == 'e' || LOW(p[0]) == 'n') && p[1] == ';')))
-            continue;
-        for (int k = 0; k < X_N; k++)
-            cnt[k] += LOW(d[i]) == xkws[k][0] && xmatch(d, n, i, xkws[k]);
-    }
-}
-
-/* xlm_rgce - function tokens of one BIFF formula (ptgFunc, ptgFuncVar; bit 15 of a FuncVar
- * id marks a command); string tokens are stepped over */
-static void xlm_rgce(size_t *cnt, const unsigned char *r, size_t m, bool b8)
-{
-    static const unsigned ids[][2] = {{0x006e, X_EXEC},   {0x0096, X_CALL}, {0x0095, X_REGISTER},
-                                      {0x006f, X_CHAR},   {0x0035, X_GOTO}, {0x0036, X_HALT},
-                                      {0x8060, X_FORMULA}};
-    for (size_t j = 0; j < m;) {
-        unsigned ptg = r[j], tab = 0xffff;
-        if (ptg == 0x17 && j + 2 < m) /* ptgStr: cch [fHighByte] chars */
-            j += b8 ? 3 + r[j + 1] * ((r[j + 2] & 1) ? 2u : 1u) : 2u + r[j + 1];
-        else if ((ptg == 0x21 || ptg == 0x41 || ptg == 0x61) && j + 2 < m)
-            tab = LE16(r + j + 1), j += 3;
-        else if ((ptg == 0x22 || ptg == 0x42 || ptg == 0x62) && j + 3 < m)
-            tab = LE16(r + j + 2), j += 4;
-        else
-            j++;
-        for (size_t k = 0; k < NELEM(ids); k++)
-            cnt[ids[k][1]] += ids[k][0] == tab;
-    }
-}
-
-/* xlm_biff - walk a BIFF5/8 stream: FORMULA tokens, built-in NAME Auto_Open, macro sheet
- * visibility (bit 0: hidden, bit 1: very hidden). false: not BIFF */
-static bool xlm_biff(size_t *cnt, unsigned *hidden, const unsigned char *d, size_t n)
-{
-    if (n < 8 || LE16(d) != 0x0809 || (LE16(d + 2) != 8 && LE16(d + 2) != 16))
-        return false;
-    bool b8 = LE16(d + 4) == 0x0600;
-    for (size_t i = 0; n - i >= 4;) {
-        unsigned type = LE16(d + i);
-        size_t len = LE16(d + i + 2);
-        const unsigned char *b = d + i + 4;
-        if (len > n - i - 4)
-            break;
-        if (type == 0x0006 && len >= 22)
-            xlm_rgce(cnt, b + 22, LE16(b + 20) < len - 22 ? LE16(b + 20) : len - 22, b8);
-        if (type == 0x0018 && len >= 16 && (LE16(b) & 0x20)) /* built-in: code 1 = Auto_Open */
-            cnt[X_AUTO] += (b8 ? b[15] : b[14]) == 0x01;
-        if (type == 0x0085 && len >= 6 && b[5] == 1 && (b[4] & 3)) /* BOUNDSHEET, macro sheet */
-            *hidden |= b[4] & 3;
-        i += 4 + len;
-    }
-    return true;
-}
-
-/* heur_xlm - see heur_vba.h */
-void heur_xlm(HEUR_CTX *c, const unsigned char *data, size_t n)
-{
-    size_t k[X_N] = {0};
-    unsigned hid = 0;
-    if (c == NULL || c->hits == NULL || data == NULL)
-        return;
-    const char *how = xlm_biff(k, &hid, data, n) ? " (BIFF)" : "", *at = c->location;
-    xlm_text(k, data, n);
-    bool cr = k[X_CALL] || k[X_REGISTER], ex = k[X_EXEC] || (k[X_SHELLEXEC] && cr);
-    bool dl = k[X_DOWNLOAD] || (k[X_URLMON] && cr);
-    if (k[X_AUTO])
-        hits_add(c->hits, "XLM_AUTO_OPEN", at, "Auto_Open x%zu%s", k[X_AUTO], how);
-    if (ex)
-        hits_add(c->hits, "XLM_EXEC", at, "EXEC x%zu, ShellExecute x%zu%s", k[X_EXEC],
-                 k[X_SHELLEXEC], how);
-    if (cr)
-        hits_add(c->hits, "XLM_CALL_REGISTER", at, "CALL x%zu, REGISTER x%zu%s", k[X_CALL],
-                 k[X_REGISTER], how);
-    if (dl)
-        hits_add(c->hits, "XLM_DOWNLOAD", at, "%s", k[X_DOWNLOAD] ? "URLDownloadToFile" : "urlmon");
-    if ((k[X_CHAR] >= 10 && (k[X_FORMULA] || k[X_GOTO] || k[X_HALT])) || k[X_CHAR] >= 50)
-        hits_add(c->hits, "XLM_OBFUSCATION", at, "CHAR x%zu, FORMULA x%zu, GOTO x%zu%s", k[X_CHAR],
-                 k[X_FORMULA], k[X_GOTO], how);
-    if (hid)
-        hits_add(c->hits, "XLM_HIDDEN_SHEET", at, "%s macro sheet",
-                 hid & 2 ? "very hidden" : "hidden");
-    if (k[X_AUTO] && (ex || cr || dl))
-        hits_add(c->hits, "XLM_AUTO_OPEN_EXEC", at, "Auto_Open + %s",
-                 ex   ? "EXEC"
-                 : cr ? "CALL/REGISTER"
-                      : "download");
 }

@@ -1,9 +1,8 @@
 /*
- * heur_vba - macro analysis: VBA module source (from libclamav) and XLM macro sheets
+ * heur/vba - macro analysis: VBA module source (from libclamav); XLM is heur/xlm.h
  *
  * SYNOPSIS
  *   void heur_vba(HEUR_CTX *c, const char *const *src, const size_t *len, size_t n);
- *   void heur_xlm(HEUR_CTX *c, const unsigned char *data, size_t n);
  *
  * DESCRIPTION
  *   heur_vba looks at all n modules of one VBA project together (an auto-exec trigger
@@ -13,9 +12,7 @@
  *   that only formats cells stays low and auto-exec + execute + download + registry
  *   write + obfuscation climbs to reject; strings it can decode statically (Chr() chains,
  *   StrReverse, Replace, hex/base64 literals, concatenations) go back through c->emit.
- *   heur_xlm looks at Excel 4 macro sheet content (OOXML macrosheet XML or BIFF bytes)
- *   for EXEC, CALL, REGISTER, URLDownloadToFileA and auto-open names.
- */
+ * */
 #ifndef FM_HEUR_VBA_H
 #define FM_HEUR_VBA_H
 
@@ -24,6 +21,5 @@
 #include "heur/heur.h"
 
 void heur_vba(HEUR_CTX *c, const char *const *src, const size_t *len, size_t n);
-void heur_xlm(HEUR_CTX *c, const unsigned char *data, size_t n);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * buf - binary-safe growable byte buffer (see buf.h)
+ * lib/buf - binary-safe growable byte buffer (see lib/buf.h)
  */
 #include <stdarg.h>
 #include <stdint.h>

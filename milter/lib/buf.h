@@ -1,5 +1,5 @@
 /*
- * buf - binary-safe growable byte buffer
+ * lib/buf - binary-safe growable byte buffer
  *
  * SYNOPSIS
  *   BUF *buf_new(size_t hint);             BUF *buf_free(BUF *b);

@@ -1,5 +1,5 @@
 /*
- * str - small string helpers (see str.h)
+ * lib/str - small string helpers (see lib/str.h)
  */
 #include <ctype.h>
 #include <stdint.h>

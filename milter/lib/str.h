@@ -1,5 +1,5 @@
 /*
- * str - small string helpers: sanitizing untrusted text, case-insensitive tests, UTF-8
+ * lib/str - small string helpers: sanitizing untrusted text, case-insensitive tests, UTF-8
  *
  * SYNOPSIS
  *   size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp);

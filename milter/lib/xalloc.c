@@ -1,5 +1,5 @@
 /*
- * xalloc - memory allocation that never returns NULL (see xalloc.h)
+ * lib/xalloc - memory allocation that never returns NULL (see lib/xalloc.h)
  */
 #include <stdarg.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /*
- * xalloc - memory allocation that never returns NULL
+ * lib/xalloc - memory allocation that never returns NULL
  *
  * SYNOPSIS
  *   void *xmalloc(size_t n);  void *xcalloc(size_t n, size_t size);

@@ -1,5 +1,5 @@
 /*
- * hdrguard - cap header field length and the entity count (see hdrguard.h)
+ * mime/hdrguard - cap header field length and the entity count (see mime/hdrguard.h)
  *
  * One state machine serves both passes: a first pass with no output only counts the
  * fields over the cap (the common case is none, and then nothing is copied), a second

@@ -1,5 +1,5 @@
 /*
- * hdrguard - cut over-long header fields before the MIME parser sees them
+ * mime/hdrguard - cut over-long header fields before the MIME parser sees them
  *
  * SYNOPSIS
  *   char *hdrguard_cap(const char *raw, size_t len, size_t cap, size_t *outlen, size_t *cut);

@@ -1,5 +1,5 @@
 /*
- * html - tolerant HTML walk and character-reference decoding (see html.h)
+ * mime/html - tolerant HTML walk and character-reference decoding (see mime/html.h)
  *
  * Why the work is linear: the lexer position only moves forward. Each scan (memchr or
  * memmem for '<', '>', "-->" or a closing quote) starts at the current position, and the

@@ -1,5 +1,5 @@
 /*
- * html - tolerant HTML walk (no DOM): URL-bearing attributes, text, anchor display text
+ * mime/html - tolerant HTML walk (no DOM): URL-bearing attributes, text, anchor display text
  *
  * SYNOPSIS
  *   void html_walk(const char *s, size_t n, size_t max_text, const HTML_SINK *sink, void *ctx);

@@ -1,5 +1,5 @@
 /*
- * mime - GMime walk into PART records (see mime.h for the contract and limits)
+ * mime/mime - GMime walk into PART records (see mime/mime.h for the contract and limits)
  *
  * Why the walk is safe on hostile input: GMime bounds multipart nesting itself (1024
  * levels) and we stop descending at max_depth, so recursion here is bounded by the

@@ -1,5 +1,5 @@
 /*
- * mime - walk a raw RFC 822 message with GMime into PART records, under limits
+ * mime/mime - walk a raw RFC 822 message with GMime into PART records, under limits
  *
  * SYNOPSIS
  *   void mime_init(void);

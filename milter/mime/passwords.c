@@ -1,5 +1,6 @@
 /*
- * passwords - candidate archive passwords stated in a message's text (contract in passwords.h)
+ * mime/passwords - candidate archive passwords stated in a message's text
+ * (contract in mime/passwords.h)
  *
  * Why it is built this way:
  *  - The text is the sender's. One forward pass; every look-ahead is bounded (a raw token

@@ -1,5 +1,5 @@
 /*
- * passwords - candidate archive passwords stated in a message's text
+ * mime/passwords - candidate archive passwords stated in a message's text
  *
  * SYNOPSIS
  *   size_t passwords_collect(const char *text, size_t n, char **out, size_t have, size_t max);

@@ -1,5 +1,5 @@
 /*
- * url - find, normalize and deduplicate URLs in message text and HTML (see url.h)
+ * mime/url - find, normalize and deduplicate URLs in message text and HTML (see mime/url.h)
  *
  * Normal forms: an IPv4 host in any notation becomes its dotted quad in host and ip, so
  * http://3232235777/ and http://192.168.1.1/ are one URL (the first raw form is kept and

@@ -1,5 +1,5 @@
 /*
- * url - find, normalize and deduplicate URLs in message text and HTML
+ * mime/url - find, normalize and deduplicate URLs in message text and HTML
  *
  * SYNOPSIS
  *   URLSET *urlset_new(size_t max_urls);          URLSET *urlset_free(URLSET *set);

@@ -1,5 +1,5 @@
 /*
- * cap - the capability table (see cap.h)
+ * model/cap - the capability table (see model/cap.h)
  */
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * cap - capabilities: what content would do when opened (the behaviour model's vocabulary)
+ * model/cap - capabilities: what content would do when opened (the behaviour model's vocabulary)
  *
  * SYNOPSIS
  *   unsigned cap_parse(const char *list, BUF *why);   bool cap_from_name(const char *n, unsigned

@@ -1,6 +1,6 @@
 /*
- * filetype - what a part really is: magic-byte sniffing, script language guess,
- *            declared vs detected type
+ * model/filetype - what a part really is: magic-byte sniffing (model/magic.c), script
+ *   language guess, declared vs detected type
  *
  * SYNOPSIS
  *   void filetype_sniff(const unsigned char *p, size_t n, const char *filename, FILETYPE *ft);

@@ -1,5 +1,5 @@
 /*
- * layer - LAYER and VBA_MODULE records (see layer.h)
+ * model/layer - LAYER and VBA_MODULE records (see model/layer.h)
  */
 #include <stdio.h>
 #include <stdlib.h>

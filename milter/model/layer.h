@@ -1,5 +1,5 @@
 /*
- * layer - what the engines unpack below a part: LAYER records and VBA modules
+ * model/layer - what the engines unpack below a part: LAYER records and VBA modules
  *
  * SYNOPSIS
  *   LAYERS *layers_new(void);   LAYERS *layers_free(LAYERS *l);

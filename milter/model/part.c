@@ -1,5 +1,5 @@
 /*
- * part - PART records (see part.h)
+ * model/part - PART records (see model/part.h)
  */
 #include <stdlib.h>
 

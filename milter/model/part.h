@@ -1,5 +1,5 @@
 /*
- * part - one entity of a message as the walk found it (the PART record)
+ * model/part - one entity of a message as the walk found it (the PART record)
  *
  * SYNOPSIS
  *   PARTS *parts_new(void);   PARTS *parts_free(PARTS *p);

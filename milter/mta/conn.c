@@ -1,5 +1,5 @@
 /*
- * conn - per-connection and per-transaction milter state and stages (see conn.h)
+ * mta/conn - per-connection and per-transaction milter state and stages (see mta/conn.h)
  *
  * Nothing here knows libmilter: MTA operations go through MTA_OPS, so the stages could be
  * driven by a test harness as well.

@@ -1,10 +1,9 @@
 /*
- * conn - the state of one MTA connection and of its current transaction (milter stages)
+ * mta/conn - the state of one MTA connection and of its current transaction (milter stages)
  *
  * SYNOPSIS
  *   CONN *conn_new(bool leadspc);                   CONN *conn_free(CONN *c);
  *   void conn_connect(CONN *c, const char *name, const struct sockaddr *addr);
-void conn_helo(CONN *c, const char *helo);
  *   void conn_helo(CONN *c, const char *helo);
  *   void conn_mail(CONN *c, const char *from, const MTA_OPS *ops, void *ctx);
  *   void conn_rcpt(CONN *c, const char *rcpt);
@@ -18,26 +17,24 @@ void conn_helo(CONN *c, const char *helo);
  * DESCRIPTION
  *   One CONN per milter connection (mlfi.c keeps it with smfi_setpriv; libmilter runs
  *   the callbacks of one connection one at a time, possibly on different threads).
- *   conn_mail starts a transaction: it ends any previous one, takes a reference to the
- *   current ruleset (so a reload applies from the next message), draws the reference id
- *   and reads the macros {i} and {auth_authen} through ops; conn_rcpt keeps every
- *   recipient exactly as given (for the quarantine store; at most QMETA_MAX_RCPT, each cut
- *   at 1000 bytes) and a sanitized list for the log. conn_header re-assembles
- *   "Name: value\r\n" into the spool (with `leadspc` the value keeps its own leading
- *   space) and remembers inbound PREFIX-* headers (name and 1-based index per name) and
- *   the first Subject and the first PREFIX-Release header; conn_eoh adds the empty line; conn_body
-appends a chunk and
- *   returns false once the message is past max_message_size (nothing more is stored).
- *   conn_eom analyses the spooled message, checks a release header (release.h: a valid
- *   one is kept, every other inbound PREFIX-* header is removed), plans the
- *   actions; when the plan says so it stores the message in the quarantine store first
- *   (quarantine.h: raw bytes, envelope, HELO, verdict and hits) and, when that fails
- *   (disk full, store over its cap, a message too large to keep whole), plans again with
- *   ACT_F_QUARANTINE (on_quarantine_error); then it applies the actions through ops,
- *   logs one line (ref qid client from rcpts size verdict score action hits
- *   cache=HITS/MISSES[/error] ms ms_scan; a cache error sets ACT_F_CACHE: on_cache_error) and
- *   returns the status; the transaction ends. conn_end drops a transaction (abort).
- *   Spool failures do not stop the transaction: conn_eom applies on_internal_error.
+ *   conn_mail starts a transaction: it ends any previous one, takes a reference to the current
+ *   ruleset (so a reload applies from the next message), draws the reference id and reads the
+ *   macros {i} and {auth_authen} through ops; conn_rcpt keeps every recipient exactly as given
+ *   (for the quarantine store; at most QMETA_MAX_RCPT, each cut at 1000 bytes) and a sanitized
+ *   list for the log. conn_header re-assembles "Name: value\r\n" into the spool (with `leadspc`
+ *   the value keeps its own leading space) and remembers inbound PREFIX-* headers (name and
+ *   1-based index per name) and the first Subject and the first PREFIX-Release header; conn_eoh
+ *   adds the empty line; conn_body appends a chunk and returns false once the message is past
+ *   max_message_size (nothing more is stored). conn_eom analyses the spooled message, checks a
+ *   release header (store/release.h: a valid one is kept, every other inbound PREFIX-* header is
+ *   removed), plans the actions; when the plan says so it stores the message in the quarantine
+ *   store first (store/quarantine.h: raw bytes, envelope, HELO, verdict and hits) and, when that
+ *   fails (disk full, store over its cap, a message too large to keep whole), plans again with
+ *   ACT_F_QUARANTINE (on_quarantine_error); then it applies the actions through ops, logs one
+ *   line (ref qid client from rcpts size verdict score action hits cache=HITS/MISSES[/error] ms
+ *   ms_scan; a cache error sets ACT_F_CACHE: on_cache_error) and returns the status; the
+ *   transaction ends. conn_end drops a transaction (abort). Spool failures do not stop the
+ *   transaction: conn_eom applies on_internal_error.
  *   conn_live counts the CONNs not yet freed (thread-safe): the daemon waits for them
  *   after smfi_main returns, because libmilter's worker pool may still be serving them.
  */

@@ -1,5 +1,5 @@
 /*
- * daemon - start-up, signals and the serving thread (see daemon.h)
+ * mta/daemon - start-up, signals and the serving thread (see mta/daemon.h)
  */
 #include <errno.h>
 #include <grp.h>

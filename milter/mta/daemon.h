@@ -1,5 +1,5 @@
 /*
- * daemon - the milter daemon: socket, privileges, pidfile, signals, serving
+ * mta/daemon - the milter daemon: socket, privileges, pidfile, signals, serving
  *
  * SYNOPSIS
  *   int daemon_run(RULESET *rs, bool foreground);

@@ -1,5 +1,5 @@
 /*
- * metrics - counters and histograms in Prometheus text form (see metrics.h)
+ * mta/metrics - counters and histograms in Prometheus text form (see mta/metrics.h)
  */
 #include <pthread.h>
 #include <string.h>

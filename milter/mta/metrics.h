@@ -1,5 +1,5 @@
 /*
- * metrics - process-wide counters and latency histograms, as Prometheus text
+ * mta/metrics - process-wide counters and latency histograms, as Prometheus text
  *
  * SYNOPSIS
  *   void metrics_message(const METRICS_MSG *m);

@@ -1,5 +1,5 @@
 /*
- * mlfi - smfiDesc and the xxfi_* callbacks (see mlfi.h)
+ * mta/mlfi - smfiDesc and the xxfi_* callbacks (see mta/mlfi.h)
  *
  * With mta.c the only includer of libmilter/mfapi.h. Each callback stays under 40 lines.
  */

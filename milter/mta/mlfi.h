@@ -1,5 +1,5 @@
 /*
- * mlfi - the libmilter callback table
+ * mta/mlfi - the libmilter callback table
  *
  * SYNOPSIS
  *   int mlfi_open(const char *spec);   int mlfi_main(void);

@@ -1,5 +1,5 @@
 /*
- * mta - MTA_OPS over libmilter (see mta.h)
+ * mta/mta - MTA_OPS over libmilter (see mta/mta.h)
  *
  * One of the two files that include libmilter/mfapi.h (the other is mlfi.c, for the
  * smfiDesc table). The functions translate MI_SUCCESS/MI_FAILURE into 0/-1.

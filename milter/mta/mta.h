@@ -1,5 +1,5 @@
 /*
- * mta - the MTA operations a message's verdict is applied through (a façade over libmilter)
+ * mta/mta - the MTA operations a message's verdict is applied through (a façade over libmilter)
  *
  * SYNOPSIS
  *   extern const MTA_OPS mta_libmilter;

@@ -1,5 +1,6 @@
 /*
- * scanjob - msg_analyse on a worker thread with a deadline and progress calls (see scanjob.h)
+ * mta/scanjob - msg_analyse on a worker thread with a deadline and progress calls
+ * (see mta/scanjob.h)
  *
  * The job is shared by the waiting callback and the worker; `owners` counts them under the
  * job's lock and the last one to leave frees it. The worker never touches the MTA.

@@ -1,5 +1,5 @@
 /*
- * scanjob - analyse a message on a worker thread, under a deadline, telling the MTA we are
+ * mta/scanjob - analyse a message on a worker thread, under a deadline, telling the MTA we are
  *           still working while it runs
  *
  * SYNOPSIS

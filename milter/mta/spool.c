@@ -1,5 +1,5 @@
 /*
- * spool - raw message storage in memory, spilling to an unlinked temp file (see spool.h)
+ * mta/spool - raw message storage in memory, spilling to an unlinked temp file (see mta/spool.h)
  */
 #include <errno.h>
 #include <fcntl.h>

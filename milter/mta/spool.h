@@ -1,5 +1,5 @@
 /*
- * spool - the raw bytes of a message as they arrive: memory first, then a private temp file
+ * mta/spool - the raw bytes of a message as they arrive: memory first, then a private temp file
  *
  * SYNOPSIS
  *   SPOOL *spool_new(size_t mem_max, size_t keep_max);   SPOOL *spool_free(SPOOL *s);

@@ -1,5 +1,5 @@
 /*
- * action - verdict to MTA operations, and their application (see action.h)
+ * policy/action - verdict to MTA operations, and their application (see policy/action.h)
  *
  * Pure apart from action_apply, which only calls through MTA_OPS and logs.
  */

@@ -1,5 +1,5 @@
 /*
- * action - a message's verdict as an ordered list of MTA operations (pure), and applying it
+ * policy/action - a message's verdict as an ordered list of MTA operations (pure), and applying it
  *
  * SYNOPSIS
  *   ACT_PLAN *action_plan(const ACT_INPUT *in);       ACT_PLAN *action_plan_free(ACT_PLAN *p);

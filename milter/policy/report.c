@@ -1,10 +1,13 @@
 /*
- * report - JSON and text renderings of a MSG (see report.h)
+ * policy/report - JSON and text renderings of a MSG (see policy/report.h)
  */
 #include <string.h>
 
-#include "policy/report.h"
 #include "lib/str.h"
+#include "model/cap.h"
+#include "policy/chain.h"
+#include "policy/context.h"
+#include "policy/report.h"
 
 #define TEXT_FIELD_MAX 200 /* longest sanitized sender string in the text report */
 
@@ -166,6 +169,91 @@ static void json_hit(BUF *o, const HIT *h)
     buf_putc(o, '}');
 }
 
+/* first_of_key - hit i is the first of its attachment (the attachments in hit order) */
+static bool first_of_key(const HITS *h, size_t i)
+{
+    size_t n = chain_key_len(h->v[i].location);
+    for (size_t j = 0; j < i; j++)
+        if (chain_key_len(h->v[j].location) == n &&
+            strncmp(h->v[j].location, h->v[i].location, n) == 0)
+            return false;
+    return true;
+}
+
+/* in_key - hit j belongs to the attachment of hit i */
+static bool in_key(const HITS *h, size_t i, size_t j)
+{
+    size_t n = chain_key_len(h->v[i].location);
+    return chain_key_len(h->v[j].location) == n &&
+           strncmp(h->v[j].location, h->v[i].location, n) == 0;
+}
+
+/* behaviour_of - capabilities of hit j (0: none) and whether it is a chain */
+static unsigned behaviour_of(const RULESET *rs, const HIT *h, bool *chain)
+{
+    const SCORE_ENTRY *e = scores_find(rs->scores, h->symbol);
+    *chain = e && e->nneed > 0;
+    return e ? e->caps : 0;
+}
+
+/* json_behaviour - per attachment: its capabilities with places and the chains fired */
+static void json_behaviour(BUF *o, const MSG *m, const RULESET *rs)
+{
+    const HITS *h = m->hits;
+    bool first = true;
+    buf_putc(o, '[');
+    for (size_t i = 0; i < h->n; i++) {
+        bool any = false, chain;
+        if (!first_of_key(h, i))
+            continue;
+        for (size_t j = i; j < h->n; j++)
+            if (in_key(h, i, j) && (behaviour_of(rs, &h->v[j], &chain) || chain))
+                any = true;
+        if (!any)
+            continue;
+        buf_puts(o, first ? "{" : ",{");
+        first = false;
+        key(o, "attachment", true);
+        json_str(o, h->v[i].location, chain_key_len(h->v[i].location));
+        key(o, "capabilities", false);
+        buf_putc(o, '[');
+        BUF *chains = buf_new(64);
+        bool fc = true, fch = true;
+        for (size_t j = i; j < h->n; j++) {
+            if (!in_key(h, i, j))
+                continue;
+            unsigned caps = behaviour_of(rs, &h->v[j], &chain);
+            if (chain) {
+                buf_puts(chains, fch ? "{" : ",{");
+                fch = false;
+                kv_str(chains, "symbol", h->v[j].symbol, true);
+                kv_num(chains, "weight", h->v[j].weight, false);
+                kv_str(chains, "location", h->v[j].location, false);
+                kv_str(chains, "detail", h->v[j].detail, false);
+                buf_putc(chains, '}');
+            }
+            if (caps == 0)
+                continue;
+            BUF *names = buf_new(32);
+            cap_format(caps, names);
+            buf_puts(o, fc ? "{" : ",{");
+            fc = false;
+            kv_str(o, "capabilities", names->data, true);
+            kv_str(o, "symbol", h->v[j].symbol, false);
+            kv_str(o, "location", h->v[j].location, false);
+            kv_str(o, "context",
+                   context_mention(m->parts, h->v[j].location) ? "mention" : "delivery", false);
+            buf_putc(o, '}');
+            buf_free(names);
+        }
+        buf_putc(o, ']');
+        key(o, "chains", false);
+        buf_printf(o, "[%s]}", chains->data);
+        buf_free(chains);
+    }
+    buf_putc(o, ']');
+}
+
 /* json_limits - the configured limits and the ones this message exceeded */
 static void json_limits(BUF *o, const MSG *m, const CONFIG *c)
 {
@@ -252,6 +340,8 @@ void report_json(BUF *o, const char *file, const MSG *m, const RULESET *rs)
         json_hit(o, &m->hits->v[i]);
     }
     buf_putc(o, ']');
+    key(o, "behaviour", false);
+    json_behaviour(o, m, rs);
     key(o, "limits", false);
     json_limits(o, m, rs->cfg);
     key(o, "cache", false);
@@ -332,6 +422,46 @@ static void text_layers(BUF *o, const MSG *m, const PART *p)
     }
 }
 
+/* text_behaviour - per attachment: capabilities with their places, then the chains */
+static void text_behaviour(BUF *o, const MSG *m, const RULESET *rs)
+{
+    const HITS *h = m->hits;
+    bool header = false, chain;
+    for (size_t i = 0; i < h->n; i++) {
+        if (!first_of_key(h, i))
+            continue;
+        bool any = false;
+        for (size_t j = i; j < h->n; j++)
+            if (in_key(h, i, j) && (behaviour_of(rs, &h->v[j], &chain) || chain))
+                any = true;
+        if (!any)
+            continue;
+        if (!header)
+            buf_puts(o, "behaviour:\n");
+        header = true;
+        buf_printf(o, "  attachment %.*s\n", (int)chain_key_len(h->v[i].location),
+                   h->v[i].location);
+        for (size_t j = i; j < h->n; j++) {
+            unsigned caps = in_key(h, i, j) ? behaviour_of(rs, &h->v[j], &chain) : 0;
+            if (caps == 0)
+                continue;
+            BUF *names = buf_new(32);
+            cap_format(caps, names);
+            buf_printf(o, "    %-28s %s @ ", names->data, h->v[j].symbol);
+            san(o, h->v[j].location);
+            buf_puts(o, context_mention(m->parts, h->v[j].location) ? " (mention)\n" : "\n");
+            buf_free(names);
+        }
+        for (size_t j = i; j < h->n; j++) {
+            if (in_key(h, i, j))
+                behaviour_of(rs, &h->v[j], &chain);
+            if (in_key(h, i, j) && chain)
+                buf_printf(o, "    chain %s %+.2f: %s\n", h->v[j].symbol, h->v[j].weight,
+                           h->v[j].detail);
+        }
+    }
+}
+
 /* report_text - readable report (see report.h) */
 void report_text(BUF *o, const char *file, const MSG *m, const RULESET *rs)
 {
@@ -372,4 +502,5 @@ void report_text(BUF *o, const char *file, const MSG *m, const RULESET *rs)
         san(o, h->location);
         buf_printf(o, ": %s\n", h->detail);
     }
+    text_behaviour(o, m, rs);
 }

@@ -1,5 +1,5 @@
 /*
- * report - the scan report of one message, as JSON (one line) or as text
+ * policy/report - the scan report of one message, as JSON (one line) or as text
  *
  * SYNOPSIS
  *   void report_json(BUF *out, const char *file, const MSG *m, const RULESET *rs);

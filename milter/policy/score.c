@@ -1,5 +1,5 @@
 /*
- * score - weights and the message score (see score.h)
+ * policy/score - weights and the message score (see policy/score.h)
  */
 #include <ctype.h>
 #include <errno.h>
@@ -23,6 +23,7 @@ SCORES *scores_free(SCORES *s)
     for (size_t i = 0; i < s->n; i++) {
         free(s->v[i].symbol);
         free(s->v[i].description);
+        free(s->v[i].group);
     }
     free(s->v);
     free(s);
@@ -60,6 +61,38 @@ static bool parse_weight(const char *t, bool dash_ok, double *out)
     return end != t && *end == 0 && errno == 0 && isfinite(*out) && (!dash_ok || *out >= 0);
 }
 
+/* skip_blanks - past leading blanks (the rest of a line after strtok_r keeps them) */
+static char *skip_blanks(char *p)
+{
+    while (p && (*p == ' ' || *p == '\t'))
+        p++;
+    return p && *p ? p : NULL;
+}
+
+/* parse_chain - "A+B|C" into groups of capabilities; false with the reason in why */
+static bool parse_chain(char *def, SCORE_ENTRY *e, BUF *why)
+{
+    char *save = NULL;
+    for (char *g = strtok_r(def, "+", &save); g; g = strtok_r(NULL, "+", &save)) {
+        if (e->nneed >= CHAIN_GROUPS_MAX) {
+            buf_printf(why, "a chain has at most %d groups", CHAIN_GROUPS_MAX);
+            return false;
+        }
+        for (char *p = g; *p; p++)
+            if (*p == '|')
+                *p = ',';
+        CAP_SET set = cap_parse(g, why);
+        if (set == 0)
+            return false;
+        e->need[e->nneed++] = set;
+    }
+    if (e->nneed == 0) {
+        buf_printf(why, "empty chain");
+        return false;
+    }
+    return true;
+}
+
 /* parse_entry - one line into an entry; false with the reason in why */
 static bool parse_entry(SCORES *s, char *line, BUF *why)
 {
@@ -69,6 +102,8 @@ static bool parse_entry(SCORES *s, char *line, BUF *why)
     double weight, capv;
     int force = -1;
     CAP_SET caps = 0;
+    SCORE_ENTRY e = {.force = -1};
+    desc = skip_blanks(desc);
     if (desc && *desc == '@') { /* optional capabilities: @EXECUTE,DOWNLOAD */
         char *word = strtok_r(desc, " \t", &save);
         desc = strtok_r(NULL, "", &save);
@@ -76,6 +111,24 @@ static bool parse_entry(SCORES *s, char *line, BUF *why)
         if (caps == 0)
             return false;
     }
+    desc = skip_blanks(desc);
+    if (desc && *desc == '=') { /* optional chain: =DOWNLOAD+EXECUTE|IN_MEMORY */
+        char *word = strtok_r(desc, " \t", &save);
+        desc = strtok_r(NULL, "", &save);
+        if (!parse_chain(word + 1, &e, why))
+            return false;
+    }
+    desc = skip_blanks(desc);
+    if (desc && *desc == '^') { /* optional group: ^name */
+        char *word = strtok_r(desc, " \t", &save);
+        desc = strtok_r(NULL, "", &save);
+        if (word[1] == 0) {
+            buf_printf(why, "empty group name");
+            return false;
+        }
+        e.group = xstrdup(word + 1);
+    }
+    desc = skip_blanks(desc);
     if (desc && *desc == '!') { /* optional hard verdict: !tag, !quarantine, !reject */
         static const char *const names[] = {"!tag", "!quarantine", "!reject"};
         char *word = strtok_r(desc, " \t", &save);
@@ -85,28 +138,32 @@ static bool parse_entry(SCORES *s, char *line, BUF *why)
                 force = VERDICT_TAG + i;
         if (force < 0) {
             buf_printf(why, "bad verdict '%s' (want !tag, !quarantine or !reject)", word);
+            free(e.group);
             return false;
         }
     }
-    if (!sym || !w || !cap) {
+    bool ok = false;
+    if (!sym || !w || !cap)
         buf_printf(why, "expected 'SYMBOL WEIGHT CAP description'");
-        return false;
-    }
-    if (!valid_symbol(sym) || !parse_weight(w, false, &weight) || !parse_weight(cap, true, &capv)) {
+    else if (!valid_symbol(sym) || !parse_weight(w, false, &weight) ||
+             !parse_weight(cap, true, &capv))
         buf_printf(why, "bad symbol, weight or cap in '%s %s %s'", sym, w, cap);
-        return false;
-    }
-    if (scores_find(s, sym) && strcmp(scores_find(s, sym)->symbol, sym) == 0) {
+    else if (scores_find(s, sym) && strcmp(scores_find(s, sym)->symbol, sym) == 0)
         buf_printf(why, "duplicate symbol '%s'", sym);
+    else
+        ok = true;
+    if (!ok) {
+        free(e.group);
         return false;
     }
     XGROW(s->v, s->n, s->cap);
-    s->v[s->n++] = (SCORE_ENTRY){.symbol = xstrdup(sym),
-                                 .weight = weight,
-                                 .cap = capv,
-                                 .force = force,
-                                 .caps = caps,
-                                 .description = xstrdup(desc ? str_trim(desc) : "")};
+    e.symbol = xstrdup(sym);
+    e.weight = weight;
+    e.cap = capv;
+    e.force = force;
+    e.caps = caps;
+    e.description = xstrdup(desc ? str_trim(desc) : "");
+    s->v[s->n++] = e;
     return true;
 }
 

@@ -1,5 +1,5 @@
 /*
- * verdict - score to verdict (see verdict.h)
+ * policy/verdict - score to verdict (see policy/verdict.h)
  */
 #include "policy/verdict.h"
 

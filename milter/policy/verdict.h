@@ -1,5 +1,5 @@
 /*
- * verdict - message verdict from score and thresholds (pure policy)
+ * policy/verdict - message verdict from score and thresholds (pure policy)
  *
  * SYNOPSIS
  *   VERDICT verdict_from_score(double score, double tag, double quarantine, double reject);

@@ -1,5 +1,5 @@
 /*
- * archive - open password-protected archives with libarchive (contract in archive_pw.h)
+ * scan/archive - open password-protected archives with libarchive (contract in archive_pw.h)
  *
  * Why it is built this way:
  *  - One passphrase per libarchive object, and a fresh object per candidate: libarchive

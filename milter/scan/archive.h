@@ -1,5 +1,5 @@
 /*
- * archive - open password-protected archives with libarchive
+ * scan/archive - open password-protected archives with libarchive
  *
  * SYNOPSIS
  *   int archive_open_with_passwords(const unsigned char *data, size_t n,

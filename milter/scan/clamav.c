@@ -1,5 +1,5 @@
 /*
- * scan_clamav - the libclamav adapter (see scan_clamav.h)
+ * scan/clamav - the libclamav adapter (see scan_clamav.h)
  *
  * Why it is built this way (facts from docs/libraries.md §1, checked against 1.4.6):
  *   - Callbacks are engine-global, so they are set once in clamav_load; each scan passes

@@ -1,5 +1,5 @@
 /*
- * scan_clamav - the libclamav adapter: layers, VBA source, signatures, heuristics
+ * scan/clamav - the libclamav adapter: layers, VBA source, signatures, heuristics
  *
  * SYNOPSIS
  *   int clamav_init(BUF *err);

@@ -1,5 +1,5 @@
 /*
- * scan - the engines over a message (see scan.h)
+ * scan/scan - the engines over a message (see scan/scan.h)
  *
  * Encrypted archives are queued while libclamav runs and opened afterwards, so that no
  * libclamav scan is started from inside another scan's callback. Each queued archive
@@ -16,10 +16,13 @@
 #include "model/filetype.h"
 #include "heur/heur.h"
 #include "heur/file.h"
+#include "heur/url.h"
 #include "heur/registry.h"
 #include "heur/script.h"
 #include "heur/vba.h"
+#include "heur/xlm.h"
 #include "heur/lnk.h"
+#include "heur/lure.h"
 #include "emu/emulate.h"
 #include "mime/passwords.h"
 #include "scan/scan.h"
@@ -261,6 +264,8 @@ static void analyse(SCAN *s, const char *location, const char *part, const FILE_
         if (emu_wanted(location, type)) /* run it: what it builds comes back as layers */
             emu_script(&c, s->rs->cfg, type, data, n);
     }
+    if (textual(ft) || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
+        heur_lure(&c, data, n);
     if (textual(ft)) {
         heur_registry(&c, (const char *)data, n);
         if (filename && str_iends(filename, ".xml"))

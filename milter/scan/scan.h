@@ -1,5 +1,5 @@
 /*
- * scan - run the content engines over a message: every part, every layer they unpack,
+ * scan/scan - run the content engines over a message: every part, every layer they unpack,
  *        every VBA module, and archives opened with passwords found in the message
  *
  * SYNOPSIS

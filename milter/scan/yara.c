@@ -1,5 +1,5 @@
 /*
- * scan_yara - the YARA adapter (the contract is in scan_yara.h)
+ * scan/yara - the YARA adapter (the contract is in scan_yara.h)
  *
  * Why it is built this way (libyara 4.2.3, see docs/libraries.md §2):
  *  - A YR_COMPILER cannot be used again after its first error (libyara asserts that it has
@@ -42,7 +42,10 @@
 #include "lib/str.h"
 #include "lib/xalloc.h"
 
-#define TEXT_MAX 512 /* bytes of one sanitized message, path or name */
+#define TEXT_MAX         512   /* bytes of one sanitized message, path or name */
+#define YARA_DIR_DEPTH   8     /* subdirectory levels searched in an extra directory */
+#define YARA_MAX_FILES   20000 /* rule files loaded in all */
+#define YARA_LOAD_PASSES 4     /* compile passes, each without the extra files that failed */
 
 struct YARA {
     YR_RULES *rules;
@@ -56,11 +59,24 @@ struct YARA {
 
 /* One load attempt: the compiler that builds the rule set and the errors so far. */
 typedef struct LOADER {
-    YR_COMPILER *c; /* NULL once a file has failed */
-    BUF *err;
+    YR_COMPILER *c;   /* NULL once a file has failed */
+    BUF *err;         /* where the current file's errors go */
     const char *path; /* the file being compiled */
     unsigned errors;
 } LOADER;
+
+/* A rule file to compile: its path, namespace, and whether it is from an extra directory. */
+typedef struct RULE_FILE {
+    char *path;
+    char *ns;
+    bool extra;   /* yara_extra_dirs: skipped with a warning when it does not compile */
+    bool skipped; /* failed in an earlier pass */
+} RULE_FILE;
+
+typedef struct RULE_FILES {
+    RULE_FILE *v;
+    size_t n, cap;
+} RULE_FILES;
 
 /* One scan: where matches go and what went wrong besides the return code. */
 typedef struct SCAN_CTX {
@@ -138,7 +154,9 @@ static void compile_cb(int level, const char *file, int line, const YR_RULE *rul
 /* compiler_new - a compiler reporting to ld, with our external variables declared */
 static YR_COMPILER *compiler_new(LOADER *ld)
 {
-    static const char *const strings[] = {"filename", "extension", "filetype", "location"};
+    /* ours, plus those public rule sets expect (signature-base: filepath, owner) */
+    static const char *const strings[] = {"filename", "extension", "filetype",
+                                          "location", "filepath",  "owner"};
     YR_COMPILER *c = NULL;
     int rc = yr_compiler_create(&c);
 
@@ -183,15 +201,16 @@ static void load_file(LOADER *ld, const char *path, const char *ns)
     fclose(f);
 }
 
-/* rule_ns - the namespace of a rule file name: "x.yar" -> "x"; NULL when not a rule file */
-static char *rule_ns(const char *name)
+/* rule_stem - the name without a rule-file extension (.yar .yara, and .rule in extra
+ * directories, where public sets use it); NULL when not a rule file or a dotfile */
+static char *rule_stem(const char *name, bool extra)
 {
-    static const char *const exts[] = {".yar", ".yara"};
-    size_t n = strlen(name);
+    static const char *const exts[] = {".yar", ".yara", ".rule"};
+    size_t n = strlen(name), next = extra ? 3 : 2;
 
     if (name[0] == '.')
         return NULL;
-    for (size_t i = 0; i < sizeof(exts) / sizeof(*exts); i++) {
+    for (size_t i = 0; i < next; i++) {
         size_t e = strlen(exts[i]);
         if (n > e && strcmp(name + n - e, exts[i]) == 0)
             return xstrndup(name, n - e);
@@ -205,8 +224,8 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* list_rule_files - sorted names of the rule files in dir; -1 when dir cannot be read */
-static int list_rule_files(const char *dir, char ***names, size_t *n)
+/* sorted_entries - the names in dir without dotfiles, sorted; -1 when dir cannot be read */
+static int sorted_entries(const char *dir, char ***names, size_t *n)
 {
     DIR *d = opendir(dir);
     size_t cap = 0;
@@ -217,17 +236,10 @@ static int list_rule_files(const char *dir, char ***names, size_t *n)
     if (d == NULL)
         return -1;
     while ((e = readdir(d)) != NULL) {
-        char *ns = rule_ns(e->d_name);
-        if (ns == NULL)
+        if (e->d_name[0] == '.')
             continue;
-        free(ns);
-        char *path = xasprintf("%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-            XGROW(*names, *n, cap);
-            (*names)[(*n)++] = xstrdup(e->d_name);
-        }
-        free(path);
+        XGROW(*names, *n, cap);
+        (*names)[(*n)++] = xstrdup(e->d_name);
     }
     closedir(d);
     if (*n > 1)
@@ -235,26 +247,70 @@ static int list_rule_files(const char *dir, char ***names, size_t *n)
     return 0;
 }
 
-/* load_dir - compile every rule file of one directory, in name order */
-static void load_dir(LOADER *ld, const char *dir)
+/*
+ * list_dir - add the rule files of dir to files: name order, and for an extra directory its
+ * subdirectories too (down to YARA_DIR_DEPTH, at most YARA_MAX_FILES files in all), with the
+ * relative path as the namespace ("apt/apt_x" for apt/apt_x.yar); -1 when dir cannot be read
+ */
+static int list_dir(RULE_FILES *files, const char *dir, const char *prefix, bool extra, int depth)
 {
     char **names;
     size_t n;
 
-    if (list_rule_files(dir, &names, &n) < 0) {
-        buf_printf(ld->err, "%s: cannot read rule directory: %s\n", dir, strerror(errno));
-        ld->errors++;
-        return;
-    }
+    if (sorted_entries(dir, &names, &n) < 0)
+        return -1;
     for (size_t i = 0; i < n; i++) {
         char *path = xasprintf("%s/%s", dir, names[i]);
-        char *ns = rule_ns(names[i]);
-        load_file(ld, path, ns);
-        free(ns);
+        char *stem = rule_stem(names[i], extra);
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            /* a dangling link: nothing to compile */
+        } else if (S_ISDIR(st.st_mode) && extra && depth < YARA_DIR_DEPTH) {
+            char *sub = xasprintf("%s%s/", prefix, names[i]);
+            list_dir(files, path, sub, extra, depth + 1);
+            free(sub);
+        } else if (S_ISREG(st.st_mode) && stem != NULL && files->n < YARA_MAX_FILES) {
+            XGROW(files->v, files->n, files->cap);
+            files->v[files->n++] =
+                (RULE_FILE){.path = path, .ns = xasprintf("%s%s", prefix, stem), .extra = extra};
+            path = NULL;
+        }
+        free(stem);
         free(path);
         free(names[i]);
     }
     free(names);
+    return 0;
+}
+
+/* list_files - every rule file of dirs (the first strict, the others extra); false on an
+ * unreadable directory, with the reason in err; an extra directory without rule files is
+ * logged, since an admin who points at it expects rules */
+static bool list_files(RULE_FILES *files, const char *const *dirs, size_t ndirs, BUF *err)
+{
+    bool ok = true;
+    for (size_t i = 0; i < ndirs; i++) {
+        size_t before = files->n;
+        if (list_dir(files, dirs[i], "", i > 0, 0) < 0) {
+            buf_printf(err, "%s: cannot read rule directory: %s\n", dirs[i], strerror(errno));
+            ok = false;
+        } else if (i > 0 && files->n == before) {
+            log_warning("yara: %s holds no .yar, .yara or .rule file: no rules added", dirs[i]);
+        }
+    }
+    if (files->n >= YARA_MAX_FILES)
+        log_warning("yara: more than %d rule files; the rest were not loaded", YARA_MAX_FILES);
+    return ok;
+}
+
+/* rule_files_free - release the list */
+static void rule_files_free(RULE_FILES *files)
+{
+    for (size_t i = 0; i < files->n; i++) {
+        free(files->v[i].path);
+        free(files->v[i].ns);
+    }
+    free(files->v);
 }
 
 /* now_ms - monotonic clock in milliseconds */
@@ -282,31 +338,75 @@ static YARA *yara_new(YR_RULES *rules, double t0)
     return y;
 }
 
-/* yara_load - compile the rule files of dirs into one rule set (see scan_yara.h) */
+/*
+ * compile_pass - compile every file not yet skipped into a new compiler. A failing strict
+ * file adds its errors to err; a failing extra file is marked skipped and its errors are
+ * logged. Returns the compiled rules, or NULL (then *retry says whether only extra files
+ * failed, so that a pass without them may succeed).
+ */
+static YR_RULES *compile_pass(RULE_FILES *files, BUF *err, bool *retry)
+{
+    BUF *mine = buf_new(256);
+    LOADER ld = {.err = mine};
+    YR_RULES *rules = NULL;
+    bool strict_failed = false, extra_failed = false;
+
+    *retry = false;
+    if ((ld.c = compiler_new(&ld)) == NULL) {
+        buf_cat(err, mine->data, mine->len);
+        buf_free(mine);
+        return NULL;
+    }
+    for (size_t i = 0; i < files->n; i++) {
+        RULE_FILE *f = &files->v[i];
+        if (f->skipped)
+            continue;
+        unsigned before = ld.errors;
+        buf_reset(mine);
+        load_file(&ld, f->path, f->ns);
+        if (ld.errors == before)
+            continue;
+        if (f->extra) {
+            f->skipped = extra_failed = true;
+            log_warning("yara: skipped %s (does not compile): %s", f->path, str_trim(mine->data));
+        } else {
+            strict_failed = true;
+            buf_cat(err, mine->data, mine->len);
+        }
+    }
+    if (!strict_failed && !extra_failed && ld.c != NULL) {
+        int rc = yr_compiler_get_rules(ld.c, &rules);
+        if (rc != ERROR_SUCCESS)
+            buf_printf(err, "cannot build the YARA rule set: %s (%d)\n", error_text(rc), rc);
+    }
+    *retry = extra_failed && !strict_failed;
+    if (ld.c != NULL)
+        yr_compiler_destroy(ld.c); /* the rules survive their compiler */
+    buf_free(mine);
+    return rules;
+}
+
+/* yara_load - compile the rule files of dirs into one rule set (see yara.h) */
 YARA *yara_load(const char *const *dirs, size_t ndirs, BUF *err)
 {
     double t0 = now_ms();
     BUF *scratch = err == NULL ? buf_new(256) : NULL;
-    LOADER ld = {.err = err != NULL ? err : scratch};
+    BUF *e = err != NULL ? err : scratch;
+    RULE_FILES files = {0};
     YR_RULES *rules = NULL;
     YARA *y = NULL;
+    bool retry = true;
 
     yara_init();
-    if ((ld.c = compiler_new(&ld)) == NULL)
-        goto out;
-    for (size_t i = 0; i < ndirs; i++)
-        load_dir(&ld, dirs[i]);
-    if (ld.errors > 0 || ld.c == NULL)
-        goto out;
-    int rc = yr_compiler_get_rules(ld.c, &rules);
-    if (rc != ERROR_SUCCESS) {
-        buf_printf(ld.err, "cannot build the YARA rule set: %s (%d)\n", error_text(rc), rc);
-        goto out;
-    }
-    y = yara_new(rules, t0);
-out:
-    if (ld.c != NULL)
-        yr_compiler_destroy(ld.c); /* the rules survive their compiler */
+    if (list_files(&files, dirs, ndirs, e))
+        for (int pass = 0; rules == NULL && retry && pass < YARA_LOAD_PASSES; pass++)
+            rules = compile_pass(&files, e, &retry);
+    if (rules == NULL && retry)
+        buf_printf(e, "YARA rules still fail after %d passes without the failing extra files\n",
+                   YARA_LOAD_PASSES);
+    if (rules != NULL)
+        y = yara_new(rules, t0);
+    rule_files_free(&files);
     buf_free(scratch);
     return y;
 }

@@ -1,5 +1,5 @@
 /*
- * scan_yara - the YARA adapter: compile rule directories, scan buffers with context
+ * scan/yara - the YARA adapter: compile rule directories, scan buffers with context
  *
  * SYNOPSIS
  *   void yara_init(void);
@@ -16,9 +16,15 @@
  *   yara_load compiles every `*.yar` and `*.yara` file of each directory (sorted by name;
  *   missing directories are an error, empty ones are fine) into one rule set, one
  *   namespace per file (the file name without extension), with the external variables
- *   filename, extension, filetype, location (strings) and layer_depth (integer) declared.
- *   On any compile error it returns NULL and err holds every error as
- *   `FILE:LINE: message` (one per line); warnings are logged, not fatal.
+ *   filename, extension, filetype, location, filepath, owner (strings) and layer_depth
+ *   (integer) declared. The first directory holds the shipped rules and is strict: on any
+ *   compile error in it yara_load returns NULL and err holds every error as
+ *   `FILE:LINE: message` (one per line). The other directories (yara_extra_dirs: public
+ *   rule sets) are searched recursively (subdirectories give namespaces such as
+ *   `apt/apt_x`), `*.rule` files count too, and a file of theirs that does not compile (an
+ *   undefined external variable, a module libyara lacks) is skipped with a warning naming
+ *   it, the rest loading without it; an extra directory without rule files is a warning.
+ *   Compiler warnings are logged, not fatal.
  *
  *   yara_scan matches the rules against one buffer with the variables set for it
  *   (NULL strings become "") and calls fn once per matching rule with its namespace,

@@ -1,5 +1,5 @@
 /*
- * qmeta - quarantine metadata records (see qmeta.h)
+ * store/qmeta - quarantine metadata records (see store/qmeta.h)
  */
 #include <errno.h>
 #include <stdio.h>

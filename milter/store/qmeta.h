@@ -1,5 +1,5 @@
 /*
- * qmeta - the metadata record of one quarantined message: text form, parser, JSON
+ * store/qmeta - the metadata record of one quarantined message: text form, parser, JSON
  *
  * SYNOPSIS
  *   QMETA *qmeta_new(void);                         QMETA *qmeta_free(QMETA *m);

@@ -1,5 +1,5 @@
 /*
- * quarantine - the quarantine store on disk (see quarantine.h)
+ * store/quarantine - the quarantine store on disk (see store/quarantine.h)
  *
  * Security: everything here is written 0600 in 0700 directories; names are built only
  * from validated refs (16 hex digits), never from sender text, so a message cannot steer
@@ -337,9 +337,12 @@ int quarantine_list(const char *dir, QMETA ***v, size_t *n, BUF *err)
     *v = NULL;
     *n = 0;
     if (d == NULL) {
-        buf_printf(err, "%s: %s", items, strerror(errno));
+        /* a quarantine the milter never wrote to yet (items/ is made at its first start) */
+        bool empty = errno == ENOENT && access(dir, F_OK) == 0;
+        if (!empty)
+            buf_printf(err, "%s: %s", items, strerror(errno));
         free(items);
-        return -1;
+        return empty ? 0 : -1;
     }
     size_t cap = 0;
     struct dirent *e;

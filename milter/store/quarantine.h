@@ -1,5 +1,5 @@
 /*
- * quarantine - the quarantine store: atomic files under quarantine_dir, list, load, purge
+ * store/quarantine - the quarantine store: atomic files under quarantine_dir, list, load, purge
  *
  * SYNOPSIS
  *   int quarantine_prepare(const char *dir, long uid, long gid, BUF *err);
@@ -36,7 +36,8 @@
  *   processes delete items); the function is thread-safe.
  *
  *   quarantine_list returns every item's metadata, newest first (damaged ones are
- *   skipped with a warning on the log). quarantine_load finds one item by its full ref
+ *   skipped with a warning on the log; a quarantine directory without items/ yet is empty,
+ *   not an error). quarantine_load finds one item by its full ref
  *   or a unique prefix of at least 4 hex digits (NULL with the reason otherwise).
  *   quarantine_raw returns the message bytes (caller frees; NUL-terminated).
  *   quarantine_update rewrites an item's metadata atomically. quarantine_delete removes

@@ -1,5 +1,5 @@
 /*
- * release - release header MAC, secret and verification (see release.h)
+ * store/release - release header MAC, secret and verification (see store/release.h)
  */
 #include <ctype.h>
 #include <errno.h>

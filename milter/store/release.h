@@ -1,5 +1,5 @@
 /*
- * release - the release header: a quarantined message an admin let out carries proof of it
+ * store/release - the release header: a quarantined message an admin let out carries proof of it
  *
  * SYNOPSIS
  *   int release_secret(const CONFIG *c, bool create, BUF *key, BUF *err);

@@ -10,7 +10,7 @@ rule Fileless_Mshta_Javascript_Launcher
 {
     meta:
         description = "mshta running inline javascript: (Kovter/Poweliks Run-key launcher)"
-        score = 8
+        score = 4
     strings:
         $m = "mshta" nocase
         $j = /mshta(\.exe)?["' ]+[^\r\n]{0,40}(java|vb)script:/ nocase
@@ -22,7 +22,7 @@ rule Fileless_Rundll32_RunHTMLApplication
 {
     meta:
         description = "rundll32 javascript: mshtml,RunHTMLApplication (Poweliks launcher)"
-        score = 10
+        score = 4
     strings:
         $r = "rundll32" nocase
         $j = "javascript:" nocase
@@ -35,7 +35,7 @@ rule Fileless_PowerShell_EncodedCommand
 {
     meta:
         description = "PowerShell started with a base64 -EncodedCommand"
-        score = 6
+        score = 3
     strings:
         $p = /powershell(\.exe)?["']?[^\r\n]{0,80}\s-(e|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|encodedcomma|encodedcomman|encodedcommand|ec)\s+[A-Za-z0-9+\/]{40,}/ nocase
     condition:
@@ -46,7 +46,7 @@ rule Fileless_Registry_Run_Key_Write
 {
     meta:
         description = "a script writes an autostart Run/RunOnce key"
-        score = 6
+        score = 3
     strings:
         $k = /CurrentVersion\\{1,2}Run(Once)?/ nocase
         $w1 = "RegWrite" nocase
@@ -63,7 +63,7 @@ rule Fileless_Registry_Launcher_With_Payload
 {
     meta:
         description = "a Run-key write whose value launches a script host with an encoded or decoded payload"
-        score = 12
+        score = 4
     strings:
         $k = /CurrentVersion\\{1,2}Run(Once)?/ nocase
         $w = /(RegWrite|reg(\.exe)? add|Set-ItemProperty|New-ItemProperty|SetStringValue|RegSetValueEx)/ nocase
@@ -82,7 +82,7 @@ rule Fileless_Script_Dropper_In_Archive
 {
     meta:
         description = "a Windows script inside an archive, creating a shell object"
-        score = 5
+        score = 2
     strings:
         $a1 = "WScript.Shell" nocase
         $a2 = "Shell.Application" nocase

@@ -53,6 +53,40 @@ if grep -q '^ref [0-9a-f]\{16\}  verdict=' "$tmp/text" && grep -q '^parts:' "$tm
 if [ -n "$(find "$tmp/x" -name '2.2.bin' -size +0)" ]; then ok "--extract writes decoded parts"; else
     bad "--extract writes decoded parts" "$(find "$tmp/x" | head)"; fi
 
+# -t --exit-code: the worst verdict as the exit status (0 clean, 3 tag, 4 quarantine, 5 reject)
+expect "-t --exit-code: clean newsletter exits 0" 0 "$BIN" -c milter.conf -t --exit-code contrib/samples/newsletter.eml
+"$BIN" -c milter.conf -t --json contrib/samples/invoice-zip-js.eml >"$tmp/v.json" 2>/dev/null
+v=$(jq -r .verdict "$tmp/v.json")
+want=$(case "$v" in clean) echo 0 ;; tag) echo 3 ;; quarantine) echo 4 ;; reject) echo 5 ;; esac)
+expect "-t --exit-code: the dropper's verdict ($v) is the exit status" "$want" \
+    "$BIN" -c milter.conf -t --exit-code contrib/samples/invoice-zip-js.eml
+expect "-t --exit-code: the worst of several files" "$want" \
+    "$BIN" -c milter.conf -t --exit-code contrib/samples/newsletter.eml contrib/samples/invoice-zip-js.eml
+expect "-t without --exit-code exits 0 whatever the verdict" 0 "$BIN" -c milter.conf -t contrib/samples/invoice-zip-js.eml
+expect "-t --exit-code: an unreadable file still exits 2" 2 "$BIN" -c milter.conf -t --exit-code "$tmp/nope.eml"
+
+# fileless-ctl: no command is bad usage; --help on every command and subcommand exits 0
+CTL=${FM_CTL:-$(dirname "$BIN")/fileless-ctl}
+if [ -x "$CTL" ]; then
+    CTL=$(cd "$(dirname "$CTL")" && pwd)/$(basename "$CTL")
+    expect "fileless-ctl without a command exits 2" 2 "$CTL"
+    for args in "--help" "help" "help quarantine" "quarantine --help" "quarantine list --help" \
+        "quarantine show --help" "quarantine release --help" "quarantine purge -h" "ioc --help" \
+        "ioc import --help" "cache --help" "cache flush --help" "where --help" "web --help"; do
+        # shellcheck disable=SC2086
+        expect "fileless-ctl $args exits 0 with the usage on stdout" 0 sh -c "\"$CTL\" -c /nonexistent $args 2>/dev/null"
+        contains "fileless-ctl $args prints a usage" "usage: fileless-ctl"
+    done
+    expect "fileless-ctl bad usage exits 2" 2 "$CTL" -c milter.conf cache bogus
+    h=$(cd "$tmp" && echo 'a long passphrase' | "$CTL" web --hash-password 2>"$tmp/hp.err")
+    if [ "${h:0:3}" = '$6$' ]; then ok "web --hash-password works without a config file"; else
+        bad "web --hash-password without a config file" "got '$h' $(cat "$tmp/hp.err")"; fi
+    expect "web --hash-password with a named but missing config still fails" 1 sh -c \
+        "echo pw | \"$CTL\" -c \"$tmp/missing.conf\" web --hash-password"
+else
+    skip "fileless-ctl checks" "$CTL not built"
+fi
+
 # man pages (make man): render without roff warnings; milter.conf(5) names every key of -d
 if [ -f build/man/milter.conf.5 ] && command -v man >/dev/null; then
     for m in build/man/milter.conf.5 build/man/fileless-milter.8 build/man/fileless-ctl.8; do

@@ -16,6 +16,7 @@
 #include "lib/buf.h"
 #include "fuzz.h"
 #include "heur/file.h"
+#include "heur/url.h"
 #include "model/hit.h"
 #include "mime/html.h"
 #include "mime/url.h"

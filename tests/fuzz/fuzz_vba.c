@@ -14,6 +14,7 @@
 #include "fuzz.h"
 #include "heur/registry.h"
 #include "heur/vba.h"
+#include "heur/xlm.h"
 #include "model/hit.h"
 
 #define MAX_MODULES 8

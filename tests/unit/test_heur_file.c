@@ -23,6 +23,7 @@
 
 #include "lib/buf.h"
 #include "heur/file.h"
+#include "heur/url.h"
 #include "model/hit.h"
 #include "core/lists.h"
 #include "mime/url.h"

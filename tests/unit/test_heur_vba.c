@@ -25,6 +25,7 @@
 
 #include "lib/buf.h"
 #include "heur/vba.h"
+#include "heur/xlm.h"
 #include "model/hit.h"
 #include "model/layer.h"
 #include "scan/clamav.h"

@@ -325,12 +325,16 @@ static void test_namespaces_and_dirs(void **state)
     assert_non_null(strstr(err->data, "No such file"));
     free(missing);
 
-    /* the same file name in two directories is one namespace: a duplicate rule */
+    /* the same file name in two directories is one namespace: a duplicate rule; in an
+     * extra directory that file is skipped and the rest loads */
     put_file(d2, "one.yar", "rule Same { condition: true }\n");
     buf_reset(err);
     const char *dirs3[] = {d1, d2};
-    assert_null(yara_load(dirs3, 2, err));
-    assert_non_null(strstr(err->data, "/one.yar:1: "));
+    y = yara_load(dirs3, 2, err);
+    assert_non_null(y);
+    assert_int_equal(err->len, 0);
+    assert_int_equal(yara_rules(y), 3);
+    yara_free(y);
     buf_free(err);
     d1 = tmpdir_free(d1);
     d2 = tmpdir_free(d2);
@@ -875,10 +879,63 @@ static void test_public_error_files(void **state)
     tsv_free(hits);
 }
 
+/* yara_extra_dirs: recursive, *.rule, a failing file skipped; the shipped directory strict */
+static void test_extra_dirs(void **state)
+{
+    (void)state;
+    char *base = tmpdir_new(), *extra = tmpdir_new();
+    put_file(base, "ours.yar", "rule Ours { strings: $a = \"OURS\" condition: $a }\n");
+    char *sub = xasprintf("%s/apt", extra);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    put_file(sub, "deep.yar", "rule Deep { strings: $a = \"DEEP\" condition: $a }\n");
+    put_file(extra, "public.rule", "rule Pub { strings: $a = \"PUB\" condition: $a }\n");
+    put_file(extra, "needs_var.yar", "rule NeedsVar { condition: undefined_external_xyz == 1 }\n");
+    put_file(extra, "ok_vars.yar",
+             "rule SigBase { condition: filepath contains \"x\" or owner == \"y\" }\n");
+    const char *dirs[] = {base, extra};
+    BUF *err = buf_new(64);
+    GOT g = {0};
+    YARA *y = yara_load(dirs, 2, err);
+    assert_non_null(y);
+    assert_int_equal(err->len, 0);
+    assert_int_equal(yara_rules(y), 4); /* Ours, Deep, Pub, SigBase: NeedsVar skipped */
+    assert_int_equal(scan_str(y, "OURS DEEP PUB", NULL, &g, err), 0);
+    expect(&g, "ours", "Ours", 0, 0, NULL);
+    expect(&g, "apt/deep", "Deep", 0, 0, NULL);
+    expect(&g, "public", "Pub", 0, 0, NULL);
+    got_clear(&g);
+    yara_free(y);
+
+    /* the same broken file among the shipped rules fails the load, naming the file */
+    put_file(base, "broken.yar", "rule NeedsVar { condition: undefined_external_xyz == 1 }\n");
+    buf_reset(err);
+    assert_null(yara_load(dirs, 2, err));
+    assert_non_null(strstr(err->data, "broken.yar"));
+    assert_null(strstr(err->data, "needs_var.yar"));
+
+    /* an extra directory without rule files adds nothing and is no error */
+    char *empty = tmpdir_new();
+    char *broken = xasprintf("%s/broken.yar", base);
+    assert_int_equal(unlink(broken), 0);
+    free(broken);
+    const char *dirs2[] = {base, empty};
+    buf_reset(err);
+    y = yara_load(dirs2, 2, err);
+    assert_non_null(y);
+    assert_int_equal(yara_rules(y), 1);
+    yara_free(y);
+    base = tmpdir_free(base);
+    extra = tmpdir_free(extra);
+    empty = tmpdir_free(empty);
+    free(sub);
+    buf_free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_score_meta),
+        cmocka_unit_test(test_extra_dirs),
         cmocka_unit_test(test_externals),
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_namespaces_and_dirs),

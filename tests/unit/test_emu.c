@@ -154,8 +154,10 @@ static void test_pool_limits_and_restarts(void **state)
     assert_string_equal(s.first, "CreateObject");
     assert_int_equal(s.calls, 2);
     assert_int_equal(s.layers, 2); /* the eval'd code and the command line */
-    assert_int_equal(run("for(;;){try{for(;;);}catch(e){}}", 150, &s, &o), EMU_TIMEOUT);
-    assert_true(o.ms < 2000);
+    /* the helper's CPU deadline, or on a loaded machine the wall-clock watchdog first */
+    EMU_STATUS st = run("for(;;){try{for(;;);}catch(e){}}", 150, &s, &o);
+    assert_true(st == EMU_TIMEOUT || st == EMU_KILLED);
+    assert_true(o.ms < 2 * 150 + EMU_GRACE_MS + 200);
     assert_int_equal(
         run("var s='x';for(var i=0;i<20;i++)s+=s;var a=[];for(;;)a.push(s+a.length)", 3000, &s, &o),
         EMU_MEMORY);

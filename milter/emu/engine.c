@@ -245,6 +245,43 @@ static void push_source(duk_context *c, const char *s, size_t n)
     free(u);
 }
 
+static void *host_code; /* the host compiled once, as duktape bytecode (engine_prepare) */
+static size_t host_code_len;
+
+/* engine_prepare - see engine.h */
+void engine_prepare(const char *host, size_t host_len)
+{
+    RUN r = {0};
+    r.deadline = 1e300;
+    duk_context *c = duk_create_heap(b_alloc, b_realloc, b_free, &r, fatal);
+    if (c == NULL)
+        return;
+    duk_push_lstring(c, host, host_len);
+    duk_push_string(c, "host.js");
+    if (duk_pcompile(c, 0) == 0) {
+        duk_dump_function(c);
+        duk_size_t n = 0;
+        void *p = duk_get_buffer_data(c, -1, &n);
+        host_code = p && n ? malloc(n) : NULL;
+        if (host_code) {
+            memcpy(host_code, p, n);
+            host_code_len = n;
+        }
+    }
+    duk_destroy_heap(c);
+}
+
+/* load_host - run the host in the fresh heap: its bytecode when prepared, else its source */
+static int load_host(duk_context *c, const char *host, size_t host_len)
+{
+    if (host_code == NULL)
+        return duk_peval_lstring(c, host, host_len);
+    void *b = duk_push_fixed_buffer(c, host_code_len);
+    memcpy(b, host_code, host_code_len);
+    duk_load_function(c);
+    return duk_pcall(c, 0);
+}
+
 /* engine_run - see engine.h */
 void engine_run(const char *host, size_t host_len, const EVLOG_REQUEST *req, engine_sink sink,
                 void *ctx)
@@ -271,7 +308,7 @@ void engine_run(const char *host, size_t host_len, const EVLOG_REQUEST *req, eng
     duk_put_global_string(c, "__name");
     duk_push_int(c, (duk_int_t)req->kind);
     duk_put_global_string(c, "__kind");
-    if (duk_peval_lstring(c, host, host_len) != 0) {
+    if (load_host(c, host, host_len) != 0) {
         end(&r, "error", message(c), 0);
         duk_destroy_heap(c);
         current = NULL;

@@ -141,6 +141,7 @@ static void prepare(unsigned mib, unsigned cpu)
     setenv("TZ", "UTC0", 1);
     tzset();
     sandbox_limits(((size_t)mib + EMU_OVERHEAD_MIB) << 20, cpu);
+    engine_prepare(host_js, sizeof(host_js) - 1);
 }
 
 /* run_file - the --run mode */

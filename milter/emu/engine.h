@@ -12,7 +12,8 @@
  * DESCRIPTION
  *   Creates a heap whose allocator refuses past r->memory_mib MiB, loads the host (JS
  *   source), then compiles and runs the script with a deadline of r->ms milliseconds of CPU
- *   time that the interpreter checks itself (DUK_USE_EXEC_TIMEOUT_CHECK; the script cannot catch it).
+ *   time that the interpreter checks itself (DUK_USE_EXEC_TIMEOUT_CHECK; the script cannot
+ *   catch it).
  *   Every call the host records and every layer it produces go to sink as EVLOG_EV_CALL /
  *   EVLOG_EV_LAYER; the run ends with one EVLOG_EV_END whose name is the status: ok, quit,
  *   timeout, memory, syntax or exception (then the message as second field). The heap is

@@ -5,8 +5,9 @@
  * write, brk, mmap, munmap, mremap; Date needs TZ set before, which the helper does)
  * plus read on the request pipe, madvise (glibc trimming), the clocks (the deadline check;
  * usually answered by the vDSO) and exit. In a sanitizer build the runtime also needs
- * stderr, futex, sched_yield, getpid/gettid and mprotect without PROT_EXEC, and RLIMIT_AS
- * is not set (ASan reserves terabytes of shadow address space).
+ * stderr, futex, sched_yield, getpid/gettid, mprotect without PROT_EXEC and what it
+ * uses to print a report (signal handling, opening /proc/self/maps), and RLIMIT_AS is
+ * not set (ASan reserves terabytes of shadow address space).
  */
 #include <seccomp.h>
 #include <sys/mman.h>
@@ -69,8 +70,10 @@ int sandbox_lockdown(int in_fd, int out_fd)
         rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, cmp(0, SCMP_CMP_EQ, 2, 0));
         rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
                                cmp(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-        const int san[] = {SCMP_SYS(futex), SCMP_SYS(sched_yield), SCMP_SYS(getpid),
-                           SCMP_SYS(gettid)};
+        const int san[] = {SCMP_SYS(futex),          SCMP_SYS(sched_yield), SCMP_SYS(getpid),
+                           SCMP_SYS(gettid),         SCMP_SYS(sigaltstack), SCMP_SYS(rt_sigaction),
+                           SCMP_SYS(rt_sigprocmask), SCMP_SYS(readlink),    SCMP_SYS(openat),
+                           SCMP_SYS(close)}; /* to print a report */
         for (size_t i = 0; i < sizeof(san) / sizeof(san[0]); i++)
             rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, san[i], 0);
     }

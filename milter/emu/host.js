@@ -556,10 +556,16 @@
         code('eval', s);
         return realEval(s);
     };
+    /* the same source compiles once: anti-debugging recursion builds Function('debugger')
+       thousands of times */
+    var fcache = {}, nfcache = 0;
     var F = function () {
-        var a = Array.prototype.slice.call(arguments);
+        var a = Array.prototype.slice.call(arguments), key = a.join('\u0000');
         if (a.length) code('function', S(a[a.length - 1]));
-        return RealFunction.apply(this, a);
+        if (Object.prototype.hasOwnProperty.call(fcache, key)) return fcache[key];
+        var f = RealFunction.apply(this, a);
+        if (nfcache < 1000) { fcache[key] = f; nfcache++; }
+        return f;
     };
     F.prototype = RealFunction.prototype;
     RealFunction.prototype.constructor = F;

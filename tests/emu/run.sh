@@ -25,7 +25,8 @@ T_SUITE=emu
 BIN=${FM_BIN:-milter/fileless-milter}
 EMU=$(dirname "$BIN")/fileless-emu
 MAX_WALL=5000 # ms per hostile message; a sanitized build is only recorded
-case $BIN in */san-*) MAX_WALL=999999 ;; esac
+RUN_MS=1500   # emulate_ms for the samples (a sanitized build is slower: more)
+case $BIN in */san-*) MAX_WALL=999999 RUN_MS=6000 ;; esac
 C=tests/corpus/emu
 out=tests/out/emu
 rm -rf "$out"
@@ -43,7 +44,7 @@ conf() {
     sed -e "s|^rules_dir = .*|rules_dir = $PWD/rules|" -e "s|^cache = .*|cache = off|" milter.conf >"$f"
     for kv in "$@"; do sed -i "s|^${kv%% =*} = .*|$kv|" "$f"; done
 }
-conf on "emulate = on" "emulate_ms = 1500"
+conf on "emulate = on" "emulate_ms = $RUN_MS"
 conf off "emulate = off"
 conf hostile "emulate = on" "emulate_ms = 300" "emulate_memory = 64M"
 
@@ -51,7 +52,7 @@ conf hostile "emulate = on" "emulate_ms = 300" "emulate_memory = 64M"
 helper_has() { # NAME FILE TEXT...
     local name=$1 file=$2 o
     shift 2
-    o=$("$EMU" --run "$file" -t 3000 2>&1)
+    o=$("$EMU" --run "$file" -t $((RUN_MS * 2)) 2>&1)
     for t in "$@"; do
         case $o in *"$t"*) ;; *) bad "helper $name" "lacks '$t': $(echo "$o" | tail -2)"; return ;; esac
     done
@@ -98,7 +99,7 @@ table=tests/out/emu.md
     echo "# Emulation on / off (tests/emu/run.sh)"
     echo
     echo "Each sample attached to one message, \`fileless-milter -t --json\` with \`emulate = off\` and \`on\`"
-    echo "(emulate_ms = 1500). Score and verdict; EMU findings with emulation on."
+    echo "(emulate_ms = $RUN_MS). Score and verdict; EMU findings with emulation on."
     echo
     echo "| sample | off | on | EMU findings (on) | ms on |"
     echo "|---|---|---|---|---|"

@@ -19,6 +19,7 @@
 #     through emulation: every message is answered, the helpers are restarted, and the
 #     daemon still runs.
 #  5. -n starts a helper (and fails with a missing one).
+# FM_EMU_OUT / FM_EMU_TABLE move the work directory and the table (for a second variant).
 cd "$(dirname "$0")/../.."
 T_SUITE=emu
 . tests/lib.sh
@@ -28,7 +29,7 @@ MAX_WALL=5000 # ms per hostile message; a sanitized build is only recorded
 RUN_MS=1500   # emulate_ms for the samples (a sanitized build is slower: more)
 case $BIN in */san-*) MAX_WALL=999999 RUN_MS=6000 ;; esac
 C=tests/corpus/emu
-out=tests/out/emu
+out=${FM_EMU_OUT:-tests/out/emu}
 rm -rf "$out"
 mkdir -p "$out"
 if [ ! -x "$EMU" ]; then
@@ -94,7 +95,7 @@ real/20170301_bf55dc97b611f894f3550515d45a4171.js|EMU_DOWNLOAD|-
 benign/page.html|-|-
 benign/tool.js|-|-
 benign/es6.js|EMU_ERROR|-"
-table=tests/out/emu.md
+table=${FM_EMU_TABLE:-tests/out/emu.md}
 {
     echo "# Emulation on / off (tests/emu/run.sh)"
     echo

@@ -30,6 +30,7 @@
 #include "mime/mime.h"
 #include "msg.h"
 #include "policy/report.h"
+#include "policy/symcheck.h"
 #include "core/ruleset.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
@@ -281,6 +282,17 @@ int main(int argc, char **argv)
     if (!o.test && !o.check)
         return daemon_run(rs, o.foreground);
     if (o.check) {
+        BUF *unknown = buf_new(64);
+        if (symcheck_unknown(rs->scores, unknown) > 0) {
+            fprintf(stderr,
+                    "fileless-milter: scoring.conf weighs symbols that nothing reports "
+                    "(misspelled?): %s\n",
+                    unknown->data);
+            buf_free(unknown);
+            ruleset_free(rs);
+            return 1;
+        }
+        buf_free(unknown);
         BUF *why = buf_new(64);
         if (rs->cfg->emulate && emu_selfcheck(rs->cfg, why) != 0) { /* the helper starts */
             fprintf(stderr, "fileless-milter: %s\n", why->data);

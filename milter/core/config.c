@@ -148,6 +148,14 @@ static const CFG_ROW config_table[] = {
      "libclamav: most files unpacked from one part (LIMIT_CLAMAV_FILES)."},
     {"clamav_max_scan_time", T_INT, OFF(clamav_max_scan_time), "60000", 100, 600000, NULL, NULL,
      true, "libclamav: most milliseconds spent on one part (LIMIT_CLAMAV_SCAN_TIME)."},
+    {"clamav_db_dir", T_STRING, OFF(clamav_db_dir), "auto", 0, 0, NULL, NULL, true,
+     "Folder of the official ClamAV databases (main, daily, bytecode: what freshclam keeps), "
+     "loaded after rules_dir/clamav. auto: /var/lib/clamav when it holds a .cvd, .cld or .cud "
+     "file; empty: none. Their signatures are weighted by category in scoring.conf "
+     "(CLAMAV_PUA.*, CLAMAV_Heuristics.*, CLAMAV_*)."},
+    {"clamav_db_check", T_INT, OFF(clamav_db_check), "60", 0, 86400, NULL, NULL, true,
+     "Seconds between checks of clamav_db_dir for a freshclam update (file names, sizes and "
+     "times); a change reloads the rules off the mail path, as SIGHUP does. 0: never."},
     {"clamav_tmpdir", T_STRING, OFF(clamav_tmpdir), "", 0, 0, NULL, NULL, false,
      "Directory for libclamav's temporary files (empty: $TMPDIR or /tmp). A private tmpfs is "
      "best."},

@@ -96,6 +96,8 @@ typedef struct CONFIG {
     int64_t clamav_max_files;
     int64_t clamav_max_scan_time;
     char *clamav_tmpdir;
+    char *clamav_db_dir;     /* official databases: a path, auto or empty (core/clamdb.h) */
+    int64_t clamav_db_check; /* seconds between update checks of clamav_db_dir; 0: never */
     int emulate; /* 0 off, 1 on */
     int64_t emulate_ms;
     int64_t emulate_memory;

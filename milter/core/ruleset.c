@@ -14,10 +14,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/clamdb.h"
 #include "core/digest.h"
 #include "core/log.h"
 #include "core/ruleset.h"
 #include "core/rulesdir.h"
+#include "policy/symcheck.h"
 #include "lib/xalloc.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -115,6 +117,8 @@ static bool compute_id(RULESET *rs, const char *rules, char **ydirs, size_t ny, 
               hash_dir(d, sub[2], "lists", err);
     for (size_t i = 0; ok && i < ny; i++)
         ok = hash_dir(d, ydirs[i], i ? "yara-extra" : "yara", err);
+    digest_update(d, "clamav-db", 10); /* the official databases: their stamp */
+    digest_update(d, rs->db_stamp, strlen(rs->db_stamp) + 1);
     char hex[DIGEST_HEX_LEN + 1];
     digest_final_hex(d, hex);
     memcpy(rs->id, hex, 16);
@@ -171,19 +175,32 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
     char *listdir = xasprintf("%s/lists", rules);
     char **ydirs = NULL;
     size_t ny = yara_dirs(cfg, rules, &ydirs);
-    CLAMAV_LIMITS lim = {
-        cfg->clamav_max_file_size, cfg->clamav_max_scan_size,
-        cfg->clamav_max_recursion, cfg->clamav_max_files,
-        cfg->clamav_max_scan_time, *cfg->clamav_tmpdir ? cfg->clamav_tmpdir : NULL};
+    rs->clamav_db = clamdb_dir(cfg);
+    if (rs->clamav_db == NULL || !clamdb_stamp(rs->clamav_db, rs->db_stamp))
+        snprintf(rs->db_stamp, sizeof(rs->db_stamp), "none");
+    CLAMAV_LIMITS lim = {.max_file_size = cfg->clamav_max_file_size,
+                         .max_scan_size = cfg->clamav_max_scan_size,
+                         .max_recursion = cfg->clamav_max_recursion,
+                         .max_files = cfg->clamav_max_files,
+                         .max_scan_time_ms = cfg->clamav_max_scan_time,
+                         .tmpdir = *cfg->clamav_tmpdir ? cfg->clamav_tmpdir : NULL,
+                         .db_dir = rs->clamav_db};
     bool ok = (rs->scores = scores_load(scoring, err)) != NULL &&
               (rs->clamav = clamav_load(clamdir, &lim, err)) != NULL &&
               (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&
               (rs->lists = lists_load(listdir, err)) != NULL &&
               ioc_load_dir(rs->ioc = ioc_new(), listdir, err) == 0 &&
               compute_id(rs, rules, ydirs, ny, err);
+    BUF *unknown = buf_new(64);
+    if (ok && symcheck_unknown(rs->scores, unknown) > 0)
+        log_warning("scoring.conf of rules_dir %s weighs symbols that nothing reports "
+                    "(misspelled?): %s",
+                    cfg->rules_dir, unknown->data);
+    buf_free(unknown);
     if (ok)
-        log_info("rules %s: %u signatures, %u YARA rules (%.0f ms)", rs->id,
-                 clamav_signatures(rs->clamav), yara_rules(rs->yara), yara_load_ms(rs->yara));
+        log_info("rules %s: %u signatures%s%s, %u YARA rules (%.0f ms)", rs->id,
+                 clamav_signatures(rs->clamav), rs->clamav_db ? " with the databases of " : "",
+                 rs->clamav_db ? rs->clamav_db : "", yara_rules(rs->yara), yara_load_ms(rs->yara));
     for (size_t i = 0; i < ny; i++)
         free(ydirs[i]);
     free(ydirs);
@@ -206,6 +223,7 @@ RULESET *ruleset_free(RULESET *rs)
     yara_free(rs->yara);
     lists_free(rs->lists);
     ioc_free(rs->ioc);
+    free(rs->clamav_db);
     free(rs);
     return NULL;
 }

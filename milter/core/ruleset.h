@@ -55,7 +55,9 @@ typedef struct RULESET {
     LISTS *lists;
     IOCSET *ioc; /* rules/lists/ioc-*.txt */
     char id[17];
-    unsigned refs; /* owned by ruleset.c; changed under its lock */
+    char *clamav_db;   /* the official database folder loaded (clamav_db_dir), or NULL */
+    char db_stamp[17]; /* its state when loaded (core/clamdb.h), "none" without one */
+    unsigned refs;     /* owned by ruleset.c; changed under its lock */
 } RULESET;
 
 int ruleset_init_libraries(BUF *err);

@@ -18,6 +18,7 @@
 
 #include "cache/cache.h"
 #include "mta/daemon.h"
+#include "mta/dbwatch.h"
 #include "mta/conn.h"
 #include "core/httpd.h"
 #include "core/log.h"
@@ -272,6 +273,12 @@ static void reloader_ask(bool quit)
     pthread_mutex_unlock(&reloader.lock);
 }
 
+/* ask_reload - the database watcher's request: the same as SIGHUP */
+static void ask_reload(void)
+{
+    reloader_ask(false);
+}
+
 /*
  * wait_signals - the main thread's loop until TERM/INT or the serving thread's end.
  * TERM and INT are passed on to libmilter: sent again to the process while the main
@@ -352,7 +359,9 @@ int daemon_run(RULESET *rs, bool foreground)
     if (pthread_create(&r, NULL, reloader_main, NULL) != 0 ||
         pthread_create(&t, NULL, serve, NULL) != 0)
         log_fatal("cannot start the milter threads");
+    DBWATCH *watch = dbwatch_start(ask_reload);
     wait_signals(&set);
+    watch = dbwatch_stop(watch);
     pthread_join(t, NULL);
     RULESET *cur = ruleset_acquire(); /* rs (and c) may have been replaced by a reload */
     bool drained = drain((cur ? cur->cfg->scan_timeout : 120000) + 5000);

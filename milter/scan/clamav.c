@@ -608,6 +608,15 @@ CLAMAV *clamav_load(const char *dir, const CLAMAV_LIMITS *lim, BUF *err)
         buf_free(what);
         goto out;
     }
+    if (lim->db_dir &&
+        (rc = cl_load(lim->db_dir, c->engine, &c->signatures, CL_DB_STDOPT)) != CL_SUCCESS) {
+        BUF *what = buf_new(64);
+        buf_puts(what, "cl_load clamav_db_dir ");
+        str_sanitize(what, lim->db_dir, strlen(lim->db_dir), 256);
+        lib_error(err, what->data, rc);
+        buf_free(what);
+        goto out;
+    }
     if ((rc = cl_engine_compile(c->engine)) != CL_SUCCESS) {
         lib_error(err, "cl_engine_compile", rc);
         goto out;

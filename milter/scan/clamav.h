@@ -11,7 +11,8 @@
  * DESCRIPTION
  *   The only file that includes clamav.h; no libclamav handle leaves it.
  *   clamav_init calls cl_init once (before threads; routes libclamav's messages to our
- *   log). clamav_load builds one compiled engine from every signature file in `dir`
+ *   log). clamav_load builds one compiled engine from every signature file in `dir` and,
+ *   when lim->db_dir is set, in that folder of official databases too
  *   (.ndb .ldb .hdb .hsb .cvd .cld ... as cl_load accepts; an empty directory is an
  *   error) with the limits applied, the clean-file cache disabled (it hides the
  *   children of a cached file) and every callback set; on failure NULL and the reason
@@ -60,6 +61,7 @@ typedef struct CLAMAV_LIMITS {
     int64_t max_files;
     int64_t max_scan_time_ms;
     const char *tmpdir;
+    const char *db_dir; /* official databases loaded after dir (clamav_db_dir), or NULL */
 } CLAMAV_LIMITS;
 
 typedef void (*clamav_layer_fn)(void *ctx, const LAYER *layer, const unsigned char *data, size_t n);

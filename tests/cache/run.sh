@@ -31,7 +31,7 @@ TIMEOUT=200
 redis_start() {
     redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no >>"$tmp/redis.log" 2>&1 &
     rpid=$!
-    for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
+    for _ in $(seq 600); do redis-cli -p "$port" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
     bad "redis-server starts" "$(tail -3 "$tmp/redis.log")"
 }
 # redis_kill - SIGKILL the server and reap it
@@ -160,7 +160,7 @@ send() {
 daemon() {
     "$BIN" -f -c "$tmp/$1.conf" >"$tmp/$1.log" 2>&1 &
     dpids+=($!)
-    for _ in $(seq 100); do [ -S "$tmp/$1.sock" ] && return 0; sleep 0.1; done
+    for _ in $(seq 600); do [ -S "$tmp/$1.sock" ] && return 0; sleep 0.1; done
     bad "daemon $1 starts" "$(tail -3 "$tmp/$1.log")"
 }
 if command -v miltertest >/dev/null; then

@@ -28,6 +28,14 @@ printf 'rules_dir = .\n' >"$tmp/badrules.conf"
 expect "-n fails on a bad scoring.conf line" 1 "$BIN" -c "$tmp/badrules.conf" -n
 contains "scoring error has file and line" "scoring.conf:1:"
 
+# -n names scoring.conf entries that no code reports (a misspelled symbol weighs nothing)
+mkdir -p "$tmp/typo-rules"
+sed 's/^VBA_AUTOEXEC /VBA_AUTOEXCE /' rules/scoring.conf >"$tmp/typo-rules/scoring.conf"
+grep -q '^VBA_AUTOEXCE ' "$tmp/typo-rules/scoring.conf" || bad "typo fixture" "VBA_AUTOEXEC not in scoring.conf"
+sed "s|^rules_dir = .*|rules_dir = $tmp/typo-rules, $PWD/rules|" milter.conf >"$tmp/typo-rules.conf"
+expect "-n fails on a symbol nothing reports" 1 "$BIN" -c "$tmp/typo-rules.conf" -n
+contains "-n names the unknown symbol" "VBA_AUTOEXCE"
+
 expect "-d prints defaults" 0 "$BIN" -d
 if [ "$OUT" = "$(cat milter.conf)" ]; then ok "milter.conf is exactly the -d output"; else
     bad "milter.conf is exactly the -d output" "regenerate with: $BIN -d > milter.conf"; fi

@@ -16,7 +16,7 @@
 #                            to 127.0.0.1:NEXTHOPPORT, with smtpd_milters = MILTERS
 #   it_send PORT FILE [swaks options]   send one message with swaks; its dialogue in $OUT
 #   it_sink_with NAME NEEDLE the files of sink NAME holding NEEDLE;  it_in_sink: any?
-#   it_wait_for SECONDS CMD...          poll (every 0.1 s) until CMD succeeds
+#   it_wait_for SECONDS CMD...          poll (every 0.1 s) until CMD succeeds (at least FM_WAIT_MIN s)
 #   it_case_spoofed PORT, it_case_tagonly PORT   core cases shared by the MTA suites
 #   it_cleanup               stop everything started here, by pid (installed as EXIT trap)
 #
@@ -53,9 +53,10 @@ it_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# it_wait_port PORT - wait until something listens on 127.0.0.1:PORT (10 s)
+# it_wait_port PORT - wait until something listens on 127.0.0.1:PORT (FM_WAIT_MIN s, 60 by
+# default: a deadline only bounds a failure, so it is generous for loaded machines)
 it_wait_port() {
-    for _ in $(seq 100); do
+    for _ in $(seq $((${FM_WAIT_MIN:-60} * 10))); do
         (: >/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
         sleep 0.1
     done
@@ -85,9 +86,12 @@ it_sink_with() { grep -l -F -- "$2" "$IT/$1"/* 2>/dev/null; }
 # it_in_sink NAME NEEDLE - some file of sink NAME holds NEEDLE
 it_in_sink() { [ -n "$(it_sink_with "$1" "$2")" ]; }
 
-# it_wait_for SECONDS CMD... - poll until CMD succeeds; false after SECONDS
+# it_wait_for SECONDS CMD... - poll until CMD succeeds; false after SECONDS, or after
+# FM_WAIT_MIN (60) when that is longer: on a loaded machine a short deadline is a flake
 it_wait_for() {
-    local n=$(($1 * 10))
+    local s=$1 min=${FM_WAIT_MIN:-60}
+    [ "$s" -lt "$min" ] && s=$min
+    local n=$((s * 10))
     shift
     for _ in $(seq "$n"); do
         "$@" && return 0

@@ -55,7 +55,7 @@ conf() {
 start() {
     "$BIN" -f -c "$tmp/$1.conf" >"$tmp/$1.log" 2>&1 &
     pids+=($!)
-    for _ in $(seq 100); do
+    for _ in $(seq 600); do
         [ -S "$tmp/$1.sock" ] && return 0
         sleep 0.1
     done
@@ -151,7 +151,7 @@ contains "bulk release skips the released one" "1 released, 0 failed"
 wport=$(port)
 $C web --listen "127.0.0.1:$wport" 2>"$tmp/web.log" &
 pids+=($!)
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$wport/login" && break; sleep 0.1; done
+for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$wport/login" && break; sleep 0.1; done
 B=http://127.0.0.1:$wport
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 [ "$(code "$B/")" = 303 ] && [ "$(curl -s -o /dev/null -w '%{redirect_url}' "$B/")" = "$B/login" ] && ok "web: list without a session redirects to login" || bad "web: redirect" "$(code "$B/")"

@@ -8,7 +8,8 @@
  * A worker is started by the milter (emu/pool.c) with its pipes on fd 0 and 1. It closes
  * every other descriptor, sets TZ=UTC0 (so Date never opens /etc/localtime), its
  * rlimits (address space: MIB plus EMU_OVERHEAD_MIB; CPU seconds for its whole life) and
- * then the seccomp filter (sandbox.c), before it has read any script. From then on it can
+ * then the seccomp filter (sandbox.c), before it has read any script, and says "ready"
+ * (an END frame) so that the milter times scripts, not start-up. From then on it can
  * only read fd 0, write fd 1, allocate memory and exit. Each request (evlog.h) runs in a
  * fresh interpreter heap (engine.c) and its events are written as frames as they happen,
  * so a run cut off by the milter's watchdog still leaves what it did so far. After JOBS
@@ -219,6 +220,10 @@ int main(int argc, char **argv)
     if (sandbox_lockdown(0, 1) != 0)
         return 6;
     BUF *in = buf_new(65536), *out = buf_new(4096);
+    const char *ready = "ready"; /* start-up is done: the milter's watchdog starts now */
+    size_t rl = 5;
+    evlog_put_event(out, EVLOG_EV_END, &ready, &rl, 1);
+    write_all(1, out->data, out->len);
     for (unsigned done = 0; done < jobs; done++) {
         EVLOG_REQUEST r;
         if (read_request(in, &r) == NULL)

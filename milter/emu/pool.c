@@ -91,7 +91,36 @@ static void reap(WORKER *w, int kill_it)
     w->jobs = 0;
 }
 
-/* spawn - start a worker in the slot; 0, or -1 with the reason in msg */
+/* await_ready - the helper's "ready" frame, within EMU_START_MS; 0 or -1 */
+static int await_ready(int fd)
+{
+    unsigned char b[64];
+    size_t n = 0, frame = 0;
+    double until = now_ms() + EMU_START_MS;
+    while (evlog_frame_len(b, n, &frame) == 0 && n < sizeof(b)) {
+        struct pollfd pf = {fd, POLLIN, 0};
+        double left = until - now_ms();
+        int pr = left > 0 ? poll(&pf, 1, (int)left + 1) : 0;
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr <= 0)
+            return -1;
+        ssize_t got = read(fd, b + n, sizeof(b) - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return -1;
+        n += (size_t)got;
+    }
+    EVLOG_EVENT ev;
+    if (evlog_frame_len(b, n, &frame) != 1 || frame != n ||
+        evlog_get_event(b + 4, frame - 4, &ev) != 0)
+        return -1;
+    return ev.kind == EVLOG_EV_END && ev.len[0] == 5 && memcmp(ev.field[0], "ready", 5) == 0 ? 0
+                                                                                            : -1;
+}
+
+/* spawn - start a worker in the slot and wait until it is ready; 0, or -1 (msg says why) */
 static int spawn(WORKER *w, char *msg, size_t cap)
 {
     int req[2], ev[2];
@@ -128,6 +157,11 @@ static int spawn(WORKER *w, char *msg, size_t cap)
     w->to = req[1];
     w->from = ev[0];
     w->jobs = 0;
+    if (await_ready(w->from) != 0) {
+        snprintf(msg, cap, "helper did not start within %d ms", EMU_START_MS);
+        reap(w, 1);
+        return -1;
+    }
     return 0;
 }
 

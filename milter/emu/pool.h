@@ -12,7 +12,9 @@
  *   emu_pool_configure sets the helper path ("" = fileless-emu next to the running
  *   executable), the number of workers and the memory cap each is started with. Workers
  *   start on first use (after the daemon has detached) and are spawned with posix_spawn
- *   (safe in a threaded process), their request and event pipes on fd 0 and 1.
+ *   (safe in a threaded process), their request and event pipes on fd 0 and 1; a new
+ *   worker is used once it has said "ready" (at most EMU_START_MS), so that start-up
+ *   never counts against a script's time.
  *
  *   emu_pool_run takes an idle worker (waiting up to r->ms for one; EMU_BUSY past it),
  *   writes the request and reads event frames until the END frame, handing each CALL and
@@ -36,6 +38,7 @@
 #define EMU_MAX_WORKERS 64
 #define EMU_GRACE_MS    100
 #define EMU_WORKER_JOBS 64
+#define EMU_START_MS    10000 /* a new helper's start-up (exec, sandbox, host compiled) */
 
 typedef enum EMU_STATUS {
     EMU_OK,         /* the script ran to its end (or threw: status text "exception") */

@@ -117,7 +117,7 @@ static int await_ready(int fd)
         evlog_get_event(b + 4, frame - 4, &ev) != 0)
         return -1;
     return ev.kind == EVLOG_EV_END && ev.len[0] == 5 && memcmp(ev.field[0], "ready", 5) == 0 ? 0
-                                                                                            : -1;
+                                                                                             : -1;
 }
 
 /* spawn - start a worker in the slot and wait until it is ready; 0, or -1 (msg says why) */

@@ -166,8 +166,8 @@ static const CFG_ROW config_table[] = {
      "layers)."},
     {"emulate_ms", T_INT, OFF(emulate_ms), "400", 20, 60000, NULL, NULL, true,
      "Most milliseconds of CPU time one script runs in the helper (EMU_LIMIT); the "
-     "milter's watchdog kills a helper that has not answered after twice this wall-clock "
-     "time plus 100 ms."},
+     "milter's watchdog kills a helper that has not answered after four times this "
+     "wall-clock time plus 100 ms."},
     {"emulate_memory", T_SIZE, OFF(emulate_memory), "128M", 16 * MIB, 2 * GIB, NULL, NULL, false,
      "Memory budget of one script in the helper (EMU_LIMIT past it); the helper's address "
      "space is capped at this plus 64M."},

@@ -333,7 +333,7 @@ static void death(pid_t pid, EMU_OUTCOME *o)
 EMU_STATUS emu_pool_run(const EVLOG_REQUEST *r, emu_event_fn fn, void *ctx, EMU_OUTCOME *o)
 {
     memset(o, 0, sizeof(*o));
-    double t0 = now_ms(), grace = r->ms + EMU_GRACE_MS; /* the helper counts CPU time */
+    double t0 = now_ms(), grace = 3.0 * r->ms + EMU_GRACE_MS; /* the helper counts CPU time */
     WORKER *w = take(r->ms);
     if (w == NULL) {
         o->status = EMU_BUSY;

@@ -26,8 +26,8 @@ T_SUITE=emu
 BIN=${FM_BIN:-milter/fileless-milter}
 EMU=$(dirname "$BIN")/fileless-emu
 MAX_WALL=5000 # ms per hostile message; a sanitized build is only recorded
-RUN_MS=1500   # emulate_ms for the samples (a sanitized build is slower: more)
-case $BIN in */san-*) MAX_WALL=999999 RUN_MS=6000 ;; esac
+RUN_MS=3000   # emulate_ms for the samples (a sanitized build is slower: more)
+case $BIN in */san-*) MAX_WALL=999999 RUN_MS=8000 ;; esac
 C=tests/corpus/emu
 out=${FM_EMU_OUT:-tests/out/emu}
 rm -rf "$out"
@@ -182,7 +182,7 @@ else bad "a limited run keeps the static findings and what it recorded" "$(jq -c
 if ! command -v miltertest >/dev/null; then
     skip "daemon" "miltertest not installed"
 else
-    conf daemon "emulate = on" "emulate_ms = 300" "emulate_workers = 2" "emulate_memory = 64M" \
+    conf daemon "emulate = on" "emulate_ms = 400" "emulate_workers = 2" "emulate_memory = 64M" \
         "socket = unix:$PWD/$out/daemon.sock" "pidfile = $PWD/$out/daemon.pid"
     "$BIN" -f -c "$out/daemon.conf" >"$out/daemon.log" 2>&1 &
     dpid=$!
@@ -195,7 +195,7 @@ else
         else bad "daemon answers hostile $h" "$(cat "$out/daemon-$h.log" | head -3)"; fi
     done
     [ "$served" -eq 5 ] && ok "daemon answered 5 hostile messages"
-    if FM_SOCK="unix:$out/daemon.sock" FM_DIR="$PWD/tests/milter" FM_MSG="$out/obf-kovter-rc4-cff.js.eml" FM_WANT=reject \
+    if FM_SOCK="unix:$out/daemon.sock" FM_DIR="$PWD/tests/milter" FM_MSG="$out/kovter-runkey.js.eml" FM_WANT=reject \
         miltertest -s tests/emu/answered.lua >"$out/daemon-kovter.log" 2>&1; then
         ok "daemon rejects an emulated dropper after the hostile ones"
     else bad "daemon rejects an emulated dropper after the hostile ones" "$(head -3 "$out/daemon-kovter.log")"; fi

@@ -372,7 +372,7 @@ EMU_STATUS emu_pool_run(const EVLOG_REQUEST *r, emu_event_fn fn, void *ctx, EMU_
         o->status = EMU_CRASHED;
         snprintf(o->msg, sizeof(o->msg), "helper died before taking the script");
     }
-    o->ms = now_ms() - t0; /* the script's time, not the replacement's start-up */
+    o->ms = now_ms() - t0;          /* the script's time, not the replacement's start-up */
     if (w->pid == 0 && got != -2) { /* replace it now, so the next script finds one ready */
         char why[160];
         if (spawn(w, why, sizeof(why)) != 0)

@@ -18,14 +18,14 @@
 
 SANITIZE ?=
 comma    := ,
-PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt hiredis
+PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt hiredis libmspack
 # BUILD_PKGS: what building and running the milter needs (`make run`, the .deb's
 # Build-Depends); TEST_PKGS: what only the tests need (`make deps`, `make test`)
 BUILD_PKGS := build-essential pkg-config libgmime-3.0-dev libidn2-dev libssl-dev libclamav-dev \
-            libyara-dev libarchive-dev libmilter-dev libhiredis-dev libmicrohttpd-dev libcrypt-dev \
+            libyara-dev libarchive-dev libmilter-dev libhiredis-dev libmicrohttpd-dev libcrypt-dev libmspack-dev \
             duktape-dev libseccomp-dev
 TEST_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev jq python3 libarchive-tools \
-            miltertest postfix swaks m4 chromium redis-server debhelper dpkg-dev fakeroot
+            miltertest postfix swaks m4 chromium redis-server debhelper dpkg-dev fakeroot fp-utils
 DEB_PKGS := $(BUILD_PKGS) $(TEST_PKGS)
 # peers and tools for `make bench` only (not installed by `make deps`)
 BENCH_PKGS := clamav-daemon clamav-milter valgrind
@@ -245,7 +245,7 @@ test: deps
 	$(MAKE) SANITIZE=thread all
 	FM_BIN=$(BIN) FM_ASAN_BIN=$(ASAN_DIR)/fileless-milter FM_FUZZ_REPLAY=$(ASAN_DIR)/tests/fuzz \
 	  FM_TSAN_BIN=build/san-thread/fileless-milter \
-	  FM_UNIT="$(UNIT_BIN) $(ASAN_UNIT)" tests/run-all.sh
+	  FM_UNIT="$(UNIT_BIN)" FM_UNIT_ASAN="$(ASAN_UNIT)" tests/run-all.sh
 
 # man - milter.conf(5) has its settings from the config table (--dump-man), like -d
 MAN := build/man/milter.conf.5 build/man/fileless-milter.8 build/man/fileless-ctl.8

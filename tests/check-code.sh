@@ -21,6 +21,7 @@ only_in 'idn2\.h' milter/mime/url.c
 only_in 'clamav\.h' milter/scan/clamav.c
 only_in 'yara\.h' milter/scan/yara.c
 only_in 'archive\.h' milter/scan/archive.c
+only_in 'mspack\.h' milter/scan/chm.c
 only_in 'hiredis/' milter/cache/redis.c
 only_in 'libmilter/' 'milter/mta/mlfi.c milter/mta/mta.c'
 only_in 'microhttpd\.h' milter/core/httpd.c

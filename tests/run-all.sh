@@ -2,7 +2,7 @@
 # run-all.sh - run every test suite, print each suite's own summary, then one total
 # line "N passed, N failed, N skipped". Exit status 1 when anything failed.
 #
-# Suites report either as cmocka binaries (FM_UNIT: "[  PASSED  ] N test(s)." and
+# Suites report either as cmocka binaries (FM_UNIT, FM_UNIT_ASAN: "[  PASSED  ] N test(s)." and
 # "[  FAILED  ] N test(s)") or as scripts ending in "@@ name passed=N failed=M skipped=K".
 #
 # Suites are independent (each makes its own temp dirs, binds free ports or runs in a
@@ -45,6 +45,7 @@ suites=(
     "fuzz-replay|-|tests/fuzz/run.sh"
     "engines|-|python3 tests/engines/run.py"
     "analysers|-|python3 tests/analysers/run.py"
+    "officecrypt|-|python3 tests/officecrypt/run.py"
     "compare-upstream|-|python3 tests/corpus/compare-upstream.py"
     "cli|-|tests/cli/run.sh"
     "golden|-|tests/golden/run.sh"
@@ -52,6 +53,9 @@ suites=(
 )
 if [ -x "${FM_TSAN_BIN:-}" ]; then
     suites+=("milter-tsan|$TSAN_ENV FM_BIN=$FM_TSAN_BIN|tests/milter/run.sh")
+fi
+if [ -n "${FM_UNIT_ASAN:-}" ]; then
+    suites=("unit-asan|-|tests/run-unit.sh ${FM_UNIT_ASAN}" "${suites[@]}")
 fi
 if [ -n "${FM_UNIT:-}" ]; then
     suites=("unit|-|tests/run-unit.sh ${FM_UNIT}" "${suites[@]}")
@@ -74,7 +78,7 @@ count() {
     rc=$(cat "$logdir/$name.rc" 2>/dev/null || echo 99)
     echo "==== $name (exit $rc, $(awk -v n="$name" '$1 == n {print $2}' "$logdir/times.tsv") s)"
     cat "$log"
-    if [ "$name" = unit ]; then
+    if [ "$name" = unit ] || [ "$name" = unit-asan ]; then
         local p f
         p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s += $1} END {print s + 0}')
         f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s += $1} END {print s + 0}')

@@ -71,13 +71,14 @@ static void context_tag(const PART *p, const CONFIG *c, char out[17])
     for (size_t i = 0; i < 3; i++)
         digest_update(d, s[i], strlen(s[i]) + 1);
     char lim[512];
-    int n = snprintf(lim, sizeof(lim), "%d %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld",
-                     p->type_mismatch, (long long)c->max_layers, (long long)c->max_decode_depth,
-                     (long long)c->max_decoded_bytes, (long long)c->min_base64_len,
-                     (long long)c->max_part_bytes, (long long)c->max_parts,
-                     (long long)c->clamav_max_file_size, (long long)c->clamav_max_scan_size,
-                     (long long)c->clamav_max_recursion, (long long)c->clamav_max_files,
-                     (long long)c->max_urls);
+    int n =
+        snprintf(lim, sizeof(lim), "%d %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld",
+                 p->type_mismatch, (long long)c->max_layers, (long long)c->max_decode_depth,
+                 (long long)c->max_decoded_bytes, (long long)c->min_base64_len,
+                 (long long)c->max_part_bytes, (long long)c->max_parts,
+                 (long long)c->clamav_max_file_size, (long long)c->clamav_max_scan_size,
+                 (long long)c->clamav_max_recursion, (long long)c->clamav_max_files,
+                 (long long)c->max_urls, (long long)c->office_decrypt_max_rounds);
     digest_update(d, lim, (size_t)n);
     char hex[DIGEST_HEX_LEN + 1];
     digest_final_hex(d, hex);

@@ -130,6 +130,11 @@ static const CFG_ROW config_table[] = {
      true, "Most bytes kept for one decoded layer (a deobfuscated script)."},
     {"min_base64_len", T_INT, OFF(min_base64_len), "40", 8, 100000, NULL, NULL, true,
      "Shortest base64 literal in a script or macro that is decoded and analysed."},
+    {"office_decrypt_max_rounds", T_INT, OFF(office_decrypt_max_rounds), "1000000", 0, 100000000,
+     NULL, NULL, true,
+     "Most password-hashing rounds spent per message opening encrypted Office files (Agile "
+     "encryption asks about 100,000 per candidate password; 1,000,000 SHA-512 rounds take about "
+     "0.5 s of CPU; 0: never try). Candidates left untried give LIMIT_DECRYPT_ROUNDS."},
 
     {"Engines", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"yara_extra_dirs", T_STRING, OFF(yara_extra_dirs), "", 0, 0, NULL, NULL, true,

@@ -88,6 +88,7 @@ typedef struct CONFIG {
     int64_t max_decode_depth;
     int64_t max_decoded_bytes;
     int64_t min_base64_len;
+    int64_t office_decrypt_max_rounds;
     /* engines */
     char *yara_extra_dirs;
     int64_t clamav_max_file_size;

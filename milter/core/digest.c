@@ -1,5 +1,6 @@
 /*
- * core/digest - SHA-256, SHA-1 and MD5 over libcrypto (see core/digest.h)
+ * core/digest - SHA-256, SHA-1 and MD5 over libcrypto, and the hashes and ciphers Office
+ * decryption needs (see core/digest.h)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,8 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/provider.h>
+#include <pthread.h>
 
 #include "core/digest.h"
 
@@ -127,4 +130,128 @@ void digest_sha1_md5_hex(const void *p, size_t n, char sha1[DIGEST_SHA1_HEX_LEN 
     to_hex(md, len, md5);
     EVP_MD_CTX_free(a);
     EVP_MD_CTX_free(b);
+}
+
+/* ---- primitives for Office decryption (scan/officecrypt.c) ---- */
+
+/* md_of - the EVP digest of an algorithm, or NULL */
+static const EVP_MD *md_of(DIGEST_ALG alg)
+{
+    switch (alg) {
+    case DIGEST_MD5:
+        return EVP_md5();
+    case DIGEST_SHA1:
+        return EVP_sha1();
+    case DIGEST_SHA256:
+        return EVP_sha256();
+    case DIGEST_SHA384:
+        return EVP_sha384();
+    case DIGEST_SHA512:
+        return EVP_sha512();
+    }
+    return NULL;
+}
+
+/* digest_hash2 - Hash(a || b) into out; returns its length, 0 for an unknown algorithm */
+size_t digest_hash2(DIGEST_ALG alg, const void *a, size_t na, const void *b, size_t nb,
+                    unsigned char *out)
+{
+    const EVP_MD *md = md_of(alg);
+    if (md == NULL)
+        return 0;
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    unsigned int len = 0;
+    if (c == NULL || EVP_DigestInit_ex(c, md, NULL) != 1 ||
+        (na && EVP_DigestUpdate(c, a, na) != 1) || (nb && EVP_DigestUpdate(c, b, nb) != 1) ||
+        EVP_DigestFinal_ex(c, out, &len) != 1)
+        digest_die();
+    EVP_MD_CTX_free(c);
+    return len;
+}
+
+/* digest_spin - H = Hash(LE32(i) || H) for i in [0, count); hlen is the hash's length */
+void digest_spin(DIGEST_ALG alg, unsigned char *h, size_t hlen, uint32_t count)
+{
+    const EVP_MD *md = md_of(alg);
+    if (md == NULL || (size_t)EVP_MD_get_size(md) != hlen)
+        return;
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    if (c == NULL)
+        digest_die();
+    for (uint32_t i = 0; i < count; i++) {
+        unsigned char le[4] = {(unsigned char)i, (unsigned char)(i >> 8), (unsigned char)(i >> 16),
+                               (unsigned char)(i >> 24)};
+        unsigned int len = 0;
+        if (EVP_DigestInit_ex(c, md, NULL) != 1 || EVP_DigestUpdate(c, le, 4) != 1 ||
+            EVP_DigestUpdate(c, h, hlen) != 1 || EVP_DigestFinal_ex(c, h, &len) != 1)
+            digest_die();
+    }
+    EVP_MD_CTX_free(c);
+}
+
+/* run_cipher - decrypt n bytes with an initialised context, padding off; 0 or -1 */
+static int run_cipher(EVP_CIPHER_CTX *c, const unsigned char *in, size_t n, unsigned char *out)
+{
+    int len = 0, fin = 0;
+    EVP_CIPHER_CTX_set_padding(c, 0);
+    for (size_t off = 0; off < n;) { /* EVP takes an int length */
+        size_t k = n - off < (1u << 30) ? n - off : (1u << 30);
+        if (EVP_DecryptUpdate(c, out + off, &len, in + off, (int)k) != 1 || (size_t)len != k)
+            return -1;
+        off += k;
+    }
+    return EVP_DecryptFinal_ex(c, out + n, &fin) == 1 && fin == 0 ? 0 : -1;
+}
+
+/* cipher_aes_decrypt - AES by key length, ECB (iv NULL) or CBC, no padding */
+int cipher_aes_decrypt(const unsigned char *key, size_t keylen, const unsigned char *iv,
+                       const unsigned char *in, size_t n, unsigned char *out)
+{
+    const EVP_CIPHER *ci = NULL;
+    if (keylen == 16)
+        ci = iv ? EVP_aes_128_cbc() : EVP_aes_128_ecb();
+    else if (keylen == 24)
+        ci = iv ? EVP_aes_192_cbc() : EVP_aes_192_ecb();
+    else if (keylen == 32)
+        ci = iv ? EVP_aes_256_cbc() : EVP_aes_256_ecb();
+    if (ci == NULL || n % 16)
+        return -1;
+    EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+    if (c == NULL)
+        digest_die();
+    int r = EVP_DecryptInit_ex(c, ci, NULL, key, iv) == 1 ? run_cipher(c, in, n, out) : -1;
+    EVP_CIPHER_CTX_free(c);
+    return r;
+}
+
+static pthread_once_t rc4_once = PTHREAD_ONCE_INIT;
+static EVP_CIPHER *rc4_cipher; /* NULL: no legacy provider */
+
+/* rc4_load - a private library context with the legacy and default providers, and RC4 */
+static void rc4_load(void)
+{
+    OSSL_LIB_CTX *lc = OSSL_LIB_CTX_new();
+    if (lc == NULL || OSSL_PROVIDER_load(lc, "legacy") == NULL ||
+        OSSL_PROVIDER_load(lc, "default") == NULL)
+        return; /* kept for the process's lifetime either way */
+    rc4_cipher = EVP_CIPHER_fetch(lc, "RC4", NULL);
+}
+
+/* cipher_rc4 - RC4 with a 5..16 byte key over n bytes */
+int cipher_rc4(const unsigned char *key, size_t keylen, const unsigned char *in, size_t n,
+               unsigned char *out)
+{
+    pthread_once(&rc4_once, rc4_load);
+    if (rc4_cipher == NULL || keylen < 5 || keylen > 16)
+        return -1;
+    EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+    if (c == NULL)
+        digest_die();
+    int r = -1;
+    if (EVP_DecryptInit_ex(c, rc4_cipher, NULL, NULL, NULL) == 1 &&
+        EVP_CIPHER_CTX_set_key_length(c, (int)keylen) == 1 &&
+        EVP_DecryptInit_ex(c, NULL, NULL, key, NULL) == 1)
+        r = run_cipher(c, in, n, out);
+    EVP_CIPHER_CTX_free(c);
+    return r;
 }

@@ -75,6 +75,22 @@ HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt
     return hit;
 }
 
+/* hits_remove - drop the hit of symbol at exactly location (a finding later disproved) */
+void hits_remove(HITS *h, const char *symbol, const char *location)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        HIT *x = &h->v[i];
+        if (strcmp(x->symbol, symbol) == 0 && strcmp(x->location, location) == 0) {
+            free(x->symbol);
+            free(x->location);
+            free(x->detail);
+            memmove(x, x + 1, (h->n - i - 1) * sizeof(*x));
+            h->n--;
+            return;
+        }
+    }
+}
+
 /* hits_has - true when some hit carries this symbol */
 bool hits_has(const HITS *h, const char *symbol)
 {

@@ -5,6 +5,7 @@
  *   HITS *hits_new(void);     HITS *hits_free(HITS *h);
  *   HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt, ...);
  *   bool hits_has(const HITS *h, const char *symbol);
+ *   void hits_remove(HITS *h, const char *symbol, const char *location);
  *
  * DESCRIPTION
  *   Every finding of every stage is a HIT: an UPPER_SNAKE symbol (`LIMIT_MIME_DEPTH`,
@@ -13,8 +14,10 @@
  *   detail. Symbol and location are copied; the detail is formatted and sanitized
  *   (str_sanitize, at most HIT_DETAIL_MAX bytes) because it often quotes sender text.
  *   The same symbol at the same location is recorded once; later duplicates only bump
- *   `count`. `weight` is filled in by score.c; a finding that carries its own weight
- *   (a YARA rule's `score` meta) sets `preset`/`has_preset`. The list keeps insertion order.
+ *   `count`. hits_remove drops the hit of a symbol at exactly that location, for a
+ *   finding a later stage disproves (DOC_ENCRYPTED on a file that was then decrypted). `weight` is
+ * filled in by score.c; a finding that carries its own weight (a YARA rule's `score` meta) sets
+ * `preset`/`has_preset`. The list keeps insertion order.
  *
  * LIMITS
  *   At most HITS_MAX distinct hits are kept per message; past that hits_add returns NULL
@@ -50,5 +53,6 @@ HITS *hits_free(HITS *h);
 HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 bool hits_has(const HITS *h, const char *symbol);
+void hits_remove(HITS *h, const char *symbol, const char *location);
 
 #endif

@@ -608,7 +608,7 @@ CLAMAV *clamav_load(const char *dir, const CLAMAV_LIMITS *lim, BUF *err)
         buf_free(what);
         goto out;
     }
-    if (lim->db_dir &&
+    if (lim && lim->db_dir &&
         (rc = cl_load(lim->db_dir, c->engine, &c->signatures, CL_DB_STDOPT)) != CL_SUCCESS) {
         BUF *what = buf_new(64);
         buf_puts(what, "cl_load clamav_db_dir ");

@@ -5,7 +5,15 @@
  * libclamav scan is started from inside another scan's callback. Each queued archive
  * is a private copy bounded by max_part_bytes, and the queue is bounded by the layer
  * limit, so a message full of small encrypted zips cannot grow memory without bound.
+ *
+ * Encrypted Office files (officecrypt.c) are queued the same way but opened as soon as
+ * the part that holds them is done, before its findings are handed to the cache: the
+ * default password VelvetSweatshop is always tried, so what the decrypted file holds
+ * belongs to the part's findings even when the message states no password. CHM help
+ * files (chm.c, libmspack) share that queue: their members are scanned as layers
+ * `<chm location>>member` once libclamav is done with the part.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,7 +34,9 @@
 #include "emu/emulate.h"
 #include "mime/passwords.h"
 #include "scan/scan.h"
+#include "scan/chm.h"
 #include "scan/clamav.h"
+#include "scan/officecrypt.h"
 #include "scan/yara.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
@@ -36,6 +46,8 @@
 typedef struct PENDING {
     char *location;
     char *part;
+    char *name; /* the file's name (Office queue), or NULL */
+    bool chm;   /* after-part queue: a CHM, not an Office file */
     int depth;
     int pwdepth;
     unsigned char *data;
@@ -50,9 +62,12 @@ typedef struct SCAN {
     size_t npw;
     PENDING *q;
     size_t nq, capq;
-    int pwdepth;    /* password-opened archives above the buffer being scanned */
-    int decode;     /* decoded layers above the buffer being analysed */
-    bool encrypted; /* the buffer came out of a password-opened archive */
+    PENDING *oq; /* encrypted Office files and CHMs: opened after each part */
+    size_t noq, capoq, oq_done;
+    uint64_t rounds_left; /* office_decrypt_max_rounds not yet spent */
+    int pwdepth;          /* password-opened archives above the buffer being scanned */
+    int decode;           /* decoded layers above the buffer being analysed */
+    bool encrypted;       /* the buffer came out of a password-opened archive */
 } SCAN;
 
 typedef struct MATCH_CTX {
@@ -132,7 +147,59 @@ static void queue_archive(SCAN *s, const char *location, const char *part, int d
         return;
     memcpy(copy, data, n);
     XGROW(s->q, s->nq, s->capq);
-    s->q[s->nq++] = (PENDING){xstrdup(location), xstrdup(part), depth, s->pwdepth + 1, copy, n};
+    s->q[s->nq++] =
+        (PENDING){xstrdup(location), xstrdup(part), NULL, false, depth, s->pwdepth + 1, copy, n};
+}
+
+/*
+ * queue_office - keep a copy of an encrypted Office file to open after the part; one that
+ * cannot be kept (nesting, size, memory) is reported encrypted now
+ */
+static void queue_office(SCAN *s, const char *location, const char *part, const char *name,
+                         int depth, const unsigned char *data, size_t n)
+{
+    if (!officecrypt_detect(data, n))
+        return;
+    if (s->npw > 0)
+        cache_msg_archive(s->cm); /* a stated password may open it */
+    unsigned char *copy = NULL;
+    if (s->pwdepth >= SCAN_MAX_PW_DEPTH || s->noq >= s->m->layers->max ||
+        n > (size_t)s->rs->cfg->max_part_bytes || (copy = try_malloc(n)) == NULL) {
+        hits_add(s->m->hits, "DOC_ENCRYPTED", location,
+                 "encrypted Office document not opened (nesting or size limit)");
+        return;
+    }
+    memcpy(copy, data, n);
+    XGROW(s->oq, s->noq, s->capoq);
+    s->oq[s->noq++] = (PENDING){.location = xstrdup(location),
+                                .part = xstrdup(part),
+                                .name = name ? xstrdup(name) : NULL,
+                                .depth = depth,
+                                .pwdepth = s->pwdepth + 1,
+                                .data = copy,
+                                .n = n};
+}
+
+/* queue_chm - keep a copy of a CHM to unpack after the part (not from inside libclamav) */
+static void queue_chm(SCAN *s, const char *location, const char *part, int depth,
+                      const unsigned char *data, size_t n)
+{
+    unsigned char *copy = NULL;
+    if (s->pwdepth >= SCAN_MAX_PW_DEPTH || s->noq >= s->m->layers->max ||
+        n > (size_t)s->rs->cfg->max_part_bytes || (copy = try_malloc(n)) == NULL) {
+        hits_add(s->m->hits, "LIMIT_CHM_NOT_OPENED", location,
+                 "CHM members not unpacked by name (nesting or size limit)");
+        return;
+    }
+    memcpy(copy, data, n);
+    XGROW(s->oq, s->noq, s->capoq);
+    s->oq[s->noq++] = (PENDING){.location = xstrdup(location),
+                                .part = xstrdup(part),
+                                .chm = true,
+                                .depth = depth,
+                                .pwdepth = s->pwdepth + 1,
+                                .data = copy,
+                                .n = n};
 }
 
 /* on_layer - libclamav unpacked a new layer: YARA it, and queue it if it is an archive */
@@ -147,6 +214,10 @@ static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, s
     analyse(s, layer->location, layer->part, &f, &layer->ft, layer->depth, data, n);
     if (archive_like(&layer->ft))
         queue_archive(s, layer->location, layer->part, layer->depth, data, n);
+    if (strcmp(layer->ft.name, "ole2") == 0)
+        queue_office(s, layer->location, layer->part, layer->name, layer->depth, data, n);
+    else if (strcmp(layer->ft.name, "chm") == 0)
+        queue_chm(s, layer->location, layer->part, layer->depth, data, n);
 }
 
 /* on_vba - a new VBA module: YARA over its source */
@@ -326,6 +397,10 @@ static void scan_buffer(SCAN *s, const char *location, const char *part, const c
     analyse_vba(s, vba_before);
     if (archive_like(ft))
         queue_archive(s, location, part, depth, data, n);
+    if (strcmp(ft->name, "ole2") == 0)
+        queue_office(s, location, part, filename, depth, data, n);
+    else if (strcmp(ft->name, "chm") == 0)
+        queue_chm(s, location, part, depth, data, n);
 }
 
 typedef struct MEMBER_CTX {
@@ -369,6 +444,147 @@ static void on_member(void *ctx, const char *name, const unsigned char *data, si
     buf_free(loc);
 }
 
+/*
+ * drop_repeats - findings on the decrypted copy itself that the encrypted file already
+ * has (a .xls keeps its VBA storage unencrypted, so libclamav reports its macros twice)
+ */
+static void drop_repeats(SCAN *s, size_t h0, const char *loc, const char *parent)
+{
+    HITS *h = s->m->hits;
+    for (size_t k = h->n; k-- > h0;) {
+        if (strcmp(h->v[k].location, loc) != 0)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < h0 && !dup; j++)
+            dup = strcmp(h->v[j].symbol, h->v[k].symbol) == 0 &&
+                  strcmp(h->v[j].location, parent) == 0;
+        if (dup)
+            hits_remove(h, h->v[k].symbol, loc);
+    }
+}
+
+/* decrypted - an opened Office file: the findings, then a layer scanned like a part */
+static void decrypted(SCAN *s, const PENDING *p, const OFFICECRYPT_RESULT *r, const char *pw)
+{
+    hits_remove(s->m->hits, "DOC_ENCRYPTED", p->location); /* it was opened after all */
+    if (r->used == 0)
+        hits_add(s->m->hits, "DOC_DEFAULT_PASSWORD", p->location,
+                 "%s (%s) opened with the default password " OFFICECRYPT_DEFAULT_PASSWORD,
+                 r->format, r->scheme);
+    else
+        hits_add(s->m->hits, "DOC_PASSWORD_FROM_BODY", p->location,
+                 "%s (%s) opened with the password '%s' stated in the message", r->format,
+                 r->scheme, pw);
+    char *loc = xasprintf("%s>decrypted", p->location), sha[65];
+    digest_sha256_hex(r->out, r->len, sha);
+    LAYER *y = layers_add(s->m->layers, loc, sha);
+    if (y) {
+        cache_msg_layer(s->cm, loc, sha, r->out, r->len);
+        y->part = xstrdup(p->part);
+        y->name = p->name ? xstrdup(p->name) : NULL;
+        y->engine_type = xstrdup("decrypted");
+        y->depth = p->depth + 1;
+        y->size = r->len;
+        filetype_sniff(r->out, r->len, p->name, &y->ft);
+        FILETYPE ft = y->ft;
+        int saved = s->pwdepth;
+        size_t h0 = s->m->hits->n;
+        s->pwdepth = p->pwdepth;
+        scan_buffer(s, loc, p->part, p->name, &ft, p->depth + 1, r->out, r->len);
+        analyse(s, loc, p->part, NULL, &ft, p->depth + 1, r->out, r->len);
+        s->pwdepth = saved;
+        drop_repeats(s, h0, loc, p->location);
+    }
+    free(loc);
+}
+
+/* open_office - try VelvetSweatshop, then the message's passwords, on one queued file */
+static void open_office(SCAN *s, const PENDING *p)
+{
+    char *cand[ARCHIVE_MAX_PASSWORDS + 1] = {OFFICECRYPT_DEFAULT_PASSWORD};
+    for (size_t i = 0; i < s->npw; i++)
+        cand[i + 1] = s->pw[i];
+    OFFICECRYPT_LIMITS lim = {(size_t)s->rs->cfg->max_part_bytes, s->rounds_left};
+    OFFICECRYPT_RESULT r;
+    int ret = officecrypt_open(p->data, p->n, cand, s->npw + 1, &lim, &r);
+    s->rounds_left -= r.spins < s->rounds_left ? r.spins : s->rounds_left;
+    if (r.budget)
+        hits_add(s->m->hits, "LIMIT_DECRYPT_ROUNDS", p->location,
+                 "office_decrypt_max_rounds spent: not every candidate password was tried (%s)",
+                 r.scheme);
+    if (ret == 0) { /* in place of libclamav's, with the reason */
+        hits_remove(s->m->hits, "DOC_ENCRYPTED", p->location);
+        hits_add(s->m->hits, "DOC_ENCRYPTED", p->location, "encrypted %s (%s) not opened: %s",
+                 r.format, r.scheme, r.why ? r.why : "?");
+    } else if (ret == 1)
+        decrypted(s, p, &r, cand[r.used]);
+    officecrypt_done(&r);
+}
+
+/* on_chm_member - a CHM member: a layer with its name, scanned like a part */
+static void on_chm_member(void *ctx, const char *name, const unsigned char *data, size_t n,
+                          int truncated)
+{
+    const PENDING *p = ((MEMBER_CTX *)ctx)->from;
+    SCAN *s = ((MEMBER_CTX *)ctx)->s;
+    BUF *loc = buf_new(128);
+    buf_printf(loc, "%s>", p->location);
+    str_sanitize(loc, name, strlen(name), LOCATION_NAME_MAX);
+    char sha[65];
+    digest_sha256_hex(data, n, sha);
+    LAYER *y = layers_add(s->m->layers, loc->data, sha); /* NULL: libclamav had it already */
+    if (y) {
+        cache_msg_layer(s->cm, loc->data, sha, data, n);
+        y->part = xstrdup(p->part);
+        y->name = xstrdup(name);
+        y->engine_type = xstrdup("chm-member");
+        y->depth = p->depth + 1;
+        y->size = n;
+        filetype_sniff(data, n, name, &y->ft);
+        if (truncated)
+            hits_add(s->m->hits, "LIMIT_PART_BYTES", loc->data, "member cut at %zu bytes", n);
+        FILETYPE ft = y->ft;
+        int saved = s->pwdepth;
+        s->pwdepth = p->pwdepth;
+        scan_buffer(s, loc->data, p->part, name, &ft, y->depth, data, n);
+        FILE_FACTS f = {name, &ft, NULL, false, y->depth, "chm", false, NULL, 0};
+        analyse(s, loc->data, p->part, &f, &ft, y->depth, data, n);
+        s->pwdepth = saved;
+    }
+    buf_free(loc);
+}
+
+/* open_chm - unpack one queued CHM by name */
+static void open_chm(SCAN *s, const PENDING *p)
+{
+    CHM_LIMITS lim = {(size_t)s->rs->cfg->max_parts, (size_t)s->rs->cfg->max_part_bytes,
+                      (size_t)s->rs->cfg->max_total_bytes};
+    MEMBER_CTX mc = {s, p};
+    size_t left = 0;
+    if (chm_extract(p->data, p->n, &lim, on_chm_member, &mc, &left) < 0)
+        hits_add(s->m->hits, "LIMIT_CHM_NOT_OPENED", p->location,
+                 "libmspack cannot open this CHM: its members were not unpacked by name");
+    else if (left > 0)
+        hits_add(s->m->hits, "LIMIT_PARTS", p->location,
+                 "%zu CHM members not unpacked (member or byte limit)", left);
+}
+
+/* open_office_queue - open the Office files and CHMs queued so far (may queue more) */
+static void open_office_queue(SCAN *s)
+{
+    for (; s->oq_done < s->noq; s->oq_done++) {
+        PENDING p = s->oq[s->oq_done];
+        if (p.chm)
+            open_chm(s, &p);
+        else
+            open_office(s, &p);
+        free(p.data);
+        free(p.location);
+        free(p.part);
+        free(p.name);
+    }
+}
+
 /* open_pending - try the message's passwords on each queued archive */
 static void open_pending(SCAN *s)
 {
@@ -382,6 +598,7 @@ static void open_pending(SCAN *s)
             1)
             hits_add(s->m->hits, "ARCHIVE_PASSWORD_FROM_BODY", p.location,
                      "opened with the password '%s' stated in the message", used);
+        open_office_queue(s); /* Office files among the members */
         free(p.data);
         free(p.location);
         free(p.part);
@@ -434,7 +651,7 @@ static bool past_deadline(const MSG *m)
 /* scan_message - every part through the engines (see scan.h) */
 void scan_message(MSG *m, const RULESET *rs)
 {
-    SCAN s = {.m = m, .rs = rs};
+    SCAN s = {.m = m, .rs = rs, .rounds_left = (uint64_t)rs->cfg->office_decrypt_max_rounds};
     m->layers->max = (size_t)rs->cfg->max_layers;
     collect_passwords(&s);
     s.cm = cache_msg_begin(cache_default(), m, rs, s.npw > 0); /* one round trip */
@@ -459,10 +676,12 @@ void scan_message(MSG *m, const RULESET *rs)
         FILE_FACTS f = {p->filename, &p->ft, p->content_type, p->type_mismatch, 0,
                         NULL,        false,  p->text,         p->text_len};
         analyse(&s, loc, p->path, &f, &p->ft, 0, d, p->size);
+        open_office_queue(&s);
         cache_msg_part_done(s.cm, i, loc);
         free(loc);
     }
     open_pending(&s);
+    open_office_queue(&s);
     cache_msg_scanned(s.cm); /* IOC hashes over every part and layer */
     HEUR_CTX c = heur_ctx(&s, "message", NULL);
     c.emit = NULL;
@@ -471,4 +690,5 @@ void scan_message(MSG *m, const RULESET *rs)
         hits_add(m->hits, "LIMIT_LAYERS", "message", "more than %zu layers", m->layers->max);
     for (size_t i = 0; i < s.npw; i++)
         free(s.pw[i]);
+    free(s.oq);
 }

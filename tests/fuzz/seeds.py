@@ -98,6 +98,14 @@ def seeds(target):
             yield p, b"\x01" + d
     elif target == "fuzz_lnk":
         yield from shared(r"(^|,)lnk(,|$)", 131072)
+    elif target == "fuzz_officecrypt":
+        for p, d in shared(r"(^|,)encrypted(,|$)", 262144):
+            if d.startswith(b"\xd0\xcf\x11\xe0"):
+                yield p, b"\x00" + d
+                yield p + ":cfb", b"\x02" + d
+        for p in sorted(glob.glob(os.path.join(SHARED, "clamav-testfiles/files/*.chm"))):
+            with open(p, "rb") as f:
+                yield p, b"\x01" + f.read()
 
 
 def main():

@@ -1,0 +1,59 @@
+/*
+ * scan/officecrypt_int - what officecrypt.c (OOXML, dispatch) and officecrypt_rc4.c (BIFF8
+ * .xls, Word .doc) share; not for other modules (the contract is officecrypt.h)
+ */
+#ifndef FM_OFFICECRYPT_INT_H
+#define FM_OFFICECRYPT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scan/cfb.h"
+#include "scan/officecrypt.h"
+
+typedef struct OC {
+    const unsigned char *data;
+    size_t n;
+    CFB *cfb;
+    char *const *pw;
+    size_t npw;
+    const OFFICECRYPT_LIMITS *lim;
+    OFFICECRYPT_RESULT *r;
+} OC;
+
+/* the EncryptionHeader + EncryptionVerifier of Standard and RC4 CryptoAPI encryption */
+typedef struct OC_CAPI {
+    uint32_t flags, alg, alghash, keybits, vhash_size;
+    unsigned char salt[16], verifier[16], vhash[32];
+} OC_CAPI;
+
+#define OC_PW16_MAX (2 * OFFICECRYPT_MAX_PASSWORD)
+
+static inline uint32_t oc_le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint16_t oc_le16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline void oc_put_le32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+size_t oc_utf16(const char *pw, unsigned char out[OC_PW16_MAX]);
+bool oc_spend(OC *o, uint64_t spins);
+bool oc_parse_capi(const unsigned char *p, size_t n, OC_CAPI *h);
+bool oc_xls_encrypted(const CFB *c, size_t max);
+bool oc_doc_encrypted(const CFB *c, size_t max);
+int oc_open_xls(OC *o);
+int oc_open_doc(OC *o);
+
+#endif

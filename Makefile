@@ -22,7 +22,8 @@ PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd 
 # BUILD_PKGS: what building and running the milter needs (`make run`, the .deb's
 # Build-Depends); TEST_PKGS: what only the tests need (`make deps`, `make test`)
 BUILD_PKGS := build-essential pkg-config libgmime-3.0-dev libidn2-dev libssl-dev libclamav-dev \
-            libyara-dev libarchive-dev libmilter-dev libhiredis-dev libmicrohttpd-dev libcrypt-dev libmspack-dev zlib1g-dev
+            libyara-dev libarchive-dev libmilter-dev libhiredis-dev libmicrohttpd-dev libcrypt-dev libmspack-dev \
+            zlib1g-dev duktape-dev libseccomp-dev
 TEST_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev jq python3 libarchive-tools \
             miltertest postfix swaks m4 chromium redis-server debhelper dpkg-dev fakeroot fp-utils \
             python3-olefile python3-colorclass python3-easygui
@@ -35,12 +36,14 @@ ifeq ($(SANITIZE),)
   VARIANT := release
   BIN     := milter/fileless-milter
   CTL     := milter/fileless-ctl
+  EMU     := milter/fileless-emu
   SANFLAGS :=
 else
   CC      := clang-14
   VARIANT := san-$(subst $(comma),-,$(SANITIZE))
   BIN     := build/$(VARIANT)/fileless-milter
   CTL     := build/$(VARIANT)/fileless-ctl
+  EMU     := build/$(VARIANT)/fileless-emu
   SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 ifeq ($(CC),cc)
@@ -68,10 +71,12 @@ LDLIBS   += $(PKG_LIBS) -lmilter -lpthread -lm
 PURE_DIRS := lib model heur policy
 PURE_CORE := milter/core/config.c milter/core/log.c milter/core/lists.c milter/core/digest.c \
              milter/core/inflate.c milter/mime/hdrguard.c milter/mime/passwords.c
-CORE_DIRS := core mime scan cache store
+CORE_DIRS := core mime scan cache store emu
+# the emulation helper's own files (fileless-emu, never linked into the milter)
+EMU_SRC  := milter/emu/helper_main.c milter/emu/engine.c milter/emu/sandbox.c
 PURE_SRC := $(foreach d,$(PURE_DIRS),$(wildcard milter/$(d)/*.c)) $(PURE_CORE)
 CORE_SRC := $(filter-out milter/main.c,$(wildcard milter/*.c)) \
-            $(filter-out $(PURE_CORE),$(foreach d,$(CORE_DIRS),$(wildcard milter/$(d)/*.c)))
+            $(filter-out $(PURE_CORE) $(EMU_SRC),$(foreach d,$(CORE_DIRS),$(wildcard milter/$(d)/*.c)))
 MTA_SRC  := $(wildcard milter/mta/*.c)
 # symbols_known[] (policy/symcheck.h): every UPPER_SNAKE string literal of milter/, sorted,
 # so that -n can name scoring.conf entries no code reports (in libfm-pure.a with symcheck.c)
@@ -99,7 +104,7 @@ endif
 
 .PHONY: install-missing all deps build-deps deb run test unit unit-bins format check-format clean man install fuzz fuzz-bins \
         fuzz-replay tsan-test bench bench-deps bench-bins
-all: $(BIN) $(CTL)
+all: $(BIN) $(CTL) $(EMU)
 
 $(PURE_LIB): $(PURE_OBJ)
 $(CORE_LIB): $(CORE_OBJ)
@@ -150,7 +155,39 @@ $(OBJDIR)/tests/unit/%: tests/unit/%.c $(FM_LIBS)
 	@$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(LDFLAGS) -Wl,--as-needed \
 	  $(call unit_link,$*) -lcmocka
 
--include $(PURE_OBJ:.o=.d) $(CORE_OBJ:.o=.d) $(MTA_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(CTL_OBJ:.o=.d)
+-include $(PURE_OBJ:.o=.d) $(CORE_OBJ:.o=.d) $(MTA_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(CTL_OBJ:.o=.d) \
+  $(EMU_OBJ:.o=.d)
+
+# fileless-emu: duktape from Debian's amalgamated source (/usr/share/duktape) with the
+# interrupt counter and our deadline check switched on (docs: milter/emu/README), the fake
+# host (milter/emu/host.js) compiled in as a string, libseccomp
+DUK_DIR  := /usr/share/duktape
+EMU_GEN  := $(OBJDIR)/emu-gen
+EMU_OBJ  := $(patsubst %.c,$(OBJDIR)/%.o,$(EMU_SRC))
+EMU_LIBS := $(shell pkg-config --libs libseccomp 2>/dev/null) -lm
+$(EMU_GEN)/duk_config.h: $(DUK_DIR)/duk_config.h
+	@mkdir -p $(dir $@)
+	@sed -e 's|^#undef DUK_USE_INTERRUPT_COUNTER$$|#define DUK_USE_INTERRUPT_COUNTER|' \
+	  -e 's|^#undef DUK_USE_EXEC_TIMEOUT_CHECK$$|extern duk_bool_t emu_timeout_check(void *udata);\n#define DUK_USE_EXEC_TIMEOUT_CHECK(udata) emu_timeout_check(udata)|' $< >$@
+	@grep -q '^#define DUK_USE_EXEC_TIMEOUT_CHECK' $@ || { echo "duk_config.h: timeout hook not set" >&2; rm -f $@; exit 1; }
+$(EMU_GEN)/duktape.h $(EMU_GEN)/duktape.c: $(EMU_GEN)/%: $(DUK_DIR)/%
+	@mkdir -p $(dir $@)
+	@cp $< $@
+$(EMU_GEN)/duktape.o: $(EMU_GEN)/duktape.c $(EMU_GEN)/duktape.h $(EMU_GEN)/duk_config.h
+	@echo "  CC      duktape.c (vendored from $(DUK_DIR))"
+	@$(CC) -O2 -g -w -std=c99 -D_GNU_SOURCE -c -o $@ $<
+$(EMU_GEN)/host_js.h: milter/emu/host.js
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from milter/emu/host.js */'; echo 'static const char host_js[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } >$@
+$(EMU_OBJ): CFLAGS += -I$(EMU_GEN)
+$(EMU_OBJ): $(EMU_GEN)/host_js.h $(EMU_GEN)/duktape.h $(EMU_GEN)/duk_config.h
+$(EMU): $(EMU_OBJ) $(OBJDIR)/milter/emu/evlog.o $(OBJDIR)/milter/emu/extract.o \
+        $(OBJDIR)/milter/lib/buf.o $(OBJDIR)/milter/lib/str.o $(OBJDIR)/milter/lib/xalloc.o \
+        $(EMU_GEN)/duktape.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(EMU_LIBS)
 
 # fuzzing (tests/fuzz/README in tests/README.md): each tests/fuzz/fuzz_X.c links twice.
 # build/fuzz/fuzz_X: libFuzzer + ASan + UBSan over the core objects built with
@@ -277,7 +314,7 @@ install: all man
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 	  $(DESTDIR)$(DATADIR) $(DESTDIR)$(ETCDIR)/rules $(DESTDIR)$(UNITDIR) \
 	  $(DESTDIR)$(PREFIX)/share/doc/fileless-milter/examples
-	install -m 755 $(BIN) $(CTL) $(DESTDIR)$(SBINDIR)/
+	install -m 755 $(BIN) $(CTL) $(EMU) $(DESTDIR)$(SBINDIR)/
 	install -m 644 build/man/milter.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 build/man/fileless-milter.8 build/man/fileless-ctl.8 $(DESTDIR)$(MANDIR)/man8/
 	rm -rf $(DESTDIR)$(DATADIR)/rules
@@ -350,4 +387,4 @@ check-format:
 	@clang-format-14 --dry-run --Werror $(FORMAT_SRC)
 
 clean:
-	rm -rf build milter/fileless-milter milter/fileless-ctl
+	rm -rf build milter/fileless-milter milter/fileless-ctl milter/fileless-emu

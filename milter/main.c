@@ -26,6 +26,8 @@
 #include "core/config.h"
 #include "mta/daemon.h"
 #include "core/log.h"
+#include "emu/emulate.h"
+#include "emu/pool.h"
 #include "mime/mime.h"
 #include "msg.h"
 #include "policy/report.h"
@@ -297,7 +299,15 @@ int main(int argc, char **argv)
             return 1;
         }
         buf_free(unknown);
-        printf("fileless-milter: config %s OK, rules %s\n", rs->cfg->path, rs->id);
+        BUF *why = buf_new(64);
+        if (rs->cfg->emulate && emu_selfcheck(rs->cfg, why) != 0) { /* the helper starts */
+            fprintf(stderr, "fileless-milter: %s\n", why->data);
+            exit(1);
+        }
+        buf_free(why);
+        emu_pool_shutdown();
+        printf("fileless-milter: config %s OK, rules %s%s\n", rs->cfg->path, rs->id,
+               rs->cfg->emulate ? ", emulation helper OK" : "");
         ruleset_free(rs);
         return 0;
     }
@@ -322,6 +332,7 @@ int main(int argc, char **argv)
     if (o.exit_code && status == 0)
         status = by_verdict[worst];
     cache_close(cache);
+    emu_pool_shutdown();
     ruleset_free(rs);
     return status;
 }

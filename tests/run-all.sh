@@ -36,6 +36,7 @@ suites=(
     "quarantine|-|tests/quarantine/run.sh"
     "milter|-|tests/milter/run.sh"
     "hostile|-|tests/hostile/run.sh"
+    "emu|-|tests/emu/run.sh"
     "faults|-|tests/integration/faults.sh"
     "integration-quarantine|-|tests/integration/quarantine.sh"
     "milter-asan|FM_BIN=$FM_ASAN_BIN|tests/milter/run.sh"

@@ -43,6 +43,7 @@ static const char *const policy_names[] = {"accept",     "tag",    "tempfail",
 static const char *const cache_names[] = {"off", "memory", "redis", NULL};
 static const char *const qaction_names[] = {"hold", "reject", "discard", "auto", NULL};
 static const char *const yesno_names[] = {"no", "yes", NULL};
+static const char *const onoff_names[] = {"off", "on", NULL};
 static const char *const verdict_flag_names[] = {"tag", "quarantine", "reject", NULL};
 static const int facility_values[] = {LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LOCAL0,
                                       LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
@@ -186,6 +187,23 @@ static const CFG_ROW config_table[] = {
     {"clamav_tmpdir", T_STRING, OFF(clamav_tmpdir), "", 0, 0, NULL, NULL, false,
      "Directory for libclamav's temporary files (empty: $TMPDIR or /tmp). A private tmpfs is "
      "best."},
+    {"emulate", T_ENUM, OFF(emulate), "on", 0, 0, onoff_names, NULL, true,
+     "Run JavaScript attachments (JS, decoded JSE, the JScript blocks of HTA/WSF/SCT and the "
+     "scripts of HTML/SVG files) in the sandboxed fileless-emu helper against a fake script "
+     "host and browser, and report what they would do (EMU_* findings, produced code as "
+     "layers)."},
+    {"emulate_ms", T_INT, OFF(emulate_ms), "400", 20, 60000, NULL, NULL, true,
+     "Most milliseconds of CPU time one script runs in the helper (EMU_LIMIT); the "
+     "milter's watchdog kills a helper that has not answered after four times this "
+     "wall-clock time plus 100 ms."},
+    {"emulate_memory", T_SIZE, OFF(emulate_memory), "128M", 16 * MIB, 2 * GIB, NULL, NULL, false,
+     "Memory budget of one script in the helper (EMU_LIMIT past it); the helper's address "
+     "space is capped at this plus 64M."},
+    {"emulate_workers", T_INT, OFF(emulate_workers), "2", 1, 64, NULL, NULL, false,
+     "Helper processes kept running; a script waits at most emulate_ms for a free one "
+     "(else EMU_ERROR)."},
+    {"emulate_helper", T_STRING, OFF(emulate_helper), "", 0, 0, NULL, NULL, false,
+     "Path of the fileless-emu helper (empty: next to the fileless-milter executable)."},
 
     {"Milter", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"socket", T_STRING, OFF(socket), "inet:8890@127.0.0.1", 0, 0, NULL, NULL, false,

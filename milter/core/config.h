@@ -106,6 +106,11 @@ typedef struct CONFIG {
     char *clamav_tmpdir;
     char *clamav_db_dir;     /* official databases: a path, auto or empty (core/clamdb.h) */
     int64_t clamav_db_check; /* seconds between update checks of clamav_db_dir; 0: never */
+    int emulate;             /* 0 off, 1 on */
+    int64_t emulate_ms;
+    int64_t emulate_memory;
+    int64_t emulate_workers;
+    char *emulate_helper;
     /* milter */
     char *socket;
     char *socket_mode; /* octal text; config_socket_mode gives the number */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "policy/action.h"
+#include "emu/pool.h"
 #include "mta/metrics.h"
 #include "mta/scanjob.h"
 #include "policy/verdict.h"
@@ -144,6 +145,16 @@ static void render_counters(BUF *out)
     family(out, "fileless_connections_dropped_total", "counter",
            "Connections closed before any negotiation (idle past milter_timeout).");
     buf_printf(out, "fileless_connections_dropped_total %llu\n", m.counters[METRICS_CONN_DROPPED]);
+    unsigned long long emu_run, emu_limit, emu_crash;
+    emu_pool_counts(&emu_run, &emu_limit, &emu_crash);
+    family(out, "fileless_emulations_total", "counter",
+           "Scripts run by the emulation helpers, and how many of them hit a limit (deadline, "
+           "memory, watchdog) or crashed the helper.");
+    buf_printf(out,
+               "fileless_emulations_total{result=\"run\"} %llu\n"
+               "fileless_emulations_total{result=\"limit\"} %llu\n"
+               "fileless_emulations_total{result=\"crash\"} %llu\n",
+               emu_run, emu_limit, emu_crash);
 }
 
 /* metrics_render - the whole exposition */

@@ -22,6 +22,7 @@ typedef struct MATCH_CTX {
 } MATCH_CTX;
 
 static const char *part_type(const SCAN *s, const char *path);
+static bool textual(const FILETYPE *ft);
 
 /* scan_part_location - "path" or "path/filename" (see scan.h) */
 char *scan_part_location(const PART *p)
@@ -243,7 +244,10 @@ static void on_decoded(void *ctx, const char *how, const char *lang, const unsig
             y->ft.lang = lang, y->ft.name = "script";
         FILETYPE ft = y->ft;
         s->decode++;
-        run_yara(s, data, n, NULL, ft.lang ? ft.lang : ft.name, loc, y->depth);
+        if (textual(&ft) || strncmp(how, "emu-", 4) != 0) /* a file an emulated script */
+            run_yara(s, data, n, NULL, ft.lang ? ft.lang : ft.name, loc, y->depth);
+        else /* built (the zip a smuggling page saves) is unpacked like a part */
+            scan_int_buffer(s, loc, e->part, NULL, &ft, y->depth, data, n);
         scan_int_analyse(s, loc, e->part, NULL, &ft, y->depth, data,
                          n); /* file tricks: not for decoded */
         s->decode--;
@@ -329,8 +333,12 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
     if (strcmp(ft->name, "lnk") == 0)
         heur_lnk(&c, data, n);
     maldoc(&c, filename, ft, data, n);
-    if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
-        heur_script(&c, ft->lang ? ft->lang : ft->name, data, n);
+    if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0) {
+        const char *type = ft->lang ? ft->lang : ft->name;
+        heur_script(&c, type, data, n);
+        if (emu_wanted(location, type)) /* run it: what it builds comes back as layers */
+            emu_script(&c, s->rs->cfg, type, data, n);
+    }
     heur_known(&c, ft->lang, data, n);
     heur_wsh(&c, ft->lang, data, n);
     if (ft->lang)

@@ -40,6 +40,7 @@
 #include "heur/lnk.h"
 #include "heur/known.h"
 #include "heur/lure.h"
+#include "emu/emulate.h"
 #include "heur/wsh.h"
 #include "mime/passwords.h"
 #include "msg.h"

@@ -86,7 +86,7 @@ if make deb >"$tmp/deb.log" 2>&1; then ok "make deb builds the package"; else
 fi
 deb=$(ls build/deb/fileless-milter_*_amd64.deb 2>/dev/null | head -1)
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$tmp/contents"
-for f in /usr/sbin/fileless-milter /usr/sbin/fileless-ctl /usr/share/man/man5/milter.conf.5.gz \
+for f in /usr/sbin/fileless-milter /usr/sbin/fileless-ctl /usr/sbin/fileless-emu /usr/share/man/man5/milter.conf.5.gz \
     /usr/share/man/man8/fileless-milter.8.gz /usr/share/man/man8/fileless-ctl.8.gz \
     /usr/share/fileless-milter/rules/scoring.conf /usr/share/fileless-milter/rules/yara/ \
     /usr/share/fileless-milter/rules/clamav/ /usr/share/fileless-milter/rules/lists/ \

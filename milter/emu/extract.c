@@ -1,0 +1,137 @@
+/*
+ * extract - JavaScript blocks out of markup (see extract.h). A linear scan: each
+ * `<script` is found with a case-insensitive search from where the last block ended.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "emu/evlog.h"
+#include "emu/extract.h"
+#include "lib/str.h"
+
+/* attr - the value of attribute name inside the tag text t[0..n), or NULL */
+static const char *attr(const char *t, size_t n, const char *name, size_t *len)
+{
+    size_t k = strlen(name);
+    for (size_t i = 0; i + k < n; i++) {
+        if ((i > 0 && !strchr(" \t\r\n", t[i - 1])) || strncasecmp(t + i, name, k) != 0)
+            continue;
+        size_t j = i + k;
+        while (j < n && (t[j] == ' ' || t[j] == '\t'))
+            j++;
+        if (j >= n || t[j] != '=')
+            continue;
+        j++;
+        while (j < n && (t[j] == ' ' || t[j] == '\t'))
+            j++;
+        char q = j < n && (t[j] == '"' || t[j] == '\'') ? t[j++] : 0;
+        size_t e = j;
+        while (e < n && (q ? t[e] != q : !strchr(" \t\r\n>", t[e])))
+            e++;
+        *len = e - j;
+        return t + j;
+    }
+    return NULL;
+}
+
+/* js_language - the tag's language/type says (or leaves) JavaScript */
+static int js_language(const char *t, size_t n)
+{
+    size_t l;
+    const char *v = attr(t, n, "language", &l);
+    if (v == NULL)
+        v = attr(t, n, "type", &l);
+    if (v == NULL || l == 0)
+        return 1;
+    return str_memmem_ci(v, l, "jscript") || str_memmem_ci(v, l, "javascript") ||
+           str_memmem_ci(v, l, "ecmascript") || str_memmem_ci(v, l, "livescript");
+}
+
+/* put_js_string - bytes as a JavaScript string literal (raw bytes >= 0x80 kept) */
+static void put_js_string(BUF *out, const char *p, size_t n, int xml)
+{
+    static const struct {
+        const char *ent;
+        char ch;
+    } ents[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    buf_cat(out, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        if (xml && ch == '&') {
+            for (size_t e = 0; e < sizeof(ents) / sizeof(ents[0]); e++) {
+                size_t k = strlen(ents[e].ent);
+                if (n - i >= k && memcmp(p + i, ents[e].ent, k) == 0) {
+                    ch = ents[e].ch;
+                    i += k - 1;
+                    break;
+                }
+            }
+        }
+        if (ch == '"' || ch == '\\')
+            buf_printf(out, "\\%c", ch);
+        else if (ch == '\n')
+            buf_cat(out, "\\n", 2);
+        else if ((unsigned char)ch < 0x20)
+            buf_printf(out, "\\x%02x", (unsigned char)ch);
+        else
+            buf_cat(out, &ch, 1);
+    }
+    buf_cat(out, "\"", 1);
+}
+
+/* emu_extract - see extract.h */
+int emu_extract(const char *type, const char *p, size_t n, BUF *out)
+{
+    if (type == NULL)
+        return -1;
+    if (strcmp(type, "js") == 0) {
+        buf_cat(out, p, n);
+        return EVLOG_KIND_WSH;
+    }
+    int kind = strcmp(type, "hta") == 0                                ? EVLOG_KIND_HTA
+               : strcmp(type, "html") == 0 || strcmp(type, "svg") == 0 ? EVLOG_KIND_BROWSER
+               : strcmp(type, "wsf") == 0 || strcmp(type, "sct") == 0  ? EVLOG_KIND_WSH
+                                                                       : -1;
+    if (kind < 0)
+        return -1;
+    int xml = strcmp(type, "svg") == 0 || strcmp(type, "wsf") == 0 || strcmp(type, "sct") == 0;
+    size_t at = 0, blocks = 0;
+    buf_cat(out, "__blocks([", 10);
+    while (at < n && blocks < EMU_MAX_BLOCKS) {
+        const char *s = str_memmem_ci(p + at, n - at, "<script");
+        if (s == NULL)
+            break;
+        size_t so = (size_t)(s - p) + 7;
+        const char *gt = memchr(p + so, '>', n - so);
+        if (gt == NULL)
+            break;
+        size_t body = (size_t)(gt - p) + 1;
+        const char *e = str_memmem_ci(p + body, n - body, "</script");
+        size_t end = e ? (size_t)(e - p) : n;
+        at = e ? end + 8 : n;
+        if (!js_language(p + so, (size_t)(gt - p) - so))
+            continue;
+        const char *b = p + body;
+        size_t bl = end - body;
+        const char *cd = bl >= 9 ? str_memmem_ci(b, bl, "<![CDATA[") : NULL;
+        if (cd) {
+            size_t skip = (size_t)(cd - b) + 9;
+            b += skip, bl -= skip;
+            for (size_t k = bl; k >= 3; k--)
+                if (memcmp(b + k - 3, "]]>", 3) == 0) {
+                    bl = k - 3;
+                    break;
+                }
+        }
+        size_t ws = 0;
+        while (ws < bl && strchr(" \t\r\n", b[ws]))
+            ws++;
+        if (ws == bl)
+            continue;
+        if (blocks++)
+            buf_cat(out, ",", 1);
+        put_js_string(out, b, bl, xml && !cd);
+    }
+    buf_cat(out, "]);\n", 4);
+    return blocks ? kind : -1;
+}

@@ -1,0 +1,34 @@
+/*
+ * extract - the JavaScript an attachment would run: the file itself, or the JScript /
+ *           JavaScript blocks of an HTML, SVG, HTA, WSF or SCT file
+ *
+ * SYNOPSIS
+ *   int emu_extract(const char *type, const char *p, size_t n, BUF *out);
+ *
+ * DESCRIPTION
+ *   type is the language token or type name (js, hta, wsf, sct, html, svg). For js the
+ *   source is the bytes as they are. For markup, every <script> element whose language or
+ *   type attribute is absent or names JScript/JavaScript/ECMAScript is taken (VBScript and
+ *   data blocks are not: they stay with the static analysers); a CDATA wrapper is
+ *   removed, and in XML files (svg, wsf, sct) the five predefined entities are decoded.
+ *   The blocks are written as one program that runs each block on its own, as a browser
+ *   or the script host does: `__blocks(["...", "..."])` (a block that does not compile
+ *   does not stop the others; the host records it as BlockSyntax).
+ *   Returns the EVLOG_KIND_* to run it as (WSH for js, wsf and sct; HTA; browser for
+ *   html and svg), or -1 when there is nothing to run (other types, no script block).
+ *
+ * LIMITS
+ *   EMU_MAX_BLOCKS blocks; out grows to at most about 6 times n (escaping).
+ */
+#ifndef FM_EMU_EXTRACT_H
+#define FM_EMU_EXTRACT_H
+
+#include <stddef.h>
+
+#include "lib/buf.h"
+
+#define EMU_MAX_BLOCKS 64
+
+int emu_extract(const char *type, const char *p, size_t n, BUF *out);
+
+#endif

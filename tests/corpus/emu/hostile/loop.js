@@ -1,0 +1,2 @@
+// hostile test: an endless loop
+for (;;) {}

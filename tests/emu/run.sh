@@ -1,0 +1,216 @@
+#!/bin/bash
+# emu/run.sh - the JavaScript emulation (milter/emu): the fileless-emu helper alone, the
+# milter's -t reports with emulate on and off over tests/corpus/emu, hostile scripts, the
+# daemon serving mail while its helpers die, and -n.
+#
+#  1. helper: `fileless-emu --run` on the hand-made droppers records the calls whose
+#     strings exist only at run time; the seccomp filter is in force (a probe that makes
+#     a forbidden system call after the lockdown dies with SIGSYS).
+#  2. reports: each sample of gen/, real/ and benign/ is attached to a message
+#     (tests/emu/mkeml.py) and scanned with `-t --json` twice (emulate = on / off);
+#     the findings each case needs are asserted (cases below), every emulated call is its
+#     own finding at `...>emu:<API>`, and the table sample | off | on | EMU findings goes
+#     to tests/out/emu.md.
+#  3. hostile/: each script ends with EMU_LIMIT (or EMU_ERROR) inside the limits
+#     (emulate_ms = 300: the -t run of one message stays under 5 s wall time; with a
+#     sanitized FM_BIN the time is recorded only), the static findings of the part are
+#     still reported.
+#  4. daemon (needs miltertest): hostile messages, then a dropper that must be rejected
+#     through emulation: every message is answered, the helpers are restarted, and the
+#     daemon still runs.
+#  5. -n starts a helper (and fails with a missing one).
+# FM_EMU_OUT / FM_EMU_TABLE move the work directory and the table (for a second variant).
+cd "$(dirname "$0")/../.."
+T_SUITE=emu
+. tests/lib.sh
+BIN=${FM_BIN:-milter/fileless-milter}
+EMU=$(dirname "$BIN")/fileless-emu
+MAX_WALL=5000 # ms per hostile message; a sanitized build is only recorded
+RUN_MS=3000   # emulate_ms for the samples (a sanitized build is slower: more)
+case $BIN in */san-*) MAX_WALL=999999 RUN_MS=8000 ;; esac
+C=tests/corpus/emu
+out=${FM_EMU_OUT:-tests/out/emu}
+rm -rf "$out"
+mkdir -p "$out"
+if [ ! -x "$EMU" ]; then
+    bad helper "$EMU not built"
+    summary
+    exit 1
+fi
+
+# conf NAME SETTINGS... - milter.conf with settings replaced, as $out/NAME.conf
+conf() {
+    local f=$out/$1.conf
+    shift
+    sed -e "s|^rules_dir = .*|rules_dir = $PWD/rules|" -e "s|^cache = .*|cache = off|" milter.conf >"$f"
+    for kv in "$@"; do sed -i "s|^${kv%% =*} = .*|$kv|" "$f"; done
+}
+conf on "emulate = on" "emulate_ms = $RUN_MS"
+conf off "emulate = off"
+conf hostile "emulate = on" "emulate_ms = 300" "emulate_memory = 64M"
+
+# --- 1. the helper alone
+helper_has() { # NAME FILE TEXT...
+    local name=$1 file=$2 o
+    shift 2
+    o=$("$EMU" --run "$file" -t $((RUN_MS * 2)) 2>&1)
+    for t in "$@"; do
+        case $o in *"$t"*) ;; *) bad "helper $name" "lacks '$t': $(echo "$o" | tail -2)"; return ;; esac
+    done
+    ok "helper $name"
+}
+helper_has kovter "$C/gen/kovter-runkey.js" \
+    'C RegWrite | HKCU\Software\Microsoft\Windows\CurrentVersion\Run\upd | mshta javascript:eval(' \
+    'C RegWrite | HKCU\Software\teststore\data | V1NjcmlwdC5FY2hv'
+helper_has kovter-obfuscated "$C/gen/obf-kovter-rc4-cff.js" 'CurrentVersion\Run\upd | mshta javascript:'
+helper_has poweliks "$C/gen/obf-poweliks-b64-debugprot.js" 'Run\ | rundll32.exe javascript:"\..\mshtml,RunHTMLApplication'
+helper_has download-exec "$C/gen/obf-download-exec-full.js" 'C HttpOpen | GET | http://download.example.invalid/upd.exe' \
+    'C RunDownloaded | C:\Users\user\AppData\Local\Temp\upd.exe'
+helper_has smuggle "$C/gen/smuggle-zip.html" 'C BlobSave | invoice.zip | 306' 'L blob | PK\x03\x04'
+helper_has wsf "$C/gen/persist-task-wmi.wsf" 'C RegisterTask | Updater | C:\Windows\System32\wscript.exe //E:jscript' \
+    'C WMIPut | CommandLineEventConsumer'
+helper_has jscript-syntax "$C/real/20160301_5870ff0fd179c5bc2379b08558225803.js" 'C RunDownloaded'
+helper_has quit-is-final "$C/hostile/quit-catch.js" 'E quit'
+if "$EMU" --probe-sandbox >/dev/null 2>&1; then bad "seccomp in force" "the probe's system call was allowed"; else
+    rc=$?
+    if [ "$rc" -eq $((128 + 31)) ]; then ok "seccomp in force (probe killed by SIGSYS)"; else bad "seccomp in force" "probe exit $rc, want 159 (SIGSYS)"; fi
+fi
+
+# --- 2. reports with emulation on and off
+# case: FILE|symbols required with emulate on (all)|verdict required with emulate on
+cases="gen/kovter-runkey.js|EMU_REG_WRITE EMU_REG_RUNKEY EMU_REG_PAYLOAD EMU_RUNKEY_LAUNCHER|reject
+gen/obf-kovter-rc4-cff.js|EMU_RUNKEY_LAUNCHER EMU_REG_PAYLOAD|reject
+gen/poweliks-rundll32.js|EMU_RUNKEY_LAUNCHER|reject
+gen/obf-poweliks-b64-debugprot.js|EMU_RUNKEY_LAUNCHER EMU_DYNAMIC_CODE|reject
+gen/download-exec.js|EMU_DOWNLOAD EMU_WRITE_FILE EMU_EXEC EMU_DOWNLOAD_EXEC|-
+gen/obf-download-exec-full.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC|-
+gen/smuggle-zip.html|EMU_BLOB_SAVE REG_DROPPER|reject
+gen/smuggle-zip.svg|EMU_BLOB_SAVE REG_DROPPER|reject
+gen/persist-task-wmi.wsf|EMU_SCHTASK EMU_WMI_PERSIST|-
+gen/hta-encoded.hta|EMU_EXEC EMU_EXEC_LAUNCHER PS_ENCODED_COMMAND|-
+real/20151115_633294afe5029359638c6f8e1998eefd.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC EMU_DYNAMIC_CODE|-
+real/20151116_c1882b085e9b7d7d39e19dd66bdce5f7.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC|-
+real/20160301_5870ff0fd179c5bc2379b08558225803.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC|-
+real/20170301_bf55dc97b611f894f3550515d45a4171.js|EMU_DOWNLOAD|-
+benign/page.html|-|-
+benign/tool.js|-|-
+benign/es6.js|EMU_ERROR|-"
+table=${FM_EMU_TABLE:-tests/out/emu.md}
+{
+    echo "# Emulation on / off (tests/emu/run.sh)"
+    echo
+    echo "Each sample attached to one message, \`fileless-milter -t --json\` with \`emulate = off\` and \`on\`"
+    echo "(emulate_ms = $RUN_MS). Score and verdict; EMU findings with emulation on."
+    echo
+    echo "| sample | off | on | EMU findings (on) | ms on |"
+    echo "|---|---|---|---|---|"
+} >"$table"
+scan() { # EML CONF -> json on stdout
+    "$BIN" -c "$out/$2.conf" -t --json "$1" 2>/dev/null
+}
+while IFS='|' read -r file need verdict; do
+    name=$(basename "$file")
+    eml=$out/$name.eml
+    python3 tests/emu/mkeml.py "$eml" "$C/$file"
+    scan "$eml" off >"$out/$name.off.json"
+    scan "$eml" on >"$out/$name.on.json"
+    vo=$(jq -r '"\(.verdict) \(.score)"' "$out/$name.off.json")
+    von=$(jq -r '"\(.verdict) \(.score)"' "$out/$name.on.json")
+    ms=$(jq -r '.ms // empty' "$out/$name.on.json")
+    syms=$(jq -r '[.hits[].symbol] | unique | .[]' "$out/$name.on.json")
+    emu=$(echo "$syms" | grep '^EMU_' | tr '\n' ' ')
+    echo "| $file | $vo | $von | ${emu:--} | ${ms:-?} |" >>"$table"
+    if jq -r '.hits[].symbol' "$out/$name.off.json" | grep -q '^EMU_'; then
+        bad "$name off" "EMU findings with emulate = off"
+    else ok "$name off: no EMU findings"; fi
+    miss=""
+    for s in $need; do [ "$s" = - ] || echo "$syms" | grep -qx "$s" || miss="$miss $s"; done
+    if [ "$need" = - ] && [ -n "$(jq -r '.hits[] | select(.symbol | startswith("EMU_")) | select(.weight > 0) | .symbol' "$out/$name.on.json")" ]; then
+        miss=" (weighted EMU findings on a benign sample: $emu)"
+    fi
+    if [ -n "$miss" ]; then bad "$name on" "missing$miss (has: $emu)"; else ok "$name on: ${emu:-no EMU findings}"; fi
+    if [ "$verdict" != - ]; then
+        v=$(jq -r .verdict "$out/$name.on.json")
+        if [ "$v" = "$verdict" ]; then ok "$name verdict $v"; else bad "$name verdict" "$v, want $verdict"; fi
+    fi
+done <<<"$cases"
+# every emulated call is its own finding, at its own place, in the text report
+"$BIN" -c "$out/on.conf" -t "$out/kovter-runkey.js.eml" >"$out/kovter.txt" 2>/dev/null
+if grep -q 'EMU_RUNKEY_LAUNCHER @ 2/kovter-runkey.js>emu:RegWrite#2' "$out/kovter.txt" &&
+    grep -q 'EMU_REG_WRITE @ 2/kovter-runkey.js>emu:RegWrite:' "$out/kovter.txt"; then
+    ok "each call a finding at its place (>emu:RegWrite, >emu:RegWrite#2)"
+else bad "each call a finding at its place" "$(grep EMU_ "$out/kovter.txt" | head -3)"; fi
+if jq -r '.parts[]?.layers[]?.location // empty, .layers[]?.location // empty' "$out/smuggle-zip.html.on.json" 2>/dev/null | grep -q 'emu-blob>invoice.js' ||
+    grep -q 'emu-blob>invoice.js' "$out/smuggle-zip.html.on.json"; then
+    ok "the smuggled zip and its script are layers"
+else bad "the smuggled zip and its script are layers" "no emu-blob>invoice.js layer"; fi
+
+# --- 3. hostile scripts
+{
+    echo
+    echo "## Hostile scripts (emulate_ms = 300, emulate_memory = 64M)"
+    echo
+    echo "| script | EMU finding | detail | wall s |"
+    echo "|---|---|---|---|"
+} >>"$table"
+for f in "$C"/hostile/*.js; do
+    name=$(basename "$f")
+    eml=$out/hostile-$name.eml
+    python3 tests/emu/mkeml.py "$eml" "$f"
+    t0=$(date +%s%N)
+    "$BIN" -c "$out/hostile.conf" -t --json "$eml" >"$out/hostile-$name.json" 2>/dev/null
+    rc=$?
+    wall=$(( ($(date +%s%N) - t0) / 1000000 ))
+    lim=$(jq -r '.hits[] | select(.symbol == "EMU_LIMIT" or .symbol == "EMU_ERROR") | "\(.symbol)|\(.detail)"' "$out/hostile-$name.json" | head -1)
+    echo "| $name | ${lim%%|*} | $(echo "${lim#*|}" | cut -c1-80 | tr '|' '/') | $(awk "BEGIN{printf \"%.2f\", $wall/1000}") |" >>"$table"
+    if [ "$name" = quit-catch.js ]; then # WScript.Quit ends the run; catching it does not help
+        if [ "$rc" -eq 0 ] && [ -z "$lim" ] && [ "$wall" -le "$MAX_WALL" ]; then ok "hostile $name: ended by WScript.Quit in $wall ms"; else bad "hostile $name" "exit $rc, $lim, $wall ms"; fi
+        continue
+    fi
+    if [ "$rc" -ne 0 ] || [ -z "$lim" ]; then
+        bad "hostile $name" "exit $rc, no EMU_LIMIT: $(jq -c '[.hits[].symbol]' "$out/hostile-$name.json" 2>&1 | head -c 300)"
+    elif [ "$wall" -gt "$MAX_WALL" ]; then
+        bad "hostile $name" "took $wall ms"
+    else ok "hostile $name: ${lim%%|*} in $wall ms"; fi
+done
+if jq -r '.hits[].symbol' "$out/hostile-event-flood.js.json" | grep -q '^SCRIPT_COM_SHELL$' &&
+    jq -r '.hits[].symbol' "$out/hostile-event-flood.js.json" | grep -q '^EMU_REG_WRITE$'; then
+    ok "a limited run keeps the static findings and what it recorded"
+else bad "a limited run keeps the static findings and what it recorded" "$(jq -c '[.hits[].symbol]' "$out/hostile-event-flood.js.json")"; fi
+
+# --- 4. the daemon keeps serving while helpers hit their limits
+if ! command -v miltertest >/dev/null; then
+    skip "daemon" "miltertest not installed"
+else
+    conf daemon "emulate = on" "emulate_ms = 400" "emulate_workers = 2" "emulate_memory = 64M" \
+        "socket = unix:$PWD/$out/daemon.sock" "pidfile = $PWD/$out/daemon.pid"
+    "$BIN" -f -c "$out/daemon.conf" >"$out/daemon.log" 2>&1 &
+    dpid=$!
+    for _ in $(seq 100); do [ -S "$out/daemon.sock" ] && break; sleep 0.1; done
+    served=0
+    for h in loop.js membomb.js native-loop.js strbomb.js catch-timeout.js; do
+        if FM_SOCK="unix:$out/daemon.sock" FM_DIR="$PWD/tests/milter" FM_MSG="$out/hostile-$h.eml" \
+            miltertest -s tests/emu/answered.lua >"$out/daemon-$h.log" 2>&1; then
+            served=$((served + 1))
+        else bad "daemon answers hostile $h" "$(cat "$out/daemon-$h.log" | head -3)"; fi
+    done
+    [ "$served" -eq 5 ] && ok "daemon answered 5 hostile messages"
+    if FM_SOCK="unix:$out/daemon.sock" FM_DIR="$PWD/tests/milter" FM_MSG="$out/kovter-runkey.js.eml" FM_WANT=reject \
+        miltertest -s tests/emu/answered.lua >"$out/daemon-kovter.log" 2>&1; then
+        ok "daemon rejects an emulated dropper after the hostile ones"
+    else bad "daemon rejects an emulated dropper after the hostile ones" "$(head -3 "$out/daemon-kovter.log")"; fi
+    nlim=$(grep -c 'EMU_LIMIT' "$out/daemon.log")
+    if [ "$nlim" -ge 5 ]; then ok "EMU_LIMIT logged for each hostile message"; else bad "EMU_LIMIT logged" "$nlim lines"; fi
+    kids=$(ps -o comm= --ppid "$dpid" | grep -c fileless-emu)
+    if kill -0 "$dpid" 2>/dev/null && [ "$kids" -ge 1 ]; then ok "daemon alive with $kids helpers"; else bad "daemon alive with helpers" "alive=$(kill -0 $dpid 2>&1) helpers=$kids"; fi
+    kill "$dpid" 2>/dev/null
+    wait "$dpid" 2>/dev/null
+fi
+
+# --- 5. -n
+expect "-n starts the helper" 0 "$BIN" -c "$out/on.conf" -n
+contains "-n says so" "emulation helper OK"
+conf nohelper "emulate_helper = /nonexistent/fileless-emu"
+expect "-n fails without a helper" 1 "$BIN" -c "$out/nohelper.conf" -n
+contains "-n names the helper" "/nonexistent/fileless-emu"
+summary

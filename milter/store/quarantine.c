@@ -519,6 +519,10 @@ int quarantine_purge(const char *dir, int64_t before, size_t *removed, BUF *err)
     *removed = 0;
     char *items = xasprintf("%s/items", dir);
     int ok = access(items, R_OK | W_OK | X_OK); /* removing needs all three */
+    if (ok != 0 && errno == ENOENT && access(dir, F_OK) == 0) {
+        free(items); /* a quarantine the milter never wrote to yet: nothing to purge */
+        return 0;
+    }
     if (ok != 0)
         buf_printf(err, "%s: %s", items, strerror(errno));
     free(items);

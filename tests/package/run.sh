@@ -44,7 +44,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # ---- rules_dir with two directories: file-by-file override ----
 mkdir -p "$tmp/etc/yara" "$tmp/etc/lists"
-sed 's/^FILE_DOUBLE_EXTENSION \+[0-9.]\+/FILE_DOUBLE_EXTENSION 0.125/' rules/scoring.conf >"$tmp/etc/scoring.conf"
+sed 's/^SCRIPT_COM_SHELL \+[0-9.]\+/SCRIPT_COM_SHELL 0.125/' rules/scoring.conf >"$tmp/etc/scoring.conf"
 cat >"$tmp/etc/yara/local.yar" <<'EOF'
 rule Local_Overlay_Test { meta: score = 1 strings: $a = "invoice" nocase condition: $a }
 EOF
@@ -52,9 +52,9 @@ sed -e "s|^rules_dir = .*|rules_dir = $tmp/etc, $PWD/rules|" milter.conf >"$tmp/
 sed -e "s|^rules_dir = .*|rules_dir = $tmp/none, $PWD/rules|" milter.conf >"$tmp/plain.conf"
 expect "-n loads two rules directories" 0 "$BIN" -c "$tmp/overlay.conf" -n
 "$BIN" -c "$tmp/overlay.conf" -t --json contrib/samples/invoice-zip-js.eml >"$tmp/o.json" 2>/dev/null
-w=$(jq -r '[.hits[] | select(.symbol == "FILE_DOUBLE_EXTENSION") | .weight][0]' "$tmp/o.json")
+w=$(jq -r '[.hits[] | select(.symbol == "SCRIPT_COM_SHELL") | .weight][0]' "$tmp/o.json")
 if [ "$w" = 0.125 ]; then ok "a scoring.conf in the first directory overrides the shipped one"; else
-    bad "scoring.conf override" "FILE_DOUBLE_EXTENSION weight $w"; fi
+    bad "scoring.conf override" "SCRIPT_COM_SHELL weight $w"; fi
 if jq -e '.hits[] | select(.symbol == "YARA_Local_Overlay_Test")' "$tmp/o.json" >/dev/null; then
     ok "a YARA file in the first directory adds to the shipped rules"; else bad "YARA overlay" "no YARA_Local_Overlay_Test"; fi
 if jq -e '.hits[] | select(.symbol | startswith("YARA_Fileless_"))' "$tmp/o.json" >/dev/null; then

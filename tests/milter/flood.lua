@@ -31,7 +31,8 @@ local function send(qid, nflood, body)
     return conn
 end
 
-local js = "dmFyIHMgPSBuZXcgQWN0aXZlWE9iamVjdCgnV1NjcmlwdC5TaGVsbCcpOyBzLlJ1bignY21kIC9jIGNhbGMnKTs=\r\n"
+-- a harmless .js (a name finding, tag): a dropper here would be rejected, with no headers
+local js = "dmFyIHggPSAxOyBmdW5jdGlvbiBhZGQoYSxiKXtyZXR1cm4gYStiO30geCA9IGFkZCh4LDIpOwo=\r\n"
 local tail = 'Content-Type: application/octet-stream; name="a.js"\r\n' ..
                  'Content-Disposition: attachment; filename="a.js"\r\n' ..
                  "Content-Transfer-Encoding: base64\r\n\r\n" .. js .. "--B--\r\n"

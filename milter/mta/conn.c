@@ -249,14 +249,16 @@ static void log_message(const CONN *c, const MSG *m, const ACT_PLAN *p, size_t s
 {
     BUF *hits = buf_new(128);
     top_hits(hits, m->hits);
-    const char *act = action_name(p->action);
+    int a = verdict_action_label(p->action, p->store),
+        w = verdict_action_label(p->would, p->would_store);
+    const char *act = action_name(a);
     log_info(
         "ref=%s qid=%s client=%s from=%s rcpts=%s size=%zu verdict=%s score=%.2f action=%s%s%s "
         "hits=%s cache=%u/%u%s ms=%.1f ms_scan=%.1f",
         c->ref, c->qid ? c->qid : "-", c->client, c->from, c->nrcpt ? c->rcpts->data : "-", size,
-        verdict_name(m->verdict), m->score, act, p->would != p->action ? "/would=" : "",
-        p->would != p->action ? action_name(p->would) : "", hits->data, m->cache.hits,
-        m->cache.misses, m->cache.errors ? "/error" : "", now_ms() - c->t0, m->ms);
+        verdict_name(m->verdict), m->score, act, w != a ? "/would=" : "",
+        w != a ? action_name(w) : "", hits->data, m->cache.hits, m->cache.misses,
+        m->cache.errors ? "/error" : "", now_ms() - c->t0, m->ms);
     buf_free(hits);
 }
 
@@ -318,7 +320,7 @@ static int store(const CONN *c, const MSG *m, const ACT_PLAN *p, const char *raw
     q->verdict = xstrdup(verdict_name(m->verdict));
     q->first_verdict = xstrdup(q->verdict);
     q->score = q->first_score = m->score;
-    q->action = xstrdup(action_name(p->action));
+    q->action = xstrdup(action_name(verdict_action_label(p->action, p->store)));
     q->size = (int64_t)len;
     for (size_t i = 0; i < c->nrcptv; i++)
         qmeta_add_rcpt(q, c->rcptv[i]);
@@ -408,7 +410,7 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
     ACT_STATUS st = action_apply(p, ops, ctx);
     log_message(c, m, p, m->size);
     METRICS_MSG mm = {.verdict = (int)m->verdict,
-                      .action = p->action,
+                      .action = verdict_action_label(p->action, p->store),
                       .errs = in.errs,
                       .size = m->size,
                       .ms = now_ms() - c->t0,

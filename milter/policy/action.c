@@ -173,6 +173,7 @@ ACT_PLAN *action_plan(const ACT_INPUT *in)
     p->action = va.action;
     p->would = va.would;
     p->store = va.store;
+    p->would_store = va.would_store;
     p->leadspc = in->leadspc;
     if (!va.plan)
         return p;

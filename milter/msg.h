@@ -61,6 +61,10 @@ typedef struct MSG {
     MSG_CACHE cache;
     unsigned engine_calls; /* YARA and libclamav scans run */
     char *sender, *rcpts;  /* envelope (msg_set_envelope), or NULL */
+    /* optional: called with the bytes of every new layer the scan records (after
+     * layers_add, so within max_layers; -t --extract writes them); NULL: none */
+    void (*layer_sink)(void *ctx, const char *location, const unsigned char *data, size_t n);
+    void *layer_ctx;
 } MSG;
 
 MSG *msg_new(const char *ref);

@@ -167,11 +167,21 @@ static void queue_unpack(SCAN *s, const char *location, const char *part, int de
                                 .n = n};
 }
 
+/* scan_int_layer - a new layer was recorded: its hashes to the cache state, its bytes to
+ * the message's layer sink (if any) */
+void scan_int_layer(SCAN *s, const char *loc, const char *sha256, const unsigned char *data,
+                    size_t n)
+{
+    cache_msg_layer(s->cm, loc, sha256, data, n);
+    if (s->m->layer_sink)
+        s->m->layer_sink(s->m->layer_ctx, loc, data, n);
+}
+
 /* on_layer - libclamav unpacked a new layer: YARA it, and queue it if it is an archive */
 static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, size_t n)
 {
     SCAN *s = ctx;
-    cache_msg_layer(s->cm, layer->location, layer->sha256, data, n);
+    scan_int_layer(s, layer->location, layer->sha256, data, n);
     run_yara(s, data, n, layer->name, layer->ft.lang ? layer->ft.lang : layer->ft.name,
              layer->location, layer->depth);
     FILE_FACTS f = {.filename = layer->name,
@@ -234,7 +244,7 @@ static void on_decoded(void *ctx, const char *how, const char *lang, const unsig
     digest_sha256_hex(data, n, sha);
     LAYER *y = layers_add(s->m->layers, loc, sha);
     if (y) {
-        cache_msg_layer(s->cm, loc, sha, data, n);
+        scan_int_layer(s, loc, sha, data, n);
         y->part = xstrdup(e->part);
         y->engine_type = xstrdup("decoded");
         y->depth = e->depth + 1;

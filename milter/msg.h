@@ -36,7 +36,8 @@
 #include "mime/url.h"
 #include "policy/verdict.h"
 
-enum { MSG_CACHE_OFF, MSG_CACHE_HIT, MSG_CACHE_MISS }; /* per part */
+/* per part; PARTIAL: a hit whose ClamAV findings were refreshed (cache/cache.h) */
+enum { MSG_CACHE_OFF, MSG_CACHE_HIT, MSG_CACHE_MISS, MSG_CACHE_PARTIAL };
 
 typedef struct MSG_CACHE {
     const char *backend; /* "memory", "redis" or "off" */

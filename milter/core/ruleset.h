@@ -53,8 +53,9 @@ typedef struct RULESET {
     CLAMAV *clamav;
     YARA *yara;
     LISTS *lists;
-    IOCSET *ioc; /* rules/lists/ioc-*.txt */
-    char id[17];
+    IOCSET *ioc;       /* rules/lists/ioc-*.txt */
+    char id[17];       /* every rule file, the engine version and db_stamp */
+    char rules_id[17]; /* the same without db_stamp: the cache key (cache/cache.h) */
     char *clamav_db;   /* the official database folder loaded (clamav_db_dir), or NULL */
     char db_stamp[17]; /* its state when loaded (core/clamdb.h), "none" without one */
     unsigned refs;     /* owned by ruleset.c; changed under its lock */

@@ -423,6 +423,8 @@ void scan_int_buffer(SCAN *s, const char *location, const char *part, const char
                       s->m->hits, on_layer, on_vba,   s,     &s->budget, on_encrypted};
     size_t vba_before = s->m->layers->nvba;
     s->m->engine_calls++;
+    if (depth > 0)
+        cache_msg_inner(s->cm); /* a part-only rescan would not reach this buffer */
     clamav_scan(s->rs->clamav, &job);
     analyse_vba(s, vba_before);
     if (archive_like(ft))
@@ -499,6 +501,41 @@ void scan_part(SCAN *s, size_t i, const char *loc)
                     .text_len = p->text_len};
     scan_int_analyse(s, loc, p->path, &f, &p->ft, 0, d, p->size);
     scan_int_open_office_queue(s);
+}
+
+/* scan_part_clamav - libclamav alone over part i (a partial cache hit, see cache/cache.h):
+ * its CLAMAV_* findings go to the message, everything else it sees (layers, heuristics the
+ * cached value has already) is dropped; false when libclamav failed (SCAN_ERROR) */
+bool scan_part_clamav(SCAN *s, size_t i, const char *loc)
+{
+    const PART *p = s->m->parts->v[i];
+    LAYERS *layers = layers_new();
+    layers->max = s->m->layers->max;
+    HITS *h = hits_new();
+    CLAMAV_JOB job = {.location = loc,
+                      .part = p->path,
+                      .filename = p->filename,
+                      .data = (const unsigned char *)p->data->data,
+                      .len = p->size,
+                      .layers = layers,
+                      .hits = h};
+    s->m->engine_calls++;
+    bool ok = clamav_scan(s->rs->clamav, &job) == 0;
+    for (size_t k = 0; k < h->n; k++) {
+        const HIT *x = &h->v[k];
+        if (strncmp(x->symbol, "CLAMAV_", 7) != 0 && (ok || x->err == 0))
+            continue;
+        HIT *y = hits_add(s->m->hits, x->symbol, x->location, NULL);
+        if (y && y->count == 1) {
+            free(y->detail);
+            y->detail = xstrdup(x->detail);
+            y->count = x->count;
+        }
+        failure_restore(s->m->hits, y);
+    }
+    hits_free(h);
+    layers_free(layers);
+    return ok;
 }
 
 /* scan_archives - the encrypted archives queued, with the message's passwords, then the

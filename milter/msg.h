@@ -42,6 +42,7 @@ enum { MSG_CACHE_OFF, MSG_CACHE_HIT, MSG_CACHE_MISS, MSG_CACHE_PARTIAL };
 typedef struct MSG_CACHE {
     const char *backend; /* "memory", "redis" or "off" */
     unsigned hits, misses, errors, corrupt;
+    unsigned partial;    /* hits whose ClamAV findings were refreshed (counted in hits too) */
     double ms;           /* time spent waiting for the cache */
     unsigned char *part; /* MSG_CACHE_* per part index, or NULL */
 } MSG_CACHE;

@@ -502,6 +502,8 @@ void cache_msg_end(CACHE_MSG *cm)
     for (size_t i = 0; i < m->parts->n; i++) {
         if (m->cache.part[i] == MSG_CACHE_HIT || m->cache.part[i] == MSG_CACHE_PARTIAL)
             m->cache.hits++;
+        if (m->cache.part[i] == MSG_CACHE_PARTIAL)
+            m->cache.partial++;
         else if (m->cache.part[i] == MSG_CACHE_MISS)
             m->cache.misses++;
     }

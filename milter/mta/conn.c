@@ -252,13 +252,16 @@ static void log_message(const CONN *c, const MSG *m, const ACT_PLAN *p, size_t s
     int a = verdict_action_label(p->action, p->store),
         w = verdict_action_label(p->would, p->would_store);
     const char *act = action_name(a);
+    char partial[32] = ""; /* hits whose ClamAV findings were refreshed (new databases) */
+    if (m->cache.partial)
+        snprintf(partial, sizeof(partial), "/partial=%u", m->cache.partial);
     log_info(
         "ref=%s qid=%s client=%s from=%s rcpts=%s size=%zu verdict=%s score=%.2f action=%s%s%s "
-        "hits=%s cache=%u/%u%s ms=%.1f ms_scan=%.1f",
+        "hits=%s cache=%u/%u%s%s ms=%.1f ms_scan=%.1f",
         c->ref, c->qid ? c->qid : "-", c->client, c->from, c->nrcpt ? c->rcpts->data : "-", size,
         verdict_name(m->verdict), m->score, act, w != a ? "/would=" : "",
         w != a ? action_name(w) : "", hits->data, m->cache.hits, m->cache.misses,
-        m->cache.errors ? "/error" : "", now_ms() - c->t0, m->ms);
+        m->cache.errors ? "/error" : "", partial, now_ms() - c->t0, m->ms);
     buf_free(hits);
 }
 

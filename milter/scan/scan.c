@@ -505,7 +505,8 @@ void scan_part(SCAN *s, size_t i, const char *loc)
 
 /* scan_part_clamav - libclamav alone over part i (a partial cache hit, see cache/cache.h):
  * its CLAMAV_* findings go to the message, everything else it sees (layers, heuristics the
- * cached value has already) is dropped; false when libclamav failed (SCAN_ERROR) */
+ * cached value has already) is dropped; false when libclamav failed or ran out of time
+ * (that failure hit is added too: the value is then not stored) */
 bool scan_part_clamav(SCAN *s, size_t i, const char *loc)
 {
     const PART *p = s->m->parts->v[i];
@@ -521,10 +522,12 @@ bool scan_part_clamav(SCAN *s, size_t i, const char *loc)
                       .hits = h};
     s->m->engine_calls++;
     bool ok = clamav_scan(s->rs->clamav, &job) == 0;
+    for (size_t k = 0; k < h->n; k++) /* an error or time-out: the findings may be partial */
+        ok = ok && !(h->v[k].err & MSG_ERRS_TRANSIENT);
     for (size_t k = 0; k < h->n; k++) {
         const HIT *x = &h->v[k];
-        if (strncmp(x->symbol, "CLAMAV_", 7) != 0 && (ok || x->err == 0))
-            continue;
+        if (strncmp(x->symbol, "CLAMAV_", 7) != 0 && !(x->err & MSG_ERRS_TRANSIENT))
+            continue; /* the cached value has the rest (heuristics, deterministic limits) */
         HIT *y = hits_add(s->m->hits, x->symbol, x->location, NULL);
         if (y && y->count == 1) {
             free(y->detail);

@@ -60,6 +60,8 @@ static char *verdict_value(const ACT_INPUT *in, const ACT_PLAN *p, int natural)
         buf_printf(b, "; action=%s", action_name(p->action));
     if (in->released)
         buf_printf(b, "; released=%s", in->released);
+    if (in->policy && strcmp(in->policy, "default") != 0)
+        buf_printf(b, "; policy=%s", in->policy);
     char *r = buf_steal(b, NULL);
     buf_free(b);
     return r;
@@ -167,7 +169,8 @@ ACT_PLAN *action_plan(const ACT_INPUT *in)
     VERDICT_IN vi = {.verdict = in->verdict,
                      .errs = in->errs,
                      .released = in->released != NULL,
-                     .store = in->store};
+                     .store = in->store,
+                     .on_verdict = in->on_verdict};
     VERDICT_ACTION va = verdict_action(c, &vi);
     p->status = ACT_ACCEPT;
     p->action = va.action;
@@ -176,6 +179,8 @@ ACT_PLAN *action_plan(const ACT_INPUT *in)
     p->leadspc = in->leadspc;
     if (!va.plan)
         return p;
+    for (size_t i = 0; i < in->ndelrcpt; i++)
+        add_op(p, ACT_DELRCPT, NULL, 0, in->delrcpt[i], NULL);
     for (size_t i = in->ninbound; i-- > 0;)
         add_op(p, ACT_DELHDR, in->inbound[i].name, in->inbound[i].index, NULL, NULL);
     if (in->spoofed_over) { /* they cannot all be removed: refuse (see action.h) */
@@ -247,6 +252,10 @@ ACT_STATUS action_apply(const ACT_PLAN *p, const MTA_OPS *ops, void *ctx)
             break;
         case ACT_QUARANTINE:
             if ((r = ops->quarantine(ctx, o->value)) != 0)
+                st = ACT_TEMPFAIL;
+            break;
+        case ACT_DELRCPT:
+            if ((r = ops->delrcpt(ctx, o->value)) != 0)
                 st = ACT_TEMPFAIL;
             break;
         case ACT_REPLY:

@@ -57,8 +57,13 @@ static int r_progress(void *ctx)
 {
     return 0;
 }
+static int r_delrcpt(void *ctx, const char *rcpt)
+{
+    buf_printf(rec, "delrcpt %s\n", rcpt);
+    return 0;
+}
 static const MTA_OPS recorder = {r_getsymval,  r_addheader, r_insheader, r_chgheader,
-                                 r_quarantine, r_setreply,  r_progress};
+                                 r_quarantine, r_setreply,  r_progress,  r_delrcpt};
 
 /* run - plan and apply one message; returns the status, the calls are in rec */
 static ACT_STATUS run(CONFIG *c, VERDICT v, double score, MSG_ERRS errs, HITS *h,
@@ -115,7 +120,11 @@ static void test_spoofed_over_cap(void **state)
                     false,
                     false,
                     NULL,
-                    5000};
+                    5000,
+                    NULL,
+                    NULL,
+                    NULL,
+                    0};
     for (int mode = 0; mode < 2; mode++) {
         c->mode = mode ? CFG_MODE_TAG_ONLY : CFG_MODE_ENFORCE;
         ACT_PLAN *p = action_plan(&in);

@@ -444,8 +444,8 @@ static size_t split(EOM *e, const char ***del)
             continue;
         (*del)[n++] = c->rcptv[i];
         char *who = str_sanitize_dup(c->rcptv[i], 200);
-        log_info("ref=%s recipient %s removed: policy=%s action=%s", c->ref, who,
-                 c->gpol[g]->name, action_name(sg[g].action));
+        log_info("ref=%s recipient %s removed: policy=%s action=%s", c->ref, who, c->gpol[g]->name,
+                 action_name(sg[g].action));
         free(who);
         if (keep[g] && e->in.store) {
             stored[kept++] = c->rcptv[i];

@@ -161,6 +161,9 @@ static void plan_delivery(ACT_PLAN *p, const ACT_INPUT *in, int natural)
     }
 }
 
+/* each verdict's own action: the header names an action a policy's on_* chose instead */
+static const int from_verdict[] = {CFG_POL_ACCEPT, CFG_POL_TAG, CFG_POL_QUARANTINE, CFG_POL_REJECT};
+
 /* action_plan - the ordered operations for one message (see action.h) */
 ACT_PLAN *action_plan(const ACT_INPUT *in)
 {
@@ -177,10 +180,10 @@ ACT_PLAN *action_plan(const ACT_INPUT *in)
     p->would = va.would;
     p->store = va.store;
     p->leadspc = in->leadspc;
+    for (size_t i = 0; i < in->ndelrcpt; i++) /* also in mode off: another policy's */
+        add_op(p, ACT_DELRCPT, NULL, 0, in->delrcpt[i], NULL);
     if (!va.plan)
         return p;
-    for (size_t i = 0; i < in->ndelrcpt; i++)
-        add_op(p, ACT_DELRCPT, NULL, 0, in->delrcpt[i], NULL);
     for (size_t i = in->ninbound; i-- > 0;)
         add_op(p, ACT_DELHDR, in->inbound[i].name, in->inbound[i].index, NULL, NULL);
     if (in->spoofed_over) { /* they cannot all be removed: refuse (see action.h) */
@@ -209,7 +212,7 @@ ACT_PLAN *action_plan(const ACT_INPUT *in)
         p->status = ACT_DISCARD;
         break;
     default:
-        plan_delivery(p, in, va.natural);
+        plan_delivery(p, in, in->on_verdict ? from_verdict[in->verdict] : va.natural);
     }
     free(text);
     return p;

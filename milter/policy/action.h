@@ -16,7 +16,8 @@
  *        the lower indices stay valid;
  *     2. when the message is delivered (accept, tag, quarantine in the hold queue): insert
  *        at the top of the header (above anything the sender wrote) PREFIX-Verdict "<verdict>;
- * score=<n>; ref=<id>; rules=<id>" (plus "; action=X" when a failure policy changed the action and
+ * score=<n>; ref=<id>; rules=<id>" (plus "; action=X" when a failure policy or the policy's on_*
+ * changed the action and
  * "; mode=tag-only; would=X" in tag-only mode), PREFIX-Report (the top hits by weight with their
  * locations, sanitized, folded, at most ACT_REPORT_MAX bytes) below it, the Subject prefix for tag
  *        and quarantine when subject_tag is set, and QUARANTINE with a reason;

@@ -494,7 +494,7 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
     }
     bool scan = false;
     for (size_t g = 0; g < c->ngroup; g++)
-        scan = scan || c->gpol[g]->cfg->mode != CFG_MODE_OFF;
+        scan = scan || !c->gpol[g]->noscan;
     MSG *m = scan ? analyse(c, ops, ctx) : unscanned(c);
     size_t len = 0; /* the spool is back unless the scan was given up (scan_timeout) */
     const char *raw = c->spool && !c->spool->failed ? spool_data(c->spool, &len) : NULL;

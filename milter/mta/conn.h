@@ -41,8 +41,8 @@
  *   policy/split.h decide which plan the message gets and which groups' recipients are
  *   removed (their copy is stored in the quarantine first when a store is configured and
  *   their action is reject or a stored quarantine; when that store fails the removed group's
- *   own action applies to the whole message instead). When every recipient's policy has mode
- *   off the message is not scanned at all. The log line names the policy applied
+ *   own action applies to the whole message instead). When every recipient's policy says
+ *   `scan = no` the message is not scanned at all. The log line names the policy applied
  *   (policy=NAME) and a second line names removed recipients.
  *   conn_live counts the CONNs not yet freed (thread-safe): the daemon waits for them
  *   after smfi_main returns, because libmilter's worker pool may still be serving them.

@@ -371,6 +371,14 @@ static bool parse_setting(POLICYSET *ps, POLICY *p, const char *key, char *val, 
     }
     if (strncmp(key, "weight", 6) == 0 && (key[6] == ' ' || key[6] == '\t'))
         return parse_weight(ps, p, str_trim((char *)key + 7), val, why);
+    if (strcmp(key, "scan") == 0) {
+        if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0) {
+            buf_printf(why, "bad value '%s' for 'scan' (yes or no)", val);
+            return false;
+        }
+        p->noscan = strcmp(val, "no") == 0;
+        return true;
+    }
     for (int v = VERDICT_TAG; v <= VERDICT_REJECT; v++)
         if (strcmp(key, verdict_keys[v]) == 0)
             return parse_action(p, v, val, why);
@@ -381,15 +389,17 @@ static bool parse_setting(POLICYSET *ps, POLICY *p, const char *key, char *val, 
                "unknown key '%s' (a policy sets match, mode, tag_threshold, quarantine_threshold, "
                "reject_threshold, block_extensions, capability_alone_max, mention_max, "
                "quarantine_action, discard_verdicts, subject_tag, on_tag, on_quarantine, "
-               "on_reject and weight SYMBOL)",
+               "on_reject, scan and weight SYMBOL)",
                key);
     return false;
 }
 
 /* section_done - checks at the end of a section */
-static bool section_done(const POLICYSET *ps, const POLICY *p, BUF *why)
+static bool section_done(const POLICYSET *ps, POLICY *p, BUF *why)
 {
-    const CONFIG *c = p->cfg;
+    CONFIG *c = p->cfg;
+    if (p->noscan)
+        c->mode = CFG_MODE_OFF; /* whatever the section said: nothing is planned */
     if (c->tag_threshold > c->quarantine_threshold ||
         c->quarantine_threshold > c->reject_threshold) {
         buf_printf(why, "[%s]: thresholds must satisfy tag <= quarantine <= reject", p->name);

@@ -48,7 +48,9 @@
  *   quarantine_threshold, reject_threshold (checked tag <= quarantine <= reject),
  *   block_extensions, capability_alone_max, mention_max, quarantine_action, discard_verdicts,
  *   subject_tag; and the action per verdict on_tag, on_quarantine, on_reject (accept, tag,
- *   quarantine, reject or discard; by default each verdict's own). `weight SYMBOL = N` sets a
+ *   quarantine, reject or discard; by default each verdict's own), and `scan = no` (an
+ *   allow-list: mode off, and a message all of whose recipients have it is not scanned; mode
+ *   off alone still scans and logs the verdict). `weight SYMBOL = N` sets a
  *   symbol's weight for the policy; SYMBOL must have an entry in scoring.conf, exact or a
  *   family (CLAMAV_*: the exact symbol is added with the family's other columns).
  *
@@ -106,6 +108,7 @@ typedef struct POLICY {
     SCORES *scores;        /* own copy when a weight is overridden, else NULL */
     const SCORES *weights; /* scores or the base scores */
     int on_verdict[4];     /* VERDICT_* -> action (enum cfg_policy or ACT_DISCARD_TOKEN) */
+    bool noscan;           /* `scan = no`: an allow-list (mode off, and not even scanned) */
     POLICY_MATCH *m;
     size_t nm, capm;
     unsigned line; /* where its section starts (0: the implicit default) */

@@ -112,13 +112,21 @@ cat >"$IT/policy.conf" <<'POL'
 [lab]
 match = rcpt-domain:LAB.example.net
 mode = tag-only
+# an allow-list by sender domain alone: the envelope sender is not verified, never honoured
+[forged]
+match = sender-domain:example.org
+scan = no
+# an allow-list by sender domain from the partner's own address: honoured
+[partner]
+match = sender-domain:partner.example client:127.0.0.0/8
+scan = no
 POL
 it_milter policy "policy_file = $IT/policy.conf" "quarantine_dir = $IT/polq" ||
     bad "start policy milter" "$(tail -3 "$IT/milter-policy.log")"
 P_POL=$(it_port)
 it_postfix pol "$P_POL" "$SINK_PORT_sink" "inet:127.0.0.1:$MILTER_PORT_policy" ||
     bad "start postfix pol" "$(tail -5 "$IT/pol.log")"
-grep -q "policy file $IT/policy.conf: 1 policies" "$IT/milter-policy.log" && ok "policy: file loaded" ||
+grep -q "policy file $IT/policy.conf: 3 policies" "$IT/milter-policy.log" && ok "policy: file loaded" ||
     bad "policy: file loaded" "$(grep -i policy "$IT/milter-policy.log" | head -3)"
 # pol_msg TAG - the malicious sample with a Subject of its own
 pol_msg() { sed "s/^Subject: .*/Subject: policy $1/" $SAMPLES/invoice-zip-js.eml >"$IT/pol-$1.eml"; }
@@ -133,7 +141,13 @@ grep -q "action=tag/would=reject policy=lab " "$IT/milter-policy.log" && ok "pol
     bad "policy: log line names the policy" "$(grep 'action=' "$IT/milter-policy.log" | tail -1)"
 pol_msg enforce
 it_send "$P_POL" "$IT/pol-enforce.eml" --to rcpt@example.net
-contains "policy: enforce recipient rejects it" "550 5.7.1"
+contains "policy: an unverified sender-domain allow-list is not honoured" "550 5.7.1"
+pol_msg partner
+it_send "$P_POL" "$IT/pol-partner.eml" --from x@partner.example --to rcpt@example.net
+contains "policy: sender-domain + client allow-list: accepted" "250 2.0.0"
+grep -q "verdict=unscanned score=0.00 action=accept policy=partner " "$IT/milter-policy.log" &&
+    ok "policy: allow-listed message not scanned (logged)" ||
+    bad "policy: allow-listed message not scanned" "$(grep 'action=' "$IT/milter-policy.log" | tail -1)"
 pol_msg both
 it_send "$P_POL" "$IT/pol-both.eml" --to user@lab.example.net,rcpt@example.net
 contains "policy: lab + enforce recipients, with a store: accepted" "250 2.0.0"

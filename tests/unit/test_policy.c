@@ -100,7 +100,7 @@ static const char *const file = "# sites\n"
                                 "reject_threshold = 12\n"
                                 "[unverified]\n"
                                 "match = sender-domain:trusted.example\n"
-                                "mode = off\n"
+                                "scan = no\n"
                                 "[staff]\n"
                                 "match = auth:*\n"
                                 "[boss]\n"
@@ -186,7 +186,12 @@ static void test_settings(void **state)
     POLICY_ENV env = {.rcpt = "x@eu.example.com"};
     p = policyset_select(ps, &env);
     assert_int_equal(p->cfg->mode, CFG_MODE_TAG_ONLY);
+    assert_false(p->noscan);
     assert_true(p->weights == scores && p->scores == NULL);
+    env = (POLICY_ENV){.rcpt = "x@a.example", .sender = "u@trusted.example", .auth = "u"};
+    p = policyset_select(ps, &env);
+    assert_true(p->noscan); /* scan = no: an allow-list, mode off */
+    assert_int_equal(p->cfg->mode, CFG_MODE_OFF);
     env.rcpt = "x@xn--bcher-kva.example";
     p = policyset_select(ps, &env);
     assert_int_equal(policy_natural(p, VERDICT_REJECT), CFG_POL_QUARANTINE);
@@ -251,8 +256,10 @@ static void test_errors(void **state)
     bad("[a]\nmatch = rcpt:a@b.example\nsocket = inet:1@x\n",
         "3: unknown key 'socket' (a policy sets match, mode, tag_threshold, quarantine_threshold, "
         "reject_threshold, block_extensions, capability_alone_max, mention_max, "
-        "quarantine_action, discard_verdicts, subject_tag, on_tag, on_quarantine, on_reject and "
-        "weight SYMBOL)");
+        "quarantine_action, discard_verdicts, subject_tag, on_tag, on_quarantine, on_reject, scan "
+        "and weight SYMBOL)");
+    bad("[a]\nmatch = rcpt:a@b.example\nscan = maybe\n",
+        "3: bad value 'maybe' for 'scan' (yes or no)");
     bad("[a]\nmode = off\n[b]\nmatch = rcpt:a@b.example\n",
         "3: [a] has no match line (it would never apply)");
     bad("[a]\nmatch = rcpt:a@b.example\ntag_threshold = 50\n",

@@ -472,7 +472,7 @@ static size_t split(EOM *e, const char ***del)
     return lead;
 }
 
-/* unscanned - the record of a message every recipient's policy has mode off for */
+/* unscanned - the record of a message all of whose recipients have `scan = no` */
 static MSG *unscanned(const CONN *c)
 {
     MSG *m = msg_new(c->ref);

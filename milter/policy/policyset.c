@@ -469,7 +469,13 @@ static bool parse_line(POLICYSET *ps, POLICY **cur, char *s, unsigned line, BUF 
         return false;
     }
     *eq = 0;
-    return parse_setting(ps, *cur, str_trim(s), str_trim(eq + 1), why);
+    char *val = str_trim(eq + 1);
+    size_t n = strlen(val);
+    if (n >= 2 && val[0] == '"' && val[n - 1] == '"') { /* "..." as in milter.conf */
+        val[n - 1] = 0;
+        val++;
+    }
+    return parse_setting(ps, *cur, str_trim(s), val, why);
 }
 
 /* policyset_load - read the policy file (see policyset.h) */

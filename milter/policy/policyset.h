@@ -15,8 +15,8 @@
  *   The file is made of sections. `[NAME]` starts a policy (NAME: letters, digits, `_`, `-`,
  *   `.`; unique); `[default]` is the one that applies when nothing else matches (it starts as
  *   milter.conf's settings; its section may change them). Inside a section, lines are
- *   `match = COND [COND ...] [unverified-ok]`, `KEY = VALUE` and `weight SYMBOL = N`. Blank
- *   lines and lines starting with `#` are ignored.
+ *   `match = COND [COND ...] [unverified-ok]`, `KEY = VALUE` (a value may be quoted with
+ *   "...") and `weight SYMBOL = N`. Blank lines and lines starting with `#` are ignored.
  *
  *   A match line holds up to one condition of each kind; all must hold (AND):
  *     rcpt:ADDR          the recipient address (case-insensitive)

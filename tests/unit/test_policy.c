@@ -76,6 +76,7 @@ static const char *pick(const POLICYSET *ps, const char *rcpt, const char *sende
 static const char *const file = "# sites\n"
                                 "[default]\n"
                                 "tag_threshold = 6\n"
+                                "subject_tag = \"[SUSPICIOUS MAIL]\"\n"
                                 "\n"
                                 "[example]\n"
                                 "match = rcpt-domain:example.com\n"
@@ -182,6 +183,7 @@ static void test_settings(void **state)
     assert_non_null(ps);
     const POLICY *def = policyset_default(ps), *p;
     assert_true(def->cfg->tag_threshold == 6);
+    assert_string_equal(def->cfg->subject_tag, "[SUSPICIOUS MAIL]");
     assert_true(base->tag_threshold == 5); /* the base is untouched */
     POLICY_ENV env = {.rcpt = "x@eu.example.com"};
     p = policyset_select(ps, &env);

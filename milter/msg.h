@@ -63,6 +63,7 @@ typedef struct MSG {
     MSG_CACHE cache;
     unsigned engine_calls; /* YARA and libclamav scans run */
     char *sender, *rcpts;  /* envelope (msg_set_envelope), or NULL */
+    const char *policy;    /* name of the policy applied (the ruleset's), NULL: default */
     /* optional: called with the bytes of every new layer the scan records (after
      * layers_add, so within max_layers; -t --extract writes them); NULL: none */
     void (*layer_sink)(void *ctx, const char *location, const unsigned char *data, size_t n);

@@ -76,6 +76,7 @@ static void label(XS *x, const unsigned char *b, size_t len, bool b8)
     BUF *t = buf_new(cch + 1);
     for (size_t i = 0; i < cch && at + (i + 1) * (wide + 1) <= len; i++)
         buf_putc(t, b[at + i * (wide + 1)]);
+    xlm_cell_set(x, LE16(b), LE16(b + 2) & 0xff, 1, 0, t->data, t->len);
     if (t->len >= 4 && t->data[0] == '=') {
         buf_cat(x->strs, t->data, t->len);
         buf_putc(x->strs, '\n');
@@ -83,20 +84,35 @@ static void label(XS *x, const unsigned char *b, size_t len, bool b8)
     buf_free(t);
 }
 
-/* xlm_biff - walk a BIFF5/8 stream. false: not BIFF */
-static bool xlm_biff(XS *x, const unsigned char *d, size_t n)
+/* number - a NUMBER (0x203) or RK (0x27E) cell of a macro sheet remembered */
+static void number(XS *x, unsigned type, const unsigned char *b, size_t len)
 {
-    if (n < 8 || LE16(d) != 0x0809 || (LE16(d + 2) != 8 && LE16(d + 2) != 16))
-        return false;
+    double v;
+    if (type == 0x0203 && len >= 14)
+        memcpy(&v, b + 6, 8);
+    else if (type == 0x027e && len >= 10)
+        v = xlm_rk(LE16(b + 6) | (unsigned long)LE16(b + 8) << 16);
+    else
+        return;
+    if (v == v)
+        xlm_cell_set(x, LE16(b), LE16(b + 2) & 0xff, 2, v, NULL, 0);
+}
+
+/* biff_pass - one walk of a BIFF5/8 stream (its BOF checked by the caller) */
+static void biff_pass(XS *x, const unsigned char *d, size_t n)
+{
     bool b8 = LE16(d + 4) == 0x0600, inmacro = false;
+    x->sheet = 0;
     for (size_t i = 0; n - i >= 4 && x->list->len < XLM_LIST;) {
         unsigned type = LE16(d + i);
         size_t len = LE16(d + i + 2);
         const unsigned char *b = d + i + 4;
         if (len > n - i - 4)
             break;
-        if (type == 0x0809 && len >= 4) /* a substream: dt 0x40 is a macro sheet */
+        if (type == 0x0809 && len >= 4) { /* a substream: dt 0x40 is a macro sheet */
             inmacro = LE16(b + 2) == 0x0040;
+            x->sheet++;
+        }
         bool macro = inmacro || x->macrosheets;
         if (type == 0x0006 && len >= 22 && macro) {
             size_t m = LE16(b + 20) < len - 22 ? LE16(b + 20) : len - 22;
@@ -104,6 +120,8 @@ static bool xlm_biff(XS *x, const unsigned char *d, size_t n)
         }
         if (type == 0x0204 && inmacro)
             label(x, b, len, b8);
+        if ((type == 0x0203 || type == 0x027e) && inmacro)
+            number(x, type, b, len);
         if (type == 0x0018 && len >= 16 && (LE16(b) & 0x20)) /* built-in: code 1 = Auto_Open */
             x->k[X_AUTO] += (b8 ? b[15] : b[14]) == 0x01;
         if (type == 0x0085 && len >= 6 && b[5] == 1) { /* BOUNDSHEET of a macro sheet */
@@ -112,6 +130,22 @@ static bool xlm_biff(XS *x, const unsigned char *d, size_t n)
         }
         i += 4 + len;
     }
+}
+
+/* xlm_biff - walk a BIFF5/8 stream twice: the first pass fills the cells (a formula may
+ * join cells that come after it), the second evaluates, counts and lists. false: not BIFF */
+static bool xlm_biff(XS *x, const unsigned char *d, size_t n)
+{
+    if (n < 8 || LE16(d) != 0x0809 || (LE16(d + 2) != 8 && LE16(d + 2) != 16))
+        return false;
+    biff_pass(x, d, n);
+    buf_reset(x->list);
+    buf_reset(x->strs);
+    memset(x->k, 0, sizeof(x->k));
+    x->writes = 0;
+    x->macrosheets = 0;
+    x->hidden = 0;
+    biff_pass(x, d, n);
     return true;
 }
 
@@ -231,7 +265,7 @@ void heur_xlm(HEUR_CTX *c, const unsigned char *data, size_t n)
     if (c == NULL || c->hits == NULL || data == NULL)
         return;
     XS x;
-    xlm_init(&x, false);
+    xlm_init(&x, true);
     bool biff = xlm_biff(&x, data, n);
     if (!biff) {
         xlm_text(x.k, data, n);

@@ -36,6 +36,14 @@ static const struct {
 
 /* ---- remembered cells ---- */
 
+/* cell_key - the table key of a cell of the current sheet */
+static unsigned long long cell_key(const XS *x, unsigned row, unsigned col)
+{
+    return (((unsigned long long)(x->sheet & 0xffff) << 20 | (row & 0xfffff)) << 16 |
+            (col & 0xffff)) +
+           1;
+}
+
 /* slot - the slot of key in the table (an empty one when absent) */
 static XLM_CELL *slot(const XS *x, unsigned long long key)
 {
@@ -63,8 +71,8 @@ void xlm_cell_set(XS *x, unsigned row, unsigned col, int kind, double num, const
 {
     if (x->cells == NULL || kind == 0)
         return;
-    unsigned long long key = ((unsigned long long)row << 16 | (col & 0xffff)) + 1;
-    XLM_CELL *c = slot(x, key);
+    XLM_CELL *c = slot(x, cell_key(x, row, col));
+    unsigned long long key = cell_key(x, row, col);
     if (c->key == 0) {
         if (x->ncells >= XLM_CELLS_MAX)
             return;
@@ -94,6 +102,19 @@ void xlm_cell_set(XS *x, unsigned row, unsigned col, int kind, double num, const
     }
 }
 
+/* xlm_rk - see heur/xlm_int.h */
+double xlm_rk(unsigned long v)
+{
+    double d;
+    if (v & 2) {
+        d = (double)(int32_t)(uint32_t)(v & 0xFFFFFFFCu) / 4;
+    } else {
+        uint64_t bits = (uint64_t)(v & 0xFFFFFFFCu) << 32;
+        memcpy(&d, &bits, sizeof(d));
+    }
+    return (v & 1) ? d / 100 : d;
+}
+
 /* xlm_cells_clear - see heur/xlm_int.h */
 void xlm_cells_clear(XS *x)
 {
@@ -110,7 +131,7 @@ static const XLM_CELL *cell_get(const XS *x, unsigned row, unsigned col)
 {
     if (x->cells == NULL)
         return NULL;
-    const XLM_CELL *c = slot(x, ((unsigned long long)row << 16 | (col & 0xffff)) + 1);
+    const XLM_CELL *c = slot(x, cell_key(x, row, col));
     return c->key ? c : NULL;
 }
 

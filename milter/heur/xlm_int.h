@@ -54,6 +54,7 @@ typedef struct XS {
     BUF *strs;     /* strings built by CHAR() and cell references */
     XLM_VAL st[EV_DEPTH];
     XLM_CELL *cells; /* NULL: references render as R1C1 */
+    unsigned sheet;  /* the sheet cells are set and read in */
     size_t ncells, capcells, cellbytes;
 } XS;
 
@@ -66,6 +67,8 @@ void xlm_fini(XS *x);
 void xlm_formula(XS *x, const unsigned char *r, size_t m, int dialect, unsigned row, unsigned col);
 /* xlm_cell_set - a cell's value (a string cell, or a formula's cached result) */
 void xlm_cell_set(XS *x, unsigned row, unsigned col, int kind, double num, const char *s, size_t n);
+/* xlm_rk - an RK number (MS-XLS 2.5.217, MS-XLSB 2.5.122) */
+double xlm_rk(unsigned long v);
 /* xlm_cells_clear - the remembered cells forgotten (a new sheet) */
 void xlm_cells_clear(XS *x);
 /* xlm_report - the symbols of the counts, and the listing and built strings emitted; how

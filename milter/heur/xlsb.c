@@ -109,19 +109,6 @@ static bool wide_str(BUF *o, const unsigned char *b, size_t len, size_t *at)
 
 /* ---- the macro sheet ---- */
 
-/* rk - an RkNumber (MS-XLSB 2.5.122) */
-static double rk(uint32_t v)
-{
-    double d;
-    if (v & 2) {
-        d = (double)(int32_t)(v & 0xFFFFFFFCu) / 4;
-    } else {
-        uint64_t bits = (uint64_t)(v & 0xFFFFFFFCu) << 32;
-        memcpy(&d, &bits, sizeof(d));
-    }
-    return (v & 1) ? d / 100 : d;
-}
-
 /* fmla - a BrtFmla* record: the cached value (vlen bytes after the Cell, a string for
  * BrtFmlaString), then grbitFlags and the CellParsedFormula */
 static void fmla(XS *x, unsigned type, const unsigned char *b, size_t len, unsigned row)
@@ -180,7 +167,7 @@ static void sheet_pass(XS *x, const unsigned char *d, size_t n)
             }
             buf_free(v);
         } else if (type == BRT_CELLRK && len >= 12) {
-            xlm_cell_set(x, row, (unsigned)(LE32(b) & 0x3fff), 2, rk(LE32(b + 8)), NULL, 0);
+            xlm_cell_set(x, row, (unsigned)(LE32(b) & 0x3fff), 2, xlm_rk(LE32(b + 8)), NULL, 0);
         } else if (type == BRT_CELLREAL && len >= 16) {
             double num;
             memcpy(&num, b + 8, 8);

@@ -63,25 +63,44 @@ static void xlm_text(size_t *cnt, const unsigned char *d, size_t n)
     }
 }
 
-/* label - a string cell of a macro sheet (LABEL: rw col ixfe XLUnicodeString): a text
- * that starts with = is a formula kept for FORMULA() to write, scanned like a built string */
-static void label(XS *x, const unsigned char *b, size_t len, bool b8)
+/* label_text - an XLUnicodeString at b (BIFF5: cch chars) as the value of a macro sheet cell:
+ * a text that starts with = is a formula kept for FORMULA() to write, scanned like a built
+ * string */
+static void label_text(XS *x, const unsigned char *b, size_t len, bool b8, unsigned row,
+                       unsigned col)
 {
-    if (len < 8)
-        return;
-    size_t cch = LE16(b + 6), at = b8 ? 9 : 8;
-    bool wide = b8 && (b[8] & 1);
-    if (at >= len || (b8 && len < 9))
+    size_t cch = LE16(b), at = b8 ? 3 : 2;
+    bool wide = b8 && (b[2] & 1);
+    if (at > len)
         return;
     BUF *t = buf_new(cch + 1);
     for (size_t i = 0; i < cch && at + (i + 1) * (wide + 1) <= len; i++)
         buf_putc(t, b[at + i * (wide + 1)]);
-    xlm_cell_set(x, LE16(b), LE16(b + 2) & 0xff, 1, 0, t->data, t->len);
+    xlm_cell_set(x, row, col, 1, 0, t->data, t->len);
     if (t->len >= 4 && t->data[0] == '=') {
         buf_cat(x->strs, t->data, t->len);
         buf_putc(x->strs, '\n');
     }
     buf_free(t);
+}
+
+/* label - a LABEL cell (rw col ixfe XLUnicodeString) of a macro sheet */
+static void label(XS *x, const unsigned char *b, size_t len, bool b8)
+{
+    if (len >= 8 + (b8 ? 1 : 0))
+        label_text(x, b + 6, len - 6, b8, LE16(b), LE16(b + 2) & 0xff);
+}
+
+/* cached - the numeric result Excel stored in a FORMULA record (FormulaValue, MS-XLS
+ * 2.5.133: a double unless its last two bytes are 0xFFFF) */
+static void cached(XS *x, const unsigned char *b, unsigned row, unsigned col)
+{
+    double v;
+    if (LE16(b + 12) == 0xFFFF)
+        return;
+    memcpy(&v, b + 6, 8);
+    if (v == v)
+        xlm_cell_set(x, row, col, 2, v, NULL, 0);
 }
 
 /* number - a NUMBER (0x203) or RK (0x27E) cell of a macro sheet remembered */
@@ -102,6 +121,7 @@ static void number(XS *x, unsigned type, const unsigned char *b, size_t len)
 static void biff_pass(XS *x, const unsigned char *d, size_t n)
 {
     bool b8 = LE16(d + 4) == 0x0600, inmacro = false;
+    unsigned row = 0, col = 0; /* the last FORMULA's cell */
     x->sheet = 0;
     for (size_t i = 0; n - i >= 4 && x->list->len < XLM_LIST;) {
         unsigned type = LE16(d + i);
@@ -116,8 +136,13 @@ static void biff_pass(XS *x, const unsigned char *d, size_t n)
         bool macro = inmacro || x->macrosheets;
         if (type == 0x0006 && len >= 22 && macro) {
             size_t m = LE16(b + 20) < len - 22 ? LE16(b + 20) : len - 22;
-            xlm_formula(x, b + 22, m, b8 ? XLM_BIFF8 : XLM_BIFF5, LE16(b), LE16(b + 2) & 0xff);
+            row = LE16(b);
+            col = LE16(b + 2) & 0xff;
+            cached(x, b, row, col);
+            xlm_formula(x, b + 22, m, b8 ? XLM_BIFF8 : XLM_BIFF5, row, col);
         }
+        if (type == 0x0207 && macro && len >= 3) /* STRING: the cached result of the FORMULA */
+            label_text(x, b, len, b8, row, col);
         if (type == 0x0204 && inmacro)
             label(x, b, len, b8);
         if ((type == 0x0203 || type == 0x027e) && inmacro)
@@ -172,24 +197,79 @@ static BUF *unxml(const unsigned char *d, size_t n)
     return o;
 }
 
-/* text_fold - CHAR(n) and "..." terms joined by &: the joined string when CHAR is in it */
+/* a1_ref - an A1 reference ($A$1) at s[*i] that is not part of a longer name: its row and
+ * column (0-based), *i past it */
+static bool a1_ref(const char *s, size_t n, size_t *i, unsigned *row, unsigned *col)
+{
+    size_t j = *i;
+    unsigned c = 0, r = 0;
+    if (j > 0 && (idc(s[j - 1]) || s[j - 1] == '.'))
+        return false;
+    j += j < n && s[j] == '$';
+    size_t letters = j;
+    while (j < n && j - letters < 3 && s[j] >= 'A' && s[j] <= 'Z')
+        c = c * 26 + (unsigned)(s[j++] - 'A' + 1);
+    if (j == letters)
+        return false;
+    j += j < n && s[j] == '$';
+    size_t digits = j;
+    while (j < n && j - digits < 7 && s[j] >= '0' && s[j] <= '9')
+        r = r * 10 + (unsigned)(s[j++] - '0');
+    if (j == digits || r == 0 || (j < n && (idc(s[j]) || s[j] == '(' || s[j] == '!')))
+        return false;
+    *i = j;
+    *row = r - 1;
+    *col = c - 1;
+    return true;
+}
+
+/* xml_cells - the string results macrosheet XML keeps for its formula cells
+ * (`<c r="A1" t="str"><f>CHAR(61)</f><v>=</v></c>`), remembered for text_fold */
+static void xml_cells(XS *x, const char *s, size_t n)
+{
+    for (const char *p = s, *end = s + n; (p = str_memmem_ci(p, (size_t)(end - p), "<c r=\""));) {
+        size_t i = (size_t)(p - s) + 6;
+        unsigned row, col;
+        const char *z = str_memmem_ci(p, (size_t)(end - p), "</c>");
+        const char *gt = memchr(p, '>', (size_t)(end - p));
+        p += 6;
+        if (z == NULL || gt == NULL || gt > z || !a1_ref(s, n, &i, &row, &col) ||
+            !str_memmem_ci(p, (size_t)(gt - p), " t=\"str\""))
+            continue;
+        const char *v = str_memmem_ci(gt, (size_t)(z - gt), "<v>");
+        const char *ve = v ? str_memmem_ci(v, (size_t)(z - v), "</v>") : NULL;
+        if (ve)
+            xlm_cell_set(x, row, col, 1, 0, v + 3, (size_t)(ve - v - 3));
+    }
+}
+
+/* text_fold - CHAR(n), "..." and references to remembered string cells joined by &: the
+ * joined string when CHAR or references built it */
 static void text_fold(XS *x, const char *s, size_t n)
 {
     BUF *b = buf_new(64);
     for (size_t i = 0; i < n;) {
-        size_t j = i, chars = 0;
+        size_t j = i, chars = 0, vlen;
+        unsigned row, col;
+        const char *v;
         buf_reset(b);
         for (;;) {
             if (n - j > 5 && strncasecmp(s + j, "char(", 5) == 0) {
                 size_t e = j + 5;
-                unsigned v = 0;
-                while (e < n && s[e] >= '0' && s[e] <= '9' && v < 1000)
-                    v = v * 10 + (unsigned)(s[e++] - '0');
-                if (e >= n || s[e] != ')' || v == 0 || v > 255)
+                unsigned code = 0;
+                while (e < n && s[e] >= '0' && s[e] <= '9' && code < 1000)
+                    code = code * 10 + (unsigned)(s[e++] - '0');
+                if (e >= n || s[e] != ')' || code == 0 || code > 255)
                     break;
-                buf_putc(b, (int)v);
+                buf_putc(b, (int)code);
                 chars++;
                 j = e + 1;
+            } else if (j < n && s[j] >= '$' && s[j] <= 'Z' &&
+                       a1_ref(s, n, &(size_t){j}, &row, &col) &&
+                       (v = xlm_cell_get(x, row, col, &vlen)) != NULL) {
+                a1_ref(s, n, &j, &row, &col);
+                buf_cat(b, v, vlen);
+                chars++;
             } else if (j < n && s[j] == '"') {
                 size_t e = j + 1;
                 while (e < n && s[e] != '"')
@@ -270,6 +350,7 @@ void heur_xlm(HEUR_CTX *c, const unsigned char *data, size_t n)
     if (!biff) {
         xlm_text(x.k, data, n);
         BUF *t = unxml(data, n < XLM_LIST ? n : XLM_LIST);
+        xml_cells(&x, t->data, t->len);
         text_fold(&x, t->data, t->len);
         buf_free(t);
     }

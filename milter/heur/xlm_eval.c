@@ -135,6 +135,16 @@ static const XLM_CELL *cell_get(const XS *x, unsigned row, unsigned col)
     return c->key ? c : NULL;
 }
 
+/* xlm_cell_get - see heur/xlm_int.h */
+const char *xlm_cell_get(const XS *x, unsigned row, unsigned col, size_t *len)
+{
+    const XLM_CELL *c = cell_get(x, row, col);
+    if (c == NULL || c->kind != 1)
+        return NULL;
+    *len = c->len;
+    return c->s;
+}
+
 /* ---- the stack ---- */
 
 /* render - a value as formula text */

@@ -428,13 +428,86 @@ static void test_biff8_label(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* macrosheet XML: string formula cells keep their results in <v>; a FORMULA() argument
+ * joins them by reference (A1&A2&A3): the command only exists once they are joined */
+static void test_xml_refs(void **state)
+{
+    (void)state;
+    static const char xml[] =
+        "<xm:macrosheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"str\"><f>CHAR(61)</f><v>=</v></c>"
+        "<c r=\"B1\"><f>FORMULA(A1&amp;A2&amp;$A$3,B5)</f><v>0</v></c></row><row r=\"2\">"
+        "<c r=\"A2\" t=\"str\"><f>CHAR(69)&amp;CHAR(88)</f><v>EX</v></c></row><row r=\"3\">"
+        "<c r=\"A3\" t=\"str\"><f>CHAR(69)&amp;CHAR(67)</f><v>EC(&quot;calc&quot;)</v></c>"
+        "</row></sheetData></xm:macrosheet>";
+    HITS *h = hits_new();
+    HEUR_CTX c = ctx(h, NULL);
+    heur_xlm(&c, (const unsigned char *)xml, strlen(xml));
+    int bad = expect(h, "XLM_EXEC", NULL, "xml references");
+    hits_free(h);
+    /* the same sheet without the cached results: nothing to join */
+    char *plain = strdup(xml);
+    for (char *p = plain; (p = strstr(p, "t=\"str\"")) != NULL;)
+        memcpy(p, "t=\"xyz\"", 7);
+    h = hits_new();
+    c = ctx(h, NULL);
+    heur_xlm(&c, (const unsigned char *)plain, strlen(plain));
+    bad += expect(h, NULL, "XLM_EXEC", "xml without string results");
+    hits_free(h);
+    free(plain);
+    assert_int_equal(bad, 0);
+}
+
+/* BIFF8: a FORMULA whose tokens refer to a shared formula (PtgExp) keeps its result in the
+ * STRING record after it; a later FORMULA() joining such cells gets the command */
+static void test_biff8_cached(void **state)
+{
+    (void)state;
+    static const unsigned char bof[16] = {0x00, 0x06, 0x05, 0x00};
+    static const unsigned char bofm[16] = {0x00, 0x06, 0x40, 0x00};
+    static const unsigned char sheet[] = {0, 0, 0, 0, 0, 1, 6, 0, 'M', 'a', 'c', 'r', 'o', '1'};
+    static const char *const parts[] = {"=EX", "EC(\"calc\")"};
+    BUF *b = buf_new(256);
+    brec(b, 0x0809, bof, sizeof(bof));
+    brec(b, 0x0085, sheet, sizeof(sheet));
+    brec(b, 0x000a, "", 0);
+    brec(b, 0x0809, bofm, sizeof(bofm));
+    /* R1C2 =FORMULA(R1C1&R2C1,R5C1), before the cells it joins */
+    static const unsigned char fw[] = {0x44, 0,    0, 0, 0, 0x44, 1,    0, 0,    0,
+                                       0x08, 0x44, 4, 0, 0, 0,    0x42, 2, 0x60, 0x80};
+    unsigned char f[22 + sizeof(fw)] = {0, 0, 1, 0};
+    f[12] = f[13] = 0xff; /* a string result */
+    f[20] = sizeof(fw);
+    memcpy(f + 22, fw, sizeof(fw));
+    brec(b, 0x0006, f, sizeof(f));
+    for (unsigned r = 0; r < 2; r++) { /* R1C1, R2C1: PtgExp, then the STRING record */
+        unsigned char g[27] = {(unsigned char)r, 0, 0, 0};
+        g[12] = g[13] = 0xff;
+        g[20] = 5;
+        g[22] = 0x01; /* ptgExp */
+        brec(b, 0x0006, g, sizeof(g));
+        BUF *str = buf_new(32);
+        le16(str, (unsigned)strlen(parts[r]));
+        buf_putc(str, 0);
+        buf_puts(str, parts[r]);
+        brec(b, 0x0207, str->data, str->len);
+        buf_free(str);
+    }
+    brec(b, 0x000a, "", 0);
+    HITS *h = hits_new();
+    HEUR_CTX c = ctx(h, NULL);
+    heur_xlm(&c, (const unsigned char *)b->data, b->len);
+    int bad = expect(h, "XLM_EXEC XLM_FORMULA_WRITE", NULL, "BIFF8 cached results");
+    hits_free(h);
+    buf_free(b);
+    assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_macrosheet),
-        cmocka_unit_test(test_dde),
-        cmocka_unit_test(test_zip),
-        cmocka_unit_test(test_biff8_label),
+        cmocka_unit_test(test_macrosheet), cmocka_unit_test(test_dde),
+        cmocka_unit_test(test_zip),        cmocka_unit_test(test_biff8_label),
+        cmocka_unit_test(test_xml_refs),   cmocka_unit_test(test_biff8_cached),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -233,13 +233,22 @@ static void xml_cells(XS *x, const char *s, size_t n)
         const char *z = str_memmem_ci(p, (size_t)(end - p), "</c>");
         const char *gt = memchr(p, '>', (size_t)(end - p));
         p += 6;
-        if (z == NULL || gt == NULL || gt > z || !a1_ref(s, n, &i, &row, &col) ||
-            !str_memmem_ci(p, (size_t)(gt - p), " t=\"str\""))
+        if (z == NULL || gt == NULL || gt > z || !a1_ref(s, n, &i, &row, &col))
             continue;
         const char *v = str_memmem_ci(gt, (size_t)(z - gt), "<v>");
         const char *ve = v ? str_memmem_ci(v, (size_t)(z - v), "</v>") : NULL;
-        if (ve)
+        if (ve == NULL)
+            continue;
+        if (str_memmem_ci(p, (size_t)(gt - p), " t=\"str\"")) {
             xlm_cell_set(x, row, col, 1, 0, v + 3, (size_t)(ve - v - 3));
+        } else if (!str_memmem_ci(p, (size_t)(gt - p), " t=\"") && ve - v - 3 < 32) {
+            char num[32]; /* a number cell (no type attribute) */
+            snprintf(num, sizeof(num), "%.*s", (int)(ve - v - 3), v + 3);
+            char *endp;
+            double d = strtod(num, &endp);
+            if (endp != num && *endp == '\0' && d == d)
+                xlm_cell_set(x, row, col, 2, d, NULL, 0);
+        }
     }
 }
 
@@ -294,11 +303,86 @@ static void text_fold(XS *x, const char *s, size_t n)
     buf_free(b);
 }
 
+/* key_term - one `CHAR(n-REF)` (n: digits, or a number cell in formula text) (REF: R90C19 in the
+ * listing, $S$90 in formula text) at s[j]: n, the reference (ref, rn) and the index after the `)`;
+ * false when it is not one */
+static bool key_term(const XS *x, const char *s, size_t n, size_t j, long *v, const char **ref,
+                     size_t *rn, size_t *end)
+{
+    if (n - j < 8 || memcmp(s + j, "CHAR(", 5) != 0)
+        return false;
+    size_t e = j + 5;
+    unsigned row, col;
+    double d;
+    *v = 0;
+    if (a1_ref(s, n, &e, &row, &col)) { /* n is a number cell */
+        if (!xlm_cell_num(x, row, col, &d) || d < 0 || d > 100000)
+            return false;
+        *v = (long)d;
+    } else {
+        while (e < n && s[e] >= '0' && s[e] <= '9' && *v < 100000)
+            *v = *v * 10 + (s[e++] - '0');
+    }
+    if (e >= n || s[e] != '-' || e == j + 5)
+        return false;
+    size_t r = ++e;
+    while (e < n && e - r < 24 &&
+           ((s[e] >= 'A' && s[e] <= 'Z') || s[e] == '$' || (s[e] >= '0' && s[e] <= '9')))
+        e++;
+    if (e >= n || s[e] != ')' || e == r || (s[r] >= '0' && s[r] <= '9'))
+        return false;
+    *ref = s + r;
+    *rn = e - r;
+    *end = e + 1;
+    return true;
+}
+
+/* key_fold - `CHAR(n-R90C19)&CHAR(m-R90C19)&...` chains (the listing, formula text) whose key cell
+ * is computed at run time (from the date or the environment): a formula a macro writes with
+ * FORMULA() starts with =, which gives the key; the chain is decoded with it and kept
+ * when every character is printable (at least KEY_MIN of them) */
+static void key_fold(XS *x, const char *s, size_t n)
+{
+    enum { KEY_MIN = 4 };
+    BUF *b = buf_new(64);
+    for (size_t i = 0; i < n; i++) {
+        long v, key = 0;
+        const char *ref, *ref0 = NULL;
+        size_t rn, rn0 = 0, j = i, end;
+        bool ok = true;
+        buf_reset(b);
+        while (ok && key_term(x, s, n, j, &v, &ref, &rn, &end)) {
+            if (ref0 == NULL) {
+                ref0 = ref;
+                rn0 = rn;
+                key = v - '=';
+            }
+            long ch = v - key;
+            ok = rn == rn0 && memcmp(ref, ref0, rn) == 0 &&
+                 ((ch >= 32 && ch <= 126) || ch == 9 || ch == 10 || ch == 13);
+            if (ok)
+                buf_putc(b, (int)ch);
+            j = end;
+            if (!ok || j >= n || s[j] != '&')
+                break;
+            j++;
+        }
+        if (ok && b->len >= KEY_MIN) {
+            buf_cat(x->strs, b->data, b->len);
+            buf_putc(x->strs, '\n');
+        }
+        if (j > i)
+            i = j - 1;
+    }
+    buf_free(b);
+}
+
 /* xlm_report - see heur/xlm_int.h */
 void xlm_report(HEUR_CTX *c, XS *x, const char *how)
 {
     const char *at = c->location;
     size_t *k = x->k;
+    key_fold(x, x->list->data, x->list->len);
     size_t pre[X_N];
     memcpy(pre, k, sizeof(pre));
     xlm_text(k, (const unsigned char *)x->strs->data, x->strs->len); /* names in built strings */
@@ -352,6 +436,7 @@ void heur_xlm(HEUR_CTX *c, const unsigned char *data, size_t n)
         BUF *t = unxml(data, n < XLM_LIST ? n : XLM_LIST);
         xml_cells(&x, t->data, t->len);
         text_fold(&x, t->data, t->len);
+        key_fold(&x, t->data, t->len);
         buf_free(t);
     }
     xlm_report(c, &x, biff ? " (BIFF)" : "");

@@ -145,6 +145,16 @@ const char *xlm_cell_get(const XS *x, unsigned row, unsigned col, size_t *len)
     return c->s;
 }
 
+/* xlm_cell_num - see heur/xlm_int.h */
+bool xlm_cell_num(const XS *x, unsigned row, unsigned col, double *v)
+{
+    const XLM_CELL *c = cell_get(x, row, col);
+    if (c == NULL || c->kind != 2)
+        return false;
+    *v = c->num;
+    return true;
+}
+
 /* ---- the stack ---- */
 
 /* render - a value as formula text */

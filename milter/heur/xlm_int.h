@@ -69,6 +69,8 @@ void xlm_formula(XS *x, const unsigned char *r, size_t m, int dialect, unsigned 
 void xlm_cell_set(XS *x, unsigned row, unsigned col, int kind, double num, const char *s, size_t n);
 /* xlm_cell_get - a remembered string cell of the current sheet, or NULL */
 const char *xlm_cell_get(const XS *x, unsigned row, unsigned col, size_t *len);
+/* xlm_cell_num - a remembered number cell of the current sheet; false when there is none */
+bool xlm_cell_num(const XS *x, unsigned row, unsigned col, double *v);
 /* xlm_rk - an RK number (MS-XLS 2.5.217, MS-XLSB 2.5.122) */
 double xlm_rk(unsigned long v);
 /* xlm_cells_clear - the remembered cells forgotten (a new sheet) */

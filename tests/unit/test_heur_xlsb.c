@@ -502,12 +502,43 @@ static void test_biff8_cached(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* CHAR(n-KEY) chains whose key cell is computed at run time: a written formula starts with
+ * =, which gives the key (1746 here); n as digits and as number cells */
+static void test_key_fold(void **state)
+{
+    (void)state;
+    static const char lit[] = "<xm:macrosheet><f>FORMULA(CHAR(1807-S90)&amp;CHAR(1815-S90)&amp;"
+                              "CHAR(1834-S90)&amp;CHAR(1815-S90)&amp;CHAR(1813-S90)&amp;"
+                              "CHAR(1786-S90),A1)</f></xm:macrosheet>";
+    static const char cells[] =
+        "<xm:macrosheet><c r=\"B1\"><v>1807</v></c><c r=\"B2\"><v>1815</v></c>"
+        "<c r=\"B3\"><v>1834</v></c><c r=\"B4\"><v>1813</v></c><c r=\"B5\"><v>1786</v></c>"
+        "<f>FORMULA(CHAR(B1-S90)&amp;CHAR(B2-S90)&amp;CHAR(B3-S90)&amp;CHAR(B2-S90)&amp;"
+        "CHAR(B4-S90)&amp;CHAR(B5-S90),A1)</f></xm:macrosheet>";
+    /* a chain that does not decode to text with the key of = (1746): 1807 then 100 */
+    static const char noise[] = "<xm:macrosheet><f>FORMULA(CHAR(1807-S90)&amp;CHAR(100-S90)&amp;"
+                                "CHAR(1834-S90)&amp;CHAR(1815-S90)&amp;CHAR(1813-S90),A1)</f>"
+                                "<f>EXEC_</f></xm:macrosheet>";
+    const char *in[] = {lit, cells, noise};
+    int bad = 0;
+    for (int k = 0; k < 3; k++) {
+        HITS *h = hits_new();
+        HEUR_CTX c = ctx(h, NULL);
+        heur_xlm(&c, (const unsigned char *)in[k], strlen(in[k]));
+        bad +=
+            k < 2 ? expect(h, "XLM_EXEC", NULL, "key fold") : expect(h, NULL, "XLM_EXEC", "noise");
+        hits_free(h);
+    }
+    assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_macrosheet), cmocka_unit_test(test_dde),
         cmocka_unit_test(test_zip),        cmocka_unit_test(test_biff8_label),
         cmocka_unit_test(test_xml_refs),   cmocka_unit_test(test_biff8_cached),
+        cmocka_unit_test(test_key_fold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -322,6 +322,13 @@ static bool xlm_text_part(const char *filename, const unsigned char *data, size_
                         str_iends(filename, ".slk"));
 }
 
+/* is_xlsb - an OOXML zip whose member names (stored uncompressed) hold xl/workbook.bin */
+static bool is_xlsb(const FILETYPE *ft, const unsigned char *data, size_t n)
+{
+    return strcmp(ft->name, "ooxml") == 0 &&
+           str_memmem_ci((const char *)data, n, "xl/workbook.bin") != NULL;
+}
+
 /*
  * analyse - our analysers over one buffer: file tricks, shortcuts, scripts (with their
  * decoded layers), registry droppers, XLM sheets, and the URLs in script text
@@ -343,6 +350,8 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
     if (strcmp(ft->name, "lnk") == 0)
         heur_lnk(&c, data, n);
     maldoc(&c, filename, ft, data, n);
+    if (is_xlsb(ft, data, n)) /* libclamav names members by base name: read by full name */
+        heur_xlsb_zip(&c, data, n, (size_t)s->rs->cfg->max_part_bytes);
     if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0) {
         const char *type = ft->lang ? ft->lang : ft->name;
         heur_script(&c, type, data, n);

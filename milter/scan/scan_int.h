@@ -34,6 +34,7 @@
 #include "heur/script.h"
 #include "heur/vba.h"
 #include "heur/xlm.h"
+#include "heur/xlsb.h"
 #include "heur/rtf.h"
 #include "heur/onenote.h"
 #include "heur/ooxml.h"

@@ -341,8 +341,10 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
     }
     heur_known(&c, ft->lang, data, n);
     heur_wsh(&c, ft->lang, data, n);
-    if (ft->lang)
+    if (ft->lang) {
         heur_lolbin(&c, data, n);
+        heur_lolbas(&c, data, n);
+    }
     if (textual(ft) || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_lure(&c, data, n);
     if (textual(ft)) {

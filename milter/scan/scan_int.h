@@ -42,6 +42,7 @@
 #include "heur/lure.h"
 #include "emu/emulate.h"
 #include "heur/wsh.h"
+#include "heur/lolbas.h"
 #include "mime/passwords.h"
 #include "msg.h"
 #include "scan/scan.h"

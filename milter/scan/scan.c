@@ -344,6 +344,7 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
     if (ft->lang) {
         heur_lolbin(&c, data, n);
         heur_lolbas(&c, data, n);
+        heur_tamper(&c, ft->lang, data, n);
     }
     if (textual(ft) || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_lure(&c, data, n);

@@ -43,6 +43,7 @@
 #include "emu/emulate.h"
 #include "heur/wsh.h"
 #include "heur/lolbas.h"
+#include "heur/tamper.h"
 #include "mime/passwords.h"
 #include "msg.h"
 #include "scan/scan.h"

@@ -44,6 +44,8 @@ static bool alt_ok(const char *a, size_t n)
         return false;
     if ((*a == '-' || *a == '.' || *a == '~' || *a == '=') && n > 1)
         return true;
+    if (n > 4 && strncmp(a, "url~", 4) == 0)
+        return true;
     return (n == 3 && (strncmp(a, "url", 3) == 0 || strncmp(a, "ads", 3) == 0 ||
                        strncmp(a, "any", 3) == 0)) ||
            (n == 6 && strncmp(a, "script", 6) == 0);

@@ -17,6 +17,7 @@
  *                           allowed: /i:URL); -name* any switch starting so;
  *                  url      an argument or switch value is a remote address (http, https,
  *                           ftp, a UNC \\host\share or //host/share path);
+ *                  url~text a remote argument that contains text (url~.dll);
  *                  script   an argument starts javascript: / vbscript: (inline script);
  *                  ads      an argument names an NTFS alternate data stream (file:stream);
  *                  .ext     an argument (or switch value) ends in .ext (.dll, .inf, .xml);

@@ -153,6 +153,9 @@ static bool alt_holds(const char *alt, size_t an, const LOLBAS_ARGS *a)
                 k--;
             if (sw && (prefix ? sn >= k : sn == k) && strncmp(sw, w + 1, k) == 0)
                 return true;
+        } else if (strncmp(w, "url~", 4) == 0) {
+            if (remote(operand) && strstr(operand, w + 4))
+                return true;
         } else if (strcmp(w, "url") == 0) {
             if (remote(operand) || (sw == NULL && strstr(arg, "http://")) ||
                 (sw == NULL && strstr(arg, "https://")))

@@ -42,35 +42,3 @@ void heur_wsh(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n)
     if (str_memmem_ci(t, n, "adodb.stream") && str_memmem_ci(t, n, "savetofile"))
         hits_add(c->hits, "WSH_STREAM_SAVE", c->location, "ADODB.Stream SaveToFile");
 }
-
-/* remote_on_line - a proxy binary and a remote address (http, https, UNC) on one line */
-static const char *remote_on_line(const char *line, size_t n)
-{
-    static const char *const proxies[] = {
-        "mshta", "regsvr32", "msiexec", "hh.exe",   "rundll32", "cmstp",       "wmic",
-        "msxsl", "odbcconf", "pcalua",  "forfiles", "msbuild",  "installutil", NULL};
-    if (!str_memmem_ci(line, n, "http://") && !str_memmem_ci(line, n, "https://") &&
-        !memmem(line, n, "\\\\", 2))
-        return NULL;
-    for (int i = 0; proxies[i]; i++)
-        if (str_memmem_ci(line, n, proxies[i]))
-            return proxies[i];
-    return NULL;
-}
-
-/* heur_lolbin - see wsh.h */
-void heur_lolbin(HEUR_CTX *c, const unsigned char *p, size_t n)
-{
-    const char *t = (const char *)p, *end = t + n;
-    while (t < end) {
-        const char *nl = memchr(t, '\n', (size_t)(end - t));
-        size_t len = nl ? (size_t)(nl - t) : (size_t)(end - t);
-        const char *proxy = remote_on_line(t, len);
-        if (proxy) {
-            hits_add(c->hits, "SCRIPT_LOLBIN_REMOTE", c->location,
-                     "%s runs code from a remote address: %.80s", proxy, t);
-            return;
-        }
-        t += len + 1;
-    }
-}

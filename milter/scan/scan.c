@@ -342,7 +342,6 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
     heur_known(&c, ft->lang, data, n);
     heur_wsh(&c, ft->lang, data, n);
     if (ft->lang) {
-        heur_lolbin(&c, data, n);
         heur_lolbas(&c, data, n);
         heur_tamper(&c, ft->lang, data, n);
     }

@@ -137,6 +137,35 @@ def lolbas_commands():
     return out
 
 
+LOLBAS_CATEGORIES = ("Download", "Execute", "AWL Bypass")
+
+
+def lolbas_lines():
+    """one .cmd per documented command line of every LOLBAS OS binary whose category is a
+    download or an execution (Download, Execute, AWL Bypass): per-command recall"""
+    d = lolbas_dir()
+    if d is None:
+        return None
+    p = subprocess.run(["git", "--git-dir", d, "ls-tree", "--name-only", "HEAD:yml/OSBinaries/"],
+                       capture_output=True, text=True)
+    out = []
+    for yml in sorted(p.stdout.split()):
+        q = subprocess.run(["git", "--git-dir", d, "show", "HEAD:yml/OSBinaries/" + yml],
+                           capture_output=True, text=True)
+        # a command and the category that follows it in the same list item
+        items = re.findall(r"^\s*-\s*Command:\s*(.+?)\n(?:.*\n)*?\s*Category:\s*(.+)$",
+                           q.stdout, re.M)
+        for i, (cmd, cat) in enumerate(items):
+            cmd = cmd.strip().strip("'\"")
+            if cat.strip() not in LOLBAS_CATEGORIES or cmd in ("|", ">", ""):
+                continue
+            text = "@echo off\r\n" + fill(cmd) + "\r\n"
+            name = "%s-%d.cmd" % (yml[:-4].lower(), i)
+            out.append((name + " " + cmd[:40], mail("run this", "See the attachment.",
+                                                    [(name, text.encode())])))
+    return out
+
+
 NPM_LIBS = {"jquery": ["package/dist/jquery.js", "package/dist/jquery.min.js"],
             "lodash": ["package/lodash.js"],
             "bootstrap": ["package/dist/js/bootstrap.bundle.js"],
@@ -213,6 +242,7 @@ CLASSES = [
     ("ps-evasion", "mal", lambda: attach_each("mal/ps-evasion", None)),
     ("lure", "mal", lambda: attach_each("mal/lure", None)),
     ("lolbin-commands", "mal", lolbas_commands),
+    ("lolbas-lines", "mal", lolbas_lines),
     ("js-libraries", "clean", js_libraries),
     ("package-scripts", "clean", package_scripts),
     ("admin-scripts", "clean", lambda: attach_each("clean/admin-scripts", None)),

@@ -394,3 +394,9 @@ const char *lists_known_library(const LISTS *l, const char *hex)
     size_t p = set_find(&l->known, hex, n, hash_key(hex, n));
     return p ? l->known_as[p - 1] : NULL;
 }
+
+/* lists_known_libraries - how many known-library digests are loaded */
+size_t lists_known_libraries(const LISTS *l)
+{
+    return l ? l->known.n : 0;
+}

@@ -7,8 +7,11 @@
  *   bool lists_domain_in(const LISTS *l, enum list_id which, const char *host);
  *   const CMDTAB *lists_lolbas(const LISTS *l);
  *   const char *lists_known_library(const LISTS *l, const char *sha256_hex);
+ *   size_t lists_known_libraries(const LISTS *l);
+size_t lists_known_libraries(const LISTS *l);
 const CMDTAB *lists_lolbas(const LISTS *l);
 const char *lists_known_library(const LISTS *l, const char *sha256_hex);
+size_t lists_known_libraries(const LISTS *l);
  *
  * DESCRIPTION
  *   Each list is a text file in rules/lists/, one entry per line, `#` comments, blank
@@ -31,6 +34,7 @@ const char *lists_known_library(const LISTS *l, const char *sha256_hex);
 #define FM_LISTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/cmdtab.h"
 #include "lib/buf.h"
@@ -51,5 +55,6 @@ bool lists_has(const LISTS *l, enum list_id which, const char *key);
 bool lists_domain_in(const LISTS *l, enum list_id which, const char *host);
 const CMDTAB *lists_lolbas(const LISTS *l);
 const char *lists_known_library(const LISTS *l, const char *sha256_hex);
+size_t lists_known_libraries(const LISTS *l);
 
 #endif

@@ -206,6 +206,27 @@ def js_libraries():
             for pkg, n, data in got]
 
 
+def known_libraries():
+    """the exact library files of known_libs.py's PACKAGES (rules/lists/known-libraries.txt),
+    zipped as vendored drops: JS_KNOWN_LIBRARY must clear them whole"""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("known_libs", "tests/behaviour/known_libs.py")
+    kl = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kl)
+    out = []
+    for name, version, _, files in kl.PACKAGES:
+        tgz = kl.pack(name, version)
+        if tgz is None:
+            return None
+        with tarfile.open(tgz) as t:
+            members = [("js/" + os.path.basename(f), t.extractfile("package/" + f).read())
+                       for f in files]
+        out.append(("%s@%s" % (name, version),
+                    mail("vendor drop", "The vendored libraries, as agreed.",
+                         [("vendor-%s.zip" % name.replace("/", "-"), zipped(members))])))
+    return out
+
+
 def package_scripts():
     got = npm_members(NPM_SCRIPTS)
     if got is None:
@@ -244,6 +265,7 @@ CLASSES = [
     ("lolbin-commands", "mal", lolbas_commands),
     ("lolbas-lines", "mal", lolbas_lines),
     ("js-libraries", "clean", js_libraries),
+    ("js-libraries-known", "clean", known_libraries),
     ("package-scripts", "clean", package_scripts),
     ("admin-scripts", "clean", lambda: attach_each("clean/admin-scripts", None)),
     ("admin-scripts-zipped", "clean", lambda: attach_each("clean/admin-scripts", "zip")),

@@ -227,6 +227,33 @@ def known_libraries():
     return out
 
 
+OBFUSCATOR = "javascript-obfuscator@4.2.2"
+
+
+def js_obfuscated():
+    """the JavaScript samples (mal/js-source, mal/wsh-dropper/*.js) through
+    javascript-obfuscator with five presets (tests/behaviour/obfuscate.js); test-only npm"""
+    d = os.path.join(OUT, "npm-obf")
+    mod = os.path.join(d, "node_modules", "javascript-obfuscator")
+    if not os.path.isdir(mod):
+        os.makedirs(d, exist_ok=True)
+        p = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", OBFUSCATOR],
+                           cwd=d, capture_output=True, text=True, timeout=600)
+        if p.returncode != 0 or not os.path.isdir(mod):
+            return None
+    srcs = files_of("mal/js-source") + [f for f in files_of("mal/wsh-dropper") if f.endswith(".js")]
+    obf = os.path.join(OUT, "obf")
+    shutil.rmtree(obf, ignore_errors=True)
+    p = subprocess.run(["node", "tests/behaviour/obfuscate.js", d, obf] + srcs,
+                       capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        print("   obfuscate.js: " + p.stderr[-300:])
+        return None
+    return [(os.path.basename(f), mail("file", "See the attachment.",
+                                       [(os.path.basename(f), open(f, "rb").read())]))
+            for f in sorted(glob.glob(os.path.join(obf, "*.js")))]
+
+
 def package_scripts():
     got = npm_members(NPM_SCRIPTS)
     if got is None:
@@ -262,6 +289,8 @@ CLASSES = [
     ("scriptlet", "mal", lambda: attach_each("mal/scriptlet", None)),
     ("ps-evasion", "mal", lambda: attach_each("mal/ps-evasion", None)),
     ("lure", "mal", lambda: attach_each("mal/lure", None)),
+    ("js-source", "mal", lambda: attach_each("mal/js-source", None)),
+    ("js-obfuscated", "mal", js_obfuscated),
     ("lolbin-commands", "mal", lolbas_commands),
     ("lolbas-lines", "mal", lolbas_lines),
     ("js-libraries", "clean", js_libraries),

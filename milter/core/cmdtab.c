@@ -20,8 +20,12 @@ struct CMDTAB {
 };
 
 /* the symbols a rule may name (heur/lolbas.c reports them; weights in scoring.conf) */
-const char *const cmdtab_symbols[] = {"LOLBIN_DOWNLOAD", "LOLBIN_REMOTE_EXEC", "LOLBIN_PROXY_EXEC",
-                                      "LOLBIN_DECODE",   "LOLBIN_ADS",         "LOLBIN_PERSIST",
+const char *const cmdtab_symbols[] = {"LOLBIN_DOWNLOAD",
+                                      "LOLBIN_REMOTE_EXEC",
+                                      "LOLBIN_PROXY_EXEC",
+                                      "LOLBIN_DECODE",
+                                      "LOLBIN_ADS",
+                                      "LOLBIN_PERSIST",
                                       NULL};
 
 /* symbol_of - the table's own copy of a symbol name, or NULL */

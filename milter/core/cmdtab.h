@@ -39,8 +39,8 @@
 
 typedef struct CMDRULE {
     char *binary;
-    const char *symbol;              /* one of cmdtab_symbols */
-    char *cond[CMDTAB_MAX_CONDS];    /* lower case, as written */
+    const char *symbol;           /* one of cmdtab_symbols */
+    char *cond[CMDTAB_MAX_CONDS]; /* lower case, as written */
     size_t ncond;
     unsigned line;
 } CMDRULE;

@@ -117,7 +117,7 @@ static bool constant(DEOBF *d, size_t *i, BUF *val, int depth)
     static const struct {
         const char *pat;
         int kind; /* 0 parentheses, 1 base64, 2 percent */
-    } wraps[] = {{"window.atob (", 1}, {"atob (", 1},           {"unescape (", 2},
+    } wraps[] = {{"window.atob (", 1},        {"atob (", 1},      {"unescape (", 2},
                  {"decodeuricomponent (", 2}, {"decodeuri (", 2}, {"(", 0}};
     for (size_t w = 0; depth < 4 && w < sizeof(wraps) / sizeof(*wraps); w++) {
         size_t k = j;

@@ -50,11 +50,12 @@ void heur_tamper(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n
 {
     static const char *const field[] = {"getfield(", "getfields(", "getfield (", "getfields (",
                                         NULL};
-    static const char *const engine[] = {"getassemblies()", "[ref]",
-                                         "system.management.automation", ".assembly.gettype",
-                                         "amsi", "eventprovider", "eventing", NULL};
-    static const char *const patch_target[] = {"amsiscanbuffer", "amsi.dll", "etweventwrite",
-                                               "ntdll", "amsiopensession", NULL};
+    static const char *const engine[] = {
+        "getassemblies()",   "[ref]", "system.management.automation",
+        ".assembly.gettype", "amsi",  "eventprovider",
+        "eventing",          NULL};
+    static const char *const patch_target[] = {"amsiscanbuffer", "amsi.dll",        "etweventwrite",
+                                               "ntdll",          "amsiopensession", NULL};
     static const char *const patcher[] = {"virtualprotect", "writeprocessmemory", NULL};
     static const char *const logging[] = {"enablescriptblocklogging",
                                           "cachedgrouppolicysettings",

@@ -335,6 +335,8 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
     maldoc(&c, filename, ft, data, n);
     if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0) {
         const char *type = ft->lang ? ft->lang : ft->name;
+        if (strcmp(type, "html") == 0 || strcmp(type, "svg") == 0)
+            heur_html(&c, data, n); /* the code apart from the prose: decoded:script */
         heur_script(&c, type, data, n);
         if (emu_wanted(location, type)) /* run it: what it builds comes back as layers */
             emu_script(&c, s->rs->cfg, type, data, n);

@@ -44,6 +44,7 @@
 #include "heur/wsh.h"
 #include "heur/lolbas.h"
 #include "heur/tamper.h"
+#include "heur/html.h"
 #include "mime/passwords.h"
 #include "msg.h"
 #include "scan/scan.h"

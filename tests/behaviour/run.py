@@ -290,6 +290,7 @@ CLASSES = [
     ("ps-evasion", "mal", lambda: attach_each("mal/ps-evasion", None)),
     ("lure", "mal", lambda: attach_each("mal/lure", None)),
     ("js-source", "mal", lambda: attach_each("mal/js-source", None)),
+    ("html-script", "mal", lambda: attach_each("mal/html-script", None)),
     ("js-obfuscated", "mal", js_obfuscated),
     ("lolbin-commands", "mal", lolbas_commands),
     ("lolbas-lines", "mal", lolbas_lines),
@@ -299,6 +300,7 @@ CLASSES = [
     ("admin-scripts", "clean", lambda: attach_each("clean/admin-scripts", None)),
     ("admin-scripts-zipped", "clean", lambda: attach_each("clean/admin-scripts", "zip")),
     ("mentions", "clean", lambda: attach_each("clean/mentions", None)),
+    ("html-pages", "clean", lambda: attach_each("clean/html-pages", None)),
     ("ham", "clean", ham),
 ]
 

@@ -165,9 +165,8 @@ static void test_eval(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_rotated),
-                                       cmocka_unit_test(test_base64),
-                                       cmocka_unit_test(test_negative),
-                                       cmocka_unit_test(test_eval)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rotated), cmocka_unit_test(test_base64),
+        cmocka_unit_test(test_negative), cmocka_unit_test(test_eval)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

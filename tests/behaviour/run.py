@@ -13,6 +13,8 @@ Samples (provenance in tests/corpus/behaviour/MANIFEST.md):
   LOLBAS command lines                    read from a LOLBAS checkout when FM_LOLBAS points at
                                           one (or /work/.mirror has it); else skipped
   npm packages                            `npm pack` into tests/out (test-only; skipped offline)
+  JS malware collection                   60 files read from a checkout named by FM_JSMAL
+                                          (or /work/.mirror has it); else skipped
   ../shared/corpus/mime-*                 ham; skipped when absent
 The table goes to tests/out/behaviour.md; tests/behaviour/expect.tsv holds the committed
 figures: fewer detections of a malicious class or more false positives of a clean one fail.
@@ -134,6 +136,46 @@ def lolbas_commands():
             text = "@echo off\r\n" + "\r\n".join(cmds) + "\r\n"
             out.append((b + ".cmd", mail("run this", "See the attachment.",
                                          [(b.lower() + ".cmd", text.encode())])))
+    return out
+
+
+JSMAL_SAMPLES = 60  # files of the JS malware collection, spread evenly over its sorted list
+JSMAL_MAX = 200000   # bytes; larger files are skipped
+
+
+def jsmal_dir():
+    for d in [os.environ.get("FM_JSMAL", ""),
+              "/work/.mirror/HynekPetrak+javascript-malware-collection/repo"]:
+        if d and os.path.isdir(d):
+            return d
+    return None
+
+
+def js_malware():
+    """real JavaScript malware (HynekPetrak/javascript-malware-collection, CC0), read from a
+    git checkout at test time (never stored, never run), zipped as campaigns send them"""
+    d = jsmal_dir()
+    if d is None:
+        return None
+    p = subprocess.run(["git", "--git-dir", d, "ls-tree", "-r", "--long", "HEAD"],
+                       capture_output=True, text=True)
+    files = []
+    for line in p.stdout.splitlines():
+        meta, path = line.split("\t", 1)
+        size = meta.split()[3]
+        if path.endswith(".js") and path[:4].isdigit() and size.isdigit() and int(size) <= JSMAL_MAX:
+            files.append(path)
+    files.sort()
+    if not files:
+        return None
+    step = max(1, len(files) // JSMAL_SAMPLES)
+    out = []
+    for path in files[::step][:JSMAL_SAMPLES]:
+        data = subprocess.run(["git", "--git-dir", d, "show", "HEAD:" + path],
+                              capture_output=True).stdout
+        name = os.path.basename(path)
+        out.append((path, mail("invoice", "Please see the attached invoice.",
+                               [(name + ".zip", zipped([(name, data)]))])))
     return out
 
 
@@ -294,6 +336,7 @@ CLASSES = [
     ("js-obfuscated", "mal", js_obfuscated),
     ("lolbin-commands", "mal", lolbas_commands),
     ("lolbas-lines", "mal", lolbas_lines),
+    ("js-malware", "mal", js_malware),
     ("js-libraries", "clean", js_libraries),
     ("js-libraries-known", "clean", known_libraries),
     ("package-scripts", "clean", package_scripts),

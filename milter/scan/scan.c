@@ -354,14 +354,20 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
         heur_xlsb_zip(&c, data, n, (size_t)s->rs->cfg->max_part_bytes);
     if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0) {
         const char *type = ft->lang ? ft->lang : ft->name;
+        if (strcmp(type, "html") == 0 || strcmp(type, "svg") == 0)
+            heur_html(&c, data, n); /* the code apart from the prose: decoded:script */
         heur_script(&c, type, data, n);
-        if (emu_wanted(location, type)) /* run it: what it builds comes back as layers */
+        if (emu_wanted(location, type)) { /* run it: what it builds comes back as layers */
             emu_script(&c, s->rs->cfg, type, data, n);
+            heur_wsh_emulated(&c, ft->lang);
+        }
     }
     heur_known(&c, ft->lang, data, n);
     heur_wsh(&c, ft->lang, data, n);
-    if (ft->lang)
-        heur_lolbin(&c, data, n);
+    if (ft->lang) {
+        heur_lolbas(&c, data, n);
+        heur_tamper(&c, ft->lang, data, n);
+    }
     if (textual(ft) || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_lure(&c, data, n);
     if (textual(ft)) {

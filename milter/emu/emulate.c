@@ -320,6 +320,10 @@ bool emu_wanted(const char *location, const char *type)
     const char *last = NULL, *p = location;
     while ((p = strstr(p, ">decoded:")) != NULL)
         last = p, p += 9;
+    /* ClamAV's own decode of a Script Encoder file: the same script as >decoded:jse */
+    const char *tail = strrchr(location, '>');
+    if (tail && strcmp(tail, ">screnc.html") == 0)
+        return false;
     return ok && (last == NULL || strncmp(last, ">decoded:jse", 12) == 0);
 }
 

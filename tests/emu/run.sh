@@ -88,6 +88,7 @@ gen/smuggle-zip.html|EMU_BLOB_SAVE REG_DROPPER|reject
 gen/smuggle-zip.svg|EMU_BLOB_SAVE REG_DROPPER|reject
 gen/persist-task-wmi.wsf|EMU_SCHTASK EMU_WMI_PERSIST|-
 gen/hta-encoded.hta|EMU_EXEC EMU_EXEC_LAUNCHER PS_ENCODED_COMMAND|-
+gen/obf-kovter-rc4-cff.jse|SCRIPT_ENCODED EMU_REG_RUNKEY EMU_RUNKEY_LAUNCHER EMU_REG_PAYLOAD|reject
 real/20151115_633294afe5029359638c6f8e1998eefd.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC EMU_DYNAMIC_CODE|-
 real/20151116_c1882b085e9b7d7d39e19dd66bdce5f7.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC|-
 real/20160301_5870ff0fd179c5bc2379b08558225803.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC|-
@@ -140,6 +141,15 @@ if grep -q 'EMU_RUNKEY_LAUNCHER @ 2/kovter-runkey.js>emu:RegWrite#2' "$out/kovte
     grep -q 'EMU_REG_WRITE @ 2/kovter-runkey.js>emu:RegWrite:' "$out/kovter.txt"; then
     ok "each call a finding at its place (>emu:RegWrite, >emu:RegWrite#2)"
 else bad "each call a finding at its place" "$(grep EMU_ "$out/kovter.txt" | head -3)"; fi
+# a .jse (Script Encoder): decoded by heur/deobf_vbe.c, the decoded layer emulated once
+if grep -q 'EMU_RUNKEY_LAUNCHER @ 2/obf-kovter-rc4-cff.jse>decoded:jse>emu:RegWrite#2' <("$BIN" -c "$out/on.conf" -t "$out/obf-kovter-rc4-cff.jse.eml" 2>/dev/null) &&
+    [ "$(jq '[.hits[] | select(.symbol == "EMU_RUNKEY_LAUNCHER")] | length' "$out/obf-kovter-rc4-cff.jse.on.json")" = 1 ]; then
+    ok "jse: the decoded script is emulated once (>decoded:jse>emu:RegWrite#2)"
+else bad "jse: the decoded script is emulated once" "$(jq -c '[.hits[] | select(.symbol | startswith("EMU_")) | .location]' "$out/obf-kovter-rc4-cff.jse.on.json")"; fi
+if python3 tests/emu/screnc.py --selftest >/dev/null && python3 tests/emu/screnc.py "$C/gen/obf-kovter-rc4-cff.js" "$out/re.jse" &&
+    cmp -s "$out/re.jse" "$C/gen/obf-kovter-rc4-cff.jse"; then
+    ok "jse sample = tests/emu/screnc.py of gen/obf-kovter-rc4-cff.js (encoder matches the public reference)"
+else bad "jse sample rebuilt" "screnc.py selftest or output differs"; fi
 if jq -r '.parts[]?.layers[]?.location // empty, .layers[]?.location // empty' "$out/smuggle-zip.html.on.json" 2>/dev/null | grep -q 'emu-blob>invoice.js' ||
     grep -q 'emu-blob>invoice.js' "$out/smuggle-zip.html.on.json"; then
     ok "the smuggled zip and its script are layers"

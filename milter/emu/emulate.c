@@ -313,7 +313,7 @@ bool emu_wanted(const char *location, const char *type)
 {
     if (type == NULL)
         return false;
-    static const char *const types[] = {"js", "hta", "wsf", "sct", "html", "svg"};
+    static const char *const types[] = {"js", "hta", "wsf", "sct", "html", "svg", "xml"};
     bool ok = false;
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && !ok; i++)
         ok = strcmp(type, types[i]) == 0;

@@ -11,7 +11,8 @@
  *
  * DESCRIPTION
  *   emu_wanted says whether a buffer at this location of this type (language token or
- *   type name) is emulated: js, hta, wsf, sct, html and svg, in parts, archive members
+ *   type name) is emulated: js, hta, wsf, sct, html, svg and xml (an XSL stylesheet's
+ *   msxsl:script blocks; other XML has nothing to run), in parts, archive members
  *   and embedded layers, and in the layer decoded from a JScript.Encode file (`>decoded:
  *   jse`); not in other decoded layers (they came from a script that was itself run),
  *   nor in ClamAV's decode of the same Script Encoder file (`>screnc.html`).

@@ -18,7 +18,7 @@
  * how many were dropped.
  *
  * --run is for tests and analysts: the same limits and filter, the file read before the
- * lockdown (markup by its extension: .html .svg .hta .wsf .sct give their script blocks,
+ * lockdown (markup by its extension: .html .svg .hta .wsf .sct .xsl give their script blocks,
  * run as a page, HTA or script host unless -k says otherwise), the events printed one per line
  * (fields separated by " | ", control bytes as \xNN, long fields cut at 300 bytes).
  */

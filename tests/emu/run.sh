@@ -69,6 +69,8 @@ helper_has download-exec "$C/gen/obf-download-exec-full.js" 'C HttpOpen | GET | 
 helper_has smuggle "$C/gen/smuggle-zip.html" 'C BlobSave | invoice.zip | 306' 'L blob | PK\x03\x04'
 helper_has wsf "$C/gen/persist-task-wmi.wsf" 'C RegisterTask | Updater | C:\Windows\System32\wscript.exe //E:jscript' \
     'C WMIPut | CommandLineEventConsumer'
+helper_has xsl-template-call "$C/gen/squiblytwo.xsl" 'C RegWrite | HKCU\Software\Microsoft\Windows\CurrentVersion\Run\sync | mshta vbscript:' \
+    'C HttpOpen | GET | http://dl.example.invalid/stage2.exe' 'C RunDownloaded | C:\Users\user\AppData\Local\Temp\stage2.exe'
 helper_has jscript-syntax "$C/real/20160301_5870ff0fd179c5bc2379b08558225803.js" 'C RunDownloaded'
 helper_has quit-is-final "$C/hostile/quit-catch.js" 'E quit'
 if "$EMU" --probe-sandbox >/dev/null 2>&1; then bad "seccomp in force" "the probe's system call was allowed"; else
@@ -88,6 +90,7 @@ gen/smuggle-zip.html|EMU_BLOB_SAVE REG_DROPPER|reject
 gen/smuggle-zip.svg|EMU_BLOB_SAVE REG_DROPPER|reject
 gen/persist-task-wmi.wsf|EMU_SCHTASK EMU_WMI_PERSIST|-
 gen/hta-encoded.hta|EMU_EXEC EMU_EXEC_LAUNCHER PS_ENCODED_COMMAND|-
+gen/squiblytwo.xsl|XSL_SCRIPT EMU_RUNKEY_LAUNCHER EMU_DOWNLOAD EMU_DOWNLOAD_EXEC PS_ENCODED_COMMAND|reject
 gen/obf-kovter-rc4-cff.jse|SCRIPT_ENCODED EMU_REG_RUNKEY EMU_RUNKEY_LAUNCHER EMU_REG_PAYLOAD|reject
 real/20151115_633294afe5029359638c6f8e1998eefd.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC EMU_DYNAMIC_CODE|-
 real/20151116_c1882b085e9b7d7d39e19dd66bdce5f7.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC|-
@@ -95,6 +98,7 @@ real/20160301_5870ff0fd179c5bc2379b08558225803.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC
 real/20170301_bf55dc97b611f894f3550515d45a4171.js|EMU_DOWNLOAD|-
 benign/page.html|-|-
 benign/tool.js|-|-
+benign/report.xsl|-|-
 benign/es6.js|EMU_ERROR|-"
 table=${FM_EMU_TABLE:-tests/out/emu.md}
 {
@@ -141,6 +145,11 @@ if grep -q 'EMU_RUNKEY_LAUNCHER @ 2/kovter-runkey.js>emu:RegWrite#2' "$out/kovte
     grep -q 'EMU_REG_WRITE @ 2/kovter-runkey.js>emu:RegWrite:' "$out/kovter.txt"; then
     ok "each call a finding at its place (>emu:RegWrite, >emu:RegWrite#2)"
 else bad "each call a finding at its place" "$(grep EMU_ "$out/kovter.txt" | head -3)"; fi
+# an XSL stylesheet: the JScript block emulated at the part, the VBScript block a layer for VBS analysers
+if grep -q 'EMU_DOWNLOAD_EXEC @ 2/squiblytwo.xsl>emu:RunDownloaded' <("$BIN" -c "$out/on.conf" -t "$out/squiblytwo.xsl.eml" 2>/dev/null) &&
+    jq -e '[.hits[] | select(.symbol == "PS_ENCODED_COMMAND" and (.location | endswith(">decoded:xslscript")))] | length == 1' "$out/squiblytwo.xsl.on.json" >/dev/null; then
+    ok "xsl: JScript emulated (user:fetch called from the template), VBScript block analysed as a layer"
+else bad "xsl: JScript emulated, VBScript block a layer" "$(jq -c '[.hits[] | "\(.symbol)@\(.location)"]' "$out/squiblytwo.xsl.on.json" | head -c 400)"; fi
 # a .jse (Script Encoder): decoded by heur/deobf_vbe.c, the decoded layer emulated once
 if grep -q 'EMU_RUNKEY_LAUNCHER @ 2/obf-kovter-rc4-cff.jse>decoded:jse>emu:RegWrite#2' <("$BIN" -c "$out/on.conf" -t "$out/obf-kovter-rc4-cff.jse.eml" 2>/dev/null) &&
     [ "$(jq '[.hits[] | select(.symbol == "EMU_RUNKEY_LAUNCHER")] | length' "$out/obf-kovter-rc4-cff.jse.on.json")" = 1 ]; then

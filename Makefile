@@ -160,7 +160,7 @@ $(OBJDIR)/tests/unit/%: tests/unit/%.c $(FM_LIBS)
 
 # fileless-emu: duktape from Debian's amalgamated source (/usr/share/duktape) with the
 # interrupt counter and our deadline check switched on (docs: milter/emu/README), the fake
-# host (milter/emu/host.js) compiled in as a string, libseccomp
+# host (milter/emu/host.js, then the ES2015 rewrite downlevel.js) compiled in as a string, libseccomp
 DUK_DIR  := /usr/share/duktape
 EMU_GEN  := $(OBJDIR)/emu-gen
 EMU_OBJ  := $(patsubst %.c,$(OBJDIR)/%.o,$(EMU_SRC))
@@ -176,10 +176,10 @@ $(EMU_GEN)/duktape.h $(EMU_GEN)/duktape.c: $(EMU_GEN)/%: $(DUK_DIR)/%
 $(EMU_GEN)/duktape.o: $(EMU_GEN)/duktape.c $(EMU_GEN)/duktape.h $(EMU_GEN)/duk_config.h
 	@echo "  CC      duktape.c (vendored from $(DUK_DIR))"
 	@$(CC) -O2 -g -w -std=c99 -D_GNU_SOURCE -c -o $@ $<
-$(EMU_GEN)/host_js.h: milter/emu/host.js
+$(EMU_GEN)/host_js.h: milter/emu/host.js milter/emu/downlevel.js
 	@mkdir -p $(dir $@)
-	@{ echo '/* generated from milter/emu/host.js */'; echo 'static const char host_js[] ='; \
-	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } >$@
+	@{ echo '/* generated from milter/emu/host.js and downlevel.js */'; echo 'static const char host_js[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $^; echo ';'; } >$@
 $(EMU_OBJ): CFLAGS += -I$(EMU_GEN)
 $(EMU_OBJ): $(EMU_GEN)/host_js.h $(EMU_GEN)/duktape.h $(EMU_GEN)/duk_config.h
 $(EMU): $(EMU_OBJ) $(OBJDIR)/milter/emu/evlog.o $(OBJDIR)/milter/emu/extract.o \

@@ -225,7 +225,15 @@
                 out = out.concat(lex(base + '.prototype.' + a[i + 2].v + '.call(this' + (in2.length ? ',' : '')), in2, [P(')')]);
                 i = m2; continue;
             }
-            if (isId(a[i], 'super') && isP(a[i + 1], '.')) { out = out.concat(lex(base + '.prototype')); continue; }
+            if (isId(a[i], 'super') && isP(a[i + 1], '[')) { /* super[k](...) */
+                var ke = fwd(a, i + 1);
+                if (isP(a[ke + 1], '(')) {
+                    var m3 = fwd(a, ke + 1), in3 = a.slice(ke + 2, m3);
+                    out = out.concat(lex(base + '.prototype'), a.slice(i + 1, ke + 1), lex('.call(this' + (in3.length ? ',' : '')), in3, [P(')')]);
+                    i = m3; continue;
+                }
+            }
+            if (isId(a[i], 'super') && (isP(a[i + 1], '.') || isP(a[i + 1], '['))) { out = out.concat(lex(base + '.prototype')); continue; }
             out.push(a[i]);
         }
         return out;

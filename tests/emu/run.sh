@@ -71,6 +71,11 @@ helper_has wsf "$C/gen/persist-task-wmi.wsf" 'C RegisterTask | Updater | C:\Wind
     'C WMIPut | CommandLineEventConsumer'
 helper_has xsl-template-call "$C/gen/squiblytwo.xsl" 'C RegWrite | HKCU\Software\Microsoft\Windows\CurrentVersion\Run\sync | mshta vbscript:' \
     'C HttpOpen | GET | http://dl.example.invalid/stage2.exe' 'C RunDownloaded | C:\Users\user\AppData\Local\Temp\stage2.exe'
+# ES2015: rewritten after the SyntaxError (downlevel.js); the same line node prints for it
+helper_has es2015-rewrite "$C/benign/es2015-features.js" 'C Downlevel |' \
+    'C Echo | awbin4c x|y|z/1,2 3:4 152 192 abm178 B<244 6 7Hi /a-c5 2' 'E ok'
+helper_has es2015-obfuscated "$C/gen/obf-es2015-full.js" 'C RegWrite | HKCU\Software\Microsoft\Windows\CurrentVersion\Run\update | mshta javascript:' \
+    'C RunDownloaded | C:\Users\user\AppData\Local\Temp\stage2.exe'
 helper_has jscript-syntax "$C/real/20160301_5870ff0fd179c5bc2379b08558225803.js" 'C RunDownloaded'
 helper_has quit-is-final "$C/hostile/quit-catch.js" 'E quit'
 if "$EMU" --probe-sandbox >/dev/null 2>&1; then bad "seccomp in force" "the probe's system call was allowed"; else
@@ -99,7 +104,12 @@ real/20170301_bf55dc97b611f894f3550515d45a4171.js|EMU_DOWNLOAD|-
 benign/page.html|-|-
 benign/tool.js|-|-
 benign/report.xsl|-|-
-benign/es6.js|EMU_ERROR|-"
+benign/es6.js|-|-
+benign/es2015-features.js|-|-
+benign/es2020.js|EMU_ERROR|-
+gen/es2015-dropper.js|EMU_RUNKEY_LAUNCHER EMU_DOWNLOAD EMU_DOWNLOAD_EXEC|reject
+gen/obf-es2015-rc4-cff.js|EMU_RUNKEY_LAUNCHER EMU_DOWNLOAD_EXEC|reject
+gen/obf-es2015-full.js|EMU_RUNKEY_LAUNCHER EMU_DOWNLOAD_EXEC|reject"
 table=${FM_EMU_TABLE:-tests/out/emu.md}
 {
     echo "# Emulation on / off (tests/emu/run.sh)"

@@ -14,6 +14,7 @@
 #   make tsan-test       ThreadSanitizer build (build/san-thread): unit tests + the milter suite
 #   make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="fuzz_mime ..."]   each libFuzzer target N s
 #   make fuzz-bins | fuzz-replay             build the libFuzzer targets | their replay binaries
+#   make fuzz-run [FUZZ_RUN_SECONDS=N]       a bounded libFuzzer run of fuzz_evlog (default 120 s)
 #   make format | check-format               clang-format 14 with .clang-format
 
 SANITIZE ?=
@@ -103,7 +104,7 @@ else
 endif
 
 .PHONY: install-missing all deps build-deps deb run test unit unit-bins format check-format clean man install fuzz fuzz-bins \
-        fuzz-replay tsan-test bench bench-deps bench-bins
+        fuzz-replay fuzz-run tsan-test bench bench-deps bench-bins
 all: $(BIN) $(CTL) $(EMU)
 
 $(PURE_LIB): $(PURE_OBJ)
@@ -231,6 +232,12 @@ $(OBJDIR)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/
 fuzz: deps fuzz-bins
 	tests/fuzz/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# fuzz-run - the emulation helper's event-log decoder (what a process that ran hostile code
+# sends back) under libFuzzer for a bounded time; tests/fuzz/run.sh also runs it briefly
+FUZZ_RUN_SECONDS ?= 120
+fuzz-run: deps $(FUZZ_DIR)/fuzz_evlog
+	tests/fuzz/fuzz.sh $(FUZZ_RUN_SECONDS) fuzz_evlog
+
 .SECONDARY: $(FUZZ_OBJ)
 -include $(FUZZ_OBJ:.o=.d)
 
@@ -281,7 +288,7 @@ unit: $(UNIT_BIN)
 # and the corpus runner use it); ends with "N passed, N failed, N skipped"
 test: deps
 	$(MAKE) all unit-bins man
-	$(MAKE) SANITIZE=address,undefined all unit-bins fuzz-replay
+	$(MAKE) SANITIZE=address,undefined all unit-bins fuzz-replay $(FUZZ_DIR)/fuzz_evlog
 	$(MAKE) SANITIZE=thread all
 	FM_BIN=$(BIN) FM_ASAN_BIN=$(ASAN_DIR)/fileless-milter FM_FUZZ_REPLAY=$(ASAN_DIR)/tests/fuzz \
 	  FM_TSAN_BIN=build/san-thread/fileless-milter \

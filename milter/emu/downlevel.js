@@ -32,8 +32,12 @@
         '?.', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '**', '<<', '>>'];
     var RE_BEFORE = /^(return|typeof|instanceof|in|of|new|delete|void|throw|case|do|else|yield|await)$/;
     function Tok(t, v, nl) { this.t = t; this.v = v; this.nl = nl; }
-    function idStart(c) { return /[A-Za-z_$\u0080-\uffff]/.test(c); }
-    function idPart(c) { return /[\w$\u0080-\uffff]/.test(c); }
+    function idStart(c) {
+        var k = c.charCodeAt(0);
+        return (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || k === 95 || k === 36 || k >= 128;
+    }
+    function idPart(c) { var k = c.charCodeAt(0); return idStart(c) || (k >= 48 && k <= 57); }
+    function digit(c) { var k = c.charCodeAt(0); return k >= 48 && k <= 57; }
 
     /* tokenize - the tokens of s; templates are {t:'tpl', q: [strings], x: [token lists]} */
     function tokenize(s, pos, stopAtBrace) {
@@ -61,8 +65,8 @@
             if (idStart(c) || c === '\\') {
                 while (i < n && (idPart(s.charAt(i)) || s.charAt(i) === '\\')) i++;
                 out.push(new Tok('id', s.slice(st, i), nl));
-            } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(s.charAt(i + 1)))) {
-                while (i < n && /[\w.]/.test(s.charAt(i))) {
+            } else if (digit(c) || (c === '.' && digit(s.charAt(i + 1)))) {
+                while (i < n && (idPart(s.charAt(i)) || s.charAt(i) === '.')) {
                     if (/[eE]/.test(s.charAt(i)) && /[+-]/.test(s.charAt(i + 1)) && !/^0[xX]/.test(s.slice(st, i))) i++;
                     i++;
                 }
@@ -156,9 +160,14 @@
         if (cur.length || parts.length) parts.push(cur);
         return parts;
     }
+    /* add - the tokens of each list appended to out (in place: no copy of out) */
+    function add(out) {
+        for (var k = 1; k < arguments.length; k++) for (var j = 0; j < arguments[k].length; j++) out.push(arguments[k][j]);
+        return out;
+    }
     function join(parts) {
         var out = [];
-        for (var i = 0; i < parts.length; i++) { if (i) out.push(P(',')); out = out.concat(parts[i]); }
+        for (var i = 0; i < parts.length; i++) { if (i) out.push(P(',')); add(out, parts[i]); }
         return out;
     }
     var STMT = /^(var|let|const|function|class|if|for|while|do|return|switch|try|throw|break|continue)$/;
@@ -186,6 +195,12 @@
                 return Object.prototype.hasOwnProperty.call(ESC, e) ? ESC[e] : e;
             });
     }
+    /* sub - a ${} expression rewritten, when it holds anything to rewrite */
+    var MODERN = /^(=>|\.\.\.|class|let|const|of|async|await|function)$/;
+    function sub(x) {
+        for (var i = 0; i < x.length; i++) if (x[i].t === 'tpl' || MODERN.test(x[i].v)) return rewrite(x);
+        return x;
+    }
     function templates(a) {
         var out = [];
         for (var i = 0; i < a.length; i++) {
@@ -198,15 +213,15 @@
                 r.push(P('('), P('['));
                 for (k = 0; k < t.q.length; k++) { if (k) r.push(P(',')); r.push(S(cooked(t.q[k]))); }
                 r.push(P(']'));
-                for (k = 0; k < t.x.length; k++) r = r.concat([P(','), P('(')], rewrite(t.x[k]), [P(')')]);
+                for (k = 0; k < t.x.length; k++) add(r, [P(','), P('(')], sub(t.x[k]), [P(')')]);
                 r.push(P(')'));
             } else {
                 r.push(P('('), S(cooked(t.q[0])));
-                for (k = 0; k < t.x.length; k++) r = r.concat([P('+'), P('(')], rewrite(t.x[k]), [P(')'), P('+'), S(cooked(t.q[k + 1]))]);
+                for (k = 0; k < t.x.length; k++) add(r, [P('+'), P('(')], sub(t.x[k]), [P(')'), P('+'), S(cooked(t.q[k + 1]))]);
                 r.push(P(')'));
             }
             r[0].nl = t.nl;
-            out = out.concat(r);
+            add(out, r);
         }
         return out;
     }
@@ -217,23 +232,23 @@
         for (var i = 0; i < a.length; i++) {
             if (isId(a[i], 'super') && isP(a[i + 1], '(')) {
                 var m = fwd(a, i + 1), inner = a.slice(i + 2, m);
-                out = out.concat(lex(base + '.call(this' + (inner.length ? ',' : '')), inner, [P(')')]);
+                add(out, lex(base + '.call(this' + (inner.length ? ',' : '')), inner, [P(')')]);
                 i = m; continue;
             }
             if (isId(a[i], 'super') && isP(a[i + 1], '.') && isId(a[i + 2]) && isP(a[i + 3], '(')) {
                 var m2 = fwd(a, i + 3), in2 = a.slice(i + 4, m2);
-                out = out.concat(lex(base + '.prototype.' + a[i + 2].v + '.call(this' + (in2.length ? ',' : '')), in2, [P(')')]);
+                add(out, lex(base + '.prototype.' + a[i + 2].v + '.call(this' + (in2.length ? ',' : '')), in2, [P(')')]);
                 i = m2; continue;
             }
             if (isId(a[i], 'super') && isP(a[i + 1], '[')) { /* super[k](...) */
                 var ke = fwd(a, i + 1);
                 if (isP(a[ke + 1], '(')) {
                     var m3 = fwd(a, ke + 1), in3 = a.slice(ke + 2, m3);
-                    out = out.concat(lex(base + '.prototype'), a.slice(i + 1, ke + 1), lex('.call(this' + (in3.length ? ',' : '')), in3, [P(')')]);
+                    add(out, lex(base + '.prototype'), a.slice(i + 1, ke + 1), lex('.call(this' + (in3.length ? ',' : '')), in3, [P(')')]);
                     i = m3; continue;
                 }
             }
-            if (isId(a[i], 'super') && (isP(a[i + 1], '.') || isP(a[i + 1], '['))) { out = out.concat(lex(base + '.prototype')); continue; }
+            if (isId(a[i], 'super') && (isP(a[i + 1], '.') || isP(a[i + 1], '['))) { add(out, lex(base + '.prototype')); continue; }
             out.push(a[i]);
         }
         return out;
@@ -338,27 +353,44 @@
     }
 
     /* ---- arrow functions */
-    function usesThis(a) { for (var i = 0; i < a.length; i++) if (isId(a[i], 'this') || isId(a[i], 'arguments')) return true; return false; }
+    function usesThis(a, s, e) { for (var i = s; i < e; i++) if (isId(a[i], 'this') || isId(a[i], 'arguments')) return true; return false; }
+    /* right to left, so an arrow's body holds no arrow left to rewrite. Edits are tokens
+       put before (pre) or after (post) a token and a dropped "=>" (del), so brackets
+       keep matching while the pass runs; flat() applies them in one linear walk */
     function arrows(a) {
-        for (var guard = 0; guard < 100000; guard++) {
-            var at = -1;
-            for (var i = 0; i < a.length; i++) if (isP(a[i], '=>')) { at = i; break; }
-            if (at < 0) return a;
-            var ps, params;
-            if (isP(a[at - 1], ')')) { ps = back(a, at - 1); params = a.slice(ps + 1, at - 1); }
-            else { ps = at - 1; params = [a[ps]]; }
-            var body, be;
-            if (isP(a[at + 1], '{')) { be = fwd(a, at + 1); body = a.slice(at + 1, be + 1); }
+        function before(t, toks) { t.pre = toks.concat(t.pre || []); }
+        function after(t, toks) { t.post = (t.post || []).concat(toks); }
+        var edited = false;
+        for (var i = a.length - 1; i > 0; i--) {
+            if (!isP(a[i], '=>') || a[i].del) continue;
+            var paren = isP(a[i - 1], ')'), ps = paren ? back(a, i - 1) : i - 1, body0 = i + 1, be;
+            if (body0 >= a.length) break;
+            if (isP(a[body0], '{')) be = fwd(a, body0);
             else {
-                be = exprEnd(a, at + 1, true) - 1;
-                body = [P('{'), I('return')].concat(a.slice(at + 1, be + 1), [P(';'), P('}')]);
+                be = exprEnd(a, body0, true) - 1;
+                if (be < body0) break;
+                before(a[body0], [P('{'), I('return')]);
+                after(a[be], [P(';'), P('}')]);
             }
-            var fn = [P('('), I('function'), P('(')].concat(params, [P(')')], body, [P(')')]);
-            if (usesThis(body)) fn = fn.concat(lex('.bind(this)'));
-            fn[0].nl = a[ps].nl;
-            a = a.slice(0, ps).concat(fn, a.slice(be + 1));
+            after(a[be], usesThis(a, body0, be + 1) ? [P(')')].concat(lex('.bind(this)')) : [P(')')]);
+            a[i].del = true;
+            if (!paren) a[i].pre = [P(')')];
+            before(a[ps], paren ? [P('('), I('function')] : [P('('), I('function'), P('(')]);
+            edited = true;
+            i = ps;
         }
-        return a;
+        return edited ? flat(a) : a;
+    }
+    function flat(a) {
+        var out = [];
+        for (var i = 0; i < a.length; i++) {
+            var t = a[i];
+            if (t.pre) { t.pre[0].nl = t.nl; add(out, t.pre); }
+            if (!t.del) out.push(t);
+            if (t.post) add(out, t.post);
+            t.pre = t.post = null;
+        }
+        return out;
     }
 
     /* ---- parameters: defaults, rest, patterns */

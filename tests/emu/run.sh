@@ -22,6 +22,7 @@
 # FM_EMU_OUT / FM_EMU_TABLE move the work directory and the table (for a second variant).
 cd "$(dirname "$0")/../.."
 T_SUITE=emu
+case ${FM_BIN:-} in */san-*) T_SUITE=emu-asan ;; esac
 . tests/lib.sh
 BIN=${FM_BIN:-milter/fileless-milter}
 EMU=$(dirname "$BIN")/fileless-emu

@@ -28,20 +28,21 @@
 (function (G) {
     'use strict';
     var MAX_TOKENS = 400000, tmp = 0;
-    var PUNCT = ['>>>=', '...', '===', '!==', '**=', '<<=', '>>=', '>>>', '=>', '==', '!=', '<=', '>=', '&&', '||', '?' + '?',
-        '?.', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '**', '<<', '>>'];
     var RE_BEFORE = /^(return|typeof|instanceof|in|of|new|delete|void|throw|case|do|else|yield|await)$/;
     function Tok(t, v, nl) { this.t = t; this.v = v; this.nl = nl; }
-    function idStart(c) {
-        var k = c.charCodeAt(0);
-        return (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || k === 95 || k === 36 || k >= 128;
-    }
-    function idPart(c) { var k = c.charCodeAt(0); return idStart(c) || (k >= 48 && k <= 57); }
-    function digit(c) { var k = c.charCodeAt(0); return k >= 48 && k <= 57; }
+
+    /* one token per exec: every position matches some alternative (the last is any
+       character), so a global regex walks the source natively */
+    var TOKEN = '(\\s+)|(\\/\\/[^\\n\\r]*)|(\\/\\*[\\s\\S]*?(?:\\*\\/|$))|([A-Za-z_$\\u0080-\\uffff\\\\][\\w$\\u0080-\\uffff\\\\]*)|' +
+        '((?:0[xXbBoO][\\da-fA-F_]+|\\d[\\d_]*\\.?[\\d_]*(?:[eE][+-]?\\d+)?|\\.\\d+(?:[eE][+-]?\\d+)?)n?)|' +
+        '("(?:[^"\\\\\\n]|\\\\[\\s\\S])*"?|\'(?:[^\'\\\\\\n]|\\\\[\\s\\S])*\'?)|(`)|(\\/)|' +
+        '(>>>=|\\.\\.\\.|===|!==|\\*\\*=|<<=|>>=|>>>|=>|==|!=|<=|>=|&&|\\|\\||\\?\\?|\\?\\.|\\+\\+|--|\\+=|-=|\\*=|%=|&=|\\|=|\\^=|\\*\\*|<<|>>)|' +
+        '([\\s\\S])';
+    var REGEX_LIT = '\\/(?:[^\\/\\\\\\n\\r\\[]|\\\\.|\\[(?:[^\\]\\\\\\n\\r]|\\\\.)*\\])+\\/[\\w$]*';
 
     /* tokenize - the tokens of s; templates are {t:'tpl', q: [strings], x: [token lists]} */
     function tokenize(s, pos, stopAtBrace) {
-        var out = [], i = pos || 0, n = s.length, nl = false, depth = 0;
+        var out = [], n = s.length, nl = false, depth = 0, re = new RegExp(TOKEN, 'g'), rl = new RegExp(REGEX_LIT, 'g'), m;
         function prevAllowsRegex() {
             var p = out[out.length - 1];
             if (!p) return true;
@@ -49,73 +50,47 @@
             if (p.t === 'id') return RE_BEFORE.test(p.v);
             return !(p.v === ')' || p.v === ']' || p.v === '}');
         }
-        while (i < n) {
+        re.lastIndex = pos || 0;
+        while (re.lastIndex < n && (m = re.exec(s)) !== null) {
             if (out.length > MAX_TOKENS) throw new SyntaxError('downlevel: too many tokens');
-            var c = s.charAt(i);
-            if (c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029') { nl = true; i++; continue; }
-            if (c === ' ' || c === '\t' || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff') { i++; continue; }
-            if (c === '/' && s.charAt(i + 1) === '/') { while (i < n && !/[\n\r]/.test(s.charAt(i))) i++; continue; }
-            if (c === '/' && s.charAt(i + 1) === '*') {
-                var e = s.indexOf('*/', i + 2);
-                if (e < 0) e = n;
-                if (/[\n\r]/.test(s.slice(i, e))) nl = true;
-                i = e + 2; continue;
+            var i = m.index, v = m[0];
+            if (m[1] !== undefined || m[2] !== undefined || m[3] !== undefined) { /* space, comments */
+                if (m[2] === undefined && /[\n\r\u2028\u2029]/.test(v)) nl = true;
+                continue;
             }
-            var st = i;
-            if (idStart(c) || c === '\\') {
-                while (i < n && (idPart(s.charAt(i)) || s.charAt(i) === '\\')) i++;
-                out.push(new Tok('id', s.slice(st, i), nl));
-            } else if (digit(c) || (c === '.' && digit(s.charAt(i + 1)))) {
-                while (i < n && (idPart(s.charAt(i)) || s.charAt(i) === '.')) {
-                    if (/[eE]/.test(s.charAt(i)) && /[+-]/.test(s.charAt(i + 1)) && !/^0[xX]/.test(s.slice(st, i))) i++;
-                    i++;
-                }
-                out.push(new Tok('num', s.slice(st, i).replace(/_/g, ''), nl));
-            } else if (c === '"' || c === "'") {
-                i++;
-                while (i < n && s.charAt(i) !== c) { if (s.charAt(i) === '\\') i++; i++; }
-                i++;
-                out.push(new Tok('str', s.slice(st, i), nl));
-            } else if (c === '`') {
-                var t = new Tok('tpl', null, nl), cur = '';
+            if (m[4] !== undefined) out.push(new Tok('id', v, nl));
+            else if (m[5] !== undefined) out.push(new Tok('num', v.replace(/_/g, ''), nl));
+            else if (m[6] !== undefined) out.push(new Tok('str', v.replace(/\\\r?\n/g, ''), nl));
+            else if (m[7] !== undefined) { /* template: text, ${expr} (tokenized recursively) */
+                var t = new Tok('tpl', null, nl), cur = '', k = i + 1;
                 t.q = []; t.x = [];
-                i++;
-                while (i < n && s.charAt(i) !== '`') {
-                    if (s.charAt(i) === '\\') { cur += s.slice(i, i + 2); i += 2; continue; }
-                    if (s.charAt(i) === '$' && s.charAt(i + 1) === '{') {
+                while (k < n && s.charAt(k) !== '`') {
+                    var c = s.charAt(k);
+                    if (c === '\\') { cur += s.slice(k, k + 2); k += 2; continue; }
+                    if (c === '$' && s.charAt(k + 1) === '{') {
                         t.q.push(cur); cur = '';
-                        var sub = tokenize(s, i + 2, true);
+                        var sub = tokenize(s, k + 2, true);
                         t.x.push(sub.toks);
-                        i = sub.end + 1;
+                        k = sub.end + 1;
                         continue;
                     }
-                    cur += s.charAt(i); i++;
+                    cur += c; k++;
                 }
                 t.q.push(cur);
-                i++;
                 out.push(t);
-            } else if (c === '/' && prevAllowsRegex()) {
-                var cls = false;
-                i++;
-                while (i < n && (cls || s.charAt(i) !== '/') && !/[\n\r]/.test(s.charAt(i))) {
-                    if (s.charAt(i) === '\\') i++;
-                    else if (s.charAt(i) === '[') cls = true;
-                    else if (s.charAt(i) === ']') cls = false;
-                    i++;
-                }
-                i++;
-                while (i < n && idPart(s.charAt(i))) i++;
-                out.push(new Tok('re', s.slice(st, i), nl));
+                re.lastIndex = k + 1;
+            } else if (m[8] !== undefined) { /* a regular expression, or division */
+                rl.lastIndex = i;
+                var r = prevAllowsRegex() ? rl.exec(s) : null;
+                if (r && r.index === i) { out.push(new Tok('re', r[0], nl)); re.lastIndex = i + r[0].length; }
+                else if (s.charAt(i + 1) === '=') { out.push(new Tok('p', '/=', nl)); re.lastIndex = i + 2; }
+                else out.push(new Tok('p', '/', nl));
             } else {
-                var v = c;
-                for (var k = 0; k < PUNCT.length; k++)
-                    if (s.substr(i, PUNCT[k].length) === PUNCT[k]) { v = PUNCT[k]; break; }
-                if (v === '?.' && /[0-9]/.test(s.charAt(i + 2))) v = '?';
+                if (v === '?.' && /[0-9]/.test(s.charAt(i + 2))) { v = '?'; re.lastIndex = i + 1; }
                 if (stopAtBrace) {
                     if (v === '{') depth++;
                     if (v === '}' && depth-- === 0) return { toks: out, end: i };
                 }
-                i += v.length;
                 out.push(new Tok('p', v, nl));
             }
             nl = false;

@@ -361,6 +361,8 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
             emu_script(&c, s->rs->cfg, type, data, n);
             heur_wsh_emulated(&c, ft->lang);
         }
+    } else if (strcmp(ft->name, "xml") == 0 && emu_wanted(location, "xml")) {
+        emu_script(&c, s->rs->cfg, "xml", data, n); /* an XSL stylesheet's msxsl:script */
     }
     heur_known(&c, ft->lang, data, n);
     heur_wsh(&c, ft->lang, data, n);

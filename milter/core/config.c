@@ -204,6 +204,21 @@ static const CFG_ROW config_table[] = {
      "(else EMU_ERROR)."},
     {"emulate_helper", T_STRING, OFF(emulate_helper), "", 0, 0, NULL, NULL, false,
      "Path of the fileless-emu helper (empty: next to the fileless-milter executable)."},
+    {"unpack_7z_helper", T_STRING, OFF(unpack_7z_helper), "/usr/bin/7zz", 0, 0, NULL, NULL, true,
+     "Debian's 7zz (package 7zip), run confined to open an encrypted 7z with a password "
+     "stated in the message (libarchive 3.6 cannot decrypt 7z). Empty: not tried; the 7z "
+     "stays ARCHIVE_ENCRYPTED."},
+    {"unpack_rar_helper", T_STRING, OFF(unpack_rar_helper), "/usr/bin/unar", 0, 0, NULL, NULL,
+     true,
+     "Debian's unar (package unar; lsar is taken from the same folder), run confined to open "
+     "an encrypted RAR 3/5 with a password stated in the message. Empty: not tried; the RAR "
+     "stays ARCHIVE_ENCRYPTED."},
+    {"unpack_helper_ms", T_INT, OFF(unpack_helper_ms), "5000", 100, 600000, NULL, NULL, true,
+     "Most wall-clock milliseconds the unpack helpers spend on one encrypted archive, all "
+     "candidate passwords together; past it the helper is killed and the archive stays "
+     "ARCHIVE_ENCRYPTED (ARCHIVE_UNREADABLE says why)."},
+    {"unpack_helper_memory", T_SIZE, OFF(unpack_helper_memory), "512M", 64 * MIB, 8 * GIB, NULL,
+     NULL, true, "Address-space limit of one unpack helper run (RLIMIT_AS)."},
 
     {"Milter", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"socket", T_STRING, OFF(socket), "inet:8890@127.0.0.1", 0, 0, NULL, NULL, false,

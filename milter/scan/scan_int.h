@@ -46,6 +46,7 @@
 #include "msg.h"
 #include "scan/scan.h"
 #include "scan/chm.h"
+#include "scan/extunpack.h"
 #include "scan/clamav.h"
 #include "scan/officecrypt.h"
 #include "scan/yara.h"

@@ -208,8 +208,7 @@ static const CFG_ROW config_table[] = {
      "Debian's 7zz (package 7zip), run confined to open an encrypted 7z with a password "
      "stated in the message (libarchive 3.6 cannot decrypt 7z). Empty: not tried; the 7z "
      "stays ARCHIVE_ENCRYPTED."},
-    {"unpack_rar_helper", T_STRING, OFF(unpack_rar_helper), "/usr/bin/unar", 0, 0, NULL, NULL,
-     true,
+    {"unpack_rar_helper", T_STRING, OFF(unpack_rar_helper), "/usr/bin/unar", 0, 0, NULL, NULL, true,
      "Debian's unar (package unar; lsar is taken from the same folder), run confined to open "
      "an encrypted RAR 3/5 with a password stated in the message. Empty: not tried; the RAR "
      "stays ARCHIVE_ENCRYPTED."},

@@ -132,7 +132,7 @@ static long hex4(const char *p)
     long v = 0;
     for (int i = 0; i < 4; i++) {
         char c = p[i];
-        int d = c >= '0' && c <= '9' ? c - '0'
+        int d = c >= '0' && c <= '9'   ? c - '0'
                 : c >= 'a' && c <= 'f' ? c - 'a' + 10
                 : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                        : -1;
@@ -154,8 +154,12 @@ static const char *jstr(const char *p, char *out, size_t cap)
             continue;
         }
         char e = *++p;
-        long c = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == 'b' ? '\b'
-                 : e == 'f' ? '\f' : e;
+        long c = e == 'n'   ? '\n'
+                 : e == 't' ? '\t'
+                 : e == 'r' ? '\r'
+                 : e == 'b' ? '\b'
+                 : e == 'f' ? '\f'
+                            : e;
         if (e == 0)
             return NULL;
         if (e == 'u') {
@@ -268,13 +272,14 @@ static bool run(RUN *u, const char *path, char *const *argv, const char *input, 
     }
     char *home = xasprintf("HOME=%s", u->dir);
     char *envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", home, NULL};
-    SPAWN_LIMITS sl = {(unsigned)left, u->cfg->memory, max_out};
+    SPAWN_LIMITS sl = {(unsigned)left, u->cfg->memory, max_out, NULL, NULL};
     int ret = spawn_run(path, argv, envp, u->dir, input, &sl, sr);
     free(home);
     if (sr->timeout)
         u->r->timeout = true;
     if (ret != 0) {
-        snprintf(u->r->why, sizeof(u->r->why), "%.100s could not be started: %.120s", path, sr->err);
+        snprintf(u->r->why, sizeof(u->r->why), "%.100s could not be started: %.120s", path,
+                 sr->err);
         return false;
     }
     return true;
@@ -313,49 +318,170 @@ static long list(RUN *u, const char *pw, EXT_ENTRY *v, size_t max)
     return n;
 }
 
-/* extract - everything to standard output with password pw */
-static bool extract(RUN *u, const char *pw, SPAWN_RESULT *sr)
+/* extract - everything to standard output with password pw, streamed to sink */
+static bool extract(RUN *u, const char *pw, bool (*sink)(void *, const unsigned char *, size_t),
+                    void *ctx, SPAWN_RESULT *sr)
 {
-    char *line = xasprintf("%s\n", pw);
+    long long left = u->deadline - now_ms();
+    if (left <= 0) {
+        u->r->timeout = true;
+        memset(sr, 0, sizeof(*sr));
+        return false;
+    }
+    char *line = xasprintf("%s\n", pw), *home = xasprintf("HOME=%s", u->dir);
     char *a7[] = {"7zz", "x", "-so", "-t7z", "-bd", "-sccUTF-8", "--", "a.7z", NULL};
     char *ar[] = {"unar", "-q", "-o", "-", "-nr", "-k", "skip", "-p", (char *)pw, "a.rar", NULL};
-    bool ok = u->kind == EXT_7Z ? run(u, u->cfg->sevenzip, a7, line, u->lim->max_total_bytes, sr)
-                                : run(u, u->cfg->unar, ar, NULL, u->lim->max_total_bytes, sr);
+    char *envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", home, NULL};
+    SPAWN_LIMITS sl = {(unsigned)left, u->cfg->memory, u->lim->max_total_bytes, sink, ctx};
+    int ret = u->kind == EXT_7Z ? spawn_run(u->cfg->sevenzip, a7, envp, u->dir, line, &sl, sr)
+                                : spawn_run(u->cfg->unar, ar, envp, u->dir, NULL, &sl, sr);
     free(line);
+    free(home);
+    if (sr->timeout)
+        u->r->timeout = true;
+    return ret == 0;
+}
+
+/* count - phase one only counts what comes out */
+static bool count(void *ctx, const unsigned char *p, size_t n)
+{
+    (void)ctx;
+    (void)p;
+    (void)n;
+    return true;
+}
+
+/* listed - the bytes the listing announces */
+static uint64_t listed(const EXT_ENTRY *v, size_t nv)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < nv; i++)
+        sum += v[i].dir ? 0 : v[i].size;
+    return sum;
+}
+
+/* verified - RAR: unar -o - exits 0 and prints nothing for a wrong RAR 5 password, and a
+ * RAR 3 key has no check value: lsar -t checks every member's CRC (7zz x already did) */
+static bool verified(RUN *u, const char *pw)
+{
+    if (u->kind == EXT_7Z)
+        return true;
+    SPAWN_RESULT sr;
+    char *at[] = {"lsar", "-t", "-p", (char *)pw, "a.rar", NULL};
+    bool ok = run(u, u->lsar, at, NULL, LIST_MAX, &sr) && sr.status == 0 && !sr.timeout;
+    if (!ok && sr.out) {
+        char l[256];
+        first_line(sr.err[0] ? sr.err : (char *)sr.out, l, sizeof(l));
+        snprintf(u->r->why, sizeof(u->r->why), "CRC test failed (exit %d): %.180s", sr.status, l);
+    }
+    spawn_done(&sr);
     return ok;
 }
 
-/* deliver - cut the output into the listed members */
-static void deliver(RUN *u, const EXT_ENTRY *v, size_t nv, const SPAWN_RESULT *sr,
-                    archive_member_fn fn, void *ctx)
+/* SPLIT - phase two: the output cut into the listed members as it streams */
+typedef struct SPLIT {
+    RUN *u;
+    const EXT_ENTRY *v;
+    size_t nv, i, members;
+    uint64_t got; /* bytes of entry i seen */
+    unsigned char *buf;
+    size_t len, cap; /* of entry i (or the unlisted rest), at most max_member_bytes kept */
+    bool unlisted;
+    archive_member_fn fn;
+    void *ctx;
+} SPLIT;
+
+/* keep - append what fits under max_member_bytes */
+static void keep(SPLIT *sp, const unsigned char *p, size_t n)
 {
-    size_t off = 0, members = 0, mmax = u->lim->max_member_bytes;
-    for (size_t i = 0; i < nv && members < u->lim->max_members; i++) {
-        if (v[i].dir)
-            continue;
-        size_t avail = sr->len - off;
-        size_t take = v[i].size < avail ? (size_t)v[i].size : avail;
-        bool cut = take < v[i].size || take > mmax;
-        members++;
-        if (fn)
-            fn(ctx, v[i].name, sr->out + off, take > mmax ? mmax : take, cut);
-        off += take;
+    size_t room = sp->u->lim->max_member_bytes - sp->len, k = n < room ? n : room;
+    if (k == 0)
+        return;
+    if (sp->len + k > sp->cap) {
+        size_t c = sp->cap ? sp->cap : 65536;
+        while (c < sp->len + k)
+            c *= 2;
+        unsigned char *d = try_realloc(sp->buf, c);
+        if (d == NULL)
+            return;
+        sp->buf = d;
+        sp->cap = c;
     }
-    if (off < sr->len && members < u->lim->max_members) {
+    memcpy(sp->buf + sp->len, p, k);
+    sp->len += k;
+}
+
+/* emit - hand over the member being built */
+static void emit(SPLIT *sp, const char *name, bool truncated)
+{
+    if (sp->fn)
+        sp->fn(sp->ctx, name, sp->buf ? sp->buf : (const unsigned char *)"", sp->len, truncated);
+    sp->members++;
+    sp->len = 0;
+    sp->got = 0;
+}
+
+/* settle - move past directories, handing over empty members */
+static void settle(SPLIT *sp)
+{
+    while (sp->i < sp->nv && (sp->v[sp->i].dir || sp->v[sp->i].size == sp->got)) {
+        if (!sp->v[sp->i].dir && sp->members < sp->u->lim->max_members)
+            emit(sp, sp->v[sp->i].name, false);
+        sp->i++;
+    }
+}
+
+/* split - the phase-two sink; false when max_members were handed over */
+static bool split(void *ctx, const unsigned char *p, size_t n)
+{
+    SPLIT *sp = ctx;
+    while (n > 0) {
+        settle(sp);
+        if (sp->members >= sp->u->lim->max_members)
+            return false;
+        if (sp->i >= sp->nv) { /* more than listed */
+            sp->unlisted = true;
+            keep(sp, p, n);
+            return true;
+        }
+        uint64_t need = sp->v[sp->i].size - sp->got;
+        size_t take = need < n ? (size_t)need : n;
+        keep(sp, p, take);
+        sp->got += take;
+        p += take;
+        n -= take;
+    }
+    settle(sp);
+    return true;
+}
+
+/* finish - what is left when the output ended */
+static void finish(SPLIT *sp, bool cut)
+{
+    if (sp->unlisted) {
+        sp->u->r->mismatch = true;
+        emit(sp, UNLISTED, sp->len >= sp->u->lim->max_member_bytes);
+    } else if (sp->i < sp->nv && sp->members < sp->u->lim->max_members) {
+        if (!cut) /* fewer bytes than listed */
+            sp->u->r->mismatch = true;
+        if (sp->got > 0 || cut)
+            emit(sp, sp->v[sp->i].name, true);
+    }
+}
+
+/* deliver - phase two with the winner */
+static void deliver(RUN *u, const char *pw, const EXT_ENTRY *v, size_t nv, archive_member_fn fn,
+                    void *ctx)
+{
+    SPLIT sp = {u, v, nv, 0, 0, 0, NULL, 0, 0, false, fn, ctx};
+    SPAWN_RESULT sr;
+    if (extract(u, pw, split, &sp, &sr)) {
+        finish(&sp, sr.cut || sr.timeout);
+        u->r->cut = sr.cut && sp.members < u->lim->max_members;
+    } else
         u->r->mismatch = true;
-        size_t rest = sr->len - off;
-        if (fn)
-            fn(ctx, UNLISTED, sr->out + off, rest > mmax ? mmax : rest, rest > mmax);
-    } else if (!sr->cut && off < sr->len) {
-        u->r->mismatch = true;
-    }
-    if (!sr->cut) {
-        uint64_t sum = 0;
-        for (size_t i = 0; i < nv; i++)
-            sum += v[i].dir ? 0 : v[i].size;
-        if (sum != sr->len && members < u->lim->max_members)
-            u->r->mismatch = true;
-    }
+    spawn_done(&sr);
+    free(sp.buf);
 }
 
 /* stage - the private directory and the archive in it; false with r->why */
@@ -430,11 +556,10 @@ int extunpack_open(int kind, const unsigned char *data, size_t n, char *const *p
         unstage(&u);
         return -1;
     }
-    size_t max = lim->max_members + 1, tries = npw < ARCHIVE_MAX_PASSWORDS ? npw : ARCHIVE_MAX_PASSWORDS;
-    EXT_ENTRY *v = xcalloc(max, sizeof(*v)), *wv = xcalloc(max, sizeof(*v));
-    size_t wn = 0;
-    SPAWN_RESULT weak = {0};
-    int weak_used = -1, ret = 0;
+    size_t max = lim->max_members + 1;
+    size_t tries = npw < ARCHIVE_MAX_PASSWORDS ? npw : ARCHIVE_MAX_PASSWORDS;
+    EXT_ENTRY *v = xcalloc(max, sizeof(*v));
+    int weak = -1, ret = 0;
     snprintf(r->why, sizeof(r->why), "no usable candidate password");
     for (size_t i = 0; i < tries && ret == 0 && !r->timeout; i++) {
         if (!usable(pw[i]))
@@ -443,37 +568,39 @@ int extunpack_open(int kind, const unsigned char *data, size_t n, char *const *p
         if (nv < 0)
             continue;
         SPAWN_RESULT sr;
-        if (extract(&u, pw[i], &sr) && sr.status == 0 && !sr.cut && !sr.timeout) {
-            deliver(&u, v, (size_t)nv, &sr, fn, ctx);
+        bool got = extract(&u, pw[i], count, NULL, &sr),
+             whole = got && sr.status == 0 && !sr.cut && !sr.timeout,
+             sized = whole && sr.len == listed(v, (size_t)nv);
+        if (sized && verified(&u, pw[i])) {
             r->used = (int)i;
             ret = 1;
-        } else if (sr.cut && weak_used < 0) {
-            weak = sr;
-            sr.out = NULL;
-            weak_used = (int)i;
-            memcpy(wv, v, (size_t)nv * sizeof(*v));
-            wn = (size_t)nv;
-            nv = 0; /* the names moved to wv */
-        } else if (sr.out) {
+        } else if (sr.cut && weak < 0) {
+            weak = (int)i;
+        } else if (whole && !sized) {
+            snprintf(r->why, sizeof(r->why), "output does not match the listing (wrong password)");
+        } else if (got && !whole) {
             char l[256];
-            first_line(sr.err[0] ? sr.err : (char *)sr.out, l, sizeof(l));
+            first_line(sr.err, l, sizeof(l));
             snprintf(r->why, sizeof(r->why), "wrong password or damage (exit %d%s): %.180s",
                      sr.status, sr.timeout ? ", deadline" : "", l);
         }
         spawn_done(&sr);
+        if (ret == 1)
+            deliver(&u, pw[i], v, (size_t)nv, fn, ctx);
         extunpack_entries_free(v, (size_t)nv);
     }
-    if (ret == 0 && weak_used >= 0) {
-        deliver(&u, wv, wn, &weak, fn, ctx);
-        r->used = weak_used;
-        ret = 1;
+    if (ret == 0 && weak >= 0) { /* no proof, but no error within max_total_bytes either */
+        long nv = list(&u, pw[weak], v, max);
+        if (nv >= 0) {
+            deliver(&u, pw[weak], v, (size_t)nv, fn, ctx);
+            extunpack_entries_free(v, (size_t)nv);
+            r->used = weak;
+            ret = 1;
+        }
     }
     if (ret == 0 && r->timeout)
         snprintf(r->why, sizeof(r->why), "unpack_helper_ms reached before a password worked");
-    spawn_done(&weak);
-    extunpack_entries_free(wv, wn);
     free(v);
-    free(wv);
     unstage(&u);
     return ret;
 }

@@ -34,7 +34,10 @@
  *   candidate opened it, -1 when it could not be tried (no unpacker, no temp directory);
  *   r->why tells why in the last two cases (sanitize before logging), r->mismatch that the
  *   output did not match the listing (the rest is delivered as "(unlisted data)"),
- *   r->timeout that the deadline ended a run.
+ *   r->timeout that the deadline ended a run, r->cut that max_total_bytes did.
+ *   Memory: the members are cut out of the output as it streams (one member buffer of at
+ *   most lim->max_member_bytes), so each candidate is first checked by an extraction that
+ *   only counts, and the winner's is run a second time to deliver.
  *
  *   extunpack_list_7z / extunpack_list_lsar parse the two listings (text that carries
  *   the sender's file names): at most max entries, names xmalloc'd.
@@ -66,6 +69,7 @@ typedef struct EXTUNPACK_CFG {
 typedef struct EXTUNPACK_RESULT {
     int used;
     bool mismatch, timeout;
+    bool cut; /* the output passed max_total_bytes: the last member delivered was cut */
     char why[256];
 } EXTUNPACK_RESULT;
 

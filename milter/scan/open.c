@@ -288,6 +288,10 @@ static void open_external(SCAN *s, const PENDING *p, int kind, const ARCHIVE_LIM
     if (ret != 1 && !hit_at(s->m->hits, "ARCHIVE_ENCRYPTED", p->location))
         hits_add(s->m->hits, "ARCHIVE_ENCRYPTED", p->location,
                  "%s: no password stated in the message opened it (%s)", what, why->data);
+    if (r.cut)
+        failure_hit(s->m->hits, MSG_ERR_LIMIT_ARCHIVE_MEMBERS, p->location,
+                    "the %s unpacker's output passed max_total_bytes: the rest was not scanned",
+                    what);
     if (r.mismatch)
         failure_hit(s->m->hits, MSG_ERR_ARCHIVE_UNREADABLE, p->location,
                     "the %s unpacker's output did not match its listing: the rest was scanned "
@@ -308,8 +312,8 @@ void scan_int_open_pending(SCAN *s)
         int r = 0, kind = extunpack_kind(p.data, p.n);
         if (budget_spent(&s->budget))
             budget_report(&s->budget, s->m->hits, p.location);
-        else if ((r = archive_open_with_passwords(p.data, p.n, s->pw, s->npw, &lim, on_member,
-                                                  &mc, &used)) == 1)
+        else if ((r = archive_open_with_passwords(p.data, p.n, s->pw, s->npw, &lim, on_member, &mc,
+                                                  &used)) == 1)
             hits_add(s->m->hits, "ARCHIVE_PASSWORD_FROM_BODY", p.location,
                      "opened with the password '%s' stated in the message", used);
         else if (kind && archive_is_encrypted(p.data, p.n))

@@ -31,36 +31,93 @@
 #include "lib/xalloc.h"
 #include "scan/spawn.h"
 
-#define FILTER_MAX  256
-#define ARG_LO(i)   ((uint32_t)(offsetof(struct seccomp_data, args) + 8 * (i)))
-#define ARG_HI(i)   (ARG_LO(i) + 4)
-#define NR_OFF      ((uint32_t)offsetof(struct seccomp_data, nr))
-#define ARCH_OFF    ((uint32_t)offsetof(struct seccomp_data, arch))
-#define X32_BIT     0x40000000u
-#define WRITE_FLAGS ((uint32_t)(O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND))
-#define RET_ERRNO(e) (SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
+#define FILTER_MAX   256
+#define ARG_LO(i)    ((uint32_t)(offsetof(struct seccomp_data, args) + 8 * (i)))
+#define ARG_HI(i)    (ARG_LO(i) + 4)
+#define NR_OFF       ((uint32_t)offsetof(struct seccomp_data, nr))
+#define ARCH_OFF     ((uint32_t)offsetof(struct seccomp_data, arch))
+#define X32_BIT      0x40000000u
+#define WRITE_FLAGS  ((uint32_t)(O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND))
+#define RET_ERRNO(e) (SECCOMP_RET_ERRNO | ((e)&SECCOMP_RET_DATA))
 
 /* system calls that fail with EPERM whatever their arguments */
 static const int denied[] = {
-    SYS_socket,          SYS_socketpair,      SYS_ptrace,        SYS_process_vm_readv,
-    SYS_process_vm_writev, SYS_mount,         SYS_umount2,       SYS_pivot_root,
-    SYS_chroot,          SYS_unshare,         SYS_setns,         SYS_kexec_load,
-    SYS_kexec_file_load, SYS_init_module,     SYS_finit_module,  SYS_delete_module,
-    SYS_bpf,             SYS_perf_event_open, SYS_keyctl,        SYS_add_key,
-    SYS_request_key,     SYS_userfaultfd,     SYS_personality,   SYS_execveat,
-    SYS_io_uring_setup,  SYS_io_uring_enter,  SYS_io_uring_register, SYS_open_by_handle_at,
-    SYS_name_to_handle_at, SYS_fanotify_init, SYS_reboot,        SYS_swapon,
-    SYS_swapoff,         SYS_settimeofday,    SYS_clock_settime, SYS_iopl,
-    SYS_ioperm,          SYS_kcmp,            SYS_fork,          SYS_vfork,
-    SYS_kill,            SYS_tkill,           SYS_creat,         SYS_unlink,
-    SYS_unlinkat,        SYS_rename,          SYS_renameat,      SYS_renameat2,
-    SYS_mkdir,           SYS_mkdirat,         SYS_rmdir,         SYS_link,
-    SYS_linkat,          SYS_symlink,         SYS_symlinkat,     SYS_chmod,
-    SYS_fchmod,          SYS_fchmodat,        SYS_chown,         SYS_fchown,
-    SYS_lchown,          SYS_fchownat,        SYS_truncate,      SYS_ftruncate,
-    SYS_mknod,           SYS_mknodat,         SYS_quotactl,      SYS_acct,
-    SYS_sethostname,     SYS_setdomainname,   SYS_vhangup,       SYS_lookup_dcookie,
-    SYS_move_pages,      SYS_migrate_pages,   SYS_mbind,         SYS_set_mempolicy,
+    SYS_socket,
+    SYS_socketpair,
+    SYS_ptrace,
+    SYS_process_vm_readv,
+    SYS_process_vm_writev,
+    SYS_mount,
+    SYS_umount2,
+    SYS_pivot_root,
+    SYS_chroot,
+    SYS_unshare,
+    SYS_setns,
+    SYS_kexec_load,
+    SYS_kexec_file_load,
+    SYS_init_module,
+    SYS_finit_module,
+    SYS_delete_module,
+    SYS_bpf,
+    SYS_perf_event_open,
+    SYS_keyctl,
+    SYS_add_key,
+    SYS_request_key,
+    SYS_userfaultfd,
+    SYS_personality,
+    SYS_execveat,
+    SYS_io_uring_setup,
+    SYS_io_uring_enter,
+    SYS_io_uring_register,
+    SYS_open_by_handle_at,
+    SYS_name_to_handle_at,
+    SYS_fanotify_init,
+    SYS_reboot,
+    SYS_swapon,
+    SYS_swapoff,
+    SYS_settimeofday,
+    SYS_clock_settime,
+    SYS_iopl,
+    SYS_ioperm,
+    SYS_kcmp,
+    SYS_fork,
+    SYS_vfork,
+    SYS_kill,
+    SYS_tkill,
+    SYS_creat,
+    SYS_unlink,
+    SYS_unlinkat,
+    SYS_rename,
+    SYS_renameat,
+    SYS_renameat2,
+    SYS_mkdir,
+    SYS_mkdirat,
+    SYS_rmdir,
+    SYS_link,
+    SYS_linkat,
+    SYS_symlink,
+    SYS_symlinkat,
+    SYS_chmod,
+    SYS_fchmod,
+    SYS_fchmodat,
+    SYS_chown,
+    SYS_fchown,
+    SYS_lchown,
+    SYS_fchownat,
+    SYS_truncate,
+    SYS_ftruncate,
+    SYS_mknod,
+    SYS_mknodat,
+    SYS_quotactl,
+    SYS_acct,
+    SYS_sethostname,
+    SYS_setdomainname,
+    SYS_vhangup,
+    SYS_lookup_dcookie,
+    SYS_move_pages,
+    SYS_migrate_pages,
+    SYS_mbind,
+    SYS_set_mempolicy,
 };
 
 typedef struct FILTER {
@@ -140,8 +197,8 @@ static void limit(int res, rlim_t v)
 }
 
 /* child - confine, then exec; never returns (only system calls: see spawn.h) */
-static void child(const char *path, char *const argv[], char *const envp[], const char *cwd,
-                  int in, int out, int err, const SPAWN_LIMITS *lim)
+static void child(const char *path, char *const argv[], char *const envp[], const char *cwd, int in,
+                  int out, int err, const SPAWN_LIMITS *lim)
 {
     if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
         _exit(126);
@@ -196,6 +253,12 @@ static bool take(int fd, bool is_out, SPAWN_RESULT *r, size_t *cap, size_t *elen
     if (keep > room) {
         keep = room;
         r->cut = true;
+    }
+    if (lim->sink) {
+        if (keep && !lim->sink(lim->sink_ctx, tmp, keep))
+            r->cut = true;
+        r->len += keep;
+        return true;
     }
     if (r->len + keep + 1 > *cap) {
         size_t c = *cap;

@@ -14,6 +14,7 @@
  *   killed, r->cut) and the start of its standard error (r->err, sanitized by the caller
  *   before any log). The child is killed (SIGKILL) at lim->timeout_ms of wall-clock time
  *   (r->timeout). r->status is the exit code, or minus the signal that ended the child.
+ *   With lim->sink the output is streamed to it instead (memory stays one pipe read).
  *   Returns 0 when the child ran, -1 when it could not be started (r->err says why; a
  *   child that could not load its confinement exits 126 and never runs the program).
  *
@@ -47,7 +48,11 @@
 typedef struct SPAWN_LIMITS {
     unsigned timeout_ms; /* wall clock; killed past it */
     size_t memory;       /* RLIMIT_AS (0: left alone) */
-    size_t max_out;      /* standard output kept; killed one byte past it */
+    size_t max_out;      /* standard output taken; killed one byte past it */
+    /* when set, standard output goes here chunk by chunk instead of into r->out (which
+     * stays empty; r->len still counts); false stops the child (killed, r->cut) */
+    bool (*sink)(void *ctx, const unsigned char *p, size_t n);
+    void *sink_ctx;
 } SPAWN_LIMITS;
 
 typedef struct SPAWN_RESULT {

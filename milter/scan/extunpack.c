@@ -458,6 +458,7 @@ static bool split(void *ctx, const unsigned char *p, size_t n)
 /* finish - what is left when the output ended */
 static void finish(SPLIT *sp, bool cut)
 {
+    settle(sp); /* empty members at the end (or an archive of empty members only) */
     if (sp->unlisted) {
         sp->u->r->mismatch = true;
         emit(sp, UNLISTED, sp->len >= sp->u->lim->max_member_bytes);

@@ -431,6 +431,15 @@ static void settle(SPLIT *sp)
     }
 }
 
+/* last - entry i is the last file listed */
+static bool last(const SPLIT *sp)
+{
+    for (size_t j = sp->i + 1; j < sp->nv; j++)
+        if (!sp->v[j].dir)
+            return false;
+    return true;
+}
+
 /* split - the phase-two sink; false when max_members were handed over */
 static bool split(void *ctx, const unsigned char *p, size_t n)
 {
@@ -450,6 +459,8 @@ static bool split(void *ctx, const unsigned char *p, size_t n)
         sp->got += take;
         p += take;
         n -= take;
+        if (sp->len >= sp->u->lim->max_member_bytes && last(sp))
+            return false; /* the last member is cut already: decoding more is waste */
     }
     settle(sp);
     return true;

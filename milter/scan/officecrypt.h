@@ -27,14 +27,19 @@
  *       FILEPASS record is blanked to record type 0;
  *     - Word 97 .doc with RC4 (v1.1) or RC4 CryptoAPI: a copy of the compound file with
  *       WordDocument, the table stream and Data decrypted (MS-DOC 2.2.6), the FibBase and
- *       the encryption header left plain and fEncrypted cleared.
+ *       the encryption header left plain and fEncrypted cleared;
+ *     - PowerPoint 97 .ppt with RC4 CryptoAPI (MS-PPT 2.3.7): a copy of the compound file
+ *       whose PowerPoint Document persist objects are decrypted (each with its persist
+ *       identifier as block number), the CryptSession10Container blanked and the Current
+ *       User headerToken set to "not encrypted" (Pictures and EncryptedSummary stay as
+ *       they are).
  *   Other streams (VBA storages, embedded objects) are not encrypted by these schemes and
  *   are kept as they are. r->scheme names what was found ("Agile SHA512 AES-256", "RC4
  *   CryptoAPI" ...), r->format is "ooxml", "xls", "doc" or "ppt".
  *
  *   Returns 1 when opened, 0 when the file is encrypted but was not opened (r->why says
- *   why: no candidate matched, a scheme not implemented (XOR obfuscation, PowerPoint,
- *   RC4 inside OOXML), the hash budget, a size limit, or a broken file), -1 when it is not
+ *   why: no candidate matched, a scheme not implemented (XOR obfuscation in Word, RC4
+ *   inside OOXML), the hash budget, a size limit, or a broken file), -1 when it is not
  *   an encrypted Office file. officecrypt_done frees r->out.
  *
  * LIMITS

@@ -290,7 +290,8 @@ static void open_external(SCAN *s, const PENDING *p, int kind, const ARCHIVE_LIM
                  "%s: no password stated in the message opened it (%s)", what, why->data);
     if (r.cut)
         failure_hit(s->m->hits, MSG_ERR_LIMIT_ARCHIVE_MEMBERS, p->location,
-                    "the %s unpacker's output passed max_total_bytes: the rest was not scanned",
+                    "the %s unpacker was stopped at max_part_bytes or max_total_bytes: the rest "
+                    "was not scanned",
                     what);
     if (r.mismatch)
         failure_hit(s->m->hits, MSG_ERR_ARCHIVE_UNREADABLE, p->location,

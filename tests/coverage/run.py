@@ -259,7 +259,7 @@ def test_7z_password_bomb(conf, tmp):
     p.stdin.close()
     p.wait()
     rep, cpu, rss = scan(conf, tmp, mail("zb.7z", open(out, "rb").read(), "password: bomb-pw\r\n"))
-    expect("7z bomb behind a stated password: opened, cut at max_total_bytes", rep,
+    expect("7z bomb behind a stated password: opened, stopped at a size limit", rep,
            ["ARCHIVE_PASSWORD_FROM_BODY", "LIMIT_ARCHIVE_MEMBERS"], at="2/zb.7z")
     if rep is not None and rep.get("verdict") != "clean" and cpu <= 2.0 and rss <= 256:
         ok("7z bomb behind a password: verdict %s in %.2f s CPU (helper included), %.0f MB" % (

@@ -10,6 +10,9 @@ compound file. The XLM findings can only come from the decrypted copy: in the en
 file the formula bytes are RC4 ciphertext. Corpus cases (skipped when ../shared/corpus is
 absent): oletools' VelvetSweatshop .xlsm with an Auto_Open VBA macro (ECMA-376 Agile),
 msoffcrypto-tool's password .docx/.doc with the password in the body.
+PowerPoint RC4 CryptoAPI (MS-PPT 2.3.7): msoffcrypto-tool's and POI's encrypted .ppt opened
+with the password in the body, and msoffcrypto's file re-keyed here (ppt_rekey) under
+VelvetSweatshop opened without one.
 Agile files asking 1M and 10M hash rounds (a real file with its spinCount rewritten) stay
 within 2 s of CPU and say LIMIT_DECRYPT_ROUNDS.
 Prints per-check lines and "@@ officecrypt passed=N failed=M skipped=K".
@@ -205,6 +208,118 @@ def test_spin_budget(conf, tmp):
         E.check("spin %s: within %.0f s CPU" % (tag, limit), cpu < limit, "%.2f s" % cpu)
 
 
+# ---------------------------------------------------------------- PowerPoint RC4 CryptoAPI
+
+
+def ppt_rekey(cu, doc, old_pw, new_pw):
+    """the PowerPoint Document stream of an RC4 CryptoAPI .ppt re-encrypted under new_pw
+    (MS-PPT 2.3.7): every persist object decrypted with the old key of block = its persist
+    id and encrypted with the new one, and the verifier re-encrypted (block 0)"""
+    u32 = lambda b, o: struct.unpack_from("<I", b, o)[0]
+    rtype = lambda o: struct.unpack_from("<H", doc, o + 2)[0]
+    objs, edit, session = [], u32(cu, 16), None
+    for _ in range(64):
+        assert rtype(edit) == 0x0FF5
+        session = u32(doc, edit + 36) if session is None else session
+        pdir = u32(doc, edit + 20)
+        assert rtype(pdir) == 0x1772
+        p, end = pdir + 8, pdir + 8 + u32(doc, pdir + 4)
+        while p < end:
+            x = u32(doc, p)
+            for i in range(x >> 20):
+                objs.append(((x & 0xFFFFF) + i, u32(doc, p + 4 + 4 * i)))
+            p += 4 + 4 * (x >> 20)
+        if u32(doc, edit + 16) == 0:
+            break
+        edit = u32(doc, edit + 16)
+    where = dict(reversed(objs))  # the newest edit's offset wins
+    body = where[session] + 8
+    hdr = body + 12
+    kl = u32(doc, hdr + 16) // 8 or 5
+    v = hdr + u32(doc, body + 8)
+    salt = doc[v + 4:v + 20]
+
+    def keys(pw):  # a 40-bit key is used as 16 bytes, zero-padded
+        h0 = hashlib.sha1(salt + pw.encode("utf-16-le")).digest()
+        pad = b"\x00" * 11 if kl == 5 else b""
+        return lambda b: hashlib.sha1(h0 + struct.pack("<I", b)).digest()[:kl] + pad
+    old, new = keys(old_pw), keys(new_pw)
+    out = bytearray(doc)
+    for pid, o in set(objs):
+        if o == where[session] or rtype(o) in (0x0FF5, 0x1772):
+            continue
+        n = min(8 + u32(rc4(old(pid), doc[o:o + 8]), 4), len(doc) - o)
+        out[o:o + n] = rc4(new(pid), rc4(old(pid), doc[o:o + n]))
+    vv = rc4(new(0), rc4(old(0), doc[v + 20:v + 36] + doc[v + 40:v + 60]))
+    out[v + 20:v + 36], out[v + 40:v + 60] = vv[:16], vv[16:]
+    return bytes(out)
+
+
+def ole_streams(path, names):
+    """the named root streams of a compound file (MS-CFB; header DIFAT only, which holds
+    every FAT sector of a file under 7 MB): a few lines instead of a python3-olefile
+    dependency"""
+    d = open(path, "rb").read()
+    u32 = lambda o: struct.unpack_from("<I", d, o)[0]
+    ss = 1 << struct.unpack_from("<H", d, 30)[0]
+    sec = lambda n: d[512 + n * ss:512 + (n + 1) * ss]
+    fat = []
+    for i in range(min(u32(44), 109)):
+        fat += struct.unpack("<%dI" % (ss // 4), sec(u32(76 + 4 * i)))
+
+    def chain(start, table, get):
+        out, n = b"", start
+        while n < 0xFFFFFFFA and len(out) < len(d) * 8:
+            out, n = out + get(n), table[n]
+        return out
+    dirs = chain(u32(48), fat, sec)
+    ents = {}
+    for o in range(0, len(dirs), 128):
+        nl = struct.unpack_from("<H", dirs, o + 64)[0]
+        ents[dirs[o:o + max(nl - 2, 0)].decode("utf-16-le")] = struct.unpack_from("<IQ", dirs, o + 116)
+    minifat = list(struct.unpack("<%dI" % (len(chain(u32(60), fat, sec)) // 4), chain(u32(60), fat, sec))) \
+        if u32(60) < 0xFFFFFFFA else []
+    ministream = chain(ents["Root Entry"][0], fat, sec)
+    out = []
+    for name in names:
+        start, size = ents[name]
+        if size < 4096:
+            out.append(chain(start, minifat, lambda n: ministream[n * 64:(n + 1) * 64])[:size])
+        else:
+            out.append(chain(start, fat, sec)[:size])
+    return out
+
+
+def test_ppt(conf, tmp):
+    """RC4 CryptoAPI .ppt (MS-PPT 2.3.7): stated passwords (msoffcrypto-tool's 128-bit and
+    POI's 40-bit samples) and the default password (msoffcrypto's file re-keyed here)"""
+    cases = (("office-msoffcrypto-tool/inputs/rc4cryptoapi_password.ppt", "Password1234_"),
+             ("office-apache-poi/slideshow/Password_Protected-hello.ppt", "hello"),
+             ("office-apache-poi/slideshow/ppt_with_png_encrypted.ppt", "password"))
+    if not os.path.exists(os.path.join(CORPUS, cases[0][0])):
+        return E.skip("ppt decryption", "corpus not found")
+    for rel, pw in cases:
+        data = open(os.path.join(CORPUS, rel), "rb").read()
+        loc = "2/deck.ppt"
+        rep = E.scan(conf, tmp, E.attach("deck.ppt", data, body="Kennwort: %s\r\n" % pw))
+        E.check("stated ppt %s: DOC_PASSWORD_FROM_BODY" % os.path.basename(rel),
+                at(rep, "DOC_PASSWORD_FROM_BODY", loc), rep and rep["hits"])
+        E.check("stated ppt %s: decrypted layer, no DOC_ENCRYPTED" % os.path.basename(rel),
+                any(l.get("location") == loc + ">decrypted" for l in (rep or {}).get("layers", []))
+                and not E.hits(rep, "DOC_ENCRYPTED"), rep and rep["hits"])
+        rep = E.scan(conf, tmp, E.attach("deck.ppt", data, body="no password here\r\n"))
+        enc = at(rep, "DOC_ENCRYPTED", loc)
+        E.check("ppt %s without its password: DOC_ENCRYPTED says why" % os.path.basename(rel),
+                enc and "no candidate password matches" in enc[0]["detail"], rep and rep["hits"])
+    cu, doc = ole_streams(os.path.join(CORPUS, cases[0][0]), ["Current User", "PowerPoint Document"])
+    velvet = ppt_rekey(cu, doc, "Password1234_", "VelvetSweatshop")
+    assert velvet != doc
+    data = ole2([("Current User", cu + b"\x00" * (4096 - len(cu))), ("PowerPoint Document", velvet)])
+    rep = E.scan(conf, tmp, E.attach("velvet.ppt", data))
+    E.check("velvet ppt: DOC_DEFAULT_PASSWORD", at(rep, "DOC_DEFAULT_PASSWORD", "2/velvet.ppt"),
+            rep and rep["hits"])
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="fm-officecrypt-")
     try:
@@ -213,6 +328,7 @@ def main():
         test_stated_xls(conf, tmp)
         test_corpus(conf, tmp)
         test_spin_budget(conf, tmp)
+        test_ppt(conf, tmp)
         if os.path.exists(os.path.join(HERE, "chm.py")):
             spec = importlib.util.spec_from_file_location("chm", os.path.join(HERE, "chm.py"))
             chm = importlib.util.module_from_spec(spec)

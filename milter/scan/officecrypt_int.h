@@ -1,6 +1,7 @@
 /*
- * scan/officecrypt_int - what officecrypt.c (OOXML, dispatch) and officecrypt_rc4.c (BIFF8
- * .xls, Word .doc) share; not for other modules (the contract is officecrypt.h)
+ * scan/officecrypt_int - what officecrypt.c (OOXML, dispatch), officecrypt_rc4.c (BIFF8
+ * .xls, Word .doc), officecrypt_ppt.c (PowerPoint) and officecrypt_xor.c (XOR-obfuscated
+ * .xls) share; not for other modules (the contract is officecrypt.h)
  */
 #ifndef FM_OFFICECRYPT_INT_H
 #define FM_OFFICECRYPT_INT_H
@@ -73,6 +74,7 @@ size_t oc_rc4_block_key(const RC4KEY *k, uint32_t b, unsigned char key[16]);
 unsigned char *oc_image_with(OC *o, const int *entry, unsigned char *const *src, const size_t *len,
                              size_t k);
 int oc_open_ppt(OC *o);
+int oc_open_xls_xor(OC *o, int entry, const unsigned char *w, size_t n, size_t fp);
 int oc_open_doc(OC *o);
 
 #endif

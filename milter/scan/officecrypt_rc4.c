@@ -219,8 +219,7 @@ int oc_open_xls(OC *o)
     if (fp < 0 || (size_t)fp + 4 + flen > n || flen < 2) {
         o->r->why = "broken FILEPASS record";
     } else if (oc_le16(w + fp + 4) == 0) {
-        snprintf(o->r->scheme, sizeof(o->r->scheme), "XOR obfuscation");
-        o->r->why = "XOR obfuscation is not implemented";
+        ret = oc_open_xls_xor(o, e, w, n, (size_t)fp);
     } else if (oc_le16(w + fp + 4) != 1 || !oc_rc4_parse(o, w + fp + 6, flen - 2, &h)) {
         o->r->why = "an unsupported FILEPASS encryption header";
     } else if (oc_rc4_find_key(o, &h, &k) && (d = try_malloc(n)) != NULL) {

@@ -26,7 +26,7 @@ BUILD_PKGS := build-essential pkg-config libgmime-3.0-dev libidn2-dev libssl-dev
             zlib1g-dev duktape-dev libseccomp-dev
 TEST_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev jq python3 libarchive-tools \
             miltertest postfix swaks m4 chromium redis-server debhelper dpkg-dev fakeroot fp-utils \
-            python3-olefile python3-colorclass python3-easygui
+            python3-olefile python3-colorclass python3-easygui 7zip unar
 DEB_PKGS := $(BUILD_PKGS) $(TEST_PKGS)
 # peers and tools for `make bench` only (not installed by `make deps`)
 BENCH_PKGS := clamav-daemon clamav-milter valgrind

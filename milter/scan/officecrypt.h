@@ -31,9 +31,9 @@
  *       the encryption header left plain and fEncrypted cleared;
  *     - PowerPoint 97 .ppt with RC4 CryptoAPI (MS-PPT 2.3.7): a copy of the compound file
  *       whose PowerPoint Document persist objects are decrypted (each with its persist
- *       identifier as block number), the CryptSession10Container blanked and the Current
- *       User headerToken set to "not encrypted" (Pictures and EncryptedSummary stay as
- *       they are).
+ *       identifier as block number) and Pictures stream decrypted, the
+ *       CryptSession10Container blanked and the Current User headerToken set to "not
+ *       encrypted" (EncryptedSummary stays as it is).
  *   Other streams (VBA storages, embedded objects) are not encrypted by these schemes and
  *   are kept as they are. r->scheme names what was found ("Agile SHA512 AES-256", "RC4
  *   CryptoAPI" ...), r->format is "ooxml", "xls", "doc" or "ppt".

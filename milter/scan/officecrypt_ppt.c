@@ -18,8 +18,9 @@
  * decryption feed another), blanks the container, clears encryptSessionPersistIdRef and
  * turns the Current User headerToken into the plain one (0xE391C05F). The streams keep
  * their sizes and go back into a copy of the compound file (cfb_write), which libclamav
- * then opens like any presentation (its VBA included). Not decrypted: the Pictures
- * stream (images) and EncryptedSummary (document properties); they hold no code.
+ * then opens like any presentation (its VBA included). The Pictures stream is decrypted
+ * blip by blip (each field restarts block 0: checked on POI's ppt_with_png_encrypted.ppt,
+ * whose PNG reads again). Not decrypted: EncryptedSummary (document properties).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,39 @@ static bool decrypt_all(const RC4KEY *k, const unsigned char *w, unsigned char *
     return true;
 }
 
+/* field - decrypt len bytes at p with a fresh block-0 keystream */
+static bool field(const unsigned char *key, size_t kl, unsigned char *p, size_t len)
+{
+    return len == 0 || cipher_rc4(key, kl, p, len, p) == 0;
+}
+
+/* pictures - the Pictures stream in place: blip records whose header and each field (the
+ * one or two UIDs, the tag byte or the 34-byte metafile header, the image data) restart
+ * the keystream of block 0; decryption stops at a record that is not a blip */
+static bool pictures(const RC4KEY *k, unsigned char *p, size_t n)
+{
+    unsigned char key[16];
+    size_t kl = oc_rc4_block_key(k, 0, key), off = 0;
+    for (size_t i = 0; i < PPT_MAX_OBJECTS && n - off >= 8; i++) {
+        if (!field(key, kl, p + off, 8))
+            return false;
+        uint16_t t = rec_type(p, off), inst = (uint16_t)(oc_le16(p + off) >> 4);
+        bool meta = t >= 0xF01A && t <= 0xF01C;
+        if (!meta && !(t >= 0xF01D && t <= 0xF01F) && t != 0xF029 && t != 0xF02A)
+            return true;
+        size_t q = off + 8, end = rec_len(p, off) > n - q ? n : q + rec_len(p, off);
+        size_t parts[4] = {16, (inst & 1) ? 16 : 0, meta ? 34 : 1, 0};
+        for (int f = 0; f < 4; f++) {
+            size_t left = end - q, len = f == 3 || parts[f] > left ? left : parts[f];
+            if (!field(key, kl, p + q, len))
+                return false;
+            q += len;
+        }
+        off = end;
+    }
+    return true;
+}
+
 /* ppt_key - the encryption header in the container at off, and a candidate that fits */
 static bool ppt_key(OC *o, const unsigned char *w, size_t n, long off, RC4HDR *h, RC4KEY *k)
 {
@@ -168,11 +202,13 @@ int oc_open_ppt(OC *o)
 {
     o->r->format = "ppt";
     snprintf(o->r->scheme, sizeof(o->r->scheme), "PowerPoint encryption");
-    int e[2] = {cfb_find(o->cfb, "Current User"), cfb_find(o->cfb, "PowerPoint Document")};
-    size_t len[2] = {0, 0};
-    unsigned char *s[2] = {cfb_read(o->cfb, e[0], PPT_CU_MAX, &len[0]),
-                           cfb_read(o->cfb, e[1], o->lim->max_bytes, &len[1])};
-    unsigned char *d[2] = {NULL, NULL};
+    int e[3] = {cfb_find(o->cfb, "Current User"), cfb_find(o->cfb, "PowerPoint Document"),
+                cfb_find(o->cfb, "Pictures")};
+    size_t len[3] = {0, 0, 0};
+    unsigned char *s[3] = {cfb_read(o->cfb, e[0], PPT_CU_MAX, &len[0]),
+                           cfb_read(o->cfb, e[1], o->lim->max_bytes, &len[1]),
+                           e[2] >= 0 ? cfb_read(o->cfb, e[2], o->lim->max_bytes, &len[2]) : NULL};
+    unsigned char *d[3] = {NULL, NULL, NULL};
     OBJS objs = {NULL, 0, 0};
     uint32_t session = 0;
     size_t newest = 0;
@@ -190,16 +226,19 @@ int oc_open_ppt(OC *o)
         oc_put_le32(d[0] + 12, TOKEN_PLAIN);
         if (d[1]) {
             memcpy(d[1], s[1], len[1]);
+            d[2] = s[2]; /* decrypted in place: the encrypted copy is not needed */
+            s[2] = NULL;
             if (decrypt_all(&k, s[1], d[1], len[1], &objs, (size_t)object_at(&objs, session),
-                            newest))
-                o->r->out = oc_image_with(o, e, d, len, 2);
+                            newest) &&
+                (d[2] == NULL || pictures(&k, d[2], len[2])))
+                o->r->out = oc_image_with(o, e, d, len, d[2] ? 3 : 2);
         }
         o->r->len = o->r->out ? o->n : 0;
         ret = o->r->out != NULL;
         if (!ret)
             o->r->why = "decryption failed";
     }
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         free(s[i]);
         free(d[i]);
     }

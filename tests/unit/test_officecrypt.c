@@ -316,6 +316,21 @@ static void test_ppt(void **state)
     officecrypt_done(&r);
     free(d);
     free(want);
+    /* POI's 40-bit file: the Pictures stream's two PNG blips read again */
+    d = slurp(POI "slideshow/ppt_with_png_encrypted.ppt", &n);
+    if (d == NULL)
+        return;
+    char *pw2[] = {VELVET, "password"};
+    assert_int_equal(officecrypt_open(d, n, pw2, 2, &LIM, &r), 1);
+    assert_string_equal(r.scheme, "RC4 CryptoAPI 40-bit");
+    unsigned char *pic = stream_of(r.out, r.len, "Pictures", &a);
+    assert_true(pic != NULL && a > 15203 + 29);
+    assert_memory_equal(pic + 25, "\x89PNG", 4);
+    assert_memory_equal(pic + 15203 + 25, "\x89PNG", 4);
+    assert_int_equal(pic[2] | pic[3] << 8, 0xF01E);
+    free(pic);
+    officecrypt_done(&r);
+    free(d);
 }
 
 /* xor_xls - XOR obfuscation: the WRITEACCESS user name reads again, FILEPASS is gone */

@@ -278,10 +278,34 @@ static bool take(int fd, bool is_out, SPAWN_RESULT *r, size_t *cap, size_t *elen
     return true;
 }
 
-/* collect - read both pipes until end of file, the deadline or the cap */
-static void collect(pid_t pid, int out, int err, const SPAWN_LIMITS *lim, SPAWN_RESULT *r)
+/* reap - wait for the child, killing it at the deadline: a child that closed its pipes
+ * but goes on running must not hold the scan (pidfd: no polling loop) */
+static int reap(pid_t pid, long long deadline, SPAWN_RESULT *r)
 {
-    long long deadline = now_ms() + lim->timeout_ms;
+    int st = 0, fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    long long left = deadline - now_ms();
+    if (fd < 0) { /* a kernel before 5.3: the child has no way to outlive its pipes here */
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+            ;
+        return st;
+    }
+    struct pollfd p = {fd, POLLIN, 0};
+    while (left > 0 && poll(&p, 1, (int)(left > 1000000 ? 1000000 : left)) < 0 && errno == EINTR)
+        left = deadline - now_ms();
+    close(fd);
+    if (waitpid(pid, &st, WNOHANG) == 0) { /* still running past the deadline */
+        r->timeout = r->timeout || !r->cut;
+        kill(pid, SIGKILL);
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+            ;
+    }
+    return st;
+}
+
+/* collect - read both pipes until end of file, the deadline or the cap */
+static void collect(pid_t pid, int out, int err, long long deadline, const SPAWN_LIMITS *lim,
+                    SPAWN_RESULT *r)
+{
     size_t cap = 4096, elen = 0;
     bool oopen = true, eopen = true, killed = false;
     while (oopen || eopen) {
@@ -341,12 +365,11 @@ int spawn_run(const char *path, char *const argv[], char *const envp[], const ch
     if (input) /* a short line: fits the pipe; EPIPE (SIGPIPE is ignored) when it exited */
         (void)!write(pin[1], input, strlen(input));
     close(pin[1]);
-    collect(pid, pout[0], perr[0], lim, r);
+    long long deadline = now_ms() + lim->timeout_ms;
+    collect(pid, pout[0], perr[0], deadline, lim, r);
     close(pout[0]);
     close(perr[0]);
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
+    int st = reap(pid, deadline, r);
     r->status = WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? -WTERMSIG(st) : -1;
     return 0;
 }

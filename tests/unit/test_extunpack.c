@@ -103,6 +103,12 @@ static void test_spawn_limits(void **state)
     assert_false(r.timeout);
     assert_int_equal(r.len, 100000);
     spawn_done(&r);
+    /* a child that closes its pipes and keeps running is still killed at the deadline */
+    char *busy[] = {"bash", "-c", "exec >&- 2>&-; while :; do :; done", NULL};
+    assert_int_equal(spawn_run("/bin/bash", busy, envp, "/tmp", NULL, &lim, &r), 0);
+    assert_true(r.timeout);
+    assert_int_equal(r.status, -9);
+    spawn_done(&r);
     /* a program that is not there: exec fails in the child, exit 127 */
     char *none[] = {"none", NULL};
     assert_int_equal(spawn_run("/nonexistent/prog", none, envp, "/tmp", NULL, &lim, &r), 0);

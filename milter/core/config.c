@@ -213,8 +213,9 @@ static const CFG_ROW config_table[] = {
      "an encrypted RAR 3/5 with a password stated in the message. Empty: not tried; the RAR "
      "stays ARCHIVE_ENCRYPTED."},
     {"unpack_helper_ms", T_INT, OFF(unpack_helper_ms), "10000", 100, 600000, NULL, NULL, true,
-     "Most wall-clock milliseconds the unpack helpers spend on one encrypted archive, all "
-     "candidate passwords together; past it the helper is killed and the archive stays "
+     "Most wall-clock milliseconds the unpack helpers spend on the encrypted archives of one "
+     "message, all candidate passwords together (the time their members are scanned "
+     "included); past it the helper is killed and the archive stays "
      "ARCHIVE_ENCRYPTED (ARCHIVE_UNREADABLE says why). A candidate costs two runs for a 7z "
      "and up to four for a RAR (unar starts the GNUstep runtime: about 0.1 s of CPU each)."},
     {"unpack_helper_memory", T_SIZE, OFF(unpack_helper_memory), "512M", 64 * MIB, 8 * GIB, NULL,

@@ -271,11 +271,16 @@ static void open_external(SCAN *s, const PENDING *p, int kind, const ARCHIVE_LIM
 {
     const CONFIG *c = s->rs->cfg;
     EXTUNPACK_CFG ec = {c->unpack_7z_helper, c->unpack_rar_helper, c->clamav_tmpdir,
-                        (unsigned)c->unpack_helper_ms, (size_t)c->unpack_helper_memory};
+                        (unsigned)(s->helper_ms_left > 0 ? s->helper_ms_left : 0),
+                        (size_t)c->unpack_helper_memory};
     MEMBER_CTX mc = {s, p, kind == EXT_7Z ? "7z" : "rar"};
     const char *what = kind == EXT_7Z ? "7z" : "RAR";
     EXTUNPACK_RESULT r;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int ret = extunpack_open(kind, p->data, p->n, s->pw, s->npw, &ec, lim, on_member, &mc, &r);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    s->helper_ms_left -= (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     BUF *why = buf_new(128);
     str_sanitize(why, r.why, strlen(r.why), 200);
     if (ret == 1)

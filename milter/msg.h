@@ -61,6 +61,7 @@ typedef struct MSG {
     MSG_CACHE cache;
     unsigned engine_calls; /* YARA and libclamav scans run */
     char *sender, *rcpts;  /* envelope (msg_set_envelope), or NULL */
+    const char *policy;    /* name of the policy applied (the ruleset's), NULL: default */
 } MSG;
 
 MSG *msg_new(const char *ref);

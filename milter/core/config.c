@@ -93,6 +93,12 @@ static const CFG_ROW config_table[] = {
      "Most the content findings of one attachment weigh together where the recipient cannot run "
      "them (text bodies, .txt/.md/.csv files): a quoted command is a mention, unless a lure tells "
      "the reader to run it. Official ClamAV signatures and IOC hashes keep their weight."},
+    {"policy_file", T_STRING, OFF(policy_file), "", 0, 0, NULL, NULL, true,
+     "Policy file: settings per recipient, recipient domain, sender (verified), SMTP AUTH user "
+     "or client network (mode, thresholds, actions per verdict, weights; README, Policy per "
+     "domain and recipient). Empty: policy.conf of rules_dir when it exists. A relative path is "
+     "taken relative to this file. Reloaded with the rules (SIGHUP); an error keeps the old "
+     "one."},
 
     {"Limits", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"max_message_size", T_SIZE, OFF(max_message_size), "50M", 1 * KIB, 2 * GIB, NULL, NULL, true,
@@ -531,6 +537,32 @@ CONFIG *config_free(CONFIG *c)
     free(c->path);
     free(c);
     return NULL;
+}
+
+/* config_dup - a copy with its own strings */
+CONFIG *config_dup(const CONFIG *c)
+{
+    CONFIG *d = xmalloc(sizeof(CONFIG));
+    *d = *c;
+    for (size_t i = 0; i < NROWS; i++) {
+        if (config_table[i].type == T_STRING) {
+            char **f = (char **)((char *)d + config_table[i].offset);
+            *f = *f ? xstrdup(*f) : NULL;
+        }
+    }
+    d->path = c->path ? xstrdup(c->path) : NULL;
+    return d;
+}
+
+/* config_set - one key's value, parsed as in the file; -1 with the reason in why */
+int config_set(CONFIG *c, const char *key, const char *value, BUF *why)
+{
+    const CFG_ROW *r = find_row(key);
+    if (r == NULL) {
+        buf_printf(why, "unknown key '%s'", key);
+        return -1;
+    }
+    return set_value(c, r, value, why) ? 0 : -1;
 }
 
 /* unquote - strip one pair of surrounding double quotes in place */

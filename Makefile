@@ -27,7 +27,7 @@ BUILD_PKGS := build-essential pkg-config libgmime-3.0-dev libidn2-dev libssl-dev
             zlib1g-dev duktape-dev libseccomp-dev
 TEST_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev jq python3 libarchive-tools \
             miltertest postfix swaks m4 chromium redis-server debhelper dpkg-dev fakeroot fp-utils \
-            python3-olefile python3-colorclass python3-easygui
+            python3-olefile python3-colorclass python3-easygui 7zip unar
 DEB_PKGS := $(BUILD_PKGS) $(TEST_PKGS)
 # peers and tools for `make bench` only (not installed by `make deps`)
 BENCH_PKGS := clamav-daemon clamav-milter valgrind
@@ -70,7 +70,7 @@ LDLIBS   += $(PKG_LIBS) -lmilter -lpthread -lm
 # The daemon is main.o + mta + core + pure; fileless-ctl is ctl/ + core + pure, without
 # libmilter. A new stage folder goes into PURE_DIRS or CORE_DIRS.
 PURE_DIRS := lib model heur policy
-PURE_CORE := milter/core/config.c milter/core/log.c milter/core/lists.c milter/core/cmdtab.c milter/core/digest.c \
+PURE_CORE := milter/core/config.c milter/core/config_dump.c milter/core/log.c milter/core/lists.c milter/core/cmdtab.c milter/core/digest.c \
              milter/core/inflate.c milter/mime/hdrguard.c milter/mime/passwords.c
 CORE_DIRS := core mime scan cache store emu
 # the emulation helper's own files (fileless-emu, never linked into the milter)

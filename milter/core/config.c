@@ -15,22 +15,9 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/config_int.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
-
-enum cfg_type { T_SECTION, T_STRING, T_INT, T_SIZE, T_DOUBLE, T_ENUM, T_FLAGS };
-
-typedef struct CFG_ROW {
-    const char *name; /* key, or section title for T_SECTION */
-    enum cfg_type type;
-    size_t offset;
-    const char *def;
-    double min, max;
-    const char *const *names; /* T_ENUM / T_FLAGS tokens */
-    const int *values;        /* T_ENUM values (index when NULL); T_FLAGS bit i */
-    bool reloadable;
-    const char *doc;
-} CFG_ROW;
 
 static const char *const level_names[] = {"error", "warning", "notice", "info", "debug", NULL};
 static const char *const debug_names[] = {"config", "mime", "url", "scan", "milter", "cache", NULL};
@@ -210,6 +197,22 @@ static const CFG_ROW config_table[] = {
      "(else EMU_ERROR)."},
     {"emulate_helper", T_STRING, OFF(emulate_helper), "", 0, 0, NULL, NULL, false,
      "Path of the fileless-emu helper (empty: next to the fileless-milter executable)."},
+    {"unpack_7z_helper", T_STRING, OFF(unpack_7z_helper), "/usr/bin/7zz", 0, 0, NULL, NULL, true,
+     "Debian's 7zz (package 7zip), run confined to open an encrypted 7z with a password "
+     "stated in the message (libarchive 3.6 cannot decrypt 7z). Empty: not tried; the 7z "
+     "stays ARCHIVE_ENCRYPTED."},
+    {"unpack_rar_helper", T_STRING, OFF(unpack_rar_helper), "/usr/bin/unar", 0, 0, NULL, NULL, true,
+     "Debian's unar (package unar; lsar is taken from the same folder), run confined to open "
+     "an encrypted RAR 3/5 with a password stated in the message. Empty: not tried; the RAR "
+     "stays ARCHIVE_ENCRYPTED."},
+    {"unpack_helper_ms", T_INT, OFF(unpack_helper_ms), "10000", 100, 600000, NULL, NULL, true,
+     "Most wall-clock milliseconds the unpack helpers spend on the encrypted archives of one "
+     "message, all candidate passwords together (the time their members are scanned "
+     "included); past it the helper is killed and the archive stays "
+     "ARCHIVE_ENCRYPTED (ARCHIVE_UNREADABLE says why). A candidate costs two runs for a 7z "
+     "and up to four for a RAR (unar starts the GNUstep runtime: about 0.1 s of CPU each)."},
+    {"unpack_helper_memory", T_SIZE, OFF(unpack_helper_memory), "512M", 64 * MIB, 8 * GIB, NULL,
+     NULL, true, "Address-space limit of one unpack helper run (RLIMIT_AS)."},
 
     {"Milter", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"socket", T_STRING, OFF(socket), "inet:8890@127.0.0.1", 0, 0, NULL, NULL, false,
@@ -708,75 +711,11 @@ int config_load_stream(CONFIG *c, FILE *f, const char *path, BUF *err)
     return rc;
 }
 
-/* wrap_comment - print text as "# " lines of at most ~78 columns */
-static void wrap_comment(FILE *out, const char *text, const char *prefix)
+/* config_rows - the table, for config_dump.c */
+const CFG_ROW *config_rows(size_t *n)
 {
-    const char *s = text;
-    while (*s) {
-        size_t n = strlen(s);
-        if (n > 76) {
-            n = 76;
-            while (n > 0 && s[n] != ' ')
-                n--;
-            if (n == 0)
-                n = 76;
-        }
-        fprintf(out, "%s%.*s\n", prefix, (int)n, s);
-        s += n;
-        while (*s == ' ')
-            s++;
-    }
-}
-
-/* config_dump - every key with doc and default, in milter.conf form (-d) */
-void config_dump(FILE *out)
-{
-    fputs("# milter.conf - fileless-milter configuration (see milter.conf(5)).\n"
-          "# Every key is listed with its default; `fileless-milter -d` prints this file.\n"
-          "# Form: key = value. Sizes take K, M or G. Unknown keys are errors.\n",
-          out);
-    for (size_t i = 0; i < NROWS; i++) {
-        const CFG_ROW *r = &config_table[i];
-        if (r->type == T_SECTION) {
-            fprintf(out, "\n# ---- %s ----\n", r->name);
-            continue;
-        }
-        fputc('\n', out);
-        wrap_comment(out, r->doc, "# ");
-        if (!r->reloadable)
-            fputs("# (takes effect at restart, not on reload)\n", out);
-        fprintf(out, "%s = %s\n", r->name, *r->def ? r->def : "\"\"");
-    }
-}
-
-/* roff_text - text for a roff line: backslashes escaped, a leading dot or quote guarded */
-static void roff_text(FILE *out, const char *s)
-{
-    if (*s == '.' || *s == '\'')
-        fputs("\\&", out);
-    for (; *s; s++) {
-        if (*s == '\\')
-            fputs("\\e", out);
-        else
-            fputc(*s, out);
-    }
-}
-
-/* config_dump_man - the key reference as roff, for milter.conf(5) */
-void config_dump_man(FILE *out)
-{
-    for (size_t i = 0; i < NROWS; i++) {
-        const CFG_ROW *r = &config_table[i];
-        if (r->type == T_SECTION) {
-            fprintf(out, ".SS %s\n", r->name);
-            continue;
-        }
-        fprintf(out, ".TP\n.B %s\n", r->name);
-        roff_text(out, r->doc);
-        fputs("\nDefault: \\fI", out);
-        roff_text(out, *r->def ? r->def : "(empty)");
-        fprintf(out, "\\fR.%s\n", r->reloadable ? "" : " Not changed by a reload.");
-    }
+    *n = NROWS;
+    return config_table;
 }
 
 /* config_default_path - ./milter.conf if present, else the system path */

@@ -477,6 +477,7 @@ SCAN *scan_begin(MSG *m, const RULESET *rs)
     s->m = m;
     s->rs = rs;
     s->rounds_left = (uint64_t)rs->cfg->office_decrypt_max_rounds;
+    s->helper_ms_left = rs->cfg->unpack_helper_ms;
     budget_start(&s->budget, rs->cfg->max_work_cpu, rs->cfg->max_work_bytes);
     m->layers->max = (size_t)rs->cfg->max_layers;
     collect_passwords(s);

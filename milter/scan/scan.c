@@ -167,11 +167,25 @@ static void queue_unpack(SCAN *s, const char *location, const char *part, int de
                                 .n = n};
 }
 
+/*
+ * noise_view - libclamav's UTF-16 reading of bytes that are not UTF-16 text (the binary
+ * streams of a PDF come back whole as a text_utf16be layer): by content it is no text and
+ * no known format, so YARA and the analysers would only read noise whose bytes they saw
+ * as they are in the parent layer. libclamav's own signatures still see it.
+ */
+static bool noise_view(const LAYER *layer)
+{
+    return layer->engine_type && strncmp(layer->engine_type, "text_utf16", 10) == 0 &&
+           !layer->ft.is_text && strcmp(layer->ft.name, "binary") == 0;
+}
+
 /* on_layer - libclamav unpacked a new layer: YARA it, and queue it if it is an archive */
 static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, size_t n)
 {
     SCAN *s = ctx;
     cache_msg_layer(s->cm, layer->location, layer->sha256, data, n);
+    if (noise_view(layer))
+        return;
     run_yara(s, data, n, layer->name, layer->ft.lang ? layer->ft.lang : layer->ft.name,
              layer->location, layer->depth);
     FILE_FACTS f = {.filename = layer->name,

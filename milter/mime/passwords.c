@@ -222,6 +222,11 @@ static bool is_one_of(const SCAN *s, SPAN t, const WORD *tab, size_t ntab)
 /* quote_at - length of a quote mark at p[i] (end: ending at p[i]), or 0 */
 static size_t quote_at(const unsigned char *p, size_t start, size_t end, bool at_end)
 {
+    if (end <= start)
+        return 0;
+    unsigned char b = at_end ? p[end - 1] : p[start]; /* the ASCII quotes are ' " `; the */
+    if (b < 0x80 && b != '\'' && b != '"' && b != '`') /* others start and end >= 0x80 */
+        return 0;
     for (size_t k = 0; k < NELEM(quotes); k++) {
         size_t l = strlen(quotes[k]);
         if (end - start < l)

@@ -599,7 +599,7 @@ if [ "${BENCH_POSTFIX:-1}" != 0 ] && command -v postfix > /dev/null && command -
             md "| $name | $n | $secs | ${PFR[$name]} | $errs |"
         done < "$W/pf-results"
         md ""
-        md "- Postfix with ours / with clamav-milter: $(ratio "${PFR[ours]:-0}" "${PFR[clamav-milter]:-0}"); with ours / no milter: $(ratio "${PFR[ours]:-0}" "${PFR[none]:-0}")"
+        md "- Postfix with ours / with clamav-milter: $(ratio "${PFR[ours]:-0}" "${PFR[clamav-milter]:-0}"); with ours / no milter: $(ratio "${PFR[ours]:-0}" "${PFR[none]:-0}"); with clamav-milter / no milter: $(ratio "${PFR[clamav-milter]:-0}" "${PFR[none]:-0}")"
     else
         md "Not measured: the Postfix run failed; its log:"
         md '```'

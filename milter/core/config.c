@@ -93,6 +93,12 @@ static const CFG_ROW config_table[] = {
      "Most the content findings of one attachment weigh together where the recipient cannot run "
      "them (text bodies, .txt/.md/.csv files): a quoted command is a mention, unless a lure tells "
      "the reader to run it. Official ClamAV signatures and IOC hashes keep their weight."},
+    {"policy_file", T_STRING, OFF(policy_file), "", 0, 0, NULL, NULL, true,
+     "Policy file: settings per recipient, recipient domain, sender (verified), SMTP AUTH user "
+     "or client network (mode, thresholds, actions per verdict, weights; README, Policy per "
+     "domain and recipient). Empty: policy.conf of rules_dir when it exists. A relative path is "
+     "taken relative to this file. Reloaded with the rules (SIGHUP); an error keeps the old "
+     "one."},
 
     {"Limits", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"max_message_size", T_SIZE, OFF(max_message_size), "50M", 1 * KIB, 2 * GIB, NULL, NULL, true,
@@ -279,8 +285,7 @@ static const CFG_ROW config_table[] = {
      "milter_content_timeout, 300 s by default)."},
     {"scan_workers", T_INT, OFF(scan_workers), "0", 0, 1024, NULL, NULL, true,
      "Messages analysed at the same time (0: one per CPU core); the others wait for a "
-     "free worker within their scan_timeout. More scans than cores only add memory (each "
-     "holds its decoded parts and a malloc arena) and latency."},
+     "free worker within their scan_timeout (more scans than cores add memory, not speed)."},
     {"progress_interval", T_INT, OFF(progress_interval), "10000", 100, 600000, NULL, NULL, true,
      "Milliseconds between the 'still working' notes (smfi_progress) sent to the MTA while a "
      "scan runs; each restarts the MTA's timeout."},
@@ -304,6 +309,10 @@ static const CFG_ROW config_table[] = {
      "Action when a message to quarantine cannot be stored (disk full, store over "
      "quarantine_max_bytes, I/O error): tempfail (the sender retries), reject, quarantine (the "
      "MTA's hold queue), tag or accept."},
+    {"quarantine_rejects", T_ENUM, OFF(quarantine_rejects), "no", 0, 0, yesno_names, NULL, true,
+     "yes: a rejected message is also stored in quarantine_dir (marked action=reject), so a "
+     "false positive can be reviewed and released; the MTA still answers 550. Needs "
+     "quarantine_dir; a store failure leaves the reject as it is."},
     {"release_relay", T_STRING, OFF(release_relay), "127.0.0.1:25", 0, 0, NULL, NULL, true,
      "Where fileless-ctl quarantine release re-injects a message: HOST:PORT of an SMTP server "
      "(the MTA; its milter recognises the release header), or the path of a sendmail binary."},
@@ -519,6 +528,32 @@ CONFIG *config_free(CONFIG *c)
     free(c->path);
     free(c);
     return NULL;
+}
+
+/* config_dup - a copy with its own strings */
+CONFIG *config_dup(const CONFIG *c)
+{
+    CONFIG *d = xmalloc(sizeof(CONFIG));
+    *d = *c;
+    for (size_t i = 0; i < NROWS; i++) {
+        if (config_table[i].type == T_STRING) {
+            char **f = (char **)((char *)d + config_table[i].offset);
+            *f = *f ? xstrdup(*f) : NULL;
+        }
+    }
+    d->path = c->path ? xstrdup(c->path) : NULL;
+    return d;
+}
+
+/* config_set - one key's value, parsed as in the file; -1 with the reason in why */
+int config_set(CONFIG *c, const char *key, const char *value, BUF *why)
+{
+    const CFG_ROW *r = find_row(key);
+    if (r == NULL) {
+        buf_printf(why, "unknown key '%s'", key);
+        return -1;
+    }
+    return set_value(c, r, value, why) ? 0 : -1;
 }
 
 /* unquote - strip one pair of surrounding double quotes in place */

@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/ruleset.h"
 #include "core/rulesdir.h"
+#include "mime/url.h"
 #include "policy/symcheck.h"
 #include "lib/xalloc.h"
 
@@ -118,6 +119,12 @@ static bool compute_id(RULESET *rs, const char *rules, char **ydirs, size_t ny, 
               hash_dir(d, sub[2], "lists", err);
     for (size_t i = 0; ok && i < ny; i++)
         ok = hash_dir(d, ydirs[i], i ? "yara-extra" : "yara", err);
+    char rhex[DIGEST_HEX_LEN + 1]; /* rules_id: all of it but the official databases */
+    DIGEST *r = digest_dup(d);
+    digest_final_hex(r, rhex);
+    digest_free(r);
+    memcpy(rs->rules_id, rhex, 16);
+    rs->rules_id[16] = 0;
     digest_update(d, "clamav-db", 10); /* the official databases: their stamp */
     digest_update(d, rs->db_stamp, strlen(rs->db_stamp) + 1);
     char hex[DIGEST_HEX_LEN + 1];
@@ -199,6 +206,32 @@ static char *rules_path(const CONFIG *cfg, char **overlay, BUF *err)
     return path;
 }
 
+/* domain_ascii - the A-label form of a domain, through url_parse's IDNA (caller frees) */
+static char *domain_ascii(const char *domain)
+{
+    char *u = xasprintf("http://%s/", domain);
+    URL *url = url_parse(u, strlen(u));
+    char *r = url && url->host ? xstrdup(url->host) : NULL;
+    url_free(url);
+    free(u);
+    return r;
+}
+
+/* load_policies - the policy file into rs->policies; false with the reason in err */
+static bool load_policies(RULESET *rs, const char *rules, BUF *err)
+{
+    rs->policies = policyset_new(rs->cfg, rs->scores);
+    char *path = *rs->cfg->policy_file ? config_resolve(rs->cfg, rs->cfg->policy_file)
+                                       : xasprintf("%s/policy.conf", rules);
+    bool ok = true;
+    if (*rs->cfg->policy_file || access(path, F_OK) == 0)
+        ok = policyset_load(rs->policies, path, domain_ascii, err) == 0;
+    if (ok && rs->policies->n > 1)
+        log_info("policy file %s: %zu policies", path, rs->policies->n - 1);
+    free(path);
+    return ok;
+}
+
 /* ruleset_load - build a snapshot (see ruleset.h) */
 RULESET *ruleset_load(CONFIG *cfg, BUF *err)
 {
@@ -236,7 +269,7 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
               (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&
               (rs->lists = lists_load(listdir, err)) != NULL &&
               ioc_load_dir(rs->ioc = ioc_new(), listdir, err) == 0 &&
-              compute_id(rs, rules, ydirs, ny, err);
+              compute_id(rs, rules, ydirs, ny, err) && load_policies(rs, rules, err);
     BUF *unknown = buf_new(64);
     if (ok && symcheck_unknown(rs->scores, unknown) > 0)
         log_warning("scoring.conf of rules_dir %s weighs symbols that nothing reports "
@@ -269,6 +302,7 @@ RULESET *ruleset_free(RULESET *rs)
     yara_free(rs->yara);
     lists_free(rs->lists);
     ioc_free(rs->ioc);
+    policyset_free(rs->policies);
     free(rs->clamav_db);
     free(rs);
     return NULL;

@@ -34,6 +34,7 @@
 #include "heur/script.h"
 #include "heur/vba.h"
 #include "heur/xlm.h"
+#include "heur/xlsb.h"
 #include "heur/rtf.h"
 #include "heur/onenote.h"
 #include "heur/ooxml.h"
@@ -87,6 +88,8 @@ void scan_int_buffer(SCAN *s, const char *location, const char *part, const char
                      const FILETYPE *ft, int depth, const unsigned char *data, size_t n);
 void scan_int_analyse(SCAN *s, const char *location, const char *part, const FILE_FACTS *facts,
                       const FILETYPE *ft, int depth, const unsigned char *data, size_t n);
+void scan_int_layer(SCAN *s, const char *loc, const char *sha256, const unsigned char *data,
+                    size_t n);
 void scan_int_open_pending(SCAN *s);
 void scan_int_open_office_queue(SCAN *s);
 

@@ -104,7 +104,7 @@ else
 endif
 
 .PHONY: install-missing all deps build-deps deb run test unit unit-bins format check-format clean man install fuzz fuzz-bins \
-        fuzz-replay fuzz-run tsan-test bench bench-deps bench-bins
+        fuzz-replay fuzz-run tsan-test bench soak bench-deps bench-bins
 all: $(BIN) $(CTL) $(EMU)
 
 $(PURE_LIB): $(PURE_OBJ)
@@ -372,6 +372,12 @@ $(BENCH_DIR)/floor: tests/bench/floor.c
 bench: deps bench-deps
 	$(MAKE) SANITIZE= all bench-bins
 	tests/bench/run.sh
+
+# soak - RSS of the release milter under SOAK_SECS (default 1800) of cold load, sampled every
+# SOAK_SAMPLE s; fails unless flat within +-SOAK_TOL % (tests/bench/soak.sh; opt-in, not in test)
+soak: deps bench-deps
+	$(MAKE) SANITIZE= all bench-bins
+	tests/bench/soak.sh
 
 FORMAT_SRC := milter/*.c milter/*.h milter/*/*.c milter/*/*.h \
               tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h tests/bench/*.c

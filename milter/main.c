@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,6 +339,8 @@ static bool scan_file(const char *path, const OPTS *o, const RULESET *rs, VERDIC
     return true;
 }
 
+#define MMAP_THRESHOLD (256 * 1024) /* bytes: blocks this big come from mmap (see main) */
+
 int main(int argc, char **argv)
 {
     /* GLib's slice allocator keeps what GMime freed in caches of its own for good (1.2 GB
@@ -345,6 +348,12 @@ int main(int argc, char **argv)
      * reads G_SLICE before main, so set it and start again (once; the unit sets it too) */
     if (getenv("G_SLICE") == NULL && setenv("G_SLICE", "always-malloc", 1) == 0)
         execv("/proc/self/exe", argv); /* on failure: go on with the slice allocator */
+    /* Big blocks (decoded parts, spooled bodies, libclamav's copies) always from mmap, so
+     * they go back to the system when freed: by default glibc raises its mmap threshold to
+     * the largest block freed (up to 32 MiB), and from then on such blocks come from the
+     * malloc arenas and stay there. Measured in a cold soak with 4 connections (make soak):
+     * 129 MB high-water with the default, 62 MB with the threshold fixed. */
+    mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
     OPTS o = {0};
     int first = parse_args(argc, argv, &o);
     if (o.dump || o.dump_man) {

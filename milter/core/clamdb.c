@@ -34,6 +34,50 @@ static bool has_database(const char *dir)
     return found;
 }
 
+/* file_mentions - the file at path holds the bytes of word (read in chunks; the overlap
+ * keeps a word cut by a chunk border) */
+static bool file_mentions(const char *path, const char *word)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return false;
+    size_t wl = strlen(word), keep = 0, got;
+    char buf[65536];
+    bool found = false;
+    while (!found && (got = fread(buf + keep, 1, sizeof(buf) - keep, f)) > 0) {
+        size_t n = keep + got;
+        found = memmem(buf, n, word, wl) != NULL;
+        keep = n < wl ? n : wl - 1;
+        memmove(buf, buf + n - keep, keep);
+    }
+    fclose(f);
+    return found;
+}
+
+/* clamdb_image_hash - see clamdb.h */
+bool clamdb_image_hash(const char *dir)
+{
+    DIR *d = dir ? opendir(dir) : NULL;
+    if (d == NULL)
+        return false;
+    bool want = false;
+    struct dirent *e;
+    while (!want && (e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (n[0] == '.')
+            continue;
+        if (has_suffix(n, ".cvd") || has_suffix(n, ".cld") || has_suffix(n, ".cud")) {
+            want = true; /* packed: assume it has them */
+        } else if (has_suffix(n, ".ldb") || has_suffix(n, ".ldu")) {
+            char *path = xasprintf("%s/%s", dir, n);
+            want = file_mentions(path, "fuzzy_img#");
+            free(path);
+        }
+    }
+    closedir(d);
+    return want;
+}
+
 /* clamdb_dir - see clamdb.h */
 char *clamdb_dir(const CONFIG *c)
 {

@@ -286,6 +286,9 @@ static const CFG_ROW config_table[] = {
      "Milliseconds a message may be scanned; past it the MTA gets the on_timeout action "
      "(LIMIT_SCAN_TIME). Keep it below the MTA's content timeout (Postfix "
      "milter_content_timeout, 300 s by default)."},
+    {"scan_workers", T_INT, OFF(scan_workers), "0", 0, 1024, NULL, NULL, true,
+     "Messages analysed at the same time (0: one per CPU core); the others wait for a "
+     "free worker within their scan_timeout (more scans than cores add memory, not speed)."},
     {"progress_interval", T_INT, OFF(progress_interval), "10000", 100, 600000, NULL, NULL, true,
      "Milliseconds between the 'still working' notes (smfi_progress) sent to the MTA while a "
      "scan runs; each restarts the MTA's timeout."},

@@ -139,6 +139,7 @@ typedef struct CONFIG {
     int64_t max_spoofed_headers;
     char *subject_tag;
     int64_t scan_timeout, progress_interval; /* ms */
+    int64_t scan_workers;                    /* concurrent analyses, 0: one per core */
     char *metrics_listen;
     int64_t spool_memory_max;
     /* quarantine store and review */

@@ -261,7 +261,9 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
                          .db_dir = rs->clamav_db,
                          .bomb_ratio = cfg->bomb_min_ratio,
                          .bomb_repeats = cfg->bomb_min_repeats,
-                         .bomb_depth = cfg->bomb_min_depth};
+                         .bomb_depth = cfg->bomb_min_depth,
+                         .image_hash =
+                             clamdb_image_hash(clamdir) || clamdb_image_hash(rs->clamav_db)};
     bool ok = (rs->scores = scores_load(scoring, err)) != NULL &&
               (rs->clamav = clamav_load(clamdir, &lim, err)) != NULL &&
               (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&

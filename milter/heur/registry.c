@@ -647,8 +647,14 @@ static void scan_all(SCAN *s)
             continue;
         }
         unsigned lo = (unsigned)tolower(ch);
-        for (unsigned j = s->first[lo]; j < s->first[lo + 1]; j++)
+        int next = i + 1 < s->n ? tolower((unsigned char)s->t[i + 1]) : -1;
+        for (unsigned j = s->first[lo]; j < s->first[lo + 1]; j++) {
+            const unsigned char *pat = (const unsigned char *)toks[s->order[j]].pat;
+            if (pat[0] != '\\' && pat[0] != ' ' && pat[1] && pat[1] != '\\' && pat[1] != ' ' &&
+                pat[1] != next)
+                continue; /* a plain first byte matched one byte: a plain second one is next */
             try_tok(s, &toks[s->order[j]], i);
+        }
         if (ch == '/') /* `\` in a pattern matches `/` too */
             for (unsigned j = s->first['\\']; j < s->first['\\' + 1]; j++)
                 try_tok(s, &toks[s->order[j]], i);

@@ -222,6 +222,11 @@ static bool is_one_of(const SCAN *s, SPAN t, const WORD *tab, size_t ntab)
 /* quote_at - length of a quote mark at p[i] (end: ending at p[i]), or 0 */
 static size_t quote_at(const unsigned char *p, size_t start, size_t end, bool at_end)
 {
+    if (end <= start)
+        return 0;
+    unsigned char b = at_end ? p[end - 1] : p[start]; /* the ASCII quotes are ' " `; the */
+    if (b < 0x80 && b != '\'' && b != '"' && b != '`') /* others start and end >= 0x80 */
+        return 0;
     for (size_t k = 0; k < NELEM(quotes); k++) {
         size_t l = strlen(quotes[k]);
         if (end - start < l)
@@ -435,12 +440,39 @@ static void on_keyword(SCAN *s, size_t ks, size_t ke)
     emit(s, t);
 }
 
+/* folds_lead - a UTF-8 lead byte of code points fold() changes, or of their folded forms
+ * (Latin-1, Latin Extended-A, Cyrillic): a word starting there may match text whose lead
+ * byte differs */
+static bool folds_lead(unsigned char b)
+{
+    return (b >= 0xc3 && b <= 0xc5) || b == 0xd0 || b == 0xd1;
+}
+
+/* lead_bytes - first[b] is set for every byte b at which a word of tab may start: both cases
+ * of an ASCII initial, the lead byte of another one (all the folding lead bytes when it is
+ * one of them). word_at finds nothing where first[] is clear, so the scan skips those bytes
+ * (most of a text) without looking at the table. */
+static void lead_bytes(const WORD *tab, size_t ntab, bool first[256])
+{
+    memset(first, 0, 256 * sizeof(bool));
+    for (size_t k = 0; k < ntab; k++) {
+        unsigned char w = (unsigned char)tab[k].s[0];
+        first[w] = true;
+        if (w >= 'a' && w <= 'z')
+            first[w - 0x20] = true;
+        for (unsigned b = 0xc3; folds_lead(w) && b <= 0xd1; b++)
+            first[b] |= folds_lead((unsigned char)b);
+    }
+}
+
 /* passwords_collect - append candidate passwords found in text to out[have..max-1] */
 size_t passwords_collect(const char *text, size_t n, char **out, size_t have, size_t max)
 {
     if (text == NULL || out == NULL || have >= max)
         return have;
     SCAN s = {.p = (const unsigned char *)text, .n = n, .out = out, .have = have, .max = max};
+    bool first[256];
+    lead_bytes(keywords, NELEM(keywords), first);
     size_t i = 0;
     bool prev_word = false, in_tok = false;
     while (i < n && s.have < s.max) {
@@ -459,7 +491,7 @@ size_t passwords_collect(const char *text, size_t n, char **out, size_t have, si
         if (!in_tok)
             on_token(&s, i);
         in_tok = true;
-        if ((l = word_at(&s, i, keywords, NELEM(keywords), prev_word))) {
+        if (first[s.p[i]] && (l = word_at(&s, i, keywords, NELEM(keywords), prev_word))) {
             on_keyword(&s, i, l);
             i = l;
             prev_word = true;

@@ -324,29 +324,39 @@ static void score_shapes(const char *s, size_t len, int score[L_N])
         score[L_VBS] += 3;
 }
 
+/* pair - bucket of the lower-cased byte pair a b: needles are indexed by their first two
+ * bytes, so a text byte costs one lookup (usually an empty bucket), not a walk of every
+ * needle with the same first letter */
+#define PAIR_BUCKETS 1024
+static unsigned pair(char a, char b)
+{
+    return ((unsigned)(unsigned char)lower(a) * 31u + (unsigned char)lower(b)) & (PAIR_BUCKETS - 1);
+}
+
 /* score_lang - the script language with the best signal score, NULL below the threshold */
 static const char *score_lang(const char *s, size_t len)
 {
     const char *needle[SIG_MAX];
     size_t nlen[SIG_MAX], count = 0, l;
     unsigned char row[SIG_MAX];
-    short head[256], next[SIG_MAX];
+    short head[PAIR_BUCKETS], next[SIG_MAX];
     bool seen[SIG_MAX] = {false};
     int score[L_N] = {0}, best = -1;
     memset(head, -1, sizeof(head));
-    for (size_t r = 0; r < NELEM(signal_rows); r++) { /* split the rows, bucket by letter */
+    for (size_t r = 0; r < NELEM(signal_rows); r++) { /* split the rows, bucket by pair */
         const char *list = signal_rows[r].needles;
         for (const char *w; count < SIG_MAX && (w = next_item(&list, '|', &l)) != NULL;) {
-            unsigned char c = (unsigned char)lower(w[0]);
-            if (l < 2) /* the scan below tests the second byte before the rest */
+            if (l < 2) /* the scan below needs two bytes to find the bucket */
                 continue;
+            unsigned h = pair(w[0], w[1]);
             needle[count] = w, nlen[count] = l, row[count] = (unsigned char)r;
-            next[count] = head[c], head[c] = (short)count++;
+            next[count] = head[h], head[h] = (short)count++;
         }
     }
-    for (size_t i = 0; i < len; i++) {
-        for (short k = head[(unsigned char)lower(s[i])]; k >= 0; k = next[k]) {
-            if (seen[k] || nlen[k] > len - i || lower(s[i + 1]) != lower(needle[k][1]) ||
+    for (size_t i = 0; i + 1 < len; i++) { /* every needle has two bytes at least */
+        for (short k = head[pair(s[i], s[i + 1])]; k >= 0; k = next[k]) {
+            if (seen[k] || nlen[k] > len - i || lower(s[i]) != lower(needle[k][0]) ||
+                lower(s[i + 1]) != lower(needle[k][1]) ||
                 strncasecmp(s + i, needle[k], nlen[k]) != 0 ||
                 (signal_rows[row[k]].bol && !at_bol(s, i)))
                 continue;

@@ -4,6 +4,11 @@
  *
  * The job is shared by the waiting callback and the worker; `owners` counts them under the
  * job's lock and the last one to leave frees it. The worker never touches the MTA.
+ *
+ * At most scan_workers analyses run at once (0: one per online CPU): a worker waits for a
+ * slot first, inside the message's deadline. A job given up at its deadline returns its
+ * slot at once (a scan stuck past scan_timeout must not block the pool), and one given up
+ * before it got a slot is never analysed.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -11,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lib/clock.h"
 #include "cache/cache.h"
@@ -25,6 +31,8 @@ typedef struct JOB {
     pthread_cond_t done_cv;
     int owners; /* the waiter and the worker */
     bool done, abandoned;
+    bool slot;        /* holds one of the scan_workers slots */
+    unsigned workers; /* scan_workers resolved */
     SPOOL *spool;
     RULESET *rs;
     MSG *m;
@@ -32,6 +40,40 @@ typedef struct JOB {
 
 static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned abandoned_running, workers_running;
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t slot_cv = PTHREAD_COND_INITIALIZER;
+static unsigned slots_busy;
+
+/* slot_take - wait until fewer than max analyses run, then count this one */
+static void slot_take(unsigned max)
+{
+    pthread_mutex_lock(&slot_lock);
+    while (slots_busy >= max)
+        pthread_cond_wait(&slot_cv, &slot_lock);
+    slots_busy++;
+    pthread_mutex_unlock(&slot_lock);
+}
+
+/* slot_give - a slot is free again (j->lock held: j->slot says whether it had one) */
+static void slot_give(JOB *j)
+{
+    if (!j->slot)
+        return;
+    j->slot = false;
+    pthread_mutex_lock(&slot_lock);
+    slots_busy--;
+    pthread_cond_signal(&slot_cv);
+    pthread_mutex_unlock(&slot_lock);
+}
+
+/* workers_for - scan_workers, or the online CPUs when it is 0 */
+static unsigned workers_for(const RULESET *rs)
+{
+    if (rs->cfg->scan_workers > 0)
+        return (unsigned)rs->cfg->scan_workers;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
 
 /* job_leave - one owner is done with the job; the last frees it */
 static void job_leave(JOB *j)
@@ -69,8 +111,17 @@ static void analyse(JOB *j)
 static void *worker(void *arg)
 {
     JOB *j = arg;
-    analyse(j);
+    slot_take(j->workers);
     pthread_mutex_lock(&j->lock);
+    j->slot = true;
+    bool late = j->abandoned; /* the MTA has had its answer: do not analyse */
+    if (late)
+        slot_give(j);
+    pthread_mutex_unlock(&j->lock);
+    if (!late)
+        analyse(j);
+    pthread_mutex_lock(&j->lock);
+    slot_give(j);
     j->done = true;
     bool abandoned = j->abandoned; /* final once done is set */
     pthread_cond_signal(&j->done_cv);
@@ -114,8 +165,10 @@ static bool wait_for(JOB *j, const SCANJOB_WAIT *w, double deadline)
         }
     }
     bool done = j->done;
-    if (!done)
+    if (!done) {
         j->abandoned = true;
+        slot_give(j); /* a stuck scan runs on outside the pool */
+    }
     pthread_mutex_unlock(&j->lock);
     return done;
 }
@@ -137,6 +190,7 @@ MSG *scanjob_run(MSG *m, SPOOL **spool, RULESET *rs, const SCANJOB_WAIT *w)
     m->deadline_ms = deadline;
     const char *ref = m->ref;
     j->owners = 2;
+    j->workers = workers_for(rs);
     ruleset_hold(rs);
     pthread_attr_t attr;
     pthread_attr_init(&attr);

@@ -206,6 +206,8 @@ const SCORE_ENTRY *scores_find(const SCORES *s, const char *symbol)
     size_t best_len = 0;
     for (size_t i = 0; i < s->n; i++) {
         const char *e = s->v[i].symbol;
+        if (e[0] != symbol[0] && e[0] != '*') /* neither the symbol nor a family of it */
+            continue;
         size_t n = strlen(e);
         if (strcmp(e, symbol) == 0)
             return &s->v[i];

@@ -60,6 +60,7 @@ struct CLAMAV {
     struct cl_engine *engine;
     unsigned signatures;
     int64_t bomb_ratio, bomb_repeats, bomb_depth; /* ARCHIVE_BOMB thresholds, <= 0: off */
+    bool image_hash; /* CL_SCAN_PARSE_IMAGE_FUZZY_HASH (CLAMAV_LIMITS.image_hash) */
 };
 
 typedef struct FRAME {
@@ -609,6 +610,7 @@ CLAMAV *clamav_load(const char *dir, const CLAMAV_LIMITS *lim, BUF *err)
         c->bomb_ratio = lim->bomb_ratio;
         c->bomb_repeats = lim->bomb_repeats;
         c->bomb_depth = lim->bomb_depth;
+        c->image_hash = lim->image_hash;
     }
     /* an empty directory is CL_EOPEN: last_err then says "No supported database files" */
     if ((rc = cl_load(dir, c->engine, &c->signatures, CL_DB_STDOPT)) != CL_SUCCESS) {
@@ -639,13 +641,16 @@ out:
     return c;
 }
 
-/* scan_options - ALLMATCHES, every parser, the heuristics named in scan_clamav.h */
-static struct cl_scan_options scan_options(void)
+/* scan_options - ALLMATCHES, every parser (image hashes only when a signature uses them),
+ * the heuristics named in scan_clamav.h */
+static struct cl_scan_options scan_options(const CLAMAV *c)
 {
     struct cl_scan_options o = {0};
     o.general = CL_SCAN_GENERAL_ALLMATCHES | CL_SCAN_GENERAL_HEURISTICS |
                 CL_SCAN_GENERAL_HEURISTIC_PRECEDENCE;
     o.parse = ~0u;
+    if (!c->image_hash)
+        o.parse &= ~(unsigned)CL_SCAN_PARSE_IMAGE_FUZZY_HASH;
     o.heuristic = CL_SCAN_HEURISTIC_MACROS | CL_SCAN_HEURISTIC_ENCRYPTED_ARCHIVE |
                   CL_SCAN_HEURISTIC_ENCRYPTED_DOC | CL_SCAN_HEURISTIC_EXCEEDS_MAX |
                   CL_SCAN_HEURISTIC_BROKEN;
@@ -723,7 +728,7 @@ int clamav_scan(const CLAMAV *c, const CLAMAV_JOB *job)
     SCAN s = {
         .c = c, .job = job, .max_file = cl_engine_get_num(c->engine, CL_ENGINE_MAX_FILESIZE, NULL)};
     last_err[0] = '\0';
-    struct cl_scan_options opts = scan_options();
+    struct cl_scan_options opts = scan_options(c);
     const char *virname = NULL;
     unsigned long scanned = 0;
     cl_error_t rc =

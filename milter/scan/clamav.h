@@ -71,6 +71,7 @@ typedef struct CLAMAV_LIMITS {
     int64_t bomb_repeats; /* this many identical archives or big members, */
     int64_t bomb_depth;   /* archives nested this deep (each <= 0: not checked) */
     const char *db_dir;   /* official databases loaded after dir (clamav_db_dir), or NULL */
+    bool image_hash;      /* compute image fuzzy hashes (some signature uses fuzzy_img#) */
 } CLAMAV_LIMITS;
 
 typedef void (*clamav_layer_fn)(void *ctx, const LAYER *layer, const unsigned char *data, size_t n);

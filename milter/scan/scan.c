@@ -167,6 +167,18 @@ static void queue_unpack(SCAN *s, const char *location, const char *part, int de
                                 .n = n};
 }
 
+/*
+ * noise_view - libclamav's UTF-16 reading of bytes that are not UTF-16 text (the binary
+ * streams of a PDF come back whole as a text_utf16be layer): by content it is no text and
+ * no known format, so YARA and the analysers would only read noise whose bytes they saw
+ * as they are in the parent layer. libclamav's own signatures still see it.
+ */
+static bool noise_view(const LAYER *layer)
+{
+    return layer->engine_type && strncmp(layer->engine_type, "text_utf16", 10) == 0 &&
+           !layer->ft.is_text && strcmp(layer->ft.name, "binary") == 0;
+}
+
 /* scan_int_layer - a new layer was recorded: its hashes to the cache state, its bytes to
  * the message's layer sink (if any) */
 void scan_int_layer(SCAN *s, const char *loc, const char *sha256, const unsigned char *data,
@@ -182,6 +194,8 @@ static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, s
 {
     SCAN *s = ctx;
     scan_int_layer(s, layer->location, layer->sha256, data, n);
+    if (noise_view(layer))
+        return;
     run_yara(s, data, n, layer->name, layer->ft.lang ? layer->ft.lang : layer->ft.name,
              layer->location, layer->depth);
     FILE_FACTS f = {.filename = layer->name,

@@ -45,6 +45,13 @@ typedef struct MSG_CACHE {
     unsigned char *part; /* MSG_CACHE_* per part index, or NULL */
 } MSG_CACHE;
 
+typedef struct MSG_DNS {   /* URL reputation (scan/urlrep.h) */
+    unsigned questions;    /* block-list names this message needed */
+    unsigned cached;       /* answered from memory or Redis */
+    unsigned sent, answered, timeouts, errors, listed;
+    double wait_ms;        /* time urlrep_end waited for answers */
+} MSG_DNS;
+
 typedef struct MSG {
     char ref[17];
     size_t size;    /* bytes received */
@@ -61,6 +68,7 @@ typedef struct MSG {
     MSG_CACHE cache;
     unsigned engine_calls; /* YARA and libclamav scans run */
     char *sender, *rcpts;  /* envelope (msg_set_envelope), or NULL */
+    MSG_DNS dns;
 } MSG;
 
 MSG *msg_new(const char *ref);

@@ -13,6 +13,7 @@
  *     shorteners.txt            URL shortener domains
  *     block-domains.txt         known-bad domains (a subdomain matches too)
  *     allow-domains.txt         domains whose links are never scored
+ *     redirectors.txt           redirector / link-wrapper hosts (mime/redirect.h)
  *   A missing file is an empty list; an unreadable one is an error (FILE: reason).
  *   lists_domain_in matches the host or any parent domain (a.b.example.com matches
  *   example.com). Lookups are O(1) on average (hash sets). Read-only after load: safe
@@ -30,6 +31,7 @@ enum list_id {
     LIST_SHORTENERS,
     LIST_BLOCK_DOMAINS,
     LIST_ALLOW_DOMAINS,
+    LIST_REDIRECTORS,
     LIST_COUNT
 };
 

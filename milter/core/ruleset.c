@@ -234,6 +234,7 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
               (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&
               (rs->lists = lists_load(listdir, err)) != NULL &&
               ioc_load_dir(rs->ioc = ioc_new(), listdir, err) == 0 &&
+              (rs->uribl = uribl_parse(cfg->uribl_zones, err)) != NULL &&
               compute_id(rs, rules, ydirs, ny, err);
     BUF *unknown = buf_new(64);
     if (ok && symcheck_unknown(rs->scores, unknown) > 0)
@@ -267,6 +268,7 @@ RULESET *ruleset_free(RULESET *rs)
     yara_free(rs->yara);
     lists_free(rs->lists);
     ioc_free(rs->ioc);
+    uribl_free(rs->uribl);
     free(rs->clamav_db);
     free(rs);
     return NULL;

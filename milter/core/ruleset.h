@@ -42,6 +42,7 @@
 #include "lib/buf.h"
 #include "core/config.h"
 #include "core/ioc.h"
+#include "core/uribl.h"
 #include "core/lists.h"
 #include "scan/clamav.h"
 #include "scan/yara.h"
@@ -53,7 +54,8 @@ typedef struct RULESET {
     CLAMAV *clamav;
     YARA *yara;
     LISTS *lists;
-    IOCSET *ioc; /* rules/lists/ioc-*.txt */
+    IOCSET *ioc;        /* rules/lists/ioc-*.txt */
+    URIBL_ZONES *uribl; /* uribl_zones, parsed */
     char id[17];
     char *clamav_db;   /* the official database folder loaded (clamav_db_dir), or NULL */
     char db_stamp[17]; /* its state when loaded (core/clamdb.h), "none" without one */

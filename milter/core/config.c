@@ -327,14 +327,10 @@ static const CFG_ROW config_table[] = {
      "A review page session ends after this many minutes without a request."},
     {"URL reputation", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"uribl_zones", T_STRING, OFF(uribl_zones), "", 0, 0, NULL, NULL, true,
-     "DNS block lists for the hosts of URLs, `;`-separated, each `ZONE: KIND [weight=W] "
-     "[CODE=CATEGORY ...]`. KIND: domain (the registrable domain, public suffix list), host "
-     "(the host as written) or ip (reversed IP-literal hosts). CODE: an answer address, a range "
-     "a-b, a CIDR block or a bit mask 1-255 on the last octet; CATEGORY: spam phish malware "
-     "botnet abused listed error ignore (unmapped 127/8 answers are listed). Example: "
-     "`dbl.spamhaus.org: host 127.0.1.2=spam 127.0.1.4=phish 127.0.1.102-127.0.1.106=abused "
-     "127.0.1.255=error; multi.surbl.org: domain 8=phish 16=malware 64=abused 1=error`. Empty: "
-     "no lookups (public lists need a local caching resolver and have usage terms)."},
+     "DNS block lists for link hosts, `;`-separated `ZONE: domain|host|ip [weight=W] "
+     "[CODE=CATEGORY ...]`; CODE an address, a-b range, CIDR or last-octet bit mask 1-255; "
+     "CATEGORY spam phish malware botnet abused listed error ignore (README: URL reputation). "
+     "Empty: no lookups (public lists need a local caching resolver and have usage terms)."},
     {"uribl_allow_domains", T_STRING, OFF(uribl_allow_domains), "", 0, 0, NULL, NULL, true,
      "Domains never looked up (with their subdomains), besides rules/lists/allow-domains.txt; "
      "space- or comma-separated."},
@@ -342,9 +338,8 @@ static const CFG_ROW config_table[] = {
      "DNS server(s) for the block lists, `ip[:port]` or `[ipv6]:port`, comma-separated. Empty: "
      "the system resolver (/etc/resolv.conf)."},
     {"dns_timeout", T_INT, OFF(dns_timeout), "1000", 10, 30000, NULL, NULL, true,
-     "Milliseconds a message waits for block-list answers at most, counted from its first "
-     "question (questions asked after the scan get this long from then): a slow or dead server "
-     "never delays a message longer. Unanswered lookups are the finding URIBL_TIMEOUT."},
+     "Milliseconds a message waits for block-list answers, from its first question (or from "
+     "the end of the scan for questions asked then); unanswered ones are URIBL_TIMEOUT."},
     {"dns_max_queries", T_INT, OFF(dns_max_queries), "200", 1, 10000, NULL, NULL, true,
      "Most block-list questions per message (distinct names); more are not asked (URIBL_LIMIT)."},
     {"dns_cache_ttl", T_INT, OFF(dns_cache_ttl), "300", 0, 86400, NULL, NULL, true,

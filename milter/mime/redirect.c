@@ -99,12 +99,13 @@ static bool printable(const char *s, size_t n)
     return true;
 }
 
-/* take - a copy of the first URL-shaped decoding of v[0..n), or NULL: as is, percent-decoded
- * up to three times (double and triple encoding), then base64 of each of those */
+/* take - a copy of the first URL-shaped decoding of v[0..n), or NULL: percent-decoded once
+ * (what the server reads), then again up to twice more (double and triple encoding), each
+ * also tried as base64 */
 static char *take(const char *v, size_t n)
 {
     BUF *cur = buf_new(n + 1), *nxt = buf_new(n + 1), *dec = buf_new(n + 1);
-    buf_cat(cur, v, n);
+    pct(cur, v, n);
     char *r = NULL;
     for (int round = 0; round < 4 && r == NULL; round++) {
         if (is_url(cur->data, cur->len) && printable(cur->data, cur->len))

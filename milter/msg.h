@@ -45,11 +45,11 @@ typedef struct MSG_CACHE {
     unsigned char *part; /* MSG_CACHE_* per part index, or NULL */
 } MSG_CACHE;
 
-typedef struct MSG_DNS {   /* URL reputation (scan/urlrep.h) */
-    unsigned questions;    /* block-list names this message needed */
-    unsigned cached;       /* answered from memory or Redis */
+typedef struct MSG_DNS { /* URL reputation (scan/urlrep.h) */
+    unsigned questions;  /* block-list names this message needed */
+    unsigned cached;     /* answered from memory or Redis */
     unsigned sent, answered, timeouts, errors, listed;
-    double wait_ms;        /* time urlrep_end waited for answers */
+    double wait_ms; /* time urlrep_end waited for answers */
 } MSG_DNS;
 
 typedef struct MSG {

@@ -22,8 +22,8 @@
  *   void cache_value_encode(const CACHE_VALUE *v, BUF *out);   (cache_value.c)
  *   bool cache_breaker_allow(CACHE_BREAKER *b, double now);
  *   int cache_pipeline(CACHE *c, CACHE_CMD *cmds, size_t n, double budget_ms);
- *   void cache_cmd_clear(CACHE_CMD *cmds, size_t n);   const char *cache_key_prefix(const CACHE *c);
- *   void cache_breaker_result(CACHE_BREAKER *b, bool ok, double now);
+ *   void cache_cmd_clear(CACHE_CMD *cmds, size_t n);   const char *cache_key_prefix(const CACHE
+ * *c); void cache_breaker_result(CACHE_BREAKER *b, bool ok, double now);
  *
  * DESCRIPTION
  *   What is cached. The findings of one leaf part: every hit the engines and analysers

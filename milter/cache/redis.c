@@ -583,11 +583,11 @@ static int r_pipeline(void *h, CACHE_CMD *cmds, size_t n, double budget, BUF *er
             break;
         }
         CACHE_CMD *k = &cmds[i];
-        k->type = x->type == REDIS_REPLY_NIL       ? CACHE_R_NIL
-                  : x->type == REDIS_REPLY_INTEGER ? CACHE_R_INT
-                  : x->type == REDIS_REPLY_ERROR   ? CACHE_R_ERR
+        k->type = x->type == REDIS_REPLY_NIL                                       ? CACHE_R_NIL
+                  : x->type == REDIS_REPLY_INTEGER                                 ? CACHE_R_INT
+                  : x->type == REDIS_REPLY_ERROR                                   ? CACHE_R_ERR
                   : x->type == REDIS_REPLY_STRING || x->type == REDIS_REPLY_STATUS ? CACHE_R_STR
-                                                                                    : CACHE_R_OTHER;
+                                                                                   : CACHE_R_OTHER;
         k->num = x->type == REDIS_REPLY_INTEGER ? x->integer : 0;
         if ((k->type == CACHE_R_STR || k->type == CACHE_R_ERR) && x->str)
             k->str = xstrndup(x->str, x->len < CACHE_VALUE_MAX ? x->len : CACHE_VALUE_MAX);

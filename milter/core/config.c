@@ -351,8 +351,9 @@ static const CFG_ROW config_table[] = {
      "How many redirect wrappers deep URLs are unwrapped (google /url?q=, safelinks, "
      "urldefense, rules/lists/redirectors.txt ...); 0: not at all."},
     {"url_prevalence_window", T_INT, OFF(url_prevalence_window), "3600", 60, 604800, NULL, NULL,
-     true, "cache = redis: seconds of the sliding window in which messages and distinct senders "
-           "per URL are counted by all milters sharing the Redis."},
+     true,
+     "cache = redis: seconds of the sliding window in which messages and distinct senders "
+     "per URL are counted by all milters sharing the Redis."},
     {"url_burst_senders", T_INT, OFF(url_burst_senders), "10", 0, 1000000, NULL, NULL, true,
      "cache = redis: a URL first seen within the window and carried by at least this many "
      "distinct senders in it is the finding URL_BURST; 0: off."},

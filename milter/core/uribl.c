@@ -165,7 +165,7 @@ static bool zone(URIBL_ZONES *zs, char *clause, BUF *err)
     if (zs->n == URIBL_MAX_ZONES)
         return bad(err, "too many zones at", name);
     char *kind = strtok_r(colon + 1, " \t", &save);
-    int k = !kind                          ? -1
+    int k = !kind                         ? -1
             : strcmp(kind, "domain") == 0 ? URIBL_K_DOMAIN
             : strcmp(kind, "host") == 0   ? URIBL_K_HOST
             : strcmp(kind, "ip") == 0     ? URIBL_K_IP

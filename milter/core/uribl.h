@@ -2,9 +2,9 @@
  * core/uribl - the `uribl_zones` setting: DNS block-list zones and their return codes
  *
  * SYNOPSIS
- *   URIBL_ZONES *uribl_parse(const char *text, BUF *err);   URIBL_ZONES *uribl_free(URIBL_ZONES *z);
- *   unsigned uribl_classify(const URIBL_ZONE *z, const uint32_t *codes, size_t n);
- *   const char *uribl_symbol(int cat);                      const char *uribl_cat_name(int cat);
+ *   URIBL_ZONES *uribl_parse(const char *text, BUF *err);   URIBL_ZONES *uribl_free(URIBL_ZONES
+ * *z); unsigned uribl_classify(const URIBL_ZONE *z, const uint32_t *codes, size_t n); const char
+ * *uribl_symbol(int cat);                      const char *uribl_cat_name(int cat);
  *
  * DESCRIPTION
  *   Syntax (milter.conf, one value; zones separated by `;`):

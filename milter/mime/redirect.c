@@ -236,8 +236,9 @@ static char *any_param(const char *q, bool all)
 /* embedded - an http(s) URL, plain or percent-encoded, inside the path (not at its start) */
 static char *embedded(const char *path, size_t n)
 {
-    static const char *const marks[] = {"https://", "http://", "https%3a%2f%2f", "http%3a%2f%2f",
-                                        "https%253a%252f%252f", "http%253a%252f%252f"};
+    static const char *const marks[] = {
+        "https://",           "http://", "https%3a%2f%2f", "http%3a%2f%2f", "https%253a%252f%252f",
+        "http%253a%252f%252f"};
     for (size_t i = 1; i < n; i++) {
         if (path[i] != 'h' && path[i] != 'H')
             continue;

@@ -24,8 +24,9 @@
  *   Every URL is normalized (url_parse) and deduplicated on its normalized form; each
  *   distinct URL records up to URL_MAX_WHERE places it was found ("1.2 href", "1 text").
  *   `where` is copied. url_add parses s as one URL (no scanning for it) and adds it at
- *   "<where> <src>" (redirect targets, PDF annotations); NULL when it is not a URL. When max_urls distinct URLs are held, further ones are counted in
- *   set->dropped and set->overflow is set: the caller reports LIMIT_URLS.
+ *   "<where> <src>" (redirect targets, PDF annotations); NULL when it is not a URL. When max_urls
+ * distinct URLs are held, further ones are counted in set->dropped and set->overflow is set: the
+ * caller reports LIMIT_URLS.
  *
  *   url_parse normalizes one URL: scheme and host lower-cased; percent-escapes in the
  *   host decoded; a trailing dot on the host dropped; IDNA/punycode hosts get a Unicode

@@ -99,7 +99,8 @@ void url_extract_pdf(URLSET *set, const unsigned char *p, size_t n, const char *
     BUF *s = buf_new(256), *z = buf_new(4096);
     uri_keys(set, p, n, where, s);
     size_t streams = 0, inflated = 0;
-    for (const unsigned char *k = p; streams < URLDOC_MAX_STREAMS && inflated < URLDOC_MAX_INFLATE;) {
+    for (const unsigned char *k = p;
+         streams < URLDOC_MAX_STREAMS && inflated < URLDOC_MAX_INFLATE;) {
         const unsigned char *st = memmem(k, (size_t)(p + n - k), "stream", 6);
         if (st == NULL)
             break;
@@ -107,7 +108,8 @@ void url_extract_pdf(URLSET *set, const unsigned char *p, size_t n, const char *
         if (st > p && st[-1] == 'd') /* endstream */
             continue;
         size_t back = (size_t)(st - p) < DICT_BACK ? (size_t)(st - p) : DICT_BACK;
-        bool flate = memmem(st - back, back, "/FlateDecode", 12) || memmem(st - back, back, "/Fl ", 4);
+        bool flate =
+            memmem(st - back, back, "/FlateDecode", 12) || memmem(st - back, back, "/Fl ", 4);
         const unsigned char *d = k;
         if (d < p + n && *d == '\r')
             d++;
@@ -163,8 +165,8 @@ static size_t nav_target(const char *p, size_t n, size_t i)
             j++;
         if (j < n && p[j] == '=' && (j + 1 >= n || p[j + 1] != '='))
             return j + 1;
-        if (j < n && p[j] == '(' && (strstr(sinks[k], "assign") || strstr(sinks[k], "replace") ||
-                                     strstr(sinks[k], "open")))
+        if (j < n && p[j] == '(' &&
+            (strstr(sinks[k], "assign") || strstr(sinks[k], "replace") || strstr(sinks[k], "open")))
             return j;
         return 0;
     }

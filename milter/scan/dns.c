@@ -96,7 +96,8 @@ DNS *dns_open(const char *servers, int timeout_ms, BUF *err)
 /* dns_status_name - a word for logs and details */
 const char *dns_status_name(int status)
 {
-    static const char *const names[] = {"ok", "nxdomain", "servfail", "refused", "timeout", "error"};
+    static const char *const names[] = {"ok",      "nxdomain", "servfail",
+                                        "refused", "timeout",  "error"};
     return status >= 0 && status <= DNS_ERROR ? names[status] : "?";
 }
 

@@ -153,8 +153,8 @@ void urlprev_store(URLREP *r)
     }
     long long now = (long long)time(NULL);
     const char *sender = r->m->sender && *r->m->sender ? r->m->sender
-                         : r->m->hdr.from               ? r->m->hdr.from
-                                                        : "-";
+                         : r->m->hdr.from              ? r->m->hdr.from
+                                                       : "-";
     sender = keep(&p, str_sanitize_dup(sender, 256));
     PURL *pu = xcalloc((size_t)c->url_prevalence_max + 1, sizeof(PURL));
     size_t npu = 0;

@@ -36,8 +36,8 @@ static CACHE_LRU *mem_cache(const CONFIG *c)
 {
     pthread_mutex_lock(&mem_lock);
     if (mem == NULL)
-        mem = cache_memory_lru_new((size_t)c->dns_cache_entries,
-                                   (size_t)c->dns_cache_entries * 256);
+        mem =
+            cache_memory_lru_new((size_t)c->dns_cache_entries, (size_t)c->dns_cache_entries * 256);
     CACHE_LRU *l = mem;
     pthread_mutex_unlock(&mem_lock);
     return l;
@@ -188,7 +188,8 @@ static void from_caches(URLREP *r)
             continue;
         unsigned char *v = NULL;
         size_t len = 0;
-        if (cache_memory_lru_get(l, q->name, cache_now(), &v, &len) && answer_parse(q, (char *)v, len))
+        if (cache_memory_lru_get(l, q->name, cache_now(), &v, &len) &&
+            answer_parse(q, (char *)v, len))
             q->state = RQ_CACHED;
         else
             ask[nk++] = q;
@@ -341,7 +342,8 @@ static void report(URLREP *r, RQ *q, size_t *fails, BUF *b)
 static void report_all(URLREP *r, double waited_for)
 {
     const URIBL_ZONES *zs = r->rs->uribl;
-    size_t *fails = xcalloc(zs->n * 2 + 1, sizeof(size_t)), *asked = xcalloc(zs->n + 1, sizeof(size_t));
+    size_t *fails = xcalloc(zs->n * 2 + 1, sizeof(size_t)),
+           *asked = xcalloc(zs->n + 1, sizeof(size_t));
     BUF *b = buf_new(64);
     for (size_t i = 0; i < r->n; i++) {
         report(r, r->q[i], fails, b);

@@ -41,24 +41,31 @@ static void test_unwrap(void **state)
     } cases[] = {
         {"https://www.google.com/url?q=https://evil.example.net/login%3Fa%3D1&sa=D",
          "https://evil.example.net/login?a=1"},
-        {"https://www.google.de/url?sa=t&url=https%3A%2F%2Fevil.example%2Fx", "https://evil.example/x"},
+        {"https://www.google.de/url?sa=t&url=https%3A%2F%2Fevil.example%2Fx",
+         "https://evil.example/x"},
         {"https://www.google.com/amp/s/evil.example.net/page", "https://evil.example.net/page"},
         {"https://l.facebook.com/l.php?u=https%3A%2F%2Fevil.example.net%2Fx%3Fy%3D1&h=AT0",
          "https://evil.example.net/x?y=1"},
-        {"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fevil.example%2Fa&data=05",
+        {"https://eur01.safelinks.protection.outlook.com/"
+         "?url=https%3A%2F%2Fevil.example%2Fa&data=05",
          "https://evil.example/a"},
-        {"https://urldefense.proofpoint.com/v2/url?u=https-3A__www.example.com_-40-40-21-40foobar&d=x",
+        {"https://urldefense.proofpoint.com/v2/"
+         "url?u=https-3A__www.example.com_-40-40-21-40foobar&d=x",
          "https://www.example.com/@@!@foobar"},
         {"https://urldefense.com/v3/__https://example.com/*newsletter__;Iw!!abc$",
          "https://example.com/#newsletter"},
         {"https://www.bing.com/ck/a?!&&p=abc&u=a1aHR0cHM6Ly93d3cuY3JhenlnYW1lcy5jb20v&ntb=1",
          "https://www.crazygames.com/"},
-        {"https://www.youtube.com/redirect?event=x&q=https%3A%2F%2Fevil.example%2F", "https://evil.example/"},
+        {"https://www.youtube.com/redirect?event=x&q=https%3A%2F%2Fevil.example%2F",
+         "https://evil.example/"},
         /* doubly and triply percent-encoded, any host, a target name */
-        {"https://shop.example/r?target=https%253A%252F%252Fevil.example%252Fp", "https://evil.example/p"},
-        {"https://shop.example/r?redirect=https%25253A%25252F%25252Fevil.example%25252F", "https://evil.example/"},
+        {"https://shop.example/r?target=https%253A%252F%252Fevil.example%252Fp",
+         "https://evil.example/p"},
+        {"https://shop.example/r?redirect=https%25253A%25252F%25252Fevil.example%25252F",
+         "https://evil.example/"},
         /* base64 in a target parameter */
-        {"https://news.example/click?url=aHR0cHM6Ly9ldmlsLmV4YW1wbGUvYg==", "https://evil.example/b"},
+        {"https://news.example/click?url=aHR0cHM6Ly9ldmlsLmV4YW1wbGUvYg==",
+         "https://evil.example/b"},
         {"https://news.example/click?u=aHR0cHM6Ly9ldmlsLmV4YW1wbGUvYg", "https://evil.example/b"},
         /* embedded in the path */
         {"https://track.example/r/https://evil.example/z", "https://evil.example/z"},
@@ -66,10 +73,12 @@ static void test_unwrap(void **state)
         /* not redirects */
         {"https://www.example.com/search?q=shoes", NULL},
         {"https://www.example.com/?u=12345", NULL},
-        {"https://news.example/click?id=aHR0cHM6Ly9ldmlsLmV4YW1wbGUvYg==", NULL}, /* not a target name */
+        {"https://news.example/click?id=aHR0cHM6Ly9ldmlsLmV4YW1wbGUvYg==",
+         NULL}, /* not a target name */
         {"https://www.example.com/https", NULL},
         {"https://www.google.com/url?q=javascript:alert(1)", NULL},
-        {"https://urldefense.com/v3/__https://example.com/**Z__;AA!!$", NULL}, /* run past the data */
+        {"https://urldefense.com/v3/__https://example.com/**Z__;AA!!$",
+         NULL}, /* run past the data */
         {"https://urldefense.com/v3/__https://x.example/__", NULL},
     };
     int failed = 0;
@@ -207,17 +216,17 @@ static void test_uribl_classify(void **state)
         {0, {A(127, 0, 1, 4)}, 1, C(PHISH)},
         {0, {A(127, 0, 1, 103)}, 1, C(ABUSED)},
         {0, {A(127, 0, 1, 255)}, 1, C(ERROR)},
-        {0, {A(127, 0, 1, 7)}, 1, C(LISTED)},                      /* unmapped 127/8 */
-        {0, {A(127, 255, 255, 254)}, 1, C(ERROR)},                 /* open resolver */
-        {0, {A(10, 0, 0, 1)}, 1, C(ERROR)},                        /* not 127/8 */
+        {0, {A(127, 0, 1, 7)}, 1, C(LISTED)},      /* unmapped 127/8 */
+        {0, {A(127, 255, 255, 254)}, 1, C(ERROR)}, /* open resolver */
+        {0, {A(10, 0, 0, 1)}, 1, C(ERROR)},        /* not 127/8 */
         {0, {A(127, 0, 1, 2), A(127, 0, 1, 5)}, 2, C(SPAM) | C(MALWARE)},
-        {1, {A(127, 0, 0, 80)}, 1, C(MALWARE) | C(ABUSED)},        /* 16 + 64 */
-        {1, {A(127, 0, 0, 24)}, 1, C(PHISH) | C(MALWARE)},         /* 8 + 16 */
-        {1, {A(127, 0, 0, 1)}, 1, C(ERROR)},                       /* URIBL "query refused" */
-        {1, {A(127, 0, 0, 2)}, 1, 0},                              /* only an ignored bit */
-        {1, {A(127, 0, 0, 4)}, 1, C(LISTED)},                      /* no bit rule matches */
-        {1, {A(127, 0, 1, 8)}, 1, C(LISTED)},                      /* bits only on 127.0.0.x */
-        {2, {A(127, 0, 0, 2), A(127, 0, 0, 10)}, 2, C(SPAM)},      /* ZEN: SBL + PBL ignored */
+        {1, {A(127, 0, 0, 80)}, 1, C(MALWARE) | C(ABUSED)},   /* 16 + 64 */
+        {1, {A(127, 0, 0, 24)}, 1, C(PHISH) | C(MALWARE)},    /* 8 + 16 */
+        {1, {A(127, 0, 0, 1)}, 1, C(ERROR)},                  /* URIBL "query refused" */
+        {1, {A(127, 0, 0, 2)}, 1, 0},                         /* only an ignored bit */
+        {1, {A(127, 0, 0, 4)}, 1, C(LISTED)},                 /* no bit rule matches */
+        {1, {A(127, 0, 1, 8)}, 1, C(LISTED)},                 /* bits only on 127.0.0.x */
+        {2, {A(127, 0, 0, 2), A(127, 0, 0, 10)}, 2, C(SPAM)}, /* ZEN: SBL + PBL ignored */
         {2, {A(127, 0, 0, 11)}, 1, 0},
         {2, {A(127, 0, 0, 4)}, 1, C(LISTED)},
         {2, {0}, 0, 0},
@@ -244,12 +253,18 @@ static void test_regdom(void **state)
     static const struct {
         const char *in, *want;
     } cases[] = {
-        {"a.b.example.co.uk", "example.co.uk"}, {"A.B.EXAMPLE.CO.UK", "example.co.uk"},
-        {"www.example.com.", "example.com"},    {"x.user.github.io", "user.github.io"},
-        {"a.b.nosuchtld", "b.nosuchtld"},       {"www.xn--bcher-kva.de", "xn--bcher-kva.de"},
-        {"co.uk", NULL},                        {"com", NULL},
-        {"192.168.1.1", NULL},                  {"2001:db8::1", NULL},
-        {"", NULL},                             {NULL, NULL},
+        {"a.b.example.co.uk", "example.co.uk"},
+        {"A.B.EXAMPLE.CO.UK", "example.co.uk"},
+        {"www.example.com.", "example.com"},
+        {"x.user.github.io", "user.github.io"},
+        {"a.b.nosuchtld", "b.nosuchtld"},
+        {"www.xn--bcher-kva.de", "xn--bcher-kva.de"},
+        {"co.uk", NULL},
+        {"com", NULL},
+        {"192.168.1.1", NULL},
+        {"2001:db8::1", NULL},
+        {"", NULL},
+        {NULL, NULL},
     };
     int failed = 0;
     for (size_t i = 0; i < NELEM(cases); i++) {
@@ -296,11 +311,12 @@ static void test_pdf_svg(void **state)
         assert_null(strstr(set->v[i]->normalized, "not.example"));
     urlset_free(set);
     set = urlset_new(100);
-    static const char svg[] = "<svg><a href=\"https://e.example/\">x</a><script>"
-                              "location = 'https://f.example/';  window.location.href=\"//g.example/q\";"
-                              "location.replace( 'https://h.example/' ); window.open(`https://i.example/`);"
-                              "if (location == 'https://no.example/') {} mylocation = 'https://no2.example/';"
-                              "</script></svg>";
+    static const char svg[] =
+        "<svg><a href=\"https://e.example/\">x</a><script>"
+        "location = 'https://f.example/';  window.location.href=\"//g.example/q\";"
+        "location.replace( 'https://h.example/' ); window.open(`https://i.example/`);"
+        "if (location == 'https://no.example/') {} mylocation = 'https://no2.example/';"
+        "</script></svg>";
     url_extract_svg(set, svg, sizeof(svg) - 1, "3");
     assert_true(has_url(set, "https://e.example/", "3 href"));
     assert_true(has_url(set, "https://f.example/", "3 svg-script"));
@@ -315,9 +331,9 @@ static void test_pdf_svg(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_unwrap),          cmocka_unit_test(test_unwrap_set),
-        cmocka_unit_test(test_uribl_parse),     cmocka_unit_test(test_uribl_classify),
-        cmocka_unit_test(test_regdom),          cmocka_unit_test(test_pdf_svg),
+        cmocka_unit_test(test_unwrap),      cmocka_unit_test(test_unwrap_set),
+        cmocka_unit_test(test_uribl_parse), cmocka_unit_test(test_uribl_classify),
+        cmocka_unit_test(test_regdom),      cmocka_unit_test(test_pdf_svg),
     };
     return cmocka_run_group_tests_name("urlrep", tests, NULL, NULL);
 }

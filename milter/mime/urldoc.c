@@ -131,13 +131,15 @@ void url_extract_pdf(URLSET *set, const unsigned char *p, size_t n, const char *
     buf_free(z);
 }
 
-/* js_string - a quoted literal at p[i] (', " or `) into out; false when none */
-static bool js_string(const char *p, size_t n, size_t i, BUF *out)
+/* js_string - a quoted literal at p[i] (', " or `) into out, *ok when it was closed;
+ * returns the index where reading stopped (past the closing quote) */
+static size_t js_string(const char *p, size_t n, size_t i, BUF *out, bool *ok)
 {
+    *ok = false;
     while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '('))
         i++;
     if (i >= n || (p[i] != '\'' && p[i] != '"' && p[i] != '`'))
-        return false;
+        return i;
     char q = p[i++];
     buf_reset(out);
     for (; i < n && p[i] != q && p[i] != '\n' && out->len < URL_MAX_LEN; i++) {
@@ -145,7 +147,8 @@ static bool js_string(const char *p, size_t n, size_t i, BUF *out)
             i++;
         buf_putc(out, p[i]);
     }
-    return i < n && p[i] == q && out->len > 0;
+    *ok = i < n && p[i] == q && out->len > 0;
+    return i < n ? i + 1 : i;
 }
 
 /* nav_target - the offset after a navigation sink at p[i] ("location", "location.href",
@@ -182,14 +185,18 @@ void url_extract_svg(URLSET *set, const char *p, size_t n, const char *where)
         if (p[i] != 'l' && p[i] != 'w')
             continue;
         size_t j = nav_target(p, n, i);
-        if (j == 0 || !js_string(p, n, j, s))
+        if (j == 0)
+            continue;
+        bool ok;
+        size_t e = js_string(p, n, j, s, &ok);
+        i = e > i ? e - 1 : i; /* past what was read: each byte is read a bounded number of times */
+        if (!ok)
             continue;
         buf_reset(u);
         if (s->len > 2 && s->data[0] == '/' && s->data[1] == '/')
             buf_puts(u, "https:");
         buf_cat(u, s->data, s->len);
         url_add(set, u->data, u->len, where, "svg-script");
-        i = j;
     }
     buf_free(s);
     buf_free(u);

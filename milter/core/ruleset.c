@@ -21,6 +21,7 @@
 #include "core/ruleset.h"
 #include "core/rulesdir.h"
 #include "policy/symcheck.h"
+#include "scan/dns.h"
 #include "lib/xalloc.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -199,6 +200,17 @@ static char *rules_path(const CONFIG *cfg, char **overlay, BUF *err)
     return path;
 }
 
+/* dns_server_ok - with block lists configured, c-ares accepts dns_server (checked by -n) */
+static bool dns_server_ok(const CONFIG *cfg, BUF *err)
+{
+    if (cfg->uribl_zones[0] == 0)
+        return true;
+    DNS *d = dns_open(cfg->dns_server, (int)cfg->dns_timeout, err);
+    bool ok = d != NULL;
+    dns_close(d);
+    return ok;
+}
+
 /* ruleset_load - build a snapshot (see ruleset.h) */
 RULESET *ruleset_load(CONFIG *cfg, BUF *err)
 {
@@ -234,7 +246,7 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
               (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&
               (rs->lists = lists_load(listdir, err)) != NULL &&
               ioc_load_dir(rs->ioc = ioc_new(), listdir, err) == 0 &&
-              (rs->uribl = uribl_parse(cfg->uribl_zones, err)) != NULL &&
+              (rs->uribl = uribl_parse(cfg->uribl_zones, err)) != NULL && dns_server_ok(cfg, err) &&
               compute_id(rs, rules, ydirs, ny, err);
     BUF *unknown = buf_new(64);
     if (ok && symcheck_unknown(rs->scores, unknown) > 0)

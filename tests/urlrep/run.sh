@@ -149,6 +149,9 @@ check "slow server (100 ms) within dns_timeout: answered (127.0.0.2, unmapped: U
 conf badz "127.0.0.1:$port" 'uribl_zones = "dbl.test: host 127.0.1.2=spamm"'
 expect "-n rejects an unknown category" 1 "$BIN" -n -c "$tmp/badz.conf"
 contains "-n names the bad category" "unknown category 'spamm'"
+conf badsrv "127.0.0.1::$port"
+expect "-n rejects a dns_server c-ares cannot parse" 1 "$BIN" -n -c "$tmp/badsrv.conf"
+contains "-n names the server" "dns: 127.0.0.1::$port"
 
 # ---- two milters share DNS answers and URL prevalence through Redis ----
 if ! command -v redis-server >/dev/null; then

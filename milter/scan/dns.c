@@ -167,10 +167,12 @@ void dns_run(DNS *d, double until_ms)
     while (d && d->pending > 0) {
         ares_socket_t s[ARES_GETSOCK_MAXNUM];
         struct pollfd p[ARES_GETSOCK_MAXNUM];
-        int n = 0, bm = ares_getsock(d->ch, s, ARES_GETSOCK_MAXNUM);
-        for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-            short ev = (short)((ARES_GETSOCK_READABLE(bm, i) ? POLLIN : 0) |
-                               (ARES_GETSOCK_WRITABLE(bm, i) ? POLLOUT : 0));
+        int n = 0;
+        /* the ARES_GETSOCK_WRITABLE macro shifts a signed 1 into bit 31: test bits unsigned */
+        unsigned bm = (unsigned)ares_getsock(d->ch, s, ARES_GETSOCK_MAXNUM);
+        for (unsigned i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+            short ev = (short)((bm & (1u << i) ? POLLIN : 0) |
+                               (bm & (1u << (i + ARES_GETSOCK_MAXNUM)) ? POLLOUT : 0));
             if (ev)
                 p[n++] = (struct pollfd){s[i], ev, 0};
         }

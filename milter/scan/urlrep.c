@@ -397,6 +397,7 @@ void urlrep_end(URLREP *r)
     double until = (late ? t0 : r->first_sent) + (double)c->dns_timeout;
     if (r->m->deadline_ms > 0 && until > r->m->deadline_ms)
         until = r->m->deadline_ms;
+    urlrep_poll(r); /* what arrived during a long scan counts even past the deadline */
     if (r->dns && dns_pending(r->dns) && until > now_ms())
         dns_run(r->dns, until);
     r->dns = dns_close(r->dns); /* what is left: DNS_TIMEOUT */

@@ -297,8 +297,11 @@ size_t url_unwrap_set(URLSET *set, size_t from, const LISTS *lists, int depth)
             const char *w = u->nwhere ? u->where[0] : "message", *sp = strrchr(w, ' ');
             buf_reset(place);
             buf_cat(place, w, sp ? (size_t)(sp - w) : strlen(w));
-            url_add(set, t, strlen(t), place->data, "redirect");
+            URL *x = url_add(set, t, strlen(t), place->data, "redirect");
             free(t);
+            for (size_t k = set->n; x && k > 0 && set->v[i]->target == 0; k--)
+                if (set->v[k - 1] == x && k - 1 != i)
+                    set->v[i]->target = k; /* the wrapper knows its target (heur/url.c) */
         }
         start = end;
     }

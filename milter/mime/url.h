@@ -75,6 +75,7 @@ typedef struct URL {
     unsigned flags;
     char *where[URL_MAX_WHERE];
     size_t nwhere;
+    size_t target; /* set->v index + 1 of the URL this one redirects to (mime/redirect.h), or 0 */
 } URL;
 
 typedef struct URLSET {

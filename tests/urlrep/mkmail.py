@@ -31,6 +31,9 @@ mail("urldefense.eml",
 mail("ip.eml", "<a href='http://127.0.0.2/x'>ip</a>")
 mail("errcode.eml", "<a href='http://blocked.example/'>blocked</a>")
 mail("allowed.eml", "<a href='http://www.allowed.example/'>fine</a> <a href='http://clean.example/'>c</a>")
+mail("wrapped.eml",
+     '<a href="https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.partner.example%2F&amp;data=1">www.partner.example</a> '
+     '<a href="https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.thief.example%2F&amp;data=2">www.bank.example</a>')
 mail("clean.eml", "<a href='http://clean.example/'>clean</a>")
 
 # a PDF with one link annotation in plain text and one inside a FlateDecode object stream

@@ -85,6 +85,8 @@ out=$(scan "$tmp/good.conf" "$tmp/redirect.eml")
 check "behind google /url?q=: bad.example (127.0.0.80) is malware and abused" "$(hit URIBL_MALWARE 1 'bad.example listed in multi.test (127.0.0.80 malware), behind a redirect') and $(hit URIBL_ABUSED 1 'bad.example')" "$out"
 check "behind a doubly-encoded target= on any host: evil-phish.example" "$(hit URIBL_PHISH 1 'evil-phish.example listed in dbl.test (127.0.1.4 phish), behind a redirect')" "$out"
 check "the unwrapped URLs are URLs of the report, found at '1 redirect'" '[.urls[] | select(.found | index("1 redirect"))] | length == 2' "$out"
+out=$(scan "$tmp/good.conf" "$tmp/wrapped.eml")
+check "a Safelinks-wrapped link to the host its text names is no display mismatch; one to another host is" '[.hits[] | select(.symbol=="URL_DISPLAY_MISMATCH")] | (length == 1 and (.[0].detail | contains("www.bank.example")))' "$out"
 out=$(scan "$tmp/good.conf" "$tmp/urldefense.eml")
 check "urldefense v2 target: spam.example is spam" "$(hit URIBL_SPAM 1 'spam.example listed in dbl.test')" "$out"
 out=$(scan "$tmp/good.conf" "$tmp/pdf.eml")

@@ -70,7 +70,7 @@ LDLIBS   += $(PKG_LIBS) -lmilter -lpthread -lm
 # The daemon is main.o + mta + core + pure; fileless-ctl is ctl/ + core + pure, without
 # libmilter. A new stage folder goes into PURE_DIRS or CORE_DIRS.
 PURE_DIRS := lib model heur policy
-PURE_CORE := milter/core/config.c milter/core/log.c milter/core/lists.c milter/core/digest.c \
+PURE_CORE := milter/core/config.c milter/core/config_doc.c milter/core/log.c milter/core/lists.c milter/core/digest.c \
              milter/core/inflate.c milter/core/uribl.c milter/mime/hdrguard.c milter/mime/passwords.c
 CORE_DIRS := core mime scan cache store emu
 # the emulation helper's own files (fileless-emu, never linked into the milter)

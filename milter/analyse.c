@@ -106,20 +106,19 @@ static bool mention_of(const char *location, void *arg)
     return context_mention((const PARTS *)arg, location);
 }
 
-/* verdict - score (capabilities, chains and context: policy/score.h) and verdict; a hard
- * verdict of a hit is a floor */
-static void verdict(MSG *m, const RULESET *rs)
+/* analyse_verdict - score (capabilities, chains and context: policy/score.h) and verdict
+ * under one policy's settings and weights; a hard verdict of a hit is a floor */
+void analyse_verdict(MSG *m, const CONFIG *c, const SCORES *scores)
 {
-    const CONFIG *c = rs->cfg;
     SCORE_CTX sc = {.block_extensions = c->block_extensions != 0,
                     .alone_max = c->capability_alone_max,
                     .mention_max = c->mention_max,
                     .mention = mention_of,
                     .arg = m->parts};
-    m->score = score_message(rs->scores, m->hits, &sc);
+    m->score = score_message(scores, m->hits, &sc);
     m->verdict = verdict_from_score(m->score, c->tag_threshold, c->quarantine_threshold,
                                     c->reject_threshold);
-    int forced = score_forced(rs->scores, m->hits);
+    int forced = score_forced(scores, m->hits);
     if (forced > (int)m->verdict)
         m->verdict = (VERDICT)forced;
 }
@@ -140,7 +139,8 @@ void analyse_message(MSG *m, const char *raw, size_t len, const RULESET *rs, CAC
     cache_msg_scanned(cm); /* IOC hashes over every part and layer */
     s = scan_end(s);
     log_debug(LOG_D_SCAN, "ref=%s layers=%zu vba=%zu", m->ref, m->layers->n, m->layers->nvba);
-    verdict(m, rs);
+    const POLICY *def = policyset_default(rs->policies); /* offline: no envelope */
+    analyse_verdict(m, def->cfg, def->weights);
     cache_msg_end(cm); /* store part values and sightings, after the verdict */
     cache_msg_free(cm);
     m->ms = now_ms() - t0;

@@ -4,6 +4,7 @@
  *
  * SYNOPSIS
  *   void analyse_message(MSG *m, const char *raw, size_t len, const RULESET *rs, CACHE *cache);
+ *   void analyse_verdict(MSG *m, const CONFIG *c, const SCORES *scores);
  *
  * DESCRIPTION
  *   analyse_message fills the record m (msg.h) from the raw message (the bytes are not
@@ -25,6 +26,10 @@
  *        hit);
  *     6. the cache values and attachment sightings are stored (after the verdict: the TTL
  *        depends on it); m->cache says what the cache did.
+ *   Step 5 uses the default policy of the policy file (policy/policyset.h);
+ *   analyse_verdict does it again under another policy's settings and weights (mta/conn.c,
+ *   once per policy among the recipients; it sets m->score, m->verdict and the hits'
+ *   weights).
  *   It never fails: problems become hits and failure causes (m->hits->errs,
  *   model/failure.h). It may be called once per MSG. m->ms is its wall time.
  */
@@ -38,5 +43,6 @@
 #include "msg.h"
 
 void analyse_message(MSG *m, const char *raw, size_t len, const RULESET *rs, CACHE *cache);
+void analyse_verdict(MSG *m, const CONFIG *c, const SCORES *scores);
 
 #endif

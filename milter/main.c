@@ -306,8 +306,11 @@ int main(int argc, char **argv)
         }
         buf_free(why);
         emu_pool_shutdown();
-        printf("fileless-milter: config %s OK, rules %s%s\n", rs->cfg->path, rs->id,
+        printf("fileless-milter: config %s OK, rules %s%s", rs->cfg->path, rs->id,
                rs->cfg->emulate ? ", emulation helper OK" : "");
+        if (rs->policies->path)
+            printf(", policy file %s OK (%zu policies)", rs->policies->path, rs->policies->n - 1);
+        putchar('\n');
         ruleset_free(rs);
         return 0;
     }

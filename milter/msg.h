@@ -68,6 +68,7 @@ typedef struct MSG {
     MSG_CACHE cache;
     unsigned engine_calls; /* YARA and libclamav scans run */
     char *sender, *rcpts;  /* envelope (msg_set_envelope), or NULL */
+    const char *policy;    /* name of the policy applied (the ruleset's), NULL: default */
     MSG_DNS dns;
 } MSG;
 

@@ -15,23 +15,10 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/config_int.h"
 #include "core/uribl.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
-
-enum cfg_type { T_SECTION, T_STRING, T_INT, T_SIZE, T_DOUBLE, T_ENUM, T_FLAGS };
-
-typedef struct CFG_ROW {
-    const char *name; /* key, or section title for T_SECTION */
-    enum cfg_type type;
-    size_t offset;
-    const char *def;
-    double min, max;
-    const char *const *names; /* T_ENUM / T_FLAGS tokens */
-    const int *values;        /* T_ENUM values (index when NULL); T_FLAGS bit i */
-    bool reloadable;
-    const char *doc;
-} CFG_ROW;
 
 static const char *const level_names[] = {"error", "warning", "notice", "info", "debug", NULL};
 static const char *const debug_names[] = {"config", "mime", "url", "scan", "milter", "cache", NULL};
@@ -56,7 +43,7 @@ static const int facility_values[] = {LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LO
 #define OFF(f) offsetof(CONFIG, f)
 
 /* config_table - every key; the only place defaults and bounds are written */
-static const CFG_ROW config_table[] = {
+const CFG_ROW config_table[] = {
     {"Logging", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"log_level", T_ENUM, OFF(log_level), "info", 0, 0, level_names, NULL, true,
      "Lowest severity logged: error, warning, notice, info (one summary line per message) or "
@@ -94,6 +81,12 @@ static const CFG_ROW config_table[] = {
      "Most the content findings of one attachment weigh together where the recipient cannot run "
      "them (text bodies, .txt/.md/.csv files): a quoted command is a mention, unless a lure tells "
      "the reader to run it. Official ClamAV signatures and IOC hashes keep their weight."},
+    {"policy_file", T_STRING, OFF(policy_file), "", 0, 0, NULL, NULL, true,
+     "Policy file: settings per recipient, recipient domain, sender (verified), SMTP AUTH user "
+     "or client network (mode, thresholds, actions per verdict, weights; README, Policy per "
+     "domain and recipient). Empty: policy.conf of rules_dir when it exists. A relative path is "
+     "taken relative to this file. Reloaded with the rules (SIGHUP); an error keeps the old "
+     "one."},
 
     {"Limits", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"max_message_size", T_SIZE, OFF(max_message_size), "50M", 1 * KIB, 2 * GIB, NULL, NULL, true,
@@ -405,6 +398,7 @@ static const CFG_ROW config_table[] = {
 };
 
 #define NROWS (sizeof(config_table) / sizeof(config_table[0]))
+const size_t config_table_n = NROWS;
 
 /* find_row - the row for a key, or NULL */
 static const CFG_ROW *find_row(const char *name)
@@ -550,6 +544,32 @@ CONFIG *config_free(CONFIG *c)
     free(c->path);
     free(c);
     return NULL;
+}
+
+/* config_dup - a copy with its own strings */
+CONFIG *config_dup(const CONFIG *c)
+{
+    CONFIG *d = xmalloc(sizeof(CONFIG));
+    *d = *c;
+    for (size_t i = 0; i < NROWS; i++) {
+        if (config_table[i].type == T_STRING) {
+            char **f = (char **)((char *)d + config_table[i].offset);
+            *f = *f ? xstrdup(*f) : NULL;
+        }
+    }
+    d->path = c->path ? xstrdup(c->path) : NULL;
+    return d;
+}
+
+/* config_set - one key's value, parsed as in the file; -1 with the reason in why */
+int config_set(CONFIG *c, const char *key, const char *value, BUF *why)
+{
+    const CFG_ROW *r = find_row(key);
+    if (r == NULL) {
+        buf_printf(why, "unknown key '%s'", key);
+        return -1;
+    }
+    return set_value(c, r, value, why) ? 0 : -1;
 }
 
 /* unquote - strip one pair of surrounding double quotes in place */
@@ -709,77 +729,6 @@ int config_load_stream(CONFIG *c, FILE *f, const char *path, BUF *err)
     buf_free(why);
     free(line);
     return rc;
-}
-
-/* wrap_comment - print text as "# " lines of at most ~78 columns */
-static void wrap_comment(FILE *out, const char *text, const char *prefix)
-{
-    const char *s = text;
-    while (*s) {
-        size_t n = strlen(s);
-        if (n > 76) {
-            n = 76;
-            while (n > 0 && s[n] != ' ')
-                n--;
-            if (n == 0)
-                n = 76;
-        }
-        fprintf(out, "%s%.*s\n", prefix, (int)n, s);
-        s += n;
-        while (*s == ' ')
-            s++;
-    }
-}
-
-/* config_dump - every key with doc and default, in milter.conf form (-d) */
-void config_dump(FILE *out)
-{
-    fputs("# milter.conf - fileless-milter configuration (see milter.conf(5)).\n"
-          "# Every key is listed with its default; `fileless-milter -d` prints this file.\n"
-          "# Form: key = value. Sizes take K, M or G. Unknown keys are errors.\n",
-          out);
-    for (size_t i = 0; i < NROWS; i++) {
-        const CFG_ROW *r = &config_table[i];
-        if (r->type == T_SECTION) {
-            fprintf(out, "\n# ---- %s ----\n", r->name);
-            continue;
-        }
-        fputc('\n', out);
-        wrap_comment(out, r->doc, "# ");
-        if (!r->reloadable)
-            fputs("# (takes effect at restart, not on reload)\n", out);
-        fprintf(out, "%s = %s\n", r->name, *r->def ? r->def : "\"\"");
-    }
-}
-
-/* roff_text - text for a roff line: backslashes escaped, a leading dot or quote guarded */
-static void roff_text(FILE *out, const char *s)
-{
-    if (*s == '.' || *s == '\'')
-        fputs("\\&", out);
-    for (; *s; s++) {
-        if (*s == '\\')
-            fputs("\\e", out);
-        else
-            fputc(*s, out);
-    }
-}
-
-/* config_dump_man - the key reference as roff, for milter.conf(5) */
-void config_dump_man(FILE *out)
-{
-    for (size_t i = 0; i < NROWS; i++) {
-        const CFG_ROW *r = &config_table[i];
-        if (r->type == T_SECTION) {
-            fprintf(out, ".SS %s\n", r->name);
-            continue;
-        }
-        fprintf(out, ".TP\n.B %s\n", r->name);
-        roff_text(out, r->doc);
-        fputs("\nDefault: \\fI", out);
-        roff_text(out, *r->def ? r->def : "(empty)");
-        fprintf(out, "\\fR.%s\n", r->reloadable ? "" : " Not changed by a reload.");
-    }
 }
 
 /* config_default_path - ./milter.conf if present, else the system path */

@@ -9,6 +9,8 @@
  *   const char *config_default_path(void);
  *   char *config_resolve(const CONFIG *c, const char *path);
  *   int config_socket_mode(const CONFIG *c);
+ *   CONFIG *config_dup(const CONFIG *c);
+ *   int config_set(CONFIG *c, const char *key, const char *value, BUF *why);
  *
  * DESCRIPTION
  *   config_table (config.c) has one row per key: name, type, default, bounds, whether a
@@ -32,6 +34,10 @@
  *   rejects that). reject_text and tempfail_text are checked at load: printable, at most
  *   400 bytes, at most one %s and no other %. cache_prefix is checked at load: letters,
  *   digits, '_', '-' and '.' only (it is part of every Redis key and SCAN pattern).
+ *
+ *   config_dup copies a CONFIG (the policy file derives one per policy); config_set parses
+ *   one value for one key as a file line would (0, or -1 with the reason in why; no
+ *   cross-key check).
  *
  *   config_default_path returns ./milter.conf when it exists, else
  *   /etc/fileless-milter/milter.conf. config_resolve turns a relative path from the config
@@ -74,6 +80,7 @@ typedef struct CONFIG {
     int block_extensions; /* 1: names scored as separate findings (policy/chain.h) */
     double capability_alone_max;
     double mention_max;
+    char *policy_file; /* empty: RULES/policy.conf when it exists (policy/policyset.h) */
     /* limits */
     int64_t max_message_size;
     int64_t max_header_bytes;
@@ -165,5 +172,7 @@ void config_dump_man(FILE *out);
 const char *config_default_path(void);
 char *config_resolve(const CONFIG *c, const char *path);
 int config_socket_mode(const CONFIG *c);
+CONFIG *config_dup(const CONFIG *c);
+int config_set(CONFIG *c, const char *key, const char *value, BUF *why);
 
 #endif

@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/ruleset.h"
 #include "core/rulesdir.h"
+#include "mime/url.h"
 #include "policy/symcheck.h"
 #include "scan/dns.h"
 #include "lib/xalloc.h"
@@ -211,6 +212,32 @@ static bool dns_server_ok(const CONFIG *cfg, BUF *err)
     return ok;
 }
 
+/* domain_ascii - the A-label form of a domain, through url_parse's IDNA (caller frees) */
+static char *domain_ascii(const char *domain)
+{
+    char *u = xasprintf("http://%s/", domain);
+    URL *url = url_parse(u, strlen(u));
+    char *r = url && url->host ? xstrdup(url->host) : NULL;
+    url_free(url);
+    free(u);
+    return r;
+}
+
+/* load_policies - the policy file into rs->policies; false with the reason in err */
+static bool load_policies(RULESET *rs, const char *rules, BUF *err)
+{
+    rs->policies = policyset_new(rs->cfg, rs->scores);
+    char *path = *rs->cfg->policy_file ? config_resolve(rs->cfg, rs->cfg->policy_file)
+                                       : xasprintf("%s/policy.conf", rules);
+    bool ok = true;
+    if (*rs->cfg->policy_file || access(path, F_OK) == 0)
+        ok = policyset_load(rs->policies, path, domain_ascii, err) == 0;
+    if (ok && rs->policies->n > 1)
+        log_info("policy file %s: %zu policies", path, rs->policies->n - 1);
+    free(path);
+    return ok;
+}
+
 /* ruleset_load - build a snapshot (see ruleset.h) */
 RULESET *ruleset_load(CONFIG *cfg, BUF *err)
 {
@@ -247,7 +274,7 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
               (rs->lists = lists_load(listdir, err)) != NULL &&
               ioc_load_dir(rs->ioc = ioc_new(), listdir, err) == 0 &&
               (rs->uribl = uribl_parse(cfg->uribl_zones, err)) != NULL && dns_server_ok(cfg, err) &&
-              compute_id(rs, rules, ydirs, ny, err);
+              compute_id(rs, rules, ydirs, ny, err) && load_policies(rs, rules, err);
     BUF *unknown = buf_new(64);
     if (ok && symcheck_unknown(rs->scores, unknown) > 0)
         log_warning("scoring.conf of rules_dir %s weighs symbols that nothing reports "
@@ -280,6 +307,7 @@ RULESET *ruleset_free(RULESET *rs)
     yara_free(rs->yara);
     lists_free(rs->lists);
     ioc_free(rs->ioc);
+    policyset_free(rs->policies);
     uribl_free(rs->uribl);
     free(rs->clamav_db);
     free(rs);

@@ -20,6 +20,11 @@
  *   rules change; it is part of every cache key and of every report, so verdicts of old
  *   rules are never reused.
  *
+ *   The policy file (policy_file, else policy.conf of the rules when it exists; domains
+ *   turned into their A-label form by mime/url.c's IDNA) is part of the snapshot: a reload
+ *   with a broken policy file keeps the old snapshot. It is not part of the id (it changes
+ *   scores, not findings: cached findings stay valid).
+ *
  *   ruleset_init_libraries initializes libclamav and YARA once, before threads start.
  *   ruleset_load takes ownership of cfg and builds everything; on any error (a
  *   signature or YARA compile error, a bad scoring.conf line) it returns NULL with
@@ -46,6 +51,7 @@
 #include "core/lists.h"
 #include "scan/clamav.h"
 #include "scan/yara.h"
+#include "policy/policyset.h"
 #include "policy/score.h"
 
 typedef struct RULESET {
@@ -54,8 +60,9 @@ typedef struct RULESET {
     CLAMAV *clamav;
     YARA *yara;
     LISTS *lists;
-    IOCSET *ioc;        /* rules/lists/ioc-*.txt */
-    URIBL_ZONES *uribl; /* uribl_zones, parsed */
+    IOCSET *ioc;         /* rules/lists/ioc-*.txt */
+    POLICYSET *policies; /* the policy file (policy/policyset.h); never NULL once loaded */
+    URIBL_ZONES *uribl;  /* uribl_zones, parsed */
     char id[17];
     char *clamav_db;   /* the official database folder loaded (clamav_db_dir), or NULL */
     char db_stamp[17]; /* its state when loaded (core/clamdb.h), "none" without one */

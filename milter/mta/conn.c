@@ -20,7 +20,9 @@
 #include "mta/conn.h"
 #include "core/log.h"
 #include "mta/metrics.h"
+#include "analyse.h"
 #include "msg.h"
+#include "policy/split.h"
 #include "mta/scanjob.h"
 #include "store/quarantine.h"
 #include "store/release.h"
@@ -82,6 +84,13 @@ void conn_end(CONN *c)
     free(c->inbound);
     c->inbound = NULL;
     c->ninbound = c->capinbound = c->nprefixed = 0;
+    free(c->gpol);
+    free(c->gover);
+    free(c->rgroup);
+    c->gpol = NULL;
+    c->gover = NULL;
+    c->rgroup = NULL;
+    c->ngroup = 0;
 }
 
 /* conn_free - end the transaction and release the connection; returns NULL */
@@ -103,10 +112,13 @@ CONN *conn_free(CONN *c)
 void conn_connect(CONN *c, const char *name, const struct sockaddr *addr)
 {
     char ip[INET6_ADDRSTRLEN] = "local";
+    memset(&c->client_ip, 0, sizeof(c->client_ip));
     if (addr && addr->sa_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)addr)->sin_addr, ip, sizeof(ip));
     else if (addr && addr->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)addr)->sin6_addr, ip, sizeof(ip));
+    if (strcmp(ip, "local") != 0 && !policy_parse_ip(ip, &c->client_ip))
+        memset(&c->client_ip, 0, sizeof(c->client_ip));
     metrics_count(METRICS_CONNECTION, 1);
     BUF *b = buf_new(64);
     str_sanitize(b, name ? name : "unknown", name ? strlen(name) : 7, 100);
@@ -151,11 +163,27 @@ void conn_mail(CONN *c, const char *from, const MTA_OPS *ops, void *ctx)
     c->auth = sane_dup(ops->getsymval(ctx, "{auth_authen}"), 200);
 }
 
-/* conn_rcpt - RCPT TO: remember the recipient for the log line */
+/* rcpt_group - the group of the recipient's policy (a new one for a new policy) */
+static size_t rcpt_group(CONN *c, const char *rcpt)
+{
+    POLICY_ENV env = {.rcpt = rcpt, .sender = c->from_raw, .auth = c->auth, .client = c->client_ip};
+    const POLICY *p = policyset_select(c->rs->policies, &env);
+    for (size_t g = 0; g < c->ngroup; g++)
+        if (c->gpol[g] == p)
+            return g;
+    c->gpol = xrealloc(c->gpol, (c->ngroup + 1) * sizeof(*c->gpol));
+    c->gover = xrealloc(c->gover, (c->ngroup + 1) * sizeof(*c->gover));
+    c->gpol[c->ngroup] = p;
+    c->gover[c->ngroup] = false;
+    return c->ngroup++;
+}
+
+/* conn_rcpt - RCPT TO: remember the recipient for the log line, and its policy */
 void conn_rcpt(CONN *c, const char *rcpt)
 {
     if (c->rs == NULL)
         begin(c, NULL);
+    size_t g = rcpt_group(c, rcpt);
     if (c->nrcpt < 20) {
         if (c->nrcpt)
             buf_putc(c->rcpts, ',');
@@ -163,7 +191,11 @@ void conn_rcpt(CONN *c, const char *rcpt)
     }
     if (c->nrcptv < QMETA_MAX_RCPT) {
         c->rcptv = xrealloc(c->rcptv, (c->nrcptv + 1) * sizeof(*c->rcptv));
+        c->rgroup = xrealloc(c->rgroup, (c->nrcptv + 1) * sizeof(*c->rgroup));
+        c->rgroup[c->nrcptv] = (unsigned)g;
         c->rcptv[c->nrcptv++] = xstrndup(rcpt, ENVELOPE_MAX);
+    } else {
+        c->gover[g] = true;
     }
     c->nrcpt++;
 }
@@ -245,18 +277,19 @@ static void top_hits(BUF *out, const HITS *h)
 }
 
 /* log_message - the one summary line per message */
-static void log_message(const CONN *c, const MSG *m, const ACT_PLAN *p, size_t size)
+static void log_message(const CONN *c, const MSG *m, const ACT_PLAN *p, size_t size, bool scanned)
 {
     BUF *hits = buf_new(128);
     top_hits(hits, m->hits);
     const char *act = action_name(p->action);
     log_info(
         "ref=%s qid=%s client=%s from=%s rcpts=%s size=%zu verdict=%s score=%.2f action=%s%s%s "
-        "hits=%s cache=%u/%u%s ms=%.1f ms_scan=%.1f",
+        "policy=%s hits=%s cache=%u/%u%s ms=%.1f ms_scan=%.1f",
         c->ref, c->qid ? c->qid : "-", c->client, c->from, c->nrcpt ? c->rcpts->data : "-", size,
-        verdict_name(m->verdict), m->score, act, p->would != p->action ? "/would=" : "",
-        p->would != p->action ? action_name(p->would) : "", hits->data, m->cache.hits,
-        m->cache.misses, m->cache.errors ? "/error" : "", now_ms() - c->t0, m->ms);
+        scanned ? verdict_name(m->verdict) : "unscanned", m->score, act,
+        p->would != p->action ? "/would=" : "", p->would != p->action ? action_name(p->would) : "",
+        m->policy ? m->policy : "default", hits->data, m->cache.hits, m->cache.misses,
+        m->cache.errors ? "/error" : "", now_ms() - c->t0, m->ms);
     buf_free(hits);
 }
 
@@ -301,7 +334,8 @@ static MSG *analyse(CONN *c, const MTA_OPS *ops, void *ctx)
 }
 
 /* store - the message into the quarantine store; 0, or -1 (logged) */
-static int store(const CONN *c, const MSG *m, const ACT_PLAN *p, const char *raw, size_t len)
+static int store(const CONN *c, const MSG *m, int action, const char *const *rcpts, size_t nr,
+                 const char *raw, size_t len)
 {
     const CONFIG *cfg = c->rs->cfg;
     BUF *err = buf_new(128);
@@ -318,11 +352,11 @@ static int store(const CONN *c, const MSG *m, const ACT_PLAN *p, const char *raw
     q->verdict = xstrdup(verdict_name(m->verdict));
     q->first_verdict = xstrdup(q->verdict);
     q->score = q->first_score = m->score;
-    q->action = xstrdup(action_name(p->action));
+    q->action = xstrdup(action_name(action));
     q->size = (int64_t)len;
-    for (size_t i = 0; i < c->nrcptv; i++)
-        qmeta_add_rcpt(q, c->rcptv[i]);
-    q->rcpt_dropped = c->nrcpt - c->nrcptv;
+    for (size_t i = 0; i < nr; i++)
+        qmeta_add_rcpt(q, rcpts[i]);
+    q->rcpt_dropped = nr == c->nrcptv ? c->nrcpt - c->nrcptv : 0;
     for (size_t i = 0; i < m->hits->n; i++) {
         const HIT *h = &m->hits->v[i];
         qmeta_add_hit(q, h->symbol, h->weight, h->location, h->detail);
@@ -361,6 +395,91 @@ static void keep_release(CONN *c)
     }
 }
 
+/* plan_for - the plan under one policy: the message scored with its settings and weights */
+static ACT_PLAN *plan_for(MSG *m, ACT_INPUT *in, const POLICY *pol, bool scanned)
+{
+    if (scanned)
+        analyse_verdict(m, pol->cfg, pol->weights);
+    m->policy = pol->name;
+    in->verdict = m->verdict;
+    in->score = m->score;
+    in->cfg = pol->cfg;
+    in->on_verdict = pol->on_verdict;
+    in->policy = pol->name;
+    return action_plan(in);
+}
+
+/* EOM - what conn_eom works with */
+typedef struct EOM {
+    CONN *c;
+    MSG *m;
+    ACT_INPUT in;
+    const char *raw;
+    size_t len;
+    bool scanned;
+} EOM;
+
+/* split - each group's plan, then the lead group and the removals (policy/split.h); the
+ * removed recipients are put in in.delrcpt (*del, caller frees); returns the lead */
+static size_t split(EOM *e, const char ***del)
+{
+    CONN *c = e->c;
+    SPLIT_GROUP *sg = xcalloc(c->ngroup, sizeof(*sg));
+    bool *remove = xcalloc(c->ngroup, sizeof(*remove)), *keep = xcalloc(c->ngroup, sizeof(*keep));
+    for (size_t g = 0; g < c->ngroup; g++) {
+        ACT_PLAN *p = plan_for(e->m, &e->in, c->gpol[g], e->scanned);
+        sg[g] = (SPLIT_GROUP){.action = p->action,
+                              .planned = c->gpol[g]->cfg->mode != CFG_MODE_OFF,
+                              .known = !c->gover[g]};
+        keep[g] = p->store || p->action == CFG_POL_REJECT; /* their copy goes to the store */
+        action_plan_free(p);
+    }
+    size_t lead = split_decide(sg, c->ngroup, e->in.store, remove);
+    size_t n = 0, kept = 0, keep_group = c->ngroup;
+    *del = xcalloc(c->nrcptv + 1, sizeof(**del));
+    const char **stored = xcalloc(c->nrcptv + 1, sizeof(*stored));
+    for (size_t i = 0; i < c->nrcptv; i++) {
+        unsigned g = c->rgroup[i];
+        if (!remove[g])
+            continue;
+        (*del)[n++] = c->rcptv[i];
+        char *who = str_sanitize_dup(c->rcptv[i], 200);
+        log_info("ref=%s recipient %s removed: policy=%s action=%s", c->ref, who, c->gpol[g]->name,
+                 action_name(sg[g].action));
+        free(who);
+        if (keep[g] && e->in.store) {
+            stored[kept++] = c->rcptv[i];
+            keep_group = keep_group < c->ngroup ? keep_group : g;
+        }
+    }
+    if (kept) { /* their copy into the store, as their own policy scores it */
+        action_plan_free(plan_for(e->m, &e->in, c->gpol[keep_group], e->scanned));
+        if (store(c, e->m, sg[keep_group].action, stored, kept, e->raw, e->len) != 0) {
+            log_error("ref=%s the removed recipients' copy could not be stored: policy %s "
+                      "applies to the whole message",
+                      c->ref, c->gpol[keep_group]->name);
+            e->in.errs |= MSG_ERR_BIT(MSG_ERR_QUARANTINE);
+            lead = keep_group;
+            n = 0;
+        }
+    }
+    e->in.delrcpt = *del;
+    e->in.ndelrcpt = n;
+    free(stored);
+    free(sg);
+    free(remove);
+    free(keep);
+    return lead;
+}
+
+/* unscanned - the record of a message all of whose recipients have `scan = no` */
+static MSG *unscanned(const CONN *c)
+{
+    MSG *m = msg_new(c->ref);
+    m->size = c->spool ? c->spool->total : 0;
+    return m;
+}
+
 /* conn_eom - analyse, plan, store, apply, log (see conn.h) */
 ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
 {
@@ -368,7 +487,15 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
         begin(c, NULL);
     if (c->qid == NULL)
         c->qid = sane_dup(ops->getsymval(ctx, "i"), 64);
-    MSG *m = analyse(c, ops, ctx);
+    if (c->ngroup == 0) { /* no recipient seen: the default policy */
+        c->gpol = xcalloc(1, sizeof(*c->gpol));
+        c->gover = xcalloc(1, sizeof(*c->gover));
+        c->gpol[c->ngroup++] = policyset_default(c->rs->policies);
+    }
+    bool scan = false;
+    for (size_t g = 0; g < c->ngroup; g++)
+        scan = scan || !c->gpol[g]->noscan;
+    MSG *m = scan ? analyse(c, ops, ctx) : unscanned(c);
     size_t len = 0; /* the spool is back unless the scan was given up (scan_timeout) */
     const char *raw = c->spool && !c->spool->failed ? spool_data(c->spool, &len) : NULL;
     const CONFIG *cfg = c->rs->cfg;
@@ -384,32 +511,35 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
     buf_free(why);
     if (rel)
         keep_release(c);
-    ACT_INPUT in = {.verdict = m->verdict,
-                    .score = m->score,
-                    .ref = c->ref,
-                    .ruleset_id = c->rs->id,
-                    .hits = m->hits,
-                    .cfg = cfg,
-                    .errs = m->hits->errs,
-                    .inbound = c->inbound,
-                    .ninbound = c->ninbound,
-                    .subject = c->subject,
-                    .leadspc = c->leadspc,
-                    .store = cfg->quarantine_dir[0] != 0,
-                    .released = rel ? released : NULL,
-                    .spoofed_over =
-                        c->nprefixed > (size_t)cfg->max_spoofed_headers ? c->nprefixed : 0};
-    ACT_PLAN *p = action_plan(&in);
-    if (p->store && store(c, m, p, raw, len) != 0) {
-        in.errs |= MSG_ERR_BIT(MSG_ERR_QUARANTINE);
+    EOM e = {.c = c, .m = m, .raw = raw, .len = len, .scanned = scan};
+    e.in = (ACT_INPUT){.ref = c->ref,
+                       .ruleset_id = c->rs->id,
+                       .hits = m->hits,
+                       .cfg = cfg,
+                       .errs = m->hits->errs,
+                       .inbound = c->inbound,
+                       .ninbound = c->ninbound,
+                       .subject = c->subject,
+                       .leadspc = c->leadspc,
+                       .store = cfg->quarantine_dir[0] != 0,
+                       .released = rel ? released : NULL,
+                       .spoofed_over =
+                           c->nprefixed > (size_t)cfg->max_spoofed_headers ? c->nprefixed : 0};
+    const char **del = NULL;
+    size_t lead = c->ngroup > 1 ? split(&e, &del) : 0;
+    ACT_PLAN *p = plan_for(m, &e.in, c->gpol[lead], scan);
+    if (p->store &&
+        store(c, m, p->action, (const char *const *)c->rcptv, c->nrcptv, raw, len) != 0) {
+        e.in.errs |= MSG_ERR_BIT(MSG_ERR_QUARANTINE);
         action_plan_free(p);
-        p = action_plan(&in);
+        p = action_plan(&e.in);
     }
     ACT_STATUS st = action_apply(p, ops, ctx);
-    log_message(c, m, p, m->size);
+    log_message(c, m, p, m->size, scan);
+    free(del);
     METRICS_MSG mm = {.verdict = (int)m->verdict,
                       .action = p->action,
-                      .errs = in.errs,
+                      .errs = e.in.errs,
                       .size = m->size,
                       .ms = now_ms() - c->t0,
                       .ms_scan = m->ms};

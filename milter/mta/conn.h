@@ -35,6 +35,15 @@
  *   ms_scan; a cache error sets ACT_F_CACHE: on_cache_error) and returns the status; the
  *   transaction ends. conn_end drops a transaction (abort). Spool failures do not stop the
  *   transaction: conn_eom applies on_internal_error.
+ *   Policies: conn_rcpt selects each recipient's policy (policyset_select: recipient, envelope
+ *   sender, {auth_authen}, client address) and groups the recipients by policy. conn_eom
+ *   scores the message once per group's policy (analyse_verdict), plans each, and lets
+ *   policy/split.h decide which plan the message gets and which groups' recipients are
+ *   removed (their copy is stored in the quarantine first when a store is configured and
+ *   their action is reject or a stored quarantine; when that store fails the removed group's
+ *   own action applies to the whole message instead). When every recipient's policy says
+ *   `scan = no` the message is not scanned at all. The log line names the policy applied
+ *   (policy=NAME) and a second line names removed recipients.
  *   conn_live counts the CONNs not yet freed (thread-safe): the daemon waits for them
  *   after smfi_main returns, because libmilter's worker pool may still be serving them.
  */
@@ -70,6 +79,12 @@ typedef struct CONN {
     size_t nprefixed; /* inbound PREFIX-* headers, all of them */
     char *subject;
     double t0;
+    /* policies (policy/policyset.h): the client address, and the recipients' groups */
+    POLICY_IP client_ip;
+    const POLICY **gpol; /* one per distinct policy among the recipients (the rs's) */
+    size_t ngroup;
+    bool *gover;      /* the group has a recipient past QMETA_MAX_RCPT (cannot be named) */
+    unsigned *rgroup; /* the group of each rcptv entry */
 } CONN;
 
 CONN *conn_new(bool leadspc);

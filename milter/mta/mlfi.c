@@ -14,8 +14,9 @@
 #include "mta/mlfi.h"
 #include "mta/mta.h"
 
-#define WANT_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_SETSYMLIST)
-#define WANT_STEPS   (SMFIP_SKIP | SMFIP_HDR_LEADSPC | SMFIP_NOUNKNOWN | SMFIP_NODATA)
+#define WANT_ACTIONS                                                                               \
+    (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_SETSYMLIST | SMFIF_DELRCPT)
+#define WANT_STEPS (SMFIP_SKIP | SMFIP_HDR_LEADSPC | SMFIP_NOUNKNOWN | SMFIP_NODATA)
 
 /*
  * After xxfi_close the MTA may start another session on the same connection

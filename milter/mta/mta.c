@@ -78,10 +78,17 @@ static int m_progress(void *ctx)
     return rc(smfi_progress((SMFICTX *)ctx));
 }
 
+/* m_delrcpt - smfi_delrcpt */
+static int m_delrcpt(void *ctx, const char *rcpt)
+{
+    return rc(smfi_delrcpt((SMFICTX *)ctx, (char *)rcpt));
+}
+
 const MTA_OPS mta_libmilter = {.getsymval = m_getsymval,
                                .addheader = m_addheader,
                                .insheader = m_insheader,
                                .chgheader = m_chgheader,
                                .quarantine = m_quarantine,
                                .setreply = m_setreply,
-                               .progress = m_progress};
+                               .progress = m_progress,
+                               .delrcpt = m_delrcpt};

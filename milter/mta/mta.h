@@ -17,6 +17,7 @@
  *   implementation escapes '%' as "%%" (smfi_setreply treats the text as a format) and
  *   refuses codes other than 4xx/5xx and texts holding CR; LF separates the lines of a
  *   multi-line reply (smfi_setmlreply; at most MTA_REPLY_LINES, the rest is dropped).
+ *   delrcpt removes one envelope recipient (smfi_delrcpt; the address as RCPT TO gave it).
  *   chgheader with a NULL value deletes the idx-th (1-based) header of that name.
  */
 #ifndef FM_MTA_H
@@ -30,6 +31,7 @@ typedef struct MTA_OPS {
     int (*quarantine)(void *ctx, const char *reason);
     int (*setreply)(void *ctx, const char *rcode, const char *xcode, const char *text);
     int (*progress)(void *ctx);
+    int (*delrcpt)(void *ctx, const char *rcpt); /* remove one recipient (as the MTA gave it) */
 } MTA_OPS;
 extern const MTA_OPS mta_libmilter;
 #endif

@@ -60,6 +60,8 @@ static char *verdict_value(const ACT_INPUT *in, const ACT_PLAN *p, int natural)
         buf_printf(b, "; action=%s", action_name(p->action));
     if (in->released)
         buf_printf(b, "; released=%s", in->released);
+    if (in->policy && strcmp(in->policy, "default") != 0)
+        buf_printf(b, "; policy=%s", in->policy);
     char *r = buf_steal(b, NULL);
     buf_free(b);
     return r;
@@ -159,6 +161,9 @@ static void plan_delivery(ACT_PLAN *p, const ACT_INPUT *in, int natural)
     }
 }
 
+/* each verdict's own action: the header names an action a policy's on_* chose instead */
+static const int from_verdict[] = {CFG_POL_ACCEPT, CFG_POL_TAG, CFG_POL_QUARANTINE, CFG_POL_REJECT};
+
 /* action_plan - the ordered operations for one message (see action.h) */
 ACT_PLAN *action_plan(const ACT_INPUT *in)
 {
@@ -167,13 +172,16 @@ ACT_PLAN *action_plan(const ACT_INPUT *in)
     VERDICT_IN vi = {.verdict = in->verdict,
                      .errs = in->errs,
                      .released = in->released != NULL,
-                     .store = in->store};
+                     .store = in->store,
+                     .on_verdict = in->on_verdict};
     VERDICT_ACTION va = verdict_action(c, &vi);
     p->status = ACT_ACCEPT;
     p->action = va.action;
     p->would = va.would;
     p->store = va.store;
     p->leadspc = in->leadspc;
+    for (size_t i = 0; i < in->ndelrcpt; i++) /* also in mode off: another policy's */
+        add_op(p, ACT_DELRCPT, NULL, 0, in->delrcpt[i], NULL);
     if (!va.plan)
         return p;
     for (size_t i = in->ninbound; i-- > 0;)
@@ -204,7 +212,7 @@ ACT_PLAN *action_plan(const ACT_INPUT *in)
         p->status = ACT_DISCARD;
         break;
     default:
-        plan_delivery(p, in, va.natural);
+        plan_delivery(p, in, in->on_verdict ? from_verdict[in->verdict] : va.natural);
     }
     free(text);
     return p;
@@ -247,6 +255,10 @@ ACT_STATUS action_apply(const ACT_PLAN *p, const MTA_OPS *ops, void *ctx)
             break;
         case ACT_QUARANTINE:
             if ((r = ops->quarantine(ctx, o->value)) != 0)
+                st = ACT_TEMPFAIL;
+            break;
+        case ACT_DELRCPT:
+            if ((r = ops->delrcpt(ctx, o->value)) != 0)
                 st = ACT_TEMPFAIL;
             break;
         case ACT_REPLY:

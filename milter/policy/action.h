@@ -16,11 +16,17 @@
  *        the lower indices stay valid;
  *     2. when the message is delivered (accept, tag, quarantine in the hold queue): insert
  *        at the top of the header (above anything the sender wrote) PREFIX-Verdict "<verdict>;
- * score=<n>; ref=<id>; rules=<id>" (plus "; action=X" when a failure policy changed the action and
+ * score=<n>; ref=<id>; rules=<id>" (plus "; action=X" when a failure policy or the policy's on_*
+ * changed the action and
  * "; mode=tag-only; would=X" in tag-only mode), PREFIX-Report (the top hits by weight with their
  * locations, sanitized, folded, at most ACT_REPORT_MAX bytes) below it, the Subject prefix for tag
  *        and quarantine when subject_tag is set, and QUARANTINE with a reason;
  *     3. REPLY "550" "5.7.1" reject_text or "451" "4.7.1" tempfail_text (%s → ref).
+ *   With a `policy` other than "default" the verdict header ends in "; policy=NAME";
+ *   `on_verdict` is the policy's action per verdict (verdict.h). `delrcpt` recipients are
+ *   removed first (ACT_DELRCPT, the message is delivered to the others; mta/conn.c splits
+ *   a message whose recipients' policies disagree); a failed removal makes the status
+ *   TEMPFAIL, as the removed recipient must not get the message.
  *   With `leadspc` every header value planned starts with one space (the MTA then
  *   writes it as is).
  *   p->status is the final milter status and p->action the log token.
@@ -71,7 +77,8 @@ typedef enum ACT_KIND {
     ACT_CHGHDR,
     ACT_QUARANTINE,
     ACT_REPLY,
-    ACT_INSHDR /* insert at index (0: the top) */
+    ACT_INSHDR, /* insert at index (0: the top) */
+    ACT_DELRCPT /* remove the recipient `value` */
 } ACT_KIND;
 
 typedef struct ACT_OP {
@@ -96,11 +103,15 @@ typedef struct ACT_INPUT {
     MSG_ERRS errs;          /* failure causes (model/failure.h) */
     const ACT_HDR *inbound; /* inbound PREFIX-* headers */
     size_t ninbound;
-    const char *subject;  /* first Subject value, without its leading space (NULL: none) */
-    bool leadspc;         /* SMFIP_HDR_LEADSPC: header values we send start with a space */
-    bool store;           /* a quarantine store is configured (quarantine_dir) */
-    const char *released; /* ref of a valid release header (quarantine.h), or NULL */
-    size_t spoofed_over;  /* inbound PREFIX-* headers seen when over max_spoofed_headers, or 0 */
+    const char *subject;   /* first Subject value, without its leading space (NULL: none) */
+    bool leadspc;          /* SMFIP_HDR_LEADSPC: header values we send start with a space */
+    bool store;            /* a quarantine store is configured (quarantine_dir) */
+    const char *released;  /* ref of a valid release header (quarantine.h), or NULL */
+    size_t spoofed_over;   /* inbound PREFIX-* headers seen when over max_spoofed_headers, or 0 */
+    const int *on_verdict; /* the policy's action per verdict (policyset.h), or NULL */
+    const char *policy;    /* the policy's name ("default" is not written), or NULL */
+    const char *const *delrcpt; /* recipients to remove (another policy stops them) */
+    size_t ndelrcpt;
 } ACT_INPUT;
 
 typedef struct ACT_PLAN {

@@ -310,6 +310,7 @@ void report_json(BUF *o, const char *file, const MSG *m, const RULESET *rs)
     kv_num(o, "size", (double)m->size, false);
     kv_num(o, "scanned", (double)m->scanned, false);
     kv_str(o, "ruleset", rs->id, false);
+    kv_str(o, "policy", m->policy ? m->policy : "default", false);
     key(o, "headers", false);
     json_headers(o, &m->hdr);
     key(o, "parts", false);

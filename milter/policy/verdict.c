@@ -80,7 +80,8 @@ VERDICT_ACTION verdict_action(const CONFIG *c, const VERDICT_IN *in)
                                        CFG_POL_REJECT};
     VERDICT_ACTION out = {.action = CFG_POL_ACCEPT,
                           .would = CFG_POL_ACCEPT,
-                          .natural = from_verdict[in->verdict],
+                          .natural = in->on_verdict ? in->on_verdict[in->verdict]
+                                                    : from_verdict[in->verdict],
                           .store = false,
                           .plan = c->mode != CFG_MODE_OFF};
     if (!out.plan)

@@ -20,8 +20,9 @@
  *   policy is one row of the table in verdict.c (a set of causes and its CONFIG field).
  *
  *   verdict_action decides what happens to the message: the stronger of the verdict's
- *   action (clean accept, tag, quarantine, reject) and the failure policy (accept < tag <
- *   tempfail < quarantine < reject); discard_verdicts replaces a verdict's own action by
+ *   action (clean accept, tag, quarantine, reject; in->on_verdict when set: a policy's
+ *   on_tag/on_quarantine/on_reject, which may also say discard) and the failure policy (accept <
+ * tag < tempfail < quarantine < reject); discard_verdicts replaces a verdict's own action by
  *   discard (not a failure policy's); a released message (in->released) is never
  *   quarantined again (tag instead); quarantine becomes, by quarantine_action, the hold
  *   queue, reject or discard (auto: discard with a store, hold without), and with a store
@@ -45,9 +46,10 @@ enum { ACT_DISCARD_TOKEN = CFG_POL_REJECT + 1 };
 
 typedef struct VERDICT_IN {
     VERDICT verdict;
-    MSG_ERRS errs; /* failure causes (model/failure.h) */
-    bool released; /* the message carries a valid release header */
-    bool store;    /* a quarantine store is configured */
+    MSG_ERRS errs;         /* failure causes (model/failure.h) */
+    bool released;         /* the message carries a valid release header */
+    bool store;            /* a quarantine store is configured */
+    const int *on_verdict; /* VERDICT -> the verdict's own action (a policy's on_*), or NULL */
 } VERDICT_IN;
 
 typedef struct VERDICT_ACTION {

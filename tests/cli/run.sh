@@ -1,5 +1,6 @@
 #!/bin/bash
-# cli/run.sh - command-line behaviour of the real binary: -n, -d, -t, --json, errors.
+# cli/run.sh - command-line behaviour of the real binary: -n, -d, -t, --json, errors, the
+# policy file's default policy offline.
 cd "$(dirname "$0")/../.."
 T_SUITE=cli
 . tests/lib.sh
@@ -108,5 +109,24 @@ if [ -f build/man/milter.conf.5 ] && command -v man >/dev/null; then
 else
     skip "man pages" "build/man not built (make man) or man not installed"
 fi
+
+
+# the policy file's [default] applies to the offline scan: its thresholds and weights
+printf '[default]\nquarantine_threshold = 1000\nreject_threshold = 1000\nweight EMU_RUNKEY_LAUNCHER = 0\n' >"$tmp/policy.conf"
+sed -e "s|^policy_file = .*|policy_file = $tmp/policy.conf|" -e "s|^rules_dir = .*|rules_dir = $PWD/rules|" \
+    milter.conf >"$tmp/policy-m.conf"
+"$BIN" -c milter.conf -t --json contrib/samples/invoice-zip-js.eml >"$tmp/p0.json" 2>/dev/null
+"$BIN" -c "$tmp/policy-m.conf" -t --json contrib/samples/invoice-zip-js.eml >"$tmp/p1.json" 2>/dev/null
+if [ "$(jq -r .verdict "$tmp/p0.json")" = reject ] && [ "$(jq -r .verdict "$tmp/p1.json")" = tag ] &&
+    [ "$(jq -r .policy "$tmp/p1.json")" = default ] &&
+    [ "$(jq '[.hits[] | select(.symbol == "EMU_RUNKEY_LAUNCHER") | .weight] | max' "$tmp/p1.json")" = 0 ] &&
+    [ "$(jq -n --slurpfile a "$tmp/p0.json" --slurpfile b "$tmp/p1.json" '$b[0].score < $a[0].score')" = true ]; then
+    ok "policy [default]: thresholds and a weight change the offline verdict"
+else
+    bad "policy [default] offline" "$(jq -c '{verdict, score, policy}' "$tmp/p0.json" "$tmp/p1.json")"
+fi
+printf '[x]\nmatch = client:10.0.0.0/8\nweight NO_SUCH_SYMBOL = 2\n' >"$tmp/policy.conf"
+expect "-n fails on a policy weight of an unknown symbol" 1 "$BIN" -c "$tmp/policy-m.conf" -n
+contains "policy error names file and line" "$tmp/policy.conf:3: unknown symbol 'NO_SUCH_SYMBOL' (not in scoring.conf)"
 
 summary

@@ -9,7 +9,9 @@
 #
 # Cases: clean delivered with our headers; malicious rejected at DATA with 5.7.1, the
 # ref id and a multi-line reply; quarantined held in Postfix's hold queue, not delivered;
-# inbound X-Fileless-* headers replaced; tag-only delivers everything, tagged; a scan
+# inbound X-Fileless-* headers replaced; tag-only delivers everything, tagged; policies per
+# recipient (a tag-only and an enforce recipient in one message, split or rejected; a broken
+# policy file on SIGHUP keeps the old policy); a scan
 # longer than Postfix's milter_content_timeout kept alive by progress calls and ended by
 # our scan_timeout (our 451 with the ref, not Postfix's own timeout reply); the milter
 # killed (SIGKILL) during a burst: Postfix tempfails, the sender retries, and after a
@@ -100,6 +102,88 @@ it_case_spoofed "$P_IN"
 
 # 5. tag-only: everything delivered, tagged with the action it would have taken
 it_case_tagonly "$P_TAG"
+
+# 5b. policies per recipient (README "Policy per domain and recipient"): lab.example.net is
+# tag-only, everyone else enforce; with a quarantine store a message to both is split (the
+# enforce recipient removed, its copy stored; the lab recipient gets it tagged); without a
+# store the reject applies to both; a broken policy file on SIGHUP keeps the old policy
+mkdir -p "$IT/polq"
+cat >"$IT/policy.conf" <<'POL'
+[lab]
+match = rcpt-domain:LAB.example.net
+mode = tag-only
+# an allow-list by sender domain alone: the envelope sender is not verified, never honoured
+[forged]
+match = sender-domain:example.org
+scan = no
+# an allow-list by sender domain from the partner's own address: honoured
+[partner]
+match = sender-domain:partner.example client:127.0.0.0/8
+scan = no
+POL
+it_milter policy "policy_file = $IT/policy.conf" "quarantine_dir = $IT/polq" ||
+    bad "start policy milter" "$(tail -3 "$IT/milter-policy.log")"
+P_POL=$(it_port)
+it_postfix pol "$P_POL" "$SINK_PORT_sink" "inet:127.0.0.1:$MILTER_PORT_policy" ||
+    bad "start postfix pol" "$(tail -5 "$IT/pol.log")"
+grep -q "policy file $IT/policy.conf: 3 policies" "$IT/milter-policy.log" && ok "policy: file loaded" ||
+    bad "policy: file loaded" "$(grep -i policy "$IT/milter-policy.log" | head -3)"
+# pol_msg TAG - the malicious sample with a Subject of its own
+pol_msg() { sed "s/^Subject: .*/Subject: policy $1/" $SAMPLES/invoice-zip-js.eml >"$IT/pol-$1.eml"; }
+pol_msg lab
+it_send "$P_POL" "$IT/pol-lab.eml" --to user@lab.example.net
+contains "policy: tag-only recipient accepts the malicious message" "250 2.0.0"
+it_wait_for 20 it_in_sink sink 'Subject: policy lab' && f=$(it_sink_with sink 'Subject: policy lab' | head -1)
+grep -qE '^X-Fileless-Verdict: reject; .*mode=tag-only; would=reject; policy=lab' "$f" 2>/dev/null &&
+    ok "policy: tag-only recipient gets it tagged, policy named" ||
+    bad "policy: tag-only recipient tagged" "$(grep X-Fileless "$f" 2>/dev/null)"
+grep -q "action=tag/would=reject policy=lab " "$IT/milter-policy.log" && ok "policy: log line names the policy" ||
+    bad "policy: log line names the policy" "$(grep 'action=' "$IT/milter-policy.log" | tail -1)"
+pol_msg enforce
+it_send "$P_POL" "$IT/pol-enforce.eml" --to rcpt@example.net
+contains "policy: an unverified sender-domain allow-list is not honoured" "550 5.7.1"
+pol_msg partner
+it_send "$P_POL" "$IT/pol-partner.eml" --from x@partner.example --to rcpt@example.net
+contains "policy: sender-domain + client allow-list: accepted" "250 2.0.0"
+grep -q "verdict=unscanned score=0.00 action=accept policy=partner " "$IT/milter-policy.log" &&
+    ok "policy: allow-listed message not scanned (logged)" ||
+    bad "policy: allow-listed message not scanned" "$(grep 'action=' "$IT/milter-policy.log" | tail -1)"
+pol_msg both
+it_send "$P_POL" "$IT/pol-both.eml" --to user@lab.example.net,rcpt@example.net
+contains "policy: lab + enforce recipients, with a store: accepted" "250 2.0.0"
+it_wait_for 20 it_in_sink sink 'Subject: policy both' && f=$(it_sink_with sink 'Subject: policy both' | head -1)
+grep -q '^X-Rcpt-Args: <user@lab.example.net>' "$f" 2>/dev/null && ! grep -qi 'rcpt@example.net' "$f" &&
+    ok "policy: split delivers to the tag-only recipient only" ||
+    bad "policy: split delivers to the tag-only recipient only" "$(grep -i 'rcpt\|^To:' "$f" 2>/dev/null)"
+grep -q "recipient <rcpt@example.net> removed: policy=default action=reject" "$IT/milter-policy.log" &&
+    ok "policy: enforce recipient removed (logged)" ||
+    bad "policy: enforce recipient removed" "$(grep removed "$IT/milter-policy.log")"
+stored() { grep -rlq 'rcpt@example.net' "$IT/polq" 2>/dev/null; }
+stored && ! grep -rq 'user@lab.example.net' "$IT/polq" &&
+    ok "policy: the removed recipient's copy is in the quarantine store" ||
+    bad "policy: removed recipient's copy stored" "$(ls -R "$IT/polq" | head)"
+# reload_done N - the milter logged its Nth reload (ok or failed)
+reload_done() { [ "$(grep -c 'reloaded \|reload of .* failed' "$IT/milter-policy.log")" -ge "$1" ]; }
+# without a store, the strictest: the reject applies to both recipients
+it_conf_set "$IT/milter-policy.conf" 'quarantine_dir = ""'
+kill -HUP "$MILTER_PID_policy"
+it_wait_for 30 reload_done 1 && ok "policy: SIGHUP reload" || bad "policy: SIGHUP reload" "$(tail -2 "$IT/milter-policy.log")"
+pol_msg strict
+it_send "$P_POL" "$IT/pol-strict.eml" --to user@lab.example.net,rcpt@example.net
+contains "policy: lab + enforce recipients, without a store: rejected for both" "550 5.7.1"
+# a broken policy file: the reload fails with FILE:LINE, the old policy stays
+printf '[lab]\nmatch = rcpt-domain:lab.example.net\nmode = sometimes\n' >"$IT/policy.conf"
+kill -HUP "$MILTER_PID_policy"
+it_wait_for 30 reload_done 2 && grep -q "reload of .* failed, old rules kept: $IT/policy.conf:3: bad value 'sometimes' for 'mode'" "$IT/milter-policy.log" &&
+    ok "policy: broken file on SIGHUP: FILE:LINE logged" ||
+    bad "policy: broken file logged" "$(tail -2 "$IT/milter-policy.log")"
+pol_msg kept
+it_send "$P_POL" "$IT/pol-kept.eml" --to user@lab.example.net
+contains "policy: old policy kept after the broken reload (still tag-only)" "250 2.0.0"
+"$BIN" -c "$IT/milter-policy.conf" -n >"$IT/pol-n.out" 2>&1 &&
+    bad "policy: -n fails on the broken file" "exit 0" ||
+    { grep -q "$IT/policy.conf:3: bad value 'sometimes' for 'mode'" "$IT/pol-n.out" &&
+        ok "policy: -n names FILE:LINE" || bad "policy: -n names FILE:LINE" "$(cat "$IT/pol-n.out")"; }
 
 # 6. a scan longer than Postfix's milter_content_timeout (1 s): progress keeps Postfix
 # waiting, our scan_timeout (3 s) ends it with our own 451 and the ref

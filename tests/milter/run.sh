@@ -108,7 +108,7 @@ if [ "$san" = 1 ]; then
     :
 elif [ -n "$rss" ] && [ "$rss" -le $((64 * 1024)) ]; then ok "uncapped flood: memory returned ($((hwm / 1024)) MB peak, $((rss / 1024)) MB kept)"; else bad "uncapped flood" "daemon keeps ${rss:-?} KB after the flood (peak ${hwm:-?} KB)"; fi
 
-if grep -q 'ref=[0-9a-f]\{16\} qid=QID1 client=client.example\[192.0.2.7\] from=<sender@example.org> rcpts=<user@example.net> size=[0-9]* verdict=reject score=[0-9.]* action=reject hits=[A-Z]' "$tmp/enforce.log"; then
+if grep -q 'ref=[0-9a-f]\{16\} qid=QID1 client=client.example\[192.0.2.7\] from=<sender@example.org> rcpts=<user@example.net> size=[0-9]* verdict=reject score=[0-9.]* action=reject policy=default hits=[A-Z]' "$tmp/enforce.log"; then
     ok "one log line per message with the envelope"
 else
     bad "one log line per message with the envelope" "$(grep qid= "$tmp/enforce.log" | head -2)"

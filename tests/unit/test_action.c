@@ -57,8 +57,14 @@ static int r_progress(void *ctx)
 {
     return 0;
 }
+static int fail_delrcpt;
+static int r_delrcpt(void *ctx, const char *rcpt)
+{
+    buf_printf(rec, "delrcpt %s\n", rcpt);
+    return fail_delrcpt ? -1 : 0;
+}
 static const MTA_OPS recorder = {r_getsymval,  r_addheader, r_insheader, r_chgheader,
-                                 r_quarantine, r_setreply,  r_progress};
+                                 r_quarantine, r_setreply,  r_progress,  r_delrcpt};
 
 /* run - plan and apply one message; returns the status, the calls are in rec */
 static ACT_STATUS run(CONFIG *c, VERDICT v, double score, MSG_ERRS errs, HITS *h,
@@ -115,7 +121,11 @@ static void test_spoofed_over_cap(void **state)
                     false,
                     false,
                     NULL,
-                    5000};
+                    5000,
+                    NULL,
+                    NULL,
+                    NULL,
+                    0};
     for (int mode = 0; mode < 2; mode++) {
         c->mode = mode ? CFG_MODE_TAG_ONLY : CFG_MODE_ENFORCE;
         ACT_PLAN *p = action_plan(&in);
@@ -312,6 +322,56 @@ static void test_quarantine_store(void **state)
     config_free(c);
 }
 
+/* a policy: its name in the verdict header (not "default"), its action per verdict, and
+ * the recipients another policy removes, first, also in mode off; a failed removal
+ * tempfails */
+static void test_policy_split(void **state)
+{
+    CONFIG *c = config_new();
+    const char *del[] = {"<boss@example.net>", "<cfo@example.net>"};
+    int on_verdict[4] = {CFG_POL_ACCEPT, CFG_POL_TAG, CFG_POL_TAG, CFG_POL_QUARANTINE};
+    ACT_INPUT in = {.verdict = VERDICT_REJECT,
+                    .score = 20,
+                    .ref = "0123456789abcdef",
+                    .ruleset_id = "fedcba9876543210",
+                    .cfg = c,
+                    .policy = "lab",
+                    .on_verdict = on_verdict,
+                    .delrcpt = del,
+                    .ndelrcpt = 2};
+    ACT_PLAN *p = action_plan(&in);
+    buf_reset(rec);
+    assert_int_equal(action_apply(p, &recorder, NULL), ACT_ACCEPT);
+    assert_int_equal(p->action, CFG_POL_QUARANTINE); /* on_reject = quarantine: the hold */
+    action_plan_free(p);
+    assert_string_equal(rec->data,
+                        "delrcpt <boss@example.net>\ndelrcpt <cfo@example.net>\n"
+                        "ins 0 X-Fileless-Verdict: reject; score=20.00; ref=0123456789abcdef; "
+                        "rules=fedcba9876543210; action=quarantine; policy=lab\n"
+                        "ins 1 X-Fileless-Report: none\n"
+                        "quarantine fileless-milter: score=20.00 ref=0123456789abcdef\n");
+    c->mode = CFG_MODE_OFF; /* plans nothing of its own, still removes */
+    p = action_plan(&in);
+    buf_reset(rec);
+    fail_delrcpt = 1;
+    assert_int_equal(action_apply(p, &recorder, NULL), ACT_TEMPFAIL);
+    fail_delrcpt = 0;
+    action_plan_free(p);
+    assert_string_equal(rec->data, "delrcpt <boss@example.net>\ndelrcpt <cfo@example.net>\n");
+    c->mode = CFG_MODE_ENFORCE;
+    in.policy = "default";
+    in.ndelrcpt = 0;
+    in.verdict = VERDICT_TAG;
+    p = action_plan(&in);
+    buf_reset(rec);
+    assert_int_equal(action_apply(p, &recorder, NULL), ACT_ACCEPT);
+    action_plan_free(p);
+    assert_string_equal(rec->data, "ins 0 X-Fileless-Verdict: tag; score=20.00; "
+                                   "ref=0123456789abcdef; rules=fedcba9876543210\n"
+                                   "ins 1 X-Fileless-Report: none\n");
+    config_free(c);
+}
+
 int main(void)
 {
     rec = buf_new(1024);
@@ -324,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_tag_only_and_off),
         cmocka_unit_test(test_report_sorted_sanitized_bounded),
         cmocka_unit_test(test_quarantine_store),
+        cmocka_unit_test(test_policy_split),
     };
     int r = cmocka_run_group_tests_name("action", tests, NULL, NULL);
     buf_free(rec);

@@ -91,10 +91,13 @@ static void scan_parts(MSG *m, SCAN *s, CACHE_MSG *cm, URLREP *ur)
             break;
         }
         char *loc = scan_part_location(p);
-        if (!cache_msg_restore(cm, i, loc)) { /* a hit: the findings are back, no engine */
+        int r = cache_msg_restore(cm, i, loc); /* a hit: the findings are back, no engine */
+        if (r == CACHE_RESTORE_MISS) {
             cache_msg_part_start(cm, i);
             scan_part(s, i, loc);
             cache_msg_part_done(cm, i, loc);
+        } else if (r == CACHE_RESTORE_PARTIAL) { /* new ClamAV databases: libclamav alone */
+            cache_msg_partial_done(cm, i, loc, scan_part_clamav(s, i, loc));
         }
         free(loc);
     }

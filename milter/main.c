@@ -62,7 +62,9 @@ static void usage(int status)
             "/etc/fileless-milter/milter.conf)\n"
             "         --json one JSON object per message; --extract DIR write decoded parts\n"
             "         to DIR/REF/PATH.bin (PATH.txt: UTF-8 text of text parts; vba-N.txt:\n"
-            "         VBA module source)\n"
+            "         VBA module source) and the layers inside them (archive members,\n"
+            "         Office parts, decoded scripts) to DIR/REF/PATH.LN-NAME.bin, listed\n"
+            "         with their locations in DIR/REF/layers.tsv (no cache with it)\n"
             "         --exit-code with -t: exit 0 when every message is clean, else 3 (tag),\n"
             "         4 (quarantine) or 5 (reject) for the worst verdict; 2 when a file could\n"
             "         not be read, 1 for a config or rules error (without it: 0, 2 or 1)\n"
@@ -229,6 +231,66 @@ static void extract_parts(const char *dir, const MSG *m)
     free(sub);
 }
 
+/* EXTRACT - where --extract writes the layers of one message while it is scanned */
+typedef struct EXTRACT {
+    char *sub;   /* DIR/REF */
+    FILE *index; /* DIR/REF/layers.tsv, opened with the first layer */
+    size_t n;
+} EXTRACT;
+
+/* extract_layer - the message's layer sink: DIR/REF/<part>.L<n>-<name>.bin. The file name
+ * is built from the part path (digits and dots) and the last step of the location with
+ * every byte outside [A-Za-z0-9._-] replaced and no leading dot, so a member called
+ * "../../x" or "a/b" stays inside DIR/REF; layers.tsv maps each file to its location
+ * (sanitized). How many and how big: max_layers and the engines' size limits. */
+static void extract_layer(void *ctx, const char *loc, const unsigned char *data, size_t n)
+{
+    EXTRACT *x = ctx;
+    size_t plen = strspn(loc, "0123456789.");
+    const char *last = strrchr(loc, '>');
+    last = last ? last + 1 : (strchr(loc, '/') ? strchr(loc, '/') + 1 : loc);
+    char name[65];
+    size_t k = 0;
+    for (const char *c = last; *c && k < sizeof(name) - 1; c++) {
+        bool keep = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || (*c == '.' && k);
+        name[k++] = keep ? *c : '_';
+    }
+    name[k] = 0;
+    char *file =
+        xasprintf("%.*s.L%zu-%s.bin", (int)(plen ? plen : 1), plen ? loc : "x", ++x->n, name);
+    char *path = xasprintf("%s/%s", x->sub, file);
+    if (!write_file(path, (const char *)data, n))
+        log_error("--extract %s: %s", path, strerror(errno));
+    if (x->index == NULL) {
+        char *ip = xasprintf("%s/layers.tsv", x->sub);
+        int fd = open(ip, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+        x->index = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (x->index == NULL)
+            log_error("--extract %s: %s", ip, strerror(errno));
+        free(ip);
+    }
+    if (x->index) {
+        char *sl = str_sanitize_dup(loc, 1000);
+        fprintf(x->index, "%s\t%zu\t%s\n", file, n, sl);
+        free(sl);
+    }
+    free(path);
+    free(file);
+}
+
+/* extract_begin - the directories of --extract, and the layer sink on m */
+static void extract_begin(EXTRACT *x, const char *dir, MSG *m)
+{
+    x->sub = xasprintf("%s/%s", dir, m->ref);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        log_error("--extract %s: %s", dir, strerror(errno));
+    if (mkdir(x->sub, 0700) != 0 && errno != EEXIST)
+        log_error("--extract %s: %s", x->sub, strerror(errno));
+    m->layer_sink = extract_layer;
+    m->layer_ctx = x;
+}
+
 /* scan_file - scan one file and print its report, keeping the worst verdict in *worst;
  * false when it cannot be read */
 static bool scan_file(const char *path, const OPTS *o, const RULESET *rs, VERDICT *worst)
@@ -243,7 +305,10 @@ static bool scan_file(const char *path, const OPTS *o, const RULESET *rs, VERDIC
     char ref[17];
     msg_ref_from_bytes(raw + skip, len - skip, ref);
     MSG *m = msg_new(ref);
-    analyse_message(m, raw + skip, len - skip, rs, cache_default());
+    EXTRACT x = {0};
+    if (o->extract) /* every part scanned (no cache hit), so every layer is written */
+        extract_begin(&x, o->extract, m);
+    analyse_message(m, raw + skip, len - skip, rs, o->extract ? NULL : cache_default());
     m->size = size - skip;
     BUF *out = buf_new(4096);
     if (o->json)
@@ -252,8 +317,12 @@ static bool scan_file(const char *path, const OPTS *o, const RULESET *rs, VERDIC
         report_text(out, path, m, rs);
     fwrite(out->data, 1, out->len, stdout);
     fflush(stdout);
-    if (o->extract)
+    if (o->extract) {
         extract_parts(o->extract, m);
+        if (x.index)
+            fclose(x.index);
+        free(x.sub);
+    }
     char *spath = str_sanitize_dup(path, 200);
     log_info("ref=%s file=%s size=%zu parts=%zu urls=%zu hits=%zu score=%.2f verdict=%s "
              "cache=%u/%u%s ms=%.1f",

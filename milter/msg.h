@@ -36,11 +36,13 @@
 #include "mime/url.h"
 #include "policy/verdict.h"
 
-enum { MSG_CACHE_OFF, MSG_CACHE_HIT, MSG_CACHE_MISS }; /* per part */
+/* per part; PARTIAL: a hit whose ClamAV findings were refreshed (cache/cache.h) */
+enum { MSG_CACHE_OFF, MSG_CACHE_HIT, MSG_CACHE_MISS, MSG_CACHE_PARTIAL };
 
 typedef struct MSG_CACHE {
     const char *backend; /* "memory", "redis" or "off" */
     unsigned hits, misses, errors, corrupt;
+    unsigned partial;    /* hits whose ClamAV findings were refreshed (counted in hits too) */
     double ms;           /* time spent waiting for the cache */
     unsigned char *part; /* MSG_CACHE_* per part index, or NULL */
 } MSG_CACHE;
@@ -69,6 +71,10 @@ typedef struct MSG {
     unsigned engine_calls; /* YARA and libclamav scans run */
     char *sender, *rcpts;  /* envelope (msg_set_envelope), or NULL */
     const char *policy;    /* name of the policy applied (the ruleset's), NULL: default */
+    /* optional: called with the bytes of every new layer the scan records (after
+     * layers_add, so within max_layers; -t --extract writes them); NULL: none */
+    void (*layer_sink)(void *ctx, const char *location, const unsigned char *data, size_t n);
+    void *layer_ctx;
     MSG_DNS dns;
 } MSG;
 

@@ -35,12 +35,21 @@
  *   hit must give them back: they are re-extracted from their raw text at the re-rooted
  *   place); and the SHA-256, SHA-1 and MD5 of every layer, so that IOC hashes imported
  *   after the value was stored still match layers of a part that is not scanned again.
- *   The key is `<prefix>:<schema>:<ruleset id>:part:<sha256 of the part>`: new rules
- *   never meet old findings. A message verdict is never cached (policy and thresholds
- *   change without changing the rules). URL verdicts are not cached either: heur_url is
- *   pure and costs microseconds per URL, less than a Redis key per URL would. A part that
- *   is a hit has no LAYER records in the report (its layers were not unpacked this time);
- *   its layer hashes are in the value, for IOC matching.
+ *   The key is `<prefix>:<schema>:<rules id>:part:<sha256 of the part>`, where the rules id
+ *   (RULESET.rules_id) covers every rule file and the engine versions but not the official
+ *   ClamAV databases (clamav_db_dir): new rules never meet old findings, and a freshclam
+ *   update does not throw away what YARA and the analysers found. The value carries the
+ *   databases' stamp instead (`db`). A value whose stamp is not the loaded one is a
+ *   partial hit: every finding except the CLAMAV_* ones is restored, libclamav alone runs
+ *   again over the part's bytes (no layer callbacks: no YARA, no analysers) for fresh
+ *   CLAMAV_* findings, and the value is stored again with the new stamp (the report says
+ *   `"cache": "partial"`; it counts as a hit). A value whose libclamav findings also came
+ *   from buffers we unpacked ourselves (CACHE_V_INNER: RAR, TNEF, CHM, decrypted or
+ *   password-opened members, emulator output) cannot be refreshed that way: it is a miss. A message
+ * verdict is never cached (policy and thresholds change without changing the rules). URL verdicts
+ * are not cached either: heur_url is pure and costs microseconds per URL, less than a Redis key per
+ * URL would. A part that is a hit has no LAYER records in the report (its layers were not unpacked
+ * this time); its layer hashes are in the value, for IOC matching.
  *
  *   What depends on more than the part's bytes, and what we do about it:
  *   - the part's filename, declared type and charset (file tricks, YARA's filename and
@@ -108,8 +117,8 @@
 #include "core/config.h"
 #include "core/ioc.h"
 
-#define CACHE_SCHEMA        "1"
-#define CACHE_MAGIC         "FMC1"
+#define CACHE_SCHEMA        "2"
+#define CACHE_MAGIC         "FMC2"
 #define CACHE_VALUE_MAX     (1024 * 1024)
 #define CACHE_VALUE_HITS    2000
 #define CACHE_VALUE_URLS    5000
@@ -117,7 +126,12 @@
 #define CACHE_REL_MAX       2048
 #define CACHE_BREAKER_SCALE 8
 
-enum { CACHE_V_ARCHIVE = 1 }; /* value flag: a message password could open something */
+enum {
+    CACHE_V_ARCHIVE = 1, /* value flag: a message password could open something */
+    CACHE_V_INNER = 2    /* libclamav also ran on buffers we unpacked (RAR, TNEF, CHM,
+                            decrypted, password-opened): a part-only rescan cannot refresh
+                            its ClamAV findings */
+};
 
 typedef struct CACHE_HIT {
     char *symbol, *rel, *detail;
@@ -138,6 +152,8 @@ typedef struct CACHE_LHASH {
 
 typedef struct CACHE_VALUE {
     char ctx[17]; /* context tag, 16 hex digits */
+    char db[17];  /* the official databases' stamp the ClamAV findings were made with
+                     (core/clamdb.h: 16 hex digits, or "none") */
     unsigned flags;
     CACHE_HIT *hits;
     size_t nhits, caphits;

@@ -50,6 +50,9 @@ struct CACHE_MSG {
     size_t h0, lh0, cross0, nurls0;
     size_t *nwhere0;
     bool hover0, lover0, uover0, archive;
+    bool inner;          /* libclamav ran on a buffer below the part (CACHE_V_INNER) */
+    CACHE_VALUE partial; /* a partial hit's value, until cache_msg_partial_done */
+    size_t ph0;          /* hits before the part's libclamav rescan */
 };
 
 /* attachment - parts whose prevalence is tracked: a filename, or no body text */
@@ -118,7 +121,7 @@ CACHE_MSG *cache_msg_begin(CACHE *c, MSG *m, const RULESET *rs, bool passwords)
         context_tag(p, rs->cfg, cm->ps[i].ctx);
         if (c == NULL)
             continue;
-        cm->q[cm->nq].key = cache_part_key(c, rs->id, p->sha256);
+        cm->q[cm->nq].key = cache_part_key(c, rs->rules_id, p->sha256);
         cm->q[cm->nq].sha256 = attachment(p) ? p->sha256 : NULL;
         cm->ps[i].q = ++cm->nq;
     }
@@ -147,12 +150,30 @@ static void first_seen(CACHE_MSG *cm, size_t i, const char *loc)
              cm->m->parts->v[i]->sha256);
 }
 
-/* restore_value - put a decoded value's findings back below loc */
-static void restore_value(CACHE_MSG *cm, const CACHE_VALUE *v, const char *loc)
+/* rel_of - the part of s below loc ("" or starting with '>' or '['), or NULL */
+static const char *rel_of(const char *s, const char *loc)
+{
+    size_t n = strlen(loc);
+    if (strncmp(s, loc, n) != 0 || (s[n] && s[n] != '>' && s[n] != '['))
+        return NULL;
+    return s + n;
+}
+
+/* clamav_symbol - a finding libclamav's signatures make (refreshed on a partial hit) */
+static bool clamav_symbol(const char *symbol)
+{
+    return strncmp(symbol, "CLAMAV_", 7) == 0;
+}
+
+/* restore_value - put a decoded value's findings back below loc (without the CLAMAV_*
+ * ones when they are stale) */
+static void restore_value(CACHE_MSG *cm, const CACHE_VALUE *v, const char *loc, bool no_clamav)
 {
     BUF *b = buf_new(128);
     for (size_t k = 0; k < v->nhits; k++) {
         const CACHE_HIT *h = &v->hits[k];
+        if (no_clamav && clamav_symbol(h->symbol))
+            continue;
         buf_reset(b);
         buf_printf(b, "%s%s", loc, h->rel);
         HIT *x = hits_add(cm->m->hits, h->symbol, b->data, NULL);
@@ -181,35 +202,109 @@ static void restore_value(CACHE_MSG *cm, const CACHE_VALUE *v, const char *loc)
 }
 
 /* cache_msg_restore - a usable cached value for part i: restore it (see cache_msg.h) */
-bool cache_msg_restore(CACHE_MSG *cm, size_t i, const char *loc)
+int cache_msg_restore(CACHE_MSG *cm, size_t i, const char *loc)
 {
     const PART *p = cm->m->parts->v[i];
     PSTATE *ps = &cm->ps[i];
     add_lh(cm, loc, p->sha256, ps->sha1, ps->md5);
     first_seen(cm, i, loc);
     if (!cm->ok || ps->q == 0)
-        return false;
+        return CACHE_RESTORE_MISS;
     CACHE_Q *q = &cm->q[ps->q - 1];
     cm->m->cache.part[i] = MSG_CACHE_MISS;
     if (q->val == NULL && !q->bad)
-        return false;
+        return CACHE_RESTORE_MISS;
     CACHE_VALUE v;
     BUF *why = buf_new(64);
     int rc = q->bad ? -1 : cache_value_decode(q->val, q->len, &v, why);
-    bool hit = false;
+    int hit = CACHE_RESTORE_MISS;
     if (rc != 0) {
         cm->m->cache.corrupt++;
         log_warning("ref=%s cache: ignoring the value of part %s: %s", cm->m->ref, p->path,
                     q->bad ? "not a string" : why->data);
     } else if (strcmp(v.ctx, ps->ctx) == 0 && !((v.flags & CACHE_V_ARCHIVE) && cm->passwords)) {
-        restore_value(cm, &v, loc);
-        cm->m->cache.part[i] = MSG_CACHE_HIT;
-        hit = true;
+        if (strcmp(v.db, cm->rs->db_stamp) == 0) {
+            restore_value(cm, &v, loc, false);
+            cm->m->cache.part[i] = MSG_CACHE_HIT;
+            hit = CACHE_RESTORE_HIT;
+        } else if (!(v.flags & CACHE_V_INNER)) { /* ClamAV's part is stale: rescan it */
+            restore_value(cm, &v, loc, true);
+            cm->m->cache.part[i] = MSG_CACHE_PARTIAL;
+            cache_value_clear(&cm->partial);
+            cm->partial = v; /* kept for cache_msg_partial_done */
+            cache_value_init(&v);
+            cm->ph0 = cm->m->hits->n;
+            hit = CACHE_RESTORE_PARTIAL;
+            log_debug(LOG_D_CACHE, "ref=%s cache: part %s partial hit (databases %s, now %s)",
+                      cm->m->ref, p->path, cm->partial.db, cm->rs->db_stamp);
+        }
     }
     if (rc == 0)
         cache_value_clear(&v);
     buf_free(why);
     return hit;
+}
+
+/* queue_put - a value to store for part i at loc (when it fits) */
+static void queue_put(CACHE_MSG *cm, size_t i, const char *loc, const CACHE_VALUE *v)
+{
+    BUF *b = buf_new(256);
+    cache_value_encode(v, b);
+    if (b->len <= CACHE_VALUE_MAX) {
+        XGROW(cm->put, cm->nput, cm->capput);
+        cm->put[cm->nput++] = (PENDING_PUT){xstrdup(cm->q[cm->ps[i].q - 1].key), xstrdup(loc), b};
+    } else {
+        buf_free(b);
+    }
+}
+
+/* cache_msg_partial_done - after the libclamav rescan of a partial hit: the cached
+ * findings with the fresh CLAMAV_* ones, stored again under the current databases' stamp
+ * (not when the rescan failed, ok false) */
+void cache_msg_partial_done(CACHE_MSG *cm, size_t i, const char *loc, bool ok)
+{
+    CACHE_VALUE *v = &cm->partial;
+    const HITS *h = cm->m->hits;
+    size_t keep = 0;
+    for (size_t k = 0; k < v->nhits; k++) { /* drop the stale CLAMAV_* findings */
+        CACHE_HIT *x = &v->hits[k];
+        if (clamav_symbol(x->symbol)) {
+            free(x->symbol);
+            free(x->rel);
+            free(x->detail);
+        } else {
+            v->hits[keep++] = *x;
+        }
+    }
+    v->nhits = keep;
+    for (size_t k = cm->ph0; ok && k < h->n; k++) {
+        const HIT *x = &h->v[k];
+        const char *rel = rel_of(x->location, loc);
+        if (!clamav_symbol(x->symbol))
+            continue;
+        if (rel == NULL || strlen(rel) > CACHE_REL_MAX || v->nhits >= CACHE_VALUE_HITS) {
+            ok = false;
+            break;
+        }
+        XGROW(v->hits, v->nhits, v->caphits);
+        v->hits[v->nhits++] = (CACHE_HIT){.symbol = xstrdup(x->symbol),
+                                          .rel = xstrdup(rel),
+                                          .detail = xstrdup(x->detail),
+                                          .count = x->count,
+                                          .has_preset = x->has_preset,
+                                          .preset = x->preset};
+    }
+    snprintf(v->db, sizeof(v->db), "%s", cm->rs->db_stamp);
+    if (ok && cm->ok && cm->ps[i].q)
+        queue_put(cm, i, loc, v);
+    cache_value_clear(v);
+}
+
+/* cache_msg_inner - libclamav scans a buffer below the part being scanned */
+void cache_msg_inner(CACHE_MSG *cm)
+{
+    if (cm)
+        cm->inner = true;
 }
 
 /* cache_msg_part_start - remember where the message stood before part i is scanned */
@@ -224,6 +319,7 @@ void cache_msg_part_start(CACHE_MSG *cm, size_t i)
     cm->lover0 = m->layers->overflow;
     cm->uover0 = m->urls->overflow;
     cm->archive = false;
+    cm->inner = false;
     free(cm->nwhere0);
     cm->nurls0 = m->urls->n;
     cm->nwhere0 = xcalloc(m->urls->n ? m->urls->n : 1, sizeof(size_t));
@@ -246,15 +342,6 @@ void cache_msg_layer(CACHE_MSG *cm, const char *loc, const char *sha256, const u
 void cache_msg_archive(CACHE_MSG *cm)
 {
     cm->archive = true;
-}
-
-/* rel_of - the part of s below loc ("" or starting with '>' or '['), or NULL */
-static const char *rel_of(const char *s, const char *loc)
-{
-    size_t n = strlen(loc);
-    if (strncmp(s, loc, n) != 0 || (s[n] && s[n] != '>' && s[n] != '['))
-        return NULL;
-    return s + n;
 }
 
 /* collect_hits - the hits made while scanning the part; false when one is not below it */
@@ -331,18 +418,10 @@ void cache_msg_part_done(CACHE_MSG *cm, size_t i, const char *loc)
     CACHE_VALUE v;
     cache_value_init(&v);
     memcpy(v.ctx, cm->ps[i].ctx, sizeof(v.ctx));
-    v.flags = cm->archive ? CACHE_V_ARCHIVE : 0;
-    if (collect_hits(cm, loc, &v) && collect_urls(cm, loc, &v) && collect_layers(cm, loc, &v)) {
-        BUF *b = buf_new(256);
-        cache_value_encode(&v, b);
-        if (b->len <= CACHE_VALUE_MAX) {
-            XGROW(cm->put, cm->nput, cm->capput);
-            cm->put[cm->nput++] =
-                (PENDING_PUT){xstrdup(cm->q[cm->ps[i].q - 1].key), xstrdup(loc), b};
-        } else {
-            buf_free(b);
-        }
-    }
+    snprintf(v.db, sizeof(v.db), "%s", cm->rs->db_stamp);
+    v.flags = (cm->archive ? CACHE_V_ARCHIVE : 0) | (cm->inner ? CACHE_V_INNER : 0);
+    if (collect_hits(cm, loc, &v) && collect_urls(cm, loc, &v) && collect_layers(cm, loc, &v))
+        queue_put(cm, i, loc, &v);
     cache_value_clear(&v);
 }
 
@@ -421,8 +500,10 @@ void cache_msg_end(CACHE_MSG *cm)
     MSG *m = cm->m;
     const RULESET *rs = cm->rs;
     for (size_t i = 0; i < m->parts->n; i++) {
-        if (m->cache.part[i] == MSG_CACHE_HIT)
+        if (m->cache.part[i] == MSG_CACHE_HIT || m->cache.part[i] == MSG_CACHE_PARTIAL)
             m->cache.hits++;
+        if (m->cache.part[i] == MSG_CACHE_PARTIAL)
+            m->cache.partial++;
         else if (m->cache.part[i] == MSG_CACHE_MISS)
             m->cache.misses++;
     }
@@ -473,6 +554,7 @@ CACHE_MSG *cache_msg_free(CACHE_MSG *cm)
         buf_free(cm->put[k].val);
     }
     cache_ioc_release(cm->c, cm->imported);
+    cache_value_clear(&cm->partial);
     free(cm->q);
     free(cm->ps);
     free(cm->lh);

@@ -5,11 +5,12 @@
  *   "FMC1"                                   magic and schema
  *   'c' ctx                                  context tag, 16 lower-case hex digits
  *   'f' flags                                decimal, <= 65535
+ *   'd' db                                   official databases' stamp: 16 hex digits or "none"
  *   'h' symbol rel detail count preset       per hit; preset is "-" or a number
  *   'u' rel raw                              per URL found inside the part
  *   'l' rel sha256 sha1 md5                  per layer
  *   'e'                                      end: the last byte of the value
- * Records come in this order (c, f, then h/u/l in any order, then e).
+ * Records come in this order (c, f, d, then h/u/l in any order, then e).
  *
  * Why so strict: the bytes come from Redis, which other hosts may write to. The decoder
  * never trusts a length beyond the bytes present, bounds every count, checks every
@@ -79,6 +80,8 @@ void cache_value_encode(const CACHE_VALUE *v, BUF *o)
     snprintf(num, sizeof(num), "%u", v->flags);
     buf_putc(o, 'f');
     nsz(o, num);
+    buf_putc(o, 'd');
+    nsz(o, v->db[0] ? v->db : "none");
     for (size_t i = 0; i < v->nhits; i++) {
         const CACHE_HIT *h = &v->hits[i];
         buf_putc(o, 'h');
@@ -322,7 +325,19 @@ static int read_head(RD *r, CACHE_VALUE *v)
     if (r->off >= r->n || r->p[r->off++] != 'f' || number(r, 0, 65535, true, &flags) != 0)
         return fail(r, "bad flags");
     v->flags = (unsigned)flags;
-    return 0;
+    if (r->off >= r->n || r->p[r->off++] != 'd')
+        return fail(r, "bad database stamp");
+    char *db = text(r, 16, symbol_ok, 4);
+    bool ok = db && strcmp(db, "none") == 0;
+    if (db && strlen(db) == 16) {
+        ok = true;
+        for (size_t i = 0; i < 16; i++)
+            ok = ok && hex_ok((unsigned char)db[i]);
+    }
+    if (ok)
+        memcpy(v->db, db, strlen(db) + 1);
+    free(db);
+    return ok ? 0 : fail(r, "bad database stamp");
 }
 
 /* cache_value_decode - parse and validate untrusted bytes; -1 (v empty) when bad */

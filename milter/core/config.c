@@ -294,6 +294,10 @@ const CFG_ROW config_table[] = {
      "Action when a message to quarantine cannot be stored (disk full, store over "
      "quarantine_max_bytes, I/O error): tempfail (the sender retries), reject, quarantine (the "
      "MTA's hold queue), tag or accept."},
+    {"quarantine_rejects", T_ENUM, OFF(quarantine_rejects), "no", 0, 0, yesno_names, NULL, true,
+     "yes: a rejected message is also stored in quarantine_dir (marked action=reject), so a "
+     "false positive can be reviewed and released; the MTA still answers 550. Needs "
+     "quarantine_dir; a store failure leaves the reject as it is."},
     {"release_relay", T_STRING, OFF(release_relay), "127.0.0.1:25", 0, 0, NULL, NULL, true,
      "Where fileless-ctl quarantine release re-injects a message: HOST:PORT of an SMTP server "
      "(the MTA; its milter recognises the release header), or the path of a sendmail binary."},

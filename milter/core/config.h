@@ -142,7 +142,8 @@ typedef struct CONFIG {
     int64_t quarantine_max_bytes;
     int64_t quarantine_days;
     int on_quarantine_error;
-    char *release_relay; /* HOST:PORT or the path of a sendmail binary */
+    int quarantine_rejects; /* 1: rejected messages are stored too */
+    char *release_relay;    /* HOST:PORT or the path of a sendmail binary */
     char *release_secret, *release_secret_file;
     int64_t release_max_age_days;
     char *audit_log; /* empty: QUARANTINE_DIR/audit.log */

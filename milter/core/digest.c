@@ -34,6 +34,15 @@ DIGEST *digest_new(void)
     return d;
 }
 
+/* digest_dup - a copy of a computation in progress (both go on independently) */
+DIGEST *digest_dup(const DIGEST *d)
+{
+    DIGEST *c = malloc(sizeof(*c));
+    if (c == NULL || (c->ctx = EVP_MD_CTX_new()) == NULL || EVP_MD_CTX_copy_ex(c->ctx, d->ctx) != 1)
+        digest_die();
+    return c;
+}
+
 /* digest_update - add n bytes */
 void digest_update(DIGEST *d, const void *p, size_t n)
 {

@@ -4,6 +4,7 @@
  * SYNOPSIS
  *   void digest_sha256_hex(const void *p, size_t n, char out[DIGEST_HEX_LEN + 1]);
  *   DIGEST *digest_new(void);  void digest_update(DIGEST *d, const void *p, size_t n);
+ *   DIGEST *digest_dup(const DIGEST *d);
  *   void digest_final_hex(DIGEST *d, char out[DIGEST_HEX_LEN + 1]);
  *   DIGEST *digest_free(DIGEST *d);
  *   void digest_sha1_md5_hex(const void *p, size_t n, char sha1[DIGEST_SHA1_HEX_LEN + 1],
@@ -50,6 +51,7 @@ typedef struct DIGEST DIGEST;
 
 void digest_sha256_hex(const void *p, size_t n, char out[DIGEST_HEX_LEN + 1]);
 DIGEST *digest_new(void);
+DIGEST *digest_dup(const DIGEST *d);
 void digest_update(DIGEST *d, const void *p, size_t n);
 void digest_final_hex(DIGEST *d, char out[DIGEST_HEX_LEN + 1]);
 DIGEST *digest_free(DIGEST *d);

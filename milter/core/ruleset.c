@@ -120,6 +120,12 @@ static bool compute_id(RULESET *rs, const char *rules, char **ydirs, size_t ny, 
               hash_dir(d, sub[2], "lists", err);
     for (size_t i = 0; ok && i < ny; i++)
         ok = hash_dir(d, ydirs[i], i ? "yara-extra" : "yara", err);
+    char rhex[DIGEST_HEX_LEN + 1]; /* rules_id: all of it but the official databases */
+    DIGEST *r = digest_dup(d);
+    digest_final_hex(r, rhex);
+    digest_free(r);
+    memcpy(rs->rules_id, rhex, 16);
+    rs->rules_id[16] = 0;
     digest_update(d, "clamav-db", 10); /* the official databases: their stamp */
     digest_update(d, rs->db_stamp, strlen(rs->db_stamp) + 1);
     char hex[DIGEST_HEX_LEN + 1];

@@ -63,10 +63,11 @@ typedef struct RULESET {
     IOCSET *ioc;         /* rules/lists/ioc-*.txt */
     POLICYSET *policies; /* the policy file (policy/policyset.h); never NULL once loaded */
     URIBL_ZONES *uribl;  /* uribl_zones, parsed */
-    char id[17];
-    char *clamav_db;   /* the official database folder loaded (clamav_db_dir), or NULL */
-    char db_stamp[17]; /* its state when loaded (core/clamdb.h), "none" without one */
-    unsigned refs;     /* owned by ruleset.c; changed under its lock */
+    char id[17];         /* every rule file, the engine version and db_stamp */
+    char rules_id[17];   /* the same without db_stamp: the cache key (cache/cache.h) */
+    char *clamav_db;     /* the official database folder loaded (clamav_db_dir), or NULL */
+    char db_stamp[17];   /* its state when loaded (core/clamdb.h), "none" without one */
+    unsigned refs;       /* owned by ruleset.c; changed under its lock */
 } RULESET;
 
 int ruleset_init_libraries(BUF *err);

@@ -9,7 +9,7 @@
  *                                              and imported ones (redis)
  *   fileless-ctl ioc remove HASH               forget an imported hash
  *   fileless-ctl cache stats                   what the cache holds
- *   fileless-ctl cache flush [--ruleset ID|current]   delete part values (all rulesets,
+ *   fileless-ctl cache flush [--ruleset ID|current]   delete part values (all rules ids,
  *                                              or one); SCAN + UNLINK under cache_prefix,
  *                                              never FLUSHDB, never IOC or prevalence keys
  *   fileless-ctl where HASH                    first/last seen, count, and the messages
@@ -242,7 +242,7 @@ int ctl_cache(CTL *ctl, int argc, char **argv)
     }
     const char *id = flush && argc == 4 ? argv[3] : NULL;
     if (id && strcmp(id, "current") == 0)
-        id = ctl_ruleset(ctl)->id;
+        id = ctl_ruleset(ctl)->rules_id; /* the key part: without the ClamAV databases */
     if (id && (strlen(id) != STR_REF_LEN || !str_is_ref(id, STR_REF_LEN))) {
         fprintf(stderr, "fileless-ctl: cache flush: a ruleset id is 16 hex digits\n");
         return 2;

@@ -188,7 +188,9 @@ static void list_row(BUF *o, const QMETA *m)
         buf_printf(o, " (+%zu)", m->nrcpt - 1);
     buf_printf(o, "</td><td><a href=\"/item/%s\">", m->ref); /* ref: validated hex */
     html_esc(o, m->subject && m->subject[0] ? m->subject : "(no subject)", 160);
-    buf_printf(o, "</a></td><td>%s</td></tr>", m->released ? "released" : "");
+    bool rejected = m->action && strcmp(m->action, "reject") == 0; /* quarantine_rejects */
+    buf_printf(o, "</a></td><td>%s%s%s</td></tr>", m->released ? "released" : "",
+               m->released && rejected ? ", " : "", rejected ? "rejected (550)" : "");
 }
 
 /* webpage_list - the filtered list */

@@ -281,15 +281,19 @@ static void log_message(const CONN *c, const MSG *m, const ACT_PLAN *p, size_t s
 {
     BUF *hits = buf_new(128);
     top_hits(hits, m->hits);
-    const char *act = action_name(p->action);
+    int a = verdict_action_label(p->action, p->store),
+        w = verdict_action_label(p->would, p->would_store);
+    const char *act = action_name(a);
+    char partial[32] = ""; /* hits whose ClamAV findings were refreshed (new databases) */
+    if (m->cache.partial)
+        snprintf(partial, sizeof(partial), "/partial=%u", m->cache.partial);
     log_info(
         "ref=%s qid=%s client=%s from=%s rcpts=%s size=%zu verdict=%s score=%.2f action=%s%s%s "
-        "policy=%s hits=%s cache=%u/%u%s ms=%.1f ms_scan=%.1f",
+        "policy=%s hits=%s cache=%u/%u%s%s ms=%.1f ms_scan=%.1f",
         c->ref, c->qid ? c->qid : "-", c->client, c->from, c->nrcpt ? c->rcpts->data : "-", size,
-        scanned ? verdict_name(m->verdict) : "unscanned", m->score, act,
-        p->would != p->action ? "/would=" : "", p->would != p->action ? action_name(p->would) : "",
-        m->policy ? m->policy : "default", hits->data, m->cache.hits, m->cache.misses,
-        m->cache.errors ? "/error" : "", now_ms() - c->t0, m->ms);
+        scanned ? verdict_name(m->verdict) : "unscanned", m->score, act, w != a ? "/would=" : "",
+        w != a ? action_name(w) : "", m->policy ? m->policy : "default", hits->data, m->cache.hits,
+        m->cache.misses, m->cache.errors ? "/error" : "", partial, now_ms() - c->t0, m->ms);
     buf_free(hits);
 }
 
@@ -352,7 +356,7 @@ static int store(const CONN *c, const MSG *m, int action, const char *const *rcp
     q->verdict = xstrdup(verdict_name(m->verdict));
     q->first_verdict = xstrdup(q->verdict);
     q->score = q->first_score = m->score;
-    q->action = xstrdup(action_name(action));
+    q->action = xstrdup(action_name(verdict_action_label(action, true))); /* stored */
     q->size = (int64_t)len;
     for (size_t i = 0; i < nr; i++)
         qmeta_add_rcpt(q, rcpts[i]);
@@ -538,7 +542,7 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
     log_message(c, m, p, m->size, scan);
     free(del);
     METRICS_MSG mm = {.verdict = (int)m->verdict,
-                      .action = p->action,
+                      .action = verdict_action_label(p->action, p->store),
                       .errs = e.in.errs,
                       .size = m->size,
                       .ms = now_ms() - c->t0,

@@ -179,6 +179,7 @@ ACT_PLAN *action_plan(const ACT_INPUT *in)
     p->action = va.action;
     p->would = va.would;
     p->store = va.store;
+    p->would_store = va.would_store;
     p->leadspc = in->leadspc;
     for (size_t i = 0; i < in->ndelrcpt; i++) /* also in mode off: another policy's */
         add_op(p, ACT_DELRCPT, NULL, 0, in->delrcpt[i], NULL);

@@ -118,10 +118,11 @@ typedef struct ACT_PLAN {
     ACT_OP *v;
     size_t n, cap;
     ACT_STATUS status;
-    int action;   /* enum cfg_policy or ACT_DISCARD_TOKEN: what was done */
-    int would;    /* tag-only: what enforce would have done */
-    bool leadspc; /* header values start with a space */
-    bool store;   /* store the message in the quarantine before applying the plan */
+    int action;       /* enum cfg_policy or ACT_DISCARD_TOKEN: what was done */
+    int would;        /* tag-only: what enforce would have done */
+    bool leadspc;     /* header values start with a space */
+    bool store;       /* store the message in the quarantine before applying the plan */
+    bool would_store; /* enforce mode would store it */
 } ACT_PLAN;
 
 ACT_PLAN *action_plan(const ACT_INPUT *in);

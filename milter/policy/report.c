@@ -61,9 +61,9 @@ static void json_headers(BUF *o, const MIME_HEADERS *h)
 /* cache_state - the per-part cache token */
 static const char *cache_state(const MSG *m, size_t i)
 {
-    static const char *const names[] = {"off", "hit", "miss"};
+    static const char *const names[] = {"off", "hit", "miss", "partial"};
     unsigned v = m->cache.part ? m->cache.part[i] : MSG_CACHE_OFF;
-    return v < 3 ? names[v] : "off";
+    return v < 4 ? names[v] : "off";
 }
 
 /* json_part - one PART object */

@@ -60,6 +60,11 @@ static int decide(const CONFIG *c, const VERDICT_IN *in, int natural, bool *stor
         return ACT_DISCARD_TOKEN;
     if (act == CFG_POL_QUARANTINE && in->released)
         return CFG_POL_TAG;
+    if (act == CFG_POL_REJECT && c->quarantine_rejects && in->store &&
+        !(in->errs & MSG_ERR_BIT(MSG_ERR_QUARANTINE))) {
+        *store = true; /* kept for review; the reply stays a reject */
+        return act;
+    }
     if (act != CFG_POL_QUARANTINE)
         return act;
     if (in->store && (in->errs & MSG_ERR_BIT(MSG_ERR_QUARANTINE)))
@@ -88,9 +93,18 @@ VERDICT_ACTION verdict_action(const CONFIG *c, const VERDICT_IN *in)
         return out;
     bool store = false;
     out.would = out.action = decide(c, in, out.natural, &store);
+    out.would_store = store;
     if (c->mode == CFG_MODE_TAG_ONLY)
         out.action = out.would == CFG_POL_ACCEPT ? CFG_POL_ACCEPT : CFG_POL_TAG;
     else
         out.store = store;
     return out;
+}
+
+/* verdict_action_label - the action counted in the log line and the metrics: a message
+ * kept in the quarantine store and dropped by the MTA (quarantine_action auto/discard) is
+ * a quarantine, not a discard */
+int verdict_action_label(int action, bool stored)
+{
+    return stored && action == ACT_DISCARD_TOKEN ? CFG_POL_QUARANTINE : action;
 }

@@ -7,6 +7,7 @@
  *   const char *verdict_name(VERDICT v);
  *   int verdict_failure_policy(const CONFIG *c, MSG_ERRS errs);
  *   VERDICT_ACTION verdict_action(const CONFIG *c, const VERDICT_IN *in);
+ *   int verdict_action_label(int action, bool stored);
  *
  * DESCRIPTION
  *   clean below `tag`, tag from `tag`, quarantine from `quarantine`, reject from `reject`
@@ -30,6 +31,12 @@
  *   failed (MSG_ERR_QUARANTINE in errs) the action is on_quarantine_error instead. The
  *   mode last: enforce does it; tag-only tags whatever is not accept (out.would names the
  *   enforce action, out.store is false); off plans nothing (out.plan false, accept).
+ *   With quarantine_rejects a reject (of any cause) is stored first too (out.store), the
+ *   reply stays 550; when that store failed the reject stands without it.
+ *
+ *   verdict_action_label is the action named in the log line and counted in the metrics:
+ *   a message kept in the store that the MTA then drops (quarantine_action auto or
+ *   discard) is a quarantine, not a discard.
  */
 #ifndef FM_VERDICT_H
 #define FM_VERDICT_H
@@ -53,16 +60,18 @@ typedef struct VERDICT_IN {
 } VERDICT_IN;
 
 typedef struct VERDICT_ACTION {
-    int action;  /* enum cfg_policy or ACT_DISCARD_TOKEN: what is done */
-    int would;   /* what enforce mode does (tag-only names it) */
-    int natural; /* the verdict's own action, before failure policies */
-    bool store;  /* store the message in the quarantine store first */
-    bool plan;   /* false in mode off: nothing at all is planned */
+    int action;       /* enum cfg_policy or ACT_DISCARD_TOKEN: what is done */
+    int would;        /* what enforce mode does (tag-only names it) */
+    int natural;      /* the verdict's own action, before failure policies */
+    bool store;       /* store the message in the quarantine store first */
+    bool would_store; /* enforce mode would store it (tag-only: out.store is false) */
+    bool plan;        /* false in mode off: nothing at all is planned */
 } VERDICT_ACTION;
 
 VERDICT verdict_from_score(double score, double tag, double quarantine, double reject);
 const char *verdict_name(VERDICT v);
 int verdict_failure_policy(const CONFIG *c, MSG_ERRS errs);
 VERDICT_ACTION verdict_action(const CONFIG *c, const VERDICT_IN *in);
+int verdict_action_label(int action, bool stored);
 
 #endif

@@ -27,7 +27,7 @@ static void on_member(void *ctx, const char *name, const unsigned char *data, si
     digest_sha256_hex(data, n, sha);
     LAYER *y = layers_add(s->m->layers, loc->data, sha);
     if (y) {
-        cache_msg_layer(s->cm, loc->data, sha, data, n);
+        scan_int_layer(s, loc->data, sha, data, n);
         y->part = xstrdup(mc->from->part);
         y->name = xstrdup(name);
         y->engine_type = xstrdup("archive-member");
@@ -90,7 +90,7 @@ static void decrypted(SCAN *s, const PENDING *p, const OFFICECRYPT_RESULT *r, co
     digest_sha256_hex(r->out, r->len, sha);
     LAYER *y = layers_add(s->m->layers, loc, sha);
     if (y) {
-        cache_msg_layer(s->cm, loc, sha, r->out, r->len);
+        scan_int_layer(s, loc, sha, r->out, r->len);
         y->part = xstrdup(p->part);
         y->name = p->name ? xstrdup(p->name) : NULL;
         y->engine_type = xstrdup("decrypted");
@@ -145,7 +145,7 @@ static void on_chm_member(void *ctx, const char *name, const unsigned char *data
     digest_sha256_hex(data, n, sha);
     LAYER *y = layers_add(s->m->layers, loc->data, sha); /* NULL: libclamav had it already */
     if (y) {
-        cache_msg_layer(s->cm, loc->data, sha, data, n);
+        scan_int_layer(s, loc->data, sha, data, n);
         y->part = xstrdup(p->part);
         y->name = xstrdup(name);
         y->engine_type = xstrdup("chm-member");
@@ -197,7 +197,7 @@ static bool u_member(const UNPACK_HOST *h, const char *loc, const char *name,
                           s->encrypted);
         return false;
     }
-    cache_msg_layer(s->cm, loc, sha, data, n);
+    scan_int_layer(s, loc, sha, data, n);
     y->part = xstrdup(h->part);
     y->name = xstrdup(name);
     y->engine_type = xstrdup(h->container);

@@ -168,11 +168,21 @@ static void queue_unpack(SCAN *s, const char *location, const char *part, int de
                                 .n = n};
 }
 
+/* scan_int_layer - a new layer was recorded: its hashes to the cache state, its bytes to
+ * the message's layer sink (if any) */
+void scan_int_layer(SCAN *s, const char *loc, const char *sha256, const unsigned char *data,
+                    size_t n)
+{
+    cache_msg_layer(s->cm, loc, sha256, data, n);
+    if (s->m->layer_sink)
+        s->m->layer_sink(s->m->layer_ctx, loc, data, n);
+}
+
 /* on_layer - libclamav unpacked a new layer: YARA it, and queue it if it is an archive */
 static void on_layer(void *ctx, const LAYER *layer, const unsigned char *data, size_t n)
 {
     SCAN *s = ctx;
-    cache_msg_layer(s->cm, layer->location, layer->sha256, data, n);
+    scan_int_layer(s, layer->location, layer->sha256, data, n);
     run_yara(s, data, n, layer->name, layer->ft.lang ? layer->ft.lang : layer->ft.name,
              layer->location, layer->depth);
     FILE_FACTS f = {.filename = layer->name,
@@ -235,7 +245,7 @@ static void on_decoded(void *ctx, const char *how, const char *lang, const unsig
     digest_sha256_hex(data, n, sha);
     LAYER *y = layers_add(s->m->layers, loc, sha);
     if (y) {
-        cache_msg_layer(s->cm, loc, sha, data, n);
+        scan_int_layer(s, loc, sha, data, n);
         y->part = xstrdup(e->part);
         y->engine_type = xstrdup("decoded");
         y->depth = e->depth + 1;
@@ -418,6 +428,8 @@ void scan_int_buffer(SCAN *s, const char *location, const char *part, const char
                       s->m->hits, on_layer, on_vba,   s,     &s->budget, on_encrypted};
     size_t vba_before = s->m->layers->nvba;
     s->m->engine_calls++;
+    if (depth > 0)
+        cache_msg_inner(s->cm); /* a part-only rescan would not reach this buffer */
     clamav_scan(s->rs->clamav, &job);
     analyse_vba(s, vba_before);
     if (archive_like(ft))
@@ -494,6 +506,44 @@ void scan_part(SCAN *s, size_t i, const char *loc)
                     .text_len = p->text_len};
     scan_int_analyse(s, loc, p->path, &f, &p->ft, 0, d, p->size);
     scan_int_open_office_queue(s);
+}
+
+/* scan_part_clamav - libclamav alone over part i (a partial cache hit, see cache/cache.h):
+ * its CLAMAV_* findings go to the message, everything else it sees (layers, heuristics the
+ * cached value has already) is dropped; false when libclamav failed or ran out of time
+ * (that failure hit is added too: the value is then not stored) */
+bool scan_part_clamav(SCAN *s, size_t i, const char *loc)
+{
+    const PART *p = s->m->parts->v[i];
+    LAYERS *layers = layers_new();
+    layers->max = s->m->layers->max;
+    HITS *h = hits_new();
+    CLAMAV_JOB job = {.location = loc,
+                      .part = p->path,
+                      .filename = p->filename,
+                      .data = (const unsigned char *)p->data->data,
+                      .len = p->size,
+                      .layers = layers,
+                      .hits = h};
+    s->m->engine_calls++;
+    bool ok = clamav_scan(s->rs->clamav, &job) == 0;
+    for (size_t k = 0; k < h->n; k++) /* an error or time-out: the findings may be partial */
+        ok = ok && !(h->v[k].err & MSG_ERRS_TRANSIENT);
+    for (size_t k = 0; k < h->n; k++) {
+        const HIT *x = &h->v[k];
+        if (strncmp(x->symbol, "CLAMAV_", 7) != 0 && !(x->err & MSG_ERRS_TRANSIENT))
+            continue; /* the cached value has the rest (heuristics, deterministic limits) */
+        HIT *y = hits_add(s->m->hits, x->symbol, x->location, NULL);
+        if (y && y->count == 1) {
+            free(y->detail);
+            y->detail = xstrdup(x->detail);
+            y->count = x->count;
+        }
+        failure_restore(s->m->hits, y);
+    }
+    hits_free(h);
+    layers_free(layers);
+    return ok;
 }
 
 /* scan_archives - the encrypted archives queued, with the message's passwords, then the

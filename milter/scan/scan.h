@@ -9,6 +9,7 @@ bool scan_budget_spent(SCAN *s, const char *loc);   bool scan_budget_spent(SCAN 
 *loc);
  *   void scan_set_cache(SCAN *s, CACHE_MSG *cm);
  *   void scan_part(SCAN *s, size_t i, const char *loc);
+ *   bool scan_part_clamav(SCAN *s, size_t i, const char *loc);
  *   void scan_archives(SCAN *s);
  *   char *scan_part_location(const PART *p);
  *
@@ -26,7 +27,10 @@ bool scan_budget_spent(SCAN *s, const char *loc);   bool scan_budget_spent(SCAN 
  *   filetype, location and layer_depth. A YARA match is the hit `YARA_<rule>` at that
  *   location, weighted by the rule's score meta when it has one (else the YARA_DEFAULT entry
  *   of scoring.conf). A part whose bytes equal an earlier part's is not scanned again (its
- *   findings stand at the first place).
+ *   findings stand at the first place). scan_part_clamav runs libclamav alone over part i,
+ *   without layer callbacks (no YARA, no analysers, no layers recorded), and adds only its
+ *   CLAMAV_* findings (and a SCAN_ERROR when it failed, then it returns false): the
+ *   refresh of a partial cache hit after the official databases changed (cache/cache.h).
  *
  *   Our analysers (heur_*.c, lnk.c) run over every part and layer: file tricks on names
  *   and types, shortcuts, scripts, registry droppers, XLM sheets, and each VBA project as
@@ -89,6 +93,7 @@ size_t scan_passwords(const SCAN *s);
 bool scan_budget_spent(SCAN *s, const char *loc);
 void scan_set_cache(SCAN *s, CACHE_MSG *cm);
 void scan_part(SCAN *s, size_t i, const char *loc);
+bool scan_part_clamav(SCAN *s, size_t i, const char *loc);
 void scan_archives(SCAN *s);
 SCAN *scan_end(SCAN *s);
 char *scan_part_location(const PART *p);

@@ -87,6 +87,8 @@ void scan_int_buffer(SCAN *s, const char *location, const char *part, const char
                      const FILETYPE *ft, int depth, const unsigned char *data, size_t n);
 void scan_int_analyse(SCAN *s, const char *location, const char *part, const FILE_FACTS *facts,
                       const FILETYPE *ft, int depth, const unsigned char *data, size_t n);
+void scan_int_layer(SCAN *s, const char *loc, const char *sha256, const unsigned char *data,
+                    size_t n);
 void scan_int_open_pending(SCAN *s);
 void scan_int_open_office_queue(SCAN *s);
 

@@ -99,8 +99,10 @@ r3=$(scan "$tmp/b.conf" "$SAMPLE")
 check "another milter process (other config, same rules elsewhere) gets the hit" '.cache.hits==2 and .engine_calls==0' "$r3"
 rsid=$(fieldr "$r1" .ruleset)
 sha=$(fieldr "$r1" '.parts[2].sha256')
-key="fm:1:$rsid:part:$sha"
-if [ "$(rc --raw getrange "$key" 0 3)" = FMC1 ]; then ok "value stored under $key"; else bad "value stored" "$(rc --scan | head -5)"; fi
+# the key names the rules id (the ruleset id without the official ClamAV databases)
+key=$(rc --scan --pattern "fm:2:*:part:$sha" | head -1)
+kid=$(echo "$key" | cut -d: -f3)
+if [[ "$kid" =~ ^[0-9a-f]{16}$ ]] && [ "$(rc --raw getrange "$key" 0 3)" = FMC2 ]; then ok "value stored under $key"; else bad "value stored" "$(rc --scan | head -5)"; fi
 ttl=$(rc ttl "$key")
 if [ "$ttl" -gt 604800 ]; then ok "scored part kept for cache_ttl_malicious ($ttl s)"; else bad "malicious ttl" "$ttl"; fi
 
@@ -109,15 +111,54 @@ echo "# local addition" >>"$tmp/rules2/lists/shorteners.txt"
 r4=$(scan "$tmp/b.conf" "$SAMPLE")
 check "changed rule file: new ruleset id and a miss" ".ruleset != \"$rsid\" and .cache.misses==2 and .engine_calls>0" "$r4"
 
+# ---- a ClamAV database update (freshclam) keeps the findings of YARA and the analysers ----
+# clamav_db_dir holds a stand-in database (.ndb where freshclam keeps its .cvd/.cld); each
+# -t run is a new process that loads it, as a daemon's reload does
+db=$tmp/cdb
+mkdir -p "$db"
+sig() { printf 'FilelessStandIn.%s:0:*:%s\n' "$1" "$(printf '%s' "$2" | od -An -tx1 | tr -d ' \n')"; }
+sig Test-1 'fileless-stand-in-one' >"$db/daily.ndb"
+conf dbu "$tmp/rules" "clamav_db_dir = $db"
+conf dboff "$tmp/rules" "clamav_db_dir = $db" "cache = off"
+# samesorted NAME A B - verdict, score and the set of hits agree (order aside)
+samesorted() {
+    local q='{verdict, score, hits: ([.hits[] | {symbol, location, weight, detail}] | sort_by(.symbol, .location))}'
+    if [ "$(field "$2" "$q")" = "$(field "$3" "$q")" ]; then ok "$1"; else
+        bad "$1" "$(diff <(field "$2" "$q" | jq .) <(field "$3" "$q" | jq .) | head -8)"; fi
+}
+d1=$(scan "$tmp/dbu.conf" "$SAMPLE")
+d2=$(scan "$tmp/dbu.conf" "$SAMPLE")
+check "databases unchanged: a full hit" '.engine_calls==0 and .parts[2].cache=="hit" and .cache.misses==0' "$d2"
+sig Test-2 'INERT TEST SAMPLE for fileless-milter' >>"$db/daily.ndb" # the update matches the script
+d3=$(scan "$tmp/dbu.conf" "$SAMPLE")
+check "database update: a partial hit, only libclamav runs (one call per part)" \
+    '.parts[2].cache=="partial" and .cache.misses==0 and .engine_calls == ([.parts[] | select(.cache=="partial")] | length)' "$d3"
+check "database update: the new signature is found inside the cached zip" \
+    '[.hits[] | select(.symbol=="CLAMAV_FilelessStandIn.Test-2" and (.location | startswith("2/invoice.zip>")))] | length == 1' "$d3"
+check "database update: YARA and analyser findings come from the cache" \
+    '[.hits[].symbol] as $s | ($s | index("YARA_Fileless_Registry_Run_Key_Write")) != null and ($s | index("REG_DROPPER")) != null and ($s | index("CLAMAV_Fileless.Dropper.RunKeyLauncher")) != null' "$d3"
+dref=$(scan "$tmp/dboff.conf" "$SAMPLE")
+samesorted "partial hit = an uncached scan with the new databases" "$dref" "$d3"
+d4=$(scan "$tmp/dbu.conf" "$SAMPLE")
+check "refreshed value stored with the new stamp: a full hit with the new finding" \
+    '.engine_calls==0 and .parts[2].cache=="hit" and ([.hits[].symbol] | index("CLAMAV_FilelessStandIn.Test-2")) != null' "$d4"
+samesorted "full hit after the refresh = uncached scan" "$dref" "$d4"
+sig Test-1 'fileless-stand-in-one' >"$db/daily.ndb" # the signature is withdrawn again
+d5=$(scan "$tmp/dbu.conf" "$SAMPLE")
+check "withdrawn signature: partial hit, the finding is gone" \
+    '.parts[2].cache=="partial" and ([.hits[].symbol] | index("CLAMAV_FilelessStandIn.Test-2")) == null' "$d5"
+samesorted "withdrawn signature: same as the first uncached scan" "$(scan "$tmp/dboff.conf" "$SAMPLE")" "$d5"
+[ "$(fieldr "$d1" .ruleset)" != "$(fieldr "$d3" .ruleset)" ] && ok "the ruleset id still names the database state" || bad "ruleset id after the update" "$(fieldr "$d3" .ruleset)"
+
 # ---- hostile values under our keys ----
 good=$tmp/good.val
 rc --raw get "$key" | head -c -1 >"$good"
 head -c $(($(stat -c %s "$good") / 2)) "$good" >"$tmp/h-truncated"
-python3 -c 'import sys; sys.stdout.write("FMC1c16:0123456789abcdef,f1:0,h" + "9"*7 + ":" + "A"*3000000)' >"$tmp/h-huge"
-sed 's/^FMC1/FMC2/' "$good" >"$tmp/h-schema"
+python3 -c 'import sys; sys.stdout.write("FMC2c16:0123456789abcdef,f1:0,d4:none,h" + "9"*7 + ":" + "A"*3000000)' >"$tmp/h-huge"
+sed 's/^FMC2/FMC1/' "$good" >"$tmp/h-schema"
 head -c 4096 /dev/urandom >"$tmp/h-random"
-printf 'FMC1c16:0123456789abcdef,f1:0,h1:X,0:,2:\x1b[,1:1,1:-,e' >"$tmp/h-control"
-python3 -c 'import sys; sys.stdout.write("FMC1c16:0123456789abcdef,f1:0," + "h1:X,0:,0:,1:1,1:-," * 2001 + "e")' >"$tmp/h-many"
+printf 'FMC2c16:0123456789abcdef,f1:0,d4:none,h1:X,0:,2:\x1b[,1:1,1:-,e' >"$tmp/h-control"
+python3 -c 'import sys; sys.stdout.write("FMC2c16:0123456789abcdef,f1:0,d4:none," + "h1:X,0:,0:,1:1,1:-," * 2001 + "e")' >"$tmp/h-many"
 for h in truncated huge schema random control many; do
     rc -x set "$key" <"$tmp/h-$h" >/dev/null
     out=$(scan "$tmp/a.conf" "$SAMPLE")
@@ -270,9 +311,9 @@ fi
 rc set other:key keep >/dev/null
 expect "cache stats" 0 "$CTL" -c "$tmp/a.conf" cache stats
 contains "stats: values counted" "values: "
-expect "cache flush --ruleset" 0 "$CTL" -c "$tmp/a.conf" cache flush --ruleset "$rsid"
-contains "flush: deleted values of the ruleset" "of ruleset $rsid"
-left=$(rc --scan --pattern "fm:1:$rsid:part:*" | wc -l)
+expect "cache flush --ruleset current" 0 "$CTL" -c "$tmp/a.conf" cache flush --ruleset current
+contains "flush: deleted values of the rules id" "of ruleset $kid"
+left=$(rc --scan --pattern "fm:2:$kid:part:*" | wc -l)
 if [ "$left" -eq 0 ] && [ "$(rc get other:key)" = keep ] && [ "$(rc exists "fm:prev:$bsha")" = 1 ] && [ "$(rc exists fm:ioc)" = 1 ]; then
     ok "flush: only our values are gone (other keys, prevalence and IOC kept)"
 else bad "flush scope" "left=$left other=$(rc get other:key)"; fi

@@ -62,6 +62,59 @@ if grep -q '^ref [0-9a-f]\{16\}  verdict=' "$tmp/text" && grep -q '^parts:' "$tm
 if [ -n "$(find "$tmp/x" -name '2.2.bin' -size +0)" ]; then ok "--extract writes decoded parts"; else
     bad "--extract writes decoded parts" "$(find "$tmp/x" | head)"; fi
 
+# --extract writes the layers inside archives too: DIR/REF/PART.LN-NAME.bin with a name
+# reduced to [A-Za-z0-9._-] (no leading dot, nothing outside DIR/REF), layers.tsv maps each
+# file to its location, max_layers bounds the count
+python3 - "$tmp/layers.eml" <<'PY'
+import sys, io, zipfile
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.mime.application import MIMEApplication
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w") as z:
+    z.writestr("doc.js", 'var s = new ActiveXObject("WScript.Shell"); s.Run("calc");\n')
+    z.writestr("../../evil.js", 'WScript.Echo("traversal");\n')
+    z.writestr("a/b/.hidden.vbs", 'MsgBox "x"\n')
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z2:
+        z2.writestr("deep.txt", "deep layer text\n")
+    z.writestr("inner.zip", inner.getvalue())
+m = MIMEMultipart()
+m["Subject"], m["From"], m["To"] = "extract", "a@example.org", "b@example.net"
+m.attach(MIMEText("see attachment"))
+a = MIMEApplication(b.getvalue(), "zip")
+a.add_header("Content-Disposition", "attachment", filename="invoice.zip")
+m.attach(a)
+open(sys.argv[1], "w").write(m.as_string())
+PY
+mkdir -p "$tmp/lx/run"
+"$BIN" -c milter.conf -t --extract "$tmp/lx/run" "$tmp/layers.eml" >/dev/null 2>&1
+ref=$(ls "$tmp/lx/run" | head -1)
+d=$tmp/lx/run/$ref
+f=$(awk -F'\t' '$3 == "2/invoice.zip>doc.js" {print $1}' "$d/layers.tsv" 2>/dev/null)
+if [[ "$f" =~ ^2\.L[0-9]+-doc\.js\.bin$ ]] && grep -q 'ActiveXObject("WScript.Shell")' "$d/$f"; then
+    ok "--extract writes an archive member (2/invoice.zip>doc.js -> $f)"
+else
+    bad "--extract writes an archive member" "$(cat "$d/layers.tsv" 2>&1; ls "$d")"
+fi
+if grep -q $'\t2/invoice.zip>inner.zip>deep.txt$' "$d/layers.tsv" && grep -q 'deep layer text' "$d"/2.L*-deep.txt.bin; then
+    ok "--extract writes a layer two archives deep"
+else
+    bad "--extract writes a layer two archives deep" "$(cat "$d/layers.tsv" 2>&1)"
+fi
+outside=$(find "$tmp/lx" -mindepth 1 ! -path "$d" ! -path "$d/*" ! -path "$tmp/lx/run")
+stray=$(find "$d" -mindepth 1 ! -type f -o -name '.*' -o -name '*/*')
+if [ -z "$outside" ] && [ -z "$stray" ] && grep -q 'WScript.Echo("traversal")' "$d"/2.L*-evil.js.bin &&
+    ls "$d" | grep -q '^2\.L[0-9]*-_hidden\.vbs\.bin$'; then
+    ok "--extract: ../ and leading dots stay inside DIR/REF, sanitized"
+else
+    bad "--extract: names sanitized" "outside=[$outside] stray=[$stray] $(ls -a "$d")"
+fi
+sed -e 's/^max_layers = .*/max_layers = 2/' -e "s|^rules_dir = .*|rules_dir = $PWD/rules|" milter.conf >"$tmp/fewlayers.conf"
+"$BIN" -c "$tmp/fewlayers.conf" -t --extract "$tmp/lx2" "$tmp/layers.eml" >/dev/null 2>&1
+n=$(ls "$tmp/lx2"/*/ | grep -c '\.L[0-9]*-')
+[ "$n" = 2 ] && ok "--extract: max_layers = 2 writes 2 layers" || bad "--extract: max_layers bounds the count" "$n files: $(ls "$tmp/lx2"/*/)"
+
 # -t --exit-code: the worst verdict as the exit status (0 clean, 3 tag, 4 quarantine, 5 reject)
 expect "-t --exit-code: clean newsletter exits 0" 0 "$BIN" -c milter.conf -t --exit-code contrib/samples/newsletter.eml
 "$BIN" -c milter.conf -t --json contrib/samples/invoice-zip-js.eml >"$tmp/v.json" 2>/dev/null

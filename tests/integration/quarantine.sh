@@ -41,7 +41,7 @@ sleep 2
     bad "stored message not delivered" "found in the sink"
 id=$($C quarantine list --json 2>/dev/null | jq -r .id)
 [[ "$id" =~ ^[0-9a-f]{16}$ ]] && ok "list shows the stored message ($id)" || bad "list shows it" "id='$id'"
-grep -q "ref=$id .*action=discard" "$IT/milter-q.log" && ok "milter log: stored and discarded" ||
+grep -q "ref=$id .*action=quarantine " "$IT/milter-q.log" && ok "milter log: stored (action=quarantine)" ||
     bad "milter log: stored and discarded" "$(tail -2 "$IT/milter-q.log")"
 [ -f "$Q/items/$id.eml" ] && [ -f "$Q/items/$id.meta" ] && ok "item files exist" || bad "item files exist" "$(ls "$Q/items")"
 

@@ -159,9 +159,26 @@ dblog() {
 }
 if grep -q "with the databases of $db" "$tmp/dbw.log"; then ok "clamav_db_dir loads with rules/clamav"; else
     bad "clamav_db_dir loads" "$(grep 'rules ' "$tmp/dbw.log" | head -2)"; fi
-printf 'FilelessStandIn.Test-2:0:*:%s\n' "$(printf 'fileless-stand-in-two' | od -An -tx1 | tr -d ' \n')" >"$db/bytecode.ndb"
+# dbsend - the dropper sample through the dbw daemon (cache = memory): rejected
+dbsend() {
+    FM_SOCK="unix:$tmp/dbw.sock" FM_LOG="$tmp/dbw.log" FM_DIR="$PWD/tests/milter" \
+        FM_MSG="$PWD/contrib/samples/invoice-zip-js.eml" FM_WANT=reject miltertest -s tests/quarantine/send.lua 2>&1
+}
+out=$(dbsend) && ok "database folder: a message before the update" || bad "message before the update" "$out"
+# the update: a signature that matches the script inside the sample's zip
+printf 'FilelessStandIn.Test-2:0:*:%s\n' "$(printf 'INERT TEST SAMPLE for fileless-milter' | od -An -tx1 | tr -d ' \n')" >"$db/bytecode.ndb"
 if dblog 'clamav_db_dir .* changed' 1 && dblog '^.*reloaded ' 1; then ok "a database update reloads the rules by itself"; else
     bad "database update reloads" "$(tail -3 "$tmp/dbw.log")"; fi
+out=$(dbsend) && ok "database folder: the same message after the update" || bad "message after the update" "$out"
+l1=$(grep 'qid=QID1 ' "$tmp/dbw.log" | head -1)
+l2=$(grep 'qid=QID1 ' "$tmp/dbw.log" | sed -n 2p)
+if [[ "$l1" == *" cache=0/2 "* ]] && [[ "$l2" == *" cache=2/0/partial="[12]" "* ]]; then
+    ok "after the reload the cached findings are reused (log: cache=2/0/partial=N)"
+else
+    bad "cache kept across a database reload" "$l1 // $l2"
+fi
+if [[ "$l2" == *CLAMAV_FilelessStandIn.Test-2* ]] && [[ "$l1" != *CLAMAV_FilelessStandIn* ]]; then
+    ok "the new signature is found in the cached part"; else bad "new signature after reload" "$l2"; fi
 id0=$(sed -n 's/.*listening on .*, rules \([0-9a-f]\{16\}\),.*/\1/p' "$tmp/dbw.log" | head -1)
 id1=$(sed -n 's/.*reloaded .*, rules \([0-9a-f]\{16\}\).*/\1/p' "$tmp/dbw.log" | head -1)
 if [ -n "$id0" ] && [ -n "$id1" ] && [ "$id0" != "$id1" ]; then

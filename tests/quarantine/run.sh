@@ -4,7 +4,8 @@
 # fileless-ctl lists, shows, releases it to an smtp-sink (Postfix's test server) with the
 # release header; the captured message goes through the daemon again and is not
 # quarantined; a forged header is; second release refused; rescan and bulk release;
-# delete and purge; permissions; a full disk (tmpfs) tempfails; the review page: no page
+# delete and purge; permissions; a full disk (tmpfs) tempfails; quarantine_rejects stores a
+# reject (still 550) and quarantine is counted as such in the log and metrics; the review page: no page
 # without a session, CSRF, escaping, downloads; and (when node, npm and chromium are
 # present) headless Chromium shows a hostile message without running anything.
 # FM_BIN picks the daemon; fileless-ctl is taken from the same directory.
@@ -87,7 +88,8 @@ C="$CTL -c $tmp/store.conf"
 check "quarantined message is stored and discarded" send store contrib/samples/phish-link.eml discard
 id=$($C quarantine list --json | jq -r .id)
 if [[ "$id" =~ ^[0-9a-f]{16}$ ]] && [ "$(items)" = 1 ]; then ok "one item, id $id"; else bad "one item" "id='$id' items=$(items)"; fi
-grep -q "ref=$id .*verdict=quarantine .*action=discard" "$tmp/store.log" && ok "log line says discard" || bad "log line says discard" "$(grep "ref=$id" "$tmp/store.log")"
+grep -q "ref=$id .*verdict=quarantine .*action=quarantine " "$tmp/store.log" && ok "log line says quarantine (stored, then discarded by the MTA)" || bad "log line says quarantine" "$(grep "ref=$id" "$tmp/store.log")"
+[ "$($C quarantine list --json | jq -r .action)" = quarantine ] && ok "metadata: action quarantine" || bad "metadata: action quarantine" "$($C quarantine list --json)"
 expect "list" 0 $C quarantine list
 contains "list shows the item" "$id"
 contains "list shows the subject" "Password expires today"
@@ -315,6 +317,35 @@ if mount -t tmpfs -o size=16k,mode=0700 tmpfs "$tmp/full/q" 2>/dev/null; then
 else
     skip "disk full" "cannot mount a tmpfs (needs root)"
 fi
+
+# 9. quarantine_rejects: a rejected message is stored too (action=reject), the reply stays
+# 550; a quarantined one is counted as quarantine, not discard, in the log and the metrics
+mport=$(port)
+conf rej "quarantine_dir = $tmp/rq" "quarantine_rejects = yes" "quarantine_threshold = 8" "metrics_listen = 127.0.0.1:$mport"
+start rej
+R="$CTL -c $tmp/rej.conf"
+check "quarantine_rejects: the reply stays 550 5.7.1" send rej contrib/samples/invoice-zip-js.eml reject
+rid=$(grep -o 'ref=[0-9a-f]* qid=.*verdict=reject .*action=reject ' "$tmp/rej.log" | tail -1 | sed 's/ref=\([0-9a-f]*\).*/\1/')
+[ -n "$rid" ] && ok "log line: verdict=reject action=reject" || bad "log line: verdict=reject action=reject" "$(grep ref= "$tmp/rej.log" | tail -2)"
+grep -q "ref=$rid stored in quarantine" "$tmp/rej.log" && ok "quarantine_rejects: stored" || bad "quarantine_rejects: stored" "$(grep "ref=$rid" "$tmp/rej.log")"
+[ "$($R quarantine list --json | jq -r 'select(.id == "'"$rid"'") | .action + " " + .verdict')" = "reject reject" ] &&
+    ok "list --json marks it rejected (action reject)" || bad "list marks it rejected" "$($R quarantine list --json)"
+expect "show of the rejected item" 0 $R quarantine show "$rid"
+contains "show: action reject" "reject"
+check "quarantine_rejects: a quarantined message is still stored and discarded" send rej contrib/samples/phish-link.eml discard
+[ "$($R quarantine list --json | wc -l)" = 2 ] && ok "two items (reject, quarantine)" || bad "two items" "$($R quarantine list)"
+met=$(curl -s "http://127.0.0.1:$mport/metrics")
+if grep -q '^fileless_actions_total{action="quarantine"} 1$' <<<"$met" &&
+    grep -q '^fileless_actions_total{action="discard"} 0$' <<<"$met" &&
+    grep -q '^fileless_actions_total{action="reject"} 1$' <<<"$met"; then
+    ok "metrics: quarantine 1, discard 0, reject 1"
+else
+    bad "metrics: quarantine 1, discard 0, reject 1" "$(grep fileless_actions_total <<<"$met")"
+fi
+conf norej "quarantine_dir = $tmp/nq"
+start norej
+check "quarantine_rejects = no (default): 550" send norej contrib/samples/invoice-zip-js.eml reject
+[ -z "$("$CTL" -c "$tmp/norej.conf" quarantine list --json)" ] && ok "default: a reject is not stored" || bad "default: a reject is not stored" "$("$CTL" -c "$tmp/norej.conf" quarantine list)"
 
 # stop the daemons and the page now, so their exit (leak checks included) is in the logs
 for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done

@@ -322,6 +322,36 @@ static void test_quarantine_store(void **state)
     config_free(c);
 }
 
+/* quarantine_rejects: a reject is stored too, the reply stays 550; a failed store leaves
+ * the reject; a stored-and-discarded message is labelled quarantine (log, metrics) */
+static void test_quarantine_rejects_and_label(void **state)
+{
+    CONFIG *c = config_new();
+    bool store = true;
+    assert_int_equal(plan_store(c, VERDICT_REJECT, 0, NULL, &store), ACT_REJECT);
+    assert_false(store); /* default no */
+    c->quarantine_rejects = 1;
+    assert_int_equal(plan_store(c, VERDICT_REJECT, 0, NULL, &store), ACT_REJECT);
+    assert_true(store);
+    assert_non_null(strstr(rec->data, "reply 550 5.7.1 "));
+    assert_int_equal(plan_store(c, VERDICT_REJECT, MSG_ERR_BIT(MSG_ERR_QUARANTINE), NULL, &store),
+                     ACT_REJECT);
+    assert_false(store);
+    assert_int_equal(plan_store(c, VERDICT_CLEAN, 0, NULL, &store), ACT_ACCEPT);
+    assert_false(store);
+    /* labels */
+    assert_int_equal(verdict_action_label(ACT_DISCARD_TOKEN, true), CFG_POL_QUARANTINE);
+    assert_int_equal(verdict_action_label(ACT_DISCARD_TOKEN, false), ACT_DISCARD_TOKEN);
+    assert_int_equal(verdict_action_label(CFG_POL_REJECT, true), CFG_POL_REJECT);
+    VERDICT_IN vi = {.verdict = VERDICT_QUARANTINE, .store = true};
+    c->mode = CFG_MODE_TAG_ONLY; /* the would-be action is a stored quarantine */
+    VERDICT_ACTION va = verdict_action(c, &vi);
+    assert_false(va.store);
+    assert_true(va.would_store);
+    assert_int_equal(verdict_action_label(va.would, va.would_store), CFG_POL_QUARANTINE);
+    config_free(c);
+}
+
 /* a policy: its name in the verdict header (not "default"), its action per verdict, and
  * the recipients another policy removes, first, also in mode off; a failed removal
  * tempfails */
@@ -384,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_tag_only_and_off),
         cmocka_unit_test(test_report_sorted_sanitized_bounded),
         cmocka_unit_test(test_quarantine_store),
+        cmocka_unit_test(test_quarantine_rejects_and_label),
         cmocka_unit_test(test_policy_split),
     };
     int r = cmocka_run_group_tests_name("action", tests, NULL, NULL);

@@ -150,28 +150,33 @@ static void test_random(void **state)
 static void test_hostile_cases(void **state)
 {
     static const char *const bad[] = {
-        "FMC2c16:0123456789abcdef,f1:0,e",                                /* other schema */
-        "FMC1c16:0123456789ABCDEF,f1:0,e",                                /* upper-case tag */
-        "FMC1c15:0123456789abcde,f1:0,e",                                 /* short tag */
-        "FMC1c16:0123456789abcdef,f5:70000,e",                            /* flags range */
-        "FMC1c16:0123456789abcdef,f1:0,",                                 /* no end */
-        "FMC1c16:0123456789abcdef,f1:0,ee",                               /* after the end */
-        "FMC1c16:0123456789abcdef,f1:0,x1:a,e",                           /* unknown record */
-        "FMC1c16:0123456789abcdef,f1:0,h1:X,0:,0:,1:0,1:-,e",             /* count 0 */
-        "FMC1c16:0123456789abcdef,f1:0,h1:X,1:x,0:,1:1,1:-,e",            /* rel not below */
-        "FMC1c16:0123456789abcdef,f1:0,h1:X,0:,1:\x01,1:1,1:-,e",         /* control byte */
-        "FMC1c16:0123456789abcdef,f1:0,h1:X,0:,3:\xe2\x80\xae,1:1,1:-,e", /* bidi override */
-        "FMC1c16:0123456789abcdef,f1:0,h1:X,0:,1:\xff,1:1,1:-,e",         /* ill-formed UTF-8 */
-        "FMC1c16:0123456789abcdef,f1:0,h3:X Y,0:,0:,1:1,1:-,e",           /* space in symbol */
-        "FMC1c16:0123456789abcdef,f1:0,h1:X,0:,0:,1:1,3:nan,e",           /* preset nan */
-        "FMC1c16:0123456789abcdef,f1:0,h1:X,0:,0:,1:1,4:1e99,e",          /* preset range */
-        "FMC1c16:0123456789abcdef,f1:0,h1:X,0:,0:,1:1,e",                 /* missing field */
-        "FMC1c16:0123456789abcdef,f1:0,h99999999:X,e",                    /* length digits */
-        "FMC1c16:0123456789abcdef,f1:0,h9999999:X,e",                     /* length past end */
-        "FMC1c16:0123456789abcdef,f1:0,u0:,0:,e",                         /* empty URL */
-        "FMC1c16:0123456789abcdef,f1:0,l0:,3:abc,0:,0:,e",                /* short hash */
-        "FMC1c16:0123456789abcdef,f 1:0,e",                               /* space */
-        "FMC1c16:0123456789abcdef,f1:0;e",                                /* bad terminator */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,d4:none,e",                /* other schema */
+        "FMC2c16:0123456789ABCDEF,f1:0,e",                                /* upper-case tag */
+        "FMC2c15:0123456789abcde,f1:0,e",                                 /* short tag */
+        "FMC2c16:0123456789abcdef,f5:70000,e",                            /* flags range */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,",                         /* no end */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,ee",                       /* after the end */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,x1:a,e",                   /* unknown record */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,h1:X,0:,0:,1:0,1:-,e",     /* count 0 */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,h1:X,1:x,0:,1:1,1:-,e",    /* rel not below */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,h1:X,0:,1:\x01,1:1,1:-,e", /* control byte */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,h1:X,0:,3:\xe2\x80\xae,1:1,1:-,e", /* bidi override
+                                                                                   */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,h1:X,0:,1:\xff,1:1,1:-,e", /* ill-formed UTF-8 */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,h3:X Y,0:,0:,1:1,1:-,e",   /* space in symbol */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,h1:X,0:,0:,1:1,3:nan,e",   /* preset nan */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,h1:X,0:,0:,1:1,4:1e99,e",  /* preset range */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,h1:X,0:,0:,1:1,e",         /* missing field */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,h99999999:X,e",            /* length digits */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,h9999999:X,e",             /* length past end */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,u0:,0:,e",                 /* empty URL */
+        "FMC2c16:0123456789abcdef,f1:0,d4:none,l0:,3:abc,0:,0:,e",        /* short hash */
+        "FMC2c16:0123456789abcdef,f 1:0,e",                               /* space */
+        "FMC2c16:0123456789abcdef,f1:0;e",                                /* bad terminator */
+        "FMC2c16:0123456789abcdef,f1:0,e",                                /* no stamp */
+        "FMC2c16:0123456789abcdef,f1:0,d3:abc,e",                         /* short stamp */
+        "FMC2c16:0123456789abcdef,f1:0,d16:0123456789ABCDEF,e",           /* upper-case stamp */
+        "FMC2c16:0123456789abcdef,f1:0,d4:nonf,e",                        /* not none */
         "",
     };
     int failures = 0;
@@ -185,10 +190,16 @@ static void test_hostile_cases(void **state)
         buf_free(why);
     }
     assert_int_equal(failures, 0);
-    const char *good = "FMC1c16:0123456789abcdef,f1:0,h1:X,0:,2:\\\\,1:1,1:-,e";
+    const char *good = "FMC2c16:0123456789abcdef,f1:0,d4:none,h1:X,0:,2:\\\\,1:1,1:-,e";
     CACHE_VALUE v;
     assert_int_equal(cache_value_decode(good, strlen(good), &v, NULL), 0);
     assert_string_equal(v.hits[0].detail, "\\\\");
+    assert_string_equal(v.db, "none");
+    cache_value_clear(&v);
+    const char *stamped = "FMC2c16:0123456789abcdef,f1:2,d16:00112233445566ff,e";
+    assert_int_equal(cache_value_decode(stamped, strlen(stamped), &v, NULL), 0);
+    assert_string_equal(v.db, "00112233445566ff");
+    assert_int_equal(v.flags, CACHE_V_INNER);
     cache_value_clear(&v);
 }
 
@@ -197,11 +208,11 @@ static void test_limits(void **state)
 {
     CACHE_VALUE v;
     char *big = xcalloc(1, CACHE_VALUE_MAX + 2);
-    memcpy(big, "FMC1", 4);
+    memcpy(big, "FMC2", 4);
     assert_int_equal(cache_value_decode(big, CACHE_VALUE_MAX + 1, &v, NULL), -1);
     free(big);
     BUF *b = buf_new(1 << 16);
-    buf_puts(b, "FMC1c16:0123456789abcdef,f1:0,");
+    buf_puts(b, "FMC2c16:0123456789abcdef,f1:0,d4:none,");
     for (int i = 0; i <= CACHE_VALUE_HITS; i++)
         buf_puts(b, "h1:X,0:,0:,1:1,1:-,");
     buf_putc(b, 'e');
@@ -336,12 +347,12 @@ static void test_memory_backend(void **state)
     memset(sha, '1', 64);
     sha[64] = 0;
     char *key = cache_part_key(c, "00000000000000aa", sha);
-    assert_int_equal(strncmp(key, "fm:1:00000000000000aa:part:1111", 31), 0);
+    assert_int_equal(strncmp(key, "fm:2:00000000000000aa:part:1111", 31), 0);
     CACHE_Q q = {key, sha, NULL, 0, false, 0};
     assert_int_equal(cache_lookup(c, &q, 1, 200), 0);
     assert_null(q.val);
     assert_int_equal(q.seen, 0);
-    CACHE_PUT p = {key, "FMC1", 4, 60};
+    CACHE_PUT p = {key, "FMC2", 4, 60};
     char sha1[41], md5[33];
     memset(sha1, '2', 40), sha1[40] = 0;
     memset(md5, '3', 32), md5[32] = 0;

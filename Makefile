@@ -70,7 +70,7 @@ LDLIBS   += $(PKG_LIBS) -lmilter -lpthread -lm
 # The daemon is main.o + mta + core + pure; fileless-ctl is ctl/ + core + pure, without
 # libmilter. A new stage folder goes into PURE_DIRS or CORE_DIRS.
 PURE_DIRS := lib model heur policy
-PURE_CORE := milter/core/config.c milter/core/config_doc.c milter/core/log.c milter/core/lists.c milter/core/digest.c \
+PURE_CORE := milter/core/config.c milter/core/config_doc.c milter/core/log.c milter/core/lists.c milter/core/cmdtab.c milter/core/digest.c \
              milter/core/inflate.c milter/core/uribl.c milter/mime/hdrguard.c milter/mime/passwords.c
 CORE_DIRS := core mime scan cache store emu
 # the emulation helper's own files (fileless-emu, never linked into the milter)
@@ -146,7 +146,7 @@ $(OBJDIR)/%.o: %.c
 # (no libclamav, YARA, GMime, hiredis or libmilter; tests/check-code.sh checks with ldd),
 # the others the three libraries, of which the linker takes only the objects they use
 UNIT_PURE := test_action test_chain test_config test_deobf test_failure test_filetype \
-             test_hdrguard test_heur_registry test_heur_script test_lib test_lists test_lnk \
+             test_hdrguard test_heur_registry test_heur_script test_lib test_lists test_lnk test_lolbas test_known test_html \
              test_lure test_passwords test_score
 unit_link = $(if $(filter $(1),$(UNIT_PURE)),$(PURE_LIB) $(PURE_LDLIBS),$(FM_LIBS) $(LDLIBS))
 

@@ -31,6 +31,7 @@
 #include <strings.h>
 
 #include "lib/buf.h"
+#include "core/cmdtab.h"
 #include "core/lists.h"
 #include "lib/xalloc.h"
 
@@ -52,6 +53,9 @@ typedef struct SET {
 
 struct LISTS {
     SET set[LIST_COUNT];
+    CMDTAB *lolbas;  /* lolbas.conf */
+    SET known;       /* known-libraries.txt: SHA-256 digests (hex) */
+    char **known_as; /* the name of each digest, by position in known */
 };
 
 static const struct {
@@ -223,6 +227,79 @@ static bool load_file(SET *s, const char *path, bool domain, BUF *err)
     return ok;
 }
 
+/* known_line - "HEX64 name..." of known-libraries.txt into l; "" lines skipped */
+static bool known_line(LISTS *l, char *line, const char **why)
+{
+    char *hash = strchr(line, '#');
+    if (hash)
+        *hash = 0;
+    char *d = line + strspn(line, " \t\r\n");
+    size_t n = strcspn(d, " \t\r\n");
+    if (n == 0)
+        return true;
+    char *name = d + n + strspn(d + n, " \t");
+    size_t nl = strcspn(name, "\r\n");
+    while (nl && (name[nl - 1] == ' ' || name[nl - 1] == '\t'))
+        nl--;
+    bool hex = n == 64;
+    for (size_t i = 0; hex && i < n; i++)
+        hex = isxdigit((unsigned char)d[i]) != 0;
+    if (!hex || nl == 0) {
+        *why = "want a SHA-256 digest (64 hex digits) and the library's name";
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        d[i] = (char)fold((unsigned char)d[i]);
+    size_t before = l->known.n;
+    set_add(&l->known, d, n);
+    if (l->known.n > before) {
+        l->known_as = xrealloc(l->known_as, l->known.n * sizeof(char *));
+        l->known_as[before] = xstrndup(name, nl);
+    }
+    return true;
+}
+
+/* load_known - known-libraries.txt (a missing file is an empty list) */
+static bool load_known(LISTS *l, const char *path, BUF *err)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        if (errno == ENOENT)
+            return true;
+        buf_printf(err, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    unsigned lineno = 0;
+    bool ok = true;
+    while (ok && getline(&line, &cap, f) != -1) {
+        const char *why = NULL;
+        lineno++;
+        if (!known_line(l, line, &why)) {
+            buf_printf(err, "%s:%u: %s", path, lineno, why);
+            ok = false;
+        }
+    }
+    free(line);
+    fclose(f);
+    return ok;
+}
+
+/* load_extra - the two tables beside the word lists: lolbas.conf, known-libraries.txt */
+static bool load_extra(LISTS *l, const char *dir, BUF *err)
+{
+    char *path = xasprintf("%s/lolbas.conf", dir);
+    l->lolbas = cmdtab_load(path, err);
+    free(path);
+    if (l->lolbas == NULL)
+        return false;
+    path = xasprintf("%s/known-libraries.txt", dir);
+    bool ok = load_known(l, path, err);
+    free(path);
+    return ok;
+}
+
 /* lists_load - read every list from dir (NULL: all lists empty); NULL and a message in
  * err when a file cannot be read or holds a bad line */
 LISTS *lists_load(const char *dir, BUF *err)
@@ -235,6 +312,8 @@ LISTS *lists_load(const char *dir, BUF *err)
             l = lists_free(l);
         free(path);
     }
+    if (dir && l && !load_extra(l, dir, err ? err : scratch))
+        l = lists_free(l);
     buf_free(scratch);
     return l;
 }
@@ -246,6 +325,11 @@ LISTS *lists_free(LISTS *l)
         return NULL;
     for (int i = 0; i < LIST_COUNT; i++)
         set_clear(&l->set[i]);
+    for (size_t i = 0; i < l->known.n; i++)
+        free(l->known_as[i]);
+    free(l->known_as);
+    set_clear(&l->known);
+    cmdtab_free(l->lolbas);
     free(l);
     return NULL;
 }
@@ -294,4 +378,26 @@ bool lists_domain_in(const LISTS *l, enum list_id which, const char *host)
             return true;
     }
     return false;
+}
+
+/* lists_lolbas - the LOLBAS argument table (empty when there is no lolbas.conf) */
+const CMDTAB *lists_lolbas(const LISTS *l)
+{
+    return l ? l->lolbas : NULL;
+}
+
+/* lists_known_library - the name of the library whose SHA-256 is hex, or NULL */
+const char *lists_known_library(const LISTS *l, const char *hex)
+{
+    if (l == NULL || hex == NULL)
+        return NULL;
+    size_t n = strlen(hex);
+    size_t p = set_find(&l->known, hex, n, hash_key(hex, n));
+    return p ? l->known_as[p - 1] : NULL;
+}
+
+/* lists_known_libraries - how many known-library digests are loaded */
+size_t lists_known_libraries(const LISTS *l)
+{
+    return l ? l->known.n : 0;
 }

@@ -5,6 +5,13 @@
  *   LISTS *lists_load(const char *dir, BUF *err);   LISTS *lists_free(LISTS *l);
  *   bool lists_has(const LISTS *l, enum list_id which, const char *key);
  *   bool lists_domain_in(const LISTS *l, enum list_id which, const char *host);
+ *   const CMDTAB *lists_lolbas(const LISTS *l);
+ *   const char *lists_known_library(const LISTS *l, const char *sha256_hex);
+ *   size_t lists_known_libraries(const LISTS *l);
+size_t lists_known_libraries(const LISTS *l);
+const CMDTAB *lists_lolbas(const LISTS *l);
+const char *lists_known_library(const LISTS *l, const char *sha256_hex);
+size_t lists_known_libraries(const LISTS *l);
  *
  * DESCRIPTION
  *   Each list is a text file in rules/lists/, one entry per line, `#` comments, blank
@@ -14,6 +21,11 @@
  *     block-domains.txt         known-bad domains (a subdomain matches too)
  *     allow-domains.txt         domains whose links are never scored
  *     redirectors.txt           redirector / link-wrapper hosts (mime/redirect.h)
+ *   Beside them, two tables:
+ *     lolbas.conf               signed binaries and what their arguments make them do
+ *                               (core/cmdtab.h; read by heur/lolbas.c): lists_lolbas;
+ *     known-libraries.txt       `SHA-256 name` of known library files (jQuery, Bootstrap
+ *                               ...): lists_known_library gives the name of a digest.
  *   A missing file is an empty list; an unreadable one is an error (FILE: reason).
  *   lists_domain_in matches the host or any parent domain (a.b.example.com matches
  *   example.com). Lookups are O(1) on average (hash sets). Read-only after load: safe
@@ -23,7 +35,9 @@
 #define FM_LISTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
+#include "core/cmdtab.h"
 #include "lib/buf.h"
 
 enum list_id {
@@ -41,5 +55,8 @@ LISTS *lists_load(const char *dir, BUF *err);
 LISTS *lists_free(LISTS *l);
 bool lists_has(const LISTS *l, enum list_id which, const char *key);
 bool lists_domain_in(const LISTS *l, enum list_id which, const char *host);
+const CMDTAB *lists_lolbas(const LISTS *l);
+const char *lists_known_library(const LISTS *l, const char *sha256_hex);
+size_t lists_known_libraries(const LISTS *l);
 
 #endif

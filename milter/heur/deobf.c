@@ -637,9 +637,9 @@ size_t deobf_run(const char *lang, const char *in, size_t n, const DEOBF_LIMITS 
         return d.count;
     }
     void (*const passes[])(DEOBF *) = {
-        deobf_vbe,     deobf_encodedcommand, deobf_frombase64, deobf_base64,
-        deobf_cmdset,  deobf_concat,         deobf_charcodes,  deobf_escapes,
-        deobf_reverse, deobf_replace,        deobf_psnorm,     deobf_strarray,
+        deobf_vbe,    deobf_encodedcommand, deobf_frombase64, deobf_base64,  deobf_cmdset,
+        deobf_concat, deobf_charcodes,      deobf_escapes,    deobf_reverse, deobf_replace,
+        deobf_psnorm, deobf_strarray,       deobf_eval,
     };
     for (size_t i = 0; i < sizeof(passes) / sizeof(passes[0]) && !deobf_full(&d); i++)
         passes[i](&d);

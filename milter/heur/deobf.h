@@ -12,7 +12,8 @@
  *   encodedcommand, frombase64string, inflate (a gzip/deflate stream after base64,
  *   decompressed by core/inflate.c), reverse, replace, vbe, jse, cmdset, carets, psnorm
  *   (PowerShell token normalisation, deobf_ps.c), iex (what Invoke-Expression runs),
- *   strarray (a javascript-obfuscator string array resolved, deobf_js.c), utf16 (a
+ *   strarray (a javascript-obfuscator string array resolved, deobf_js.c), eval (the
+ *   constant argument of eval/Function/setTimeout, deobf_eval.c), utf16 (a
  *   UTF-16LE script as UTF-8: then the only output)), lang2
  *   is the language of the result (a PowerShell -EncodedCommand yields ps1, a JS
  *   fromCharCode yields js, base64 of a PE yields NULL). Returns the number of outputs.

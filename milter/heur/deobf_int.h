@@ -91,5 +91,6 @@ void deobf_reverse(DEOBF *d);
 void deobf_replace(DEOBF *d);
 void deobf_psnorm(DEOBF *d);
 void deobf_strarray(DEOBF *d);
+void deobf_eval(DEOBF *d);
 
 #endif

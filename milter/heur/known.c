@@ -3,6 +3,8 @@
  */
 #include <string.h>
 
+#include "core/digest.h"
+#include "core/lists.h"
 #include "heur/known.h"
 #include "lib/str.h"
 
@@ -51,6 +53,15 @@ bool known_browser_js(const unsigned char *p, size_t n)
 /* heur_known - see known.h */
 void heur_known(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n)
 {
+    if (n > 0 && lang && strcmp(lang, "js") == 0 && lists_known_libraries(c->lists) > 0) {
+        char hex[DIGEST_HEX_LEN + 1];
+        digest_sha256_hex(p, n, hex);
+        const char *name = lists_known_library(c->lists, hex);
+        if (name) {
+            hits_add(c->hits, "JS_KNOWN_LIBRARY", c->location, "%s (sha256 %.16s...)", name, hex);
+            return;
+        }
+    }
     if (c->depth == 0 && lang && strcmp(lang, "js") == 0 && known_browser_js(p, n))
         hits_add(c->hits, "JS_BROWSER_LIBRARY", c->location,
                  "browser JavaScript without script-host objects, shell or file system");

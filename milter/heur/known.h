@@ -14,7 +14,14 @@
  *   double-clicked on Windows that a browser would not do. heur_known reports it as
  *   JS_BROWSER_LIBRARY at c->location (lang "js", a file or archive member, not a decoded
  *   layer); its `^known` group in scoring.conf clears the name facts (FILE_DANGEROUS_EXT,
- *   ARCHIVE_SCRIPT ...) at the same place (policy/chain.h). Pure: no I/O.
+ *   ARCHIVE_SCRIPT ...) at the same place (policy/chain.h).
+ *
+ *   A JavaScript buffer (any depth) whose SHA-256 is in rules/lists/known-libraries.txt
+ *   (core/lists.h: `DIGEST name`, built from npm packages by tests/behaviour/known_libs.py)
+ *   is reported as JS_KNOWN_LIBRARY with the library's name instead: the exact file a
+ *   project publishes. Its `^known` group clears the name facts like JS_BROWSER_LIBRARY,
+ *   and chain.c also drops the code findings at and below that place (a library that
+ *   builds DOM nodes or calls eval is the library, not a dropper). Pure: no I/O.
  */
 #ifndef FM_KNOWN_H
 #define FM_KNOWN_H

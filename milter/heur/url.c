@@ -93,12 +93,26 @@ static bool only_in_text(const URL *u)
     return u->nwhere > 0;
 }
 
+/* only_in_markup - every place of the URL is an HTML/SVG link attribute: a javascript: URL
+ * there is code of the page, judged with its scripts in the decoded:script layer
+ * (heur/html.h), not a second time as a link */
+static bool only_in_markup(const URL *u)
+{
+    for (size_t i = 0; i < u->nwhere; i++) {
+        const char *sp = strrchr(u->where[i], ' ');
+        const char *a = sp ? sp + 1 : u->where[i];
+        if (!words_hasz("href src action formaction xlink:href", a))
+            return false;
+    }
+    return u->nwhere > 0;
+}
+
 /* scheme_danger - why the URL's scheme is dangerous, or NULL */
 static const char *scheme_danger(const URL *u)
 {
     const char *s = u->scheme ? u->scheme : "", *p = u->path ? u->path : "";
     if (strcmp(s, "javascript") == 0) /* in plain text a mention: no client follows it */
-        return trivial_js(p) || only_in_text(u) ? NULL : "javascript: link";
+        return trivial_js(p) || only_in_text(u) || only_in_markup(u) ? NULL : "javascript: link";
     if (strcmp(s, "data") == 0) /* inline images are everyday HTML mail; SVG can script */
         return str_istarts(p, "image/") && !str_istarts(p, "image/svg") ? NULL : "data: URL";
     if (strcmp(s, "vbscript") == 0 && only_in_text(u))

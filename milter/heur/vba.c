@@ -94,10 +94,16 @@ static const char ctl_events[] = "_click _change _mousemove _enter";
 /* kw_index - the keyword groups as single entries (per call: no state shared by threads) */
 static void kw_index(VS *v)
 {
-    for (size_t g = 0; g < NELEM(kwg); g++)
-        for (const char *p = kwg[g].words; *p && v->nkw < KW_MAX;
-             p += strcspn(p, "|"), p += *p == '|')
-            v->kw[v->nkw++] = (KW){p, (unsigned char)strcspn(p, "|"), kwg[g].cat, kwg[g].fl};
+    for (size_t g = 0; g < NELEM(kwg); g++) {
+        const char *p = kwg[g].words;
+        while (*p && v->nkw < KW_MAX) {
+            size_t len = strcspn(p, "|");
+            v->kw[v->nkw++] = (KW){p, (unsigned char)len, kwg[g].cat, kwg[g].fl};
+            p += len;
+            if (*p == '|')
+                p++;
+        }
+    }
 }
 
 /* in_list - p[0..n) is a word of the list (mode 1: ends with one, 2: starts with one) */
@@ -117,7 +123,10 @@ static bool in_list(const char *list, const char *p, size_t n, int mode)
  * else when an even number of quotes precede it on the line (LOOK bytes back at most) */
 static bool stmt_start(const char *s, size_t i)
 {
-    size_t q = 0, j = i -= i > 0 && s[i - 1] == ' ';
+    if (i > 0 && s[i - 1] == ' ')
+        i--;
+    size_t q = 0;
+    size_t j = i;
     if (i == 0 || s[i - 1] == '\n')
         return true;
     if (s[i - 1] != ':' &&
@@ -141,11 +150,15 @@ static bool line_has(const char *s, size_t n, size_t i, const char *needle)
 /* proc_auto - `sub name` / `function name` at i defines a procedure Office calls itself */
 static bool proc_auto(VS *v, const char *s, size_t n, size_t i)
 {
-    size_t j = i > 0 && s[i - 1] == ' ' ? i - 1 : i, b = j, k = i + (s[i] == 's' ? 3 : 8), e;
+    size_t j = i > 0 && s[i - 1] == ' ' ? i - 1 : i; /* the word before: end sub, declare */
+    size_t b = j;
     while (b > 0 && j - b < 8 && idc(s[b - 1]))
         b--;
-    k += k < n && s[k] == ' ';
-    for (e = k; e < n && idc(s[e]);)
+    size_t k = i + (s[i] == 's' ? 3 : 8); /* the procedure's name after sub / function */
+    if (k < n && s[k] == ' ')
+        k++;
+    size_t e = k;
+    while (e < n && idc(s[e]))
         e++;
     const char *p = s + k;
     if (in_list("end exit declare ptrsafe", s + b, j - b, 0) || /* end sub, declare function */
@@ -174,25 +187,46 @@ static bool kw_fits(const char *s, size_t n, size_t i, const KW *w, bool dec)
 static void kw_hit(VS *v, const char *s, size_t n, size_t i, unsigned k, bool dec)
 {
     const KW *w = &v->kw[k];
-    int cat = w->cat, len = w->len;
+    int cat = w->cat;
+    int len = w->len;
     const char *ev = w->w;
-    (dec ? v->kwd : v->kwc)[k] = 1;
-    v->nchr += cat == C_CHR, v->nrev += cat == C_STRREV, v->nreplchain += cat == C_REPLCHAIN;
+    if (dec)
+        v->kwd[k] = 1;
+    else
+        v->kwc[k] = 1;
+    v->nchr += cat == C_CHR;
+    v->nrev += cat == C_STRREV;
+    v->nreplchain += cat == C_REPLCHAIN;
     if (cat == C_OPEN && (line_has(s, n, i, " for output") || line_has(s, n, i, " for append") ||
                           ((line_has(s, n, i, " for binary") || line_has(s, n, i, " for random")) &&
-                           !(line_has(s, n, i, " access read") && !line_has(s, n, i, " write")))))
-        cat = C_WRITE, ev = "open ... for output/binary", len = 26; /* not read-only */
-    if (cat == C_NAMEAS && line_has(s, n, i + w->len, " as "))
-        cat = C_WRITE, ev = "name ... as", len = 11;
+                           !(line_has(s, n, i, " access read") && !line_has(s, n, i, " write"))))) {
+        cat = C_WRITE; /* not read-only */
+        ev = "open ... for output/binary";
+        len = 26;
+    }
+    if (cat == C_NAMEAS && line_has(s, n, i + w->len, " as ")) {
+        cat = C_WRITE;
+        ev = "name ... as";
+        len = 11;
+    }
     if (cat == C_DECL && line_has(s, n, i, " lib ")) {
         if (!v->declname[0])
             snprintf(v->declname, sizeof(v->declname), "%.*s", (int)strcspn(s + i, "\n"), s + i);
-        cat = C_DECLARE, ev = v->declname, len = (int)strlen(ev);
+        cat = C_DECLARE;
+        ev = v->declname;
+        len = (int)strlen(ev);
     }
-    if (cat == C_PROC && proc_auto(v, s, n, i))
-        cat = C_AUTO, ev = v->autoname, len = (int)strlen(ev);
-    if (cat < NCAT && !v->seen[cat])
-        v->seen[cat] = true, v->ev[cat] = ev, v->evlen[cat] = len, v->evdec[cat] = dec;
+    if (cat == C_PROC && proc_auto(v, s, n, i)) {
+        cat = C_AUTO;
+        ev = v->autoname;
+        len = (int)strlen(ev);
+    }
+    if (cat < NCAT && !v->seen[cat]) {
+        v->seen[cat] = true;
+        v->ev[cat] = ev;
+        v->evlen[cat] = len;
+        v->evdec[cat] = dec;
+    }
 }
 
 /* kw_scan - one walk over a view: at each word start, the keywords of that first letter */
@@ -222,7 +256,8 @@ static void view_add(VS *v, BUF *o, const char *s, size_t n)
             i = e ? (size_t)(e - s) - 1 : n - 1;
         } else if (ch == '\n') {
             v->longlines += col > LONG_LINE;
-            str = false, col = 0;
+            str = false;
+            col = 0;
             buf_putc(o, '\n');
         } else if (ch == ' ' || ch == '\t' || ch == '\r') {
             if (o->len && o->data[o->len - 1] != ' ' && (str || o->data[o->len - 1] != '.'))
@@ -235,7 +270,6 @@ static void view_add(VS *v, BUF *o, const char *s, size_t n)
     buf_putc(o, '\n');
 }
 
-/* dec_add - a decoded string for the second keyword walk (blanks folded to one space) */
 /* report_obf - VBA_OBFUSCATION naming every technique seen; VBA_HIDDEN_COMMAND */
 static void report_obf(VS *v)
 {
@@ -270,11 +304,14 @@ static void report(VS *v, size_t n, size_t bytes)
 {
     HITS *h = v->c->hits;
     const char *at = v->c->location;
-    char e[NCAT][100], a[110];
+    char e[NCAT][100];
+    char a[110];
     for (int k = 0; k < NCAT; k++)
         snprintf(e[k], sizeof(e[k]), "%.*s%s", v->evlen[k], v->ev[k] ? v->ev[k] : "?",
                  v->evdec[k] ? " (decoded)" : "");
-    bool ae = v->seen[C_AUTO], wr = v->seen[C_WRITE], dl = v->seen[C_DOWNLOAD];
+    bool ae = v->seen[C_AUTO];
+    bool wr = v->seen[C_WRITE];
+    bool dl = v->seen[C_DOWNLOAD];
     bool wmi = v->seen[C_WIN32PROC] && v->seen[C_CREATE];
     bool ex = v->seen[C_EXEC] || wmi || v->dynobj;
     bool reg = v->seen[C_REG] || (v->seen[C_STDREGPROV] && v->seen[C_REGSET]);
@@ -316,7 +353,8 @@ void heur_vba(HEUR_CTX *c, const char *const *src, const size_t *len, size_t n)
     VS *v = xcalloc(1, sizeof(*v));
     BUF *view = buf_new(1024);
     size_t bytes = 0;
-    v->c = c, v->dec = buf_new(256);
+    v->c = c;
+    v->dec = buf_new(256);
     v->cap = c->max_decoded ? c->max_decoded : 4u << 20;
     v->env = venv_new(v->cap < 65536 ? v->cap : 65536);
     BUF *all = buf_new(1024);
@@ -336,12 +374,18 @@ void heur_vba(HEUR_CTX *c, const char *const *src, const size_t *len, size_t n)
         size_t keep[] = {v->maxchr, v->nrevlit, v->nrepllit, v->joins, v->maxterms, v->nb64};
         v->pass2 = true;
         vba_fold_module(v, all->data, all->len);
-        v->maxchr = keep[0], v->nrevlit = keep[1], v->nrepllit = keep[2] + 1;
-        v->joins = keep[3], v->maxterms = keep[4], v->nb64 = keep[5];
+        v->maxchr = keep[0];
+        v->nrevlit = keep[1];
+        v->nrepllit = keep[2] + 1;
+        v->joins = keep[3];
+        v->maxterms = keep[4];
+        v->nb64 = keep[5];
     }
     kw_scan(v, v->dec->data, v->dec->len, true);
     report(v, n, bytes);
-    buf_free(view), buf_free(v->dec), buf_free(all);
+    buf_free(view);
+    buf_free(v->dec);
+    buf_free(all);
     venv_free(v->env);
     free(v);
 }

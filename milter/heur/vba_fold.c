@@ -32,7 +32,8 @@ static void dec_add(VS *v, const char *p, size_t n)
 /* text_lang - "ps1" for text starting with powershell, "vbs" other text, NULL binary */
 static const char *text_lang(const char *p, size_t n)
 {
-    size_t bad = 0, m = n < 512 ? n : 512;
+    size_t bad = 0;
+    size_t m = n < 512 ? n : 512;
     for (size_t k = 0; k < m; k++)
         bad += ((unsigned char)p[k] < 0x20 && !memchr("\t\r\n", p[k], 3)) || p[k] == 0x7f;
     return bad * 10 > m ? NULL : n >= 10 && strncasecmp(p, "powershell", 10) == 0 ? "ps1" : "vbs";
@@ -68,23 +69,31 @@ static int digit(int c, bool hex)
  * needs digits, letters and an even length; base64 digits, both cases and whole quanta */
 static void run_decode(VS *v, const char *p, size_t n)
 {
-    bool hex = n % 2 == 0, dig = false, up = false, lo = false;
+    bool hex = n % 2 == 0;
+    bool dig = false;
+    bool up = false;
+    bool lo = false;
     for (size_t i = 0; i < n; i++) {
         hex = hex && digit(p[i], true) >= 0;
-        dig |= p[i] >= '0' && p[i] <= '9', up |= p[i] >= 'A' && p[i] <= 'Z';
+        dig |= p[i] >= '0' && p[i] <= '9';
+        up |= p[i] >= 'A' && p[i] <= 'Z';
         lo |= p[i] >= 'a' && p[i] <= 'z';
     }
     if (!dig || (hex && !up && !lo) || (!hex && (!up || !lo || (n % 4 && p[n - 1] != '='))) ||
         str_memmem_ci(p, n, "abcdefghijklmnop") != NULL) /* an alphabet table */
         return;
     BUF *o = buf_new(n / 2 + 1);
-    unsigned acc = 0, bits = 0;
+    unsigned acc = 0;
+    unsigned bits = 0;
     for (size_t i = 0; hex && i + 1 < n; i += 2)
         buf_putc(o, digit(p[i], true) * 16 + digit(p[i + 1], true));
     for (size_t i = 0; !hex && i < n && digit(p[i], false) >= 0; i++) {
-        acc = (acc << 6) | (unsigned)digit(p[i], false), bits += 6;
-        if (bits >= 8)
-            bits -= 8, buf_putc(o, (int)((acc >> bits) & 0xff));
+        acc = (acc << 6) | (unsigned)digit(p[i], false);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            buf_putc(o, (int)((acc >> bits) & 0xff));
+        }
     }
     size_t m = 0; /* UTF-16LE text (PowerShell -EncodedCommand) becomes ASCII */
     while (m < o->len && m < 64 && (m % 2 == 0 || o->data[m] == 0))
@@ -105,7 +114,8 @@ static void run_decode(VS *v, const char *p, size_t n)
 static void fold_out(VS *v, const char *p, size_t n, unsigned how, unsigned terms, unsigned chr)
 {
     v->maxchr = chr > v->maxchr ? chr : v->maxchr;
-    v->nrevlit += (how & H_REV) && n >= 4, v->nrepllit += (how & H_REPL) && n >= EMIT_MIN;
+    v->nrevlit += (how & H_REV) && n >= 4;
+    v->nrepllit += (how & H_REPL) && n >= EMIT_MIN;
     for (size_t i = 0, s; i < n; i += i == s) { /* base64/hex runs of min_base64 bytes or more */
         for (s = i; i < n && (digit(p[i], false) >= 0 || (i > s && p[i] == '='));)
             i++;
@@ -129,26 +139,34 @@ static void lex_next(LEX *x)
     x->i += x->i < x->n && s[x->i] == ' ';
     size_t b = x->i;
     int ch = b < x->n ? (unsigned char)s[b] : 0;
-    x->t = b < x->n ? T_OP : T_EOF, x->ts = s + b, x->tn = b < x->n, x->num = 0;
+    x->t = b < x->n ? T_OP : T_EOF;
+    x->ts = s + b;
+    x->tn = b < x->n;
+    x->num = 0;
     if (ch == '\n' || ch == ':') {
-        x->t = T_EOL, x->i++;
+        x->t = T_EOL;
+        x->i++;
     } else if (ch == '"') { /* "" inside is a quote; an unclosed string ends at the line */
         for (x->i++; x->i < x->n && s[x->i] != '\n'; x->i++)
             if (s[x->i] == '"' && !(x->i + 1 < x->n && s[x->i + 1] == '"' && ++x->i))
                 break;
-        x->t = T_STR, x->ts = s + b + 1, x->tn = x->i - b - 1;
+        x->t = T_STR;
+        x->ts = s + b + 1;
+        x->tn = x->i - b - 1;
         x->i += x->i < x->n && s[x->i] == '"';
     } else if ((ch >= '0' && ch <= '9') ||
                (ch == '&' && x->n - b > 2 && s[b + 1] == 'h' && digit(s[b + 2], true) >= 0)) {
         int base = ch == '&' ? 16 : 10;
-        x->t = T_NUM, x->i += ch == '&' ? 2 : 0;
+        x->t = T_NUM;
+        x->i += ch == '&' ? 2 : 0;
         for (; x->i < x->n && digit(s[x->i], true) >= 0 && digit(s[x->i], true) < base; x->i++)
             x->num = x->num > IMAX ? x->num : x->num * base + digit(s[x->i], true);
     } else if (idc(ch)) {
         while (x->i < x->n && idc(s[x->i]))
             x->i++;
         x->i += x->i < x->n && s[x->i] == '$';
-        x->t = T_ID, x->tn = x->i - b;
+        x->t = T_ID;
+        x->tn = x->i - b;
     } else {
         x->i += x->t == T_OP;
     }
@@ -164,10 +182,14 @@ static void fput(VS *v, FOLD *f, const char *p, size_t n)
 static bool f_int(LEX *x, long long *val, int d)
 {
     long long t;
+    int sign = 1;
     *val = 0;
-    for (int sign = 1;; sign = IS_OP(x, '-') ? -1 : 1, lex_next(x)) {
-        while (IS_OP(x, '-') || IS_OP(x, '+')) /* unary signs: each consumes a token */
-            sign *= IS_OP(x, '-') ? -1 : 1, lex_next(x);
+    for (;;) {
+        while (IS_OP(x, '-') || IS_OP(x, '+')) { /* unary signs: each consumes a token */
+            if (IS_OP(x, '-'))
+                sign = -sign;
+            lex_next(x);
+        }
         bool par = IS_OP(x, '(') && d < FOLD_DEPTH;
         if (x->t != T_NUM && !par)
             return false;
@@ -181,7 +203,22 @@ static bool f_int(LEX *x, long long *val, int d)
             return false;
         if (!IS_OP(x, '+') && !IS_OP(x, '-'))
             return true;
+        sign = IS_OP(x, '-') ? -1 : 1; /* the binary operator, then the next term */
+        lex_next(x);
     }
+}
+
+/* next_int, next_sexpr - past the current token (a ',' or '('), then f_int / f_sexpr */
+static bool next_int(LEX *x, long long *val, int d)
+{
+    lex_next(x);
+    return f_int(x, val, d);
+}
+
+static bool next_sexpr(VS *v, LEX *x, FOLD *f, int d)
+{
+    lex_next(x);
+    return f_sexpr(v, x, f, d);
 }
 
 /* f_chr - Chr/ChrB (0..255) or ChrW (-32768..65535) of a constant, as UTF-8 (ChrB: a byte) */
@@ -199,7 +236,8 @@ static bool f_chr(VS *v, LEX *x, FOLD *f, int fn, int d)
                  (char)(c < 0x800 ? 0x80 | (c & 0x3f) : 0x80 | (c >> 6 & 0x3f)),
                  (char)(0x80 | (c & 0x3f))};
     fput(v, f, u, c < 0x80 || fn == 3 ? 1 : c < 0x800 ? 2 : 3);
-    f->chr++, f->how |= H_CHR;
+    f->chr++;
+    f->how |= H_CHR;
     return true;
 }
 
@@ -216,10 +254,12 @@ static void repl(VS *v, FOLD *f, const BUF *a, const BUF *b, const BUF *r)
 /* skip_arg - past one argument that does not fold, to the ',' or ')' that ends it */
 static void skip_arg(LEX *x)
 {
-    for (int depth = 0, k = 0; x->t != T_EOF && x->t != T_EOL && k < LOOK; k++, lex_next(x)) {
+    int depth = 0;
+    for (int k = 0; x->t != T_EOF && x->t != T_EOL && k < LOOK; k++) {
         if (depth == 0 && (IS_OP(x, ',') || IS_OP(x, ')')))
             return;
         depth += IS_OP(x, '(') - IS_OP(x, ')');
+        lex_next(x);
     }
 }
 
@@ -227,17 +267,20 @@ static void skip_arg(LEX *x)
  * "") of a value that does not fold records "junk" as a marker (vba_env.h) */
 static bool f_revrepl(VS *v, LEX *x, FOLD *f, bool rev, int d)
 {
-    FOLD a = {buf_new(32), 0, 0, 0}, b = {buf_new(8), 0, 0, 0}, r = {buf_new(8), 0, 0, 0};
+    FOLD a = {buf_new(32), 0, 0, 0};
+    FOLD b = {buf_new(8), 0, 0, 0};
+    FOLD r = {buf_new(8), 0, 0, 0};
     LEX s0 = *x;
-    bool ok = f_sexpr(v, x, &a, d + 1), junk = false;
+    bool ok = f_sexpr(v, x, &a, d + 1);
+    bool junk = false;
     if (!ok && !rev) { /* Replace(param, "junk", ""): a marker */
         *x = s0;
         skip_arg(x);
         junk = true;
     }
     if ((ok || junk) && !rev)
-        ok = IS_OP(x, ',') && (lex_next(x), f_sexpr(v, x, &b, d + 1)) && IS_OP(x, ',') &&
-             (lex_next(x), f_sexpr(v, x, &r, d + 1)) && b.b->len <= FIND_MAX;
+        ok = IS_OP(x, ',') && next_sexpr(v, x, &b, d + 1) && IS_OP(x, ',') &&
+             next_sexpr(v, x, &r, d + 1) && b.b->len <= FIND_MAX;
     if (junk) {
         if (ok && r.b->len == 0)
             venv_junk(v->env, b.b->data, b.b->len);
@@ -247,8 +290,11 @@ static bool f_revrepl(VS *v, LEX *x, FOLD *f, bool rev, int d)
         fput(v, f, &a.b->data[i - 1], 1);
     if (ok && !rev)
         repl(v, f, a.b, b.b, r.b);
-    f->how |= a.how | b.how | r.how | (rev ? H_REV : H_REPL), f->chr += a.chr + b.chr + r.chr;
-    buf_free(a.b), buf_free(b.b), buf_free(r.b);
+    f->how |= a.how | b.how | r.how | (rev ? H_REV : H_REPL);
+    f->chr += a.chr + b.chr + r.chr;
+    buf_free(a.b);
+    buf_free(b.b);
+    buf_free(r.b);
     return ok;
 }
 
@@ -256,19 +302,27 @@ static bool f_revrepl(VS *v, LEX *x, FOLD *f, bool rev, int d)
 static bool f_substr(VS *v, LEX *x, FOLD *f, int which, int d)
 {
     FOLD a = {buf_new(32), 0, 0, 0};
-    long long p1 = 0, p2 = -1;
-    bool ok = f_sexpr(v, x, &a, d + 1) && IS_OP(x, ',') && (lex_next(x), f_int(x, &p1, d + 1));
+    long long p1 = 0;
+    long long p2 = -1;
+    bool ok = f_sexpr(v, x, &a, d + 1) && IS_OP(x, ',') && next_int(x, &p1, d + 1);
     if (ok && which == 0 && IS_OP(x, ','))
-        ok = (lex_next(x), f_int(x, &p2, d + 1)) && p2 >= 0;
-    size_t n = a.b->len, from = 0, len = n;
+        ok = next_int(x, &p2, d + 1) && p2 >= 0;
+    size_t n = a.b->len;
+    size_t from = 0;
+    size_t len = n;
     ok = ok && p1 >= (which == 0);
-    if (ok && which == 0)
-        from = (size_t)p1 - 1, len = p2 < 0 ? n : (size_t)p2;
-    if (ok && which > 0)
-        len = (size_t)p1, from = which == 2 && len < n ? n - len : 0;
+    if (ok && which == 0) { /* Mid(s, start[, len]) */
+        from = (size_t)p1 - 1;
+        len = p2 < 0 ? n : (size_t)p2;
+    }
+    if (ok && which > 0) { /* Left(s, n), Right(s, n) */
+        len = (size_t)p1;
+        from = which == 2 && len < n ? n - len : 0;
+    }
     if (ok && from < n)
         fput(v, f, a.b->data + from, len < n - from ? len : n - from);
-    f->how |= a.how | H_SUB, f->chr += a.chr;
+    f->how |= a.how | H_SUB;
+    f->chr += a.chr;
     buf_free(a.b);
     return ok;
 }
@@ -279,19 +333,24 @@ static bool f_join(VS *v, LEX *x, FOLD *f, int d)
     if (!(x->t == T_ID && x->tn == 5 && memcmp(x->ts, "split", 5) == 0))
         return false;
     lex_next(x);
-    FOLD a = {buf_new(32), 0, 0, 0}, b = {buf_new(8), 0, 0, 0}, r = {buf_new(8), 0, 0, 0};
-    bool ok = IS_OP(x, '(') && (lex_next(x), f_sexpr(v, x, &a, d + 1)) && IS_OP(x, ',') &&
-              (lex_next(x), f_sexpr(v, x, &b, d + 1)) && IS_OP(x, ')');
+    FOLD a = {buf_new(32), 0, 0, 0};
+    FOLD b = {buf_new(8), 0, 0, 0};
+    FOLD r = {buf_new(8), 0, 0, 0};
+    bool ok = IS_OP(x, '(') && next_sexpr(v, x, &a, d + 1) && IS_OP(x, ',') &&
+              next_sexpr(v, x, &b, d + 1) && IS_OP(x, ')');
     if (ok)
         lex_next(x);
     if (ok && IS_OP(x, ','))
-        ok = (lex_next(x), f_sexpr(v, x, &r, d + 1));
+        ok = next_sexpr(v, x, &r, d + 1);
     else
         buf_putc(r.b, ' ');
     if (ok)
         repl(v, f, a.b, b.b, r.b);
-    f->how |= a.how | b.how | r.how | H_REPL, f->chr += a.chr + b.chr + r.chr;
-    buf_free(a.b), buf_free(b.b), buf_free(r.b);
+    f->how |= a.how | b.how | r.how | H_REPL;
+    f->chr += a.chr + b.chr + r.chr;
+    buf_free(a.b);
+    buf_free(b.b);
+    buf_free(r.b);
     return ok;
 }
 
@@ -308,7 +367,8 @@ static bool f_var(VS *v, LEX *x, FOLD *f)
         return false;
     }
     fput(v, f, val->data, val->len);
-    f->terms++, f->how |= H_VAR;
+    f->terms++;
+    f->how |= H_VAR;
     return true;
 }
 
@@ -320,7 +380,8 @@ static bool f_call(VS *v, LEX *x, FOLD *f, int d)
                                       "vbcr\r",     "vblf\n",  "vbtab\t",    "vbnullstring"};
     static const char *const subs[] = {"mid", "left", "right", "join"};
     int fn = NELEM(fns) - 1;
-    size_t n = x->tn - (x->ts[x->tn - 1] == '$'), m = 0;
+    size_t n = x->tn - (x->ts[x->tn - 1] == '$');
+    size_t m = 0;
     for (int k = 0; k < 4; k++) {
         if (n != strlen(subs[k]) || memcmp(x->ts, subs[k], n) != 0)
             continue;
@@ -331,15 +392,18 @@ static bool f_call(VS *v, LEX *x, FOLD *f, int d)
         if (!(k == 3 ? f_join(v, x, f, d) : f_substr(v, x, f, k, d)) || !IS_OP(x, ')'))
             return false;
         lex_next(x);
-        return f->terms++, true;
+        f->terms++;
+        return true;
     }
     while (fn > 0 && (n != (m = strcspn(fns[fn], "\r\n\t")) || memcmp(x->ts, fns[fn], n) != 0))
         fn--;
     if (fn == 0)
         return false;
     lex_next(x);
-    if (fn > 5) /* a vb constant: not a piece of the split-string count */
-        return fput(v, f, fns[fn] + m, strlen(fns[fn] + m)), true;
+    if (fn > 5) { /* a vb constant: not a piece of the split-string count */
+        fput(v, f, fns[fn] + m, strlen(fns[fn] + m));
+        return true;
+    }
     if (!IS_OP(x, '('))
         return false;
     lex_next(x);
@@ -354,14 +418,18 @@ static bool f_call(VS *v, LEX *x, FOLD *f, int d)
 static bool f_sterm(VS *v, LEX *x, FOLD *f, int d)
 {
     if (x->t == T_STR) { /* a quote inside is the first of a doubled pair (lex_next) */
-        BUF *lit = buf_new(x->tn + 1), *cut = buf_new(x->tn + 1);
+        BUF *lit = buf_new(x->tn + 1);
+        BUF *cut = buf_new(x->tn + 1);
         for (size_t i = 0; i < x->tn; i += 1 + (x->ts[i] == '"'))
             buf_putc(lit, x->ts[i]);
         bool junk = v->pass2 && venv_strip(v->env, cut, lit->data, lit->len);
         fput(v, f, junk ? cut->data : lit->data, junk ? cut->len : lit->len);
         f->how |= junk ? H_REPL : 0;
-        buf_free(lit), buf_free(cut);
-        return f->terms++, lex_next(x), true;
+        buf_free(lit);
+        buf_free(cut);
+        f->terms++;
+        lex_next(x);
+        return true;
     }
     if (!IS_OP(x, '('))
         return x->t == T_ID && (f_var(v, x, f) || f_call(v, x, f, d));
@@ -383,7 +451,8 @@ static bool f_sexpr(VS *v, LEX *x, FOLD *f, int d)
         size_t len = f->b->len;
         lex_next(x);
         if (!f_sterm(v, x, f, d)) {
-            *x = save, *f = keep;
+            *x = save;
+            *f = keep;
             buf_truncate(f->b, len);
             break;
         }
@@ -392,11 +461,23 @@ static bool f_sexpr(VS *v, LEX *x, FOLD *f, int d)
     return true;
 }
 
+/* fold_reset - an empty fold for the next expression */
+static void fold_reset(FOLD *f)
+{
+    f->terms = 0;
+    f->chr = 0;
+    f->how = 0;
+    buf_reset(f->b);
+}
+
 /* fold_done - statistics of one folded expression, then fold_out */
 static void fold_done(VS *v, const FOLD *f)
 {
-    if (f->terms > 1 && f->b->len <= 4 * f->terms) /* pieces of 4 bytes or less */
-        v->joins += f->terms - 1, v->maxterms = f->terms > v->maxterms ? f->terms : v->maxterms;
+    if (f->terms > 1 && f->b->len <= 4 * f->terms) { /* pieces of 4 bytes or less */
+        v->joins += f->terms - 1;
+        if (f->terms > v->maxterms)
+            v->maxterms = f->terms;
+    }
     fold_out(v, f->b->data, f->b->len, f->how, f->terms, f->chr);
 }
 
@@ -414,7 +495,7 @@ static bool fold_assign(VS *v, LEX *x, FOLD *f)
     }
     lex_next(x);
     LEX rhs = *x;
-    f->terms = f->chr = f->how = 0, buf_reset(f->b);
+    fold_reset(f);
     if ((x->t == T_STR || x->t == T_ID || IS_OP(x, '(')) && f_sexpr(v, x, f, 0) &&
         (x->t == T_EOL || x->t == T_EOF)) {
         venv_set(v->env, name, nl, f->b->data, f->b->len);
@@ -443,7 +524,8 @@ static void fold_object(VS *v, const LEX *at)
         if (g.how & ~H_CONCAT)
             dec_add(v, g.b->data, g.b->len);
     } else if (!v->pass2 && v->dynobj++ == 0) {
-        size_t e = (size_t)(at->ts - at->s), k = e;
+        size_t e = (size_t)(at->ts - at->s);
+        size_t k = e;
         while (k < at->n && k - e < 60 && at->s[k] != '\n')
             k++;
         snprintf(v->dynev, sizeof(v->dynev), "%.*s", (int)(k - e), at->ts);
@@ -463,20 +545,23 @@ void vba_fold_module(VS *v, const char *s, size_t n)
         if (x.t == T_ID && ((x.tn == 12 && memcmp(x.ts, "createobject", 12) == 0) ||
                             (x.tn == 9 && memcmp(x.ts, "getobject", 9) == 0)))
             fold_object(v, &x);
-        if (start && x.t == T_ID && x.tn == 3 && memcmp(x.ts, "let", 3) == 0)
-            lex_next(&x), save = x;
+        if (start && x.t == T_ID && x.tn == 3 && memcmp(x.ts, "let", 3) == 0) {
+            lex_next(&x);
+            save = x;
+        }
         if (start && x.t == T_ID && fold_assign(v, &x, &f)) {
             start = false;
             continue;
         }
-        f.terms = f.chr = f.how = 0, buf_reset(f.b);
+        fold_reset(&f);
         if ((x.t == T_STR || x.t == T_ID) && f_sexpr(v, &x, &f, 0)) {
             fold_done(v, &f);
             start = false;
             continue;
         }
         start = save.t == T_EOL;
-        x = save, lex_next(&x);
+        x = save;
+        lex_next(&x);
     }
     buf_free(f.b);
 }

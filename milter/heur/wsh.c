@@ -43,34 +43,37 @@ void heur_wsh(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n)
         hits_add(c->hits, "WSH_STREAM_SAVE", c->location, "ADODB.Stream SaveToFile");
 }
 
-/* remote_on_line - a proxy binary and a remote address (http, https, UNC) on one line */
-static const char *remote_on_line(const char *line, size_t n)
+/* host_event - an emulator finding only a script host can cause (files, processes, the
+ * registry, tasks, WMI; an HTTP request through a COM object, not a browser's XHR) */
+static bool host_event(const HIT *h)
 {
-    static const char *const proxies[] = {
-        "mshta", "regsvr32", "msiexec", "hh.exe",   "rundll32", "cmstp",       "wmic",
-        "msxsl", "odbcconf", "pcalua",  "forfiles", "msbuild",  "installutil", NULL};
-    if (!str_memmem_ci(line, n, "http://") && !str_memmem_ci(line, n, "https://") &&
-        !memmem(line, n, "\\\\", 2))
-        return NULL;
-    for (int i = 0; proxies[i]; i++)
-        if (str_memmem_ci(line, n, proxies[i]))
-            return proxies[i];
-    return NULL;
+    static const char *const host_only[] = {
+        "EMU_EXEC",     "EMU_EXEC_LAUNCHER", "EMU_WRITE_FILE",       "EMU_STARTUP_FILE",
+        "EMU_SHORTCUT", "EMU_REG_WRITE",     "EMU_REG_RUNKEY",       "EMU_REG_PAYLOAD",
+        "EMU_SCHTASK",  "EMU_WMI_PERSIST",   "EMU_REMOTE_SCRIPTLET", NULL};
+    for (int i = 0; host_only[i]; i++)
+        if (strcmp(h->symbol, host_only[i]) == 0)
+            return true;
+    return strcmp(h->symbol, "EMU_DOWNLOAD") == 0 && h->detail &&
+           (str_memmem_ci(h->detail, strlen(h->detail), "winhttp") ||
+            str_memmem_ci(h->detail, strlen(h->detail), "msxml") ||
+            str_memmem_ci(h->detail, strlen(h->detail), "serverxmlhttp"));
 }
 
-/* heur_lolbin - see wsh.h */
-void heur_lolbin(HEUR_CTX *c, const unsigned char *p, size_t n)
+/* heur_wsh_emulated - see wsh.h */
+void heur_wsh_emulated(HEUR_CTX *c, const char *lang)
 {
-    const char *t = (const char *)p, *end = t + n;
-    while (t < end) {
-        const char *nl = memchr(t, '\n', (size_t)(end - t));
-        size_t len = nl ? (size_t)(nl - t) : (size_t)(end - t);
-        const char *proxy = remote_on_line(t, len);
-        if (proxy) {
-            hits_add(c->hits, "SCRIPT_LOLBIN_REMOTE", c->location,
-                     "%s runs code from a remote address: %.80s", proxy, t);
+    if (c->depth > 0 || lang == NULL || strcmp(lang, "js") != 0)
+        return;
+    size_t ll = strlen(c->location);
+    for (size_t i = 0; i < c->hits->n; i++) {
+        const HIT *h = &c->hits->v[i];
+        if (strncmp(h->location, c->location, ll) == 0 &&
+            strncmp(h->location + ll, ">emu:", 5) == 0 && host_event(h)) {
+            hits_add(c->hits, "WSH_RUNS_ON_OPEN", c->location,
+                     "a js file that used script-host objects when emulated (%s) runs when opened",
+                     h->symbol);
             return;
         }
-        t += len + 1;
     }
 }

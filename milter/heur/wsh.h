@@ -3,7 +3,8 @@
  *
  * SYNOPSIS
  *   void heur_wsh(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n);
- *   void heur_lolbin(HEUR_CTX *c, const unsigned char *p, size_t n);
+void heur_wsh_emulated(HEUR_CTX *c, const char *lang);
+ *   void heur_wsh_emulated(HEUR_CTX *c, const char *lang);
  *
  * DESCRIPTION
  *   A .vbs, .vbe, .jse, .wsf or .hta file, and a .js file that uses script-host objects, is a
@@ -17,10 +18,14 @@
  *   A browser JavaScript library (heur/known.h) is none of these. Case-insensitive and
  *   linear in n.
  *
- *   heur_lolbin reports SCRIPT_LOLBIN_REMOTE (@DOWNLOAD,EXECUTE) once for a script or
- *   command line that has a signed proxy binary (mshta, regsvr32, msiexec, hh.exe, rundll32,
- *   cmstp, wmic, msxsl, odbcconf, pcalua, forfiles, msbuild, installutil) and an http(s) or
- *   UNC address on one line: the proxy fetches code and runs it. Pure: no I/O.
+ *   heur_wsh_emulated reports WSH_RUNS_ON_OPEN for a .js file (lang js, not a decoded layer)
+ *   whose emulation (findings at `c->location>emu:...`, so call it after emu_script) did
+ *   what only a script host can: wrote a file, started a process, wrote the registry,
+ *   made an HTTP request through a COM object (WinHttp, MSXML) ... The static check misses
+ *   obfuscated host objects; the run shows them.
+ *
+ *   Signed proxies with remote code (regsvr32 /i:URL, mshta URL ...) are read with
+ *   their argument semantics by heur/lolbas.h. Pure: no I/O.
  */
 #ifndef FM_WSH_H
 #define FM_WSH_H
@@ -30,6 +35,6 @@
 #include "heur/heur.h"
 
 void heur_wsh(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n);
-void heur_lolbin(HEUR_CTX *c, const unsigned char *p, size_t n);
+void heur_wsh_emulated(HEUR_CTX *c, const char *lang);
 
 #endif

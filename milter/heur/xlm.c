@@ -4,13 +4,12 @@
  * Every byte is chosen by the sender. The BIFF walk goes strictly forward, record by
  * record (formats.md §7): BOUNDSHEET (0x85) names macro sheets (dt=1) and their
  * visibility, NAME (0x18) with fBuiltin and code 1 is Auto_Open, FORMULA (0x06) holds the
- * tokens (rgce). A formula is evaluated on a small stack (EV_DEPTH entries) as far as
- * constants go: ptgStr, ptgInt, ptgNum, CHAR(n), &, + - * /; a call renders as text with its
- * evaluated arguments, so `FORMULA(CHAR(61)&CHAR(69)&...,R2C1)` becomes
- * `FORMULA("=EXEC(...)",R2C1)`. Function ids: Ftab and, with bit 15, Cetab (MS-XLS
- * 2.5.198.17/2.5.198.8). The listing (at most XLM_LIST bytes) is scanned for names again
- * and emitted once. Text input (macrosheet XML, SYLK) is scanned byte by byte for names,
- * with NUL bytes skipped (UTF-16LE); CHAR()/"..." chains joined by & are folded.
+ * tokens (rgce), evaluated by heur/xlm_eval.c; a LABEL (0x204) of a macro sheet whose text
+ * starts with = is a formula kept for FORMULA() to write and is scanned for names. The
+ * listing (at most XLM_LIST bytes) is scanned for names again and emitted once
+ * (xlm_report, shared with the .xlsb path of heur/xlsb.c). Text input (macrosheet XML,
+ * SYLK) is scanned byte by byte for names, with NUL bytes skipped (UTF-16LE); CHAR()/"..."
+ * chains joined by & are folded.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,50 +19,20 @@
 #include <strings.h>
 
 #include "heur/xlm.h"
+#include "heur/xlm_int.h"
 #include "lib/buf.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
 
-#define EV_DEPTH 16        /* evaluation stack entries */
-#define EV_STR   2048      /* bytes of one evaluated value */
-#define XLM_LIST (1 << 20) /* bytes of the deobfuscated listing */
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define LOW(c)   ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
 #define LE16(p)  ((p)[0] | (unsigned)(p)[1] << 8)
 #define idc(c)                                                                                     \
     ((((c) | 32) >= 'a' && ((c) | 32) <= 'z') || ((c) >= '0' && (c) <= '9') || (c) == '_')
 
-enum { X_EXEC, X_CALL, X_REGISTER, X_CHAR, X_FORMULA, X_GOTO, X_HALT, X_DOWNLOAD };
-enum { X_URLMON = X_DOWNLOAD + 1, X_SHELLEXEC, X_AUTO, X_RUN, X_N };
 static const char *const xkws[X_N] = {"exec(",    "call(",        "register(", "char(",
                                       "formula(", "goto(",        "halt(",     "urldownloadtofile",
                                       "urlmon",   "shellexecute", "auto_open", "run("};
-
-/* function ids: Ftab, or Cetab | 0x8000 */
-static const struct {
-    unsigned id;
-    int kw;
-    const char *name;
-} fns[] = {
-    {0x006e, X_EXEC, "EXEC"},       {0x0096, X_CALL, "CALL"}, {0x0095, X_REGISTER, "REGISTER"},
-    {0x006f, X_CHAR, "CHAR"},       {0x0035, X_GOTO, "GOTO"}, {0x0036, X_HALT, "HALT"},
-    {0x8060, X_FORMULA, "FORMULA"}, {0x8011, X_RUN, "RUN"},   {0x0037, -1, "RETURN"},
-    {0x8076, -1, "ALERT"},          {0x0001, -1, "IF"},       {0x001f, -1, "MID"},
-    {0x0150, -1, "CONCATENATE"},    {0x00a9, -1, "COUNTA"}};
-
-typedef struct VAL {
-    int kind; /* 0 unknown (text renders it), 1 string, 2 number */
-    double num;
-    BUF *s;
-} VAL;
-
-typedef struct XS {
-    size_t k[X_N];
-    unsigned hidden, macrosheets;
-    size_t writes; /* FORMULA() calls that write a formula (a string starting with =) */
-    BUF *list;     /* deobfuscated formulas */
-    BUF *strs;     /* strings built by CHAR() */
-} XS;
 
 /* xmatch - lower-case w at d[i] in any case, with at most one NUL between its bytes */
 static bool xmatch(const unsigned char *d, size_t n, size_t i, const char *w)
@@ -82,8 +51,11 @@ static void xlm_text(size_t *cnt, const unsigned char *d, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         int p[2] = {0, 0}; /* the two bytes before, NULs of UTF-16 skipped */
-        for (size_t j = i, q = 0; j > 0 && q < 2 && i - j < 4;)
-            p[q] = d[--j], q += d[j] != 0;
+        for (size_t j = i, q = 0; j > 0 && q < 2 && i - j < 4;) {
+            j--;
+            p[q] = d[j];
+            q += d[j] != 0;
+        }
         if (d[i] == 0 || (idc(p[0]) && !((LOW(p[0]) == 'e' || LOW(p[0]) == 'n') && p[1] == ';')))
             continue;
         for (int k = 0; k < X_N; k++)
@@ -91,242 +63,90 @@ static void xlm_text(size_t *cnt, const unsigned char *d, size_t n)
     }
 }
 
-/* ---- BIFF formula evaluation ---- */
-
-/* render - a value as formula text */
-static void render(BUF *o, const VAL *v)
+/* label_text - an XLUnicodeString at b (BIFF5: cch chars) as the value of a macro sheet cell:
+ * a text that starts with = is a formula kept for FORMULA() to write, scanned like a built
+ * string */
+static void label_text(XS *x, const unsigned char *b, size_t len, bool b8, unsigned row,
+                       unsigned col)
 {
-    if (v->kind == 1) {
-        buf_putc(o, '"');
-        buf_cat(o, v->s->data, v->s->len);
-        buf_putc(o, '"');
-    } else if (v->kind == 2) {
-        buf_printf(o, "%.15g", v->num);
-    } else {
-        buf_cat(o, v->s->data, v->s->len);
-    }
-}
-
-/* set_str - v becomes the string p[0..n), at most EV_STR bytes */
-static void set_str(VAL *v, int kind, const char *p, size_t n)
-{
-    buf_reset(v->s);
-    buf_cat(v->s, p, n < EV_STR ? n : EV_STR);
-    v->kind = kind;
-}
-
-/* binop - a binary operator on the two top entries (& concatenates, + - * / compute) */
-static void binop(VAL *a, const VAL *b, int op)
-{
-    static const char ops[] = "+-*/^&";
-    if (op == '&' && a->kind == 1 && b->kind == 1) {
-        buf_cat(a->s, b->s->data, b->s->len < EV_STR ? b->s->len : EV_STR);
+    size_t cch = LE16(b), at = b8 ? 3 : 2;
+    bool wide = b8 && (b[2] & 1);
+    if (at > len)
         return;
+    BUF *t = buf_new(cch + 1);
+    for (size_t i = 0; i < cch && at + (i + 1) * (wide + 1) <= len; i++)
+        buf_putc(t, b[at + i * (wide + 1)]);
+    xlm_cell_set(x, row, col, 1, 0, t->data, t->len);
+    if (t->len >= 4 && t->data[0] == '=') {
+        buf_cat(x->strs, t->data, t->len);
+        buf_putc(x->strs, '\n');
     }
-    if (op != '&' && a->kind == 2 && b->kind == 2) {
-        a->num = op == '+'                  ? a->num + b->num
-                 : op == '-'                ? a->num - b->num
-                 : op == '*'                ? a->num * b->num
-                 : op == '/' && b->num != 0 ? a->num / b->num
-                                            : 0;
-        return;
-    }
-    BUF *t = buf_new(64);
-    render(t, a), buf_putc(t, strchr(ops, op) ? op : '?'), render(t, b);
-    set_str(a, 0, t->data, t->len);
     buf_free(t);
 }
 
-/* call - a function of argc arguments on top of the stack, replaced by its value */
-static void call(XS *x, VAL *st, size_t *sp, unsigned id, unsigned argc)
+/* label - a LABEL cell (rw col ixfe XLUnicodeString) of a macro sheet */
+static void label(XS *x, const unsigned char *b, size_t len, bool b8)
 {
-    if (argc > *sp)
-        argc = (unsigned)*sp;
-    VAL *a = st + *sp - argc;
-    const char *name = NULL;
-    for (size_t k = 0; k < NELEM(fns); k++)
-        if (fns[k].id == id)
-            name = fns[k].name;
-    if (id == 0x006f && argc == 1 && a[0].kind == 2 && a[0].num >= 1 && a[0].num < 256) {
-        char ch = (char)(unsigned)a[0].num;
-        set_str(&a[0], 1, &ch, 1);
+    if (len >= 8 + (b8 ? 1 : 0))
+        label_text(x, b + 6, len - 6, b8, LE16(b), LE16(b + 2) & 0xff);
+}
+
+/* cached - the numeric result Excel stored in a FORMULA record (FormulaValue, MS-XLS
+ * 2.5.133: a double unless its last two bytes are 0xFFFF) */
+static void cached(XS *x, const unsigned char *b, unsigned row, unsigned col)
+{
+    double v;
+    if (LE16(b + 12) == 0xFFFF)
         return;
-    }
-    if (id == 0x8060 && argc >= 1 && a[0].kind == 1 && a[0].s->len && a[0].s->data[0] == '=')
-        x->writes++;
-    BUF *t = buf_new(64);
-    if (name)
-        buf_puts(t, name);
+    memcpy(&v, b + 6, 8);
+    if (v == v)
+        xlm_cell_set(x, row, col, 2, v, NULL, 0);
+}
+
+/* number - a NUMBER (0x203) or RK (0x27E) cell of a macro sheet remembered */
+static void number(XS *x, unsigned type, const unsigned char *b, size_t len)
+{
+    double v;
+    if (type == 0x0203 && len >= 14)
+        memcpy(&v, b + 6, 8);
+    else if (type == 0x027e && len >= 10)
+        v = xlm_rk(LE16(b + 6) | (unsigned long)LE16(b + 8) << 16);
     else
-        buf_printf(t, "FN%04X", id);
-    buf_putc(t, '(');
-    for (unsigned i = 0; i < argc; i++) {
-        if (i)
-            buf_putc(t, ',');
-        render(t, &a[i]);
-        if (a[i].kind == 1 && a[i].s->len >= 4) { /* a string argument: scanned again */
-            buf_cat(x->strs, a[i].s->data, a[i].s->len);
-            buf_putc(x->strs, '\n');
-        }
-    }
-    buf_putc(t, ')');
-    *sp -= argc;
-    VAL *r = &st[(*sp)++];
-    set_str(r, 0, t->data, t->len);
-    buf_free(t);
+        return;
+    if (v == v)
+        xlm_cell_set(x, LE16(b), LE16(b + 2) & 0xff, 2, v, NULL, 0);
 }
 
-/* push - a new stack entry (the bottom one is reused when full) */
-static VAL *push(VAL *st, size_t *sp)
+/* biff_pass - one walk of a BIFF5/8 stream (its BOF checked by the caller) */
+static void biff_pass(XS *x, const unsigned char *d, size_t n)
 {
-    if (*sp >= EV_DEPTH)
-        *sp = EV_DEPTH - 1;
-    VAL *v = &st[(*sp)++];
-    v->kind = 0, v->num = 0;
-    buf_reset(v->s);
-    return v;
-}
-
-/* token_len - bytes of the operand of a ptg that is not evaluated, or 0 to stop */
-static size_t token_len(unsigned ptg, const unsigned char *r, size_t j, size_t m)
-{
-    static const unsigned char lens[0x20] = {
-        [0x1c] = 2, [0x1d] = 2, [0x01] = 5, [0x02] = 5, [0x18] = 5,
-    };
-    if (ptg == 0x19) /* ptgAttr: a choose jump table after tAttrChoose */
-        return j + 3 < m ? (r[j + 1] & 0x04) ? 4 + 2 * ((size_t)LE16(r + j + 2) + 1) : 4 : 0;
-    if (ptg < 0x20)
-        return lens[ptg] ? lens[ptg] : (ptg >= 0x03 && ptg <= 0x16) ? 1 : 0;
-    switch (ptg & 0x1f) {
-    case 0x00:
-        return 8; /* ptgArray */
-    case 0x03:
-        return 5; /* ptgName */
-    case 0x04:
-        return 5; /* ptgRef */
-    case 0x05:
-        return 9; /* ptgArea */
-    case 0x06:
-        return 7 + (j + 6 < m ? LE16(r + j + 5) : 0); /* ptgMemArea */
-    case 0x07:
-    case 0x08:
-        return 7;
-    case 0x09:
-        return 3;
-    case 0x0a:
-        return 5; /* ptgRefErr */
-    case 0x0b:
-        return 9;
-    case 0x0c:
-        return 5; /* ptgRefN */
-    case 0x0d:
-        return 9;
-    case 0x19:
-        return 7; /* ptgNameX */
-    case 0x1a:
-        return 7; /* ptgRef3d */
-    case 0x1b:
-        return 11; /* ptgArea3d */
-    case 0x1c:
-        return 7;
-    case 0x1d:
-        return 11;
-    default:
-        return 0;
-    }
-}
-
-/* count - function ids of one formula by a token scan that steps over strings; it goes on
- * where eval stops (an operand it does not know) */
-static void count(XS *x, const unsigned char *r, size_t m, bool b8)
-{
-    for (size_t j = 0; j < m;) {
-        unsigned ptg = r[j], tab = 0xffff;
-        if (ptg == 0x17 && j + 2 < m) /* ptgStr: cch [fHighByte] chars */
-            j += b8 ? 3 + r[j + 1] * ((r[j + 2] & 1) ? 2u : 1u) : 2u + r[j + 1];
-        else if ((ptg == 0x21 || ptg == 0x41 || ptg == 0x61) && j + 2 < m)
-            tab = LE16(r + j + 1), j += 3;
-        else if ((ptg == 0x22 || ptg == 0x42 || ptg == 0x62) && j + 3 < m)
-            tab = LE16(r + j + 2), j += 4;
-        else
-            j++;
-        for (size_t k = 0; k < NELEM(fns); k++)
-            if (fns[k].id == tab && fns[k].kw >= 0)
-                x->k[fns[k].kw]++;
-    }
-}
-
-/* eval - one formula's tokens r[0..m) evaluated; its text appended to x->list */
-static void eval(XS *x, VAL *st, const unsigned char *r, size_t m, bool b8)
-{
-    size_t sp = 0;
-    for (size_t j = 0; j < m;) {
-        unsigned ptg = r[j];
-        if (ptg == 0x17 && j + 2 < m) { /* ptgStr: cch, [grbit], chars */
-            size_t cch = r[j + 1], wide = b8 && (r[j + 2] & 1), at = j + (b8 ? 3 : 2);
-            VAL *v = push(st, &sp);
-            v->kind = 1;
-            for (size_t i = 0; i < cch && at + (i + 1) * (wide + 1) <= m; i++)
-                buf_putc(v->s, r[at + i * (wide + 1)]);
-            j = at + cch * (wide + 1);
-        } else if (ptg == 0x1e && j + 2 < m) { /* ptgInt */
-            VAL *v = push(st, &sp);
-            v->kind = 2, v->num = LE16(r + j + 1), j += 3;
-        } else if (ptg == 0x1f && j + 8 < m) { /* ptgNum */
-            VAL *v = push(st, &sp);
-            memcpy(&v->num, r + j + 1, 8);
-            v->kind = v->num == v->num ? 2 : 0, j += 9;     /* NaN stays unknown */
-        } else if (ptg >= 0x03 && ptg <= 0x08 && sp >= 2) { /* + - * / ^ & */
-            binop(&st[sp - 2], &st[sp - 1], "+-*/^&"[ptg - 3]);
-            sp--, j++;
-        } else if (((ptg & 0x1f) == 0x01 || (ptg & 0x1f) == 0x02) && ptg >= 0x20) {
-            bool var = (ptg & 0x1f) == 0x02; /* ptgFunc: iftab; ptgFuncVar: cargs, tab */
-            if (j + (var ? 3 : 2) >= m)
-                break;
-            unsigned id = LE16(r + j + (var ? 2 : 1)), argc = var ? r[j + 1] & 0x7f : 1;
-            call(x, st, &sp, id, argc);
-            j += var ? 4 : 3;
-        } else if ((ptg & 0x1f) == 0x04 && ptg >= 0x20 && j + 4 < m) { /* ptgRef R1C1 */
-            VAL *v = push(st, &sp);
-            buf_printf(v->s, "R%uC%u", LE16(r + j + 1) + 1, (LE16(r + j + 3) & 0xff) + 1);
-            j += 5;
-        } else {
-            size_t len = token_len(ptg, r, j, m);
-            if (len == 0)
-                break;
-            if (ptg >= 0x20 || ptg == 0x16) /* an operand we do not follow */
-                buf_puts(push(st, &sp)->s, ptg == 0x16 ? "" : "?");
-            j += len;
-        }
-    }
-    if (sp > 0)
-        render(x->list, &st[sp - 1]);
-}
-
-/* xlm_biff - walk a BIFF5/8 stream. false: not BIFF */
-static bool xlm_biff(XS *x, const unsigned char *d, size_t n)
-{
-    if (n < 8 || LE16(d) != 0x0809 || (LE16(d + 2) != 8 && LE16(d + 2) != 16))
-        return false;
     bool b8 = LE16(d + 4) == 0x0600, inmacro = false;
-    VAL st[EV_DEPTH];
-    for (int i = 0; i < EV_DEPTH; i++)
-        st[i].s = buf_new(32), st[i].kind = 0;
+    unsigned row = 0, col = 0; /* the last FORMULA's cell */
+    x->sheet = 0;
     for (size_t i = 0; n - i >= 4 && x->list->len < XLM_LIST;) {
         unsigned type = LE16(d + i);
         size_t len = LE16(d + i + 2);
         const unsigned char *b = d + i + 4;
         if (len > n - i - 4)
             break;
-        if (type == 0x0809 && len >= 4) /* a substream: dt 0x40 is a macro sheet */
+        if (type == 0x0809 && len >= 4) { /* a substream: dt 0x40 is a macro sheet */
             inmacro = LE16(b + 2) == 0x0040;
-        if (type == 0x0006 && len >= 22 && (inmacro || x->macrosheets)) {
-            buf_printf(x->list, "R%uC%u =", LE16(b) + 1, (LE16(b + 2) & 0xff) + 1);
-            size_t m = LE16(b + 20) < len - 22 ? LE16(b + 20) : len - 22;
-            count(x, b + 22, m, b8);
-            eval(x, st, b + 22, m, b8);
-            buf_putc(x->list, '\n');
+            x->sheet++;
         }
+        bool macro = inmacro || x->macrosheets;
+        if (type == 0x0006 && len >= 22 && macro) {
+            size_t m = LE16(b + 20) < len - 22 ? LE16(b + 20) : len - 22;
+            row = LE16(b);
+            col = LE16(b + 2) & 0xff;
+            cached(x, b, row, col);
+            xlm_formula(x, b + 22, m, b8 ? XLM_BIFF8 : XLM_BIFF5, row, col);
+        }
+        if (type == 0x0207 && macro && len >= 3) /* STRING: the cached result of the FORMULA */
+            label_text(x, b, len, b8, row, col);
+        if (type == 0x0204 && inmacro)
+            label(x, b, len, b8);
+        if ((type == 0x0203 || type == 0x027e) && inmacro)
+            number(x, type, b, len);
         if (type == 0x0018 && len >= 16 && (LE16(b) & 0x20)) /* built-in: code 1 = Auto_Open */
             x->k[X_AUTO] += (b8 ? b[15] : b[14]) == 0x01;
         if (type == 0x0085 && len >= 6 && b[5] == 1) { /* BOUNDSHEET of a macro sheet */
@@ -335,8 +155,22 @@ static bool xlm_biff(XS *x, const unsigned char *d, size_t n)
         }
         i += 4 + len;
     }
-    for (int i = 0; i < EV_DEPTH; i++)
-        buf_free(st[i].s);
+}
+
+/* xlm_biff - walk a BIFF5/8 stream twice: the first pass fills the cells (a formula may
+ * join cells that come after it), the second evaluates, counts and lists. false: not BIFF */
+static bool xlm_biff(XS *x, const unsigned char *d, size_t n)
+{
+    if (n < 8 || LE16(d) != 0x0809 || (LE16(d + 2) != 8 && LE16(d + 2) != 16))
+        return false;
+    biff_pass(x, d, n);
+    buf_reset(x->list);
+    buf_reset(x->strs);
+    memset(x->k, 0, sizeof(x->k));
+    x->writes = 0;
+    x->macrosheets = 0;
+    x->hidden = 0;
+    biff_pass(x, d, n);
     return true;
 }
 
@@ -363,29 +197,96 @@ static BUF *unxml(const unsigned char *d, size_t n)
     return o;
 }
 
-/* text_fold - CHAR(n) and "..." terms joined by &: the joined string when CHAR is in it */
+/* a1_ref - an A1 reference ($A$1) at s[*i] that is not part of a longer name: its row and
+ * column (0-based), *i past it */
+static bool a1_ref(const char *s, size_t n, size_t *i, unsigned *row, unsigned *col)
+{
+    size_t j = *i;
+    unsigned c = 0, r = 0;
+    if (j > 0 && (idc(s[j - 1]) || s[j - 1] == '.'))
+        return false;
+    j += j < n && s[j] == '$';
+    size_t letters = j;
+    while (j < n && j - letters < 3 && s[j] >= 'A' && s[j] <= 'Z')
+        c = c * 26 + (unsigned)(s[j++] - 'A' + 1);
+    if (j == letters)
+        return false;
+    j += j < n && s[j] == '$';
+    size_t digits = j;
+    while (j < n && j - digits < 7 && s[j] >= '0' && s[j] <= '9')
+        r = r * 10 + (unsigned)(s[j++] - '0');
+    if (j == digits || r == 0 || (j < n && (idc(s[j]) || s[j] == '(' || s[j] == '!')))
+        return false;
+    *i = j;
+    *row = r - 1;
+    *col = c - 1;
+    return true;
+}
+
+/* xml_cells - the string results macrosheet XML keeps for its formula cells
+ * (`<c r="A1" t="str"><f>CHAR(61)</f><v>=</v></c>`), remembered for text_fold */
+static void xml_cells(XS *x, const char *s, size_t n)
+{
+    for (const char *p = s, *end = s + n; (p = str_memmem_ci(p, (size_t)(end - p), "<c r=\""));) {
+        size_t i = (size_t)(p - s) + 6;
+        unsigned row, col;
+        const char *z = str_memmem_ci(p, (size_t)(end - p), "</c>");
+        const char *gt = memchr(p, '>', (size_t)(end - p));
+        p += 6;
+        if (z == NULL || gt == NULL || gt > z || !a1_ref(s, n, &i, &row, &col))
+            continue;
+        const char *v = str_memmem_ci(gt, (size_t)(z - gt), "<v>");
+        const char *ve = v ? str_memmem_ci(v, (size_t)(z - v), "</v>") : NULL;
+        if (ve == NULL)
+            continue;
+        if (str_memmem_ci(p, (size_t)(gt - p), " t=\"str\"")) {
+            xlm_cell_set(x, row, col, 1, 0, v + 3, (size_t)(ve - v - 3));
+        } else if (!str_memmem_ci(p, (size_t)(gt - p), " t=\"") && ve - v - 3 < 32) {
+            char num[32]; /* a number cell (no type attribute) */
+            snprintf(num, sizeof(num), "%.*s", (int)(ve - v - 3), v + 3);
+            char *endp;
+            double d = strtod(num, &endp);
+            if (endp != num && *endp == '\0' && d == d)
+                xlm_cell_set(x, row, col, 2, d, NULL, 0);
+        }
+    }
+}
+
+/* text_fold - CHAR(n), "..." and references to remembered string cells joined by &: the
+ * joined string when CHAR or references built it */
 static void text_fold(XS *x, const char *s, size_t n)
 {
     BUF *b = buf_new(64);
     for (size_t i = 0; i < n;) {
-        size_t j = i, chars = 0;
+        size_t j = i, chars = 0, vlen;
+        unsigned row, col;
+        const char *v;
         buf_reset(b);
         for (;;) {
             if (n - j > 5 && strncasecmp(s + j, "char(", 5) == 0) {
                 size_t e = j + 5;
-                unsigned v = 0;
-                while (e < n && s[e] >= '0' && s[e] <= '9' && v < 1000)
-                    v = v * 10 + (unsigned)(s[e++] - '0');
-                if (e >= n || s[e] != ')' || v == 0 || v > 255)
+                unsigned code = 0;
+                while (e < n && s[e] >= '0' && s[e] <= '9' && code < 1000)
+                    code = code * 10 + (unsigned)(s[e++] - '0');
+                if (e >= n || s[e] != ')' || code == 0 || code > 255)
                     break;
-                buf_putc(b, (int)v), chars++, j = e + 1;
+                buf_putc(b, (int)code);
+                chars++;
+                j = e + 1;
+            } else if (j < n && s[j] >= '$' && s[j] <= 'Z' &&
+                       a1_ref(s, n, &(size_t){j}, &row, &col) &&
+                       (v = xlm_cell_get(x, row, col, &vlen)) != NULL) {
+                a1_ref(s, n, &j, &row, &col);
+                buf_cat(b, v, vlen);
+                chars++;
             } else if (j < n && s[j] == '"') {
                 size_t e = j + 1;
                 while (e < n && s[e] != '"')
                     e++;
                 if (e >= n)
                     break;
-                buf_cat(b, s + j + 1, e - j - 1), j = e + 1;
+                buf_cat(b, s + j + 1, e - j - 1);
+                j = e + 1;
             } else {
                 break;
             }
@@ -402,25 +303,92 @@ static void text_fold(XS *x, const char *s, size_t n)
     buf_free(b);
 }
 
-/* heur_xlm - see heur/xlm.h */
-void heur_xlm(HEUR_CTX *c, const unsigned char *data, size_t n)
+/* key_term - one `CHAR(n-REF)` (n: digits, or a number cell in formula text) (REF: R90C19 in the
+ * listing, $S$90 in formula text) at s[j]: n, the reference (ref, rn) and the index after the `)`;
+ * false when it is not one */
+static bool key_term(const XS *x, const char *s, size_t n, size_t j, long *v, const char **ref,
+                     size_t *rn, size_t *end)
 {
-    if (c == NULL || c->hits == NULL || data == NULL)
-        return;
-    XS x = {.list = buf_new(256), .strs = buf_new(64)};
-    bool biff = xlm_biff(&x, data, n);
-    const char *how = biff ? " (BIFF)" : "", *at = c->location;
-    if (!biff) {
-        xlm_text(x.k, data, n);
-        BUF *t = unxml(data, n < XLM_LIST ? n : XLM_LIST);
-        text_fold(&x, t->data, t->len);
-        buf_free(t);
+    if (n - j < 8 || memcmp(s + j, "CHAR(", 5) != 0)
+        return false;
+    size_t e = j + 5;
+    unsigned row, col;
+    double d;
+    *v = 0;
+    if (a1_ref(s, n, &e, &row, &col)) { /* n is a number cell */
+        if (!xlm_cell_num(x, row, col, &d) || d < 0 || d > 100000)
+            return false;
+        *v = (long)d;
+    } else {
+        while (e < n && s[e] >= '0' && s[e] <= '9' && *v < 100000)
+            *v = *v * 10 + (s[e++] - '0');
     }
-    size_t *k = x.k;
+    if (e >= n || s[e] != '-' || e == j + 5)
+        return false;
+    size_t r = ++e;
+    while (e < n && e - r < 24 &&
+           ((s[e] >= 'A' && s[e] <= 'Z') || s[e] == '$' || (s[e] >= '0' && s[e] <= '9')))
+        e++;
+    if (e >= n || s[e] != ')' || e == r || (s[r] >= '0' && s[r] <= '9'))
+        return false;
+    *ref = s + r;
+    *rn = e - r;
+    *end = e + 1;
+    return true;
+}
+
+/* key_fold - `CHAR(n-R90C19)&CHAR(m-R90C19)&...` chains (the listing, formula text) whose key cell
+ * is computed at run time (from the date or the environment): a formula a macro writes with
+ * FORMULA() starts with =, which gives the key; the chain is decoded with it and kept
+ * when every character is printable (at least KEY_MIN of them) */
+static void key_fold(XS *x, const char *s, size_t n)
+{
+    enum { KEY_MIN = 4 };
+    BUF *b = buf_new(64);
+    for (size_t i = 0; i < n; i++) {
+        long v, key = 0;
+        const char *ref, *ref0 = NULL;
+        size_t rn, rn0 = 0, j = i, end;
+        bool ok = true;
+        buf_reset(b);
+        while (ok && key_term(x, s, n, j, &v, &ref, &rn, &end)) {
+            if (ref0 == NULL) {
+                ref0 = ref;
+                rn0 = rn;
+                key = v - '=';
+            }
+            long ch = v - key;
+            ok = rn == rn0 && memcmp(ref, ref0, rn) == 0 &&
+                 ((ch >= 32 && ch <= 126) || ch == 9 || ch == 10 || ch == 13);
+            if (ok)
+                buf_putc(b, (int)ch);
+            j = end;
+            if (!ok || j >= n || s[j] != '&')
+                break;
+            j++;
+        }
+        if (ok && b->len >= KEY_MIN) {
+            buf_cat(x->strs, b->data, b->len);
+            buf_putc(x->strs, '\n');
+        }
+        if (j > i)
+            i = j - 1;
+    }
+    buf_free(b);
+}
+
+/* xlm_report - see heur/xlm_int.h */
+void xlm_report(HEUR_CTX *c, XS *x, const char *how)
+{
+    const char *at = c->location;
+    size_t *k = x->k;
+    key_fold(x, x->list->data, x->list->len);
     size_t pre[X_N];
     memcpy(pre, k, sizeof(pre));
-    xlm_text(k, (const unsigned char *)x.strs->data, x.strs->len); /* names in built strings */
-    k[X_CHAR] = pre[X_CHAR], k[X_FORMULA] = pre[X_FORMULA], k[X_AUTO] = pre[X_AUTO];
+    xlm_text(k, (const unsigned char *)x->strs->data, x->strs->len); /* names in built strings */
+    k[X_CHAR] = pre[X_CHAR];
+    k[X_FORMULA] = pre[X_FORMULA];
+    k[X_AUTO] = pre[X_AUTO];
     bool cr = k[X_CALL] || k[X_REGISTER], ex = k[X_EXEC] || (k[X_SHELLEXEC] && cr);
     bool dl = k[X_DOWNLOAD] || (k[X_URLMON] && cr);
     if (k[X_AUTO])
@@ -437,20 +405,40 @@ void heur_xlm(HEUR_CTX *c, const unsigned char *data, size_t n)
         k[X_CHAR] >= 50)
         hits_add(c->hits, "XLM_OBFUSCATION", at, "CHAR x%zu, FORMULA x%zu, GOTO x%zu%s", k[X_CHAR],
                  k[X_FORMULA], k[X_GOTO], how);
-    if (x.writes)
+    if (x->writes)
         hits_add(c->hits, "XLM_FORMULA_WRITE", at, "FORMULA() writes %zu formula(s) into cells%s",
-                 x.writes, how);
-    if (x.hidden)
+                 x->writes, how);
+    if (x->hidden)
         hits_add(c->hits, "XLM_HIDDEN_SHEET", at, "%s macro sheet",
-                 x.hidden & 2 ? "very hidden" : "hidden");
+                 x->hidden & 2 ? "very hidden" : "hidden");
     if (k[X_AUTO] && (ex || cr || dl))
         hits_add(c->hits, "XLM_AUTO_OPEN_EXEC", at, "Auto_Open + %s",
                  ex   ? "EXEC"
                  : cr ? "CALL/REGISTER"
                       : "download");
-    if (c->emit && x.list->len) /* the deobfuscated macro sheet */
-        c->emit(c->emit_ctx, "xlm", NULL, (const unsigned char *)x.list->data, x.list->len);
-    if (c->emit && x.strs->len >= 8)
-        c->emit(c->emit_ctx, "xlm-strings", NULL, (const unsigned char *)x.strs->data, x.strs->len);
-    buf_free(x.list), buf_free(x.strs);
+    if (c->emit && x->list->len) /* the deobfuscated macro sheet */
+        c->emit(c->emit_ctx, "xlm", NULL, (const unsigned char *)x->list->data, x->list->len);
+    if (c->emit && x->strs->len >= 8)
+        c->emit(c->emit_ctx, "xlm-strings", NULL, (const unsigned char *)x->strs->data,
+                x->strs->len);
+}
+
+/* heur_xlm - see heur/xlm.h */
+void heur_xlm(HEUR_CTX *c, const unsigned char *data, size_t n)
+{
+    if (c == NULL || c->hits == NULL || data == NULL)
+        return;
+    XS x;
+    xlm_init(&x, true);
+    bool biff = xlm_biff(&x, data, n);
+    if (!biff) {
+        xlm_text(x.k, data, n);
+        BUF *t = unxml(data, n < XLM_LIST ? n : XLM_LIST);
+        xml_cells(&x, t->data, t->len);
+        text_fold(&x, t->data, t->len);
+        key_fold(&x, t->data, t->len);
+        buf_free(t);
+    }
+    xlm_report(c, &x, biff ? " (BIFF)" : "");
+    xlm_fini(&x);
 }

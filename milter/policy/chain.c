@@ -16,6 +16,7 @@ typedef struct INFO {
     bool content;   /* weakened in mention context, capped without a chain */
     bool named;     /* in a ^group (a name or type fact): also a mention in text */
     bool delivered; /* counts for chains (not a mention) */
+    bool library;   /* a code finding at or below an exact known library (JS_KNOWN_LIBRARY) */
     size_t key;     /* index of its attachment */
 } INFO;
 
@@ -99,6 +100,22 @@ static size_t classify(const SCORES *s, const HITS *hits, const SCORE_CTX *ctx, 
             }
         if (f->key == nkeys)
             nkeys++;
+    }
+    /* the code findings (and the URLs read from its code) of a known library's exact file
+     * are the library's: no capability, no weight */
+    for (size_t i = 0; i < hits->n; i++) {
+        if (strcmp(hits->v[i].symbol, "JS_KNOWN_LIBRARY") != 0)
+            continue;
+        const char *lib = hits->v[i].location;
+        size_t ll = strlen(lib);
+        for (size_t j = 0; j < hits->n; j++) {
+            const char *loc = hits->v[j].location;
+            bool code = info[j].content || strncmp(hits->v[j].symbol, "URL_", 4) == 0;
+            if (code && strncmp(loc, lib, ll) == 0 && (loc[ll] == 0 || loc[ll] == '>')) {
+                info[j].library = true;
+                info[j].caps = 0;
+            }
+        }
     }
     /* a lure makes its whole attachment a delivery */
     for (size_t i = 0; i < hits->n; i++)
@@ -224,6 +241,9 @@ double score_message(const SCORES *s, HITS *hits, const SCORE_CTX *ctx)
             if (s->v[c].nneed > 0 && fire(&s->v[c], hits, n0, info, k))
                 chained[k] = true;
     score_hits(s, hits);
+    for (size_t i = 0; i < n0; i++)
+        if (info[i].library)
+            hits->v[i].weight = 0;
     for (size_t k = 0; k < nkeys; k++) {
         budget(hits, info, n0, k, false, ctx->mention_max);
         if (!chained[k])

@@ -9,11 +9,12 @@
 #include "policy/chain.h"
 #include "policy/context.h"
 
-/* context_mention_name - a file name whose extension names a text format */
+/* context_mention_name - a file name whose extension names a text format, or a web page
+ * (its prose; its scripts are the decoded:script layer) */
 bool context_mention_name(const char *filename)
 {
-    static const char *const ext[] = {".txt", ".text", ".md",  ".markdown",
-                                      ".rst", ".log",  ".csv", NULL};
+    static const char *const ext[] = {".txt", ".text", ".md",  ".markdown", ".rst", ".log",
+                                      ".csv", ".html", ".htm", ".xhtml",    NULL};
     for (int i = 0; ext[i]; i++)
         if (str_iends(filename, ext[i]))
             return true;
@@ -47,6 +48,9 @@ bool context_mention(const PARTS *parts, const char *location)
         if (strlen(parts->v[i]->path) == kl && strncmp(parts->v[i]->path, location, kl) == 0)
             part = parts->v[i];
     if (part == NULL)
+        return false;
+    /* the code of a page (heur/html.h) is what a browser runs: a delivery, not prose */
+    if (strstr(location + kl, ">decoded:script"))
         return false;
     /* the innermost named member after the part decides */
     const char *member = NULL;

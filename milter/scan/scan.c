@@ -323,6 +323,13 @@ static bool xlm_text_part(const char *filename, const unsigned char *data, size_
                         str_iends(filename, ".slk"));
 }
 
+/* is_xlsb - an OOXML zip whose member names (stored uncompressed) hold xl/workbook.bin */
+static bool is_xlsb(const FILETYPE *ft, const unsigned char *data, size_t n)
+{
+    return strcmp(ft->name, "ooxml") == 0 &&
+           str_memmem_ci((const char *)data, n, "xl/workbook.bin") != NULL;
+}
+
 /*
  * analyse - our analysers over one buffer: file tricks, shortcuts, scripts (with their
  * decoded layers), registry droppers, XLM sheets, and the URLs in script text
@@ -348,16 +355,24 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
         url_extract_pdf(s->m->urls, data, n, location);
     else if (strcmp(ft->name, "svg") == 0)
         url_extract_svg(s->m->urls, (const char *)data, n, location);
+    if (is_xlsb(ft, data, n)) /* libclamav names members by base name: read by full name */
+        heur_xlsb_zip(&c, data, n, (size_t)s->rs->cfg->max_part_bytes);
     if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0) {
         const char *type = ft->lang ? ft->lang : ft->name;
+        if (strcmp(type, "html") == 0 || strcmp(type, "svg") == 0)
+            heur_html(&c, data, n); /* the code apart from the prose: decoded:script */
         heur_script(&c, type, data, n);
-        if (emu_wanted(location, type)) /* run it: what it builds comes back as layers */
+        if (emu_wanted(location, type)) { /* run it: what it builds comes back as layers */
             emu_script(&c, s->rs->cfg, type, data, n);
+            heur_wsh_emulated(&c, ft->lang);
+        }
     }
     heur_known(&c, ft->lang, data, n);
     heur_wsh(&c, ft->lang, data, n);
-    if (ft->lang)
-        heur_lolbin(&c, data, n);
+    if (ft->lang) {
+        heur_lolbas(&c, data, n);
+        heur_tamper(&c, ft->lang, data, n);
+    }
     if (textual(ft) || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0)
         heur_lure(&c, data, n);
     if (textual(ft)) {

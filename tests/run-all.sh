@@ -43,6 +43,7 @@ suites=(
     "milter-asan|FM_BIN=$FM_ASAN_BIN|tests/milter/run.sh"
     "cache-asan|FM_BIN=$FM_ASAN_BIN FM_CACHE_CORPUS=0|tests/cache/run.sh"
     "quarantine-asan|FM_BIN=$FM_ASAN_BIN FM_BROWSER=0|tests/quarantine/run.sh"
+    "emu-asan|FM_BIN=$FM_ASAN_BIN FM_EMU_OUT=tests/out/emu-asan FM_EMU_TABLE=tests/out/emu-asan.md|tests/emu/run.sh"
     "fuzz-replay|-|tests/fuzz/run.sh"
     "engines|-|python3 tests/engines/run.py"
     "maldocs|-|tests/maldocs/run.sh"

@@ -118,6 +118,10 @@ typedef struct CONFIG {
     int64_t emulate_memory;
     int64_t emulate_workers;
     char *emulate_helper;
+    char *unpack_7z_helper;
+    char *unpack_rar_helper;
+    int64_t unpack_helper_ms;
+    int64_t unpack_helper_memory;
     /* milter */
     char *socket;
     char *socket_mode; /* octal text; config_socket_mode gives the number */

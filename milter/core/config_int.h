@@ -1,6 +1,6 @@
 /*
- * core/config_int - the settings table shared by config.c (parser) and config_doc.c (-d and
- * the man page); not for other modules
+ * core/config_int - the configuration table's row type, shared by config.c (the table and
+ * its parser) and config_dump.c (-d and the man page); not for other modules
  */
 #ifndef FM_CONFIG_INT_H
 #define FM_CONFIG_INT_H
@@ -22,7 +22,6 @@ typedef struct CFG_ROW {
     const char *doc;
 } CFG_ROW;
 
-extern const CFG_ROW config_table[];
-extern const size_t config_table_n;
+const CFG_ROW *config_rows(size_t *n);
 
 #endif

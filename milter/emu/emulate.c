@@ -313,13 +313,17 @@ bool emu_wanted(const char *location, const char *type)
 {
     if (type == NULL)
         return false;
-    static const char *const types[] = {"js", "hta", "wsf", "sct", "html", "svg"};
+    static const char *const types[] = {"js", "hta", "wsf", "sct", "html", "svg", "xml"};
     bool ok = false;
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && !ok; i++)
         ok = strcmp(type, types[i]) == 0;
     const char *last = NULL, *p = location;
     while ((p = strstr(p, ">decoded:")) != NULL)
         last = p, p += 9;
+    /* ClamAV's own decode of a Script Encoder file: the same script as >decoded:jse */
+    const char *tail = strrchr(location, '>');
+    if (tail && strcmp(tail, ">screnc.html") == 0)
+        return false;
     return ok && (last == NULL || strncmp(last, ">decoded:jse", 12) == 0);
 }
 

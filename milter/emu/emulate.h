@@ -11,9 +11,11 @@
  *
  * DESCRIPTION
  *   emu_wanted says whether a buffer at this location of this type (language token or
- *   type name) is emulated: js, hta, wsf, sct, html and svg, in parts, archive members
+ *   type name) is emulated: js, hta, wsf, sct, html, svg and xml (an XSL stylesheet's
+ *   msxsl:script blocks; other XML has nothing to run), in parts, archive members
  *   and embedded layers, and in the layer decoded from a JScript.Encode file (`>decoded:
- *   jse`); not in other decoded layers (they came from a script that was itself run).
+ *   jse`); not in other decoded layers (they came from a script that was itself run),
+ *   nor in ClamAV's decode of the same Script Encoder file (`>screnc.html`).
  *
  *   emu_script (when cfg->emulate is on) takes the JavaScript out of the buffer
  *   (extract.c), runs it in a worker (pool.c) with emulate_ms and emulate_memory, and

@@ -282,6 +282,58 @@ static int load_host(duk_context *c, const char *host, size_t host_len)
     return duk_pcall(c, 0);
 }
 
+/*
+ * compile - compile the source below the name on the stack; on a SyntaxError, compile
+ * __downlevel(source) instead (ES2015 rewritten, downlevel.js). Leaves the function, or
+ * the first error (a script the rewrite cannot help keeps its own message). Returns 0
+ * when compiled.
+ */
+static int compile(duk_context *c, const EVLOG_REQUEST *req)
+{
+    duk_dup(c, -2); /* source copy, for the second try */
+    duk_dup(c, -2);
+    if (duk_pcompile(c, 0) == 0) {
+        duk_replace(c, -3);
+        duk_pop(c);
+        return 0;
+    }
+    duk_replace(c, -3); /* the error replaces the source: [error, name] */
+    duk_pop(c);
+    if (!duk_get_global_string(c, "__downlevel") || !duk_is_function(c, -1)) {
+        duk_pop(c); /* leaves the error */
+        return 1;
+    }
+    duk_pop(c);
+    duk_get_global_string(c, "__downlevel");
+    push_source(c, req->script, req->script_len);
+    if (duk_get_global_string(c, "__prepare") && duk_is_function(c, -1)) {
+        duk_dup(c, -2);
+        if (duk_pcall(c, 1) == 0 && duk_is_string(c, -1))
+            duk_replace(c, -2);
+        else
+            duk_pop(c);
+    } else {
+        duk_pop(c);
+    }
+    if (duk_pcall(c, 1) != 0 || !duk_is_string(c, -1)) { /* the rewrite gave up */
+        duk_pop(c);
+        return 1;
+    }
+    if (duk_get_global_string(c, "__rec") && duk_is_function(c, -1)) {
+        duk_push_string(c, "Downlevel");
+        duk_push_sprintf(c, "%lu", (unsigned long)duk_get_length(c, -3));
+        duk_pcall(c, 2);
+    }
+    duk_pop(c);
+    duk_push_lstring(c, req->name, req->name_len);
+    if (duk_pcompile(c, 0) != 0) {
+        duk_pop(c);
+        return 1;
+    }
+    duk_replace(c, -2); /* [function] */
+    return 0;
+}
+
 /* engine_run - see engine.h */
 void engine_run(const char *host, size_t host_len, const EVLOG_REQUEST *req, engine_sink sink,
                 void *ctx)
@@ -327,7 +379,7 @@ void engine_run(const char *host, size_t host_len, const EVLOG_REQUEST *req, eng
     }
     duk_push_lstring(c, req->name, req->name_len);
     const char *status = "ok", *msg = "";
-    if (duk_pcompile(c, 0) != 0) {
+    if (compile(c, req) != 0) {
         status = "syntax";
         msg = message(c);
     } else if (duk_pcall(c, 0) != 0) {

@@ -1,7 +1,9 @@
 /*
  * extract - JavaScript blocks out of markup (see extract.h). A linear scan: each
- * `<script` is found with a case-insensitive search from where the last block ended.
+ * `<script` (in XSL each `implements-prefix`) is found with a case-insensitive search
+ * from where the last block ended.
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -79,6 +81,110 @@ static void put_js_string(BUF *out, const char *p, size_t n, int xml)
     buf_cat(out, "\"", 1);
 }
 
+/* name_char - a character of an XML name or a JavaScript identifier (no ':') */
+static int name_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '_' || ch == '-' || ch == '.' || ch == '$';
+}
+
+/* xsl_calls - a block calling each function the stylesheet names as PREFIX:name( */
+static void xsl_calls(BUF *out, const char *p, size_t n, const char *pfx, size_t pl, BUF *names)
+{
+    size_t at = 0, calls = 0;
+    while (at < n && calls < EMU_XSL_CALLS) {
+        const char *q = memmem(p + at, n - at, pfx, pl);
+        if (q == NULL)
+            break;
+        size_t i = (size_t)(q - p), f = i + pl;
+        at = f;
+        if ((i > 0 && name_char(p[i - 1])) || f >= n || p[f] != ':')
+            continue;
+        size_t e = ++f;
+        while (e < n && e - f < 64 && name_char(p[e]) && p[e] != '-' && p[e] != '.')
+            e++;
+        size_t k = e;
+        while (k < n && (p[k] == ' ' || p[k] == '\t'))
+            k++;
+        if (e == f || k >= n || p[k] != '(' || (p[f] >= '0' && p[f] <= '9'))
+            continue;
+        char probe[70];
+        snprintf(probe, sizeof(probe), "|%.*s|", (int)(e - f), p + f);
+        if (names->len && memmem(names->data, names->len, probe, strlen(probe)) != NULL)
+            continue; /* called already */
+        buf_cat(names, probe, strlen(probe));
+        buf_printf(out, ",\"if (typeof %.*s === 'function') %.*s();\"", (int)(e - f), p + f,
+                   (int)(e - f), p + f);
+        calls++;
+    }
+}
+
+/*
+ * xsl - the JScript of msxsl:script elements (any prefix: the element carries
+ * implements-prefix), then a call of each function the stylesheet's expressions name
+ * under an implemented prefix, as the XSLT processor would
+ */
+static int xsl(const char *p, size_t n, BUF *out)
+{
+    if (str_memmem_ci(p, n, "urn:schemas-microsoft-com:xslt") == NULL)
+        return -1;
+    size_t at = 0, blocks = 0, npfx = 0;
+    struct {
+        const char *v;
+        size_t l;
+    } pfx[EMU_XSL_PREFIXES];
+    buf_cat(out, "__blocks([", 10);
+    while (at < n && blocks < EMU_MAX_BLOCKS) {
+        const char *ip = str_memmem_ci(p + at, n - at, "implements-prefix");
+        if (ip == NULL)
+            break;
+        size_t i = (size_t)(ip - p), lt = i;
+        at = i + 17;
+        while (lt > 0 && i - lt < 2048 && p[lt] != '<' && p[lt] != '>')
+            lt--;
+        const char *gt = memchr(p + i, '>', n - i);
+        if (p[lt] != '<' || gt == NULL)
+            continue;
+        size_t tn = lt + 1;
+        while (tn < n && (name_char(p[tn]) || p[tn] == ':'))
+            tn++;
+        size_t tl = tn - lt - 1;
+        if (tl < 8 || strncasecmp(p + tn - 7, ":script", 7) != 0 || gt[-1] == '/')
+            continue;
+        size_t body = (size_t)(gt - p) + 1, vl, ll;
+        const char *tag = p + lt, *v = attr(tag, body - lt, "implements-prefix", &vl);
+        const char *lang = attr(tag, body - lt, "language", &ll);
+        char close[80];
+        snprintf(close, sizeof(close), "</%.*s", (int)(tl < 70 ? tl : 70), p + lt + 1);
+        const char *e = str_memmem_ci(p + body, n - body, close);
+        size_t end = e ? (size_t)(e - p) : n;
+        at = e ? end : n;
+        if (lang && ll && !str_memmem_ci(lang, ll, "jscript") &&
+            !str_memmem_ci(lang, ll, "javascript"))
+            continue; /* VBScript, C#: a layer for the static analysers (heur/lang.c) */
+        if (v && vl && vl < 64 && npfx < EMU_XSL_PREFIXES)
+            pfx[npfx].v = v, pfx[npfx++].l = vl;
+        const char *b = p + body;
+        size_t bl = end - body;
+        const char *cd = bl >= 9 ? str_memmem_ci(b, bl, "<![CDATA[") : NULL;
+        if (cd) {
+            size_t skip = (size_t)(cd - b) + 9;
+            b += skip, bl -= skip;
+            const char *ce = memmem(b, bl, "]]>", 3);
+            bl = ce ? (size_t)(ce - b) : bl;
+        }
+        if (blocks++)
+            buf_cat(out, ",", 1);
+        put_js_string(out, b, bl, cd == NULL);
+    }
+    BUF *names = buf_new(64);
+    for (size_t k = 0; k < npfx && blocks; k++)
+        xsl_calls(out, p, n, pfx[k].v, pfx[k].l, names);
+    buf_free(names);
+    buf_cat(out, "]);\n", 4);
+    return blocks ? EVLOG_KIND_WSH : -1;
+}
+
 /* emu_extract - see extract.h */
 int emu_extract(const char *type, const char *p, size_t n, BUF *out)
 {
@@ -88,6 +194,8 @@ int emu_extract(const char *type, const char *p, size_t n, BUF *out)
         buf_cat(out, p, n);
         return EVLOG_KIND_WSH;
     }
+    if (strcmp(type, "xml") == 0 || strcmp(type, "xsl") == 0)
+        return xsl(p, n, out);
     int kind = strcmp(type, "hta") == 0                                ? EVLOG_KIND_HTA
                : strcmp(type, "html") == 0 || strcmp(type, "svg") == 0 ? EVLOG_KIND_BROWSER
                : strcmp(type, "wsf") == 0 || strcmp(type, "sct") == 0  ? EVLOG_KIND_WSH

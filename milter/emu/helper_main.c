@@ -18,15 +18,17 @@
  * how many were dropped.
  *
  * --run is for tests and analysts: the same limits and filter, the file read before the
- * lockdown (markup by its extension: .html .svg .hta .wsf .sct give their script blocks,
+ * lockdown (markup by its extension: .html .svg .hta .wsf .sct .xsl give their script blocks,
  * run as a page, HTA or script host unless -k says otherwise), the events printed one per line
  * (fields separated by " | ", control bytes as \xNN, long fields cut at 300 bytes).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -162,8 +164,20 @@ static int run_file(const char *path, unsigned kind, unsigned ms, unsigned mib)
     const char *base = strrchr(path, '/'), *dot = strrchr(path, '.');
     base = base ? base + 1 : path;
     BUF *js = buf_new(src->len + 64); /* markup: its script blocks, as the milter sends them */
-    int k =
-        emu_extract(dot && strcmp(dot + 1, "jse") != 0 ? dot + 1 : "js", src->data, src->len, js);
+    const char *ext = dot && strcmp(dot + 1, "jse") != 0 ? dot + 1 : "js";
+    if (strcasecmp(ext, "htm") == 0 || strcasecmp(ext, "html") == 0)
+        ext = "html";
+    else if (strcasecmp(ext, "xsl") == 0 || strcasecmp(ext, "xslt") == 0)
+        ext = "xml";
+    int k = emu_extract(ext, src->data, src->len, js);
+    static const char *const markup[] = {"html", "hta", "wsf", "sct", "svg", "xml"};
+    bool is_markup = false;
+    for (size_t i = 0; i < sizeof(markup) / sizeof(markup[0]); i++)
+        is_markup = is_markup || strcasecmp(ext, markup[i]) == 0;
+    if (k < 0 && is_markup) {
+        printf("E none | no script block to run | 0\n"); /* the milter runs nothing either */
+        return 0;
+    }
     if (k >= 0 && (int)kind == EVLOG_KIND_WSH)
         kind = (unsigned)k;
     if (k >= 0)

@@ -520,9 +520,19 @@
         }
         return s;
     };
+    /* eval, and on a SyntaxError the ES2015 rewrite of the source (downlevel.js) */
+    function evalModern(s) {
+        try { return realEval(s); } catch (e) {
+            if (!(e instanceof SyntaxError) || typeof G.__downlevel !== 'function') throw e;
+            var d;
+            try { d = G.__downlevel(s); } catch (e2) { throw e; }
+            rec('Downlevel', S(d.length));
+            return realEval(d);
+        }
+    }
     G.__blocks = function (a) {
         for (var i = 0; i < a.length; i++) {
-            try { realEval(a[i]); } catch (e) {
+            try { evalModern(a[i]); } catch (e) {
                 var m = e && e.message ? S(e.message) : S(e);
                 if (/^(WScript\.Quit|execution timeout|alloc failed)/.test(m)) throw e;
                 rec(e instanceof SyntaxError ? 'BlockSyntax' : 'BlockError', m);
@@ -554,7 +564,7 @@
     G.eval = function (s) {
         if (typeof s !== 'string') return s;
         code('eval', s);
-        return realEval(s);
+        return evalModern(s);
     };
     /* the same source compiles once: anti-debugging recursion builds Function('debugger')
        thousands of times */

@@ -63,9 +63,14 @@ static bool in_list(const char *list, const char *word, size_t wl)
 }
 
 /* text_view - is the window text (no NUL, at most 1% controls)? s gets an ASCII view:
- * the bytes themselves, or for BOM-marked UTF-16 a thread-local copy with non-ASCII as '?' */
+ * the bytes themselves, or for BOM-marked UTF-16 a thread-local copy with non-ASCII as '?'.
+ * DEL does not count in Script Encoder output (#@~^ first): its tables produce it. */
 static bool text_view(const unsigned char *p, size_t n, const char **s, size_t *len)
 {
+    size_t lead = 0;
+    while (lead < n && lead < 64 && strchr(" \t\r\n", p[lead]) != NULL && p[lead] != 0)
+        lead++;
+    bool encoded = magic_at(p, n, lead, LIT("#@~^"));
     static _Thread_local char view[FILETYPE_TEXT_WINDOW / 2]; /* (w - 2) / 2 units fit */
     size_t w = n < FILETYPE_TEXT_WINDOW ? n : FILETYPE_TEXT_WINDOW, ctrl = 0, skip, units;
     int wide = magic_at(p, w, 0, LIT("\xff\xfe")) ? 1 : magic_at(p, w, 0, LIT("\xfe\xff")) ? 2 : 0;
@@ -77,7 +82,8 @@ static bool text_view(const unsigned char *p, size_t n, const char **s, size_t *
         if (c == 0)
             return false;
         /* controls plain text does not carry: all but \t..\r, DOS EOF and ESC */
-        ctrl += (c < 0x20 && (c < '\t' || c > '\r') && c != 0x1a && c != 0x1b) || c == 0x7f;
+        ctrl += (c < 0x20 && (c < '\t' || c > '\r') && c != 0x1a && c != 0x1b) ||
+                (c == 0x7f && !encoded);
         if (wide)
             view[i] = c < 0x80 ? (char)c : '?';
     }

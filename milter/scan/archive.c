@@ -371,6 +371,23 @@ static bool rar5_enc_has(const RAR5_ENC *enc, const char *name)
     return false;
 }
 
+/* archive_is_encrypted - libarchive flags an encrypted member or header, or the RAR walk
+ * finds an encryption record libarchive does not flag */
+bool archive_is_encrypted(const unsigned char *data, size_t n)
+{
+    if (data == NULL)
+        return false;
+    if (probe(data, n) >= 0)
+        return true;
+    RAR5_ENC enc = {0};
+    rar5_walk(data, n, &enc);
+    bool yes = enc.headers || enc.n > 0;
+    for (size_t i = 0; i < enc.n; i++)
+        free(enc.names[i]);
+    free(enc.names);
+    return yes;
+}
+
 /* archive_list - every regular member to fn (see archive_pw.h) */
 int archive_list(const unsigned char *data, size_t n, const ARCHIVE_LIMITS *lim,
                  archive_entry_fn fn, void *ctx)

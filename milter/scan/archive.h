@@ -35,6 +35,10 @@
  *   final item with the name "" tells of encrypted headers, an unreadable rest, or the
  *   limits. Returns the number of regular members, or -1 when it is not readable.
  *
+ *   archive_is_encrypted: an encrypted member or encrypted headers (zip, 7z, RAR 4/5; the
+ *   RAR 5 records libarchive does not flag included). Such a 7z or RAR goes to
+ *   scan/extunpack.c when the message states passwords.
+ *
  * LIMITS
  *   lim->max_members members, lim->max_member_bytes bytes per member (a longer member
  *   is delivered cut, with truncated = 1), lim->max_total_bytes over all members (a zip
@@ -43,6 +47,7 @@
 #ifndef FM_ARCHIVE_H
 #define FM_ARCHIVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define ARCHIVE_MAX_PASSWORDS 32
@@ -71,6 +76,7 @@ typedef void (*archive_entry_fn)(void *ctx, const ARCHIVE_ITEM *item);
 
 int archive_list(const unsigned char *data, size_t n, const ARCHIVE_LIMITS *lim,
                  archive_entry_fn fn, void *ctx);
+bool archive_is_encrypted(const unsigned char *data, size_t n);
 
 int archive_open_with_passwords(const unsigned char *data, size_t n, char *const *passwords,
                                 size_t npw, const ARCHIVE_LIMITS *lim, archive_member_fn fn,

@@ -466,12 +466,8 @@ int officecrypt_open(const unsigned char *data, size_t n, char *const *pw, size_
         ret = oc_open_xls(&o);
     else if (oc_doc_encrypted(o.cfb, n))
         ret = oc_open_doc(&o);
-    else if (ppt_encrypted(o.cfb)) {
-        r->format = "ppt";
-        snprintf(r->scheme, sizeof(r->scheme), "PowerPoint encryption");
-        r->why = "PowerPoint decryption is not implemented";
-        ret = 0;
-    }
+    else if (ppt_encrypted(o.cfb))
+        ret = oc_open_ppt(&o);
     if (ret != 1)
         r->used = -1;
     cfb_free(o.cfb);

@@ -24,18 +24,24 @@
  *     - BIFF8 .xls with FILEPASS RC4 (v1.1) or RC4 CryptoAPI: a copy of the compound file
  *       whose Workbook stream is decrypted record by record (MS-XLS 2.2.10: record headers,
  *       BOF/FILEPASS/INTERFACEHDR... and BOUNDSHEET.lbPlyPos stay as they were) and whose
- *       FILEPASS record is blanked to record type 0;
+ *       FILEPASS record is blanked to record type 0; the same for XOR obfuscation (FILEPASS
+ *       type 0, MS-OFFCRYPTO 2.3.7, passwords of at most 15 characters);
  *     - Word 97 .doc with RC4 (v1.1) or RC4 CryptoAPI: a copy of the compound file with
  *       WordDocument, the table stream and Data decrypted (MS-DOC 2.2.6), the FibBase and
- *       the encryption header left plain and fEncrypted cleared.
+ *       the encryption header left plain and fEncrypted cleared;
+ *     - PowerPoint 97 .ppt with RC4 CryptoAPI (MS-PPT 2.3.7): a copy of the compound file
+ *       whose PowerPoint Document persist objects are decrypted (each with its persist
+ *       identifier as block number) and Pictures stream decrypted, the
+ *       CryptSession10Container blanked and the Current User headerToken set to "not
+ *       encrypted" (EncryptedSummary stays as it is).
  *   Other streams (VBA storages, embedded objects) are not encrypted by these schemes and
  *   are kept as they are. r->scheme names what was found ("Agile SHA512 AES-256", "RC4
  *   CryptoAPI" ...), r->format is "ooxml", "xls", "doc" or "ppt".
  *
  *   Returns 1 when opened, 0 when the file is encrypted but was not opened (r->why says
- *   why: no candidate matched, a scheme not implemented (XOR obfuscation, PowerPoint,
- *   RC4 inside OOXML), the hash budget, a size limit, or a broken file), -1 when it is not
- *   an encrypted Office file. officecrypt_done frees r->out.
+ *   why: no candidate matched, a scheme not implemented (XOR obfuscation in Word: detected,
+ *   not undone; RC4 inside OOXML), the hash budget, a size limit, or a broken file), -1 when it is
+ * not an encrypted Office file. officecrypt_done frees r->out.
  *
  * LIMITS
  *   lim->max_bytes: largest stream read and largest output; lim->max_spins: hash

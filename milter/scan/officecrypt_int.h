@@ -1,6 +1,7 @@
 /*
- * scan/officecrypt_int - what officecrypt.c (OOXML, dispatch) and officecrypt_rc4.c (BIFF8
- * .xls, Word .doc) share; not for other modules (the contract is officecrypt.h)
+ * scan/officecrypt_int - what officecrypt.c (OOXML, dispatch), officecrypt_rc4.c (BIFF8
+ * .xls, Word .doc), officecrypt_ppt.c (PowerPoint) and officecrypt_xor.c (XOR-obfuscated
+ * .xls) share; not for other modules (the contract is officecrypt.h)
  */
 #ifndef FM_OFFICECRYPT_INT_H
 #define FM_OFFICECRYPT_INT_H
@@ -28,6 +29,19 @@ typedef struct OC_CAPI {
     unsigned char salt[16], verifier[16], vhash[32];
 } OC_CAPI;
 
+/* RC4 (v1.1) or RC4 CryptoAPI: the header, and the key derived from a password */
+typedef struct RC4HDR {
+    bool capi;
+    size_t keybytes; /* CryptoAPI key length (5..16) */
+    unsigned char salt[16], verifier[16], vhash[20];
+} RC4HDR;
+
+typedef struct RC4KEY {
+    bool capi;
+    unsigned char h[20]; /* v1.1: the 5-byte intermediate; CryptoAPI: H0 */
+    size_t kl;
+} RC4KEY;
+
 #define OC_PW16_MAX (2 * OFFICECRYPT_MAX_PASSWORD)
 
 static inline uint32_t oc_le32(const unsigned char *p)
@@ -54,6 +68,13 @@ bool oc_parse_capi(const unsigned char *p, size_t n, OC_CAPI *h);
 bool oc_xls_encrypted(const CFB *c, size_t max);
 bool oc_doc_encrypted(const CFB *c, size_t max);
 int oc_open_xls(OC *o);
+bool oc_rc4_parse(OC *o, const unsigned char *p, size_t n, RC4HDR *h);
+bool oc_rc4_find_key(OC *o, const RC4HDR *h, RC4KEY *k);
+size_t oc_rc4_block_key(const RC4KEY *k, uint32_t b, unsigned char key[16]);
+unsigned char *oc_image_with(OC *o, const int *entry, unsigned char *const *src, const size_t *len,
+                             size_t k);
+int oc_open_ppt(OC *o);
+int oc_open_xls_xor(OC *o, int entry, const unsigned char *w, size_t n, size_t fp);
 int oc_open_doc(OC *o);
 
 #endif

@@ -28,20 +28,8 @@
 #define FIB_TABLE1    0x0200
 #define FIB_OBFUSC    0x8000
 
-typedef struct RC4HDR {
-    bool capi;
-    size_t keybytes; /* CryptoAPI key length (5..16) */
-    unsigned char salt[16], verifier[16], vhash[20];
-} RC4HDR;
-
-typedef struct RC4KEY {
-    bool capi;
-    unsigned char h[20]; /* v1.1: the 5-byte intermediate; CryptoAPI: H0 */
-    size_t kl;
-} RC4KEY;
-
-/* parse_rc4 - the version and what follows: RC4 v1.1 or RC4 CryptoAPI (vN.2) */
-static bool parse_rc4(OC *o, const unsigned char *p, size_t n, RC4HDR *h)
+/* oc_rc4_parse - the version and what follows: RC4 v1.1 or RC4 CryptoAPI (vN.2) */
+bool oc_rc4_parse(OC *o, const unsigned char *p, size_t n, RC4HDR *h)
 {
     if (n < 4)
         return false;
@@ -70,8 +58,8 @@ static bool parse_rc4(OC *o, const unsigned char *p, size_t n, RC4HDR *h)
     return true;
 }
 
-/* block_key - the RC4 key of block b */
-static size_t block_key(const RC4KEY *k, uint32_t b, unsigned char key[16])
+/* oc_rc4_block_key - the RC4 key of block b */
+size_t oc_rc4_block_key(const RC4KEY *k, uint32_t b, unsigned char key[16])
 {
     unsigned char le[4], d[DIGEST_MAX_LEN];
     oc_put_le32(le, b);
@@ -105,7 +93,7 @@ static bool rc4_try(const RC4HDR *h, const char *pw, RC4KEY *k)
         digest_hash2(DIGEST_SHA1, h->salt, 16, pw16, pl, k->h);
         k->kl = h->keybytes;
     }
-    size_t hl = h->capi ? 20 : 16, kl = block_key(k, 0, key);
+    size_t hl = h->capi ? 20 : 16, kl = oc_rc4_block_key(k, 0, key);
     memcpy(buf, h->verifier, 16);
     memcpy(buf + 16, h->vhash, hl);
     if (cipher_rc4(key, kl, buf, 16 + hl, buf) != 0)
@@ -114,8 +102,8 @@ static bool rc4_try(const RC4HDR *h, const char *pw, RC4KEY *k)
     return memcmp(d, buf + 16, hl) == 0;
 }
 
-/* find_key - the first candidate that passes the verifier; false (and r->why) if none */
-static bool find_key(OC *o, const RC4HDR *h, RC4KEY *k)
+/* oc_rc4_find_key - the first candidate that passes the verifier; false (and r->why) if none */
+bool oc_rc4_find_key(OC *o, const RC4HDR *h, RC4KEY *k)
 {
     for (size_t i = 0; i < o->npw; i++) {
         if (o->pw[i] == NULL || !oc_spend(o, 1))
@@ -135,16 +123,16 @@ static bool decrypt(const RC4KEY *k, unsigned char *p, size_t n, size_t bs)
 {
     unsigned char key[16];
     for (size_t off = 0; off < n; off += bs) {
-        size_t kl = block_key(k, (uint32_t)(off / bs), key);
+        size_t kl = oc_rc4_block_key(k, (uint32_t)(off / bs), key);
         if (cipher_rc4(key, kl, p + off, n - off < bs ? n - off : bs, p + off) != 0)
             return false;
     }
     return true;
 }
 
-/* image_with - a copy of the file with the given streams replaced; NULL on failure */
-static unsigned char *image_with(OC *o, const int *entry, unsigned char *const *src,
-                                 const size_t *len, size_t k)
+/* oc_image_with - a copy of the file with the given streams replaced; NULL on failure */
+unsigned char *oc_image_with(OC *o, const int *entry, unsigned char *const *src, const size_t *len,
+                             size_t k)
 {
     unsigned char *img = try_malloc(o->n);
     if (img == NULL)
@@ -231,15 +219,14 @@ int oc_open_xls(OC *o)
     if (fp < 0 || (size_t)fp + 4 + flen > n || flen < 2) {
         o->r->why = "broken FILEPASS record";
     } else if (oc_le16(w + fp + 4) == 0) {
-        snprintf(o->r->scheme, sizeof(o->r->scheme), "XOR obfuscation");
-        o->r->why = "XOR obfuscation is not implemented";
-    } else if (oc_le16(w + fp + 4) != 1 || !parse_rc4(o, w + fp + 6, flen - 2, &h)) {
+        ret = oc_open_xls_xor(o, e, w, n, (size_t)fp);
+    } else if (oc_le16(w + fp + 4) != 1 || !oc_rc4_parse(o, w + fp + 6, flen - 2, &h)) {
         o->r->why = "an unsupported FILEPASS encryption header";
-    } else if (find_key(o, &h, &k) && (d = try_malloc(n)) != NULL) {
+    } else if (oc_rc4_find_key(o, &h, &k) && (d = try_malloc(n)) != NULL) {
         memcpy(d, w, n);
         if (decrypt(&k, d, n, XLS_BLOCK)) {
             restore_xls(w, d, n);
-            o->r->out = image_with(o, &e, &d, &n, 1);
+            o->r->out = oc_image_with(o, &e, &d, &n, 1);
             o->r->len = o->r->out ? o->n : 0;
             ret = o->r->out != NULL;
         }
@@ -283,7 +270,7 @@ static int open_doc_streams(OC *o, const RC4KEY *k, int *e, unsigned char **s, s
         s[0][0x0A] = (unsigned char)flags;
         s[0][0x0B] = (unsigned char)(flags >> 8);
         oc_put_le32(s[0] + 0x0E, 0); /* lKey is 0 when not encrypted */
-        o->r->out = image_with(o, e, s, len, s[2] ? 3 : 2);
+        o->r->out = oc_image_with(o, e, s, len, s[2] ? 3 : 2);
         o->r->len = o->r->out ? o->n : 0;
     }
     for (int i = 0; i < 3; i++)
@@ -314,9 +301,9 @@ int oc_open_doc(OC *o)
     } else if (flags & FIB_OBFUSC) {
         snprintf(o->r->scheme, sizeof(o->r->scheme), "XOR obfuscation");
         o->r->why = "XOR obfuscation is not implemented";
-    } else if (!parse_rc4(o, s[1], lkey, &h)) {
+    } else if (!oc_rc4_parse(o, s[1], lkey, &h)) {
         o->r->why = "an unsupported encryption header in the table stream";
-    } else if (find_key(o, &h, &k)) {
+    } else if (oc_rc4_find_key(o, &h, &k)) {
         ret = open_doc_streams(o, &k, e, s, len, lkey);
         if (!ret)
             o->r->why = "decryption failed";

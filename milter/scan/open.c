@@ -8,6 +8,7 @@
 typedef struct MEMBER_CTX {
     SCAN *s;
     const PENDING *from;
+    const char *container; /* NULL: zip */
 } MEMBER_CTX;
 
 /* on_member - a member of a password-opened archive: a layer, scanned like a part */
@@ -46,7 +47,7 @@ static void on_member(void *ctx, const char *name, const unsigned char *data, si
         FILE_FACTS f = {.filename = name,
                         .ft = &y->ft,
                         .depth = y->depth,
-                        .container = "zip",
+                        .container = mc->container ? mc->container : "zip",
                         .encrypted = true};
         scan_int_analyse(s, loc->data, mc->from->part, &f, &y->ft, y->depth, data, n);
         s->pwdepth = saved;
@@ -171,7 +172,7 @@ static void open_chm(SCAN *s, const PENDING *p)
 {
     CHM_LIMITS lim = {(size_t)s->rs->cfg->max_parts, (size_t)s->rs->cfg->max_part_bytes,
                       (size_t)s->rs->cfg->max_total_bytes};
-    MEMBER_CTX mc = {s, p};
+    MEMBER_CTX mc = {s, p, NULL};
     size_t left = 0;
     if (chm_extract(p->data, p->n, &lim, on_chm_member, &mc, &left) < 0)
         failure_hit(s->m->hits, MSG_ERR_LIMIT_CHM_NOT_OPENED, p->location,
@@ -256,6 +257,55 @@ void scan_int_open_office_queue(SCAN *s)
     }
 }
 
+/* hit_at - symbol already reported at location */
+static bool hit_at(const HITS *h, const char *symbol, const char *location)
+{
+    for (size_t k = 0; k < h->n; k++)
+        if (strcmp(h->v[k].symbol, symbol) == 0 && strcmp(h->v[k].location, location) == 0)
+            return true;
+    return false;
+}
+
+/* open_external - an encrypted 7z or RAR through Debian's unpackers (scan/extunpack.c) */
+static void open_external(SCAN *s, const PENDING *p, int kind, const ARCHIVE_LIMITS *lim)
+{
+    const CONFIG *c = s->rs->cfg;
+    EXTUNPACK_CFG ec = {c->unpack_7z_helper, c->unpack_rar_helper, c->clamav_tmpdir,
+                        (unsigned)(s->helper_ms_left > 0 ? s->helper_ms_left : 0),
+                        (size_t)c->unpack_helper_memory};
+    MEMBER_CTX mc = {s, p, kind == EXT_7Z ? "7z" : "rar"};
+    const char *what = kind == EXT_7Z ? "7z" : "RAR";
+    EXTUNPACK_RESULT r;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int ret = extunpack_open(kind, p->data, p->n, s->pw, s->npw, &ec, lim, on_member, &mc, &r);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    s->helper_ms_left -= (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    BUF *why = buf_new(128);
+    str_sanitize(why, r.why, strlen(r.why), 200);
+    if (ret == 1)
+        hits_add(s->m->hits, "ARCHIVE_PASSWORD_FROM_BODY", p->location,
+                 "%s opened with the password '%s' stated in the message", what, s->pw[r.used]);
+    else if (ret < 0 || r.timeout)
+        failure_hit(s->m->hits, MSG_ERR_ARCHIVE_UNREADABLE, p->location,
+                    "encrypted %s not opened: %s", what, why->data);
+    /* never clean: it stays ARCHIVE_ENCRYPTED, whoever flagged it first */
+    if (ret != 1 && !hit_at(s->m->hits, "ARCHIVE_ENCRYPTED", p->location))
+        hits_add(s->m->hits, "ARCHIVE_ENCRYPTED", p->location,
+                 "%s: no password stated in the message opened it (%s)", what, why->data);
+    if (r.cut)
+        failure_hit(s->m->hits, MSG_ERR_LIMIT_ARCHIVE_MEMBERS, p->location,
+                    "the %s unpacker was stopped at max_part_bytes or max_total_bytes: the rest "
+                    "was not scanned",
+                    what);
+    if (r.mismatch)
+        failure_hit(s->m->hits, MSG_ERR_ARCHIVE_UNREADABLE, p->location,
+                    "the %s unpacker's output did not match its listing: the rest was scanned "
+                    "as '(unlisted data)'",
+                    what);
+    buf_free(why);
+}
+
 /* open_pending - try the message's passwords on each queued archive */
 void scan_int_open_pending(SCAN *s)
 {
@@ -263,14 +313,17 @@ void scan_int_open_pending(SCAN *s)
                           (size_t)s->rs->cfg->max_total_bytes};
     for (size_t i = 0; i < s->nq; i++) { /* members may queue more: nq grows */
         PENDING p = s->q[i];
-        MEMBER_CTX mc = {s, &p};
+        MEMBER_CTX mc = {s, &p, NULL};
         const char *used = NULL;
+        int r = 0, kind = extunpack_kind(p.data, p.n);
         if (budget_spent(&s->budget))
             budget_report(&s->budget, s->m->hits, p.location);
-        else if (archive_open_with_passwords(p.data, p.n, s->pw, s->npw, &lim, on_member, &mc,
-                                             &used) == 1)
+        else if ((r = archive_open_with_passwords(p.data, p.n, s->pw, s->npw, &lim, on_member, &mc,
+                                                  &used)) == 1)
             hits_add(s->m->hits, "ARCHIVE_PASSWORD_FROM_BODY", p.location,
                      "opened with the password '%s' stated in the message", used);
+        else if (kind && archive_is_encrypted(p.data, p.n))
+            open_external(s, &p, kind, &lim);
         scan_int_open_office_queue(s); /* Office files among the members */
         free(p.data);
         free(p.location);

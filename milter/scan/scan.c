@@ -366,6 +366,8 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
             emu_script(&c, s->rs->cfg, type, data, n);
             heur_wsh_emulated(&c, ft->lang);
         }
+    } else if (strcmp(ft->name, "xml") == 0 && emu_wanted(location, "xml")) {
+        emu_script(&c, s->rs->cfg, "xml", data, n); /* an XSL stylesheet's msxsl:script */
     }
     heur_known(&c, ft->lang, data, n);
     heur_wsh(&c, ft->lang, data, n);
@@ -480,6 +482,7 @@ SCAN *scan_begin(MSG *m, const RULESET *rs)
     s->m = m;
     s->rs = rs;
     s->rounds_left = (uint64_t)rs->cfg->office_decrypt_max_rounds;
+    s->helper_ms_left = rs->cfg->unpack_helper_ms;
     budget_start(&s->budget, rs->cfg->max_work_cpu, rs->cfg->max_work_bytes);
     m->layers->max = (size_t)rs->cfg->max_layers;
     collect_passwords(s);

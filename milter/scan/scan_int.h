@@ -50,6 +50,7 @@
 #include "msg.h"
 #include "scan/scan.h"
 #include "scan/chm.h"
+#include "scan/extunpack.h"
 #include "scan/clamav.h"
 #include "scan/officecrypt.h"
 #include "scan/yara.h"
@@ -80,11 +81,12 @@ typedef struct SCAN {
     size_t nq, capq;
     PENDING *oq; /* encrypted Office files and CHMs: opened after each part */
     size_t noq, capoq, oq_done;
-    uint64_t rounds_left; /* office_decrypt_max_rounds not yet spent */
-    int pwdepth;          /* password-opened archives above the buffer being scanned */
-    int decode;           /* decoded layers above the buffer being analysed */
-    bool encrypted;       /* the buffer came out of a password-opened archive */
-    BUDGET budget;        /* the message's work budget */
+    uint64_t rounds_left;     /* office_decrypt_max_rounds not yet spent */
+    long long helper_ms_left; /* unpack_helper_ms not yet spent (scan/extunpack.c) */
+    int pwdepth;              /* password-opened archives above the buffer being scanned */
+    int decode;               /* decoded layers above the buffer being analysed */
+    bool encrypted;           /* the buffer came out of a password-opened archive */
+    BUDGET budget;            /* the message's work budget */
 } SCAN;
 
 void scan_int_buffer(SCAN *s, const char *location, const char *part, const char *filename,

@@ -22,6 +22,7 @@
 # FM_EMU_OUT / FM_EMU_TABLE move the work directory and the table (for a second variant).
 cd "$(dirname "$0")/../.."
 T_SUITE=emu
+case ${FM_BIN:-} in */san-*) T_SUITE=emu-asan ;; esac
 . tests/lib.sh
 BIN=${FM_BIN:-milter/fileless-milter}
 EMU=$(dirname "$BIN")/fileless-emu
@@ -69,6 +70,13 @@ helper_has download-exec "$C/gen/obf-download-exec-full.js" 'C HttpOpen | GET | 
 helper_has smuggle "$C/gen/smuggle-zip.html" 'C BlobSave | invoice.zip | 306' 'L blob | PK\x03\x04'
 helper_has wsf "$C/gen/persist-task-wmi.wsf" 'C RegisterTask | Updater | C:\Windows\System32\wscript.exe //E:jscript' \
     'C WMIPut | CommandLineEventConsumer'
+helper_has xsl-template-call "$C/gen/squiblytwo.xsl" 'C RegWrite | HKCU\Software\Microsoft\Windows\CurrentVersion\Run\sync | mshta vbscript:' \
+    'C HttpOpen | GET | http://dl.example.invalid/stage2.exe' 'C RunDownloaded | C:\Users\user\AppData\Local\Temp\stage2.exe'
+# ES2015: rewritten after the SyntaxError (downlevel.js); the same line node prints for it
+helper_has es2015-rewrite "$C/benign/es2015-features.js" 'C Downlevel |' \
+    'C Echo | awbin4c x|y|z/1,2 3:4 152 192 abm178 B<244 6 7Hi /a-c5 2' 'E ok'
+helper_has es2015-obfuscated "$C/gen/obf-es2015-full.js" 'C RegWrite | HKCU\Software\Microsoft\Windows\CurrentVersion\Run\update | mshta javascript:' \
+    'C RunDownloaded | C:\Users\user\AppData\Local\Temp\stage2.exe'
 helper_has jscript-syntax "$C/real/20160301_5870ff0fd179c5bc2379b08558225803.js" 'C RunDownloaded'
 helper_has quit-is-final "$C/hostile/quit-catch.js" 'E quit'
 if "$EMU" --probe-sandbox >/dev/null 2>&1; then bad "seccomp in force" "the probe's system call was allowed"; else
@@ -88,13 +96,21 @@ gen/smuggle-zip.html|EMU_BLOB_SAVE REG_DROPPER|reject
 gen/smuggle-zip.svg|EMU_BLOB_SAVE REG_DROPPER|reject
 gen/persist-task-wmi.wsf|EMU_SCHTASK EMU_WMI_PERSIST|-
 gen/hta-encoded.hta|EMU_EXEC EMU_EXEC_LAUNCHER PS_ENCODED_COMMAND|-
+gen/squiblytwo.xsl|XSL_SCRIPT EMU_RUNKEY_LAUNCHER EMU_DOWNLOAD EMU_DOWNLOAD_EXEC PS_ENCODED_COMMAND|reject
+gen/obf-kovter-rc4-cff.jse|SCRIPT_ENCODED EMU_REG_RUNKEY EMU_RUNKEY_LAUNCHER EMU_REG_PAYLOAD|reject
 real/20151115_633294afe5029359638c6f8e1998eefd.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC EMU_DYNAMIC_CODE|-
 real/20151116_c1882b085e9b7d7d39e19dd66bdce5f7.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC|-
 real/20160301_5870ff0fd179c5bc2379b08558225803.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC|-
 real/20170301_bf55dc97b611f894f3550515d45a4171.js|EMU_DOWNLOAD|-
 benign/page.html|-|-
 benign/tool.js|-|-
-benign/es6.js|EMU_ERROR|-"
+benign/report.xsl|-|-
+benign/es6.js|-|-
+benign/es2015-features.js|-|-
+benign/es2020.js|EMU_ERROR|-
+gen/es2015-dropper.js|EMU_RUNKEY_LAUNCHER EMU_DOWNLOAD EMU_DOWNLOAD_EXEC|reject
+gen/obf-es2015-rc4-cff.js|EMU_RUNKEY_LAUNCHER EMU_DOWNLOAD_EXEC|reject
+gen/obf-es2015-full.js|EMU_RUNKEY_LAUNCHER EMU_DOWNLOAD_EXEC|reject"
 table=${FM_EMU_TABLE:-tests/out/emu.md}
 {
     echo "# Emulation on / off (tests/emu/run.sh)"
@@ -140,6 +156,20 @@ if grep -q 'EMU_RUNKEY_LAUNCHER @ 2/kovter-runkey.js>emu:RegWrite#2' "$out/kovte
     grep -q 'EMU_REG_WRITE @ 2/kovter-runkey.js>emu:RegWrite:' "$out/kovter.txt"; then
     ok "each call a finding at its place (>emu:RegWrite, >emu:RegWrite#2)"
 else bad "each call a finding at its place" "$(grep EMU_ "$out/kovter.txt" | head -3)"; fi
+# an XSL stylesheet: the JScript block emulated at the part, the VBScript block a layer for VBS analysers
+if grep -q 'EMU_DOWNLOAD_EXEC @ 2/squiblytwo.xsl>emu:RunDownloaded' <("$BIN" -c "$out/on.conf" -t "$out/squiblytwo.xsl.eml" 2>/dev/null) &&
+    jq -e '[.hits[] | select(.symbol == "PS_ENCODED_COMMAND" and (.location | endswith(">decoded:xslscript")))] | length == 1' "$out/squiblytwo.xsl.on.json" >/dev/null; then
+    ok "xsl: JScript emulated (user:fetch called from the template), VBScript block analysed as a layer"
+else bad "xsl: JScript emulated, VBScript block a layer" "$(jq -c '[.hits[] | "\(.symbol)@\(.location)"]' "$out/squiblytwo.xsl.on.json" | head -c 400)"; fi
+# a .jse (Script Encoder): decoded by heur/deobf_vbe.c, the decoded layer emulated once
+if grep -q 'EMU_RUNKEY_LAUNCHER @ 2/obf-kovter-rc4-cff.jse>decoded:jse>emu:RegWrite#2' <("$BIN" -c "$out/on.conf" -t "$out/obf-kovter-rc4-cff.jse.eml" 2>/dev/null) &&
+    [ "$(jq '[.hits[] | select(.symbol == "EMU_RUNKEY_LAUNCHER")] | length' "$out/obf-kovter-rc4-cff.jse.on.json")" = 1 ]; then
+    ok "jse: the decoded script is emulated once (>decoded:jse>emu:RegWrite#2)"
+else bad "jse: the decoded script is emulated once" "$(jq -c '[.hits[] | select(.symbol | startswith("EMU_")) | .location]' "$out/obf-kovter-rc4-cff.jse.on.json")"; fi
+if python3 tests/emu/screnc.py --selftest >/dev/null && python3 tests/emu/screnc.py "$C/gen/obf-kovter-rc4-cff.js" "$out/re.jse" &&
+    cmp -s "$out/re.jse" "$C/gen/obf-kovter-rc4-cff.jse"; then
+    ok "jse sample = tests/emu/screnc.py of gen/obf-kovter-rc4-cff.js (encoder matches the public reference)"
+else bad "jse sample rebuilt" "screnc.py selftest or output differs"; fi
 if jq -r '.parts[]?.layers[]?.location // empty, .layers[]?.location // empty' "$out/smuggle-zip.html.on.json" 2>/dev/null | grep -q 'emu-blob>invoice.js' ||
     grep -q 'emu-blob>invoice.js' "$out/smuggle-zip.html.on.json"; then
     ok "the smuggled zip and its script are layers"
@@ -188,19 +218,20 @@ else
     dpid=$!
     for _ in $(seq 100); do [ -S "$out/daemon.sock" ] && break; sleep 0.1; done
     served=0
-    for h in loop.js membomb.js native-loop.js strbomb.js catch-timeout.js; do
+    # (not the 200 KB rewrite bomb: miltertest does not retry a partial write of a large body)
+    for h in loop.js membomb.js native-loop.js strbomb.js catch-timeout.js finally-continue.js; do
         if FM_SOCK="unix:$out/daemon.sock" FM_DIR="$PWD/tests/milter" FM_MSG="$out/hostile-$h.eml" \
             miltertest -s tests/emu/answered.lua >"$out/daemon-$h.log" 2>&1; then
             served=$((served + 1))
         else bad "daemon answers hostile $h" "$(cat "$out/daemon-$h.log" | head -3)"; fi
     done
-    [ "$served" -eq 5 ] && ok "daemon answered 5 hostile messages"
+    [ "$served" -eq 6 ] && ok "daemon answered 6 hostile messages"
     if FM_SOCK="unix:$out/daemon.sock" FM_DIR="$PWD/tests/milter" FM_MSG="$out/kovter-runkey.js.eml" FM_WANT=reject \
         miltertest -s tests/emu/answered.lua >"$out/daemon-kovter.log" 2>&1; then
         ok "daemon rejects an emulated dropper after the hostile ones"
     else bad "daemon rejects an emulated dropper after the hostile ones" "$(head -3 "$out/daemon-kovter.log")"; fi
     nlim=$(grep -c 'EMU_LIMIT' "$out/daemon.log")
-    if [ "$nlim" -ge 5 ]; then ok "EMU_LIMIT logged for each hostile message"; else bad "EMU_LIMIT logged" "$nlim lines"; fi
+    if [ "$nlim" -ge 6 ]; then ok "EMU_LIMIT logged for each hostile message"; else bad "EMU_LIMIT logged" "$nlim lines"; fi
     kids=$(ps -o comm= --ppid "$dpid" | grep -c fileless-emu)
     if kill -0 "$dpid" 2>/dev/null && [ "$kids" -ge 1 ]; then ok "daemon alive with $kids helpers"; else bad "daemon alive with helpers" "alive=$(kill -0 $dpid 2>&1) helpers=$kids"; fi
     kill "$dpid" 2>/dev/null

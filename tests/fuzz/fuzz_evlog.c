@@ -5,8 +5,8 @@
  * The first byte selects: 0 - the bytes as an event stream, decoded frame by frame the
  * way emu/pool.c does (evlog_frame_len, then evlog_get_event on each complete frame);
  * 1 - the bytes as a request (the helper's side, evlog_get_request); 2 - the markup
- * extractor (emu/extract.c) over the bytes as html, svg, hta, wsf or sct. Checks: a frame
- * never claims more than the buffer holds, every decoded field lies inside its frame, a
+ * extractor (emu/extract.c) over the bytes as html, svg, hta, wsf, sct or xml (XSL). Checks: a
+ * frame never claims more than the buffer holds, every decoded field lies inside its frame, a
  * decoded event re-encodes to the same bytes, a parsed request's pointers stay inside
  * the input, the extractor's program always starts with __blocks([.
  */
@@ -56,9 +56,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK((const unsigned char *)r.script + r.script_len <= p + n &&
                        (const unsigned char *)r.name >= p);
     } else {
-        static const char *const types[] = {"html", "svg", "hta", "wsf", "sct"};
+        static const char *const types[] = {"html", "svg", "hta", "wsf", "sct", "xml"};
         BUF *b = buf_new(64);
-        int kind = emu_extract(types[(data[0] / 3) % 5], (const char *)p, n, b);
+        int kind = emu_extract(types[(data[0] / 3) % 6], (const char *)p, n, b);
         if (kind >= 0)
             FUZZ_CHECK(b->len >= 13 && memcmp(b->data, "__blocks([", 10) == 0);
         buf_free(b);

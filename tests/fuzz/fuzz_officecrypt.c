@@ -59,8 +59,10 @@ static void office(const uint8_t *data, size_t size)
 
 static void cfb(const uint8_t *data, size_t size)
 {
-    static const char *names[] = {"Workbook", "WordDocument",   "1Table",           "0Table",
-                                  "Data",     "EncryptionInfo", "EncryptedPackage", "Current User"};
+    static const char *names[] = {"Workbook",         "WordDocument", "1Table",
+                                  "0Table",           "Data",         "EncryptionInfo",
+                                  "EncryptedPackage", "Current User", "PowerPoint Document",
+                                  "Pictures"};
     CFB *c = cfb_open(data, size);
     if (c == NULL)
         return;

@@ -7,7 +7,8 @@
 # Each target replays tests/fuzz/corpus/TARGET/ (hand-made seeds and the inputs of
 # crashes found and fixed); fuzz_mime and fuzz_msg also replay our .eml fixtures. A
 # target passes when its binary exits 0 (a sanitizer report or a FUZZ_CHECK aborts it)
-# and says it replayed exactly the inputs given.
+# and says it replayed exactly the inputs given. Then fuzz_evlog runs under libFuzzer for
+# FM_FUZZ_RUN_SECONDS (default 15; build/fuzz/fuzz_evlog, built by make test).
 cd "$(dirname "$0")/../.."
 T_SUITE=fuzz-replay
 . tests/lib.sh
@@ -39,4 +40,15 @@ for src in tests/fuzz/fuzz_*.c; do
         bad "$t" "exit $rc: $(grep -m2 -E 'ERROR|FUZZ_CHECK|runtime error|replayed' "$log")"
     fi
 done
+# a short libFuzzer run of fuzz_evlog (make fuzz-run for a longer one): no crash, no leak,
+# and it executed inputs; skipped when build/fuzz/fuzz_evlog is not built
+secs=${FM_FUZZ_RUN_SECONDS:-15}
+if [ ! -x build/fuzz/fuzz_evlog ]; then
+    skip "libFuzzer fuzz_evlog ${secs}s" "build/fuzz/fuzz_evlog not built (make build/fuzz/fuzz_evlog)"
+elif tests/fuzz/fuzz.sh "$secs" fuzz_evlog >tests/out/fuzz-run-evlog.log 2>&1 &&
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' tests/out/fuzz/fuzz_evlog/log) && [ "${execs:-0}" -gt 1000 ]; then
+    ok "libFuzzer fuzz_evlog ${secs}s: $execs executions, no crash"
+else
+    bad "libFuzzer fuzz_evlog ${secs}s" "$(tail -3 tests/out/fuzz-run-evlog.log)"
+fi
 summary

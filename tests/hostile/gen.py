@@ -331,6 +331,26 @@ def gen_coverage_bombs():
         outer = zip_of([(b"copy%d.7z" % i, comp, crc, size) for i in range(16)])
         case("7z-bomb", mail_with(b"7z-bomb.zip", outer, b"application/zip"),
              "ARCHIVE_BOMB", "16 identical 7z archives, each 1 GiB of zeros")
+    # the same behind a password stated in the body: 7zz (scan/extunpack.c) opens it, its
+    # output stops at max_total_bytes; 256 MiB of zeros, headers encrypted too
+    if z7:
+        out = os.path.join(OUT, "zeros-pw.7z")
+        if os.path.exists(out):
+            os.unlink(out)
+        p = subprocess.Popen([z7, "a", "-t7z", "-mx=1", "-pbomb-pw", "-mhe=on", "-sizeros.bin", out],
+                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        for chunk in zeros(256 << 20):
+            p.stdin.write(chunk)
+        p.stdin.close()
+        p.wait()
+        with open(out, "rb") as f:
+            z = f.read()
+        os.unlink(out)
+        raw = head() + b"--B\r\nContent-Type: text/plain\r\n\r\nThe password is: bomb-pw\r\n" + \
+            attach(b"invoice.7z", z) + b"--B--\r\n"
+        case("7z-bomb-password", raw, "LIMIT_ARCHIVE_MEMBERS",
+             "256 MiB of zeros in a 7z whose password is stated in the body (7zz helper)")
     # libclamav's own time limit, provoked: 4000 distinct members, clamav_max_scan_time 100 ms
     members = []
     for i in range(4000):

@@ -10,6 +10,9 @@ compound file. The XLM findings can only come from the decrypted copy: in the en
 file the formula bytes are RC4 ciphertext. Corpus cases (skipped when ../shared/corpus is
 absent): oletools' VelvetSweatshop .xlsm with an Auto_Open VBA macro (ECMA-376 Agile),
 msoffcrypto-tool's password .docx/.doc with the password in the body.
+PowerPoint RC4 CryptoAPI (MS-PPT 2.3.7): msoffcrypto-tool's and POI's encrypted .ppt opened
+with the password in the body, and msoffcrypto's file re-keyed here (ppt_rekey) under
+VelvetSweatshop opened without one.
 Agile files asking 1M and 10M hash rounds (a real file with its spinCount rewritten) stay
 within 2 s of CPU and say LIMIT_DECRYPT_ROUNDS.
 Prints per-check lines and "@@ officecrypt passed=N failed=M skipped=K".
@@ -222,6 +225,192 @@ def test_spin_budget(conf, tmp):
         E.check("spin %s: within %.0f s CPU" % (tag, limit), cpu < limit, "%.2f s" % cpu)
 
 
+# ---------------------------------------------------------------- BIFF8 XOR obfuscation
+XOR_PAD = [0xBB, 0xFF, 0xFF, 0xBA, 0xFF, 0xFF, 0xB9, 0x80, 0x00, 0xBE, 0x0F, 0x00, 0xBF, 0x0F, 0x00]
+XOR_INITIAL = [0xE1F0, 0x1D0F, 0xCC9C, 0x84C0, 0x110C, 0x0E10, 0xF1CE, 0x313E, 0x1872, 0xE139,
+               0xD40F, 0x84F9, 0x280C, 0xA96A, 0x4EC3]
+XOR_MATRIX = [  # MS-OFFCRYPTO 2.3.7.2, 15 rows of 7
+    0xAEFC, 0x4DD9, 0x9BB2, 0x2745, 0x4E8A, 0x9D14, 0x2A09, 0x7B61, 0xF6C2, 0xFDA5, 0xEB6B, 0xC6F7,
+    0x9DCF, 0x2BBF, 0x4563, 0x8AC6, 0x05AD, 0x0B5A, 0x16B4, 0x2D68, 0x5AD0, 0x0375, 0x06EA, 0x0DD4,
+    0x1BA8, 0x3750, 0x6EA0, 0xDD40, 0xD849, 0xA0B3, 0x5147, 0xA28E, 0x553D, 0xAA7A, 0x44D5, 0x6F45,
+    0xDE8A, 0xAD35, 0x4A4B, 0x9496, 0x390D, 0x721A, 0xEB23, 0xC667, 0x9CEF, 0x29FF, 0x53FE, 0xA7FC,
+    0x5FD9, 0x47D3, 0x8FA6, 0x0F6D, 0x1EDA, 0x3DB4, 0x7B68, 0xF6D0, 0xB861, 0x60E3, 0xC1C6, 0x93AD,
+    0x377B, 0x6EF6, 0xDDEC, 0x45A0, 0x8B40, 0x06A1, 0x0D42, 0x1A84, 0x3508, 0x6A10, 0xAA51, 0x4483,
+    0x8906, 0x022D, 0x045A, 0x08B4, 0x1168, 0x76B4, 0xED68, 0xCAF1, 0x85C3, 0x1BA7, 0x374E, 0x6E9C,
+    0x3730, 0x6E60, 0xDCC0, 0xA9A1, 0x4363, 0x86C6, 0x1DAD, 0x3331, 0x6662, 0xCCC4, 0x89A9, 0x0373,
+    0x06E6, 0x0DCC, 0x1021, 0x2042, 0x4084, 0x8108, 0x1231, 0x2462, 0x48C4]
+
+
+def xor_obfuscate_xls(password):
+    """the Workbook stream obfuscated with XOR method 1 (MS-OFFCRYPTO 2.3.7.1-2.3.7.3): key
+    and verifier in FILEPASS type 0, byte p of a record of n data bytes = rol5(plain) ^
+    array[(p + n) % 16]"""
+    pw = password.encode("latin-1")
+    v = 0
+    for b in reversed([len(pw)] + list(pw)):
+        v = ((1 if v & 0x4000 else 0) | ((v << 1) & 0x7FFF)) ^ b
+    verifier = v ^ 0xCE4B
+    key, e = XOR_INITIAL[len(pw) - 1], 0x68
+    for c in reversed(pw):
+        for _ in range(7):
+            key ^= XOR_MATRIX[e] if c & 0x40 else 0
+            c, e = (c << 1) & 0xFF, e - 1
+    ror1 = lambda a, b: (((a ^ b) >> 1) | ((a ^ b) << 7)) & 0xFF
+    hi, lo = key >> 8, key & 0xFF
+    arr = [ror1(pw[i], lo if i % 2 == 0 else hi) if i < len(pw) else
+           ror1(XOR_PAD[i - len(pw)], lo if i % 2 == 0 else hi) for i in range(16)]
+    plain = workbook(struct.pack("<HHH", 0, key, verifier))
+    stream, off = bytearray(plain), 0
+    while off + 4 <= len(plain):
+        rtype, n = struct.unpack_from("<HH", plain, off)
+        if rtype not in (0x0809, 0x002F):
+            for p in range(off + 4 + (4 if rtype == 0x0085 else 0), off + 4 + n):
+                x = plain[p]
+                stream[p] = (((x << 5) | (x >> 3)) & 0xFF) ^ arr[(p + n) % 16]
+        off += 4 + n
+    return bytes(stream), plain
+
+
+def test_xor_xls(conf, tmp):
+    """XOR-obfuscated .xls: VelvetSweatshop (made here) and stated passwords (POI, msoffcrypto)"""
+    stream, plain = xor_obfuscate_xls("VelvetSweatshop")
+    assert stream != plain and b"calc.exe" in plain and b"calc.exe" not in stream
+    loc = "2/xor.xls"
+    rep = E.scan(conf, tmp, E.attach("xor.xls", ole2([("Workbook", stream)])))
+    E.check("velvet xor xls: DOC_DEFAULT_PASSWORD", at(rep, "DOC_DEFAULT_PASSWORD", loc), rep and rep["hits"])
+    E.check("velvet xor xls: XLM macro found in >decrypted", xlm_under(rep, loc + ">decrypted"),
+            rep and rep["hits"])
+    stream, _ = xor_obfuscate_xls("Geheim-42")
+    rep = E.scan(conf, tmp, E.attach("xor.xls", ole2([("Workbook", stream)]), body="Passwort: Geheim-42\r\n"))
+    E.check("stated xor xls: DOC_PASSWORD_FROM_BODY and the XLM macro",
+            at(rep, "DOC_PASSWORD_FROM_BODY", loc) and xlm_under(rep, loc + ">decrypted"), rep and rep["hits"])
+    rep = E.scan(conf, tmp, E.attach("xor.xls", ole2([("Workbook", stream)]), body="no password\r\n"))
+    enc = at(rep, "DOC_ENCRYPTED", loc)
+    E.check("xor xls without its password: DOC_ENCRYPTED, XOR named, no XLM",
+            enc and "XOR" in enc[0]["detail"] and not E.hits(rep, "XLM_"), rep and rep["hits"])
+    for rel, pw in (("office-apache-poi/spreadsheet/xor-encryption-abc.xls", "abc"),
+                    ("office-msoffcrypto-tool/inputs/xor_password_123456789012345.xls", "123456789012345")):
+        f = os.path.join(CORPUS, rel)
+        if not os.path.exists(f):
+            E.skip("xor corpus %s" % rel, "corpus not found")
+            continue
+        rep = E.scan(conf, tmp, E.attach("x.xls", open(f, "rb").read(), body="password: %s\r\n" % pw))
+        E.check("stated xor %s: DOC_PASSWORD_FROM_BODY" % os.path.basename(rel),
+                at(rep, "DOC_PASSWORD_FROM_BODY", "2/x.xls"), rep and rep["hits"])
+
+
+# ---------------------------------------------------------------- PowerPoint RC4 CryptoAPI
+
+
+def ppt_rekey(cu, doc, old_pw, new_pw):
+    """the PowerPoint Document stream of an RC4 CryptoAPI .ppt re-encrypted under new_pw
+    (MS-PPT 2.3.7): every persist object decrypted with the old key of block = its persist
+    id and encrypted with the new one, and the verifier re-encrypted (block 0)"""
+    u32 = lambda b, o: struct.unpack_from("<I", b, o)[0]
+    rtype = lambda o: struct.unpack_from("<H", doc, o + 2)[0]
+    objs, edit, session = [], u32(cu, 16), None
+    for _ in range(64):
+        assert rtype(edit) == 0x0FF5
+        session = u32(doc, edit + 36) if session is None else session
+        pdir = u32(doc, edit + 20)
+        assert rtype(pdir) == 0x1772
+        p, end = pdir + 8, pdir + 8 + u32(doc, pdir + 4)
+        while p < end:
+            x = u32(doc, p)
+            for i in range(x >> 20):
+                objs.append(((x & 0xFFFFF) + i, u32(doc, p + 4 + 4 * i)))
+            p += 4 + 4 * (x >> 20)
+        if u32(doc, edit + 16) == 0:
+            break
+        edit = u32(doc, edit + 16)
+    where = dict(reversed(objs))  # the newest edit's offset wins
+    body = where[session] + 8
+    hdr = body + 12
+    kl = u32(doc, hdr + 16) // 8 or 5
+    v = hdr + u32(doc, body + 8)
+    salt = doc[v + 4:v + 20]
+
+    def keys(pw):  # a 40-bit key is used as 16 bytes, zero-padded
+        h0 = hashlib.sha1(salt + pw.encode("utf-16-le")).digest()
+        pad = b"\x00" * 11 if kl == 5 else b""
+        return lambda b: hashlib.sha1(h0 + struct.pack("<I", b)).digest()[:kl] + pad
+    old, new = keys(old_pw), keys(new_pw)
+    out = bytearray(doc)
+    for pid, o in set(objs):
+        if o == where[session] or rtype(o) in (0x0FF5, 0x1772):
+            continue
+        n = min(8 + u32(rc4(old(pid), doc[o:o + 8]), 4), len(doc) - o)
+        out[o:o + n] = rc4(new(pid), rc4(old(pid), doc[o:o + n]))
+    vv = rc4(new(0), rc4(old(0), doc[v + 20:v + 36] + doc[v + 40:v + 60]))
+    out[v + 20:v + 36], out[v + 40:v + 60] = vv[:16], vv[16:]
+    return bytes(out)
+
+
+def ole_streams(path, names):
+    """the named root streams of a compound file (MS-CFB; header DIFAT only, which holds
+    every FAT sector of a file under 7 MB): a few lines instead of a python3-olefile
+    dependency"""
+    d = open(path, "rb").read()
+    u32 = lambda o: struct.unpack_from("<I", d, o)[0]
+    ss = 1 << struct.unpack_from("<H", d, 30)[0]
+    sec = lambda n: d[512 + n * ss:512 + (n + 1) * ss]
+    fat = []
+    for i in range(min(u32(44), 109)):
+        fat += struct.unpack("<%dI" % (ss // 4), sec(u32(76 + 4 * i)))
+
+    def chain(start, table, get):
+        out, n = b"", start
+        while n < 0xFFFFFFFA and len(out) < len(d) * 8:
+            out, n = out + get(n), table[n]
+        return out
+    dirs = chain(u32(48), fat, sec)
+    ents = {}
+    for o in range(0, len(dirs), 128):
+        nl = struct.unpack_from("<H", dirs, o + 64)[0]
+        ents[dirs[o:o + max(nl - 2, 0)].decode("utf-16-le")] = struct.unpack_from("<IQ", dirs, o + 116)
+    minifat = list(struct.unpack("<%dI" % (len(chain(u32(60), fat, sec)) // 4), chain(u32(60), fat, sec))) \
+        if u32(60) < 0xFFFFFFFA else []
+    ministream = chain(ents["Root Entry"][0], fat, sec)
+    out = []
+    for name in names:
+        start, size = ents[name]
+        if size < 4096:
+            out.append(chain(start, minifat, lambda n: ministream[n * 64:(n + 1) * 64])[:size])
+        else:
+            out.append(chain(start, fat, sec)[:size])
+    return out
+
+
+def test_ppt(conf, tmp):
+    """RC4 CryptoAPI .ppt (MS-PPT 2.3.7): stated passwords (msoffcrypto-tool's 128-bit and
+    POI's 40-bit samples) and the default password (msoffcrypto's file re-keyed here)"""
+    cases = (("office-msoffcrypto-tool/inputs/rc4cryptoapi_password.ppt", "Password1234_"),
+             ("office-apache-poi/slideshow/Password_Protected-hello.ppt", "hello"),
+             ("office-apache-poi/slideshow/ppt_with_png_encrypted.ppt", "password"))
+    if not os.path.exists(os.path.join(CORPUS, cases[0][0])):
+        return E.skip("ppt decryption", "corpus not found")
+    for rel, pw in cases:
+        data = open(os.path.join(CORPUS, rel), "rb").read()
+        loc = "2/deck.ppt"
+        rep = E.scan(conf, tmp, E.attach("deck.ppt", data, body="Kennwort: %s\r\n" % pw))
+        E.check("stated ppt %s: DOC_PASSWORD_FROM_BODY" % os.path.basename(rel),
+                at(rep, "DOC_PASSWORD_FROM_BODY", loc), rep and rep["hits"])
+        E.check("stated ppt %s: decrypted layer, no DOC_ENCRYPTED" % os.path.basename(rel),
+                any(l.get("location") == loc + ">decrypted" for l in (rep or {}).get("layers", []))
+                and not E.hits(rep, "DOC_ENCRYPTED"), rep and rep["hits"])
+        rep = E.scan(conf, tmp, E.attach("deck.ppt", data, body="no password here\r\n"))
+        enc = at(rep, "DOC_ENCRYPTED", loc)
+        E.check("ppt %s without its password: DOC_ENCRYPTED says why" % os.path.basename(rel),
+                enc and "no candidate password matches" in enc[0]["detail"], rep and rep["hits"])
+    cu, doc = ole_streams(os.path.join(CORPUS, cases[0][0]), ["Current User", "PowerPoint Document"])
+    velvet = ppt_rekey(cu, doc, "Password1234_", "VelvetSweatshop")
+    assert velvet != doc
+    data = ole2([("Current User", cu + b"\x00" * (4096 - len(cu))), ("PowerPoint Document", velvet)])
+    rep = E.scan(conf, tmp, E.attach("velvet.ppt", data))
+    E.check("velvet ppt: DOC_DEFAULT_PASSWORD", at(rep, "DOC_DEFAULT_PASSWORD", "2/velvet.ppt"),
+            rep and rep["hits"])
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="fm-officecrypt-")
     try:
@@ -230,6 +419,8 @@ def main():
         test_stated_xls(conf, tmp)
         test_corpus(conf, tmp)
         test_spin_budget(conf, tmp)
+        test_ppt(conf, tmp)
+        test_xor_xls(conf, tmp)
         if os.path.exists(os.path.join(HERE, "chm.py")):
             spec = importlib.util.spec_from_file_location("chm", os.path.join(HERE, "chm.py"))
             chm = importlib.util.module_from_spec(spec)

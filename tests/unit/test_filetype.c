@@ -517,6 +517,16 @@ static const SNIFF_CASE script_cases[] = {
      true},
     {"script encoder named .vbs", LITERAL("#@~^CAAAAA==xyz^#~@"), "a.vbs", "script", NULL, "vbe",
      true},
+    /* screnc's tables produce DEL: CyberChef's reference block is 1 DEL in 38 bytes */
+    {"script encoder output with DEL",
+     LITERAL("#@~^DgAAAA==\\ko$K6,JC\x7f"
+             "V^GJqAQAAA==^#~@"),
+     "a.jse", "script", NULL, "jse", true},
+    {"DEL elsewhere is not text",
+     LITERAL("abc\x7f"
+             "def\x7f"
+             "ghi\x7f"),
+     NULL, "binary", NULL, NULL, false},
     {"wsf job",
      LITERAL("<job id=\"x\">\n<script language=\"VBScript\">\nMsgBox \"hi\"\n</script>\n</job>\n"),
      NULL, "script", NULL, "wsf", true},

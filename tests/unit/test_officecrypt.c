@@ -227,7 +227,7 @@ static void test_rc4_doc(void **state)
         officecrypt_done(&r);
 }
 
-/* refused - wrong passwords, XOR, PowerPoint, budget; plain files are not encrypted */
+/* refused - wrong passwords (XOR and PowerPoint too), budget; plain files are not encrypted */
 static void test_refused(void **state)
 {
     (void)state;
@@ -247,16 +247,15 @@ static void test_refused(void **state)
     assert_true(r.budget);
     assert_int_equal(r.spins, 100000);
     free(d);
-    struct {
-        const char *path, *why;
-    } no[] = {{MSO "inputs/xor_password_123456789012345.xls", "XOR obfuscation is not implemented"},
-              {MSO "inputs/rc4cryptoapi_password.ppt", "PowerPoint decryption is not implemented"}};
+    /* XOR obfuscation and PowerPoint: only the right password opens them */
+    const char *other[] = {MSO "inputs/xor_password_123456789012345.xls",
+                           MSO "inputs/rc4cryptoapi_password.ppt"};
     for (size_t i = 0; i < 2; i++) {
-        d = slurp(no[i].path, &n);
+        d = slurp(other[i], &n);
         assert_non_null(d);
         assert_true(officecrypt_detect(d, n));
-        assert_int_equal(officecrypt_open(d, n, right, 2, &LIM, &r), 0);
-        assert_string_equal(r.why, no[i].why);
+        assert_int_equal(officecrypt_open(d, n, wrong, 2, &LIM, &r), 0);
+        assert_string_equal(r.why, "no candidate password matches");
         free(d);
     }
     const char *plain[] = {MSO "inputs/plain.xls", MSO "inputs/plain.doc", MSO "inputs/plain.ppt",
@@ -268,6 +267,95 @@ static void test_refused(void **state)
         assert_int_equal(officecrypt_open(d, n, right, 2, &LIM, &r), -1);
         free(d);
     }
+}
+
+/* stream_of - a stream of a compound file in memory (NULL when absent) */
+static unsigned char *stream_of(const unsigned char *d, size_t n, const char *name, size_t *len)
+{
+    CFB *c = cfb_open(d, n);
+    unsigned char *s = c ? cfb_read(c, cfb_find(c, name), 64u << 20, len) : NULL;
+    cfb_free(c);
+    return s;
+}
+
+/* ppt - RC4 CryptoAPI .ppt: PowerPoint Document equals msoffcrypto-tool's decryption but
+ * for the two bytes it rewrites and we leave (UserEditAtom.recLen, the directory count) */
+static void test_ppt(void **state)
+{
+    (void)state;
+    size_t n, m, a, b, cu;
+    unsigned char *d = slurp(MSO "inputs/rc4cryptoapi_password.ppt", &n);
+    unsigned char *want = slurp(MSO "outputs/rc4cryptoapi_password_plain.ppt", &m);
+    if (d == NULL || want == NULL) {
+        free(d);
+        free(want);
+        skip();
+    }
+    char *pw[] = {VELVET, "Password1234_"};
+    OFFICECRYPT_RESULT r;
+    assert_int_equal(officecrypt_open(d, n, pw, 2, &LIM, &r), 1);
+    assert_int_equal(r.used, 1);
+    assert_string_equal(r.format, "ppt");
+    assert_string_equal(r.scheme, "RC4 CryptoAPI 128-bit");
+    unsigned char *got = stream_of(r.out, r.len, "PowerPoint Document", &a);
+    unsigned char *exp = stream_of(want, m, "PowerPoint Document", &b);
+    unsigned char *cur = stream_of(r.out, r.len, "Current User", &cu);
+    assert_non_null(got);
+    assert_non_null(exp);
+    assert_int_equal(a, b);
+    size_t diff = 0;
+    for (size_t i = 0; i < a; i++)
+        diff += got[i] != exp[i];
+    assert_int_equal(diff, 2);
+    assert_true(cur != NULL && cu >= 16);
+    assert_int_equal(cur[12] | cur[13] << 8 | cur[14] << 16 | (unsigned)cur[15] << 24, 0xE391C05Fu);
+    assert_false(officecrypt_detect(r.out, r.len)); /* it is a plain presentation now */
+    free(got);
+    free(exp);
+    free(cur);
+    officecrypt_done(&r);
+    free(d);
+    free(want);
+    /* POI's 40-bit file: the Pictures stream's two PNG blips read again */
+    d = slurp(POI "slideshow/ppt_with_png_encrypted.ppt", &n);
+    if (d == NULL)
+        return;
+    char *pw2[] = {VELVET, "password"};
+    assert_int_equal(officecrypt_open(d, n, pw2, 2, &LIM, &r), 1);
+    assert_string_equal(r.scheme, "RC4 CryptoAPI 40-bit");
+    unsigned char *pic = stream_of(r.out, r.len, "Pictures", &a);
+    assert_true(pic != NULL && a > 15203 + 29);
+    assert_memory_equal(pic + 25, "\x89PNG", 4);
+    assert_memory_equal(pic + 15203 + 25, "\x89PNG", 4);
+    assert_int_equal(pic[2] | pic[3] << 8, 0xF01E);
+    free(pic);
+    officecrypt_done(&r);
+    free(d);
+}
+
+/* xor_xls - XOR obfuscation: the WRITEACCESS user name reads again, FILEPASS is gone */
+static void test_xor_xls(void **state)
+{
+    (void)state;
+    size_t n, a;
+    unsigned char *d = slurp(MSO "inputs/xor_password_123456789012345.xls", &n);
+    if (d == NULL)
+        skip();
+    char *pw[] = {VELVET, "123456789012345"};
+    OFFICECRYPT_RESULT r;
+    assert_int_equal(officecrypt_open(d, n, pw, 2, &LIM, &r), 1);
+    assert_int_equal(r.used, 1);
+    assert_string_equal(r.scheme, "XOR obfuscation");
+    unsigned char *w = stream_of(r.out, r.len, "Workbook", &a);
+    assert_non_null(w);
+    assert_non_null(memmem(w, a, "Microsoft Office User", 21));
+    assert_false(officecrypt_detect(r.out, r.len));
+    unsigned char *orig = stream_of(d, n, "Workbook", &a);
+    assert_null(memmem(orig, a, "Microsoft Office User", 21));
+    free(orig);
+    free(w);
+    officecrypt_done(&r);
+    free(d);
 }
 
 /* cfb_broken - truncations and bit flips of a real file never crash the readers */
@@ -323,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_standard),   cmocka_unit_test(test_velvet_macros),
         cmocka_unit_test(test_rc4_xls),    cmocka_unit_test(test_rc4_doc),
         cmocka_unit_test(test_refused),    cmocka_unit_test(test_cfb_broken),
+        cmocka_unit_test(test_ppt),        cmocka_unit_test(test_xor_xls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

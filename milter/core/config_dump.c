@@ -1,6 +1,6 @@
 /*
- * core/config_doc - the settings table as documentation: milter.conf (`-d`) and the roff of
- * milter.conf(5) (see core/config.h); the table itself is in config.c
+ * core/config_dump - the configuration table printed: milter.conf form (-d) and the key
+ * reference of milter.conf(5) (--dump-man); the table itself is core/config.c
  */
 #include <stdio.h>
 #include <string.h>
@@ -35,8 +35,10 @@ void config_dump(FILE *out)
           "# Every key is listed with its default; `fileless-milter -d` prints this file.\n"
           "# Form: key = value. Sizes take K, M or G. Unknown keys are errors.\n",
           out);
-    for (size_t i = 0; i < config_table_n; i++) {
-        const CFG_ROW *r = &config_table[i];
+    size_t nrows;
+    const CFG_ROW *rows = config_rows(&nrows);
+    for (size_t i = 0; i < nrows; i++) {
+        const CFG_ROW *r = &rows[i];
         if (r->type == T_SECTION) {
             fprintf(out, "\n# ---- %s ----\n", r->name);
             continue;
@@ -65,8 +67,10 @@ static void roff_text(FILE *out, const char *s)
 /* config_dump_man - the key reference as roff, for milter.conf(5) */
 void config_dump_man(FILE *out)
 {
-    for (size_t i = 0; i < config_table_n; i++) {
-        const CFG_ROW *r = &config_table[i];
+    size_t nrows;
+    const CFG_ROW *rows = config_rows(&nrows);
+    for (size_t i = 0; i < nrows; i++) {
+        const CFG_ROW *r = &rows[i];
         if (r->type == T_SECTION) {
             fprintf(out, ".SS %s\n", r->name);
             continue;

@@ -19,12 +19,13 @@
 
 SANITIZE ?=
 comma    := ,
-PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt hiredis libmspack zlib
+PKGS     := gmime-3.0 libidn2 libcrypto libclamav yara libarchive libmicrohttpd libcrypt hiredis libmspack zlib \
+            libcares libpsl
 # BUILD_PKGS: what building and running the milter needs (`make run`, the .deb's
 # Build-Depends); TEST_PKGS: what only the tests need (`make deps`, `make test`)
 BUILD_PKGS := build-essential pkg-config libgmime-3.0-dev libidn2-dev libssl-dev libclamav-dev \
             libyara-dev libarchive-dev libmilter-dev libhiredis-dev libmicrohttpd-dev libcrypt-dev libmspack-dev \
-            zlib1g-dev duktape-dev libseccomp-dev
+            zlib1g-dev duktape-dev libseccomp-dev libc-ares-dev libpsl-dev publicsuffix
 TEST_PKGS := clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev jq python3 libarchive-tools \
             miltertest postfix swaks m4 chromium redis-server debhelper dpkg-dev fakeroot fp-utils \
             python3-olefile python3-colorclass python3-easygui 7zip unar
@@ -71,7 +72,7 @@ LDLIBS   += $(PKG_LIBS) -lmilter -lpthread -lm
 # libmilter. A new stage folder goes into PURE_DIRS or CORE_DIRS.
 PURE_DIRS := lib model heur policy
 PURE_CORE := milter/core/config.c milter/core/config_dump.c milter/core/log.c milter/core/lists.c milter/core/cmdtab.c milter/core/digest.c \
-             milter/core/inflate.c milter/mime/hdrguard.c milter/mime/passwords.c
+             milter/core/inflate.c milter/core/uribl.c milter/mime/hdrguard.c milter/mime/passwords.c
 CORE_DIRS := core mime scan cache store emu
 # the emulation helper's own files (fileless-emu, never linked into the milter)
 EMU_SRC  := milter/emu/helper_main.c milter/emu/engine.c milter/emu/sandbox.c

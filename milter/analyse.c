@@ -1,6 +1,6 @@
 /*
  * analyse - the pipeline of one message (see analyse.h): parse, look the parts up in the
- * cache, scan what missed, score, store
+ * cache, scan what missed, URL reputation (overlapping the scan), score, store
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +16,7 @@
 #include "policy/score.h"
 #include "policy/verdict.h"
 #include "scan/scan.h"
+#include "scan/urlrep.h"
 
 /* parse - size limit, MIME walk, URLs of the text parts */
 static void parse(MSG *m, const char *raw, size_t len, const CONFIG *c)
@@ -74,10 +75,11 @@ static bool past_deadline(const MSG *m)
 }
 
 /* scan_parts - per part: restored from the cache, or scanned and kept to store */
-static void scan_parts(MSG *m, SCAN *s, CACHE_MSG *cm)
+static void scan_parts(MSG *m, SCAN *s, CACHE_MSG *cm, URLREP *ur)
 {
     for (size_t i = 0; i < m->parts->n; i++) {
         const PART *p = m->parts->v[i];
+        urlrep_poll(ur); /* block-list answers that arrived meanwhile */
         if (!scannable(m, i))
             continue;
         if (scan_budget_spent(s, p->path))
@@ -129,11 +131,14 @@ void analyse_message(MSG *m, const char *raw, size_t len, const RULESET *rs, CAC
 {
     double t0 = now_ms();
     parse(m, raw, len, rs->cfg);
+    URLREP *ur = urlrep_begin(m, rs, cache); /* redirects unwrapped, block-list questions sent */
     SCAN *s = scan_begin(m, rs);
     CACHE_MSG *cm = cache_msg_begin(cache, m, rs, scan_passwords(s) > 0); /* one round trip */
     scan_set_cache(s, cm);
-    scan_parts(m, s, cm);
+    scan_parts(m, s, cm, ur);
     scan_archives(s);
+    urlrep_end(ur); /* URLs the scan found; answers until the DNS deadline; findings */
+    ur = urlrep_free(ur);
     cache_msg_scanned(cm); /* IOC hashes over every part and layer */
     s = scan_end(s);
     log_debug(LOG_D_SCAN, "ref=%s layers=%zu vba=%zu", m->ref, m->layers->n, m->layers->nvba);

@@ -47,6 +47,13 @@ typedef struct MSG_CACHE {
     unsigned char *part; /* MSG_CACHE_* per part index, or NULL */
 } MSG_CACHE;
 
+typedef struct MSG_DNS { /* URL reputation (scan/urlrep.h) */
+    unsigned questions;  /* block-list names this message needed */
+    unsigned cached;     /* answered from memory or Redis */
+    unsigned sent, answered, timeouts, errors, listed;
+    double wait_ms; /* time urlrep_end waited for answers */
+} MSG_DNS;
+
 typedef struct MSG {
     char ref[17];
     size_t size;    /* bytes received */
@@ -68,6 +75,7 @@ typedef struct MSG {
      * layers_add, so within max_layers; -t --extract writes them); NULL: none */
     void (*layer_sink)(void *ctx, const char *location, const unsigned char *data, size_t n);
     void *layer_ctx;
+    MSG_DNS dns;
 } MSG;
 
 MSG *msg_new(const char *ref);

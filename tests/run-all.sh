@@ -33,6 +33,7 @@ suites=(
     "sendmail|-|tests/integration/sendmail.sh"
     "corpus|-|tests/corpus/run-corpus.sh"
     "cache|-|tests/cache/run.sh"
+    "urlrep|-|tests/urlrep/run.sh"
     "quarantine|-|tests/quarantine/run.sh"
     "milter|-|tests/milter/run.sh"
     "hostile|-|tests/hostile/run.sh"

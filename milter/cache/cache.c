@@ -294,6 +294,40 @@ int cache_store(CACHE *c, const CACHE_PUT *p, size_t np, const CACHE_SIGHT *s, s
     return rc;
 }
 
+/* cache_pipeline - raw commands to a shared backend in one round trip (see cache.h) */
+int cache_pipeline(CACHE *c, CACHE_CMD *cmds, size_t n, double budget_ms)
+{
+    for (size_t i = 0; i < n; i++)
+        cmds[i].type = CACHE_R_NONE, cmds[i].num = 0, cmds[i].str = NULL;
+    if (c == NULL || c->be->pipeline == NULL || n == 0 || budget_ms < 1 || !enter(c))
+        return -1;
+    BUF *err = buf_new(64);
+    int rc = c->be->pipeline(c->h, cmds, n, budget_ms, err);
+    leave(c, rc == 0, "pipeline", err);
+    if (rc != 0) {
+        pthread_mutex_lock(&c->lock);
+        c->st.errors++;
+        pthread_mutex_unlock(&c->lock);
+    }
+    buf_free(err);
+    return rc;
+}
+
+/* cache_cmd_clear - free the replies of cache_pipeline */
+void cache_cmd_clear(CACHE_CMD *cmds, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(cmds[i].str);
+        cmds[i].str = NULL;
+    }
+}
+
+/* cache_key_prefix - cache_prefix of the handle's config */
+const char *cache_key_prefix(const CACHE *c)
+{
+    return c ? c->cc.prefix : "fm";
+}
+
 /* cache_count - add per-message results to the counters (cache_msg.c) */
 void cache_count(CACHE *c, unsigned hits, unsigned misses, unsigned corrupt)
 {

@@ -21,7 +21,9 @@
  *   int cache_value_decode(const void *p, size_t n, CACHE_VALUE *v, BUF *why);
  *   void cache_value_encode(const CACHE_VALUE *v, BUF *out);   (cache_value.c)
  *   bool cache_breaker_allow(CACHE_BREAKER *b, double now);
- *   void cache_breaker_result(CACHE_BREAKER *b, bool ok, double now);
+ *   int cache_pipeline(CACHE *c, CACHE_CMD *cmds, size_t n, double budget_ms);
+ *   void cache_cmd_clear(CACHE_CMD *cmds, size_t n);   const char *cache_key_prefix(const CACHE
+ * *c); void cache_breaker_result(CACHE_BREAKER *b, bool ok, double now);
  *
  * DESCRIPTION
  *   What is cached. The findings of one leaf part: every hit the engines and analysers
@@ -94,6 +96,12 @@
  *   and MD5 (also usable with `where`), and the last prevalence_messages sightings
  *   "ref TAB time TAB sender TAB recipients" (newest first). cache_lookup returns how
  *   often each part was seen (FIRST_SEEN); cache_store records the sightings.
+ *
+ *   cache_pipeline sends raw commands to a shared backend (Redis) in one round trip, within
+ *   budget_ms and behind the breaker, and copies each reply into its CACHE_CMD (strings up
+ *   to CACHE_VALUE_MAX); it returns -1 when c is NULL, the backend is not shared (memory),
+ *   the breaker is open or the call failed. URL reputation (scan/urlrep.c) keeps DNS
+ *   answers and URL prevalence with it under cache_key_prefix(c) ("fm").
  *
  * LIMITS
  *   CACHE_VALUE_MAX bytes per value (larger ones are neither stored nor read: Redis is
@@ -207,6 +215,17 @@ typedef struct CACHE_CONF {
     long long seen_ttl;
 } CACHE_CONF;
 
+/* one command of cache_pipeline and its reply (URL reputation: scan/urlrep.c) */
+#define CACHE_CMD_ARGS 16
+enum { CACHE_R_NONE, CACHE_R_NIL, CACHE_R_INT, CACHE_R_STR, CACHE_R_ERR, CACHE_R_OTHER };
+typedef struct CACHE_CMD {
+    const char *argv[CACHE_CMD_ARGS]; /* owned by the caller */
+    int argc;
+    int type;      /* out: CACHE_R_* */
+    long long num; /* out: an integer reply */
+    char *str;     /* out: a string reply (malloc'd; cache_cmd_clear frees) */
+} CACHE_CMD;
+
 /* a backend: every function returns 0, or -1 with the reason in err */
 typedef struct CACHE_BACKEND {
     const char *name;
@@ -222,6 +241,8 @@ typedef struct CACHE_BACKEND {
     int (*where)(void *h, const char *hash, CACHE_PREV *out, BUF *err);
     int (*flush)(void *h, const char *pattern, size_t *deleted, BUF *err);
     int (*info)(void *h, BUF *out, BUF *err);
+    /* shared backends only (NULL for memory): commands pipelined in one round trip */
+    int (*pipeline)(void *h, CACHE_CMD *cmds, size_t n, double budget_ms, BUF *err);
 } CACHE_BACKEND;
 
 extern const CACHE_BACKEND cache_memory_backend;
@@ -251,6 +272,9 @@ int cache_info(CACHE *c, BUF *out, BUF *err);
 double cache_now(void);
 double cache_timeout_ms(const CACHE *c);
 void cache_count(CACHE *c, unsigned hits, unsigned misses, unsigned corrupt);
+int cache_pipeline(CACHE *c, CACHE_CMD *cmds, size_t n, double budget_ms);
+void cache_cmd_clear(CACHE_CMD *cmds, size_t n);
+const char *cache_key_prefix(const CACHE *c);
 
 bool cache_breaker_allow(CACHE_BREAKER *b, double now);
 void cache_breaker_result(CACHE_BREAKER *b, bool ok, double now);

@@ -391,5 +391,5 @@ static int mem_info(void *h, BUF *out, BUF *err)
 
 const CACHE_BACKEND cache_memory_backend = {
     "memory",       mem_open,       mem_close, mem_lookup, mem_store, mem_ioc_fetch,
-    mem_ioc_import, mem_ioc_remove, mem_where, mem_flush,  mem_info,
+    mem_ioc_import, mem_ioc_remove, mem_where, mem_flush,  mem_info,  NULL,
 };

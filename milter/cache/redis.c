@@ -12,6 +12,7 @@
  *     <prefix>:alias:<sha1|md5>     the SHA-256 (for `where` and --hunt with other hash kinds)
  *     <prefix>:ioc                  hash: imported IOC hash -> name
  *     <prefix>:ioc:gen              incremented by every import and remove
+ *     <prefix>:dns:..., <prefix>:url:...   URL reputation (scan/urlrep.c, via r_pipeline)
  *
  *   Connections: a locked pool. A caller checks a context out (or connects one: the
  *   endpoints of `redis` are tried in order, starting with the last one that worked),
@@ -565,7 +566,38 @@ static int r_info(void *h, BUF *out, BUF *err)
     return rc;
 }
 
+/* r_pipeline - raw commands in one round trip, replies copied (see cache.h) */
+static int r_pipeline(void *h, CACHE_CMD *cmds, size_t n, double budget, BUF *err)
+{
+    REDIS *r = h;
+    redisContext *c = checkout(r, budget, err);
+    if (c == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        append(c, cmds[i].argc, cmds[i].argv, NULL);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        redisReply *x = reply(c, err);
+        if (x == NULL) {
+            rc = -1;
+            break;
+        }
+        CACHE_CMD *k = &cmds[i];
+        k->type = x->type == REDIS_REPLY_NIL                                       ? CACHE_R_NIL
+                  : x->type == REDIS_REPLY_INTEGER                                 ? CACHE_R_INT
+                  : x->type == REDIS_REPLY_ERROR                                   ? CACHE_R_ERR
+                  : x->type == REDIS_REPLY_STRING || x->type == REDIS_REPLY_STATUS ? CACHE_R_STR
+                                                                                   : CACHE_R_OTHER;
+        k->num = x->type == REDIS_REPLY_INTEGER ? x->integer : 0;
+        if ((k->type == CACHE_R_STR || k->type == CACHE_R_ERR) && x->str)
+            k->str = xstrndup(x->str, x->len < CACHE_VALUE_MAX ? x->len : CACHE_VALUE_MAX);
+        freeReplyObject(x);
+    }
+    checkin(r, c, rc == 0);
+    return rc;
+}
+
 const CACHE_BACKEND cache_redis_backend = {
     "redis",      r_open,       r_close, r_lookup, r_store, r_ioc_fetch,
-    r_ioc_import, r_ioc_remove, r_where, r_flush,  r_info,
+    r_ioc_import, r_ioc_remove, r_where, r_flush,  r_info,  r_pipeline,
 };

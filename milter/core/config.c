@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/uribl.h"
 #include "core/config_int.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
@@ -340,6 +341,40 @@ static const CFG_ROW config_table[] = {
      "TLS proxy)."},
     {"web_session_minutes", T_INT, OFF(web_session_minutes), "480", 5, 10080, NULL, NULL, true,
      "A review page session ends after this many minutes without a request."},
+    {"URL reputation", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
+    {"uribl_zones", T_STRING, OFF(uribl_zones), "", 0, 0, NULL, NULL, true,
+     "DNS block lists for link hosts, `;`-separated `ZONE: domain|host|ip [weight=W] "
+     "[CODE=CATEGORY ...]`; CODE an address, a-b range, CIDR or last-octet bit mask 1-255; "
+     "CATEGORY spam phish malware botnet abused listed error ignore (README: URL reputation). "
+     "Empty: no lookups (public lists need a local caching resolver and have usage terms)."},
+    {"uribl_allow_domains", T_STRING, OFF(uribl_allow_domains), "", 0, 0, NULL, NULL, true,
+     "Domains never looked up (with their subdomains), besides rules/lists/allow-domains.txt; "
+     "space- or comma-separated."},
+    {"dns_server", T_STRING, OFF(dns_server), "", 0, 0, NULL, NULL, true,
+     "DNS server(s) for the block lists, `ip[:port]` or `[ipv6]:port`, comma-separated. Empty: "
+     "the system resolver (/etc/resolv.conf)."},
+    {"dns_timeout", T_INT, OFF(dns_timeout), "1000", 10, 30000, NULL, NULL, true,
+     "Milliseconds a message waits for block-list answers, from its first question (or from "
+     "the end of the scan for questions asked then); unanswered ones are URIBL_TIMEOUT."},
+    {"dns_max_queries", T_INT, OFF(dns_max_queries), "200", 1, 10000, NULL, NULL, true,
+     "Most block-list questions per message (distinct names); more are not asked (URIBL_LIMIT)."},
+    {"dns_cache_ttl", T_INT, OFF(dns_cache_ttl), "300", 0, 86400, NULL, NULL, true,
+     "Seconds a block-list answer is kept (in memory, and in Redis with cache = redis); 0: never "
+     "cached. Errors and time-outs are never cached."},
+    {"dns_cache_entries", T_INT, OFF(dns_cache_entries), "20000", 1, 10000000, NULL, NULL, false,
+     "Most block-list answers kept in memory (least recently used ones are evicted)."},
+    {"url_unwrap_depth", T_INT, OFF(url_unwrap_depth), "3", 0, 10, NULL, NULL, true,
+     "How many redirect wrappers deep URLs are unwrapped (google /url?q=, safelinks, "
+     "urldefense, rules/lists/redirectors.txt ...); 0: not at all."},
+    {"url_prevalence_window", T_INT, OFF(url_prevalence_window), "3600", 60, 604800, NULL, NULL,
+     true,
+     "cache = redis: seconds of the sliding window in which messages and distinct senders "
+     "per URL are counted by all milters sharing the Redis."},
+    {"url_burst_senders", T_INT, OFF(url_burst_senders), "10", 0, 1000000, NULL, NULL, true,
+     "cache = redis: a URL first seen within the window and carried by at least this many "
+     "distinct senders in it is the finding URL_BURST; 0: off."},
+    {"url_prevalence_max", T_INT, OFF(url_prevalence_max), "50", 0, 10000, NULL, NULL, true,
+     "cache = redis: most URLs per message counted for prevalence; 0: none."},
     {"Cache", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"cache", T_ENUM, OFF(cache), "memory", 0, 0, cache_names, NULL, false,
      "Part verdict cache: memory (a bounded LRU inside this process), redis (shared by "
@@ -658,6 +693,10 @@ static bool check_cross(const CONFIG *c, BUF *why)
                    c->cache_prefix);
         return false;
     }
+    URIBL_ZONES *z = uribl_parse(c->uribl_zones, why);
+    if (z == NULL)
+        return false;
+    uribl_free(z);
     if (!reply_text_ok(c->reject_text) || !reply_text_ok(c->tempfail_text)) {
         buf_puts(why, "reject_text and tempfail_text take at most one %s, no other %, and at most "
                       "9 inner \\n line breaks");

@@ -156,6 +156,10 @@ typedef struct CONFIG {
     char *web_users;
     int web_secure_cookie; /* 0 no, 1 yes */
     int64_t web_session_minutes;
+    /* URL reputation (scan/urlrep.h) */
+    char *uribl_zones, *uribl_allow_domains, *dns_server;
+    int64_t dns_timeout, dns_max_queries, dns_cache_ttl, dns_cache_entries, url_unwrap_depth;
+    int64_t url_prevalence_window, url_burst_senders, url_prevalence_max;
     /* cache */
     int cache; /* enum cfg_cache */
     char *redis, *redis_user, *redis_password, *cache_prefix;

@@ -66,6 +66,7 @@ static const struct {
     [LIST_SHORTENERS] = {"shorteners.txt", true},
     [LIST_BLOCK_DOMAINS] = {"block-domains.txt", true},
     [LIST_ALLOW_DOMAINS] = {"allow-domains.txt", true},
+    [LIST_REDIRECTORS] = {"redirectors.txt", true},
 };
 
 /* ---------------------------------------------------------------- the hash set */

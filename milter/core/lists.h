@@ -20,6 +20,7 @@ size_t lists_known_libraries(const LISTS *l);
  *     shorteners.txt            URL shortener domains
  *     block-domains.txt         known-bad domains (a subdomain matches too)
  *     allow-domains.txt         domains whose links are never scored
+ *     redirectors.txt           redirector / link-wrapper hosts (mime/redirect.h)
  *   Beside them, two tables:
  *     lolbas.conf               signed binaries and what their arguments make them do
  *                               (core/cmdtab.h; read by heur/lolbas.c): lists_lolbas;
@@ -44,6 +45,7 @@ enum list_id {
     LIST_SHORTENERS,
     LIST_BLOCK_DOMAINS,
     LIST_ALLOW_DOMAINS,
+    LIST_REDIRECTORS,
     LIST_COUNT
 };
 

@@ -22,6 +22,7 @@
 #include "core/rulesdir.h"
 #include "mime/url.h"
 #include "policy/symcheck.h"
+#include "scan/dns.h"
 #include "lib/xalloc.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -206,6 +207,17 @@ static char *rules_path(const CONFIG *cfg, char **overlay, BUF *err)
     return path;
 }
 
+/* dns_server_ok - with block lists configured, c-ares accepts dns_server (checked by -n) */
+static bool dns_server_ok(const CONFIG *cfg, BUF *err)
+{
+    if (cfg->uribl_zones[0] == 0)
+        return true;
+    DNS *d = dns_open(cfg->dns_server, (int)cfg->dns_timeout, err);
+    bool ok = d != NULL;
+    dns_close(d);
+    return ok;
+}
+
 /* domain_ascii - the A-label form of a domain, through url_parse's IDNA (caller frees) */
 static char *domain_ascii(const char *domain)
 {
@@ -269,6 +281,7 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
               (rs->yara = yara_load((const char *const *)ydirs, ny, err)) != NULL &&
               (rs->lists = lists_load(listdir, err)) != NULL &&
               ioc_load_dir(rs->ioc = ioc_new(), listdir, err) == 0 &&
+              (rs->uribl = uribl_parse(cfg->uribl_zones, err)) != NULL && dns_server_ok(cfg, err) &&
               compute_id(rs, rules, ydirs, ny, err) && load_policies(rs, rules, err);
     BUF *unknown = buf_new(64);
     if (ok && symcheck_unknown(rs->scores, unknown) > 0)
@@ -303,6 +316,7 @@ RULESET *ruleset_free(RULESET *rs)
     lists_free(rs->lists);
     ioc_free(rs->ioc);
     policyset_free(rs->policies);
+    uribl_free(rs->uribl);
     free(rs->clamav_db);
     free(rs);
     return NULL;

@@ -47,6 +47,7 @@
 #include "lib/buf.h"
 #include "core/config.h"
 #include "core/ioc.h"
+#include "core/uribl.h"
 #include "core/lists.h"
 #include "scan/clamav.h"
 #include "scan/yara.h"
@@ -61,6 +62,7 @@ typedef struct RULESET {
     LISTS *lists;
     IOCSET *ioc;         /* rules/lists/ioc-*.txt */
     POLICYSET *policies; /* the policy file (policy/policyset.h); never NULL once loaded */
+    URIBL_ZONES *uribl;  /* uribl_zones, parsed */
     char id[17];         /* every rule file, the engine version and db_stamp */
     char rules_id[17];   /* the same without db_stamp: the cache key (cache/cache.h) */
     char *clamav_db;     /* the official database folder loaded (clamav_db_dir), or NULL */

@@ -4,7 +4,7 @@
  *   fileless-ctl [-c CONFIG] quarantine list|show|release|delete|purge|rescan ...
  *   fileless-ctl [-c CONFIG] ioc import|list|remove ...
  *   fileless-ctl [-c CONFIG] cache stats|flush ...
- *   fileless-ctl [-c CONFIG] where SHA256
+ *   fileless-ctl [-c CONFIG] where SHA256|URL
  *   fileless-ctl [-c CONFIG] web [--listen ADDR:PORT] | --hash-password
  *   fileless-ctl help [COMMAND], fileless-ctl COMMAND [SUBCOMMAND] --help
  */
@@ -40,8 +40,8 @@ static const CTL_CMD commands[] = {
      "usage: fileless-ctl ioc import [--hunt] FILE... | list | remove HASH\n"},
     {"cache", ctl_cache, "stats|flush [--ruleset ID]  the verdict cache",
      "usage: fileless-ctl cache stats | flush [--ruleset ID|current]\n"},
-    {"where", ctl_where, "HASH  which messages carried an attachment",
-     "usage: fileless-ctl where SHA256|SHA1|MD5\n"},
+    {"where", ctl_where, "HASH|URL  which messages carried an attachment or a URL",
+     "usage: fileless-ctl where SHA256|SHA1|MD5|URL\n"},
     {"web", ctl_web, "[--listen ADDR:PORT]  serve the quarantine review page",
      "usage: fileless-ctl web [--listen ADDR:PORT] | --hash-password\n"
      "  --hash-password reads a password on standard input and prints its hash for web_users\n"

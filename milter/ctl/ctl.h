@@ -6,7 +6,8 @@
  *   int ctl_quarantine(CTL *ctl, int argc, char **argv);   (ctl_quarantine.c)
  *   int ctl_ioc(CTL *ctl, int argc, char **argv);          (ctl_cache.c)
  *   int ctl_cache(CTL *ctl, int argc, char **argv);        (ctl_cache.c)
- *   int ctl_where(CTL *ctl, int argc, char **argv);        (ctl_cache.c)
+ *   int ctl_where(CTL *ctl, int argc, char **argv);
+int ctl_where_url(CTL *ctl, const char *url);        (ctl_cache.c)
  *   int ctl_web(CTL *ctl, int argc, char **argv);          (web.c)
  *   RULESET *ctl_ruleset(CTL *ctl);
  *   int ctl_usage(const char *command, FILE *out, int status);
@@ -62,6 +63,7 @@ int ctl_quarantine(CTL *ctl, int argc, char **argv);
 int ctl_ioc(CTL *ctl, int argc, char **argv);
 int ctl_cache(CTL *ctl, int argc, char **argv);
 int ctl_where(CTL *ctl, int argc, char **argv);
+int ctl_where_url(CTL *ctl, const char *url);
 int ctl_web(CTL *ctl, int argc, char **argv);
 RULESET *ctl_ruleset(CTL *ctl);
 int ctl_usage(const char *command, FILE *out, int status);

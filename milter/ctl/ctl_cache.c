@@ -14,6 +14,7 @@
  *                                              never FLUSHDB, never IOC or prevalence keys
  *   fileless-ctl where HASH                    first/last seen, count, and the messages
  *                                              (ref, time, sender, recipients) that carried it
+ *   fileless-ctl where URL                     a URL's prevalence (ctl_url.c)
  *
  * Everything but `ioc list` needs cache = redis: with cache = memory the values,
  * counters and prevalence live inside the milter process, so this tool says so and exits 1.
@@ -117,6 +118,8 @@ static char *lower_hash(const char *h)
 /* ctl_where - `where HASH` */
 int ctl_where(CTL *ctl, int argc, char **argv)
 {
+    if (argc == 2 && (strstr(argv[1], "://") || strncmp(argv[1], "www.", 4) == 0))
+        return ctl_where_url(ctl, argv[1]); /* a URL's prevalence (ctl_url.c) */
     char *h = argc == 2 ? lower_hash(argv[1]) : NULL;
     if (h == NULL) {
         return ctl_usage("where", stderr, 2);

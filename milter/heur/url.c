@@ -56,6 +56,7 @@ static const char bad_schemes[] = "vbscript file search-ms search ms-msdt ms-off
 
 typedef struct UREP {
     HEUR_CTX *c;
+    const URLSET *set;
     const URL *u;
     const char *loc; /* where the URL was first found */
 } UREP;
@@ -304,6 +305,24 @@ static bool display_host(const char *text, char out[HOST_MAX])
     return false;
 }
 
+/* wrapped_to - the link is a redirect wrapper whose target (or its target's, a few levels:
+ * mime/redirect.h set URL.target) is in the display text's registrable domain dh[dr..dn) */
+static bool wrapped_to(const UREP *r, const char *dh, size_t dn, size_t dr, bool idn)
+{
+    size_t k = r->u->target;
+    for (int depth = 0; k > 0 && k <= r->set->n && depth < 8; depth++) {
+        const URL *t = r->set->v[k - 1];
+        const char *th = t->ip ? t->ip : idn && t->host_unicode ? t->host_unicode : t->host;
+        if (th) {
+            size_t tn = strlen(th), tr = t->ip ? 0 : registrable(th, tn), d0 = t->ip ? 0 : dr;
+            if (dn - d0 == tn - tr && strncasecmp(dh + d0, th + tr, dn - d0) == 0)
+                return true;
+        }
+        k = t->target;
+    }
+    return false;
+}
+
 /* display_checks - the <a> text names a host of another registrable domain */
 static void display_checks(const UREP *r)
 {
@@ -319,12 +338,14 @@ static void display_checks(const UREP *r)
     size_t dr = u->ip ? 0 : registrable(dh, dn), hr = u->ip ? 0 : registrable(hh, hn);
     if (dn - dr == hn - hr && strncasecmp(dh + dr, hh + hr, dn - dr) == 0)
         return;
+    if (wrapped_to(r, dh, dn, dr, idn))
+        return; /* a link wrapper (safelinks, urldefense ...) around the named host */
     hits_add(r->c->hits, "URL_DISPLAY_MISMATCH", r->loc, "text names %s, link goes to %.*s", dh,
              DETAIL_URL, hh);
 }
 
 /* url_check - every URL check on one URL, reported at its first place */
-static void url_check(HEUR_CTX *c, const URL *u, BUF *loc)
+static void url_check(HEUR_CTX *c, const URLSET *set, const URL *u, BUF *loc)
 {
     if (u->host && lists_domain_in(c->lists, LIST_ALLOW_DOMAINS, u->host))
         return;
@@ -334,7 +355,7 @@ static void url_check(HEUR_CTX *c, const URL *u, BUF *loc)
         buf_cat(loc, w, (size_t)(sp - w)); /* "1.2 href" -> "1.2" */
     else
         buf_puts(loc, c->location ? c->location : "message");
-    UREP r = {c, u, loc->data};
+    UREP r = {c, set, u, loc->data};
     const char *why = scheme_danger(u);
     if (why)
         report(&r, "URL_DANGEROUS_SCHEME", why);
@@ -351,6 +372,6 @@ void heur_url(HEUR_CTX *c, const URLSET *urls)
     BUF *loc = buf_new(64);
     for (size_t i = 0; i < urls->n; i++)
         if (urls->v[i])
-            url_check(c, urls->v[i], loc);
+            url_check(c, urls, urls->v[i], loc);
     buf_free(loc);
 }

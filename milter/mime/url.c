@@ -620,6 +620,13 @@ static URL *set_add(URLSET *set, URL *u, const char *where, const char *src)
 
 /* ---------------------------------------------------------------- plain text */
 
+/* url_add - parse s as one URL and add it at "<where> <src>" (see mime/url.h) */
+URL *url_add(URLSET *set, const char *s, size_t len, const char *where, const char *src)
+{
+    URL *u = url_parse(s, len < URL_MAX_LEN ? len : URL_MAX_LEN);
+    return set ? set_add(set, u, where, src) : url_free(u);
+}
+
 /* stop_at - the byte at s[j] ends a URL in text: white space (NBSP too), quotes, <> */
 static bool stop_at(const char *s, size_t n, size_t j)
 {

@@ -6,6 +6,7 @@
  *   void url_extract_text(URLSET *set, const char *text, size_t len, const char *where);
  *   void url_extract_html(URLSET *set, const char *html, size_t len, const char *where);
  *   URL *url_parse(const char *s, size_t len);    URL *url_free(URL *u);
+ *   URL *url_add(URLSET *set, const char *s, size_t len, const char *where, const char *src);
  *
  * DESCRIPTION
  *   url_extract_text finds bare URLs in plain text: scheme URLs (http, https, ftp, file,
@@ -22,8 +23,10 @@
  *
  *   Every URL is normalized (url_parse) and deduplicated on its normalized form; each
  *   distinct URL records up to URL_MAX_WHERE places it was found ("1.2 href", "1 text").
- *   `where` is copied. When max_urls distinct URLs are held, further ones are counted in
- *   set->dropped and set->overflow is set: the caller reports LIMIT_URLS.
+ *   `where` is copied. url_add parses s as one URL (no scanning for it) and adds it at
+ *   "<where> <src>" (redirect targets, PDF annotations); NULL when it is not a URL. When max_urls
+ * distinct URLs are held, further ones are counted in set->dropped and set->overflow is set: the
+ * caller reports LIMIT_URLS.
  *
  *   url_parse normalizes one URL: scheme and host lower-cased; percent-escapes in the
  *   host decoded; a trailing dot on the host dropped; IDNA/punycode hosts get a Unicode
@@ -72,6 +75,7 @@ typedef struct URL {
     unsigned flags;
     char *where[URL_MAX_WHERE];
     size_t nwhere;
+    size_t target; /* set->v index + 1 of the URL this one redirects to (mime/redirect.h), or 0 */
 } URL;
 
 typedef struct URLSET {
@@ -89,5 +93,6 @@ void url_extract_text(URLSET *set, const char *text, size_t len, const char *whe
 void url_extract_html(URLSET *set, const char *html, size_t len, const char *where);
 URL *url_parse(const char *s, size_t len);
 URL *url_free(URL *u);
+URL *url_add(URLSET *set, const char *s, size_t len, const char *where, const char *src);
 
 #endif

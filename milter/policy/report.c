@@ -367,6 +367,19 @@ void report_json(BUF *o, const char *file, const MSG *m, const RULESET *rs)
     key(o, "ms", false);
     buf_printf(o, "%.3f}", m->cache.ms);
     kv_num(o, "engine_calls", m->engine_calls, false);
+    if (m->dns.questions) { /* URL reputation asked block lists (uribl_zones) */
+        key(o, "dns", false);
+        buf_putc(o, '{');
+        kv_num(o, "questions", m->dns.questions, true);
+        kv_num(o, "cached", m->dns.cached, false);
+        kv_num(o, "sent", m->dns.sent, false);
+        kv_num(o, "answered", m->dns.answered, false);
+        kv_num(o, "timeouts", m->dns.timeouts, false);
+        kv_num(o, "errors", m->dns.errors, false);
+        kv_num(o, "listed", m->dns.listed, false);
+        key(o, "wait_ms", false);
+        buf_printf(o, "%.3f}", m->dns.wait_ms);
+    }
     key(o, "ms", false);
     buf_printf(o, "%.3f", m->ms);
     buf_puts(o, "}\n");

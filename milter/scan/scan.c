@@ -14,6 +14,7 @@
  * `<chm location>>member` once libclamav is done with the part. RAR and TNEF streams
  * (unpack.c) share it too, and the work budget (budget.h) bounds the whole.
  */
+#include "mime/urldoc.h"
 #include "scan/scan_int.h"
 
 typedef struct MATCH_CTX {
@@ -364,6 +365,10 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
     if (strcmp(ft->name, "lnk") == 0)
         heur_lnk(&c, data, n);
     maldoc(&c, filename, ft, data, n);
+    if (strcmp(ft->name, "pdf") == 0) /* link annotations (mime/urldoc.h) */
+        url_extract_pdf(s->m->urls, data, n, location);
+    else if (strcmp(ft->name, "svg") == 0)
+        url_extract_svg(s->m->urls, (const char *)data, n, location);
     if (is_xlsb(ft, data, n)) /* libclamav names members by base name: read by full name */
         heur_xlsb_zip(&c, data, n, (size_t)s->rs->cfg->max_part_bytes);
     if (ft->lang || strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0) {

@@ -44,7 +44,7 @@ static void out(void *ctx, const char *how, const char *lang, const char *data, 
 {
     static const char known[] =
         " concat charcodes escapes base64 encodedcommand frombase64string "
-        "reverse replace vbe jse cmdset carets psnorm iex inflate utf16 strarray ";
+        "reverse replace vbe jse cmdset carets psnorm iex inflate utf16 strarray eval ";
     RUN *r = ctx;
     r->seen++;
     FUZZ_CHECK(how != NULL && n > 0 && n <= lim.max_out);

@@ -296,7 +296,8 @@ static void extract_begin(EXTRACT *x, const char *dir, MSG *m)
  * false when it cannot be read */
 static bool scan_file(const char *path, const OPTS *o, const RULESET *rs, VERDICT *worst)
 {
-    size_t len = 0, size = 0;
+    size_t len = 0;
+    size_t size = 0;
     char *raw = read_message(path, (size_t)rs->cfg->max_message_size, &len, &size);
     if (raw == NULL) {
         fprintf(stderr, "fileless-milter: %s: %s\n", path, strerror(errno));

@@ -383,7 +383,8 @@ static int mem_info(void *h, BUF *out, BUF *err)
 {
     (void)err;
     MEMCACHE *m = h;
-    size_t bytes = 0, n = cache_memory_lru_count(m->lru, &bytes);
+    size_t bytes = 0;
+    size_t n = cache_memory_lru_count(m->lru, &bytes);
     buf_printf(out, "entries: %zu\nbytes: %zu\nmax_entries: %zu\nmax_bytes: %zu\n", n, bytes,
                m->lru->max_entries, m->lru->max_bytes);
     return 0;

@@ -520,7 +520,8 @@ void cache_msg_end(CACHE_MSG *cm)
         CACHE_SIGHT *s = xcalloc(m->parts->n + 1, sizeof(*s));
         char **entries = xcalloc(m->parts->n + 1, sizeof(char *));
         size_t ns = sightings(cm, s, entries);
-        double t0 = now_ms(), left = cache_timeout_ms(cm->c) - m->cache.ms;
+        double t0 = now_ms();
+        double left = cache_timeout_ms(cm->c) - m->cache.ms;
         if (cache_store(cm->c, p, cm->nput, s, ns, left) != 0)
             log_debug(LOG_D_CACHE, "ref=%s cache: store skipped or failed", m->ref);
         m->cache.ms += now_ms() - t0;

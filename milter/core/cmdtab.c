@@ -193,7 +193,8 @@ const CMDRULE *cmdtab_rules(const CMDTAB *t, const char *binary, size_t n, size_
     *count = 0;
     if (t == NULL || t->n == 0)
         return NULL;
-    size_t lo = 0, hi = t->n;
+    size_t lo = 0;
+    size_t hi = t->n;
     while (lo < hi) { /* first rule not below the name */
         size_t mid = lo + (hi - lo) / 2;
         if (cmp_name(binary, n, t->v[mid].binary) > 0)

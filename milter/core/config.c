@@ -660,7 +660,8 @@ int config_socket_mode(const CONFIG *c)
  * line breaks written as \n (libmilter's smfi_setmlreply takes up to 32 lines) */
 static bool reply_text_ok(const char *t)
 {
-    int subst = 0, lines = 1;
+    int subst = 0;
+    int lines = 1;
     for (const char *p = t; *p; p++) {
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             return false;

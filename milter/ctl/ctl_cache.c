@@ -63,7 +63,8 @@ static int fail(const char *what, const BUF *err)
 static void print_prev(const CACHE_PREV *p, const char *asked)
 {
     char first[32] = "-", last[32] = "-";
-    time_t f = (time_t)p->first, l = (time_t)p->last;
+    time_t f = (time_t)p->first;
+    time_t l = (time_t)p->last;
     struct tm tm;
     if (p->first)
         strftime(first, sizeof(first), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&f, &tm));

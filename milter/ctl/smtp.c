@@ -161,8 +161,10 @@ static int dial(const char *relay, BUF *err)
     *port++ = 0;
     if (h[0] == '[' && h[strlen(h) - 1] == ']')
         h++, h[strlen(h) - 1] = 0;
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
-    int rc = getaddrinfo(h, port, &hints, &ai), fd = -1;
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
+    struct addrinfo *ai = NULL;
+    int rc = getaddrinfo(h, port, &hints, &ai);
+    int fd = -1;
     if (rc != 0)
         buf_printf(err, "release_relay %s: %s", relay, gai_strerror(rc));
     struct timeval tv = {SMTP_TIMEOUT_S, 0};

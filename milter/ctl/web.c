@@ -74,7 +74,8 @@ static bool random_hex(char out[65])
 static WEB_SESSION *session_of(WEB *w, HTTPD_REQ *r)
 {
     const char *tok = httpd_cookie(r, COOKIE);
-    time_t now = time(NULL), ttl = (time_t)w->ctl->cfg->web_session_minutes * 60;
+    time_t now = time(NULL);
+    time_t ttl = (time_t)w->ctl->cfg->web_session_minutes * 60;
     if (tok == NULL || strlen(tok) != 64)
         return NULL;
     for (int i = 0; i < WEB_SESSIONS; i++) {

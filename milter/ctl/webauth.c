@@ -36,7 +36,8 @@ static char *lookup(const char *path, const char *user)
         return NULL;
     }
     char *line = NULL, *hash = NULL;
-    size_t cap = 0, ul = strlen(user);
+    size_t cap = 0;
+    size_t ul = strlen(user);
     while (hash == NULL && getline(&line, &cap, f) != -1) {
         line[strcspn(line, "\r\n")] = 0;
         if (line[0] == '#' || line[0] == 0)

@@ -103,7 +103,8 @@ static void sink(void *ctx, int kind, const char *const *f, const size_t *l, siz
         ef[2] = note, el[2] = strlen(note);
         ef[3] = "exit", el[3] = 4;
         n = n > 2 ? 4 : 3;
-        f = ef, l = el;
+        f = ef;
+        l = el;
     }
     if (s->text) {
         buf_printf(s->b, "%c", kind);
@@ -195,7 +196,11 @@ static int run_file(const char *path, unsigned kind, unsigned ms, unsigned mib)
 
 int main(int argc, char **argv)
 {
-    unsigned mib = 128, cpu = 30, jobs = 64, ms = 2000, kind = EVLOG_KIND_WSH;
+    unsigned mib = 128;
+    unsigned cpu = 30;
+    unsigned jobs = 64;
+    unsigned ms = 2000;
+    unsigned kind = EVLOG_KIND_WSH;
     const char *run = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;

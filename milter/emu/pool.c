@@ -98,7 +98,8 @@ static void reap(WORKER *w, int kill_it)
 static int await_ready(int fd)
 {
     unsigned char b[64];
-    size_t n = 0, frame = 0;
+    size_t n = 0;
+    size_t frame = 0;
     double until = now_ms() + EMU_START_MS;
     while (evlog_frame_len(b, n, &frame) == 0 && n < sizeof(b)) {
         struct pollfd pf = {fd, POLLIN, 0};
@@ -336,7 +337,8 @@ static void death(pid_t pid, EMU_OUTCOME *o)
 EMU_STATUS emu_pool_run(const EVLOG_REQUEST *r, emu_event_fn fn, void *ctx, EMU_OUTCOME *o)
 {
     memset(o, 0, sizeof(*o));
-    double t0 = now_ms(), grace = 3.0 * r->ms + EMU_GRACE_MS; /* the helper counts CPU time */
+    double t0 = now_ms();
+    double grace = 3.0 * r->ms + EMU_GRACE_MS; /* the helper counts CPU time */
     WORKER *w = take(r->ms);
     if (w == NULL) {
         o->status = EMU_BUSY;

@@ -259,7 +259,9 @@ bool deobf_utf16le(const unsigned char *p, size_t n)
 {
     if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE)
         p += 2, n -= 2;
-    size_t pairs = n / 2 < 4096 ? n / 2 : 4096, hi0 = 0, lo0 = 0;
+    size_t pairs = n / 2 < 4096 ? n / 2 : 4096;
+    size_t hi0 = 0;
+    size_t lo0 = 0;
     for (size_t i = 0; i < pairs; i++) {
         hi0 += p[2 * i + 1] == 0;
         lo0 += p[2 * i] == 0;
@@ -287,7 +289,8 @@ void deobf_from_utf16le(const unsigned char *p, size_t n, BUF *out, size_t max)
 /* deobf_is_text - the first 4 KB are text: at most 5% control bytes and bad UTF-8 */
 bool deobf_is_text(const char *p, size_t n)
 {
-    size_t w = n < 4096 ? n : 4096, bad = 0;
+    size_t w = n < 4096 ? n : 4096;
+    size_t bad = 0;
     for (size_t i = 0; i < w;) {
         unsigned char c = (unsigned char)p[i];
         unsigned cp;
@@ -398,7 +401,8 @@ void deobf_encodedcommand(DEOBF *d)
         size_t dl = dash_len(in, n, i);
         if (dl == 0 || (i > 0 && (in[i - 1] == 0 || !strchr(" \t\r\n\"'", in[i - 1]))))
             continue;
-        size_t k = i + dl, w = k;
+        size_t k = i + dl;
+        size_t w = k;
         while (w < n && w - k < 16 && isalpha((unsigned char)in[w]))
             w++;
         if (w == k || !enc_flag(in + k, w - k) || w >= n || (in[w] != ' ' && in[w] != '\t'))
@@ -419,7 +423,8 @@ void deobf_encodedcommand(DEOBF *d)
 /* compress_hint - a decompressing stream is named near the base64 run in[s..e) */
 static bool compress_hint(const DEOBF *d, size_t s, size_t e)
 {
-    size_t a = s > ZIP_HINT ? s - ZIP_HINT : 0, b = d->n - e > ZIP_HINT ? e + ZIP_HINT : d->n;
+    size_t a = s > ZIP_HINT ? s - ZIP_HINT : 0;
+    size_t b = d->n - e > ZIP_HINT ? e + ZIP_HINT : d->n;
     return str_memmem_ci(d->in + a, s - a, "compression") ||
            str_memmem_ci(d->in + a, s - a, "gzip") || str_memmem_ci(d->in + a, s - a, "deflate") ||
            str_memmem_ci(d->in + e, b - e, "compression") ||
@@ -533,8 +538,11 @@ static bool resource_data_url(const char *in, size_t s)
 /* b64_run - the extent of the run at in[s]: alphabet count, both cases, end */
 static size_t b64_run(const char *in, size_t n, size_t s, size_t *count, bool *mixed)
 {
-    size_t i = s, seg = 0, k = 0;
-    bool up = false, lo = false;
+    size_t i = s;
+    size_t seg = 0;
+    size_t k = 0;
+    bool up = false;
+    bool lo = false;
     while (i < n) {
         char c = in[i];
         if (deobf_b64c(c)) {
@@ -546,7 +554,8 @@ static size_t b64_run(const char *in, size_t n, size_t s, size_t *count, bool *m
                 j++;
             if (j >= n || !deobf_b64c(in[j]))
                 break;
-            i = j, seg = 0;
+            i = j;
+            seg = 0;
         } else {
             break;
         }
@@ -583,7 +592,8 @@ static void b64_one(DEOBF *d, size_t s, size_t e, size_t count)
 void deobf_base64(DEOBF *d)
 {
     const char *in = d->in;
-    size_t n = d->n, min = d->lim->min_base64 ? d->lim->min_base64 : 1;
+    size_t n = d->n;
+    size_t min = d->lim->min_base64 ? d->lim->min_base64 : 1;
     for (size_t i = 0; i < n && !deobf_full(d);) {
         if (!deobf_b64c(in[i])) {
             i++;

@@ -40,7 +40,8 @@
 /* r_concat - 'a' + 'b' + ... at k; returns the next index to look at */
 static size_t r_concat(PS *p, size_t k, BUF *b)
 {
-    size_t j = ps_nx(p, k + 1), last = k;
+    size_t j = ps_nx(p, k + 1);
+    size_t last = k;
     if (!ps_is_op(p, j, '+') || !ps_is_str(p, ps_nx(p, j + 1)))
         return k + 1;
     buf_reset(b);
@@ -69,7 +70,8 @@ static size_t r_group(PS *p, size_t k, size_t prev, BUF *b)
         return e + 1;
     }
     /* ( 'a', 'b', ... ) -> a list */
-    size_t j = a, nel = 0;
+    size_t j = a;
+    size_t nel = 0;
     buf_reset(b);
     while (ps_is_str(p, j) && nel < PS_MAX_ARGS && !memchr(ps_val(p, j), 0, p->t[j].vn)) {
         if (nel++)
@@ -95,7 +97,8 @@ static bool format(const char *f, size_t fn, const char *const *args, const size
         if ((f[i] == '{' || f[i] == '}') && i + 1 < fn && f[i + 1] == f[i]) {
             buf_putc(b, f[i++]);
         } else if (f[i] == '{') {
-            size_t j = i + 1, idx = 0;
+            size_t j = i + 1;
+            size_t idx = 0;
             if (j >= fn || !isdigit((unsigned char)f[j]))
                 return false;
             while (j < fn && isdigit((unsigned char)f[j]) && idx < PS_MAX_ARGS)
@@ -151,7 +154,8 @@ static size_t r_format(PS *p, size_t k, BUF *b)
     if (!format(ps_val(p, k), p->t[k].vn, args, alen, na, b, p->d->lim->max_out))
         return k + 1;
     const char *f = ps_val(p, k);
-    size_t i = 0, fn = p->t[k].vn;
+    size_t i = 0;
+    size_t fn = p->t[k].vn;
     while (i < fn && f[i] == '{' && memchr(f + i, '}', fn - i))
         i = (size_t)((const char *)memchr(f + i, '}', fn - i) - f) + 1;
     if (i == fn && na >= 2) /* '{2}{0}{1}': a string cut and shuffled */
@@ -165,7 +169,9 @@ static size_t r_format(PS *p, size_t k, BUF *b)
 /* r_char - [char]N, [char](N), [char[]](N, N, ...) at the '[' k */
 static size_t r_char(PS *p, size_t k, BUF *b)
 {
-    size_t w = ps_nx(p, k + 1), j, nel = 0;
+    size_t w = ps_nx(p, k + 1);
+    size_t j;
+    size_t nel = 0;
     bool arr = ps_is_word(p, w, "char") && ps_is_op(p, w + 1, '[') && ps_is_op(p, w + 2, ']');
     if (!(ps_is_word(p, w, "char") || arr))
         return k + 1;
@@ -224,7 +230,8 @@ static size_t r_join(PS *p, size_t k, BUF *b)
         return k + 1;
     s = ps_nx(p, j + 1);
     const char *sep = ps_is_str(p, s) ? ps_val(p, s) : "";
-    size_t sn = ps_is_str(p, s) ? p->t[s].vn : 0, last = ps_is_str(p, s) ? s : j;
+    size_t sn = ps_is_str(p, s) ? p->t[s].vn : 0;
+    size_t last = ps_is_str(p, s) ? s : j;
     joined(p, k, sep, sn, b);
     ps_put(p, k, last + 1, T_STR, 0, b->data, b->len);
     return last + 1;
@@ -296,7 +303,9 @@ static size_t r_replace(PS *p, size_t k, BUF *b, BUF *pat)
     last = a;
     if (ps_is_op(p, r, ',') && ps_is_str(p, ps_nx(p, r + 1))) {
         r = ps_nx(p, r + 1);
-        rep = ps_val(p, r), rn = p->t[r].vn, last = r;
+        rep = ps_val(p, r);
+        rn = p->t[r].vn;
+        last = r;
     } else if (method) {
         return k + 1;
     }
@@ -335,7 +344,9 @@ static size_t r_autovar(PS *p, size_t k, BUF *b)
             v = AUTOVARS[i].value;
     if (v == NULL || !ps_is_op(p, k + 1, '['))
         return k + 1;
-    size_t j = ps_nx(p, k + 2), nel = 0, vn = strlen(v);
+    size_t j = ps_nx(p, k + 2);
+    size_t nel = 0;
+    size_t vn = strlen(v);
     long x;
     buf_reset(b);
     while (ps_number(p, j, &x) && nel < PS_MAX_ARGS) {
@@ -360,7 +371,8 @@ static size_t r_autovar(PS *p, size_t k, BUF *b)
 /* pass - one forward pass of every reduction; true when something changed */
 static bool pass(PS *p, BUF *b, BUF *pat)
 {
-    size_t before = p->changes, prev = p->nt;
+    size_t before = p->changes;
+    size_t prev = p->nt;
     for (size_t k = 0; k < p->nt;) {
         TOK *t = &p->t[k];
         size_t next = k + 1;
@@ -408,7 +420,8 @@ typedef struct VAR {
 static bool substitute(PS *p)
 {
     VAR *vars = xcalloc(PS_MAX_VARS, sizeof(VAR));
-    size_t nv = 0, before = p->changes;
+    size_t nv = 0;
+    size_t before = p->changes;
     for (size_t k = 0; k < p->nt; k++) { /* the assignments */
         if (p->t[k].kind != T_WORD || ps_val(p, k)[0] != '$' || p->t[k].vn < 2)
             continue;

@@ -108,7 +108,8 @@ static size_t lex_string(const char *in, size_t n, size_t i, BUF *b, bool *opaqu
 void ps_lex(PS *p)
 {
     const char *in = p->d->in;
-    size_t n = p->d->n, i = 0;
+    size_t n = p->d->n;
+    size_t i = 0;
     BUF *b = buf_new(64);
     while (i < n && p->nt < PS_MAX_TOKENS) {
         TOK t = {0};
@@ -301,7 +302,8 @@ void ps_unwrap(PS *p)
     for (size_t k = 0; k < p->nt && !deobf_full(p->d); k++) {
         if (!iex_word(p, k))
             continue;
-        size_t a = ps_nx(p, k + 1), back = k;
+        size_t a = ps_nx(p, k + 1);
+        size_t back = k;
         while (back > 0 && (p->t[back - 1].kind == T_WS || ps_is_op(p, back - 1, '&') ||
                             ps_is_op(p, back - 1, '.')))
             back--;

@@ -322,7 +322,8 @@ static bool substring(const CVAR *v, const char *mod, size_t mn, BUF *out, size_
     bool has_b = i < mn && mod[i] == ',';
     if ((has_b && (i++, !snum(mod, mn, &i, &b))) || i != mn)
         return false;
-    long len = (long)v->vlen, s = a < 0 ? (a + len < 0 ? 0 : a + len) : (a > len ? len : a);
+    long len = (long)v->vlen;
+    long s = a < 0 ? (a + len < 0 ? 0 : a + len) : (a > len ? len : a);
     long e = !has_b ? len : b < 0 ? len + b : s + b;
     if (e > len)
         e = len;
@@ -339,7 +340,8 @@ static bool substitute(CMD *m, const CVAR *v, const char *mod, size_t mn, BUF *o
         return false;
     bool star = mod[0] == '*';
     char *old = xstrndup(mod + star, (size_t)(eq - mod) - star);
-    size_t on = strlen(old), from = 0;
+    size_t on = strlen(old);
+    size_t from = 0;
     const char *rep = eq + 1;
     size_t rn = mn - (size_t)(rep - mod);
     const char *hit;
@@ -386,7 +388,8 @@ static void pct_line(CMD *m, const char *p, size_t n, BUF *out, char delim)
 {
     size_t max = m->d->lim->max_out;
     for (size_t i = 0; i < n && out->len < max;) {
-        char c = p[i], next = i + 1 < n ? p[i + 1] : 0;
+        char c = p[i];
+        char next = i + 1 < n ? p[i + 1] : 0;
         if (c != delim) {
             deobf_put(out, max, p + i++, 1);
             continue;
@@ -419,7 +422,8 @@ static void command(CMD *m, BUF *out, size_t s0)
         buf_free(t);
     }
     const char *p = out->data + s0;
-    size_t n = out->len - s0, i = 0;
+    size_t n = out->len - s0;
+    size_t i = 0;
     while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '@' || p[i] == '('))
         i++;
     if (deobf_at(p, n, i, "call "))
@@ -442,7 +446,8 @@ static void command(CMD *m, BUF *out, size_t s0)
 /* caret_line - phase 2: carets removed outside quotes, commands split at & and | */
 static bool caret_line(CMD *m, const char *p, size_t n, BUF *out)
 {
-    size_t max = m->d->lim->max_out, s0 = out->len;
+    size_t max = m->d->lim->max_out;
+    size_t s0 = out->len;
     bool quoted = false;
     for (size_t i = 0; i < n && out->len < max; i++) {
         char c = p[i];
@@ -483,7 +488,8 @@ void deobf_cmdset(DEOBF *d)
     if (!deobf_lang_in(d->lang, "bat cmd lnk") || deobf_full(d))
         return;
     const char *in = d->in;
-    size_t n = d->n, max = d->lim->max_out;
+    size_t n = d->n;
+    size_t max = d->lim->max_out;
     CMD m = {d, xcalloc(SLOTS, sizeof(CVAR)), 0, strcmp(d->lang, "lnk") == 0, false, 0, 0};
     for (size_t i = 0; i < sizeof(env_seed) / sizeof(env_seed[0]); i++)
         cvar_set(&m, env_seed[i].name, strlen(env_seed[i].name), env_seed[i].value,
@@ -493,7 +499,8 @@ void deobf_cmdset(DEOBF *d)
     BUF *o = buf_new(n < max ? n + 1 : max + 1), *line = buf_new(256);
     for (size_t ls = 0; ls < n && o->len < max;) {
         const char *nl = memchr(in + ls, '\n', n - ls);
-        size_t le = nl ? (size_t)(nl - in) : n, ce = le > ls && in[le - 1] == '\r' ? le - 1 : le;
+        size_t le = nl ? (size_t)(nl - in) : n;
+        size_t ce = le > ls && in[le - 1] == '\r' ? le - 1 : le;
         buf_reset(line);
         pct_line(&m, in + ls, ce - ls, line, '%');
         if (!caret_line(&m, line->data, line->len, o))

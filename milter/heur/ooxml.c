@@ -76,7 +76,9 @@ static void rels(HEUR_CTX *c, const char *s, size_t n)
     for (const char *p = s, *end = s + n;
          (p = str_memmem_ci(p, (size_t)(end - p), "<Relationship "));) {
         const char *z = memchr(p, '>', (size_t)(end - p));
-        size_t en = z ? (size_t)(z - p) : (size_t)(end - p), tl = 0, ml = 0;
+        size_t en = z ? (size_t)(z - p) : (size_t)(end - p);
+        size_t tl = 0;
+        size_t ml = 0;
         const char *t = attr(p, en, "Target=", &tl), *m = attr(p, en, "TargetMode=", &ml);
         for (size_t k = 0; t && k < sizeof(kinds) / sizeof(kinds[0]); k++) {
             bool ext = m && ml == 8 && strncasecmp(m, "External", 8) == 0;
@@ -117,7 +119,8 @@ static void field(HEUR_CTX *c, const char *f, size_t n, unsigned *seen)
     }
     static const char *const inc[] = {"includepicture", "includetext", "link "};
     for (size_t k = 0; k < 3; k++) {
-        size_t kl = strlen(inc[k]), a = kl;
+        size_t kl = strlen(inc[k]);
+        size_t a = kl;
         if (m <= kl || strncasecmp(s, inc[k], kl) != 0 || (*seen & 2))
             continue;
         while (a < m && (s[a] == ' ' || s[a] == '"'))
@@ -171,7 +174,8 @@ static void fields(HEUR_CTX *c, const char *s, size_t n)
 /* dde_formula - `=cmd|'/c ...'!A0` or a SpreadsheetML ddeLink */
 static void dde_formula(HEUR_CTX *c, const char *s, size_t n)
 {
-    size_t sl = 0, tl = 0;
+    size_t sl = 0;
+    size_t tl = 0;
     const char *dl = str_memmem_ci(s, n, "<ddeLink ");
     if (dl) {
         const char *z = memchr(dl, '>', (size_t)(s + n - dl));

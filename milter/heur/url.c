@@ -202,7 +202,8 @@ static void path_checks(const UREP *r)
     const URL *u = r->u;
     if (u->path == NULL || !words_hasz("http https ftp ftps file", u->scheme) || !offered(u))
         return;
-    size_t end = strcspn(u->path, "?#"), seg = end;
+    size_t end = strcspn(u->path, "?#");
+    size_t seg = end;
     while (seg > 0 && u->path[seg - 1] != '/' && u->path[seg - 1] != '\\')
         seg--;
     NAME nm;
@@ -238,7 +239,8 @@ static size_t registrable(const char *h, size_t n)
  * at least two; `strong` (written with a scheme or www.) or a well-known TLD */
 static bool host_shape(const char *h, size_t n, bool strong)
 {
-    size_t labels = 1, last = 0;
+    size_t labels = 1;
+    size_t last = 0;
     bool digits = true;
     for (size_t i = 0; i < n; i++) {
         unsigned char b = (unsigned char)h[i];
@@ -293,7 +295,9 @@ static bool token_host(const char *t, size_t n, char out[HOST_MAX])
 static bool display_host(const char *text, char out[HOST_MAX])
 {
     for (const char *p = text; *p;) {
-        size_t n = strcspn(p, " "), b = 0, e = n;
+        size_t n = strcspn(p, " ");
+        size_t b = 0;
+        size_t e = n;
         while (b < e && strchr("<([{\"'", p[b]))
             b++;
         while (e > b && strchr(">)]}\"'.,;:!?", p[e - 1]))
@@ -314,7 +318,9 @@ static bool wrapped_to(const UREP *r, const char *dh, size_t dn, size_t dr, bool
         const URL *t = r->set->v[k - 1];
         const char *th = t->ip ? t->ip : idn && t->host_unicode ? t->host_unicode : t->host;
         if (th) {
-            size_t tn = strlen(th), tr = t->ip ? 0 : registrable(th, tn), d0 = t->ip ? 0 : dr;
+            size_t tn = strlen(th);
+            size_t tr = t->ip ? 0 : registrable(th, tn);
+            size_t d0 = t->ip ? 0 : dr;
             if (dn - d0 == tn - tr && strncasecmp(dh + d0, th + tr, dn - d0) == 0)
                 return true;
         }
@@ -334,8 +340,10 @@ static void display_checks(const UREP *r)
     for (const char *p = dh; *p; p++)
         idn = idn || (*p & 0x80);
     const char *hh = u->ip ? u->ip : idn && u->host_unicode ? u->host_unicode : u->host;
-    size_t dn = strlen(dh), hn = strlen(hh);
-    size_t dr = u->ip ? 0 : registrable(dh, dn), hr = u->ip ? 0 : registrable(hh, hn);
+    size_t dn = strlen(dh);
+    size_t hn = strlen(hh);
+    size_t dr = u->ip ? 0 : registrable(dh, dn);
+    size_t hr = u->ip ? 0 : registrable(hh, hn);
     if (dn - dr == hn - hr && strncasecmp(dh + dr, hh + hr, dn - dr) == 0)
         return;
     if (wrapped_to(r, dh, dn, dr, idn))

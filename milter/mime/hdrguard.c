@@ -103,7 +103,9 @@ static void run(GUARD *g, BUF *out, const char *raw, size_t len, size_t cap)
     size_t i = 0;
     while (i < len) {
         const char *nl = memchr(raw + i, '\n', len - i);
-        size_t e = nl ? (size_t)(nl - raw) + 1 : len, n = e - i, ll = n;
+        size_t e = nl ? (size_t)(nl - raw) + 1 : len;
+        size_t n = e - i;
+        size_t ll = n;
         while (ll && (raw[i + ll - 1] == '\n' || raw[i + ll - 1] == '\r'))
             ll--;
         if (!g->in_header && g->after_dash && header_like(raw + i, ll))
@@ -219,11 +221,13 @@ static bool delimiter(const BSET *b, const char *s, size_t n)
 size_t hdrguard_entities(const char *raw, size_t len, size_t max, size_t *count)
 {
     BSET b = {xcalloc(64, sizeof(uint64_t)), 64, 0};
-    size_t i = 0, cut = len;
+    size_t i = 0;
+    size_t cut = len;
     *count = 0;
     while (i < len) {
         const char *nl = memchr(raw + i, '\n', len - i);
-        size_t e = nl ? (size_t)(nl - raw) + 1 : len, ll = e - i;
+        size_t e = nl ? (size_t)(nl - raw) + 1 : len;
+        size_t ll = e - i;
         while (ll && (raw[i + ll - 1] == '\n' || raw[i + ll - 1] == '\r'))
             ll--;
         if (b.n && delimiter(&b, raw + i, ll) && ++*count > max) {
@@ -317,7 +321,8 @@ static size_t field_nuls(BUF *out, const char *s, size_t n)
         emit(out, s, n);
         return 0;
     }
-    size_t count = 0, run = 0;
+    size_t count = 0;
+    size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         size_t k = nul_at(s, n, i, ext && s + i > ext, word && s + i > word);
         if (k == 0)
@@ -339,7 +344,8 @@ static void lines_run(LINES *g, BUF *out, const char *raw, size_t len, size_t pe
     g->in_header = true;
     while (i < len) {
         const char *nl = memchr(raw + i, '\n', len - i);
-        size_t e = nl ? (size_t)(nl - raw) + 1 : len, ll = e - i;
+        size_t e = nl ? (size_t)(nl - raw) + 1 : len;
+        size_t ll = e - i;
         while (ll && (raw[i + ll - 1] == '\n' || raw[i + ll - 1] == '\r'))
             ll--;
         bool keep = true;

@@ -152,7 +152,8 @@ static size_t space_len(const unsigned char *p, size_t n)
 static size_t word_match(const unsigned char *p, size_t n, size_t i, const char *w)
 {
     const unsigned char *k = (const unsigned char *)w;
-    size_t kn = strlen(w), ki = 0;
+    size_t kn = strlen(w);
+    size_t ki = 0;
     while (ki < kn) {
         unsigned kc, tc;
         if (k[ki] == ' ') {
@@ -390,7 +391,9 @@ static void on_token(SCAN *s, size_t i)
  * *explicit is set when ':', '=', '：' or an "is" word was seen */
 static size_t skip_separators(const SCAN *s, size_t i, bool *explicit)
 {
-    size_t lim = s->n - i > NEAR ? i + NEAR : s->n, kw_end = i, l;
+    size_t lim = s->n - i > NEAR ? i + NEAR : s->n;
+    size_t kw_end = i;
+    size_t l;
     while (i < lim) {
         unsigned char c = s->p[i];
         if ((l = space_len(s->p + i, s->n - i))) {
@@ -474,7 +477,8 @@ size_t passwords_collect(const char *text, size_t n, char **out, size_t have, si
     bool first[256];
     lead_bytes(keywords, NELEM(keywords), first);
     size_t i = 0;
-    bool prev_word = false, in_tok = false;
+    bool prev_word = false;
+    bool in_tok = false;
     while (i < n && s.have < s.max) {
         size_t l;
         unsigned cp;

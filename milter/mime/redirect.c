@@ -72,7 +72,8 @@ static int b64v(int c)
 /* b64 - decode base64 / base64url (padding optional) into out; false on a bad digit */
 static bool b64(BUF *out, const char *s, size_t n)
 {
-    unsigned acc = 0, bits = 0;
+    unsigned acc = 0;
+    unsigned bits = 0;
     buf_reset(out);
     while (n > 0 && s[n - 1] == '=')
         n--;
@@ -116,7 +117,8 @@ static char *take(const char *v, size_t n)
         else if (!pct(nxt, cur->data, cur->len))
             break;
         BUF *t = cur;
-        cur = nxt, nxt = t;
+        cur = nxt;
+        nxt = t;
     }
     buf_free(cur), buf_free(nxt), buf_free(dec);
     return r;
@@ -125,7 +127,8 @@ static char *take(const char *v, size_t n)
 /* host_is - host equals d or ends in "." d */
 static bool host_is(const char *host, const char *d)
 {
-    size_t h = strlen(host), n = strlen(d);
+    size_t h = strlen(host);
+    size_t n = strlen(d);
     return h == n ? strcasecmp(host, d) == 0
                   : h > n && host[h - n - 1] == '.' && strcasecmp(host + h - n, d) == 0;
 }
@@ -222,7 +225,8 @@ static char *bing(const char *q)
 static char *any_param(const char *q, bool all)
 {
     for (const char *p = q; p && *p;) {
-        size_t l = strcspn(p, "&#"), k = strcspn(p, "=&#");
+        size_t l = strcspn(p, "&#");
+        size_t k = strcspn(p, "=&#");
         if (k < l && (all || words_has(target_params, p, k))) {
             char *r = take(p + k + 1, l - k - 1);
             if (r)

@@ -439,7 +439,9 @@ static size_t split(EOM *e, const char ***del)
         action_plan_free(p);
     }
     size_t lead = split_decide(sg, c->ngroup, e->in.store, remove);
-    size_t n = 0, kept = 0, keep_group = c->ngroup;
+    size_t n = 0;
+    size_t kept = 0;
+    size_t keep_group = c->ngroup;
     *del = xcalloc(c->nrcptv + 1, sizeof(**del));
     const char **stored = xcalloc(c->nrcptv + 1, sizeof(*stored));
     for (size_t i = 0; i < c->nrcptv; i++) {

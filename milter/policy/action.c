@@ -80,7 +80,9 @@ static int by_weight(const void *a, const void *b)
 static char *report_value(const HITS *hits)
 {
     BUF *b = buf_new(256), *item = buf_new(128);
-    size_t n = hits ? hits->n : 0, line = 0, shown = 0;
+    size_t n = hits ? hits->n : 0;
+    size_t line = 0;
+    size_t shown = 0;
     const HIT **v = xcalloc(n ? n : 1, sizeof(*v));
     for (size_t i = 0; i < n; i++)
         v[i] = &hits->v[i];

@@ -518,7 +518,8 @@ static bool net_has(const POLICY_COND *c, const POLICY_IP *ip)
 {
     if (ip->family == 0 || ip->family != c->net.family)
         return false;
-    int bits = c->prefix, i = 0;
+    int bits = c->prefix;
+    int i = 0;
     for (; bits >= 8; bits -= 8, i++)
         if (ip->a[i] != c->net.a[i])
             return false;
@@ -531,7 +532,8 @@ static bool domain_has(const POLICY_COND *c, const char *dom)
 {
     if (!c->sub)
         return strcmp(dom, c->value) == 0;
-    size_t n = strlen(dom), m = strlen(c->value);
+    size_t n = strlen(dom);
+    size_t m = strlen(c->value);
     return n > m + 1 && dom[n - m - 1] == '.' && strcmp(dom + n - m, c->value) == 0;
 }
 

@@ -181,7 +181,10 @@ static int verify(const unsigned char *data, size_t n, const char *pw, const ARC
     if (a == NULL)
         return PW_FAIL;
     struct archive_entry *e;
-    size_t seen = 0, regular = 0, tried = 0, budget = lim->max_total_bytes;
+    size_t seen = 0;
+    size_t regular = 0;
+    size_t tried = 0;
+    size_t budget = lim->max_total_bytes;
     int best = PW_FAIL;
     while (best != PW_STRONG && tried < VERIFY_MEMBERS && regular < lim->max_members &&
            next_entry(a, &e, &seen)) {
@@ -213,7 +216,9 @@ static void deliver(const unsigned char *data, size_t n, const char *pw, const A
     if (a == NULL)
         return;
     struct archive_entry *e;
-    size_t seen = 0, regular = 0, budget = lim->max_total_bytes;
+    size_t seen = 0;
+    size_t regular = 0;
+    size_t budget = lim->max_total_bytes;
     MEMBER m = {0};
     while (budget > 0 && regular < lim->max_members && next_entry(a, &e, &seen)) {
         if (!is_regular(e))
@@ -401,7 +406,9 @@ int archive_list(const unsigned char *data, size_t n, const ARCHIVE_LIMITS *lim,
     rar5_walk(data, n, &enc);
     unsigned char *chunk = xmalloc(CHUNK);
     struct archive_entry *e;
-    size_t seen = 0, regular = 0, budget = lim->max_total_bytes;
+    size_t seen = 0;
+    size_t regular = 0;
+    size_t budget = lim->max_total_bytes;
     MEMBER m = {0};
     int r;
     ARCHIVE_ITEM it;

@@ -394,7 +394,8 @@ typedef struct SPLIT {
 /* keep - append what fits under max_member_bytes */
 static void keep(SPLIT *sp, const unsigned char *p, size_t n)
 {
-    size_t room = sp->u->lim->max_member_bytes - sp->len, k = n < room ? n : room;
+    size_t room = sp->u->lim->max_member_bytes - sp->len;
+    size_t k = n < room ? n : room;
     if (k == 0)
         return;
     if (sp->len + k > sp->cap) {
@@ -571,7 +572,8 @@ int extunpack_open(int kind, const unsigned char *data, size_t n, char *const *p
     size_t max = lim->max_members + 1;
     size_t tries = npw < ARCHIVE_MAX_PASSWORDS ? npw : ARCHIVE_MAX_PASSWORDS;
     EXT_ENTRY *v = xcalloc(max, sizeof(*v));
-    int weak = -1, ret = 0;
+    int weak = -1;
+    int ret = 0;
     snprintf(r->why, sizeof(r->why), "no usable candidate password");
     for (size_t i = 0; i < tries && ret == 0 && !r->timeout; i++) {
         if (!usable(pw[i]))

@@ -38,7 +38,8 @@ size_t oc_utf16(const char *pw, unsigned char out[OC_PW16_MAX])
             v = c;          /* not UTF-8 */
         if (v >= 0x10000) { /* a surrogate pair */
             v -= 0x10000;
-            uint32_t hi = 0xD800 | (v >> 10), lo = 0xDC00 | (v & 0x3FF);
+            uint32_t hi = 0xD800 | (v >> 10);
+            uint32_t lo = 0xDC00 | (v & 0x3FF);
             out[k++] = (unsigned char)hi;
             out[k++] = (unsigned char)(hi >> 8);
             out[k++] = (unsigned char)lo;
@@ -412,7 +413,8 @@ static int open_ooxml(OC *o)
     if (info == NULL || n < 8) {
         o->r->why = "no readable EncryptionInfo";
     } else {
-        uint16_t major = oc_le16(info), minor = oc_le16(info + 2);
+        uint16_t major = oc_le16(info);
+        uint16_t minor = oc_le16(info + 2);
         uint32_t flags = oc_le32(info + 4);
         if (major == 4 && minor == 4)
             r = open_agile(o, info, n);

@@ -315,7 +315,8 @@ void scan_int_open_pending(SCAN *s)
         PENDING p = s->q[i];
         MEMBER_CTX mc = {s, &p, NULL};
         const char *used = NULL;
-        int r = 0, kind = extunpack_kind(p.data, p.n);
+        int r = 0;
+        int kind = extunpack_kind(p.data, p.n);
         if (budget_spent(&s->budget))
             budget_report(&s->budget, s->m->hits, p.location);
         else if ((r = archive_open_with_passwords(p.data, p.n, s->pw, s->npw, &lim, on_member, &mc,

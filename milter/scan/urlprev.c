@@ -85,7 +85,8 @@ static void prevalence(URLREP *r, PIPE *p, PURL *pu, const char *sender, long lo
     char hex[DIGEST_HEX_LEN + 1];
     digest_sha256_hex(pu->u->normalized, strlen(pu->u->normalized), hex);
     hex[32] = 0;
-    long long slot_len = c->url_prevalence_window / URLREP_SLOTS, slot = now / slot_len;
+    long long slot_len = c->url_prevalence_window / URLREP_SLOTS;
+    long long slot = now / slot_len;
     const char *nows = keep(p, xasprintf("%lld", now));
     const char *ttl = keep(p, xasprintf("%lld", (long long)c->prevalence_ttl));
     const char *wttl = keep(p, xasprintf("%lld", (long long)c->url_prevalence_window + slot_len));

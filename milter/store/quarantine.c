@@ -79,7 +79,8 @@ static int put_file(const char *dir, const char *sub, const char *name, const vo
     char *tmp = xasprintf("%s/tmp/%s.XXXXXX", dir, name);
     char *dst = xasprintf("%s%s%s/%s", dir, sub[0] ? "/" : "", sub, name);
     char *dstdir = xasprintf("%s%s%s", dir, sub[0] ? "/" : "", sub);
-    int rc = -1, fd = mkostemp(tmp, O_CLOEXEC);
+    int rc = -1;
+    int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
         buf_printf(err, "%s: %s", tmp, strerror(errno));
         goto out;
@@ -161,7 +162,8 @@ int quarantine_prepare(const char *dir, long uid, long gid, BUF *err)
 /* has_suffix - name ends with suffix */
 static bool has_suffix(const char *name, const char *suffix)
 {
-    size_t n = strlen(name), s = strlen(suffix);
+    size_t n = strlen(name);
+    size_t s = strlen(suffix);
     return n > s && strcmp(name + n - s, suffix) == 0;
 }
 
@@ -230,7 +232,8 @@ int quarantine_store(const char *dir, int64_t max_bytes, const QMETA *m, const c
         return -1;
     BUF *meta = buf_new(1024);
     qmeta_format(meta, m);
-    int64_t need = (int64_t)(len + meta->len), used = 0;
+    int64_t need = (int64_t)(len + meta->len);
+    int64_t used = 0;
     int rc = -1;
     char *eml = xasprintf("%s.eml", m->ref), *mname = xasprintf("%s.meta", m->ref);
     if (!reserve(dir, max_bytes, need, &used)) {
@@ -268,7 +271,8 @@ static char *read_file(const char *path, size_t *len, BUF *err)
             close(fd);
         return NULL;
     }
-    size_t n = (size_t)st.st_size, got = 0;
+    size_t n = (size_t)st.st_size;
+    size_t got = 0;
     char *p = try_malloc(n + 1);
     while (p && got < n) {
         ssize_t r = read(fd, p + got, n - got);
@@ -384,7 +388,8 @@ static bool find_prefix(const char *dir, const char *id, char ref[17], BUF *err)
 {
     char *items = xasprintf("%s/items", dir);
     DIR *d = opendir(items);
-    size_t matches = 0, il = strlen(id);
+    size_t matches = 0;
+    size_t il = strlen(id);
     char r[17];
     struct dirent *e;
     if (d == NULL) {

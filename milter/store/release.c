@@ -41,7 +41,8 @@ static size_t body_start(const char *raw, size_t len)
 /* release_body_hash - SHA-256 of the canonical body (see release.h) */
 void release_body_hash(const char *raw, size_t len, char out[DIGEST_HEX_LEN + 1])
 {
-    size_t b = body_start(raw, len), end = len;
+    size_t b = body_start(raw, len);
+    size_t end = len;
     while (end > b && (raw[end - 1] == '\n' || raw[end - 1] == '\r'))
         end--;
     DIGEST *d = digest_new();
@@ -137,7 +138,8 @@ int release_secret(const CONFIG *c, bool create, BUF *key, BUF *err)
 /* canon_value - a header value with line breaks removed and blanks collapsed, trimmed */
 static void canon_value(BUF *out, const char *s, size_t n)
 {
-    bool blank = false, any = false;
+    bool blank = false;
+    bool any = false;
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
         if (ch == '\r' || ch == '\n')
@@ -161,7 +163,8 @@ static void headers_hash(const char *raw, size_t len, char out[DIGEST_HEX_LEN + 
 {
     static const char *const names[] = {"subject", "from",       "to",
                                         "cc",      "message-id", "content-type"};
-    size_t end = body_start(raw, len), i = 0;
+    size_t end = body_start(raw, len);
+    size_t i = 0;
     BUF *b = buf_new(512);
     while (i < end) {
         size_t e = i; /* the field: its line and the folded lines after it */

@@ -225,7 +225,8 @@ static void mem_close(void *h)
 /* prev_parse - a prevalence record into out (entries included when want) */
 static bool prev_parse(const char *rec, size_t len, CACHE_PREV *out, bool want)
 {
-    char *copy = xstrndup(rec, len), *save = NULL;
+    char *copy = xstrndup(rec, len);
+    char *save = NULL;
     char *line = strtok_r(copy, "\n", &save);
     bool ok = line && sscanf(line, "%lld %lld %lld %40s %32s", &out->first, &out->last, &out->count,
                              out->sha1, out->md5) == 5;

@@ -205,7 +205,8 @@ static void *r_open(const CACHE_CONF *cc, BUF *err)
     REDIS *r = xcalloc(1, sizeof(*r));
     r->cc = cc;
     pthread_mutex_init(&r->lock, NULL);
-    char *copy = xstrdup(cc->servers), *save = NULL;
+    char *copy = xstrdup(cc->servers);
+    char *save = NULL;
     for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
         r->ep = xrealloc(r->ep, (r->nep + 1) * sizeof(char *));
         r->ep[r->nep++] = xstrdup(t);
@@ -293,9 +294,10 @@ static int r_lookup(void *h, CACHE_Q *q, size_t n, long long *gen, double budget
         }
     }
     redisReply *x = rc == 0 ? reply(c, err) : NULL;
-    if (x)
-        *gen = x->type == REDIS_REPLY_STRING ? atoll(x->str) : 0, freeReplyObject(x);
-    else
+    if (x) {
+        *gen = x->type == REDIS_REPLY_STRING ? atoll(x->str) : 0;
+        freeReplyObject(x);
+    } else
         rc = -1;
     checkin(r, c, rc == 0);
     return rc;
@@ -308,8 +310,10 @@ static size_t append_sight(REDIS *r, redisContext *c, const CACHE_SIGHT *s)
     snprintf(when, sizeof(when), "%lld", s->when);
     snprintf(ttl, sizeof(ttl), "%lld", r->cc->seen_ttl);
     snprintf(max, sizeof(max), "%zd", (ssize_t)r->cc->seen_max - 1);
-    char *pk = key(r, "prev", s->sha256), *sk = key(r, "seen", s->sha256);
-    char *a1 = key(r, "alias", s->sha1), *a2 = key(r, "alias", s->md5);
+    char *pk = key(r, "prev", s->sha256);
+    char *sk = key(r, "seen", s->sha256);
+    char *a1 = key(r, "alias", s->sha1);
+    char *a2 = key(r, "alias", s->md5);
     const char *c1[] = {"HSETNX", pk, "first", when};
     const char *c2[] = {"HSET", pk, "last", when, "sha1", s->sha1, "md5", s->md5};
     const char *c3[] = {"HINCRBY", pk, "count", "1"};
@@ -360,7 +364,8 @@ static int r_ioc_fetch(void *h, IOCSET *into, long long *gen, double budget, BUF
     redisContext *c = checkout(r, budget, err);
     if (c == NULL)
         return -1;
-    char *k = key(r, "ioc", NULL), *gk = key(r, "ioc:gen", NULL);
+    char *k = key(r, "ioc", NULL);
+    char *gk = key(r, "ioc:gen", NULL);
     const char *a[] = {"GET", gk}, *b[] = {"HGETALL", k};
     append(c, 2, a, NULL), append(c, 2, b, NULL);
     free(k), free(gk);
@@ -390,7 +395,8 @@ static int r_ioc_import(void *h, const IOCSET *s, BUF *err)
     redisContext *c = checkout(r, ADMIN_MS, err);
     if (c == NULL)
         return -1;
-    char *k = key(r, "ioc", NULL), *gk = key(r, "ioc:gen", NULL);
+    char *k = key(r, "ioc", NULL);
+    char *gk = key(r, "ioc:gen", NULL);
     size_t sent = 0;
     const char *name, *hash;
     for (size_t i = 0; (hash = ioc_at(s, i, &name)) != NULL; i++) {
@@ -412,7 +418,8 @@ static int r_ioc_remove(void *h, const char *hash, BUF *err)
     redisContext *c = checkout(r, ADMIN_MS, err);
     if (c == NULL)
         return -1;
-    char *k = key(r, "ioc", NULL), *gk = key(r, "ioc:gen", NULL);
+    char *k = key(r, "ioc", NULL);
+    char *gk = key(r, "ioc:gen", NULL);
     const char *a[] = {"HDEL", k, hash}, *g[] = {"INCR", gk};
     redisReply *x = redisCommandArgv(c, 3, a, NULL);
     int rc = x && x->type == REDIS_REPLY_INTEGER && x->integer == 1 ? 0 : -1;
@@ -434,7 +441,8 @@ static int r_ioc_remove(void *h, const char *hash, BUF *err)
 static void fill_prev(CACHE_PREV *out, const redisReply *hx, const redisReply *lx)
 {
     for (size_t i = 0; hx->type == REDIS_REPLY_ARRAY && i + 1 < hx->elements; i += 2) {
-        const char *f = hx->element[i]->str, *v = hx->element[i + 1]->str;
+        const char *f = hx->element[i]->str;
+        const char *v = hx->element[i + 1]->str;
         if (f == NULL || v == NULL)
             continue;
         out->found = true;
@@ -479,7 +487,8 @@ static int r_where(void *h, const char *hash, CACHE_PREV *out, BUF *err)
             freeReplyObject(x);
     }
     if (rc == 0 && out->sha256[0]) {
-        char *pk = key(r, "prev", out->sha256), *sk = key(r, "seen", out->sha256);
+        char *pk = key(r, "prev", out->sha256);
+        char *sk = key(r, "seen", out->sha256);
         const char *a[] = {"HGETALL", pk}, *b[] = {"LRANGE", sk, "0", "-1"};
         append(c, 2, a, NULL), append(c, 4, b, NULL);
         free(pk), free(sk);

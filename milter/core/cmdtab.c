@@ -75,7 +75,8 @@ static int parse_line(char *line, CMDRULE *r, const char **why)
     char *hash = strchr(line, '#');
     if (hash)
         *hash = 0;
-    char *save = NULL, *w[2 + CMDTAB_MAX_CONDS + 1];
+    char *save = NULL;
+    char *w[2 + CMDTAB_MAX_CONDS + 1];
     size_t nw = 0;
     for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
         if (nw == sizeof(w) / sizeof(*w)) {

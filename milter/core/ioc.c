@@ -179,7 +179,9 @@ int ioc_load_file(IOCSET *s, const char *path, BUF *err)
         buf_printf(err, "%s: cannot open: %s\n", path, strerror(errno));
         return -1;
     }
-    char *line = NULL, hash[65], name[IOC_NAME_MAX];
+    char *line = NULL;
+    char hash[65];
+    char name[IOC_NAME_MAX];
     size_t cap = 0;
     unsigned lineno = 0;
     int rc = 0;

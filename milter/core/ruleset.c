@@ -100,7 +100,8 @@ static size_t yara_dirs(const CONFIG *c, const char *rules, char ***out)
     size_t n = 0;
     size_t cap = 1;
     v[n++] = xasprintf("%s/yara", rules);
-    char *copy = xstrdup(c->yara_extra_dirs), *save = NULL;
+    char *copy = xstrdup(c->yara_extra_dirs);
+    char *save = NULL;
     for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
         XGROW(v, n, cap);
         v[n++] = config_resolve(c, t);
@@ -187,7 +188,8 @@ static char *rules_path(const CONFIG *cfg, char **overlay, BUF *err)
     char **dirs = NULL;
     size_t n = 0;
     size_t cap = 0;
-    char *copy = xstrdup(cfg->rules_dir), *save = NULL;
+    char *copy = xstrdup(cfg->rules_dir);
+    char *save = NULL;
     for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
         XGROW(dirs, n, cap);
         dirs[n++] = config_resolve(cfg, t);

@@ -74,16 +74,19 @@ static void print_prev(const CACHE_PREV *p, const char *asked)
            p->sha256[0] ? p->sha256 : "-", p->sha1[0] ? p->sha1 : "-", p->md5[0] ? p->md5 : "-",
            first, last, p->count);
     for (size_t i = 0; i < p->n; i++) {
-        char *e = xstrdup(p->entries[i]), *save = NULL;
+        char *e = xstrdup(p->entries[i]);
+        char *save = NULL;
         char *ref = strtok_r(e, "\t", &save);
-        char *t = strtok_r(NULL, "\t", &save), *from = strtok_r(NULL, "\t", &save);
-        char *to = strtok_r(NULL, "\t", &save), stamp[32] = "-";
+        char *t = strtok_r(NULL, "\t", &save);
+        char *from = strtok_r(NULL, "\t", &save);
+        char *to = strtok_r(NULL, "\t", &save);
+        char stamp[32] = "-";
         time_t tt = t ? (time_t)atoll(t) : 0;
         if (tt)
             strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
-        char *sref = str_sanitize_dup(ref ? ref : "-", 40),
-             *sfrom = str_sanitize_dup(from ? from : "-", 400),
-             *sto = str_sanitize_dup(to ? to : "-", 1200);
+        char *sref = str_sanitize_dup(ref ? ref : "-", 40);
+        char *sfrom = str_sanitize_dup(from ? from : "-", 400);
+        char *sto = str_sanitize_dup(to ? to : "-", 1200);
         printf("  ref=%s time=%s from=%s to=%s\n", sref, stamp, sfrom, sto);
         free(sref), free(sfrom), free(sto), free(e);
     }

@@ -273,7 +273,8 @@ static int cmd_release(CTL *ctl, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"to", 1, 0, 't'}, {"force", 0, 0, 'f'}, {"verdict", 1, 0, 'v'}, {0, 0, 0, 0}};
-    const char *to = NULL, *verdict = NULL;
+    const char *to = NULL;
+    const char *verdict = NULL;
     bool force = false;
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {

@@ -40,7 +40,8 @@ static char *sane(const char *s)
 static void audit(const CTL *ctl, const char *who, const char *action, const char *id,
                   const char *extra, int rc, const BUF *err)
 {
-    char *x = sane(extra), *e = sane(rc ? err->data : "");
+    char *x = sane(extra);
+    char *e = sane(rc ? err->data : "");
     char *i = sane(id);
     quarantine_audit(ctl->cfg, who, "action=%s id=%s%s%s result=%s%s", action, i, *x ? " " : "", x,
                      rc ? "failed: " : "ok", e);

@@ -61,7 +61,8 @@ int ctl_where_url(CTL *ctl, const char *url)
     long long now = (long long)time(NULL);
     long long win = ctl->cfg->url_prevalence_window;
     long long slot = now / (win / URLREP_SLOTS);
-    char *fk = xasprintf("%s:url:first:%s", pre, id), *ik = xasprintf("%s:url:info:%s", pre, id);
+    char *fk = xasprintf("%s:url:first:%s", pre, id);
+    char *ik = xasprintf("%s:url:info:%s", pre, id);
     char *keys[2][URLREP_SLOTS];
     CACHE_CMD cmd[6] = {0};
     cmd[0] = (CACHE_CMD){.argv = {"GET", fk}, .argc = 2};

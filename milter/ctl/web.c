@@ -138,7 +138,8 @@ static void redirect(HTTPD_RESP *resp, const char *where)
 static void do_login(WEB *w, HTTPD_REQ *r, HTTPD_RESP *resp)
 {
     time_t now = time(NULL);
-    const char *user = httpd_form(r, "user"), *pw = httpd_form(r, "password");
+    const char *user = httpd_form(r, "user");
+    const char *pw = httpd_form(r, "password");
     const char *peer = httpd_peer(r);
     long wait = weblock_wait(w->lock, peer, user, now);
     if (wait > 0) {
@@ -170,7 +171,8 @@ static void do_login(WEB *w, HTTPD_REQ *r, HTTPD_RESP *resp)
 /* origin_ok - no Origin header, or one naming this host */
 static bool origin_ok(HTTPD_REQ *r)
 {
-    const char *origin = httpd_header(r, "Origin"), *host = httpd_header(r, "Host");
+    const char *origin = httpd_header(r, "Origin");
+    const char *host = httpd_header(r, "Host");
     if (origin == NULL)
         return true;
     if (host == NULL)
@@ -307,10 +309,12 @@ static void act_item(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp, con
                      const char *rest)
 {
     BUF *msg = buf_new(128), *err = buf_new(128);
-    char *who = xasprintf("%s/web", s->user), *back = xasprintf("/item/%s", ref);
+    char *who = xasprintf("%s/web", s->user);
+    char *back = xasprintf("/item/%s", ref);
     int rc;
     if (strcmp(rest, "/release") == 0) {
-        const char *to = httpd_form(r, "to"), *force = httpd_form(r, "force");
+        const char *to = httpd_form(r, "to");
+        const char *force = httpd_form(r, "force");
         rc = ctl_release_item(w->ctl, ref, to && to[0] ? to : NULL, force && force[0] == '1', who,
                               msg, err);
         set_flash(s, rc != 0, rc ? err->data : msg->data);
@@ -331,7 +335,8 @@ static void act_item(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp, con
 /* route - pages that need a session */
 static void route(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp, bool get)
 {
-    const char *path = httpd_path(r), *rest;
+    const char *path = httpd_path(r);
+    const char *rest;
     char ref[17];
     if (!get && !csrf_ok(s, r)) {
         resp->status = 403;
@@ -358,7 +363,8 @@ static void route(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp, bool g
 static void handle(void *arg, HTTPD_REQ *r, HTTPD_RESP *resp)
 {
     WEB *w = arg;
-    const char *path = httpd_path(r), *method = httpd_method(r);
+    const char *path = httpd_path(r);
+    const char *method = httpd_method(r);
     bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     bool post = strcmp(method, "POST") == 0;
     httpd_resp_header(resp, "Content-Security-Policy", CSP);

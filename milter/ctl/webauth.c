@@ -35,7 +35,8 @@ static char *lookup(const char *path, const char *user)
         log_error("web users file %s: %s", path, strerror(errno));
         return NULL;
     }
-    char *line = NULL, *hash = NULL;
+    char *line = NULL;
+    char *hash = NULL;
     size_t cap = 0;
     size_t ul = strlen(user);
     while (hash == NULL && getline(&line, &cap, f) != -1) {

@@ -191,7 +191,10 @@ static void findings(HEUR_CTX *c, const RUN *r)
         const EV *e = &r->v[i];
         if (e->kind != EVLOG_EV_CALL)
             continue;
-        const char *api = e->f[0], *a1 = arg(e, 1), *a2 = arg(e, 2), *a3 = arg(e, 3);
+        const char *api = e->f[0];
+        const char *a1 = arg(e, 1);
+        const char *a2 = arg(e, 2);
+        const char *a3 = arg(e, 3);
         size_t l1 = e->n > 1 ? e->l[1] : 0;
         size_t l2 = e->n > 2 ? e->l[2] : 0;
         char *at = NULL;
@@ -320,9 +323,12 @@ bool emu_wanted(const char *location, const char *type)
     bool ok = false;
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && !ok; i++)
         ok = strcmp(type, types[i]) == 0;
-    const char *last = NULL, *p = location;
-    while ((p = strstr(p, ">decoded:")) != NULL)
-        last = p, p += 9;
+    const char *last = NULL;
+    const char *p = location;
+    while ((p = strstr(p, ">decoded:")) != NULL) {
+        last = p;
+        p += 9;
+    }
     /* ClamAV's own decode of a Script Encoder file: the same script as >decoded:jse */
     const char *tail = strrchr(location, '>');
     if (tail && strcmp(tail, ">screnc.html") == 0)

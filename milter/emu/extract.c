@@ -157,7 +157,8 @@ static int xsl(const char *p, size_t n, BUF *out)
         if (tl < 8 || strncasecmp(p + tn - 7, ":script", 7) != 0 || gt[-1] == '/')
             continue;
         size_t body = (size_t)(gt - p) + 1, vl, ll;
-        const char *tag = p + lt, *v = attr(tag, body - lt, "implements-prefix", &vl);
+        const char *tag = p + lt;
+        const char *v = attr(tag, body - lt, "implements-prefix", &vl);
         const char *lang = attr(tag, body - lt, "language", &ll);
         char close[80];
         snprintf(close, sizeof(close), "</%.*s", (int)(tl < 70 ? tl : 70), p + lt + 1);
@@ -174,7 +175,8 @@ static int xsl(const char *p, size_t n, BUF *out)
         const char *cd = bl >= 9 ? str_memmem_ci(b, bl, "<![CDATA[") : NULL;
         if (cd) {
             size_t skip = (size_t)(cd - b) + 9;
-            b += skip, bl -= skip;
+            b += skip;
+            bl -= skip;
             const char *ce = memmem(b, bl, "]]>", 3);
             bl = ce ? (size_t)(ce - b) : bl;
         }
@@ -230,7 +232,8 @@ int emu_extract(const char *type, const char *p, size_t n, BUF *out)
         const char *cd = bl >= 9 ? str_memmem_ci(b, bl, "<![CDATA[") : NULL;
         if (cd) {
             size_t skip = (size_t)(cd - b) + 9;
-            b += skip, bl -= skip;
+            b += skip;
+            bl -= skip;
             for (size_t k = bl; k >= 3; k--)
                 if (memcmp(b + k - 3, "]]>", 3) == 0) {
                     bl = k - 3;

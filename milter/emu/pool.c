@@ -135,7 +135,10 @@ static int spawn(WORKER *w, char *msg, size_t cap)
         close(req[1]);
         return snprintf(msg, cap, "pipe: %s", strerror(errno)), -1;
     }
-    char *path = helper_path(), mib[16], cpu[16], jobs[16];
+    char *path = helper_path();
+    char mib[16];
+    char cpu[16];
+    char jobs[16];
     snprintf(mib, sizeof(mib), "%u", P.mib);
     snprintf(cpu, sizeof(cpu), "%u", 60u);
     snprintf(jobs, sizeof(jobs), "%u", (unsigned)EMU_WORKER_JOBS);
@@ -176,8 +179,10 @@ static WORKER *take(double ms)
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += (time_t)(ms / 1000);
     until.tv_nsec += (long)((ms - (double)(long)(ms / 1000) * 1000) * 1e6);
-    if (until.tv_nsec >= 1000000000L)
-        until.tv_sec++, until.tv_nsec -= 1000000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
     pthread_mutex_lock(&P.lock);
     WORKER *got = NULL;
     while (got == NULL) {

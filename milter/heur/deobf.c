@@ -100,14 +100,20 @@ void deobf_utf8(BUF *b, size_t max, unsigned long cp)
     if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
         cp = 0xFFFD;
     if (cp < 0x80) {
-        u[0] = (unsigned char)cp, k = 1;
+        u[0] = (unsigned char)cp;
+        k = 1;
     } else if (cp < 0x800) {
-        u[0] = (unsigned char)(0xC0 | cp >> 6), u[1] = (unsigned char)(0x80 | (cp & 0x3F)), k = 2;
+        u[0] = (unsigned char)(0xC0 | cp >> 6);
+        u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        k = 2;
     } else if (cp < 0x10000) {
-        u[0] = (unsigned char)(0xE0 | cp >> 12), u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (unsigned char)(0x80 | (cp & 0x3F)), k = 3;
+        u[0] = (unsigned char)(0xE0 | cp >> 12);
+        u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        k = 3;
     } else {
-        u[0] = (unsigned char)(0xF0 | cp >> 18), u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        u[0] = (unsigned char)(0xF0 | cp >> 18);
+        u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
         u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)),
         u[3] = (unsigned char)(0x80 | (cp & 0x3F));
         k = 4;
@@ -257,8 +263,10 @@ size_t deobf_b64dec(const char *p, size_t n, BUF *out, size_t max)
 /* deobf_utf16le - p looks like UTF-16LE text: most high bytes 0, low bytes not */
 bool deobf_utf16le(const unsigned char *p, size_t n)
 {
-    if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE)
-        p += 2, n -= 2;
+    if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) {
+        p += 2;
+        n -= 2;
+    }
     size_t pairs = n / 2 < 4096 ? n / 2 : 4096;
     size_t hi0 = 0;
     size_t lo0 = 0;
@@ -295,9 +303,10 @@ bool deobf_is_text(const char *p, size_t n)
         unsigned char c = (unsigned char)p[i];
         unsigned cp;
         size_t k = c < 0x80 ? 1 : utf8_seq((const unsigned char *)p + i, n - i, &cp);
-        if (k == 0)
-            bad++, k = 1;
-        else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+        if (k == 0) {
+            bad++;
+            k = 1;
+        } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
             bad++;
         i += k;
     }
@@ -335,8 +344,10 @@ const char *deobf_guess(const char *p, size_t n, const char *dflt)
         int score = 0;
         for (size_t m = 0; guess_marks[l].marks[m]; m++)
             score += str_memmem_ci(p, w, guess_marks[l].marks[m]) != NULL;
-        if (score > best_score)
-            best = guess_marks[l].lang, best_score = score;
+        if (score > best_score) {
+            best = guess_marks[l].lang;
+            best_score = score;
+        }
     }
     return best ? best : (dflt && *dflt ? dflt : NULL);
 }
@@ -546,8 +557,11 @@ static size_t b64_run(const char *in, size_t n, size_t s, size_t *count, bool *m
     while (i < n) {
         char c = in[i];
         if (deobf_b64c(c)) {
-            up |= isupper((unsigned char)c), lo |= islower((unsigned char)c);
-            i++, seg++, k++;
+            up |= isupper((unsigned char)c);
+            lo |= islower((unsigned char)c);
+            i++;
+            seg++;
+            k++;
         } else if ((c == '\r' || c == '\n') && seg >= 60 && seg % 4 == 0) {
             size_t j = i;
             while (j < n && (in[j] == '\r' || in[j] == '\n'))

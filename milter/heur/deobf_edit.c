@@ -343,15 +343,18 @@ static bool repl_op(DEOBF *d, size_t *j, REPL *r)
     if (d->syn.ps &&
         (deobf_pat(d->in, d->n, &k, " -replace ") || deobf_pat(d->in, d->n, &k, " -ireplace ") ||
          (ps_op = deobf_pat(d->in, d->n, &k, " -creplace ")))) {
-        r->all = true, r->ci = !ps_op;
+        r->all = true;
+        r->ci = !ps_op;
         ps_op = true;
     } else if (d->syn.js && (deobf_pat(d->in, d->n, &k, " .replace ( ") ||
                              (all_js = deobf_pat(d->in, d->n, &k, " .replaceall ( ")))) {
-        r->all = all_js, r->ci = false;
+        r->all = all_js;
+        r->ci = false;
         if (k < d->n && d->in[k] == '/' && !js_regex(d, &k, r))
             return false;
     } else if (d->syn.ps && deobf_pat(d->in, d->n, &k, " .replace ( ")) {
-        r->all = true, r->ci = false;
+        r->all = true;
+        r->ci = false;
     } else {
         return false;
     }
@@ -437,7 +440,8 @@ static size_t vbs_replace(EDIT *e, REPL *r, size_t i)
     for (size_t k = 0; k < depth && j > 0; k++) {
         buf_reset(r->pat);
         buf_reset(r->rep);
-        r->all = true, r->ci = false;
+        r->all = true;
+        r->ci = false;
         if (!deobf_pat(d->in, d->n, &j, " , ") || !lit_arg(d, &j, r->pat, false) ||
             !deobf_pat(d->in, d->n, &j, " , ") || !lit_arg(d, &j, r->rep, false) ||
             !deobf_pat(d->in, d->n, &j, " )") || !apply(d, &v, r))

@@ -65,8 +65,10 @@ static bool num(const char *in, size_t n, size_t *i, long *v)
     size_t k = 0;
     int base = 10;
     if (j + 1 < n && ((in[j] == '0' && (in[j + 1] | 0x20) == 'x') ||
-                      (in[j] == '&' && (in[j + 1] | 0x20) == 'h')))
-        base = 16, j += 2;
+                      (in[j] == '&' && (in[j + 1] | 0x20) == 'h'))) {
+        base = 16;
+        j += 2;
+    }
     long x = 0;
     for (; j < n && k <= MAX_DIGITS; j++, k++) {
         int c = (unsigned char)in[j];
@@ -77,7 +79,8 @@ static bool num(const char *in, size_t n, size_t *i, long *v)
     }
     if (k == 0 || k > MAX_DIGITS)
         return false;
-    *v = x, *i = j;
+    *v = x;
+    *i = j;
     return true;
 }
 
@@ -102,7 +105,8 @@ static bool expr(const char *in, size_t n, size_t *i, long *v)
     }
     if (x < 0 || x > 0x10FFFF)
         return false;
-    *v = x, *i = j;
+    *v = x;
+    *i = j;
     return true;
 }
 
@@ -316,8 +320,10 @@ static size_t js_escape(const char *in, size_t n, size_t i, unsigned long *cp)
 {
     long v;
     char t = i + 1 < n ? in[i + 1] : 0;
-    if (t == 'x' && (v = hexv(in, n, i + 2, 2)) >= 0)
-        return *cp = (unsigned long)v, 4;
+    if (t == 'x' && (v = hexv(in, n, i + 2, 2)) >= 0) {
+        *cp = (unsigned long)v;
+        return 4;
+    }
     if (t != 'u')
         return 0;
     if (i + 2 < n && in[i + 2] == '{') {
@@ -327,7 +333,8 @@ static size_t js_escape(const char *in, size_t n, size_t i, unsigned long *cp)
             x = x * 16 + (unsigned long)hexv(in, n, j++, 1);
         if (j == i + 3 || j >= n || in[j] != '}')
             return 0;
-        return *cp = x, j + 1 - i;
+        *cp = x;
+        return j + 1 - i;
     }
     if ((v = hexv(in, n, i + 2, 4)) < 0)
         return 0;
@@ -337,17 +344,22 @@ static size_t js_escape(const char *in, size_t n, size_t i, unsigned long *cp)
         *cp = 0x10000 + (((unsigned long)v - 0xD800) << 10) + ((unsigned long)lo - 0xDC00);
         return 12;
     }
-    return *cp = (unsigned long)v, 6;
+    *cp = (unsigned long)v;
+    return 6;
 }
 
 /* pct_escape - %uNNNN or %NN: bytes read, 0 when none */
 static size_t pct_escape(const char *in, size_t n, size_t i, unsigned long *cp)
 {
     long v;
-    if (i + 1 < n && (in[i + 1] | 0x20) == 'u' && (v = hexv(in, n, i + 2, 4)) >= 0)
-        return *cp = (unsigned long)v, 6;
-    if ((v = hexv(in, n, i + 1, 2)) >= 0)
-        return *cp = (unsigned long)v, 3;
+    if (i + 1 < n && (in[i + 1] | 0x20) == 'u' && (v = hexv(in, n, i + 2, 4)) >= 0) {
+        *cp = (unsigned long)v;
+        return 6;
+    }
+    if ((v = hexv(in, n, i + 1, 2)) >= 0) {
+        *cp = (unsigned long)v;
+        return 3;
+    }
     return 0;
 }
 

@@ -150,8 +150,10 @@ static bool number(const char *p, size_t n, size_t *i, long *v)
 {
     size_t j = *i;
     int base = 10;
-    if (j + 1 < n && p[j] == '0' && (p[j + 1] | 0x20) == 'x')
-        base = 16, j += 2;
+    if (j + 1 < n && p[j] == '0' && (p[j + 1] | 0x20) == 'x') {
+        base = 16;
+        j += 2;
+    }
     size_t d0 = j;
     long x = 0;
     while (j < n && j - d0 < 9 &&
@@ -161,7 +163,8 @@ static bool number(const char *p, size_t n, size_t *i, long *v)
     }
     if (j == d0)
         return false;
-    *i = j, *v = x;
+    *i = j;
+    *v = x;
     return true;
 }
 
@@ -348,10 +351,12 @@ void deobf_strarray(DEOBF *d)
     if (find_array(d, &a)) {
         long rot = rotation(d, &a);
         bool have = decoder(d, &a, dec, &dlen, &offset, &b64);
-        size_t *ro = xcalloc(a.n, sizeof(size_t)), *rl = xcalloc(a.n, sizeof(size_t));
+        size_t *ro = xcalloc(a.n, sizeof(size_t));
+        size_t *rl = xcalloc(a.n, sizeof(size_t));
         for (size_t k = 0; k < a.n; k++) { /* rotate left by rot */
             size_t from = (k + (size_t)(rot % (long)a.n)) % a.n;
-            ro[k] = a.off[from], rl[k] = a.len[from];
+            ro[k] = a.off[from];
+            rl[k] = a.len[from];
         }
         memcpy(a.off, ro, a.n * sizeof(size_t));
         memcpy(a.len, rl, a.n * sizeof(size_t));

@@ -125,7 +125,8 @@ static size_t r_format(PS *p, size_t k, BUF *b)
     size_t alen[PS_MAX_ARGS], na = 0, last = j;
     j = ps_nx(p, j + 1);
     if (j < p->nt && p->t[j].kind == T_LIST) { /* -f ('a','b') */
-        const char *s = ps_val(p, j), *end = s + p->t[j].vn;
+        const char *s = ps_val(p, j);
+        const char *end = s + p->t[j].vn;
         for (; na < PS_MAX_ARGS; s++) {
             const char *z = memchr(s, 0, (size_t)(end - s));
             args[na] = s, alen[na++] = z ? (size_t)(z - s) : (size_t)(end - s);
@@ -460,7 +461,9 @@ static bool substitute(PS *p)
                 strncasecmp(p->arena->data + vars[i].name, ps_val(p, k), vars[i].nlen) != 0)
                 continue;
             TOK s = p->t[vars[i].tok];
-            s.s = p->t[k].s, s.e = p->t[k].e, s.orig = 0;
+            s.s = p->t[k].s;
+            s.e = p->t[k].e;
+            s.orig = 0;
             p->t[k] = s;
             p->changes++;
             break;

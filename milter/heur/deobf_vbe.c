@@ -153,7 +153,8 @@ static void vbe_decode(const char *p, size_t n, BUF *out, size_t max)
         unsigned char c = (unsigned char)p[i];
         char e = c == '@' && i + 1 < n ? vbe_escape(p[i + 1]) : 0;
         if (e) {
-            i++, k++;
+            i++;
+            k++;
             deobf_put(out, max, &e, 1);
             continue;
         }
@@ -308,7 +309,8 @@ static bool snum(const char *p, size_t n, size_t *i, long *v)
         x = x * 10 + (p[j++] - '0');
     if (j == d0)
         return false;
-    *v = neg ? -x : x, *i = j;
+    *v = neg ? -x : x;
+    *i = j;
     return true;
 }
 
@@ -435,7 +437,9 @@ static void command(CMD *m, BUF *out, size_t s0)
     const char *eq = memchr(p + i + quoted, '=', n - i - quoted);
     if (i >= n || p[i] == '/' || eq == NULL)
         return;
-    const char *name = p + i + quoted, *val = eq + 1, *end = p + n;
+    const char *name = p + i + quoted;
+    const char *val = eq + 1;
+    const char *end = p + n;
     if (quoted) {
         const char *q = memrchr(val, '"', (size_t)(end - val));
         end = q ? q : end;

@@ -103,12 +103,14 @@ static bool attr(const char *t, size_t tn, const char *name, const char **v, siz
         if (j < tn && (t[j] == '"' || t[j] == '\'')) {
             const char *e = memchr(t + j + 1, t[j], tn - j - 1);
             size_t end = e ? (size_t)(e - t) : tn;
-            *v = t + j + 1, *vn = end - j - 1;
+            *v = t + j + 1;
+            *vn = end - j - 1;
         } else {
             size_t e = j;
             while (e < tn && !isspace((unsigned char)t[e]) && t[e] != '>' && t[e] != '/')
                 e++;
-            *v = t + j, *vn = e - j;
+            *v = t + j;
+            *vn = e - j;
         }
         return true;
     }
@@ -279,7 +281,8 @@ static void item1(BUF *cmd, const char *v, size_t vn)
 {
     BUF *raw = buf_new(vn + 1);
     entities(raw, v, vn);
-    const char *s = raw->data, *c1 = memchr(s, ',', raw->len);
+    const char *s = raw->data;
+    const char *c1 = memchr(s, ',', raw->len);
     size_t len = raw->len;
     if (c1) { /* the first field is the button text */
         s = c1 + 1;
@@ -288,7 +291,8 @@ static void item1(BUF *cmd, const char *v, size_t vn)
         if (c2) {
             buf_cat(cmd, s, (size_t)(c2 - s));
             buf_putc(cmd, ' ');
-            len -= (size_t)(c2 + 1 - s), s = c2 + 1;
+            len -= (size_t)(c2 + 1 - s);
+            s = c2 + 1;
         }
     }
     buf_cat(cmd, s, len);
@@ -311,7 +315,8 @@ static void chm(LX *x)
         buf_reset(cmd);
         while ((j = lang_find(p, e, j, "<param")) < e) {
             size_t gt = tag_end(p, e, j + 6);
-            const char *nm = "", *v = "";
+            const char *nm = "";
+            const char *v = "";
             size_t nn = 0;
             size_t vn = 0;
             if (attr(p + j, gt - j, "name", &nm, &nn) && attr(p + j, gt - j, "value", &v, &vn)) {

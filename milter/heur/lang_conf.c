@@ -340,7 +340,8 @@ void lang_reg(LX *x)
         for (size_t i = 2; i + 1 < x->n; i += 2)
             buf_putc(narrow, x->p[i + 1] == 0 ? x->p[i] : '?');
         LX y = *x;
-        y.p = narrow->data, y.n = narrow->len;
+        y.p = narrow->data;
+        y.n = narrow->len;
         lang_reg(&y);
         x->layers = y.layers;
         buf_free(narrow);
@@ -354,8 +355,10 @@ void lang_reg(LX *x)
     for (size_t i = 0; (i = lang_find(p, n, i, "=hex")) < n && out->len < x->max;) {
         size_t j = i + 4;
         size_t type = 3;
-        if (j + 2 < n && p[j] == '(' && p[j + 2] == ')')
-            type = (size_t)(p[j + 1] - '0'), j += 3;
+        if (j + 2 < n && p[j] == '(' && p[j + 2] == ')') {
+            type = (size_t)(p[j + 1] - '0');
+            j += 3;
+        }
         if (j >= n || p[j] != ':' || (type != 1 && type != 2 && type != 7 && type != 3)) {
             i = j;
             continue;

@@ -184,7 +184,8 @@ void heur_lnk(HEUR_CTX *c, const unsigned char *p, size_t n)
     if (l == NULL)
         return;
     const char *cand[4] = {l->env_target, l->target, l->idlist_path, l->relative_path};
-    const char *host = NULL, *path = NULL;
+    const char *host = NULL;
+    const char *path = NULL;
     for (size_t i = 0; i < 4 && host == NULL; i++)
         if ((host = host_of(cand[i], l->arguments)) != NULL)
             path = cand[i];

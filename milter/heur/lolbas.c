@@ -144,7 +144,8 @@ static bool alt_holds(const char *alt, size_t an, const LOLBAS_ARGS *a)
     if (strcmp(w, "any") == 0)
         return true;
     for (size_t i = 0; i < a->n; i++) {
-        const char *arg = a->v[i], *value = "";
+        const char *arg = a->v[i];
+        const char *value = "";
         size_t sn = 0;
         const char *sw = switch_name(arg, &sn, &value);
         const char *operand = sw && *value ? value : arg;

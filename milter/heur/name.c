@@ -73,8 +73,10 @@ void name_parse(const char *s, size_t n, NAME *nm)
         return;
     copy_ext(nm->ext, s + dot, end - dot);
     size_t pend = dot - 1;
-    while (pend > base && (k = blank_before(s, pend)) != 0)
-        pend -= k, nm->pad += k;
+    while (pend > base && (k = blank_before(s, pend)) != 0) {
+        pend -= k;
+        nm->pad += k;
+    }
     size_t pdot = pend;
     while (pdot > base && name_ext_byte(s[pdot - 1]))
         pdot--;

@@ -326,13 +326,18 @@ static size_t tok_match(const char *t, size_t n, size_t i, const char *p)
                 j++;
                 continue;
             }
-            while (j < n && t[j] == '\\' && k < 4)
-                j++, k++;
+            while (j < n && t[j] == '\\' && k < 4) {
+                j++;
+                k++;
+            }
         } else if (*p == ' ') {
-            while (j < n && (t[j] == ' ' || t[j] == '\t'))
-                j++, k++;
+            while (j < n && (t[j] == ' ' || t[j] == '\t')) {
+                j++;
+                k++;
+            }
         } else if (j < n && tolower((unsigned char)t[j]) == *p) {
-            j++, k++;
+            j++;
+            k++;
         }
         if (k == 0)
             return 0;

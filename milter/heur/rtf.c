@@ -72,7 +72,8 @@ static size_t objdata(const unsigned char *s, size_t n, size_t i, OBJ *o)
             else
                 buf_putc(o->data, hi << 4 | v), hi = -1;
         } else if (c == '{') { /* a nested group: its hex counts too, as for rtfobj */
-            depth++, o->junk = true;
+            depth++;
+            o->junk = true;
         } else if (c == '}') {
             if (depth-- == 0)
                 return i;
@@ -174,7 +175,9 @@ static void ole1(HEUR_CTX *c, const OBJ *o, bool update, unsigned *eq)
     size_t base = header_at(d, n);
     size_t at = base + 8;
     char cls[CLASS_MAX + 1] = "";
-    d += base, n -= base, at -= base;
+    d += base;
+    n -= base;
+    at -= base;
     if (n >= 12 && (cl = LE32(d + 8)) > 0 && cl <= CLASS_MAX && cl <= n - 12) {
         memcpy(cls, d + 12, cl);
         cls[cl] = 0;

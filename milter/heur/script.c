@@ -549,8 +549,11 @@ static const char *stealth_ev(const FOUND *f)
 /* report_chain - launch, download, and the chains they make */
 static void report_chain(HEUR_CTX *c, const FOUND *f)
 {
-    const char *run = launch_ev(f), *dl = download_ev(f), *iex = f->ev[K_IEX];
-    const char *exec = run ? run : iex, *hide = stealth_ev(f);
+    const char *run = launch_ev(f);
+    const char *dl = download_ev(f);
+    const char *iex = f->ev[K_IEX];
+    const char *exec = run ? run : iex;
+    const char *hide = stealth_ev(f);
     if (run)
         hits_add(c->hits, "SCRIPT_PROCESS_LAUNCH", c->location, "'%s'", run);
     if (iex)

@@ -110,7 +110,8 @@ static bool only_in_markup(const URL *u)
 /* scheme_danger - why the URL's scheme is dangerous, or NULL */
 static const char *scheme_danger(const URL *u)
 {
-    const char *s = u->scheme ? u->scheme : "", *p = u->path ? u->path : "";
+    const char *s = u->scheme ? u->scheme : "";
+    const char *p = u->path ? u->path : "";
     if (strcmp(s, "javascript") == 0) /* in plain text a mention: no client follows it */
         return trivial_js(p) || only_in_text(u) || only_in_markup(u) ? NULL : "javascript: link";
     if (strcmp(s, "data") == 0) /* inline images are everyday HTML mail; SVG can script */
@@ -136,8 +137,10 @@ static bool mixed_script(const char *h)
     for (size_t i = 0; i < n;) {
         unsigned cp = 0;
         size_t l = utf8_seq(u + i, n - i, &cp);
-        if (l == 0)
-            cp = 0, l = 1;
+        if (l == 0) {
+            cp = 0;
+            l = 1;
+        }
         if (cp == '.')
             seen = 0;
         else if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')
@@ -247,7 +250,8 @@ static bool host_shape(const char *h, size_t n, bool strong)
         if (b == '.') {
             if (i == last || i + 1 == n)
                 return false;
-            labels++, last = i + 1;
+            labels++;
+            last = i + 1;
         } else if (!(name_ext_byte(h[i]) || b >= 0x80) || b == '_') {
             return false;
         }
@@ -267,18 +271,25 @@ static bool host_shape(const char *h, size_t n, bool strong)
 static bool token_host(const char *t, size_t n, char out[HOST_MAX])
 {
     bool strong = false;
-    if (n >= 7 && strncasecmp(t, "http://", 7) == 0)
-        t += 7, n -= 7, strong = true;
-    else if (n >= 8 && strncasecmp(t, "https://", 8) == 0)
-        t += 8, n -= 8, strong = true;
+    if (n >= 7 && strncasecmp(t, "http://", 7) == 0) {
+        t += 7;
+        n -= 7;
+        strong = true;
+    } else if (n >= 8 && strncasecmp(t, "https://", 8) == 0) {
+        t += 8;
+        n -= 8;
+        strong = true;
+    }
     size_t a = 0;
     while (a < n && !strchr("/?#\\", t[a]))
         a++;
     const char *at = memrchr(t, '@', a);
     if (at && !strong)
         return false; /* a mail address */
-    if (at)
-        a -= (size_t)(at + 1 - t), t = at + 1;
+    if (at) {
+        a -= (size_t)(at + 1 - t);
+        t = at + 1;
+    }
     const char *colon = memchr(t, ':', a);
     if (colon)
         a = (size_t)(colon - t);
@@ -358,7 +369,8 @@ static void url_check(HEUR_CTX *c, const URLSET *set, const URL *u, BUF *loc)
     if (u->host && lists_domain_in(c->lists, LIST_ALLOW_DOMAINS, u->host))
         return;
     buf_reset(loc);
-    const char *w = u->nwhere ? u->where[0] : NULL, *sp = w ? strrchr(w, ' ') : NULL;
+    const char *w = u->nwhere ? u->where[0] : NULL;
+    const char *sp = w ? strrchr(w, ' ') : NULL;
     if (sp)
         buf_cat(loc, w, (size_t)(sp - w)); /* "1.2 href" -> "1.2" */
     else

@@ -59,7 +59,8 @@ bool utf8_valid(const char *s, size_t n)
         size_t l = utf8_seq(p, n, &cp);
         if (l == 0)
             return false;
-        p += l, n -= l;
+        p += l;
+        n -= l;
     }
     return true;
 }
@@ -107,7 +108,8 @@ void str_sanitize(BUF *out, const char *s, size_t n, size_t max)
             return;
         }
         buf_cat(out, piece, plen);
-        p += l, n -= l;
+        p += l;
+        n -= l;
     }
 }
 
@@ -131,7 +133,8 @@ void json_str(BUF *out, const char *s, size_t n)
         size_t l = utf8_seq(p, n, &cp);
         if (l == 0) {
             buf_puts(out, "\\ufffd");
-            p++, n--;
+            p++;
+            n--;
             continue;
         }
         if (cp == '"' || cp == '\\') {
@@ -149,7 +152,8 @@ void json_str(BUF *out, const char *s, size_t n)
         } else {
             buf_cat(out, p, l);
         }
-        p += l, n -= l;
+        p += l;
+        n -= l;
     }
     buf_putc(out, '"');
 }

@@ -108,8 +108,10 @@ static void run(GUARD *g, BUF *out, const char *raw, size_t len, size_t cap)
         size_t ll = n;
         while (ll && (raw[i + ll - 1] == '\n' || raw[i + ll - 1] == '\r'))
             ll--;
-        if (!g->in_header && g->after_dash && header_like(raw + i, ll))
-            g->in_header = true, g->field = 0;
+        if (!g->in_header && g->after_dash && header_like(raw + i, ll)) {
+            g->in_header = true;
+            g->field = 0;
+        }
         if (g->in_header && ll == 0) {
             flush_last(g, out);
             g->in_header = false;
@@ -208,7 +210,8 @@ static bool delimiter(const BSET *b, const char *s, size_t n)
 {
     if (n < 3 || s[0] != '-' || s[1] != '-')
         return false;
-    s += 2, n -= 2;
+    s += 2;
+    n -= 2;
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
     if (bset_has(b, bhash(s, n < BOUNDARY_MAX ? n : BOUNDARY_MAX)))
@@ -272,7 +275,8 @@ static bool open_delimiter(const BSET *b, const char *s, size_t n)
 {
     if (b->n == 0 || n < 3 || s[0] != '-' || s[1] != '-')
         return false;
-    s += 2, n -= 2;
+    s += 2;
+    n -= 2;
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
     return bset_has(b, bhash(s, n < BOUNDARY_MAX ? n : BOUNDARY_MAX));
@@ -316,7 +320,8 @@ static size_t nul_at(const char *s, size_t n, size_t i, bool ext, bool word)
  * way), so the parser keeps what follows it; returns how many (writes only with out) */
 static size_t field_nuls(BUF *out, const char *s, size_t n)
 {
-    const char *ext = str_memmem_ci(s, n, "*="), *word = str_memmem_ci(s, n, "=?");
+    const char *ext = str_memmem_ci(s, n, "*=");
+    const char *word = str_memmem_ci(s, n, "=?");
     if (ext == NULL && word == NULL) {
         emit(out, s, n);
         return 0;

@@ -352,8 +352,10 @@ static bool uu_begin(const char *s, size_t len, char *name, size_t namesz)
         return false;
     size_t i = 6;
     size_t digits = 0;
-    while (i < len && s[i] >= '0' && s[i] <= '7' && digits < 5)
-        i++, digits++;
+    while (i < len && s[i] >= '0' && s[i] <= '7' && digits < 5) {
+        i++;
+        digits++;
+    }
     if (digits < 3 || digits > 4 || i >= len || s[i] != ' ')
         return false;
     while (len > i + 1 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
@@ -477,7 +479,8 @@ static void scan_hidden(WALK *w, PART *p)
             start = line_end(s, n, start);
         size_t stop = find_line(s, n, start, uu ? "end" : "=yend", uu);
         /* GMime's decoders expect LF line ends; CR is never data in either encoding */
-        char *lf = xmalloc(stop - start + 1), *out = xmalloc(stop - start + 1);
+        char *lf = xmalloc(stop - start + 1);
+        char *out = xmalloc(stop - start + 1);
         size_t k = 0;
         for (size_t j = start; j < stop; j++)
             if (s[j] != '\r')
@@ -546,7 +549,8 @@ static GMimeMessage *parse_raw(WALK *w, const char *raw, size_t len)
     if (skip)
         hits_add(w->hits, "MIME_MALFORMED_MESSAGE", "message",
                  "%zu bytes of blank lines before the header", skip);
-    raw += skip, len -= skip;
+    raw += skip;
+    len -= skip;
     size_t per_block = w->lim->max_header_lines ? w->lim->max_header_lines : SIZE_MAX;
     size_t dropped = 0;
     size_t nuls = 0;

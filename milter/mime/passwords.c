@@ -169,7 +169,8 @@ static size_t word_match(const unsigned char *p, size_t n, size_t i, const char 
         size_t tl = utf8_seq(p + i, n - i, &tc);
         if (kl == 0 || tl == 0 || fold(tc) != kc)
             return 0;
-        ki += kl, i += tl;
+        ki += kl;
+        i += tl;
     }
     return i;
 }
@@ -399,7 +400,8 @@ static size_t skip_separators(const SCAN *s, size_t i, bool *explicit)
         if ((l = space_len(s->p + i, s->n - i))) {
             i += l;
         } else if (c == ':' || c == '=') {
-            *explicit = true, i++;
+            *explicit = true;
+            i++;
         } else if (c == '-') {
             bool blank_after = space_len(s->p + i + 1, s->n - i - 1) > 0;
             if (!blank_after && i == kw_end)
@@ -411,7 +413,8 @@ static size_t skip_separators(const SCAN *s, size_t i, bool *explicit)
             if ((i = tag_end(s, i, lim)) == 0)
                 return 0;
         } else if ((l = word_at(s, i, is_words, NELEM(is_words), false))) {
-            *explicit = true, i = l;
+            *explicit = true;
+            i = l;
         } else {
             return i;
         }

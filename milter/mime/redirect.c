@@ -176,10 +176,12 @@ static int run_len(int c)
  * '**X' the next run_len(X) bytes */
 static char *urldefense_v3(const char *path)
 {
-    const char *s = path + 6, *e = strstr(s, "__;");
+    const char *s = path + 6;
+    const char *e = strstr(s, "__;");
     if (e == NULL)
         return NULL;
-    const char *b = e + 3, *be = b + strcspn(b, "!");
+    const char *b = e + 3;
+    const char *be = b + strcspn(b, "!");
     BUF *rep = buf_new(64), *body = buf_new((size_t)(e - s) + 1), *out = buf_new(64);
     if (be > b)
         b64(rep, b, (size_t)(be - b));
@@ -298,7 +300,8 @@ size_t url_unwrap_set(URLSET *set, size_t from, const LISTS *lists, int depth)
             char *t = u ? url_unwrap(u->host, u->path, lists) : NULL;
             if (t == NULL)
                 continue;
-            const char *w = u->nwhere ? u->where[0] : "message", *sp = strrchr(w, ' ');
+            const char *w = u->nwhere ? u->where[0] : "message";
+            const char *sp = strrchr(w, ' ');
             buf_reset(place);
             buf_cat(place, w, sp ? (size_t)(sp - w) : strlen(w));
             URL *x = url_add(set, t, strlen(t), place->data, "redirect");

@@ -47,7 +47,8 @@ static bool starts_ci(const char *s, size_t n, const char *lit)
 /* next_item - the next sep-separated item of a static *list (advancing it); NULL at the end */
 static const char *next_item(const char **list, char sep, size_t *len)
 {
-    const char *w = *list, *e;
+    const char *w = *list;
+    const char *e;
     while (*w == sep)
         w++;
     e = strchr(w, sep);
@@ -360,8 +361,11 @@ static const char *score_lang(const char *s, size_t len)
             if (l < 2) /* the scan below needs two bytes to find the bucket */
                 continue;
             unsigned h = pair(w[0], w[1]);
-            needle[count] = w, nlen[count] = l, row[count] = (unsigned char)r;
-            next[count] = head[h], head[h] = (short)count++;
+            needle[count] = w;
+            nlen[count] = l;
+            row[count] = (unsigned char)r;
+            next[count] = head[h];
+            head[h] = (short)count++;
         }
     }
     for (size_t i = 0; i + 1 < len; i++) { /* every needle has two bytes at least */
@@ -387,7 +391,9 @@ static void sniff_text(const char *s, size_t len, const char *ext, FILETYPE *ft)
 {
     size_t i = skip_ws(s, len, 0);
     size_t hl = len - i;
-    const char *h = s + i, *name = NULL, *lang = lead_lang(ext, h, hl, s, len);
+    const char *h = s + i;
+    const char *name = NULL;
+    const char *lang = lead_lang(ext, h, hl, s, len);
     if (lang == NULL && (name = sniff_markup(h, hl, s, len, &lang)) == NULL && lang == NULL) {
         if (starts_ci(h, hl, "BEGIN:VCALENDAR"))
             name = "ics";
@@ -405,7 +411,9 @@ static void sniff_text(const char *s, size_t len, const char *ext, FILETYPE *ft)
 /* filetype_sniff - fill ft from the first n bytes of a part (see filetype.h) */
 void filetype_sniff(const unsigned char *p, size_t n, const char *filename, FILETYPE *ft)
 {
-    const char *sub = NULL, *s = NULL, *name;
+    const char *sub = NULL;
+    const char *s = NULL;
+    const char *name;
     size_t len = 0;
     *ft = (FILETYPE){"binary", NULL, NULL, false};
     if (p == NULL || n == 0) {

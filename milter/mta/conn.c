@@ -429,7 +429,8 @@ static size_t split(EOM *e, const char ***del)
 {
     CONN *c = e->c;
     SPLIT_GROUP *sg = xcalloc(c->ngroup, sizeof(*sg));
-    bool *remove = xcalloc(c->ngroup, sizeof(*remove)), *keep = xcalloc(c->ngroup, sizeof(*keep));
+    bool *remove = xcalloc(c->ngroup, sizeof(*remove));
+    bool *keep = xcalloc(c->ngroup, sizeof(*keep));
     for (size_t g = 0; g < c->ngroup; g++) {
         ACT_PLAN *p = plan_for(e->m, &e->in, c->gpol[g], e->scanned);
         sg[g] = (SPLIT_GROUP){.action = p->action,

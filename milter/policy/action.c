@@ -137,7 +137,8 @@ static char *reply_text(const char *tmpl, const char *ref)
 static void plan_delivery(ACT_PLAN *p, const ACT_INPUT *in, int natural)
 {
     const CONFIG *c = in->cfg;
-    char *name = hdr_name(in, "Verdict"), *value = verdict_value(in, p, natural);
+    char *name = hdr_name(in, "Verdict");
+    char *value = verdict_value(in, p, natural);
     add_op(p, ACT_INSHDR, name, 0, value, NULL); /* first: above every inbound header */
     free(name);
     free(value);

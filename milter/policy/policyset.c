@@ -189,7 +189,8 @@ static int labels(const char *d)
 /* parse_client - CIDR or one address into c */
 static bool parse_client(POLICY_COND *c, const char *v, BUF *why)
 {
-    char *copy = xstrdup(v), *slash = strchr(copy, '/');
+    char *copy = xstrdup(v);
+    char *slash = strchr(copy, '/');
     if (slash)
         *slash++ = 0;
     bool ok = policy_parse_ip(copy, &c->net);

@@ -254,7 +254,8 @@ int archive_open_with_passwords(const unsigned char *data, size_t n, char *const
                    : npw < ARCHIVE_MAX_PASSWORDS ? npw
                                                  : ARCHIVE_MAX_PASSWORDS;
     unsigned char *chunk = xmalloc(CHUNK);
-    const char *pick = NULL, *weak = NULL;
+    const char *pick = NULL;
+    const char *weak = NULL;
     for (size_t i = 0; i < tries && pick == NULL; i++) {
         if (passwords[i] == NULL || passwords[i][0] == 0)
             continue; /* libarchive refuses an empty passphrase */
@@ -341,7 +342,8 @@ static void rar5_walk(const unsigned char *data, size_t n, RAR5_ENC *enc)
         enc->headers = true;
     if (n < 8 || memcmp(data, RAR5_SIG, 8) != 0)
         return;
-    const unsigned char *p = data + 8, *end = data + n;
+    const unsigned char *p = data + 8;
+    const unsigned char *end = data + n;
     for (size_t k = 0; k < MAX_ENTRIES && end - p > 4; k++) {
         const unsigned char *q = p + 4;
         uint64_t size, type, hflags, extra = 0, dsize = 0;

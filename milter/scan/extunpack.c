@@ -188,7 +188,8 @@ size_t extunpack_list_lsar(const char *json, EXT_ENTRY *v, size_t max)
     p = p ? strchr(p, '[') : NULL;
     if (p == NULL)
         return 0;
-    char *buf = xmalloc(NAME_MAX_EX), key[64] = "";
+    char *buf = xmalloc(NAME_MAX_EX);
+    char key[64] = "";
     size_t n = 0;
     int depth = 0; /* 1 inside an entry, more inside its nested values */
     bool want_value = false;
@@ -328,7 +329,8 @@ static bool extract(RUN *u, const char *pw, bool (*sink)(void *, const unsigned 
         memset(sr, 0, sizeof(*sr));
         return false;
     }
-    char *line = xasprintf("%s\n", pw), *home = xasprintf("HOME=%s", u->dir);
+    char *line = xasprintf("%s\n", pw);
+    char *home = xasprintf("HOME=%s", u->dir);
     char *a7[] = {"7zz", "x", "-so", "-t7z", "-bd", "-sccUTF-8", "--", "a.7z", NULL};
     char *ar[] = {"unar", "-q", "-o", "-", "-nr", "-k", "skip", "-p", (char *)pw, "a.rar", NULL};
     char *envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", home, NULL};

@@ -72,7 +72,8 @@ bool oc_parse_capi(const unsigned char *p, size_t n, OC_CAPI *h)
     uint32_t hsize = oc_le32(p + 4);
     if (hsize < 32 || hsize > n - 8)
         return false;
-    const unsigned char *hd = p + 8, *v = p + 8 + hsize;
+    const unsigned char *hd = p + 8;
+    const unsigned char *v = p + 8 + hsize;
     size_t left = n - 8 - hsize;
     h->flags = oc_le32(hd);
     h->alg = oc_le32(hd + 8);
@@ -233,7 +234,8 @@ static bool xml_attr(const char *t, size_t n, const char *name, char *out, size_
             (t[at - 1] != ' ' && t[at - 1] != '\t' && t[at - 1] != '\r' && t[at - 1] != '\n') ||
             at + nl + 2 > n || t[at + nl] != '=' || t[at + nl + 1] != '"')
             continue;
-        const char *v = p + nl + 2, *q = memchr(v, '"', n - at - nl - 2);
+        const char *v = p + nl + 2;
+        const char *q = memchr(v, '"', n - at - nl - 2);
         if (q == NULL || (size_t)(q - v) >= cap)
             return false;
         memcpy(out, v, (size_t)(q - v));
@@ -298,7 +300,8 @@ typedef struct AGILE {
 static bool agile_parse(const char *x, size_t n, AGILE *g)
 {
     size_t kl, el;
-    const char *kd = xml_tag(x, n, "keyData", &kl), *ek = xml_tag(x, n, "encryptedKey", &el);
+    const char *kd = xml_tag(x, n, "keyData", &kl);
+    const char *ek = xml_tag(x, n, "encryptedKey", &el);
     char v[XML_VALUE_MAX];
     size_t dh;
     if (kd == NULL || ek == NULL)

@@ -213,7 +213,8 @@ int oc_open_xls(OC *o)
     o->r->format = "xls";
     int e = workbook(o->cfb);
     size_t n = 0;
-    unsigned char *w = cfb_read(o->cfb, e, o->lim->max_bytes, &n), *d = NULL;
+    unsigned char *w = cfb_read(o->cfb, e, o->lim->max_bytes, &n);
+    unsigned char *d = NULL;
     long fp = w ? filepass(w, n) : -1;
     RC4HDR h;
     RC4KEY k;

@@ -87,7 +87,8 @@ static void decrypted(SCAN *s, const PENDING *p, const OFFICECRYPT_RESULT *r, co
         hits_add(s->m->hits, "DOC_PASSWORD_FROM_BODY", p->location,
                  "%s (%s) opened with the password '%s' stated in the message", r->format,
                  r->scheme, pw);
-    char *loc = xasprintf("%s>decrypted", p->location), sha[65];
+    char *loc = xasprintf("%s>decrypted", p->location);
+    char sha[65];
     digest_sha256_hex(r->out, r->len, sha);
     LAYER *y = layers_add(s->m->layers, loc, sha);
     if (y) {

@@ -126,7 +126,8 @@ static void burst(URLREP *r, const PIPE *p, const PURL *pu, long long now)
     long long first = atoll(f->str);
     if (first < now - c->url_prevalence_window || sc->num < c->url_burst_senders)
         return;
-    const char *w = pu->u->nwhere ? pu->u->where[0] : "message", *sp = strrchr(w, ' ');
+    const char *w = pu->u->nwhere ? pu->u->where[0] : "message";
+    const char *sp = strrchr(w, ' ');
     char *loc = sp ? xstrndup(w, (size_t)(sp - w)) : xstrdup(w);
     hits_add(r->m->hits, "URL_BURST", loc,
              "first seen %lld s ago, then %lld messages from %lld senders within %lld s: %.160s",

@@ -149,7 +149,8 @@ static int make_dir(const char *path, long uid, long gid, BUF *err)
 /* quarantine_prepare - the tree, 0700, optionally owned by uid:gid */
 int quarantine_prepare(const char *dir, long uid, long gid, BUF *err)
 {
-    char *items = xasprintf("%s/items", dir), *tmp = xasprintf("%s/tmp", dir);
+    char *items = xasprintf("%s/items", dir);
+    char *tmp = xasprintf("%s/tmp", dir);
     int rc = make_dir(dir, uid, gid, err) == 0 && make_dir(items, uid, gid, err) == 0 &&
                      make_dir(tmp, uid, gid, err) == 0
                  ? 0
@@ -235,7 +236,8 @@ int quarantine_store(const char *dir, int64_t max_bytes, const QMETA *m, const c
     int64_t need = (int64_t)(len + meta->len);
     int64_t used = 0;
     int rc = -1;
-    char *eml = xasprintf("%s.eml", m->ref), *mname = xasprintf("%s.meta", m->ref);
+    char *eml = xasprintf("%s.eml", m->ref);
+    char *mname = xasprintf("%s.meta", m->ref);
     if (!reserve(dir, max_bytes, need, &used)) {
         buf_printf(err, "store full: %lld bytes used, %lld more would pass quarantine_max_bytes",
                    (long long)used, (long long)need);
@@ -470,7 +472,8 @@ int quarantine_delete(const char *dir, const char *ref, BUF *err)
         buf_puts(err, "bad reference id");
         return -1;
     }
-    char *meta = item_path(dir, ref, "meta"), *eml = item_path(dir, ref, "eml");
+    char *meta = item_path(dir, ref, "meta");
+    char *eml = item_path(dir, ref, "eml");
     char *items = xasprintf("%s/items", dir);
     int rc = 0;
     if (unlink(meta) != 0) {

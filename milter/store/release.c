@@ -87,7 +87,8 @@ static int make_key(const char *dir, BUF *err)
     }
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", r[i]);
-    hex[64] = '\n', hex[65] = 0;
+    hex[64] = '\n';
+    hex[65] = 0;
     if (quarantine_prepare(dir, -1, -1, err) != 0)
         return -1;
     BUF *why = buf_new(64);

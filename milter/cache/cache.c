@@ -223,7 +223,8 @@ static void refresh_ioc(CACHE *c, long long gen, double budget_ms)
     BUF *err = buf_new(64);
     long long got = gen;
     int rc = c->be->ioc_fetch(c->h, s, &got, budget_ms, err);
-    IOCSNAP *old = NULL, *snap = NULL;
+    IOCSNAP *old = NULL;
+    IOCSNAP *snap = NULL;
     if (rc == 0) {
         snap = xcalloc(1, sizeof(*snap));
         snap->set = s;

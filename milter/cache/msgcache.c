@@ -331,7 +331,8 @@ void cache_msg_part_start(CACHE_MSG *cm, size_t i)
 void cache_msg_layer(CACHE_MSG *cm, const char *loc, const char *sha256, const unsigned char *data,
                      size_t n)
 {
-    char sha1[DIGEST_SHA1_HEX_LEN + 1] = "", md5[DIGEST_MD5_HEX_LEN + 1] = "";
+    char sha1[DIGEST_SHA1_HEX_LEN + 1] = "";
+    char md5[DIGEST_MD5_HEX_LEN + 1] = "";
     if (!cm->hashes)
         return;
     digest_sha1_md5_hex(data, n, sha1, md5);

@@ -104,7 +104,8 @@ static bool setup(REDIS *r, redisContext *c, double ms, BUF *err)
     }
     redisEnableKeepAlive(c);
     if (cc->password[0]) {
-        const char *a3[] = {"AUTH", cc->user, cc->password}, *a2[] = {"AUTH", cc->password};
+        const char *a3[] = {"AUTH", cc->user, cc->password};
+        const char *a2[] = {"AUTH", cc->password};
         if (!(cc->user[0] ? command_ok(c, err, 3, a3) : command_ok(c, err, 2, a2)))
             return false;
     }
@@ -366,10 +367,12 @@ static int r_ioc_fetch(void *h, IOCSET *into, long long *gen, double budget, BUF
         return -1;
     char *k = key(r, "ioc", NULL);
     char *gk = key(r, "ioc:gen", NULL);
-    const char *a[] = {"GET", gk}, *b[] = {"HGETALL", k};
+    const char *a[] = {"GET", gk};
+    const char *b[] = {"HGETALL", k};
     append(c, 2, a, NULL), append(c, 2, b, NULL);
     free(k), free(gk);
-    redisReply *g = reply(c, err), *x = g ? reply(c, err) : NULL;
+    redisReply *g = reply(c, err);
+    redisReply *x = g ? reply(c, err) : NULL;
     int rc = x && x->type == REDIS_REPLY_ARRAY ? 0 : -1;
     if (rc == 0) {
         *gen = g->type == REDIS_REPLY_STRING ? atoll(g->str) : 0;
@@ -420,7 +423,8 @@ static int r_ioc_remove(void *h, const char *hash, BUF *err)
         return -1;
     char *k = key(r, "ioc", NULL);
     char *gk = key(r, "ioc:gen", NULL);
-    const char *a[] = {"HDEL", k, hash}, *g[] = {"INCR", gk};
+    const char *a[] = {"HDEL", k, hash};
+    const char *g[] = {"INCR", gk};
     redisReply *x = redisCommandArgv(c, 3, a, NULL);
     int rc = x && x->type == REDIS_REPLY_INTEGER && x->integer == 1 ? 0 : -1;
     if (rc != 0)
@@ -489,10 +493,12 @@ static int r_where(void *h, const char *hash, CACHE_PREV *out, BUF *err)
     if (rc == 0 && out->sha256[0]) {
         char *pk = key(r, "prev", out->sha256);
         char *sk = key(r, "seen", out->sha256);
-        const char *a[] = {"HGETALL", pk}, *b[] = {"LRANGE", sk, "0", "-1"};
+        const char *a[] = {"HGETALL", pk};
+        const char *b[] = {"LRANGE", sk, "0", "-1"};
         append(c, 2, a, NULL), append(c, 4, b, NULL);
         free(pk), free(sk);
-        redisReply *hx = reply(c, err), *lx = hx ? reply(c, err) : NULL;
+        redisReply *hx = reply(c, err);
+        redisReply *lx = hx ? reply(c, err) : NULL;
         if (hx && lx)
             fill_prev(out, hx, lx);
         else

@@ -119,7 +119,8 @@ static int parse_line(char *line, CMDRULE *r, const char **why)
 /* by_binary - order of rules: binary name, then line */
 static int by_binary(const void *a, const void *b)
 {
-    const CMDRULE *x = a, *y = b;
+    const CMDRULE *x = a;
+    const CMDRULE *y = b;
     int c = strcmp(x->binary, y->binary);
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }

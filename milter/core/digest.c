@@ -119,7 +119,8 @@ bool digest_equal(const char *a, const char *b)
 void digest_sha1_md5_hex(const void *p, size_t n, char sha1[DIGEST_SHA1_HEX_LEN + 1],
                          char md5[DIGEST_MD5_HEX_LEN + 1])
 {
-    EVP_MD_CTX *a = EVP_MD_CTX_new(), *b = EVP_MD_CTX_new();
+    EVP_MD_CTX *a = EVP_MD_CTX_new();
+    EVP_MD_CTX *b = EVP_MD_CTX_new();
     if (a == NULL || b == NULL || EVP_DigestInit_ex(a, EVP_sha1(), NULL) != 1 ||
         EVP_DigestInit_ex(b, EVP_md5(), NULL) != 1)
         digest_die();

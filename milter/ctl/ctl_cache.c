@@ -62,7 +62,8 @@ static int fail(const char *what, const BUF *err)
 /* print_prev - a hash's prevalence and sightings */
 static void print_prev(const CACHE_PREV *p, const char *asked)
 {
-    char first[32] = "-", last[32] = "-";
+    char first[32] = "-";
+    char last[32] = "-";
     time_t f = (time_t)p->first;
     time_t l = (time_t)p->last;
     struct tm tm;
@@ -254,7 +255,8 @@ int ctl_cache(CTL *ctl, int argc, char **argv)
     CACHE *c = open_shared(ctl, stats ? "cache stats" : "cache flush");
     if (c == NULL)
         return 1;
-    BUF *out = buf_new(256), *err = buf_new(64);
+    BUF *out = buf_new(256);
+    BUF *err = buf_new(64);
     size_t n = 0;
     int rc = 0;
     if (stats && cache_info(c, out, err) == 0)

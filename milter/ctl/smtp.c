@@ -255,7 +255,10 @@ static int pipe_sendmail(const char *path, const char *from, char *const *rcpt, 
     }
     char **argv = xcalloc(nrcpt + 6, sizeof(*argv));
     size_t k = 0;
-    argv[k++] = (char *)path, argv[k++] = "-i", argv[k++] = "-f", argv[k++] = bare(from);
+    argv[k++] = (char *)path;
+    argv[k++] = "-i";
+    argv[k++] = "-f";
+    argv[k++] = bare(from);
     argv[k++] = "--";
     for (size_t i = 0; i < nrcpt; i++)
         argv[k++] = bare(rcpt[i]);

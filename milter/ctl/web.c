@@ -212,7 +212,8 @@ static void page_list(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp)
     if (q.since && q.since[0] && qfilter_since(q.since, (int64_t)time(NULL), &f.since) != 0)
         q.error = "Since: use YYYY-MM-DD, or 7d, 12h, 30m back from now.";
     QMETA **v, **keep;
-    size_t n, k = 0;
+    size_t n;
+    size_t k = 0;
     BUF *err = buf_new(64);
     if (quarantine_list(w->ctl->cfg->quarantine_dir, &v, &n, err) != 0) {
         resp->status = 500;
@@ -308,7 +309,8 @@ static void page_item(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp, co
 static void act_item(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp, const char *ref,
                      const char *rest)
 {
-    BUF *msg = buf_new(128), *err = buf_new(128);
+    BUF *msg = buf_new(128);
+    BUF *err = buf_new(128);
     char *who = xasprintf("%s/web", s->user);
     char *back = xasprintf("/item/%s", ref);
     int rc;

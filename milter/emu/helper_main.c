@@ -244,7 +244,8 @@ int main(int argc, char **argv)
     prepare(mib, cpu);
     if (sandbox_lockdown(0, 1) != 0)
         return 6;
-    BUF *in = buf_new(65536), *out = buf_new(4096);
+    BUF *in = buf_new(65536);
+    BUF *out = buf_new(4096);
     const char *ready = "ready"; /* start-up is done: the milter's watchdog starts now */
     size_t rl = 5;
     evlog_put_event(out, EVLOG_EV_END, &ready, &rl, 1);

@@ -142,7 +142,8 @@ static int spawn(WORKER *w, char *msg, size_t cap)
     snprintf(mib, sizeof(mib), "%u", P.mib);
     snprintf(cpu, sizeof(cpu), "%u", 60u);
     snprintf(jobs, sizeof(jobs), "%u", (unsigned)EMU_WORKER_JOBS);
-    char *argv[] = {path, "-m", mib, "-c", cpu, "-j", jobs, NULL}, *envp[] = {NULL};
+    char *argv[] = {path, "-m", mib, "-c", cpu, "-j", jobs, NULL};
+    char *envp[] = {NULL};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, req[0], 0);

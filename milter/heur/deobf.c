@@ -390,7 +390,8 @@ static bool enc_flag(const char *w, size_t k)
 /* decode_ps - decode base64 at in[b0..) that must be UTF-16LE; emit it as PowerShell */
 static bool decode_ps(DEOBF *d, const char *how, size_t b0, size_t len)
 {
-    BUF *raw = buf_new(len), *txt = buf_new(len);
+    BUF *raw = buf_new(len);
+    BUF *txt = buf_new(len);
     deobf_b64dec(d->in + b0, len, raw, 2 * d->lim->max_out);
     bool ok = deobf_utf16le((const unsigned char *)raw->data, raw->len);
     if (ok) {
@@ -584,7 +585,8 @@ static size_t b64_run(const char *in, size_t n, size_t s, size_t *count, bool *m
 /* b64_one - decode one accepted run and emit it by what it turned out to be */
 static void b64_one(DEOBF *d, size_t s, size_t e, size_t count)
 {
-    BUF *raw = buf_new(e - s), *txt = NULL;
+    BUF *raw = buf_new(e - s);
+    BUF *txt = NULL;
     deobf_b64dec(d->in + s, e - s, raw, 2 * d->lim->max_out);
     const char *dflt = *d->lang ? d->lang : NULL;
     if (try_inflate(d, raw, compress_hint(d, s, e))) {

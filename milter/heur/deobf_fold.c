@@ -267,7 +267,8 @@ static void fold(DEOBF *d, bool codes, const char *how)
     size_t cp = 0;
     size_t folds = 0;
     size_t codes_read = 0;
-    BUF *o = buf_new(n < max ? n + 1 : max + 1), *val = buf_new(64);
+    BUF *o = buf_new(n < max ? n + 1 : max + 1);
+    BUF *val = buf_new(64);
     while (i < n && o->len < max) {
         buf_reset(val);
         ATOM a;

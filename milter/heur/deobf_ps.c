@@ -122,14 +122,17 @@ static size_t r_format(PS *p, size_t k, BUF *b)
     if (!ps_is_word(p, j, "-f"))
         return k + 1;
     const char *args[PS_MAX_ARGS];
-    size_t alen[PS_MAX_ARGS], na = 0, last = j;
+    size_t alen[PS_MAX_ARGS];
+    size_t na = 0;
+    size_t last = j;
     j = ps_nx(p, j + 1);
     if (j < p->nt && p->t[j].kind == T_LIST) { /* -f ('a','b') */
         const char *s = ps_val(p, j);
         const char *end = s + p->t[j].vn;
         for (; na < PS_MAX_ARGS; s++) {
             const char *z = memchr(s, 0, (size_t)(end - s));
-            args[na] = s, alen[na++] = z ? (size_t)(z - s) : (size_t)(end - s);
+            args[na] = s;
+            alen[na++] = z ? (size_t)(z - s) : (size_t)(end - s);
             if (!z)
                 break;
             s = z;
@@ -139,7 +142,8 @@ static size_t r_format(PS *p, size_t k, BUF *b)
     while (na == 0 || last != j) {
         if (!ps_is_str(p, j) || na >= PS_MAX_ARGS)
             break;
-        args[na] = ps_val(p, j), alen[na++] = p->t[j].vn;
+        args[na] = ps_val(p, j);
+        alen[na++] = p->t[j].vn;
         last = j;
         j = ps_nx(p, j + 1);
         if (!ps_is_op(p, j, ','))
@@ -484,7 +488,8 @@ void deobf_psnorm(DEOBF *d)
         buf_free(p.arena);
         return;
     }
-    BUF *b = buf_new(256), *pat = buf_new(64);
+    BUF *b = buf_new(256);
+    BUF *pat = buf_new(64);
     ps_lex(&p);
     for (int r = 0; r < PS_ROUNDS; r++) {
         for (int i = 0; i < PS_PASSES; i++)

@@ -318,7 +318,8 @@ static bool snum(const char *p, size_t n, size_t *i, long *v)
 static bool substring(const CVAR *v, const char *mod, size_t mn, BUF *out, size_t max)
 {
     size_t i = 1;
-    long a, b = 0;
+    long a;
+    long b = 0;
     if (!snum(mod, mn, &i, &a))
         return false;
     bool has_b = i < mn && mod[i] == ',';
@@ -500,7 +501,8 @@ void deobf_cmdset(DEOBF *d)
                  strlen(env_seed[i].value), true);
     m.delayed = str_memmem_ci(in, n, "enabledelayedexpansion") || str_memmem_ci(in, n, "/v:on") ||
                 str_memmem_ci(in, n, "/v on");
-    BUF *o = buf_new(n < max ? n + 1 : max + 1), *line = buf_new(256);
+    BUF *o = buf_new(n < max ? n + 1 : max + 1);
+    BUF *line = buf_new(256);
     for (size_t ls = 0; ls < n && o->len < max;) {
         const char *nl = memchr(in + ls, '\n', n - ls);
         size_t le = nl ? (size_t)(nl - in) : n;

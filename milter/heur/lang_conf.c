@@ -109,9 +109,11 @@ void lang_mof(LX *x)
     size_t n = x->n;
     size_t i = 0;
     size_t blocks = 0;
-    BUF *v = buf_new(256), *eng = buf_new(32);
+    BUF *v = buf_new(256);
+    BUF *eng = buf_new(32);
     while (blocks++ < LANG_MAX_BLOCKS && (i = lang_find(p, n, i, "instance of")) < n) {
-        size_t c, k = mof_class(p, n, i + 11, &c);
+        size_t c;
+        size_t k = mof_class(p, n, i + 11, &c);
         size_t b0 = c + k;
         size_t b1 = mof_end(p, n, b0);
         i = b1;
@@ -249,7 +251,8 @@ void lang_inf(LX *x)
 {
     SECTION *s = xcalloc(LANG_MAX_SECTIONS, sizeof(SECTION));
     size_t ns = sections(x, s);
-    BUF *cmds = buf_new(256), *ocx = buf_new(256);
+    BUF *cmds = buf_new(256);
+    BUF *ocx = buf_new(256);
     inf_key(x, s, ns, "RunPreSetupCommands", cmds);
     inf_key(x, s, ns, "RunPostSetupCommands", cmds);
     inf_key(x, s, ns, "RegisterOCXs", ocx);
@@ -351,7 +354,9 @@ void lang_reg(LX *x)
     size_t n = x->n;
     size_t last = 0;
     size_t values = 0;
-    BUF *out = buf_new(n < x->max ? n : x->max), *raw = buf_new(256), *txt = buf_new(256);
+    BUF *out = buf_new(n < x->max ? n : x->max);
+    BUF *raw = buf_new(256);
+    BUF *txt = buf_new(256);
     for (size_t i = 0; (i = lang_find(p, n, i, "=hex")) < n && out->len < x->max;) {
         size_t j = i + 4;
         size_t type = 3;

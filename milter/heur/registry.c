@@ -510,7 +510,8 @@ static void combine_hijacks(SCAN *s)
 static void combine_dropper(SCAN *s)
 {
     static const enum cls order[] = {C_AUTO, C_HANDLER, C_IFEO, C_COM};
-    const EVT *w = &s->write, *l = &s->launch;
+    const EVT *w = &s->write;
+    const EVT *l = &s->launch;
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         const EVT *k = &s->key[order[i]];
         if (!NEAR(w, k, l))

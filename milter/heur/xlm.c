@@ -352,9 +352,14 @@ static void key_fold(XS *x, const char *s, size_t n)
     enum { KEY_MIN = 4 };
     BUF *b = buf_new(64);
     for (size_t i = 0; i < n; i++) {
-        long v, key = 0;
-        const char *ref, *ref0 = NULL;
-        size_t rn, rn0 = 0, j = i, end;
+        long v;
+        long key = 0;
+        const char *ref;
+        const char *ref0 = NULL;
+        size_t rn;
+        size_t rn0 = 0;
+        size_t j = i;
+        size_t end;
         bool ok = true;
         buf_reset(b);
         while (ok && key_term(x, s, n, j, &v, &ref, &rn, &end)) {

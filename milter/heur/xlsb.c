@@ -147,7 +147,8 @@ static void fmla(XS *x, unsigned type, const unsigned char *b, size_t len, unsig
 /* sheet_pass - the cells and formulas of one macro sheet part, in file order */
 static void sheet_pass(XS *x, const unsigned char *d, size_t n)
 {
-    unsigned type, row = 0;
+    unsigned type;
+    unsigned row = 0;
     const unsigned char *b;
     size_t len;
     for (size_t i = 0; x->list->len < XLM_LIST && rec_next(d, n, &i, &type, &b, &len);) {
@@ -273,7 +274,8 @@ static void extlink(XB *w, HEUR_CTX *c, const unsigned char *d, size_t n)
     for (size_t i = 0; w->dde < MAX_DDE && rec_next(d, n, &i, &type, &b, &len);) {
         if (type != BRT_SUPBOOK || len < 2 || LE16(b) != 1)
             continue;
-        BUF *app = buf_new(32), *topic = buf_new(64);
+        BUF *app = buf_new(32);
+        BUF *topic = buf_new(64);
         size_t at = 2;
         if (wide_str(app, b, len, &at) && wide_str(topic, b, len, &at) && app->len) {
             w->dde++;

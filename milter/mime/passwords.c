@@ -157,7 +157,8 @@ static size_t word_match(const unsigned char *p, size_t n, size_t i, const char 
     while (ki < kn) {
         unsigned kc, tc;
         if (k[ki] == ' ') {
-            size_t l, runs = 0;
+            size_t l;
+            size_t runs = 0;
             while (runs < SPACE_RUN && (l = space_len(p + i, n - i)))
                 i += l, runs++;
             if (runs == 0)

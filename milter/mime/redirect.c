@@ -105,7 +105,9 @@ static bool printable(const char *s, size_t n)
  * also tried as base64 */
 static char *take(const char *v, size_t n)
 {
-    BUF *cur = buf_new(n + 1), *nxt = buf_new(n + 1), *dec = buf_new(n + 1);
+    BUF *cur = buf_new(n + 1);
+    BUF *nxt = buf_new(n + 1);
+    BUF *dec = buf_new(n + 1);
     pct(cur, v, n);
     char *r = NULL;
     for (int round = 0; round < 4 && r == NULL; round++) {
@@ -155,7 +157,8 @@ static char *urldefense_v2(const char *q)
     const char *v = param(q, "u", &n);
     if (v == NULL)
         return NULL;
-    BUF *b = buf_new(n + 1), *d = buf_new(n + 1);
+    BUF *b = buf_new(n + 1);
+    BUF *d = buf_new(n + 1);
     for (size_t i = 0; i < n; i++)
         buf_putc(b, v[i] == '-' ? '%' : v[i] == '_' ? '/' : v[i]);
     pct(d, b->data, b->len);
@@ -182,7 +185,9 @@ static char *urldefense_v3(const char *path)
         return NULL;
     const char *b = e + 3;
     const char *be = b + strcspn(b, "!");
-    BUF *rep = buf_new(64), *body = buf_new((size_t)(e - s) + 1), *out = buf_new(64);
+    BUF *rep = buf_new(64);
+    BUF *body = buf_new((size_t)(e - s) + 1);
+    BUF *out = buf_new(64);
     if (be > b)
         b64(rep, b, (size_t)(be - b));
     pct(body, s, (size_t)(e - s));

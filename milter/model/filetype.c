@@ -349,11 +349,14 @@ static unsigned pair(char a, char b)
 static const char *score_lang(const char *s, size_t len)
 {
     const char *needle[SIG_MAX];
-    size_t nlen[SIG_MAX], count = 0, l;
+    size_t nlen[SIG_MAX];
+    size_t count = 0;
+    size_t l;
     unsigned char row[SIG_MAX];
     short head[PAIR_BUCKETS], next[SIG_MAX];
     bool seen[SIG_MAX] = {false};
-    int score[L_N] = {0}, best = -1;
+    int score[L_N] = {0};
+    int best = -1;
     memset(head, -1, sizeof(head));
     for (size_t r = 0; r < NELEM(signal_rows); r++) { /* split the rows, bucket by pair */
         const char *list = signal_rows[r].needles;

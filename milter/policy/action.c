@@ -70,7 +70,8 @@ static char *verdict_value(const ACT_INPUT *in, const ACT_PLAN *p, int natural)
 /* by_weight - qsort order for hit pointers: heavier first, then insertion order */
 static int by_weight(const void *a, const void *b)
 {
-    const HIT *x = *(const HIT *const *)a, *y = *(const HIT *const *)b;
+    const HIT *x = *(const HIT *const *)a;
+    const HIT *y = *(const HIT *const *)b;
     if (x->weight != y->weight)
         return x->weight > y->weight ? -1 : 1;
     return x < y ? -1 : x > y;
@@ -79,7 +80,8 @@ static int by_weight(const void *a, const void *b)
 /* report_value - the top hits as "SYMBOL=weight@location, ...", folded, bounded */
 static char *report_value(const HITS *hits)
 {
-    BUF *b = buf_new(256), *item = buf_new(128);
+    BUF *b = buf_new(256);
+    BUF *item = buf_new(128);
     size_t n = hits ? hits->n : 0;
     size_t line = 0;
     size_t shown = 0;

@@ -224,7 +224,8 @@ static void deliver(const unsigned char *data, size_t n, const char *pw, const A
         if (!is_regular(e))
             continue;
         regular++;
-        size_t got, cap = lim->max_member_bytes < budget ? lim->max_member_bytes : budget;
+        size_t got;
+        size_t cap = lim->max_member_bytes < budget ? lim->max_member_bytes : budget;
         m.len = 0;
         int r = read_member(a, &m, chunk, cap, &got);
         budget -= got;
@@ -346,7 +347,11 @@ static void rar5_walk(const unsigned char *data, size_t n, RAR5_ENC *enc)
     const unsigned char *end = data + n;
     for (size_t k = 0; k < MAX_ENTRIES && end - p > 4; k++) {
         const unsigned char *q = p + 4;
-        uint64_t size, type, hflags, extra = 0, dsize = 0;
+        uint64_t size;
+        uint64_t type;
+        uint64_t hflags;
+        uint64_t extra = 0;
+        uint64_t dsize = 0;
         if (!vint(&q, end, &size) || size > (uint64_t)(end - q))
             return;
         const unsigned char *hend = q + size;
@@ -431,7 +436,8 @@ int archive_list(const unsigned char *data, size_t n, const ARCHIVE_LIMITS *lim,
             fn(ctx, &it);
             continue;
         }
-        size_t got, cap = lim->max_member_bytes < budget ? lim->max_member_bytes : budget;
+        size_t got;
+        size_t cap = lim->max_member_bytes < budget ? lim->max_member_bytes : budget;
         m.len = 0;
         int rr = read_member(a, &m, chunk, cap, &got);
         budget -= got;

@@ -123,7 +123,8 @@ static bool load_fat(CFB *c)
 /* load_dir - the directory entries along the directory chain */
 static bool load_dir(CFB *c)
 {
-    size_t len, nsect = c->n / c->ss;
+    size_t len;
+    size_t nsect = c->n / c->ss;
     uint32_t *v = chain(c->fat, c->nfat, le32(c->data + 0x30), nsect, &len);
     if (v == NULL || len == 0) {
         free(v);
@@ -160,7 +161,8 @@ static bool load_dir(CFB *c)
 /* load_mini - the MiniFAT and the mini stream's chain (both may be empty) */
 static void load_mini(CFB *c)
 {
-    size_t len, nsect = c->n / c->ss;
+    size_t len;
+    size_t nsect = c->n / c->ss;
     uint32_t first = le32(c->data + 0x3C);
     uint32_t *v = first == ENDOFCHAIN ? NULL : chain(c->fat, c->nfat, first, nsect, &len);
     if (v) {

@@ -99,7 +99,11 @@ static bool standard_key(OC *o, const OC_CAPI *h, const char *pw, unsigned char 
 {
     if (!oc_spend(o, STANDARD_SPINS))
         return false;
-    unsigned char pw16[OC_PW16_MAX], H[DIGEST_MAX_LEN], le0[4] = {0}, x[64], X[2 * DIGEST_MAX_LEN];
+    unsigned char pw16[OC_PW16_MAX];
+    unsigned char H[DIGEST_MAX_LEN];
+    unsigned char le0[4] = {0};
+    unsigned char x[64];
+    unsigned char X[2 * DIGEST_MAX_LEN];
     size_t pl = oc_utf16(pw, pw16);
     digest_hash2(DIGEST_SHA1, h->salt, 16, pw16, pl, H);
     digest_spin(DIGEST_SHA1, H, 20, STANDARD_SPINS);

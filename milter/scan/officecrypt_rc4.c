@@ -286,7 +286,8 @@ static int open_doc_streams(OC *o, const RC4KEY *k, int *e, unsigned char **s, s
 int oc_open_doc(OC *o)
 {
     o->r->format = "doc";
-    size_t max = o->lim->max_bytes, len[3] = {0, 0, 0};
+    size_t max = o->lim->max_bytes;
+    size_t len[3] = {0, 0, 0};
     int e[3];
     e[0] = cfb_find(o->cfb, "WordDocument");
     unsigned char *s[3] = {cfb_read(o->cfb, e[0], max, &len[0]), NULL, NULL};

@@ -344,7 +344,9 @@ int spawn_run(const char *path, char *const argv[], char *const envp[], const ch
     memset(r, 0, sizeof(*r));
     r->out = xmalloc(4096);
     r->out[0] = 0;
-    int pin[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
+    int pin[2] = {-1, -1};
+    int pout[2] = {-1, -1};
+    int perr[2] = {-1, -1};
     if (pipe2(pin, O_CLOEXEC) != 0 || pipe2(pout, O_CLOEXEC) != 0 || pipe2(perr, O_CLOEXEC) != 0) {
         snprintf(r->err, sizeof(r->err), "pipe: %s", strerror(errno));
         for (int i = 0; i < 2; i++) {

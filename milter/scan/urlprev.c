@@ -106,7 +106,8 @@ static void prevalence(URLREP *r, PIPE *p, PURL *pu, const char *sender, long lo
     cmd(p, 3, (const char *[]){"EXPIRE", mk, wttl});
     cmd(p, 3, (const char *[]){"PFADD", sk, sender});
     cmd(p, 3, (const char *[]){"EXPIRE", sk, wttl});
-    const char *ma[URLREP_SLOTS + 1] = {"PFCOUNT"}, *sa[URLREP_SLOTS + 1] = {"PFCOUNT"};
+    const char *ma[URLREP_SLOTS + 1] = {"PFCOUNT"};
+    const char *sa[URLREP_SLOTS + 1] = {"PFCOUNT"};
     for (int i = 0; i < URLREP_SLOTS; i++) {
         ma[i + 1] = keep(p, xasprintf("%s:url:m:%s:%lld", pre, hex, slot - i));
         sa[i + 1] = keep(p, xasprintf("%s:url:s:%s:%lld", pre, hex, slot - i));
@@ -119,7 +120,9 @@ static void prevalence(URLREP *r, PIPE *p, PURL *pu, const char *sender, long lo
 static void burst(URLREP *r, const PIPE *p, const PURL *pu, long long now)
 {
     const CONFIG *c = r->rs->cfg;
-    const CACHE_CMD *f = &p->c[pu->first], *mc = &p->c[pu->first + 9], *sc = &p->c[pu->first + 10];
+    const CACHE_CMD *f = &p->c[pu->first];
+    const CACHE_CMD *mc = &p->c[pu->first + 9];
+    const CACHE_CMD *sc = &p->c[pu->first + 10];
     if (f->type != CACHE_R_STR || f->str == NULL || mc->type != CACHE_R_INT ||
         sc->type != CACHE_R_INT || c->url_burst_senders == 0)
         return;

@@ -320,7 +320,8 @@ static QMETA *load_ref(const char *dir, const char *ref, BUF *err)
 /* newest_first - qsort order of QMETA pointers */
 static int newest_first(const void *a, const void *b)
 {
-    const QMETA *x = *(QMETA *const *)a, *y = *(QMETA *const *)b;
+    const QMETA *x = *(QMETA *const *)a;
+    const QMETA *y = *(QMETA *const *)b;
     if (x->time != y->time)
         return x->time > y->time ? -1 : 1;
     return strcmp(x->ref, y->ref);

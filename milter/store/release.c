@@ -250,7 +250,8 @@ static void mac_hex(const BUF *key, const char *ref, int64_t t, const char *rcpt
 char *release_header_value(const CONFIG *c, const char *ref, int64_t t, const char *raw, size_t len,
                            char *const *rcpt, size_t nrcpt, BUF *err)
 {
-    BUF *key = buf_new(80), *rl = buf_new(64);
+    BUF *key = buf_new(80);
+    BUF *rl = buf_new(64);
     char *r = NULL;
     if (nrcpt == 0) {
         buf_puts(err, "release: no recipients");
@@ -299,7 +300,8 @@ bool release_verify(const CONFIG *c, const char *value, const char *raw, size_t 
     if (t > now + 3600 || t < now - c->release_max_age_days * 86400)
         return false;
     char *rcpts = xstrndup(rp, rn);
-    BUF *key = buf_new(80), *err = buf_new(64);
+    BUF *key = buf_new(80);
+    BUF *err = buf_new(64);
     bool ok = false;
     if (release_secret(c, false, key, err) == 0) {
         char want[DIGEST_HEX_LEN + 1], got[DIGEST_HEX_LEN + 1];

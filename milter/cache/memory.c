@@ -343,8 +343,10 @@ static int mem_where(void *h, const char *hash, CACHE_PREV *out, BUF *err)
     char sha[65] = "";
     if (strlen(hash) != 64) {
         char *ak = xasprintf("alias:%s", hash);
-        if (cache_memory_lru_get(m->lru, ak, now, &v, &len) && len == 64)
-            memcpy(sha, v, 64), sha[64] = 0;
+        if (cache_memory_lru_get(m->lru, ak, now, &v, &len) && len == 64) {
+            memcpy(sha, v, 64);
+            sha[64] = 0;
+        }
         free(v);
         free(ak);
         v = NULL;

@@ -68,8 +68,10 @@ static redisContext *connect_ep(const char *ep, struct timeval tv, BUF *err)
         int port = colon ? atoi(colon + 1) : 6379;
         char *host = colon ? xstrndup(ep, (size_t)(colon - ep)) : xstrdup(ep);
         size_t hl = strlen(host);
-        if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']')
-            memmove(host, host + 1, hl - 2), host[hl - 2] = 0;
+        if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+            memmove(host, host + 1, hl - 2);
+            host[hl - 2] = 0;
+        }
         c = redisConnectWithTimeout(host, port, tv);
         free(host);
     }

@@ -128,8 +128,11 @@ static void entities(BUF *b, const char *v, size_t vn)
         bool done = false;
         for (size_t e = 0; v[i] == '&' && e < sizeof(named) / sizeof(named[0]) && !done; e++) {
             size_t k = strlen(named[e].e);
-            if (vn - i >= k && strncasecmp(v + i, named[e].e, k) == 0)
-                buf_putc(b, named[e].c), i += k - 1, done = true;
+            if (vn - i >= k && strncasecmp(v + i, named[e].e, k) == 0) {
+                buf_putc(b, named[e].c);
+                i += k - 1;
+                done = true;
+            }
         }
         if (!done && v[i] == '&' && i + 2 < vn && v[i + 1] == '#') {
             size_t j = i + 2;

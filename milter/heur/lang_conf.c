@@ -371,8 +371,10 @@ void lang_reg(LX *x)
         buf_reset(raw), buf_reset(txt);
         size_t e = hexbytes(p, n, j + 1, raw, x->max);
         bool ok = utf16_text(raw, txt);
-        if (!ok && type == 3 && printable(raw))
-            buf_cat(txt, raw->data, raw->len), ok = true;
+        if (!ok && type == 3 && printable(raw)) {
+            buf_cat(txt, raw->data, raw->len);
+            ok = true;
+        }
         if (ok && txt->len > 0) {
             buf_cat(out, p + last, i - last);
             buf_puts(out, "=\"");

@@ -46,9 +46,10 @@ static void unent(BUF *o, const char *p, size_t n)
         while (p[i] == '&' && k < 10 &&
                !(n - i >= strlen(ent[k]) && memcmp(p + i, ent[k], strlen(ent[k])) == 0))
             k += 2;
-        if (p[i] == '&' && k < 10)
-            buf_puts(o, ent[k + 1]), i += strlen(ent[k]) - 1;
-        else
+        if (p[i] == '&' && k < 10) {
+            buf_puts(o, ent[k + 1]);
+            i += strlen(ent[k]) - 1;
+        } else
             buf_putc(o, p[i]);
     }
 }

@@ -69,8 +69,10 @@ static size_t objdata(const unsigned char *s, size_t n, size_t i, OBJ *o)
         if (v >= 0) {
             if (hi < 0)
                 hi = v;
-            else
-                buf_putc(o->data, hi << 4 | v), hi = -1;
+            else {
+                buf_putc(o->data, hi << 4 | v);
+                hi = -1;
+            }
         } else if (c == '{') { /* a nested group: its hex counts too, as for rtfobj */
             depth++;
             o->junk = true;

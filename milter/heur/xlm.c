@@ -123,8 +123,8 @@ static void biff_pass(XS *x, const unsigned char *d, size_t n)
 {
     bool b8 = LE16(d + 4) == 0x0600;
     bool inmacro = false;
-    unsigned row = 0;
-    unsigned col = 0; /* the last FORMULA's cell */
+    unsigned row = 0; /* row, col: the last FORMULA's cell */
+    unsigned col = 0;
     x->sheet = 0;
     for (size_t i = 0; n - i >= 4 && x->list->len < XLM_LIST;) {
         unsigned type = LE16(d + i);

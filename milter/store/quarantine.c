@@ -308,8 +308,10 @@ static QMETA *load_ref(const char *dir, const char *ref, BUF *err)
         m = qmeta_parse(p, n, why);
         if (m == NULL)
             buf_printf(err, "%s: %s", path, why->data);
-        else if (strcmp(m->ref, ref) != 0)
-            buf_printf(err, "%s: holds ref %s", path, m->ref), m = qmeta_free(m);
+        else if (strcmp(m->ref, ref) != 0) {
+            buf_printf(err, "%s: holds ref %s", path, m->ref);
+            m = qmeta_free(m);
+        }
         buf_free(why);
     }
     free(p);

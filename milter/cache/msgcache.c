@@ -258,6 +258,18 @@ static void queue_put(CACHE_MSG *cm, size_t i, const char *loc, const CACHE_VALU
     }
 }
 
+/* value_add_hit - a copy of hit x, located at rel inside the part, appended to v */
+static void value_add_hit(CACHE_VALUE *v, const HIT *x, const char *rel)
+{
+    XGROW(v->hits, v->nhits, v->caphits);
+    v->hits[v->nhits++] = (CACHE_HIT){.symbol = xstrdup(x->symbol),
+                                      .rel = xstrdup(rel),
+                                      .detail = xstrdup(x->detail),
+                                      .count = x->count,
+                                      .has_preset = x->has_preset,
+                                      .preset = x->preset};
+}
+
 /* cache_msg_partial_done - after the libclamav rescan of a partial hit: the cached
  * findings with the fresh CLAMAV_* ones, stored again under the current databases' stamp
  * (not when the rescan failed, ok false) */
@@ -286,13 +298,7 @@ void cache_msg_partial_done(CACHE_MSG *cm, size_t i, const char *loc, bool ok)
             ok = false;
             break;
         }
-        XGROW(v->hits, v->nhits, v->caphits);
-        v->hits[v->nhits++] = (CACHE_HIT){.symbol = xstrdup(x->symbol),
-                                          .rel = xstrdup(rel),
-                                          .detail = xstrdup(x->detail),
-                                          .count = x->count,
-                                          .has_preset = x->has_preset,
-                                          .preset = x->preset};
+        value_add_hit(v, x, rel);
     }
     snprintf(v->db, sizeof(v->db), "%s", cm->rs->db_stamp);
     if (ok && cm->ok && cm->ps[i].q)
@@ -354,13 +360,7 @@ static bool collect_hits(CACHE_MSG *cm, const char *loc, CACHE_VALUE *v)
         const char *rel = rel_of(x->location, loc);
         if (rel == NULL || strlen(rel) > CACHE_REL_MAX || (x->err & MSG_ERRS_TRANSIENT))
             return false; /* outside the part, or transient: do not store */
-        XGROW(v->hits, v->nhits, v->caphits);
-        v->hits[v->nhits++] = (CACHE_HIT){.symbol = xstrdup(x->symbol),
-                                          .rel = xstrdup(rel),
-                                          .detail = xstrdup(x->detail),
-                                          .count = x->count,
-                                          .has_preset = x->has_preset,
-                                          .preset = x->preset};
+        value_add_hit(v, x, rel);
     }
     return v->nhits <= CACHE_VALUE_HITS;
 }

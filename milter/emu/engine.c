@@ -247,6 +247,22 @@ static void push_source(duk_context *c, const char *s, size_t n)
     free(u);
 }
 
+/* push_prepared - the request's script on the stack, passed through the host's __prepare
+ * (JScript-isms rewritten) when it defines one; the raw source when __prepare fails */
+static void push_prepared(duk_context *c, const EVLOG_REQUEST *req)
+{
+    push_source(c, req->script, req->script_len);
+    if (duk_get_global_string(c, "__prepare") && duk_is_function(c, -1)) {
+        duk_dup(c, -2);
+        if (duk_pcall(c, 1) == 0 && duk_is_string(c, -1))
+            duk_replace(c, -2);
+        else
+            duk_pop(c);
+    } else {
+        duk_pop(c);
+    }
+}
+
 static void *host_code; /* the host compiled once, as duktape bytecode (engine_prepare) */
 static size_t host_code_len;
 
@@ -307,16 +323,7 @@ static int compile(duk_context *c, const EVLOG_REQUEST *req)
     }
     duk_pop(c);
     duk_get_global_string(c, "__downlevel");
-    push_source(c, req->script, req->script_len);
-    if (duk_get_global_string(c, "__prepare") && duk_is_function(c, -1)) {
-        duk_dup(c, -2);
-        if (duk_pcall(c, 1) == 0 && duk_is_string(c, -1))
-            duk_replace(c, -2);
-        else
-            duk_pop(c);
-    } else {
-        duk_pop(c);
-    }
+    push_prepared(c, req);
     if (duk_pcall(c, 1) != 0 || !duk_is_string(c, -1)) { /* the rewrite gave up */
         duk_pop(c);
         return 1;
@@ -369,16 +376,7 @@ void engine_run(const char *host, size_t host_len, const EVLOG_REQUEST *req, eng
         return;
     }
     duk_pop(c);
-    push_source(c, req->script, req->script_len);
-    if (duk_get_global_string(c, "__prepare") && duk_is_function(c, -1)) { /* JScript-isms */
-        duk_dup(c, -2);
-        if (duk_pcall(c, 1) == 0 && duk_is_string(c, -1))
-            duk_replace(c, -2);
-        else
-            duk_pop(c);
-    } else {
-        duk_pop(c);
-    }
+    push_prepared(c, req);
     duk_push_lstring(c, req->name, req->name_len);
     const char *status = "ok";
     const char *msg = "";

@@ -22,6 +22,7 @@
 #include "heur/xlm.h"
 #include "lib/buf.h"
 #include "model/hit.h"
+#include "testhits.h"
 #include "testutil.h"
 
 #define CORPUS "../shared/corpus"
@@ -65,25 +66,6 @@ static bool emitted(const EMITS *e, const char *how, const char *lang, const cha
     return false;
 }
 
-/* expect - every symbol of want present, every one of nowant absent; prints the rest */
-static int expect(const HITS *h, const char *want, const char *nowant, const char *name)
-{
-    int bad = 0;
-    char w[512];
-    for (int pass = 0; pass < 2; pass++) {
-        snprintf(w, sizeof(w), "%s", pass ? (nowant ? nowant : "") : (want ? want : ""));
-        for (char *t = strtok(w, " "); t; t = strtok(NULL, " "))
-            if (hits_has(h, t) != !pass) {
-                printf("    FAIL %s: %s %s\n", name, t, pass ? "unexpected" : "missing");
-                bad++;
-            }
-    }
-    if (bad)
-        for (size_t i = 0; i < h->n; i++)
-            printf("      got %s: %s\n", h->v[i].symbol, h->v[i].detail);
-    return bad;
-}
-
 /* ------------------------------------------------------------------ RTF */
 
 static void test_rtf_built(void **state)
@@ -97,10 +79,10 @@ static void test_rtf_built(void **state)
     HITS *h = hits_new();
     HEUR_CTX c = ctx(h, NULL);
     heur_rtf(&c, (const unsigned char *)rtf, strlen(rtf));
-    int bad = expect(h,
-                     "RTF_OBJECT RTF_OBJUPDATE RTF_EQUATION_OBJECT RTF_EXPLOIT_CARRIER "
-                     "RTF_OBJDATA_OBFUSCATED",
-                     "RTF_PACKAGE", "built Equation.3");
+    int bad = hits_expect(h,
+                          "RTF_OBJECT RTF_OBJUPDATE RTF_EQUATION_OBJECT RTF_EXPLOIT_CARRIER "
+                          "RTF_OBJDATA_OBFUSCATED",
+                          "RTF_PACKAGE", "built Equation.3");
     hits_free(h);
     /* a plain RTF with an ordinary object class and clean hex: only RTF_OBJECT */
     const char *plain = "{\\rtf1{\\object\\objemb{\\*\\objclass Word.Document.8}{\\*\\objdata "
@@ -109,9 +91,10 @@ static void test_rtf_built(void **state)
     h = hits_new();
     c = ctx(h, NULL);
     heur_rtf(&c, (const unsigned char *)plain, strlen(plain));
-    bad += expect(h, "RTF_OBJECT",
-                  "RTF_OBJUPDATE RTF_EQUATION_OBJECT RTF_EXPLOIT_CARRIER RTF_OBJDATA_OBFUSCATED",
-                  "plain object");
+    bad +=
+        hits_expect(h, "RTF_OBJECT",
+                    "RTF_OBJUPDATE RTF_EQUATION_OBJECT RTF_EXPLOIT_CARRIER RTF_OBJDATA_OBFUSCATED",
+                    "plain object");
     /* truncations stay inside the buffer */
     for (size_t cut = 0; cut < strlen(rtf); cut++)
         heur_rtf(&c, (const unsigned char *)rtf, cut);
@@ -131,7 +114,8 @@ static void test_rtf_corpus(void **state)
     HITS *h = hits_new();
     HEUR_CTX c = ctx(h, NULL);
     heur_rtf(&c, d, n);
-    int bad = expect(h, "RTF_EQUATION_OBJECT RTF_EXPLOIT_CARRIER RTF_OBJUPDATE", NULL, "issue_251");
+    int bad =
+        hits_expect(h, "RTF_EQUATION_OBJECT RTF_EXPLOIT_CARRIER RTF_OBJUPDATE", NULL, "issue_251");
     hits_free(h);
     free(d);
     /* clam.exe in an OLE1 Package: its name and its bytes come out */
@@ -141,8 +125,8 @@ static void test_rtf_corpus(void **state)
         h = hits_new();
         c = ctx(h, &e);
         heur_rtf(&c, d, n);
-        bad +=
-            expect(h, "RTF_PACKAGE OLE_PACKAGE_EXECUTABLE", "RTF_EQUATION_OBJECT", "clam.exe.rtf");
+        bad += hits_expect(h, "RTF_PACKAGE OLE_PACKAGE_EXECUTABLE", "RTF_EQUATION_OBJECT",
+                           "clam.exe.rtf");
         bad += !emitted(&e, "package", "", "MZ");
         emits_free(&e);
         hits_free(h);
@@ -154,7 +138,8 @@ static void test_rtf_corpus(void **state)
         h = hits_new();
         c = ctx(h, NULL);
         heur_rtf(&c, d, n);
-        bad += expect(h, NULL, "RTF_OBJECT RTF_EQUATION_OBJECT RTF_OBJDATA_OBFUSCATED", "RTF spec");
+        bad += hits_expect(h, NULL, "RTF_OBJECT RTF_EQUATION_OBJECT RTF_OBJDATA_OBFUSCATED",
+                           "RTF spec");
         hits_free(h);
         free(d);
     }
@@ -203,7 +188,8 @@ static void test_onenote_built(void **state)
     HITS *h = hits_new();
     HEUR_CTX c = ctx(h, &e);
     heur_onenote(&c, (const unsigned char *)b->data, b->len);
-    int bad = expect(h, "ONENOTE_EMBEDDED_SCRIPT", "ONENOTE_EMBEDDED_EXECUTABLE", "built .cmd");
+    int bad =
+        hits_expect(h, "ONENOTE_EMBEDDED_SCRIPT", "ONENOTE_EMBEDDED_EXECUTABLE", "built .cmd");
     bad += !emitted(&e, "onenote", "bat", "powershell");
     bad += emitted(&e, "onenote", NULL, "PNG"); /* pictures are not layers */
     for (size_t cut = 0; cut < b->len; cut++)
@@ -220,8 +206,8 @@ static void test_onenote_built(void **state)
     h = hits_new();
     c = ctx(h, NULL);
     heur_onenote(&c, (const unsigned char *)b->data, b->len);
-    bad +=
-        expect(h, NULL, "ONENOTE_EMBEDDED_SCRIPT ONENOTE_EMBEDDED_EXECUTABLE", "benign notebook");
+    bad += hits_expect(h, NULL, "ONENOTE_EMBEDDED_SCRIPT ONENOTE_EMBEDDED_EXECUTABLE",
+                       "benign notebook");
     hits_free(h);
     buf_free(b);
     assert_int_equal(bad, 0);
@@ -242,7 +228,7 @@ static void test_onenote_corpus(void **state)
     HEUR_CTX c = ctx(h, &e);
     heur_onenote(&c, d, n);
     /* 53 objects: 52 PNG pictures and the 544-byte clam.exe */
-    int bad = expect(h, "ONENOTE_EMBEDDED_EXECUTABLE", "ONENOTE_EMBEDDED_SCRIPT", "clam 2010");
+    int bad = hits_expect(h, "ONENOTE_EMBEDDED_EXECUTABLE", "ONENOTE_EMBEDDED_SCRIPT", "clam 2010");
     bad += !(e.n == 1 && e.data[0]->len == 544 && memcmp(e.data[0]->data, "MZ", 2) == 0);
     emits_free(&e);
     hits_free(h);
@@ -313,7 +299,7 @@ static void test_ooxml(void **state)
         HITS *h = hits_new();
         HEUR_CTX c = ctx(h, &e);
         heur_ooxml(&c, t->part, (const unsigned char *)t->data, strlen(t->data));
-        bad += expect(h, t->want, t->nowant, t->name);
+        bad += hits_expect(h, t->want, t->nowant, t->name);
         if (t->want && strstr(t->want, "DDE") && strcmp(t->name, "Word binary DDEAUTO") != 0 &&
             !emitted(&e, "dde", "bat", "calc"))
             printf("    FAIL %s: no dde layer\n", t->name), bad++;
@@ -371,9 +357,9 @@ static void test_xlm_biff_eval(void **state)
     HITS *h = hits_new();
     HEUR_CTX c = ctx(h, &e);
     heur_xlm(&c, (const unsigned char *)s->data, s->len);
-    int bad =
-        expect(h, "XLM_AUTO_OPEN XLM_EXEC XLM_FORMULA_WRITE XLM_HIDDEN_SHEET XLM_AUTO_OPEN_EXEC",
-               NULL, "BIFF FORMULA(CHAR...)");
+    int bad = hits_expect(
+        h, "XLM_AUTO_OPEN XLM_EXEC XLM_FORMULA_WRITE XLM_HIDDEN_SHEET XLM_AUTO_OPEN_EXEC", NULL,
+        "BIFF FORMULA(CHAR...)");
     bad += !emitted(&e, "xlm", NULL, "FORMULA(\"=EXEC(\"calc\")\",R2C1)");
     emits_free(&e);
     hits_free(h);
@@ -384,9 +370,9 @@ static void test_xlm_biff_eval(void **state)
     h = hits_new();
     c = ctx(h, NULL);
     heur_xlm(&c, (const unsigned char *)s->data, s->len);
-    bad += expect(h, NULL,
-                  "XLM_AUTO_OPEN XLM_EXEC XLM_FORMULA_WRITE XLM_HIDDEN_SHEET XLM_CALL_REGISTER",
-                  "no macro sheet");
+    bad += hits_expect(
+        h, NULL, "XLM_AUTO_OPEN XLM_EXEC XLM_FORMULA_WRITE XLM_HIDDEN_SHEET XLM_CALL_REGISTER",
+        "no macro sheet");
     hits_free(h);
     buf_free(s);
     assert_int_equal(bad, 0);

@@ -20,6 +20,7 @@
 #include "lib/buf.h"
 #include "heur/registry.h"
 #include "model/hit.h"
+#include "testhits.h"
 #include "lib/xalloc.h"
 #include "policy/chain.h"
 
@@ -83,20 +84,6 @@ static double score(HITS *h)
     sum = score_message(s, h, &ctx);
     scores_free(s);
     return sum;
-}
-
-/* has_all - every space-separated symbol in list is (want) or is not (!want) in h */
-static bool has_all(const HITS *h, const char *list, bool want, BUF *why)
-{
-    bool ok = true;
-    char *dup = xstrdup(list), *save = NULL;
-    for (char *w = strtok_r(dup, " ", &save); w; w = strtok_r(NULL, " ", &save))
-        if (hits_has(h, w) != want) {
-            buf_printf(why, " %s%s", want ? "missing " : "unexpected ", w);
-            ok = false;
-        }
-    free(dup);
-    return ok;
 }
 
 /* dump - the hits as text for a failure message */
@@ -293,8 +280,8 @@ static void test_cases(void **state)
         const CASE *k = &cases[i];
         HITS *h = run(k->text, strlen(k->text));
         BUF *why = buf_new(64);
-        bool ok = has_all(h, k->want, true, why); /* both run: all misses are listed */
-        ok = has_all(h, k->notwant, false, why) && ok;
+        bool ok = hits_has_all(h, k->want, true, why); /* both run: all misses are listed */
+        ok = hits_has_all(h, k->notwant, false, why) && ok;
         double sc = score(h);
         if (sc < k->min || sc > k->max) {
             buf_printf(why, " score %.1f not in [%.1f, %.1f]", sc, k->min, k->max);

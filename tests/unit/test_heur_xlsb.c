@@ -22,6 +22,7 @@
 #include "heur/xlsb.h"
 #include "lib/buf.h"
 #include "model/hit.h"
+#include "testhits.h"
 #include "testutil.h"
 
 typedef struct EMITS {
@@ -60,25 +61,6 @@ static void emits_free(EMITS *e)
 static HEUR_CTX ctx(HITS *h, EMITS *e)
 {
     return (HEUR_CTX){h, "1/t.xlsb", NULL, e ? on_emit : NULL, e, 0, 1u << 20, 40};
-}
-
-/* expect - every symbol of want present, every one of nowant absent */
-static int expect(const HITS *h, const char *want, const char *nowant, const char *name)
-{
-    int bad = 0;
-    char w[512];
-    for (int pass = 0; pass < 2; pass++) {
-        snprintf(w, sizeof(w), "%s", pass ? (nowant ? nowant : "") : (want ? want : ""));
-        for (char *t = strtok(w, " "); t; t = strtok(NULL, " "))
-            if (hits_has(h, t) != !pass) {
-                printf("    FAIL %s: %s %s\n", name, t, pass ? "unexpected" : "missing");
-                bad++;
-            }
-    }
-    if (bad)
-        for (size_t i = 0; i < h->n; i++)
-            printf("      got %s: %s\n", h->v[i].symbol, h->v[i].detail);
-    return bad;
 }
 
 /* ---- BIFF12 records ---- */
@@ -239,9 +221,9 @@ static void test_macrosheet(void **state)
     HITS *h = hits_new();
     HEUR_CTX c = ctx(h, &e);
     heur_xlsb(&c, p, 3);
-    int bad =
-        expect(h, "XLM_AUTO_OPEN XLM_EXEC XLM_FORMULA_WRITE XLM_HIDDEN_SHEET XLM_AUTO_OPEN_EXEC",
-               "DDE_LINK XLM_CALL_REGISTER", "xlsb macro sheet");
+    int bad = hits_expect(
+        h, "XLM_AUTO_OPEN XLM_EXEC XLM_FORMULA_WRITE XLM_HIDDEN_SHEET XLM_AUTO_OPEN_EXEC",
+        "DDE_LINK XLM_CALL_REGISTER", "xlsb macro sheet");
     for (size_t i = 0; bad && i < e.n; i++)
         printf("      emitted %s: %.*s\n", e.how[i], (int)e.data[i]->len, e.data[i]->data);
     bad += !emitted(&e, "xlm", "R1C2 =FORMULA(\"=EXEC(\"calc\")\",R5C1)");
@@ -257,7 +239,8 @@ static void test_macrosheet(void **state)
     h = hits_new();
     c = ctx(h, NULL);
     heur_xlsb(&c, q, 3);
-    bad += expect(h, "XLM_AUTO_OPEN", "XLM_EXEC XLM_FORMULA_WRITE XLM_HIDDEN_SHEET", "worksheet");
+    bad +=
+        hits_expect(h, "XLM_AUTO_OPEN", "XLM_EXEC XLM_FORMULA_WRITE XLM_HIDDEN_SHEET", "worksheet");
     hits_free(h);
     /* every prefix of the parts: no crash, nothing beyond the whole */
     for (size_t cut = 0; cut < ms->len; cut++) {
@@ -284,7 +267,7 @@ static void test_dde(void **state)
     HITS *h = hits_new();
     HEUR_CTX c = ctx(h, &e);
     heur_xlsb(&c, p, 1);
-    int bad = expect(h, "DDE_LINK", "XLM_AUTO_OPEN XLM_EXEC", "xlsb DDE link");
+    int bad = hits_expect(h, "DDE_LINK", "XLM_AUTO_OPEN XLM_EXEC", "xlsb DDE link");
     bad += !emitted(&e, "dde", "/c calc");
     bad += strstr(h->n ? h->v[0].detail : "", "cmd|/c calc") == NULL;
     emits_free(&e);
@@ -295,7 +278,7 @@ static void test_dde(void **state)
     h = hits_new();
     c = ctx(h, NULL);
     heur_xlsb(&c, q, 1);
-    bad += expect(h, NULL, "DDE_LINK", "external workbook link");
+    bad += hits_expect(h, NULL, "DDE_LINK", "external workbook link");
     hits_free(h);
     buf_free(dde);
     buf_free(wbk);
@@ -372,8 +355,8 @@ static void test_zip(void **state)
     HITS *h = hits_new();
     HEUR_CTX c = ctx(h, NULL);
     heur_xlsb_zip(&c, (const unsigned char *)z->data, z->len, 1u << 20);
-    int bad = expect(h, "XLM_AUTO_OPEN XLM_EXEC XLM_HIDDEN_SHEET XLM_AUTO_OPEN_EXEC DDE_LINK", NULL,
-                     "xlsb zip");
+    int bad = hits_expect(h, "XLM_AUTO_OPEN XLM_EXEC XLM_HIDDEN_SHEET XLM_AUTO_OPEN_EXEC DDE_LINK",
+                          NULL, "xlsb zip");
     hits_free(h);
     for (size_t cut = 0; cut < z->len; cut += 7) { /* cut zips: no crash */
         h = hits_new();
@@ -419,8 +402,8 @@ static void test_biff8_label(void **state)
         HITS *h = hits_new();
         HEUR_CTX c = ctx(h, NULL);
         heur_xlm(&c, (const unsigned char *)b->data, b->len);
-        bad += form ? expect(h, NULL, "XLM_EXEC", "LABEL text")
-                    : expect(h, "XLM_EXEC", NULL, "LABEL =");
+        bad += form ? hits_expect(h, NULL, "XLM_EXEC", "LABEL text")
+                    : hits_expect(h, "XLM_EXEC", NULL, "LABEL =");
         hits_free(h);
         buf_free(b);
         buf_free(lab);
@@ -442,7 +425,7 @@ static void test_xml_refs(void **state)
     HITS *h = hits_new();
     HEUR_CTX c = ctx(h, NULL);
     heur_xlm(&c, (const unsigned char *)xml, strlen(xml));
-    int bad = expect(h, "XLM_EXEC", NULL, "xml references");
+    int bad = hits_expect(h, "XLM_EXEC", NULL, "xml references");
     hits_free(h);
     /* the same sheet without the cached results: nothing to join */
     char *plain = strdup(xml);
@@ -451,7 +434,7 @@ static void test_xml_refs(void **state)
     h = hits_new();
     c = ctx(h, NULL);
     heur_xlm(&c, (const unsigned char *)plain, strlen(plain));
-    bad += expect(h, NULL, "XLM_EXEC", "xml without string results");
+    bad += hits_expect(h, NULL, "XLM_EXEC", "xml without string results");
     hits_free(h);
     free(plain);
     assert_int_equal(bad, 0);
@@ -496,7 +479,7 @@ static void test_biff8_cached(void **state)
     HITS *h = hits_new();
     HEUR_CTX c = ctx(h, NULL);
     heur_xlm(&c, (const unsigned char *)b->data, b->len);
-    int bad = expect(h, "XLM_EXEC XLM_FORMULA_WRITE", NULL, "BIFF8 cached results");
+    int bad = hits_expect(h, "XLM_EXEC XLM_FORMULA_WRITE", NULL, "BIFF8 cached results");
     hits_free(h);
     buf_free(b);
     assert_int_equal(bad, 0);
@@ -525,8 +508,8 @@ static void test_key_fold(void **state)
         HITS *h = hits_new();
         HEUR_CTX c = ctx(h, NULL);
         heur_xlm(&c, (const unsigned char *)in[k], strlen(in[k]));
-        bad +=
-            k < 2 ? expect(h, "XLM_EXEC", NULL, "key fold") : expect(h, NULL, "XLM_EXEC", "noise");
+        bad += k < 2 ? hits_expect(h, "XLM_EXEC", NULL, "key fold")
+                     : hits_expect(h, NULL, "XLM_EXEC", "noise");
         hits_free(h);
     }
     assert_int_equal(bad, 0);

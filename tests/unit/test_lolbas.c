@@ -25,6 +25,7 @@
 #include "lib/buf.h"
 #include "lib/xalloc.h"
 #include "model/hit.h"
+#include "testhits.h"
 #include "policy/chain.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -70,20 +71,6 @@ static double score(HITS *h)
     double sum = score_message(s, h, &ctx);
     scores_free(s);
     return sum;
-}
-
-/* has_all - every space-separated symbol of list is (want) or is not (!want) in h */
-static bool has_all(const HITS *h, const char *list, bool want, BUF *why)
-{
-    bool ok = true;
-    char *dup = xstrdup(list), *save = NULL;
-    for (char *w = strtok_r(dup, " ", &save); w; w = strtok_r(NULL, " ", &save))
-        if (hits_has(h, w) != want) {
-            buf_printf(why, " %s%s", want ? "missing " : "unexpected ", w);
-            ok = false;
-        }
-    free(dup);
-    return ok;
 }
 
 static const struct {
@@ -164,8 +151,8 @@ static void test_shipped_table(void **state)
     for (size_t i = 0; i < NELEM(CASES); i++) {
         HITS *h = run("ps1", CASES[i].text);
         BUF *why = buf_new(64);
-        bool ok = has_all(h, CASES[i].want, true, why);
-        ok = has_all(h, CASES[i].not, false, why) && ok; /* both report what is wrong */
+        bool ok = hits_has_all(h, CASES[i].want, true, why);
+        ok = hits_has_all(h, CASES[i].not, false, why) && ok; /* both report what is wrong */
         double sc = score(h);
         if ((sc >= 10) != CASES[i].quarantine) {
             buf_printf(why, " score %.1f", sc);

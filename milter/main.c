@@ -194,8 +194,10 @@ static bool write_file(const char *path, const char *p, size_t n)
     while (ok && n) {
         ssize_t w = write(fd, p, n);
         ok = w > 0;
-        if (ok)
-            p += w, n -= (size_t)w;
+        if (ok) {
+            p += w;
+            n -= (size_t)w;
+        }
     }
     return close(fd) == 0 && ok;
 }
@@ -213,8 +215,8 @@ static void extract_parts(const char *dir, const MSG *m)
         log_error("--extract %s: %s", sub, strerror(errno));
     for (size_t i = 0; i < m->parts->n; i++) {
         const PART *p = m->parts->v[i];
-        char *bin = xasprintf("%s/%s.bin", sub, p->path),
-             *txt = xasprintf("%s/%s.txt", sub, p->path);
+        char *bin = xasprintf("%s/%s.bin", sub, p->path);
+        char *txt = xasprintf("%s/%s.txt", sub, p->path);
         if (p->data && !write_file(bin, p->data->data, p->size))
             log_error("--extract %s: %s", bin, strerror(errno));
         if (p->text && !write_file(txt, p->text, p->text_len))
@@ -296,7 +298,8 @@ static void extract_begin(EXTRACT *x, const char *dir, MSG *m)
  * false when it cannot be read */
 static bool scan_file(const char *path, const OPTS *o, const RULESET *rs, VERDICT *worst)
 {
-    size_t len = 0, size = 0;
+    size_t len = 0;
+    size_t size = 0;
     char *raw = read_message(path, (size_t)rs->cfg->max_message_size, &len, &size);
     if (raw == NULL) {
         fprintf(stderr, "fileless-milter: %s: %s\n", path, strerror(errno));

@@ -223,7 +223,8 @@ static void refresh_ioc(CACHE *c, long long gen, double budget_ms)
     BUF *err = buf_new(64);
     long long got = gen;
     int rc = c->be->ioc_fetch(c->h, s, &got, budget_ms, err);
-    IOCSNAP *old = NULL, *snap = NULL;
+    IOCSNAP *old = NULL;
+    IOCSNAP *snap = NULL;
     if (rc == 0) {
         snap = xcalloc(1, sizeof(*snap));
         snap->set = s;
@@ -252,8 +253,12 @@ static void refresh_ioc(CACHE *c, long long gen, double budget_ms)
 /* cache_lookup - values and prevalence of n parts in one round trip (see cache.h) */
 int cache_lookup(CACHE *c, CACHE_Q *q, size_t n, double budget_ms)
 {
-    for (size_t i = 0; i < n; i++)
-        q[i].val = NULL, q[i].len = 0, q[i].bad = false, q[i].seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        q[i].val = NULL;
+        q[i].len = 0;
+        q[i].bad = false;
+        q[i].seen = 0;
+    }
     if (!enter(c))
         return -1;
     BUF *err = buf_new(64);
@@ -297,8 +302,11 @@ int cache_store(CACHE *c, const CACHE_PUT *p, size_t np, const CACHE_SIGHT *s, s
 /* cache_pipeline - raw commands to a shared backend in one round trip (see cache.h) */
 int cache_pipeline(CACHE *c, CACHE_CMD *cmds, size_t n, double budget_ms)
 {
-    for (size_t i = 0; i < n; i++)
-        cmds[i].type = CACHE_R_NONE, cmds[i].num = 0, cmds[i].str = NULL;
+    for (size_t i = 0; i < n; i++) {
+        cmds[i].type = CACHE_R_NONE;
+        cmds[i].num = 0;
+        cmds[i].str = NULL;
+    }
     if (c == NULL || c->be->pipeline == NULL || n == 0 || budget_ms < 1 || !enter(c))
         return -1;
     BUF *err = buf_new(64);

@@ -225,7 +225,8 @@ static void mem_close(void *h)
 /* prev_parse - a prevalence record into out (entries included when want) */
 static bool prev_parse(const char *rec, size_t len, CACHE_PREV *out, bool want)
 {
-    char *copy = xstrndup(rec, len), *save = NULL;
+    char *copy = xstrndup(rec, len);
+    char *save = NULL;
     char *line = strtok_r(copy, "\n", &save);
     bool ok = line && sscanf(line, "%lld %lld %lld %40s %32s", &out->first, &out->last, &out->count,
                              out->sha1, out->md5) == 5;
@@ -342,8 +343,10 @@ static int mem_where(void *h, const char *hash, CACHE_PREV *out, BUF *err)
     char sha[65] = "";
     if (strlen(hash) != 64) {
         char *ak = xasprintf("alias:%s", hash);
-        if (cache_memory_lru_get(m->lru, ak, now, &v, &len) && len == 64)
-            memcpy(sha, v, 64), sha[64] = 0;
+        if (cache_memory_lru_get(m->lru, ak, now, &v, &len) && len == 64) {
+            memcpy(sha, v, 64);
+            sha[64] = 0;
+        }
         free(v);
         free(ak);
         v = NULL;
@@ -383,7 +386,8 @@ static int mem_info(void *h, BUF *out, BUF *err)
 {
     (void)err;
     MEMCACHE *m = h;
-    size_t bytes = 0, n = cache_memory_lru_count(m->lru, &bytes);
+    size_t bytes = 0;
+    size_t n = cache_memory_lru_count(m->lru, &bytes);
     buf_printf(out, "entries: %zu\nbytes: %zu\nmax_entries: %zu\nmax_bytes: %zu\n", n, bytes,
                m->lru->max_entries, m->lru->max_bytes);
     return 0;

@@ -337,7 +337,8 @@ void cache_msg_part_start(CACHE_MSG *cm, size_t i)
 void cache_msg_layer(CACHE_MSG *cm, const char *loc, const char *sha256, const unsigned char *data,
                      size_t n)
 {
-    char sha1[DIGEST_SHA1_HEX_LEN + 1] = "", md5[DIGEST_MD5_HEX_LEN + 1] = "";
+    char sha1[DIGEST_SHA1_HEX_LEN + 1] = "";
+    char md5[DIGEST_MD5_HEX_LEN + 1] = "";
     if (!cm->hashes)
         return;
     digest_sha1_md5_hex(data, n, sha1, md5);
@@ -520,7 +521,8 @@ void cache_msg_end(CACHE_MSG *cm)
         CACHE_SIGHT *s = xcalloc(m->parts->n + 1, sizeof(*s));
         char **entries = xcalloc(m->parts->n + 1, sizeof(char *));
         size_t ns = sightings(cm, s, entries);
-        double t0 = now_ms(), left = cache_timeout_ms(cm->c) - m->cache.ms;
+        double t0 = now_ms();
+        double left = cache_timeout_ms(cm->c) - m->cache.ms;
         if (cache_store(cm->c, p, cm->nput, s, ns, left) != 0)
             log_debug(LOG_D_CACHE, "ref=%s cache: store skipped or failed", m->ref);
         m->cache.ms += now_ms() - t0;

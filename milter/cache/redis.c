@@ -68,8 +68,10 @@ static redisContext *connect_ep(const char *ep, struct timeval tv, BUF *err)
         int port = colon ? atoi(colon + 1) : 6379;
         char *host = colon ? xstrndup(ep, (size_t)(colon - ep)) : xstrdup(ep);
         size_t hl = strlen(host);
-        if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']')
-            memmove(host, host + 1, hl - 2), host[hl - 2] = 0;
+        if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+            memmove(host, host + 1, hl - 2);
+            host[hl - 2] = 0;
+        }
         c = redisConnectWithTimeout(host, port, tv);
         free(host);
     }
@@ -104,7 +106,8 @@ static bool setup(REDIS *r, redisContext *c, double ms, BUF *err)
     }
     redisEnableKeepAlive(c);
     if (cc->password[0]) {
-        const char *a3[] = {"AUTH", cc->user, cc->password}, *a2[] = {"AUTH", cc->password};
+        const char *a3[] = {"AUTH", cc->user, cc->password};
+        const char *a2[] = {"AUTH", cc->password};
         if (!(cc->user[0] ? command_ok(c, err, 3, a3) : command_ok(c, err, 2, a2)))
             return false;
     }
@@ -205,7 +208,8 @@ static void *r_open(const CACHE_CONF *cc, BUF *err)
     REDIS *r = xcalloc(1, sizeof(*r));
     r->cc = cc;
     pthread_mutex_init(&r->lock, NULL);
-    char *copy = xstrdup(cc->servers), *save = NULL;
+    char *copy = xstrdup(cc->servers);
+    char *save = NULL;
     for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
         r->ep = xrealloc(r->ep, (r->nep + 1) * sizeof(char *));
         r->ep[r->nep++] = xstrdup(t);
@@ -293,9 +297,10 @@ static int r_lookup(void *h, CACHE_Q *q, size_t n, long long *gen, double budget
         }
     }
     redisReply *x = rc == 0 ? reply(c, err) : NULL;
-    if (x)
-        *gen = x->type == REDIS_REPLY_STRING ? atoll(x->str) : 0, freeReplyObject(x);
-    else
+    if (x) {
+        *gen = x->type == REDIS_REPLY_STRING ? atoll(x->str) : 0;
+        freeReplyObject(x);
+    } else
         rc = -1;
     checkin(r, c, rc == 0);
     return rc;
@@ -308,8 +313,10 @@ static size_t append_sight(REDIS *r, redisContext *c, const CACHE_SIGHT *s)
     snprintf(when, sizeof(when), "%lld", s->when);
     snprintf(ttl, sizeof(ttl), "%lld", r->cc->seen_ttl);
     snprintf(max, sizeof(max), "%zd", (ssize_t)r->cc->seen_max - 1);
-    char *pk = key(r, "prev", s->sha256), *sk = key(r, "seen", s->sha256);
-    char *a1 = key(r, "alias", s->sha1), *a2 = key(r, "alias", s->md5);
+    char *pk = key(r, "prev", s->sha256);
+    char *sk = key(r, "seen", s->sha256);
+    char *a1 = key(r, "alias", s->sha1);
+    char *a2 = key(r, "alias", s->md5);
     const char *c1[] = {"HSETNX", pk, "first", when};
     const char *c2[] = {"HSET", pk, "last", when, "sha1", s->sha1, "md5", s->md5};
     const char *c3[] = {"HINCRBY", pk, "count", "1"};
@@ -360,11 +367,14 @@ static int r_ioc_fetch(void *h, IOCSET *into, long long *gen, double budget, BUF
     redisContext *c = checkout(r, budget, err);
     if (c == NULL)
         return -1;
-    char *k = key(r, "ioc", NULL), *gk = key(r, "ioc:gen", NULL);
-    const char *a[] = {"GET", gk}, *b[] = {"HGETALL", k};
+    char *k = key(r, "ioc", NULL);
+    char *gk = key(r, "ioc:gen", NULL);
+    const char *a[] = {"GET", gk};
+    const char *b[] = {"HGETALL", k};
     append(c, 2, a, NULL), append(c, 2, b, NULL);
     free(k), free(gk);
-    redisReply *g = reply(c, err), *x = g ? reply(c, err) : NULL;
+    redisReply *g = reply(c, err);
+    redisReply *x = g ? reply(c, err) : NULL;
     int rc = x && x->type == REDIS_REPLY_ARRAY ? 0 : -1;
     if (rc == 0) {
         *gen = g->type == REDIS_REPLY_STRING ? atoll(g->str) : 0;
@@ -390,7 +400,8 @@ static int r_ioc_import(void *h, const IOCSET *s, BUF *err)
     redisContext *c = checkout(r, ADMIN_MS, err);
     if (c == NULL)
         return -1;
-    char *k = key(r, "ioc", NULL), *gk = key(r, "ioc:gen", NULL);
+    char *k = key(r, "ioc", NULL);
+    char *gk = key(r, "ioc:gen", NULL);
     size_t sent = 0;
     const char *name, *hash;
     for (size_t i = 0; (hash = ioc_at(s, i, &name)) != NULL; i++) {
@@ -412,8 +423,10 @@ static int r_ioc_remove(void *h, const char *hash, BUF *err)
     redisContext *c = checkout(r, ADMIN_MS, err);
     if (c == NULL)
         return -1;
-    char *k = key(r, "ioc", NULL), *gk = key(r, "ioc:gen", NULL);
-    const char *a[] = {"HDEL", k, hash}, *g[] = {"INCR", gk};
+    char *k = key(r, "ioc", NULL);
+    char *gk = key(r, "ioc:gen", NULL);
+    const char *a[] = {"HDEL", k, hash};
+    const char *g[] = {"INCR", gk};
     redisReply *x = redisCommandArgv(c, 3, a, NULL);
     int rc = x && x->type == REDIS_REPLY_INTEGER && x->integer == 1 ? 0 : -1;
     if (rc != 0)
@@ -434,7 +447,8 @@ static int r_ioc_remove(void *h, const char *hash, BUF *err)
 static void fill_prev(CACHE_PREV *out, const redisReply *hx, const redisReply *lx)
 {
     for (size_t i = 0; hx->type == REDIS_REPLY_ARRAY && i + 1 < hx->elements; i += 2) {
-        const char *f = hx->element[i]->str, *v = hx->element[i + 1]->str;
+        const char *f = hx->element[i]->str;
+        const char *v = hx->element[i + 1]->str;
         if (f == NULL || v == NULL)
             continue;
         out->found = true;
@@ -479,11 +493,14 @@ static int r_where(void *h, const char *hash, CACHE_PREV *out, BUF *err)
             freeReplyObject(x);
     }
     if (rc == 0 && out->sha256[0]) {
-        char *pk = key(r, "prev", out->sha256), *sk = key(r, "seen", out->sha256);
-        const char *a[] = {"HGETALL", pk}, *b[] = {"LRANGE", sk, "0", "-1"};
+        char *pk = key(r, "prev", out->sha256);
+        char *sk = key(r, "seen", out->sha256);
+        const char *a[] = {"HGETALL", pk};
+        const char *b[] = {"LRANGE", sk, "0", "-1"};
         append(c, 2, a, NULL), append(c, 4, b, NULL);
         free(pk), free(sk);
-        redisReply *hx = reply(c, err), *lx = hx ? reply(c, err) : NULL;
+        redisReply *hx = reply(c, err);
+        redisReply *lx = hx ? reply(c, err) : NULL;
         if (hx && lx)
             fill_prev(out, hx, lx);
         else

@@ -127,7 +127,8 @@ static int fail(RD *r, const char *what)
 /* field - the next netstring: *s, *len point into the input; -1 when malformed */
 static int field(RD *r, const char **s, size_t *len)
 {
-    size_t v = 0, digits = 0;
+    size_t v = 0;
+    size_t digits = 0;
     while (r->off < r->n && isdigit(r->p[r->off])) {
         if (++digits > 7)
             return fail(r, "length too long");

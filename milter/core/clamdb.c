@@ -14,7 +14,8 @@
 /* has_suffix - name ends in suf */
 static bool has_suffix(const char *name, const char *suf)
 {
-    size_t n = strlen(name), s = strlen(suf);
+    size_t n = strlen(name);
+    size_t s = strlen(suf);
     return n > s && strcmp(name + n - s, suf) == 0;
 }
 
@@ -41,7 +42,9 @@ static bool file_mentions(const char *path, const char *word)
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return false;
-    size_t wl = strlen(word), keep = 0, got;
+    size_t wl = strlen(word);
+    size_t keep = 0;
+    size_t got;
     char buf[65536];
     bool found = false;
     while (!found && (got = fread(buf + keep, 1, sizeof(buf) - keep, f)) > 0) {
@@ -103,7 +106,8 @@ bool clamdb_stamp(const char *dir, char out[17])
     if (d == NULL)
         return false;
     char **names = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
+    size_t cap = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')

@@ -75,7 +75,8 @@ static int parse_line(char *line, CMDRULE *r, const char **why)
     char *hash = strchr(line, '#');
     if (hash)
         *hash = 0;
-    char *save = NULL, *w[2 + CMDTAB_MAX_CONDS + 1];
+    char *save = NULL;
+    char *w[2 + CMDTAB_MAX_CONDS + 1];
     size_t nw = 0;
     for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
         if (nw == sizeof(w) / sizeof(*w)) {
@@ -118,7 +119,8 @@ static int parse_line(char *line, CMDRULE *r, const char **why)
 /* by_binary - order of rules: binary name, then line */
 static int by_binary(const void *a, const void *b)
 {
-    const CMDRULE *x = a, *y = b;
+    const CMDRULE *x = a;
+    const CMDRULE *y = b;
     int c = strcmp(x->binary, y->binary);
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
@@ -193,7 +195,8 @@ const CMDRULE *cmdtab_rules(const CMDTAB *t, const char *binary, size_t n, size_
     *count = 0;
     if (t == NULL || t->n == 0)
         return NULL;
-    size_t lo = 0, hi = t->n;
+    size_t lo = 0;
+    size_t hi = t->n;
     while (lo < hi) { /* first rule not below the name */
         size_t mid = lo + (hi - lo) / 2;
         if (cmp_name(binary, n, t->v[mid].binary) > 0)

@@ -467,7 +467,8 @@ static bool parse_number(const char *v, bool size, double *out)
 /* parse_flags - comma-separated tokens into a bit mask */
 static bool parse_flags(const CFG_ROW *r, const char *v, unsigned *mask, BUF *why)
 {
-    char *copy = xstrdup(v), *save = NULL;
+    char *copy = xstrdup(v);
+    char *save = NULL;
     bool ok = true;
     *mask = 0;
     for (char *t = strtok_r(copy, ", ", &save); t && ok; t = strtok_r(NULL, ", ", &save)) {
@@ -479,8 +480,10 @@ static bool parse_flags(const CFG_ROW *r, const char *v, unsigned *mask, BUF *wh
         }
         ok = false;
         for (unsigned i = 0; r->names[i]; i++)
-            if (strcmp(t, r->names[i]) == 0)
-                *mask |= 1u << i, ok = true;
+            if (strcmp(t, r->names[i]) == 0) {
+                *mask |= 1u << i;
+                ok = true;
+            }
         if (!ok)
             buf_printf(why, "unknown value '%s' for '%s'", t, r->name);
     }
@@ -625,7 +628,8 @@ static bool parse_line(CONFIG *c, char *line, unsigned char *seen, BUF *why)
         return false;
     }
     *eq = 0;
-    char *key = str_trim(line), *val = unquote(str_trim(eq + 1));
+    char *key = str_trim(line);
+    char *val = unquote(str_trim(eq + 1));
     if (!valid_key(key)) {
         BUF *k = buf_new(32);
         str_sanitize(k, key, strlen(key), 64);
@@ -660,7 +664,8 @@ int config_socket_mode(const CONFIG *c)
  * line breaks written as \n (libmilter's smfi_setmlreply takes up to 32 lines) */
 static bool reply_text_ok(const char *t)
 {
-    int subst = 0, lines = 1;
+    int subst = 0;
+    int lines = 1;
     for (const char *p = t; *p; p++) {
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             return false;

@@ -107,7 +107,8 @@ void digest_hmac_sha256_hex(const void *key, size_t klen, const void *p, size_t 
 /* digest_equal - string equality without an early exit on the first difference */
 bool digest_equal(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
+    size_t la = strlen(a);
+    size_t lb = strlen(b);
     unsigned char d = la != lb;
     for (size_t i = 0; i < la && i < lb; i++)
         d |= (unsigned char)(a[i] ^ b[i]);
@@ -118,7 +119,8 @@ bool digest_equal(const char *a, const char *b)
 void digest_sha1_md5_hex(const void *p, size_t n, char sha1[DIGEST_SHA1_HEX_LEN + 1],
                          char md5[DIGEST_MD5_HEX_LEN + 1])
 {
-    EVP_MD_CTX *a = EVP_MD_CTX_new(), *b = EVP_MD_CTX_new();
+    EVP_MD_CTX *a = EVP_MD_CTX_new();
+    EVP_MD_CTX *b = EVP_MD_CTX_new();
     if (a == NULL || b == NULL || EVP_DigestInit_ex(a, EVP_sha1(), NULL) != 1 ||
         EVP_DigestInit_ex(b, EVP_md5(), NULL) != 1)
         digest_die();
@@ -201,7 +203,8 @@ void digest_spin(DIGEST_ALG alg, unsigned char *h, size_t hlen, uint32_t count)
 /* run_cipher - decrypt n bytes with an initialised context, padding off; 0 or -1 */
 static int run_cipher(EVP_CIPHER_CTX *c, const unsigned char *in, size_t n, unsigned char *out)
 {
-    int len = 0, fin = 0;
+    int len = 0;
+    int fin = 0;
     EVP_CIPHER_CTX_set_padding(c, 0);
     for (size_t off = 0; off < n;) { /* EVP takes an int length */
         size_t k = n - off < (1u << 30) ? n - off : (1u << 30);

@@ -29,7 +29,8 @@ int zinflate(const unsigned char *p, size_t n, BUF *out, size_t max)
 {
     z_stream z;
     unsigned char chunk[CHUNK];
-    size_t before = out->len, fed = 0;
+    size_t before = out->len;
+    size_t fed = 0;
     int rc = Z_OK;
     if (p == NULL || n == 0 || max == 0)
         return ZINFLATE_BAD;
@@ -46,7 +47,8 @@ int zinflate(const unsigned char *p, size_t n, BUF *out, size_t max)
         z.next_out = chunk;
         z.avail_out = CHUNK;
         rc = inflate(&z, Z_NO_FLUSH);
-        size_t got = CHUNK - z.avail_out, room = max - (out->len - before);
+        size_t got = CHUNK - z.avail_out;
+        size_t room = max - (out->len - before);
         if (got > 0 && !buf_try_cat(out, chunk, got < room ? got : room))
             break;
         if (rc == Z_BUF_ERROR && z.avail_in == 0 && fed >= n)

@@ -69,7 +69,8 @@ const char *ioc_kind(const char *hash)
 /* find_slot - the table slot holding hash, or the empty slot where it would go */
 static size_t find_slot(const IOCSET *s, const char *hash, uint64_t h)
 {
-    size_t mask = s->nslot - 1, i = (size_t)h & mask;
+    size_t mask = s->nslot - 1;
+    size_t i = (size_t)h & mask;
     while (s->slot[i] && (s->v[s->slot[i] - 1].h != h || strcmp(s->v[s->slot[i] - 1].hash, hash)))
         i = (i + 1) & mask;
     return i;
@@ -178,7 +179,9 @@ int ioc_load_file(IOCSET *s, const char *path, BUF *err)
         buf_printf(err, "%s: cannot open: %s\n", path, strerror(errno));
         return -1;
     }
-    char *line = NULL, hash[65], name[IOC_NAME_MAX];
+    char *line = NULL;
+    char hash[65];
+    char name[IOC_NAME_MAX];
     size_t cap = 0;
     unsigned lineno = 0;
     int rc = 0;
@@ -214,7 +217,8 @@ int ioc_load_dir(IOCSET *s, const char *dir, BUF *err)
     if (d == NULL)
         return errno == ENOENT ? 0 : (buf_printf(err, "%s: %s\n", dir, strerror(errno)), -1);
     char **names = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
+    size_t cap = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);

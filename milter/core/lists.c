@@ -109,7 +109,8 @@ static size_t set_find(const SET *s, const char *k, size_t n, uint64_t h)
 /* set_place - put entry p into the slot table */
 static void set_place(SET *s, size_t p)
 {
-    size_t mask = s->nslot - 1, i = (size_t)s->v[p].hash & mask;
+    size_t mask = s->nslot - 1;
+    size_t i = (size_t)s->v[p].hash & mask;
     while (s->slot[i])
         i = (i + 1) & mask;
     s->slot[i] = p + 1;

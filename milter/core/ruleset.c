@@ -71,7 +71,8 @@ static bool hash_dir(DIGEST *d, const char *dir, const char *label, BUF *err)
     if (dp == NULL)
         return errno == ENOENT;
     char **names = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
+    size_t cap = 0;
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
         if (e->d_name[0] == '.')
@@ -96,9 +97,11 @@ static bool hash_dir(DIGEST *d, const char *dir, const char *label, BUF *err)
 static size_t yara_dirs(const CONFIG *c, const char *rules, char ***out)
 {
     char **v = xcalloc(1, sizeof(char *));
-    size_t n = 0, cap = 1;
+    size_t n = 0;
+    size_t cap = 1;
     v[n++] = xasprintf("%s/yara", rules);
-    char *copy = xstrdup(c->yara_extra_dirs), *save = NULL;
+    char *copy = xstrdup(c->yara_extra_dirs);
+    char *save = NULL;
     for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
         XGROW(v, n, cap);
         v[n++] = config_resolve(c, t);
@@ -183,8 +186,10 @@ static char *rules_path(const CONFIG *cfg, char **overlay, BUF *err)
 {
     *overlay = NULL;
     char **dirs = NULL;
-    size_t n = 0, cap = 0;
-    char *copy = xstrdup(cfg->rules_dir), *save = NULL;
+    size_t n = 0;
+    size_t cap = 0;
+    char *copy = xstrdup(cfg->rules_dir);
+    char *save = NULL;
     for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
         XGROW(dirs, n, cap);
         dirs[n++] = config_resolve(cfg, t);

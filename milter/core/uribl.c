@@ -90,11 +90,14 @@ static bool code(const char *s, URIBL_RULE *r)
         long v = strtol(s, NULL, 10);
         if (strlen(s) > 3 || v < 1 || v > 255)
             return false;
-        r->bits = 1, r->lo = (uint32_t)v, r->hi = 0;
+        r->bits = 1;
+        r->lo = (uint32_t)v;
+        r->hi = 0;
         return true;
     }
     snprintf(tmp, sizeof(tmp), "%s", s);
-    char *dash = strchr(tmp, '-'), *slash = strchr(tmp, '/');
+    char *dash = strchr(tmp, '-');
+    char *slash = strchr(tmp, '/');
     if (dash && slash)
         return false;
     if (dash) {
@@ -148,7 +151,8 @@ static bool weight(URIBL_ZONE *z, const char *v, BUF *err)
     double d = strtod(v, &end);
     if (end == v || *end || !(d >= 0 && d <= 100))
         return bad(err, "bad weight", v);
-    z->has_weight = 1, z->weight = d;
+    z->has_weight = 1;
+    z->weight = d;
     return true;
 }
 
@@ -159,7 +163,8 @@ static bool zone(URIBL_ZONES *zs, char *clause, BUF *err)
     if (colon == NULL)
         return bad(err, "expected 'ZONE: KIND ...', got", clause);
     *colon = 0;
-    char *name = str_trim(clause), *save = NULL;
+    char *name = str_trim(clause);
+    char *save = NULL;
     if (!zone_name(name))
         return bad(err, "bad zone name", name);
     if (zs->n == URIBL_MAX_ZONES)
@@ -190,7 +195,8 @@ static bool zone(URIBL_ZONES *zs, char *clause, BUF *err)
 URIBL_ZONES *uribl_parse(const char *text, BUF *err)
 {
     URIBL_ZONES *zs = xcalloc(1, sizeof(*zs));
-    char *copy = xstrdup(text ? text : ""), *save = NULL;
+    char *copy = xstrdup(text ? text : "");
+    char *save = NULL;
     bool okay = true;
     for (char *c = strtok_r(copy, ";", &save); c && okay; c = strtok_r(NULL, ";", &save))
         if (*str_trim(c))

@@ -59,8 +59,9 @@ enum uribl_cat {
 #define URIBL_LISTING_MASK ((1u << URIBL_C_ERROR) - 1) /* every category that is a listing */
 
 typedef struct URIBL_RULE {
-    uint32_t lo, hi; /* address rules: host-order range; bit rules: lo = mask, hi = 0 */
-    int bits;        /* 1: a bit rule */
+    uint32_t lo; /* address rules: host-order range; bit rules: lo = mask, hi = 0 */
+    uint32_t hi;
+    int bits; /* 1: a bit rule */
     int cat;
 } URIBL_RULE;
 

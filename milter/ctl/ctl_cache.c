@@ -62,8 +62,10 @@ static int fail(const char *what, const BUF *err)
 /* print_prev - a hash's prevalence and sightings */
 static void print_prev(const CACHE_PREV *p, const char *asked)
 {
-    char first[32] = "-", last[32] = "-";
-    time_t f = (time_t)p->first, l = (time_t)p->last;
+    char first[32] = "-";
+    char last[32] = "-";
+    time_t f = (time_t)p->first;
+    time_t l = (time_t)p->last;
     struct tm tm;
     if (p->first)
         strftime(first, sizeof(first), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&f, &tm));
@@ -73,16 +75,19 @@ static void print_prev(const CACHE_PREV *p, const char *asked)
            p->sha256[0] ? p->sha256 : "-", p->sha1[0] ? p->sha1 : "-", p->md5[0] ? p->md5 : "-",
            first, last, p->count);
     for (size_t i = 0; i < p->n; i++) {
-        char *e = xstrdup(p->entries[i]), *save = NULL;
+        char *e = xstrdup(p->entries[i]);
+        char *save = NULL;
         char *ref = strtok_r(e, "\t", &save);
-        char *t = strtok_r(NULL, "\t", &save), *from = strtok_r(NULL, "\t", &save);
-        char *to = strtok_r(NULL, "\t", &save), stamp[32] = "-";
+        char *t = strtok_r(NULL, "\t", &save);
+        char *from = strtok_r(NULL, "\t", &save);
+        char *to = strtok_r(NULL, "\t", &save);
+        char stamp[32] = "-";
         time_t tt = t ? (time_t)atoll(t) : 0;
         if (tt)
             strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
-        char *sref = str_sanitize_dup(ref ? ref : "-", 40),
-             *sfrom = str_sanitize_dup(from ? from : "-", 400),
-             *sto = str_sanitize_dup(to ? to : "-", 1200);
+        char *sref = str_sanitize_dup(ref ? ref : "-", 40);
+        char *sfrom = str_sanitize_dup(from ? from : "-", 400);
+        char *sto = str_sanitize_dup(to ? to : "-", 1200);
         printf("  ref=%s time=%s from=%s to=%s\n", sref, stamp, sfrom, sto);
         free(sref), free(sfrom), free(sto), free(e);
     }
@@ -250,7 +255,8 @@ int ctl_cache(CTL *ctl, int argc, char **argv)
     CACHE *c = open_shared(ctl, stats ? "cache stats" : "cache flush");
     if (c == NULL)
         return 1;
-    BUF *out = buf_new(256), *err = buf_new(64);
+    BUF *out = buf_new(256);
+    BUF *err = buf_new(64);
     size_t n = 0;
     int rc = 0;
     if (stats && cache_info(c, out, err) == 0)

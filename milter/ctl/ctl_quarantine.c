@@ -102,7 +102,8 @@ static int cmd_list(CTL *ctl, int argc, char **argv)
         return dir ? usage() : 1;
     QMETA **v;
     size_t n;
-    BUF *err = buf_new(128), *out = buf_new(1024);
+    BUF *err = buf_new(128);
+    BUF *out = buf_new(1024);
     if (quarantine_list(dir, &v, &n, err) != 0) {
         fprintf(stderr, "fileless-ctl: %s\n", err->data);
         buf_free(err), buf_free(out);
@@ -199,7 +200,8 @@ static void show_view(const QMETA *m, const QVIEW *v)
 static int cmd_show(CTL *ctl, int argc, char **argv)
 {
     static const struct option opts[] = {{"raw", 0, 0, 'r'}, {"json", 0, 0, 'j'}, {0, 0, 0, 0}};
-    int o, mode = 0;
+    int o;
+    int mode = 0;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (o == '?')
             return usage();
@@ -247,8 +249,11 @@ static int report(int rc, const BUF *msg, const BUF *err)
 static int release_bulk(CTL *ctl, const char *verdict, bool force)
 {
     QMETA **v;
-    size_t n, done = 0, failed = 0;
-    BUF *msg = buf_new(128), *err = buf_new(128);
+    size_t n;
+    size_t done = 0;
+    size_t failed = 0;
+    BUF *msg = buf_new(128);
+    BUF *err = buf_new(128);
     if (quarantine_list(ctl->cfg->quarantine_dir, &v, &n, err) != 0) {
         fprintf(stderr, "fileless-ctl: %s\n", err->data);
         buf_free(msg), buf_free(err);
@@ -273,7 +278,8 @@ static int cmd_release(CTL *ctl, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"to", 1, 0, 't'}, {"force", 0, 0, 'f'}, {"verdict", 1, 0, 'v'}, {0, 0, 0, 0}};
-    const char *to = NULL, *verdict = NULL;
+    const char *to = NULL;
+    const char *verdict = NULL;
     bool force = false;
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -289,7 +295,8 @@ static int cmd_release(CTL *ctl, int argc, char **argv)
         return release_bulk(ctl, verdict, force);
     if (verdict || optind != argc - 1)
         return usage();
-    BUF *msg = buf_new(128), *err = buf_new(128);
+    BUF *msg = buf_new(128);
+    BUF *err = buf_new(128);
     int rc =
         report(ctl_release_item(ctl, argv[optind], to, force, qview_who(), msg, err), msg, err);
     buf_free(msg), buf_free(err);
@@ -303,7 +310,8 @@ static int cmd_delete(CTL *ctl, int argc, char **argv)
         return 1;
     if (argc != 2 || argv[1][0] == '-')
         return usage();
-    BUF *msg = buf_new(128), *err = buf_new(128);
+    BUF *msg = buf_new(128);
+    BUF *err = buf_new(128);
     int rc = report(ctl_delete_item(ctl, argv[1], qview_who(), msg, err), msg, err);
     buf_free(msg), buf_free(err);
     return rc;
@@ -344,7 +352,8 @@ static int cmd_rescan(CTL *ctl, int argc, char **argv)
         return 1;
     if (argc != 2 || (argv[1][0] == '-' && strcmp(argv[1], "--all") != 0))
         return usage();
-    BUF *msg = buf_new(128), *err = buf_new(128);
+    BUF *msg = buf_new(128);
+    BUF *err = buf_new(128);
     int rc = 0;
     if (strcmp(argv[1], "--all") == 0) {
         QMETA **v;

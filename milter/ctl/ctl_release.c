@@ -40,7 +40,8 @@ static char *sane(const char *s)
 static void audit(const CTL *ctl, const char *who, const char *action, const char *id,
                   const char *extra, int rc, const BUF *err)
 {
-    char *x = sane(extra), *e = sane(rc ? err->data : "");
+    char *x = sane(extra);
+    char *e = sane(rc ? err->data : "");
     char *i = sane(id);
     quarantine_audit(ctl->cfg, who, "action=%s id=%s%s%s result=%s%s", action, i, *x ? " " : "", x,
                      rc ? "failed: " : "ok", e);
@@ -151,7 +152,8 @@ int ctl_release_item(CTL *ctl, const char *id, const char *to, bool force, const
 int ctl_delete_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *err)
 {
     const char *dir = ctl->cfg->quarantine_dir;
-    int lock = quarantine_lock(dir, err), rc = -1;
+    int lock = quarantine_lock(dir, err);
+    int rc = -1;
     QMETA *m = lock < 0 ? NULL : quarantine_load(dir, id, err);
     if (m && quarantine_delete(dir, m->ref, err) == 0) {
         buf_printf(msg, "%s deleted", m->ref);
@@ -201,7 +203,8 @@ int ctl_rescan_item(CTL *ctl, const char *id, const char *who, BUF *msg, BUF *er
 {
     ctl_ruleset(ctl);
     const char *dir = ctl->cfg->quarantine_dir;
-    int lock = quarantine_lock(dir, err), rc = -1;
+    int lock = quarantine_lock(dir, err);
+    int rc = -1;
     QMETA *m = lock < 0 ? NULL : quarantine_load(dir, id, err);
     if (m)
         rc = rescan_locked(ctl, m, msg, err);

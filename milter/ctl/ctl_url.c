@@ -58,9 +58,11 @@ int ctl_where_url(CTL *ctl, const char *url)
         return 1;
     }
     const char *pre = cache_key_prefix(c);
-    long long now = (long long)time(NULL), win = ctl->cfg->url_prevalence_window;
+    long long now = (long long)time(NULL);
+    long long win = ctl->cfg->url_prevalence_window;
     long long slot = now / (win / URLREP_SLOTS);
-    char *fk = xasprintf("%s:url:first:%s", pre, id), *ik = xasprintf("%s:url:info:%s", pre, id);
+    char *fk = xasprintf("%s:url:first:%s", pre, id);
+    char *ik = xasprintf("%s:url:info:%s", pre, id);
     char *keys[2][URLREP_SLOTS];
     CACHE_CMD cmd[6] = {0};
     cmd[0] = (CACHE_CMD){.argv = {"GET", fk}, .argc = 2};

@@ -15,7 +15,8 @@
 /* qfilter_since - a date or a span back from now (see qview.h) */
 int qfilter_since(const char *s, int64_t now, int64_t *out)
 {
-    char unit = 0, extra = 0;
+    char unit = 0;
+    char extra = 0;
     long long n = 0;
     if (sscanf(s, "%lld%c%c", &n, &unit, &extra) == 2 && n >= 0 && strchr("mhd", unit) &&
         strlen(s) <= 12) {
@@ -83,7 +84,8 @@ static void header_lines(QVIEW *v, const char *raw, size_t len)
     size_t i = 0;
     while (i < len && v->nlines < QVIEW_MAX_LINES) {
         const char *nl = memchr(raw + i, '\n', len - i);
-        size_t end = nl ? (size_t)(nl - raw) : len, e = end;
+        size_t end = nl ? (size_t)(nl - raw) : len;
+        size_t e = end;
         if (e > i && raw[e - 1] == '\r')
             e--;
         if (e == i)

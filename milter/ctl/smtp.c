@@ -152,17 +152,23 @@ static bool command(SMTP *s, const char *line, int want1, int want2, BUF *err)
 /* dial - connect to HOST:PORT or [HOST]:PORT with timeouts; fd or -1 */
 static int dial(const char *relay, BUF *err)
 {
-    char *host = xstrdup(relay), *port = strrchr(host, ':'), *h = host;
+    char *host = xstrdup(relay);
+    char *port = strrchr(host, ':');
+    char *h = host;
     if (port == NULL || port[1] == 0) {
         buf_printf(err, "release_relay '%s': want HOST:PORT or a sendmail path", relay);
         free(host);
         return -1;
     }
     *port++ = 0;
-    if (h[0] == '[' && h[strlen(h) - 1] == ']')
-        h++, h[strlen(h) - 1] = 0;
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
-    int rc = getaddrinfo(h, port, &hints, &ai), fd = -1;
+    if (h[0] == '[' && h[strlen(h) - 1] == ']') {
+        h++;
+        h[strlen(h) - 1] = 0;
+    }
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
+    struct addrinfo *ai = NULL;
+    int rc = getaddrinfo(h, port, &hints, &ai);
+    int fd = -1;
     if (rc != 0)
         buf_printf(err, "release_relay %s: %s", relay, gai_strerror(rc));
     struct timeval tv = {SMTP_TIMEOUT_S, 0};
@@ -217,7 +223,8 @@ static int smtp_relay(const char *relay, const char *from, char *const *rcpt, si
     char host[256] = "localhost";
     gethostname(host, sizeof(host) - 1);
     host[strcspn(host, " \r\n")] = 0;
-    char *ehlo = xasprintf("EHLO %s\r\n", host), *helo = xasprintf("HELO %s\r\n", host);
+    char *ehlo = xasprintf("EHLO %s\r\n", host);
+    char *helo = xasprintf("HELO %s\r\n", host);
     BUF *data = buf_new(len + 1024);
     bool ok = command(&s, NULL, 220, 220, err) &&
               (command(&s, ehlo, 250, 250, err) || command(&s, helo, 250, 250, err)) &&
@@ -248,7 +255,10 @@ static int pipe_sendmail(const char *path, const char *from, char *const *rcpt, 
     }
     char **argv = xcalloc(nrcpt + 6, sizeof(*argv));
     size_t k = 0;
-    argv[k++] = (char *)path, argv[k++] = "-i", argv[k++] = "-f", argv[k++] = bare(from);
+    argv[k++] = (char *)path;
+    argv[k++] = "-i";
+    argv[k++] = "-f";
+    argv[k++] = bare(from);
     argv[k++] = "--";
     for (size_t i = 0; i < nrcpt; i++)
         argv[k++] = bare(rcpt[i]);

@@ -74,7 +74,8 @@ static bool random_hex(char out[65])
 static WEB_SESSION *session_of(WEB *w, HTTPD_REQ *r)
 {
     const char *tok = httpd_cookie(r, COOKIE);
-    time_t now = time(NULL), ttl = (time_t)w->ctl->cfg->web_session_minutes * 60;
+    time_t now = time(NULL);
+    time_t ttl = (time_t)w->ctl->cfg->web_session_minutes * 60;
     if (tok == NULL || strlen(tok) != 64)
         return NULL;
     for (int i = 0; i < WEB_SESSIONS; i++) {
@@ -137,7 +138,8 @@ static void redirect(HTTPD_RESP *resp, const char *where)
 static void do_login(WEB *w, HTTPD_REQ *r, HTTPD_RESP *resp)
 {
     time_t now = time(NULL);
-    const char *user = httpd_form(r, "user"), *pw = httpd_form(r, "password");
+    const char *user = httpd_form(r, "user");
+    const char *pw = httpd_form(r, "password");
     const char *peer = httpd_peer(r);
     long wait = weblock_wait(w->lock, peer, user, now);
     if (wait > 0) {
@@ -169,7 +171,8 @@ static void do_login(WEB *w, HTTPD_REQ *r, HTTPD_RESP *resp)
 /* origin_ok - no Origin header, or one naming this host */
 static bool origin_ok(HTTPD_REQ *r)
 {
-    const char *origin = httpd_header(r, "Origin"), *host = httpd_header(r, "Host");
+    const char *origin = httpd_header(r, "Origin");
+    const char *host = httpd_header(r, "Host");
     if (origin == NULL)
         return true;
     if (host == NULL)
@@ -209,7 +212,8 @@ static void page_list(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp)
     if (q.since && q.since[0] && qfilter_since(q.since, (int64_t)time(NULL), &f.since) != 0)
         q.error = "Since: use YYYY-MM-DD, or 7d, 12h, 30m back from now.";
     QMETA **v, **keep;
-    size_t n, k = 0;
+    size_t n;
+    size_t k = 0;
     BUF *err = buf_new(64);
     if (quarantine_list(w->ctl->cfg->quarantine_dir, &v, &n, err) != 0) {
         resp->status = 500;
@@ -305,11 +309,14 @@ static void page_item(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp, co
 static void act_item(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp, const char *ref,
                      const char *rest)
 {
-    BUF *msg = buf_new(128), *err = buf_new(128);
-    char *who = xasprintf("%s/web", s->user), *back = xasprintf("/item/%s", ref);
+    BUF *msg = buf_new(128);
+    BUF *err = buf_new(128);
+    char *who = xasprintf("%s/web", s->user);
+    char *back = xasprintf("/item/%s", ref);
     int rc;
     if (strcmp(rest, "/release") == 0) {
-        const char *to = httpd_form(r, "to"), *force = httpd_form(r, "force");
+        const char *to = httpd_form(r, "to");
+        const char *force = httpd_form(r, "force");
         rc = ctl_release_item(w->ctl, ref, to && to[0] ? to : NULL, force && force[0] == '1', who,
                               msg, err);
         set_flash(s, rc != 0, rc ? err->data : msg->data);
@@ -330,7 +337,8 @@ static void act_item(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp, con
 /* route - pages that need a session */
 static void route(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp, bool get)
 {
-    const char *path = httpd_path(r), *rest;
+    const char *path = httpd_path(r);
+    const char *rest;
     char ref[17];
     if (!get && !csrf_ok(s, r)) {
         resp->status = 403;
@@ -357,7 +365,8 @@ static void route(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp, bool g
 static void handle(void *arg, HTTPD_REQ *r, HTTPD_RESP *resp)
 {
     WEB *w = arg;
-    const char *path = httpd_path(r), *method = httpd_method(r);
+    const char *path = httpd_path(r);
+    const char *method = httpd_method(r);
     bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     bool post = strcmp(method, "POST") == 0;
     httpd_resp_header(resp, "Content-Security-Policy", CSP);

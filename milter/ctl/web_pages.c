@@ -347,7 +347,8 @@ static void preview(BUF *o, const QVIEW *v)
         html_esc(o, p->content_type, 60);
         buf_puts(o, ", as source)</h2><pre>");
         /* line by line, so line breaks stay and each line is sanitized */
-        const char *t = p->text, *end = p->text + (p->text_len < 20000 ? p->text_len : 20000);
+        const char *t = p->text;
+        const char *end = p->text + (p->text_len < 20000 ? p->text_len : 20000);
         while (t < end) {
             const char *nl = memchr(t, '\n', (size_t)(end - t));
             size_t n = nl ? (size_t)(nl - t) : (size_t)(end - t);

@@ -35,8 +35,10 @@ static char *lookup(const char *path, const char *user)
         log_error("web users file %s: %s", path, strerror(errno));
         return NULL;
     }
-    char *line = NULL, *hash = NULL;
-    size_t cap = 0, ul = strlen(user);
+    char *line = NULL;
+    char *hash = NULL;
+    size_t cap = 0;
+    size_t ul = strlen(user);
     while (hash == NULL && getline(&line, &cap, f) != -1) {
         line[strcspn(line, "\r\n")] = 0;
         if (line[0] == '#' || line[0] == 0)

@@ -95,7 +95,8 @@ static bool payload(const char *s, size_t n)
     if (launcher(s, n) || has(s, n, "activexobject") || has(s, n, "fromcharcode") ||
         has(s, n, "eval(") || has(s, n, "function(") || has(s, n, "frombase64string"))
         return true;
-    size_t run = 0, best = 0;
+    size_t run = 0;
+    size_t best = 0;
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
         bool b64 = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
@@ -190,15 +191,20 @@ static void findings(HEUR_CTX *c, const RUN *r)
         const EV *e = &r->v[i];
         if (e->kind != EVLOG_EV_CALL)
             continue;
-        const char *api = e->f[0], *a1 = arg(e, 1), *a2 = arg(e, 2), *a3 = arg(e, 3);
-        size_t l1 = e->n > 1 ? e->l[1] : 0, l2 = e->n > 2 ? e->l[2] : 0;
+        const char *api = e->f[0];
+        const char *a1 = arg(e, 1);
+        const char *a2 = arg(e, 2);
+        const char *a3 = arg(e, 3);
+        size_t l1 = e->n > 1 ? e->l[1] : 0;
+        size_t l2 = e->n > 2 ? e->l[2] : 0;
         char *at = NULL;
         if (strcmp(api, "RegWrite") == 0) {
             at = place(c->location, ac, &nac, api);
             if (at == NULL)
                 continue;
             hits_add(c->hits, "EMU_REG_WRITE", at, "%.*s = %.*s", d, a1, d, a2);
-            bool run = autostart(a1, l1), pay = payload(a2, l2);
+            bool run = autostart(a1, l1);
+            bool pay = payload(a2, l2);
             if (run)
                 hits_add(c->hits, "EMU_REG_RUNKEY", at, "autostart key %.*s", d, a1);
             if (pay)
@@ -317,9 +323,12 @@ bool emu_wanted(const char *location, const char *type)
     bool ok = false;
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && !ok; i++)
         ok = strcmp(type, types[i]) == 0;
-    const char *last = NULL, *p = location;
-    while ((p = strstr(p, ">decoded:")) != NULL)
-        last = p, p += 9;
+    const char *last = NULL;
+    const char *p = location;
+    while ((p = strstr(p, ">decoded:")) != NULL) {
+        last = p;
+        p += 9;
+    }
     /* ClamAV's own decode of a Script Encoder file: the same script as >decoded:jse */
     const char *tail = strrchr(location, '>');
     if (tail && strcmp(tail, ">screnc.html") == 0)

@@ -219,8 +219,10 @@ static int utf8_ok(const unsigned char *p, size_t n)
 static void push_source(duk_context *c, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
-        p += 3, n -= 3;
+    if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+        p += 3;
+        n -= 3;
+    }
     if (utf8_ok(p, n) && !(n >= 2 && p[0] == 0xff && p[1] == 0xfe)) {
         duk_push_lstring(c, (const char *)p, n);
         return;
@@ -376,7 +378,8 @@ void engine_run(const char *host, size_t host_len, const EVLOG_REQUEST *req, eng
     duk_pop(c);
     push_prepared(c, req);
     duk_push_lstring(c, req->name, req->name_len);
-    const char *status = "ok", *msg = "";
+    const char *status = "ok";
+    const char *msg = "";
     if (compile(c, req) != 0) {
         status = "syntax";
         msg = message(c);

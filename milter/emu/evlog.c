@@ -44,7 +44,9 @@ long evlog_get_request(const unsigned char *p, size_t n, EVLOG_REQUEST *r)
         return -1;
     if (n < REQ_HEAD)
         return 0;
-    uint32_t kind = get_u32(p + 12), nl = get_u32(p + 16), sl = get_u32(p + 20);
+    uint32_t kind = get_u32(p + 12);
+    uint32_t nl = get_u32(p + 16);
+    uint32_t sl = get_u32(p + 20);
     if (kind >= EVLOG_NKINDS || nl > EVLOG_MAX_NAME || sl > EVLOG_MAX_SCRIPT)
         return -1;
     size_t total = REQ_HEAD + (size_t)nl + sl;
@@ -99,7 +101,8 @@ int evlog_get_event(const unsigned char *p, size_t n, EVLOG_EVENT *ev)
     int kind = p[0];
     if (kind != EVLOG_EV_CALL && kind != EVLOG_EV_LAYER && kind != EVLOG_EV_END)
         return -1;
-    size_t nf = p[1], off = 2;
+    size_t nf = p[1];
+    size_t off = 2;
     if (nf == 0 || nf > EVLOG_MAX_FIELDS)
         return -1;
     ev->kind = kind;

@@ -91,12 +91,14 @@ static int name_char(char ch)
 /* xsl_calls - a block calling each function the stylesheet names as PREFIX:name( */
 static void xsl_calls(BUF *out, const char *p, size_t n, const char *pfx, size_t pl, BUF *names)
 {
-    size_t at = 0, calls = 0;
+    size_t at = 0;
+    size_t calls = 0;
     while (at < n && calls < EMU_XSL_CALLS) {
         const char *q = memmem(p + at, n - at, pfx, pl);
         if (q == NULL)
             break;
-        size_t i = (size_t)(q - p), f = i + pl;
+        size_t i = (size_t)(q - p);
+        size_t f = i + pl;
         at = f;
         if ((i > 0 && name_char(p[i - 1])) || f >= n || p[f] != ':')
             continue;
@@ -128,7 +130,9 @@ static int xsl(const char *p, size_t n, BUF *out)
 {
     if (str_memmem_ci(p, n, "urn:schemas-microsoft-com:xslt") == NULL)
         return -1;
-    size_t at = 0, blocks = 0, npfx = 0;
+    size_t at = 0;
+    size_t blocks = 0;
+    size_t npfx = 0;
     struct {
         const char *v;
         size_t l;
@@ -138,7 +142,8 @@ static int xsl(const char *p, size_t n, BUF *out)
         const char *ip = str_memmem_ci(p + at, n - at, "implements-prefix");
         if (ip == NULL)
             break;
-        size_t i = (size_t)(ip - p), lt = i;
+        size_t i = (size_t)(ip - p);
+        size_t lt = i;
         at = i + 17;
         while (lt > 0 && i - lt < 2048 && p[lt] != '<' && p[lt] != '>')
             lt--;
@@ -152,7 +157,8 @@ static int xsl(const char *p, size_t n, BUF *out)
         if (tl < 8 || strncasecmp(p + tn - 7, ":script", 7) != 0 || gt[-1] == '/')
             continue;
         size_t body = (size_t)(gt - p) + 1, vl, ll;
-        const char *tag = p + lt, *v = attr(tag, body - lt, "implements-prefix", &vl);
+        const char *tag = p + lt;
+        const char *v = attr(tag, body - lt, "implements-prefix", &vl);
         const char *lang = attr(tag, body - lt, "language", &ll);
         char close[80];
         snprintf(close, sizeof(close), "</%.*s", (int)(tl < 70 ? tl : 70), p + lt + 1);
@@ -169,7 +175,8 @@ static int xsl(const char *p, size_t n, BUF *out)
         const char *cd = bl >= 9 ? str_memmem_ci(b, bl, "<![CDATA[") : NULL;
         if (cd) {
             size_t skip = (size_t)(cd - b) + 9;
-            b += skip, bl -= skip;
+            b += skip;
+            bl -= skip;
             const char *ce = memmem(b, bl, "]]>", 3);
             bl = ce ? (size_t)(ce - b) : bl;
         }
@@ -203,7 +210,8 @@ int emu_extract(const char *type, const char *p, size_t n, BUF *out)
     if (kind < 0)
         return -1;
     int xml = strcmp(type, "svg") == 0 || strcmp(type, "wsf") == 0 || strcmp(type, "sct") == 0;
-    size_t at = 0, blocks = 0;
+    size_t at = 0;
+    size_t blocks = 0;
     buf_cat(out, "__blocks([", 10);
     while (at < n && blocks < EMU_MAX_BLOCKS) {
         const char *s = str_memmem_ci(p + at, n - at, "<script");
@@ -224,7 +232,8 @@ int emu_extract(const char *type, const char *p, size_t n, BUF *out)
         const char *cd = bl >= 9 ? str_memmem_ci(b, bl, "<![CDATA[") : NULL;
         if (cd) {
             size_t skip = (size_t)(cd - b) + 9;
-            b += skip, bl -= skip;
+            b += skip;
+            bl -= skip;
             for (size_t k = bl; k >= 3; k--)
                 if (memcmp(b + k - 3, "]]>", 3) == 0) {
                     bl = k - 3;

@@ -98,12 +98,17 @@ static void sink(void *ctx, int kind, const char *const *f, const size_t *l, siz
     size_t el[4];
     if (kind == EVLOG_EV_END) { /* status, message, dropped count [, "exit"] */
         snprintf(note, sizeof(note), "%zu", s->dropped);
-        ef[0] = f[0], el[0] = l[0];
-        ef[1] = n > 1 ? f[1] : "", el[1] = n > 1 ? l[1] : 0;
-        ef[2] = note, el[2] = strlen(note);
-        ef[3] = "exit", el[3] = 4;
+        ef[0] = f[0];
+        el[0] = l[0];
+        ef[1] = n > 1 ? f[1] : "";
+        el[1] = n > 1 ? l[1] : 0;
+        ef[2] = note;
+        el[2] = strlen(note);
+        ef[3] = "exit";
+        el[3] = 4;
         n = n > 2 ? 4 : 3;
-        f = ef, l = el;
+        f = ef;
+        l = el;
     }
     if (s->text) {
         buf_printf(s->b, "%c", kind);
@@ -161,7 +166,8 @@ static int run_file(const char *path, unsigned kind, unsigned ms, unsigned mib)
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && src->len < EVLOG_MAX_SCRIPT)
         buf_cat(src, chunk, n);
     fclose(f);
-    const char *base = strrchr(path, '/'), *dot = strrchr(path, '.');
+    const char *base = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
     base = base ? base + 1 : path;
     BUF *js = buf_new(src->len + 64); /* markup: its script blocks, as the milter sends them */
     const char *ext = dot && strcmp(dot + 1, "jse") != 0 ? dot + 1 : "js";
@@ -195,10 +201,15 @@ static int run_file(const char *path, unsigned kind, unsigned ms, unsigned mib)
 
 int main(int argc, char **argv)
 {
-    unsigned mib = 128, cpu = 30, jobs = 64, ms = 2000, kind = EVLOG_KIND_WSH;
+    unsigned mib = 128;
+    unsigned cpu = 30;
+    unsigned jobs = 64;
+    unsigned ms = 2000;
+    unsigned kind = EVLOG_KIND_WSH;
     const char *run = NULL;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--probe-sandbox") == 0) { /* tests: a forbidden call after lockdown */
             prepare(mib, cpu);
             if (sandbox_lockdown(0, 1) != 0)
@@ -233,7 +244,8 @@ int main(int argc, char **argv)
     prepare(mib, cpu);
     if (sandbox_lockdown(0, 1) != 0)
         return 6;
-    BUF *in = buf_new(65536), *out = buf_new(4096);
+    BUF *in = buf_new(65536);
+    BUF *out = buf_new(4096);
     const char *ready = "ready"; /* start-up is done: the milter's watchdog starts now */
     size_t rl = 5;
     evlog_put_event(out, EVLOG_EV_END, &ready, &rl, 1);

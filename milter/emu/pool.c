@@ -98,7 +98,8 @@ static void reap(WORKER *w, int kill_it)
 static int await_ready(int fd)
 {
     unsigned char b[64];
-    size_t n = 0, frame = 0;
+    size_t n = 0;
+    size_t frame = 0;
     double until = now_ms() + EMU_START_MS;
     while (evlog_frame_len(b, n, &frame) == 0 && n < sizeof(b)) {
         struct pollfd pf = {fd, POLLIN, 0};
@@ -134,11 +135,15 @@ static int spawn(WORKER *w, char *msg, size_t cap)
         close(req[1]);
         return snprintf(msg, cap, "pipe: %s", strerror(errno)), -1;
     }
-    char *path = helper_path(), mib[16], cpu[16], jobs[16];
+    char *path = helper_path();
+    char mib[16];
+    char cpu[16];
+    char jobs[16];
     snprintf(mib, sizeof(mib), "%u", P.mib);
     snprintf(cpu, sizeof(cpu), "%u", 60u);
     snprintf(jobs, sizeof(jobs), "%u", (unsigned)EMU_WORKER_JOBS);
-    char *argv[] = {path, "-m", mib, "-c", cpu, "-j", jobs, NULL}, *envp[] = {NULL};
+    char *argv[] = {path, "-m", mib, "-c", cpu, "-j", jobs, NULL};
+    char *envp[] = {NULL};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, req[0], 0);
@@ -175,8 +180,10 @@ static WORKER *take(double ms)
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += (time_t)(ms / 1000);
     until.tv_nsec += (long)((ms - (double)(long)(ms / 1000) * 1000) * 1e6);
-    if (until.tv_nsec >= 1000000000L)
-        until.tv_sec++, until.tv_nsec -= 1000000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
     pthread_mutex_lock(&P.lock);
     WORKER *got = NULL;
     while (got == NULL) {
@@ -336,7 +343,8 @@ static void death(pid_t pid, EMU_OUTCOME *o)
 EMU_STATUS emu_pool_run(const EVLOG_REQUEST *r, emu_event_fn fn, void *ctx, EMU_OUTCOME *o)
 {
     memset(o, 0, sizeof(*o));
-    double t0 = now_ms(), grace = 3.0 * r->ms + EMU_GRACE_MS; /* the helper counts CPU time */
+    double t0 = now_ms();
+    double grace = 3.0 * r->ms + EMU_GRACE_MS; /* the helper counts CPU time */
     WORKER *w = take(r->ms);
     if (w == NULL) {
         o->status = EMU_BUSY;

@@ -100,14 +100,20 @@ void deobf_utf8(BUF *b, size_t max, unsigned long cp)
     if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
         cp = 0xFFFD;
     if (cp < 0x80) {
-        u[0] = (unsigned char)cp, k = 1;
+        u[0] = (unsigned char)cp;
+        k = 1;
     } else if (cp < 0x800) {
-        u[0] = (unsigned char)(0xC0 | cp >> 6), u[1] = (unsigned char)(0x80 | (cp & 0x3F)), k = 2;
+        u[0] = (unsigned char)(0xC0 | cp >> 6);
+        u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        k = 2;
     } else if (cp < 0x10000) {
-        u[0] = (unsigned char)(0xE0 | cp >> 12), u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (unsigned char)(0x80 | (cp & 0x3F)), k = 3;
+        u[0] = (unsigned char)(0xE0 | cp >> 12);
+        u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        k = 3;
     } else {
-        u[0] = (unsigned char)(0xF0 | cp >> 18), u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        u[0] = (unsigned char)(0xF0 | cp >> 18);
+        u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
         u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)),
         u[3] = (unsigned char)(0x80 | (cp & 0x3F));
         k = 4;
@@ -257,9 +263,13 @@ size_t deobf_b64dec(const char *p, size_t n, BUF *out, size_t max)
 /* deobf_utf16le - p looks like UTF-16LE text: most high bytes 0, low bytes not */
 bool deobf_utf16le(const unsigned char *p, size_t n)
 {
-    if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE)
-        p += 2, n -= 2;
-    size_t pairs = n / 2 < 4096 ? n / 2 : 4096, hi0 = 0, lo0 = 0;
+    if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) {
+        p += 2;
+        n -= 2;
+    }
+    size_t pairs = n / 2 < 4096 ? n / 2 : 4096;
+    size_t hi0 = 0;
+    size_t lo0 = 0;
     for (size_t i = 0; i < pairs; i++) {
         hi0 += p[2 * i + 1] == 0;
         lo0 += p[2 * i] == 0;
@@ -287,14 +297,16 @@ void deobf_from_utf16le(const unsigned char *p, size_t n, BUF *out, size_t max)
 /* deobf_is_text - the first 4 KB are text: at most 5% control bytes and bad UTF-8 */
 bool deobf_is_text(const char *p, size_t n)
 {
-    size_t w = n < 4096 ? n : 4096, bad = 0;
+    size_t w = n < 4096 ? n : 4096;
+    size_t bad = 0;
     for (size_t i = 0; i < w;) {
         unsigned char c = (unsigned char)p[i];
         unsigned cp;
         size_t k = c < 0x80 ? 1 : utf8_seq((const unsigned char *)p + i, n - i, &cp);
-        if (k == 0)
-            bad++, k = 1;
-        else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+        if (k == 0) {
+            bad++;
+            k = 1;
+        } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
             bad++;
         i += k;
     }
@@ -332,8 +344,10 @@ const char *deobf_guess(const char *p, size_t n, const char *dflt)
         int score = 0;
         for (size_t m = 0; guess_marks[l].marks[m]; m++)
             score += str_memmem_ci(p, w, guess_marks[l].marks[m]) != NULL;
-        if (score > best_score)
-            best = guess_marks[l].lang, best_score = score;
+        if (score > best_score) {
+            best = guess_marks[l].lang;
+            best_score = score;
+        }
     }
     return best ? best : (dflt && *dflt ? dflt : NULL);
 }
@@ -376,7 +390,8 @@ static bool enc_flag(const char *w, size_t k)
 /* decode_ps - decode base64 at in[b0..) that must be UTF-16LE; emit it as PowerShell */
 static bool decode_ps(DEOBF *d, const char *how, size_t b0, size_t len)
 {
-    BUF *raw = buf_new(len), *txt = buf_new(len);
+    BUF *raw = buf_new(len);
+    BUF *txt = buf_new(len);
     deobf_b64dec(d->in + b0, len, raw, 2 * d->lim->max_out);
     bool ok = deobf_utf16le((const unsigned char *)raw->data, raw->len);
     if (ok) {
@@ -398,7 +413,8 @@ void deobf_encodedcommand(DEOBF *d)
         size_t dl = dash_len(in, n, i);
         if (dl == 0 || (i > 0 && (in[i - 1] == 0 || !strchr(" \t\r\n\"'", in[i - 1]))))
             continue;
-        size_t k = i + dl, w = k;
+        size_t k = i + dl;
+        size_t w = k;
         while (w < n && w - k < 16 && isalpha((unsigned char)in[w]))
             w++;
         if (w == k || !enc_flag(in + k, w - k) || w >= n || (in[w] != ' ' && in[w] != '\t'))
@@ -419,7 +435,8 @@ void deobf_encodedcommand(DEOBF *d)
 /* compress_hint - a decompressing stream is named near the base64 run in[s..e) */
 static bool compress_hint(const DEOBF *d, size_t s, size_t e)
 {
-    size_t a = s > ZIP_HINT ? s - ZIP_HINT : 0, b = d->n - e > ZIP_HINT ? e + ZIP_HINT : d->n;
+    size_t a = s > ZIP_HINT ? s - ZIP_HINT : 0;
+    size_t b = d->n - e > ZIP_HINT ? e + ZIP_HINT : d->n;
     return str_memmem_ci(d->in + a, s - a, "compression") ||
            str_memmem_ci(d->in + a, s - a, "gzip") || str_memmem_ci(d->in + a, s - a, "deflate") ||
            str_memmem_ci(d->in + e, b - e, "compression") ||
@@ -533,20 +550,27 @@ static bool resource_data_url(const char *in, size_t s)
 /* b64_run - the extent of the run at in[s]: alphabet count, both cases, end */
 static size_t b64_run(const char *in, size_t n, size_t s, size_t *count, bool *mixed)
 {
-    size_t i = s, seg = 0, k = 0;
-    bool up = false, lo = false;
+    size_t i = s;
+    size_t seg = 0;
+    size_t k = 0;
+    bool up = false;
+    bool lo = false;
     while (i < n) {
         char c = in[i];
         if (deobf_b64c(c)) {
-            up |= isupper((unsigned char)c), lo |= islower((unsigned char)c);
-            i++, seg++, k++;
+            up |= isupper((unsigned char)c);
+            lo |= islower((unsigned char)c);
+            i++;
+            seg++;
+            k++;
         } else if ((c == '\r' || c == '\n') && seg >= 60 && seg % 4 == 0) {
             size_t j = i;
             while (j < n && (in[j] == '\r' || in[j] == '\n'))
                 j++;
             if (j >= n || !deobf_b64c(in[j]))
                 break;
-            i = j, seg = 0;
+            i = j;
+            seg = 0;
         } else {
             break;
         }
@@ -561,7 +585,8 @@ static size_t b64_run(const char *in, size_t n, size_t s, size_t *count, bool *m
 /* b64_one - decode one accepted run and emit it by what it turned out to be */
 static void b64_one(DEOBF *d, size_t s, size_t e, size_t count)
 {
-    BUF *raw = buf_new(e - s), *txt = NULL;
+    BUF *raw = buf_new(e - s);
+    BUF *txt = NULL;
     deobf_b64dec(d->in + s, e - s, raw, 2 * d->lim->max_out);
     const char *dflt = *d->lang ? d->lang : NULL;
     if (try_inflate(d, raw, compress_hint(d, s, e))) {
@@ -583,7 +608,8 @@ static void b64_one(DEOBF *d, size_t s, size_t e, size_t count)
 void deobf_base64(DEOBF *d)
 {
     const char *in = d->in;
-    size_t n = d->n, min = d->lim->min_base64 ? d->lim->min_base64 : 1;
+    size_t n = d->n;
+    size_t min = d->lim->min_base64 ? d->lim->min_base64 : 1;
     for (size_t i = 0; i < n && !deobf_full(d);) {
         if (!deobf_b64c(in[i])) {
             i++;

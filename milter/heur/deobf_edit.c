@@ -121,7 +121,8 @@ static PSVAR *var_slot(PSVAR *vars, const char *in, size_t name, size_t nlen, bo
 static size_t ps_assign(EDIT *e, PSVAR *vars, size_t i, size_t nlen)
 {
     const char *in = e->d->in;
-    size_t n = e->d->n, j = deobf_ws(in, n, i + 1 + nlen);
+    size_t n = e->d->n;
+    size_t j = deobf_ws(in, n, i + 1 + nlen);
     if (j >= n || in[j] != '=' || (j + 1 < n && in[j + 1] == '='))
         return 0;
     j = deobf_ws(in, n, j + 1);
@@ -142,7 +143,8 @@ static size_t ps_assign(EDIT *e, PSVAR *vars, size_t i, size_t nlen)
 static size_t ps_index(EDIT *e, PSVAR *vars, size_t i, size_t nlen)
 {
     const char *in = e->d->in;
-    size_t n = e->d->n, j = i + 1 + nlen;
+    size_t n = e->d->n;
+    size_t j = i + 1 + nlen;
     if (!deobf_pat(in, n, &j, " [ -1 .. - "))
         return 0;
     bool paren = deobf_pat(in, n, &j, "( ");
@@ -170,7 +172,9 @@ static size_t ps_index(EDIT *e, PSVAR *vars, size_t i, size_t nlen)
 static size_t ps_array_reverse(EDIT *e, PSVAR *vars, size_t i)
 {
     const char *in = e->d->in;
-    size_t n = e->d->n, j = i, nlen;
+    size_t n = e->d->n;
+    size_t j = i;
+    size_t nlen;
     if (!deobf_pat(in, n, &j, "[array]::reverse ( $") || (nlen = var_name(in, n, j)) == 0)
         return 0;
     size_t name = j;
@@ -251,7 +255,8 @@ void deobf_reverse(DEOBF *d)
 {
     if (!d->syn.on || deobf_full(d))
         return;
-    size_t max = d->lim->max_out, n = d->n;
+    size_t max = d->lim->max_out;
+    size_t n = d->n;
     EDIT e = {d, buf_new(n < max ? n + 1 : max + 1), 0, 0};
     PSVAR *vars = d->syn.ps ? xcalloc(VARS, sizeof(PSVAR)) : NULL;
     for (size_t i = 0; i < n && e.o->len < max;) {
@@ -299,7 +304,8 @@ static bool plain_regex(const char *p, size_t n, BUF *out)
 static bool js_regex(DEOBF *d, size_t *j, REPL *r)
 {
     const char *in = d->in;
-    size_t i = *j + 1, k = i;
+    size_t i = *j + 1;
+    size_t k = i;
     while (k < d->n && k - i < PAT_MAX && in[k] != '/' && in[k] != '\n')
         k += in[k] == '\\' ? 2 : 1;
     if (k >= d->n || in[k] != '/' || !plain_regex(in + i, k - i, r->pat))
@@ -332,19 +338,23 @@ static bool repl_op(DEOBF *d, size_t *j, REPL *r)
     size_t k = *j;
     buf_reset(r->pat);
     buf_reset(r->rep);
-    bool ps_op = false, all_js = false;
+    bool ps_op = false;
+    bool all_js = false;
     if (d->syn.ps &&
         (deobf_pat(d->in, d->n, &k, " -replace ") || deobf_pat(d->in, d->n, &k, " -ireplace ") ||
          (ps_op = deobf_pat(d->in, d->n, &k, " -creplace ")))) {
-        r->all = true, r->ci = !ps_op;
+        r->all = true;
+        r->ci = !ps_op;
         ps_op = true;
     } else if (d->syn.js && (deobf_pat(d->in, d->n, &k, " .replace ( ") ||
                              (all_js = deobf_pat(d->in, d->n, &k, " .replaceall ( ")))) {
-        r->all = all_js, r->ci = false;
+        r->all = all_js;
+        r->ci = false;
         if (k < d->n && d->in[k] == '/' && !js_regex(d, &k, r))
             return false;
     } else if (d->syn.ps && deobf_pat(d->in, d->n, &k, " .replace ( ")) {
-        r->all = true, r->ci = false;
+        r->all = true;
+        r->ci = false;
     } else {
         return false;
     }
@@ -373,7 +383,8 @@ static bool apply(DEOBF *d, BUF **v, const REPL *r)
         !deobf_charge(d, r->ci ? cost * r->pat->len : cost))
         return false;
     BUF *out = buf_new((*v)->len + 1);
-    size_t from = 0, max = d->lim->max_out;
+    size_t from = 0;
+    size_t max = d->lim->max_out;
     const char *hit;
     while ((hit = find(*v, from, r->pat, r->ci)) != NULL) {
         size_t at = (size_t)(hit - (*v)->data);
@@ -401,7 +412,9 @@ static size_t repl_literal(EDIT *e, REPL *r, size_t i)
         return lit.end;
     BUF *v = buf_new(lit.c1 - lit.c0 + 1);
     deobf_put(v, d->lim->max_out, d->in + lit.c0, lit.c1 - lit.c0);
-    size_t j = lit.end, k = j, ops = 0;
+    size_t j = lit.end;
+    size_t k = j;
+    size_t ops = 0;
     while (repl_op(d, &k, r) && apply(d, &v, r))
         j = k, ops++;
     if (ops > 0)
@@ -414,7 +427,8 @@ static size_t repl_literal(EDIT *e, REPL *r, size_t i)
 static size_t vbs_replace(EDIT *e, REPL *r, size_t i)
 {
     DEOBF *d = e->d;
-    size_t j = i, depth = 0;
+    size_t j = i;
+    size_t depth = 0;
     while (depth < MAX_NEST && deobf_pat(d->in, d->n, &j, "replace ( "))
         depth++;
     DEOBF_LIT lit;
@@ -426,7 +440,8 @@ static size_t vbs_replace(EDIT *e, REPL *r, size_t i)
     for (size_t k = 0; k < depth && j > 0; k++) {
         buf_reset(r->pat);
         buf_reset(r->rep);
-        r->all = true, r->ci = false;
+        r->all = true;
+        r->ci = false;
         if (!deobf_pat(d->in, d->n, &j, " , ") || !lit_arg(d, &j, r->pat, false) ||
             !deobf_pat(d->in, d->n, &j, " , ") || !lit_arg(d, &j, r->rep, false) ||
             !deobf_pat(d->in, d->n, &j, " )") || !apply(d, &v, r))
@@ -443,7 +458,8 @@ void deobf_replace(DEOBF *d)
 {
     if (!d->syn.on || deobf_full(d))
         return;
-    size_t max = d->lim->max_out, n = d->n;
+    size_t max = d->lim->max_out;
+    size_t n = d->n;
     EDIT e = {d, buf_new(n < max ? n + 1 : max + 1), 0, 0};
     REPL r = {buf_new(64), buf_new(64), false, false};
     for (size_t i = 0; i < n && e.o->len < max;) {

@@ -61,11 +61,14 @@ static long hexv(const char *in, size_t n, size_t i, size_t k)
 /* num - one number at in[*i]: decimal, 0x.. or &H.. hex; false when there is none */
 static bool num(const char *in, size_t n, size_t *i, long *v)
 {
-    size_t j = *i, k = 0;
+    size_t j = *i;
+    size_t k = 0;
     int base = 10;
     if (j + 1 < n && ((in[j] == '0' && (in[j + 1] | 0x20) == 'x') ||
-                      (in[j] == '&' && (in[j + 1] | 0x20) == 'h')))
-        base = 16, j += 2;
+                      (in[j] == '&' && (in[j + 1] | 0x20) == 'h'))) {
+        base = 16;
+        j += 2;
+    }
     long x = 0;
     for (; j < n && k <= MAX_DIGITS; j++, k++) {
         int c = (unsigned char)in[j];
@@ -76,7 +79,8 @@ static bool num(const char *in, size_t n, size_t *i, long *v)
     }
     if (k == 0 || k > MAX_DIGITS)
         return false;
-    *v = x, *i = j;
+    *v = x;
+    *i = j;
     return true;
 }
 
@@ -101,14 +105,16 @@ static bool expr(const char *in, size_t n, size_t *i, long *v)
     }
     if (x < 0 || x > 0x10FFFF)
         return false;
-    *v = x, *i = j;
+    *v = x;
+    *i = j;
     return true;
 }
 
 /* code_list - expr (, expr)* ) : the code points appended to val; *i past the ')' */
 static bool code_list(DEOBF *d, size_t *i, BUF *val)
 {
-    size_t j = *i, max = d->lim->max_out;
+    size_t j = *i;
+    size_t max = d->lim->max_out;
     long v;
     for (;;) {
         if (!expr(d->in, d->n, &j, &v))
@@ -208,7 +214,8 @@ static int atom(DEOBF *d, size_t i, bool codes, BUF *val, ATOM *a)
     }
     if (!codes || (i > 0 && (deobf_idc(in[i - 1]) || in[i - 1] == '.')))
         return 0;
-    size_t mark = val->len, end = 0;
+    size_t mark = val->len;
+    size_t end = 0;
     bool ok = ((c | 0x20) == 's' && d->syn.js && js_codes(d, i, val, &end)) ||
               ((c | 0x20) == 'c' && d->syn.vbs && vbs_chr(d, i, val, &end)) ||
               (c == '[' && d->syn.ps && ps_char(d, i, val, &end));
@@ -254,8 +261,14 @@ static size_t chain(DEOBF *d, bool codes, BUF *val, size_t end, size_t *k, bool 
 static void fold(DEOBF *d, bool codes, const char *how)
 {
     const char *in = d->in;
-    size_t n = d->n, max = d->lim->max_out, i = 0, cp = 0, folds = 0, codes_read = 0;
-    BUF *o = buf_new(n < max ? n + 1 : max + 1), *val = buf_new(64);
+    size_t n = d->n;
+    size_t max = d->lim->max_out;
+    size_t i = 0;
+    size_t cp = 0;
+    size_t folds = 0;
+    size_t codes_read = 0;
+    BUF *o = buf_new(n < max ? n + 1 : max + 1);
+    BUF *val = buf_new(64);
     while (i < n && o->len < max) {
         buf_reset(val);
         ATOM a;
@@ -308,8 +321,10 @@ static size_t js_escape(const char *in, size_t n, size_t i, unsigned long *cp)
 {
     long v;
     char t = i + 1 < n ? in[i + 1] : 0;
-    if (t == 'x' && (v = hexv(in, n, i + 2, 2)) >= 0)
-        return *cp = (unsigned long)v, 4;
+    if (t == 'x' && (v = hexv(in, n, i + 2, 2)) >= 0) {
+        *cp = (unsigned long)v;
+        return 4;
+    }
     if (t != 'u')
         return 0;
     if (i + 2 < n && in[i + 2] == '{') {
@@ -319,7 +334,8 @@ static size_t js_escape(const char *in, size_t n, size_t i, unsigned long *cp)
             x = x * 16 + (unsigned long)hexv(in, n, j++, 1);
         if (j == i + 3 || j >= n || in[j] != '}')
             return 0;
-        return *cp = x, j + 1 - i;
+        *cp = x;
+        return j + 1 - i;
     }
     if ((v = hexv(in, n, i + 2, 4)) < 0)
         return 0;
@@ -329,17 +345,22 @@ static size_t js_escape(const char *in, size_t n, size_t i, unsigned long *cp)
         *cp = 0x10000 + (((unsigned long)v - 0xD800) << 10) + ((unsigned long)lo - 0xDC00);
         return 12;
     }
-    return *cp = (unsigned long)v, 6;
+    *cp = (unsigned long)v;
+    return 6;
 }
 
 /* pct_escape - %uNNNN or %NN: bytes read, 0 when none */
 static size_t pct_escape(const char *in, size_t n, size_t i, unsigned long *cp)
 {
     long v;
-    if (i + 1 < n && (in[i + 1] | 0x20) == 'u' && (v = hexv(in, n, i + 2, 4)) >= 0)
-        return *cp = (unsigned long)v, 6;
-    if ((v = hexv(in, n, i + 1, 2)) >= 0)
-        return *cp = (unsigned long)v, 3;
+    if (i + 1 < n && (in[i + 1] | 0x20) == 'u' && (v = hexv(in, n, i + 2, 4)) >= 0) {
+        *cp = (unsigned long)v;
+        return 6;
+    }
+    if ((v = hexv(in, n, i + 1, 2)) >= 0) {
+        *cp = (unsigned long)v;
+        return 3;
+    }
     return 0;
 }
 
@@ -349,7 +370,8 @@ static size_t entity(const char *in, size_t n, size_t i, unsigned long *cp)
     if (i + 2 >= n || in[i + 1] != '#')
         return 0;
     bool hex = (in[i + 2] | 0x20) == 'x';
-    size_t j = i + 2 + hex, k = 0;
+    size_t j = i + 2 + hex;
+    size_t k = 0;
     unsigned long x = 0;
     for (; j < n && k < 7; j++, k++) {
         int c = (unsigned char)in[j];
@@ -366,11 +388,14 @@ static size_t entity(const char *in, size_t n, size_t i, unsigned long *cp)
 /* deobf_escapes - decode escape sequences (see the top of this file) */
 void deobf_escapes(DEOBF *d)
 {
-    bool js = d->syn.js, ent = deobf_lang_in(d->lang, "html svg hta wsf sct xml");
+    bool js = d->syn.js;
+    bool ent = deobf_lang_in(d->lang, "html svg hta wsf sct xml");
     if (deobf_full(d) || (!js && !ent))
         return;
     const char *in = d->in;
-    size_t n = d->n, max = d->lim->max_out, count = 0;
+    size_t n = d->n;
+    size_t max = d->lim->max_out;
+    size_t count = 0;
     bool pct = js && (str_memmem_ci(in, n, "unescape") || str_memmem_ci(in, n, "decodeuri"));
     BUF *o = buf_new(n < max ? n + 1 : max + 1);
     for (size_t i = 0; i < n && o->len < max;) {

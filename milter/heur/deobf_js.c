@@ -75,7 +75,9 @@ static void js_unescape(const char *p, size_t n, BUF *b, size_t max)
 static bool read_array(DEOBF *d, size_t i, ARR *a)
 {
     const char *in = d->in;
-    size_t n = d->n, j = i + 1, cap = 64;
+    size_t n = d->n;
+    size_t j = i + 1;
+    size_t cap = 64;
     a->n = 0;
     buf_reset(a->vals);
     for (;;) {
@@ -148,8 +150,10 @@ static bool number(const char *p, size_t n, size_t *i, long *v)
 {
     size_t j = *i;
     int base = 10;
-    if (j + 1 < n && p[j] == '0' && (p[j + 1] | 0x20) == 'x')
-        base = 16, j += 2;
+    if (j + 1 < n && p[j] == '0' && (p[j + 1] | 0x20) == 'x') {
+        base = 16;
+        j += 2;
+    }
     size_t d0 = j;
     long x = 0;
     while (j < n && j - d0 < 9 &&
@@ -159,7 +163,8 @@ static bool number(const char *p, size_t n, size_t *i, long *v)
     }
     if (j == d0)
         return false;
-    *i = j, *v = x;
+    *i = j;
+    *v = x;
     return true;
 }
 
@@ -216,7 +221,9 @@ static bool decoder(const DEOBF *d, const ARR *a, char *name, size_t *nlen, long
         const char *body = memchr(in + i, '{', w - i);
         if (body == NULL)
             continue;
-        size_t b0 = (size_t)(body - in), b1 = b0, depth = 0;
+        size_t b0 = (size_t)(body - in);
+        size_t b1 = b0;
+        size_t depth = 0;
         for (; b1 < w; b1++) { /* the body's end: braces outside strings are enough here */
             depth += in[b1] == '{';
             if (in[b1] == '}' && --depth == 0)
@@ -250,7 +257,8 @@ static bool decoder(const DEOBF *d, const ARR *a, char *name, size_t *nlen, long
 static void obf_b64(const char *p, size_t n, BUF *b, size_t max)
 {
     BUF *raw = buf_new(n);
-    unsigned acc = 0, bits = 0;
+    unsigned acc = 0;
+    unsigned bits = 0;
     for (size_t i = 0; i < n; i++) {
         const char *q = memchr(OBF_B64, p[i], 64);
         if (q == NULL)
@@ -336,23 +344,27 @@ void deobf_strarray(DEOBF *d)
     ARR a = {0};
     a.vals = buf_new(256);
     char dec[JS_NAME + 1] = "";
-    size_t dlen = 0, changes = 0;
+    size_t dlen = 0;
+    size_t changes = 0;
     long offset = 0;
     bool b64 = false;
     if (find_array(d, &a)) {
         long rot = rotation(d, &a);
         bool have = decoder(d, &a, dec, &dlen, &offset, &b64);
-        size_t *ro = xcalloc(a.n, sizeof(size_t)), *rl = xcalloc(a.n, sizeof(size_t));
+        size_t *ro = xcalloc(a.n, sizeof(size_t));
+        size_t *rl = xcalloc(a.n, sizeof(size_t));
         for (size_t k = 0; k < a.n; k++) { /* rotate left by rot */
             size_t from = (k + (size_t)(rot % (long)a.n)) % a.n;
-            ro[k] = a.off[from], rl[k] = a.len[from];
+            ro[k] = a.off[from];
+            rl[k] = a.len[from];
         }
         memcpy(a.off, ro, a.n * sizeof(size_t));
         memcpy(a.len, rl, a.n * sizeof(size_t));
         free(ro);
         free(rl);
         BUF *o = buf_new(d->n);
-        size_t cp = 0, max = d->lim->max_out;
+        size_t cp = 0;
+        size_t max = d->lim->max_out;
         for (size_t i = a.end; i < d->n && o->len < max; i++) {
             long v;
             size_t end;
@@ -366,7 +378,8 @@ void deobf_strarray(DEOBF *d)
             deobf_put(o, max, d->in + cp, i - cp);
             if (!member(&a, (size_t)v, b64 && have, d->in, d->n, i, &end, o, max))
                 put_elem(&a, (size_t)v, b64 && have, o, max);
-            cp = end, i = end - 1;
+            cp = end;
+            i = end - 1;
             changes++;
         }
         deobf_put(o, max, d->in + cp, d->n - cp);

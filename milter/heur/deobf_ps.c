@@ -40,7 +40,8 @@
 /* r_concat - 'a' + 'b' + ... at k; returns the next index to look at */
 static size_t r_concat(PS *p, size_t k, BUF *b)
 {
-    size_t j = ps_nx(p, k + 1), last = k;
+    size_t j = ps_nx(p, k + 1);
+    size_t last = k;
     if (!ps_is_op(p, j, '+') || !ps_is_str(p, ps_nx(p, j + 1)))
         return k + 1;
     buf_reset(b);
@@ -69,7 +70,8 @@ static size_t r_group(PS *p, size_t k, size_t prev, BUF *b)
         return e + 1;
     }
     /* ( 'a', 'b', ... ) -> a list */
-    size_t j = a, nel = 0;
+    size_t j = a;
+    size_t nel = 0;
     buf_reset(b);
     while (ps_is_str(p, j) && nel < PS_MAX_ARGS && !memchr(ps_val(p, j), 0, p->t[j].vn)) {
         if (nel++)
@@ -95,7 +97,8 @@ static bool format(const char *f, size_t fn, const char *const *args, const size
         if ((f[i] == '{' || f[i] == '}') && i + 1 < fn && f[i + 1] == f[i]) {
             buf_putc(b, f[i++]);
         } else if (f[i] == '{') {
-            size_t j = i + 1, idx = 0;
+            size_t j = i + 1;
+            size_t idx = 0;
             if (j >= fn || !isdigit((unsigned char)f[j]))
                 return false;
             while (j < fn && isdigit((unsigned char)f[j]) && idx < PS_MAX_ARGS)
@@ -119,13 +122,17 @@ static size_t r_format(PS *p, size_t k, BUF *b)
     if (!ps_is_word(p, j, "-f"))
         return k + 1;
     const char *args[PS_MAX_ARGS];
-    size_t alen[PS_MAX_ARGS], na = 0, last = j;
+    size_t alen[PS_MAX_ARGS];
+    size_t na = 0;
+    size_t last = j;
     j = ps_nx(p, j + 1);
     if (j < p->nt && p->t[j].kind == T_LIST) { /* -f ('a','b') */
-        const char *s = ps_val(p, j), *end = s + p->t[j].vn;
+        const char *s = ps_val(p, j);
+        const char *end = s + p->t[j].vn;
         for (; na < PS_MAX_ARGS; s++) {
             const char *z = memchr(s, 0, (size_t)(end - s));
-            args[na] = s, alen[na++] = z ? (size_t)(z - s) : (size_t)(end - s);
+            args[na] = s;
+            alen[na++] = z ? (size_t)(z - s) : (size_t)(end - s);
             if (!z)
                 break;
             s = z;
@@ -135,7 +142,8 @@ static size_t r_format(PS *p, size_t k, BUF *b)
     while (na == 0 || last != j) {
         if (!ps_is_str(p, j) || na >= PS_MAX_ARGS)
             break;
-        args[na] = ps_val(p, j), alen[na++] = p->t[j].vn;
+        args[na] = ps_val(p, j);
+        alen[na++] = p->t[j].vn;
         last = j;
         j = ps_nx(p, j + 1);
         if (!ps_is_op(p, j, ','))
@@ -151,7 +159,8 @@ static size_t r_format(PS *p, size_t k, BUF *b)
     if (!format(ps_val(p, k), p->t[k].vn, args, alen, na, b, p->d->lim->max_out))
         return k + 1;
     const char *f = ps_val(p, k);
-    size_t i = 0, fn = p->t[k].vn;
+    size_t i = 0;
+    size_t fn = p->t[k].vn;
     while (i < fn && f[i] == '{' && memchr(f + i, '}', fn - i))
         i = (size_t)((const char *)memchr(f + i, '}', fn - i) - f) + 1;
     if (i == fn && na >= 2) /* '{2}{0}{1}': a string cut and shuffled */
@@ -165,7 +174,9 @@ static size_t r_format(PS *p, size_t k, BUF *b)
 /* r_char - [char]N, [char](N), [char[]](N, N, ...) at the '[' k */
 static size_t r_char(PS *p, size_t k, BUF *b)
 {
-    size_t w = ps_nx(p, k + 1), j, nel = 0;
+    size_t w = ps_nx(p, k + 1);
+    size_t j;
+    size_t nel = 0;
     bool arr = ps_is_word(p, w, "char") && ps_is_op(p, w + 1, '[') && ps_is_op(p, w + 2, ']');
     if (!(ps_is_word(p, w, "char") || arr))
         return k + 1;
@@ -224,7 +235,8 @@ static size_t r_join(PS *p, size_t k, BUF *b)
         return k + 1;
     s = ps_nx(p, j + 1);
     const char *sep = ps_is_str(p, s) ? ps_val(p, s) : "";
-    size_t sn = ps_is_str(p, s) ? p->t[s].vn : 0, last = ps_is_str(p, s) ? s : j;
+    size_t sn = ps_is_str(p, s) ? p->t[s].vn : 0;
+    size_t last = ps_is_str(p, s) ? s : j;
     joined(p, k, sep, sn, b);
     ps_put(p, k, last + 1, T_STR, 0, b->data, b->len);
     return last + 1;
@@ -296,7 +308,9 @@ static size_t r_replace(PS *p, size_t k, BUF *b, BUF *pat)
     last = a;
     if (ps_is_op(p, r, ',') && ps_is_str(p, ps_nx(p, r + 1))) {
         r = ps_nx(p, r + 1);
-        rep = ps_val(p, r), rn = p->t[r].vn, last = r;
+        rep = ps_val(p, r);
+        rn = p->t[r].vn;
+        last = r;
     } else if (method) {
         return k + 1;
     }
@@ -335,7 +349,9 @@ static size_t r_autovar(PS *p, size_t k, BUF *b)
             v = AUTOVARS[i].value;
     if (v == NULL || !ps_is_op(p, k + 1, '['))
         return k + 1;
-    size_t j = ps_nx(p, k + 2), nel = 0, vn = strlen(v);
+    size_t j = ps_nx(p, k + 2);
+    size_t nel = 0;
+    size_t vn = strlen(v);
     long x;
     buf_reset(b);
     while (ps_number(p, j, &x) && nel < PS_MAX_ARGS) {
@@ -360,7 +376,8 @@ static size_t r_autovar(PS *p, size_t k, BUF *b)
 /* pass - one forward pass of every reduction; true when something changed */
 static bool pass(PS *p, BUF *b, BUF *pat)
 {
-    size_t before = p->changes, prev = p->nt;
+    size_t before = p->changes;
+    size_t prev = p->nt;
     for (size_t k = 0; k < p->nt;) {
         TOK *t = &p->t[k];
         size_t next = k + 1;
@@ -408,7 +425,8 @@ typedef struct VAR {
 static bool substitute(PS *p)
 {
     VAR *vars = xcalloc(PS_MAX_VARS, sizeof(VAR));
-    size_t nv = 0, before = p->changes;
+    size_t nv = 0;
+    size_t before = p->changes;
     for (size_t k = 0; k < p->nt; k++) { /* the assignments */
         if (p->t[k].kind != T_WORD || ps_val(p, k)[0] != '$' || p->t[k].vn < 2)
             continue;
@@ -447,7 +465,9 @@ static bool substitute(PS *p)
                 strncasecmp(p->arena->data + vars[i].name, ps_val(p, k), vars[i].nlen) != 0)
                 continue;
             TOK s = p->t[vars[i].tok];
-            s.s = p->t[k].s, s.e = p->t[k].e, s.orig = 0;
+            s.s = p->t[k].s;
+            s.e = p->t[k].e;
+            s.orig = 0;
             p->t[k] = s;
             p->changes++;
             break;
@@ -468,7 +488,8 @@ void deobf_psnorm(DEOBF *d)
         buf_free(p.arena);
         return;
     }
-    BUF *b = buf_new(256), *pat = buf_new(64);
+    BUF *b = buf_new(256);
+    BUF *pat = buf_new(64);
     ps_lex(&p);
     for (int r = 0; r < PS_ROUNDS; r++) {
         for (int i = 0; i < PS_PASSES; i++)

@@ -31,7 +31,8 @@ bool ps_add_val(PS *p, TOK *t, const char *s, size_t n)
         p->spent = true; /* the budget is spent: no more passes */
         return false;
     }
-    t->v = (uint32_t)p->arena->len, t->vn = (uint32_t)n;
+    t->v = (uint32_t)p->arena->len;
+    t->vn = (uint32_t)n;
     return buf_try_cat(p->arena, s, n);
 }
 
@@ -108,7 +109,8 @@ static size_t lex_string(const char *in, size_t n, size_t i, BUF *b, bool *opaqu
 void ps_lex(PS *p)
 {
     const char *in = p->d->in;
-    size_t n = p->d->n, i = 0;
+    size_t n = p->d->n;
+    size_t i = 0;
     BUF *b = buf_new(64);
     while (i < n && p->nt < PS_MAX_TOKENS) {
         TOK t = {0};
@@ -147,10 +149,14 @@ void ps_lex(PS *p)
             }
             t.kind = T_WORD;
             t.orig = j - i == b->len; /* no backticks removed */
-            if (!t.orig)
-                p->changes++, p->obf++;
-            if (!ps_add_val(p, &t, b->data, b->len))
-                t.kind = T_OPAQUE, t.orig = 1;
+            if (!t.orig) {
+                p->changes++;
+                p->obf++;
+            }
+            if (!ps_add_val(p, &t, b->data, b->len)) {
+                t.kind = T_OPAQUE;
+                t.orig = 1;
+            }
         } else {
             t.kind = T_OP;
         }
@@ -217,7 +223,10 @@ bool ps_put(PS *p, size_t k, size_t end, uint8_t kind, uint16_t nel, const char 
     TOK t = p->t[k];
     if (!ps_add_val(p, &t, s, n))
         return false;
-    t.kind = kind, t.orig = 0, t.nel = nel, t.e = p->t[end - 1].e;
+    t.kind = kind;
+    t.orig = 0;
+    t.nel = nel;
+    t.e = p->t[end - 1].e;
     p->t[k] = t;
     kill(p, k + 1, end);
     p->changes++;
@@ -301,7 +310,8 @@ void ps_unwrap(PS *p)
     for (size_t k = 0; k < p->nt && !deobf_full(p->d); k++) {
         if (!iex_word(p, k))
             continue;
-        size_t a = ps_nx(p, k + 1), back = k;
+        size_t a = ps_nx(p, k + 1);
+        size_t back = k;
         while (back > 0 && (p->t[back - 1].kind == T_WS || ps_is_op(p, back - 1, '&') ||
                             ps_is_op(p, back - 1, '.')))
             back--;

@@ -153,7 +153,8 @@ static void vbe_decode(const char *p, size_t n, BUF *out, size_t max)
         unsigned char c = (unsigned char)p[i];
         char e = c == '@' && i + 1 < n ? vbe_escape(p[i + 1]) : 0;
         if (e) {
-            i++, k++;
+            i++;
+            k++;
             deobf_put(out, max, &e, 1);
             continue;
         }
@@ -308,7 +309,8 @@ static bool snum(const char *p, size_t n, size_t *i, long *v)
         x = x * 10 + (p[j++] - '0');
     if (j == d0)
         return false;
-    *v = neg ? -x : x, *i = j;
+    *v = neg ? -x : x;
+    *i = j;
     return true;
 }
 
@@ -316,13 +318,15 @@ static bool snum(const char *p, size_t n, size_t *i, long *v)
 static bool substring(const CVAR *v, const char *mod, size_t mn, BUF *out, size_t max)
 {
     size_t i = 1;
-    long a, b = 0;
+    long a;
+    long b = 0;
     if (!snum(mod, mn, &i, &a))
         return false;
     bool has_b = i < mn && mod[i] == ',';
     if ((has_b && (i++, !snum(mod, mn, &i, &b))) || i != mn)
         return false;
-    long len = (long)v->vlen, s = a < 0 ? (a + len < 0 ? 0 : a + len) : (a > len ? len : a);
+    long len = (long)v->vlen;
+    long s = a < 0 ? (a + len < 0 ? 0 : a + len) : (a > len ? len : a);
     long e = !has_b ? len : b < 0 ? len + b : s + b;
     if (e > len)
         e = len;
@@ -339,7 +343,8 @@ static bool substitute(CMD *m, const CVAR *v, const char *mod, size_t mn, BUF *o
         return false;
     bool star = mod[0] == '*';
     char *old = xstrndup(mod + star, (size_t)(eq - mod) - star);
-    size_t on = strlen(old), from = 0;
+    size_t on = strlen(old);
+    size_t from = 0;
     const char *rep = eq + 1;
     size_t rn = mn - (size_t)(rep - mod);
     const char *hit;
@@ -386,7 +391,8 @@ static void pct_line(CMD *m, const char *p, size_t n, BUF *out, char delim)
 {
     size_t max = m->d->lim->max_out;
     for (size_t i = 0; i < n && out->len < max;) {
-        char c = p[i], next = i + 1 < n ? p[i + 1] : 0;
+        char c = p[i];
+        char next = i + 1 < n ? p[i + 1] : 0;
         if (c != delim) {
             deobf_put(out, max, p + i++, 1);
             continue;
@@ -419,7 +425,8 @@ static void command(CMD *m, BUF *out, size_t s0)
         buf_free(t);
     }
     const char *p = out->data + s0;
-    size_t n = out->len - s0, i = 0;
+    size_t n = out->len - s0;
+    size_t i = 0;
     while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '@' || p[i] == '('))
         i++;
     if (deobf_at(p, n, i, "call "))
@@ -431,7 +438,9 @@ static void command(CMD *m, BUF *out, size_t s0)
     const char *eq = memchr(p + i + quoted, '=', n - i - quoted);
     if (i >= n || p[i] == '/' || eq == NULL)
         return;
-    const char *name = p + i + quoted, *val = eq + 1, *end = p + n;
+    const char *name = p + i + quoted;
+    const char *val = eq + 1;
+    const char *end = p + n;
     if (quoted) {
         const char *q = memrchr(val, '"', (size_t)(end - val));
         end = q ? q : end;
@@ -442,7 +451,8 @@ static void command(CMD *m, BUF *out, size_t s0)
 /* caret_line - phase 2: carets removed outside quotes, commands split at & and | */
 static bool caret_line(CMD *m, const char *p, size_t n, BUF *out)
 {
-    size_t max = m->d->lim->max_out, s0 = out->len;
+    size_t max = m->d->lim->max_out;
+    size_t s0 = out->len;
     bool quoted = false;
     for (size_t i = 0; i < n && out->len < max; i++) {
         char c = p[i];
@@ -483,17 +493,20 @@ void deobf_cmdset(DEOBF *d)
     if (!deobf_lang_in(d->lang, "bat cmd lnk") || deobf_full(d))
         return;
     const char *in = d->in;
-    size_t n = d->n, max = d->lim->max_out;
+    size_t n = d->n;
+    size_t max = d->lim->max_out;
     CMD m = {d, xcalloc(SLOTS, sizeof(CVAR)), 0, strcmp(d->lang, "lnk") == 0, false, 0, 0};
     for (size_t i = 0; i < sizeof(env_seed) / sizeof(env_seed[0]); i++)
         cvar_set(&m, env_seed[i].name, strlen(env_seed[i].name), env_seed[i].value,
                  strlen(env_seed[i].value), true);
     m.delayed = str_memmem_ci(in, n, "enabledelayedexpansion") || str_memmem_ci(in, n, "/v:on") ||
                 str_memmem_ci(in, n, "/v on");
-    BUF *o = buf_new(n < max ? n + 1 : max + 1), *line = buf_new(256);
+    BUF *o = buf_new(n < max ? n + 1 : max + 1);
+    BUF *line = buf_new(256);
     for (size_t ls = 0; ls < n && o->len < max;) {
         const char *nl = memchr(in + ls, '\n', n - ls);
-        size_t le = nl ? (size_t)(nl - in) : n, ce = le > ls && in[le - 1] == '\r' ? le - 1 : le;
+        size_t le = nl ? (size_t)(nl - in) : n;
+        size_t ce = le > ls && in[le - 1] == '\r' ? le - 1 : le;
         buf_reset(line);
         pct_line(&m, in + ls, ce - ls, line, '%');
         if (!caret_line(&m, line->data, line->len, o))

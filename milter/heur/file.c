@@ -80,7 +80,8 @@ static bool scriptish(const FILETYPE *ft, const NAME *nm)
 static void code_tricks(HEUR_CTX *c, const FILE_FACTS *f, const char *fn, const NAME *nm)
 {
     const char *tn = f->ft && f->ft->name ? f->ft->name : "";
-    bool exe = words_hasz("pe elf macho", tn), script = !exe && scriptish(f->ft, nm);
+    bool exe = words_hasz("pe elf macho", tn);
+    bool script = !exe && scriptish(f->ft, nm);
     bool inside = f->depth > 0 && words_hasz(archives, f->container);
     const char *what = f->ft && f->ft->lang                           ? f->ft->lang
                        : exe || strcmp(tn, "lnk") == 0 || !nm->ext[0] ? tn
@@ -143,7 +144,8 @@ static size_t skip_blank(const char *s, size_t n, size_t i)
 static bool new_blob(const char *t, size_t n)
 {
     for (const char *p = t; (p = str_memmem_ci(p, n - (size_t)(p - t), "new")) != NULL; p += 3) {
-        size_t i = (size_t)(p - t), j = skip_blank(t, n, i + 3);
+        size_t i = (size_t)(p - t);
+        size_t j = skip_blank(t, n, i + 3);
         if ((i > 0 && word_at(t, n, i - 1)) || j == i + 3 || n - j < 4 ||
             strncasecmp(t + j, "blob", 4) != 0)
             continue;
@@ -160,7 +162,8 @@ static bool download_word(const char *t, size_t n)
 {
     for (const char *p = t; (p = str_memmem_ci(p, n - (size_t)(p - t), "download")) != NULL;
          p += 8) {
-        size_t i = (size_t)(p - t), j = skip_blank(t, n, i + 8);
+        size_t i = (size_t)(p - t);
+        size_t j = skip_blank(t, n, i + 8);
         char before = i > 0 ? t[i - 1] : 0;
         if (!(before == '.' || before == ' ' || (before >= '\t' && before <= '\r')))
             continue;
@@ -174,7 +177,9 @@ static bool download_word(const char *t, size_t n)
 static bool data_file_url(const char *t, size_t n)
 {
     for (const char *p = t; (p = str_memmem_ci(p, n - (size_t)(p - t), "data:")) != NULL; p += 5) {
-        size_t i = (size_t)(p - t), j = i + 5, left = n - j;
+        size_t i = (size_t)(p - t);
+        size_t j = i + 5;
+        size_t left = n - j;
         if ((i > 0 && word_at(t, n, i - 1)) || j >= n || !(word_at(t, n, j) || t[j] == ';'))
             continue; /* "metadata:", "Data: none" */
         bool image = left >= 6 && strncasecmp(t + j, "image/", 6) == 0 &&
@@ -190,7 +195,8 @@ static bool data_file_url(const char *t, size_t n)
 static bool atob_literal(const char *t, size_t n)
 {
     for (const char *p = t; (p = str_memmem_ci(p, n - (size_t)(p - t), "atob")) != NULL;) {
-        size_t i = (size_t)(p - t), j = skip_blank(t, n, i + 4);
+        size_t i = (size_t)(p - t);
+        size_t j = skip_blank(t, n, i + 4);
         p += 4;
         if ((i > 0 && word_at(t, n, i - 1)) || j >= n || t[j] != '(')
             continue;

@@ -103,12 +103,14 @@ static bool attr(const char *t, size_t tn, const char *name, const char **v, siz
         if (j < tn && (t[j] == '"' || t[j] == '\'')) {
             const char *e = memchr(t + j + 1, t[j], tn - j - 1);
             size_t end = e ? (size_t)(e - t) : tn;
-            *v = t + j + 1, *vn = end - j - 1;
+            *v = t + j + 1;
+            *vn = end - j - 1;
         } else {
             size_t e = j;
             while (e < tn && !isspace((unsigned char)t[e]) && t[e] != '>' && t[e] != '/')
                 e++;
-            *v = t + j, *vn = e - j;
+            *v = t + j;
+            *vn = e - j;
         }
         return true;
     }
@@ -126,8 +128,11 @@ static void entities(BUF *b, const char *v, size_t vn)
         bool done = false;
         for (size_t e = 0; v[i] == '&' && e < sizeof(named) / sizeof(named[0]) && !done; e++) {
             size_t k = strlen(named[e].e);
-            if (vn - i >= k && strncasecmp(v + i, named[e].e, k) == 0)
-                buf_putc(b, named[e].c), i += k - 1, done = true;
+            if (vn - i >= k && strncasecmp(v + i, named[e].e, k) == 0) {
+                buf_putc(b, named[e].c);
+                i += k - 1;
+                done = true;
+            }
         }
         if (!done && v[i] == '&' && i + 2 < vn && v[i + 1] == '#') {
             size_t j = i + 2;
@@ -193,7 +198,10 @@ static void body(const char *p, size_t *b0, size_t *b1)
 static size_t script_blocks(LX *x, const char *open, const char *close, const char *how)
 {
     const char *p = x->p;
-    size_t n = x->n, i = 0, count = 0, k = strlen(open);
+    size_t n = x->n;
+    size_t i = 0;
+    size_t count = 0;
+    size_t k = strlen(open);
     while (count < LANG_MAX_BLOCKS && (i = lang_find(p, n, i, open)) < n) {
         size_t t = i + k;
         if (t < n && namec(p[t])) { /* <scriptlet is no <script */
@@ -210,7 +218,9 @@ static size_t script_blocks(LX *x, const char *open, const char *close, const ch
         const char *lv = "";
         size_t lvn = 0;
         attr(p + i, gt - i, "language", &lv, &lvn);
-        size_t b0 = gt + 1, e = lang_find(p, n, b0, close), b1 = e;
+        size_t b0 = gt + 1;
+        size_t e = lang_find(p, n, b0, close);
+        size_t b1 = e;
         body(p, &b0, &b1);
         lang_emit(x, how, script_lang(lv, lvn), p + b0, b1 - b0);
         count++;
@@ -223,9 +233,11 @@ static size_t script_blocks(LX *x, const char *open, const char *close, const ch
 static void xsl(LX *x)
 {
     char pfx[PFX_MAX][PFX_LEN + 1] = {"msxsl"};
-    size_t np = 1, i = 0;
+    size_t np = 1;
+    size_t i = 0;
     while (np < PFX_MAX && (i = lang_find(x->p, x->n, i, XSLT_URN)) < x->n) {
-        size_t back = i > XMLNS_BACK ? i - XMLNS_BACK : 0, at = x->n;
+        size_t back = i > XMLNS_BACK ? i - XMLNS_BACK : 0;
+        size_t at = x->n;
         for (size_t j = back; (j = lang_find(x->p, i, j, "xmlns:")) < i; j++)
             at = j + 6;
         size_t e = at;
@@ -272,15 +284,18 @@ static void item1(BUF *cmd, const char *v, size_t vn)
 {
     BUF *raw = buf_new(vn + 1);
     entities(raw, v, vn);
-    const char *s = raw->data, *c1 = memchr(s, ',', raw->len);
+    const char *s = raw->data;
+    const char *c1 = memchr(s, ',', raw->len);
     size_t len = raw->len;
     if (c1) { /* the first field is the button text */
-        s = c1 + 1, len = raw->len - (size_t)(s - raw->data);
+        s = c1 + 1;
+        len = raw->len - (size_t)(s - raw->data);
         const char *c2 = memchr(s, ',', len);
         if (c2) {
             buf_cat(cmd, s, (size_t)(c2 - s));
             buf_putc(cmd, ' ');
-            len -= (size_t)(c2 + 1 - s), s = c2 + 1;
+            len -= (size_t)(c2 + 1 - s);
+            s = c2 + 1;
         }
     }
     buf_cat(cmd, s, len);
@@ -291,17 +306,22 @@ static void item1(BUF *cmd, const char *v, size_t vn)
 static void chm(LX *x)
 {
     const char *p = x->p;
-    size_t n = x->n, i = 0, found = 0;
+    size_t n = x->n;
+    size_t i = 0;
+    size_t found = 0;
     BUF *cmd = buf_new(256);
     while (found < LANG_MAX_BLOCKS && (i = lang_find(p, n, i, HHCTRL_CLSID)) < n) {
         size_t lim = n - i > OBJ_WINDOW ? i + OBJ_WINDOW : n;
-        size_t e = lang_find(p, lim, i, "</object"), j = i;
+        size_t e = lang_find(p, lim, i, "</object");
+        size_t j = i;
         bool shortcut = false;
         buf_reset(cmd);
         while ((j = lang_find(p, e, j, "<param")) < e) {
             size_t gt = tag_end(p, e, j + 6);
-            const char *nm = "", *v = "";
-            size_t nn = 0, vn = 0;
+            const char *nm = "";
+            const char *v = "";
+            size_t nn = 0;
+            size_t vn = 0;
             if (attr(p + j, gt - j, "name", &nm, &nn) && attr(p + j, gt - j, "value", &v, &vn)) {
                 if (nn == 7 && strncasecmp(nm, "command", 7) == 0)
                     shortcut = shortcut || str_memmem_ci(v, vn, "shortcut") != NULL;

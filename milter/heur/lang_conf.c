@@ -106,11 +106,16 @@ static size_t mof_class(const char *p, size_t n, size_t i, size_t *c)
 void lang_mof(LX *x)
 {
     const char *p = x->p;
-    size_t n = x->n, i = 0, blocks = 0;
-    BUF *v = buf_new(256), *eng = buf_new(32);
+    size_t n = x->n;
+    size_t i = 0;
+    size_t blocks = 0;
+    BUF *v = buf_new(256);
+    BUF *eng = buf_new(32);
     while (blocks++ < LANG_MAX_BLOCKS && (i = lang_find(p, n, i, "instance of")) < n) {
-        size_t c, k = mof_class(p, n, i + 11, &c);
-        size_t b0 = c + k, b1 = mof_end(p, n, b0);
+        size_t c;
+        size_t k = mof_class(p, n, i + 11, &c);
+        size_t b0 = c + k;
+        size_t b1 = mof_end(p, n, b0);
         i = b1;
         buf_reset(v);
         if (k == 13 && strncasecmp(p + c, "__EventFilter", k) == 0) {
@@ -155,7 +160,8 @@ static size_t sections(const LX *x, SECTION *s)
 {
     size_t ns = 0;
     for (size_t i = 0; i < x->n && ns < LANG_MAX_SECTIONS;) {
-        size_t e = line_end(x->p, x->n, i), j = i;
+        size_t e = line_end(x->p, x->n, i);
+        size_t j = i;
         while (j < e && isspace((unsigned char)x->p[j]))
             j++;
         if (j < e && x->p[j] == '[') {
@@ -184,7 +190,9 @@ static const SECTION *find_section(const LX *x, const SECTION *s, size_t ns, siz
 static void section_lines(const LX *x, const SECTION *s, BUF *out)
 {
     for (size_t i = s->b0; i < s->b1 && out->len < x->max;) {
-        size_t e = line_end(x->p, s->b1, i), a = i, b = e;
+        size_t e = line_end(x->p, s->b1, i);
+        size_t a = i;
+        size_t b = e;
         while (a < b && isspace((unsigned char)x->p[a]))
             a++;
         while (b > a && isspace((unsigned char)x->p[b - 1]))
@@ -200,10 +208,12 @@ static void section_lines(const LX *x, const SECTION *s, BUF *out)
 /* inf_key - the sections named by every `key = a, b:flag` line; lines appended to out */
 static void inf_key(const LX *x, const SECTION *s, size_t ns, const char *key, BUF *out)
 {
-    size_t k = strlen(key), refs = 0;
+    size_t k = strlen(key);
+    size_t refs = 0;
     for (size_t i = 0; refs < LANG_MAX_BLOCKS && (i = lang_find(x->p, x->n, i, key)) < x->n;
          i += k) {
-        size_t j = i + k, e = line_end(x->p, x->n, i);
+        size_t j = i + k;
+        size_t e = line_end(x->p, x->n, i);
         if (i > 0 && !isspace((unsigned char)x->p[i - 1]))
             continue;
         while (j < e && (x->p[j] == ' ' || x->p[j] == '\t'))
@@ -241,7 +251,8 @@ void lang_inf(LX *x)
 {
     SECTION *s = xcalloc(LANG_MAX_SECTIONS, sizeof(SECTION));
     size_t ns = sections(x, s);
-    BUF *cmds = buf_new(256), *ocx = buf_new(256);
+    BUF *cmds = buf_new(256);
+    BUF *ocx = buf_new(256);
     inf_key(x, s, ns, "RunPreSetupCommands", cmds);
     inf_key(x, s, ns, "RunPostSetupCommands", cmds);
     inf_key(x, s, ns, "RegisterOCXs", ocx);
@@ -294,7 +305,8 @@ static size_t hexbytes(const char *p, size_t n, size_t i, BUF *out, size_t max)
 /* utf16_text - UTF-16LE bytes as text (NULs of REG_MULTI_SZ as newlines); false if not */
 static bool utf16_text(const BUF *raw, BUF *out)
 {
-    size_t ascii = 0, units = raw->len / 2;
+    size_t ascii = 0;
+    size_t units = raw->len / 2;
     for (size_t i = 0; i + 1 < raw->len; i += 2)
         ascii +=
             raw->data[i + 1] == 0 && (raw->data[i] == 0 || isprint((unsigned char)raw->data[i]) ||
@@ -331,19 +343,27 @@ void lang_reg(LX *x)
         for (size_t i = 2; i + 1 < x->n; i += 2)
             buf_putc(narrow, x->p[i + 1] == 0 ? x->p[i] : '?');
         LX y = *x;
-        y.p = narrow->data, y.n = narrow->len;
+        y.p = narrow->data;
+        y.n = narrow->len;
         lang_reg(&y);
         x->layers = y.layers;
         buf_free(narrow);
         return;
     }
     const char *p = x->p;
-    size_t n = x->n, last = 0, values = 0;
-    BUF *out = buf_new(n < x->max ? n : x->max), *raw = buf_new(256), *txt = buf_new(256);
+    size_t n = x->n;
+    size_t last = 0;
+    size_t values = 0;
+    BUF *out = buf_new(n < x->max ? n : x->max);
+    BUF *raw = buf_new(256);
+    BUF *txt = buf_new(256);
     for (size_t i = 0; (i = lang_find(p, n, i, "=hex")) < n && out->len < x->max;) {
-        size_t j = i + 4, type = 3;
-        if (j + 2 < n && p[j] == '(' && p[j + 2] == ')')
-            type = (size_t)(p[j + 1] - '0'), j += 3;
+        size_t j = i + 4;
+        size_t type = 3;
+        if (j + 2 < n && p[j] == '(' && p[j + 2] == ')') {
+            type = (size_t)(p[j + 1] - '0');
+            j += 3;
+        }
         if (j >= n || p[j] != ':' || (type != 1 && type != 2 && type != 7 && type != 3)) {
             i = j;
             continue;
@@ -351,8 +371,10 @@ void lang_reg(LX *x)
         buf_reset(raw), buf_reset(txt);
         size_t e = hexbytes(p, n, j + 1, raw, x->max);
         bool ok = utf16_text(raw, txt);
-        if (!ok && type == 3 && printable(raw))
-            buf_cat(txt, raw->data, raw->len), ok = true;
+        if (!ok && type == 3 && printable(raw)) {
+            buf_cat(txt, raw->data, raw->len);
+            ok = true;
+        }
         if (ok && txt->len > 0) {
             buf_cat(out, p + last, i - last);
             buf_puts(out, "=\"");

@@ -122,7 +122,8 @@ static size_t utf8_chars(const char *s)
 /* white_run - the longest run of ASCII white space */
 static size_t white_run(const char *s)
 {
-    size_t best = 0, run = 0;
+    size_t best = 0;
+    size_t run = 0;
     for (; *s; s++) {
         run = (*s == ' ' || (*s >= '\t' && *s <= '\r')) ? run + 1 : 0;
         if (run > best)
@@ -165,7 +166,8 @@ static void report(HEUR_CTX *c, const LNK *l, const char *host, const char *path
     if (host && l->show_command == 7)
         hits_add(c->hits, "LNK_HIDDEN_WINDOW", c->location,
                  "%s started minimized without focus (SW_SHOWMINNOACTIVE)", host);
-    size_t chars = utf8_chars(args), pad = white_run(args);
+    size_t chars = utf8_chars(args);
+    size_t pad = white_run(args);
     if (chars > LONG_ARGS || pad >= PAD_RUN)
         hits_add(c->hits, "LNK_LONG_ARGUMENTS", c->location,
                  "%zu characters of arguments, longest white-space run %zu: %.80s", chars, pad,
@@ -182,7 +184,8 @@ void heur_lnk(HEUR_CTX *c, const unsigned char *p, size_t n)
     if (l == NULL)
         return;
     const char *cand[4] = {l->env_target, l->target, l->idlist_path, l->relative_path};
-    const char *host = NULL, *path = NULL;
+    const char *host = NULL;
+    const char *path = NULL;
     for (size_t i = 0; i < 4 && host == NULL; i++)
         if ((host = host_of(cand[i], l->arguments)) != NULL)
             path = cand[i];

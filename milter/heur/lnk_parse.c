@@ -385,7 +385,8 @@ static void li_paths(PARSE *ps, SPAN li)
 {
     bool uni = rd32(li, 4) >= 0x24; /* LinkInfoHeaderSize: the Unicode offsets follow */
     uint32_t flags = rd32(li, 8);
-    char *base = NULL, *net = NULL;
+    char *base = NULL;
+    char *net = NULL;
     if (flags & 1) /* VolumeIDAndLocalBasePath */
         base = li_pick(li, uni, 28, 16);
     if (flags & 2) /* CommonNetworkRelativeLinkAndPathSuffix */

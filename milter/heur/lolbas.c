@@ -41,7 +41,8 @@ static bool comment_line(const char *t, size_t n, size_t i)
 /* lolbas_split - see lolbas.h: the arguments of s[0..n); returns the bytes consumed */
 size_t lolbas_split(const char *s, size_t n, LOLBAS_ARGS *a)
 {
-    size_t i = 0, len = 0;
+    size_t i = 0;
+    size_t len = 0;
     char quote = 0;
     bool in_arg = false;
     a->n = 0;
@@ -127,7 +128,8 @@ static bool ads(const char *s)
 /* ends_with - s ends in suffix */
 static bool ends_with(const char *s, const char *suffix)
 {
-    size_t n = strlen(s), k = strlen(suffix);
+    size_t n = strlen(s);
+    size_t k = strlen(suffix);
     return n >= k && memcmp(s + n - k, suffix, k) == 0;
 }
 
@@ -142,7 +144,8 @@ static bool alt_holds(const char *alt, size_t an, const LOLBAS_ARGS *a)
     if (strcmp(w, "any") == 0)
         return true;
     for (size_t i = 0; i < a->n; i++) {
-        const char *arg = a->v[i], *value = "";
+        const char *arg = a->v[i];
+        const char *value = "";
         size_t sn = 0;
         const char *sw = switch_name(arg, &sn, &value);
         const char *operand = sw && *value ? value : arg;
@@ -241,7 +244,9 @@ void heur_lolbas(HEUR_CTX *c, const unsigned char *p, size_t n)
         if (!isalpha((unsigned char)t[i]) || (i > 0 && word_char((unsigned char)t[i - 1])))
             continue;
         char name[NAME_MAX_LEN + 1];
-        size_t after = 0, k = name_at(t, n, i, name, &after), count = 0;
+        size_t after = 0;
+        size_t k = name_at(t, n, i, name, &after);
+        size_t count = 0;
         const CMDRULE *r = k ? cmdtab_rules(tab, name, k, &count) : NULL;
         if (r == NULL) {
             while (i + 1 < n && word_char((unsigned char)t[i + 1]))

@@ -123,8 +123,11 @@ void heur_lure(HEUR_CTX *c, const unsigned char *p, size_t n)
         n = LURE_WINDOW;
     char *t = xmalloc(n + 1);
     lure_normalize(p, n, t, n + 1);
-    const char *rb = any_of(t, run_box), *pa = any_of(t, paste), *ca = any_of(t, captcha);
-    const char *cl = any_of(t, clipboard), *cmd = any_of(t, command);
+    const char *rb = any_of(t, run_box);
+    const char *pa = any_of(t, paste);
+    const char *ca = any_of(t, captcha);
+    const char *cl = any_of(t, clipboard);
+    const char *cmd = any_of(t, command);
     bool lure = false;
     if (any_of(t, report) == NULL) {
         if (rb && pa) {

@@ -53,7 +53,9 @@ static void copy_ext(char out[NAME_EXT_MAX], const char *s, size_t n)
 void name_parse(const char *s, size_t n, NAME *nm)
 {
     memset(nm, 0, sizeof(*nm));
-    size_t base = n, end = n, k;
+    size_t base = n;
+    size_t end = n;
+    size_t k;
     while (base > 0 && s[base - 1] != '/' && s[base - 1] != '\\')
         base--;
     while (end > base) { /* trailing dots and blanks, mixed: Windows drops them */
@@ -71,8 +73,10 @@ void name_parse(const char *s, size_t n, NAME *nm)
         return;
     copy_ext(nm->ext, s + dot, end - dot);
     size_t pend = dot - 1;
-    while (pend > base && (k = blank_before(s, pend)) != 0)
-        pend -= k, nm->pad += k;
+    while (pend > base && (k = blank_before(s, pend)) != 0) {
+        pend -= k;
+        nm->pad += k;
+    }
     size_t pdot = pend;
     while (pdot > base && name_ext_byte(s[pdot - 1]))
         pdot--;

@@ -84,7 +84,8 @@ static const char *content_lang(const unsigned char *p, size_t n)
 /* textual - the first bytes are text (a script, not a document or a picture) */
 static bool textual(const unsigned char *p, size_t n)
 {
-    size_t bad = 0, m = n < 512 ? n : 512;
+    size_t bad = 0;
+    size_t m = n < 512 ? n : 512;
     for (size_t k = 0; k < m; k++)
         bad += p[k] < 0x09 || (p[k] > 0x0d && p[k] < 0x20);
     return m > 0 && bad * 20 < m;
@@ -112,7 +113,9 @@ void heur_onenote(HEUR_CTX *c, const unsigned char *d, size_t n)
     NAMES nm = zero;
     names_collect(&nm, d, n);
     names_collect(&nm, d + 1, n - 1); /* strings at odd offsets */
-    size_t files = 0, exes = 0, scripts = 0;
+    size_t files = 0;
+    size_t exes = 0;
+    size_t scripts = 0;
     for (const unsigned char *p = d; files < ONE_FILES;) {
         p = memmem(p, n - (size_t)(p - d), fdso_head, 16);
         if (p == NULL || (size_t)(d + n - p) < 36)

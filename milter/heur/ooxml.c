@@ -46,9 +46,10 @@ static void unent(BUF *o, const char *p, size_t n)
         while (p[i] == '&' && k < 10 &&
                !(n - i >= strlen(ent[k]) && memcmp(p + i, ent[k], strlen(ent[k])) == 0))
             k += 2;
-        if (p[i] == '&' && k < 10)
-            buf_puts(o, ent[k + 1]), i += strlen(ent[k]) - 1;
-        else
+        if (p[i] == '&' && k < 10) {
+            buf_puts(o, ent[k + 1]);
+            i += strlen(ent[k]) - 1;
+        } else
             buf_putc(o, p[i]);
     }
 }
@@ -76,8 +77,11 @@ static void rels(HEUR_CTX *c, const char *s, size_t n)
     for (const char *p = s, *end = s + n;
          (p = str_memmem_ci(p, (size_t)(end - p), "<Relationship "));) {
         const char *z = memchr(p, '>', (size_t)(end - p));
-        size_t en = z ? (size_t)(z - p) : (size_t)(end - p), tl = 0, ml = 0;
-        const char *t = attr(p, en, "Target=", &tl), *m = attr(p, en, "TargetMode=", &ml);
+        size_t en = z ? (size_t)(z - p) : (size_t)(end - p);
+        size_t tl = 0;
+        size_t ml = 0;
+        const char *t = attr(p, en, "Target=", &tl);
+        const char *m = attr(p, en, "TargetMode=", &ml);
         for (size_t k = 0; t && k < sizeof(kinds) / sizeof(kinds[0]); k++) {
             bool ext = m && ml == 8 && strncasecmp(m, "External", 8) == 0;
             bool handler = str_memmem_ci(t, tl, "mhtml:") || str_memmem_ci(t, tl, "x-usc:");
@@ -98,8 +102,10 @@ static void rels(HEUR_CTX *c, const char *s, size_t n)
 /* field - one field code: DDE/DDEAUTO, or INCLUDEPICTURE/INCLUDETEXT/LINK to a remote place */
 static void field(HEUR_CTX *c, const char *f, size_t n, unsigned *seen)
 {
-    while (n && (*f == ' ' || *f == '\t' || *f == '"'))
-        f++, n--;
+    while (n && (*f == ' ' || *f == '\t' || *f == '"')) {
+        f++;
+        n--;
+    }
     BUF *b = buf_new(n + 1);
     unent(b, f, n < 4096 ? n : 4096);
     const char *s = b->data;
@@ -117,7 +123,8 @@ static void field(HEUR_CTX *c, const char *f, size_t n, unsigned *seen)
     }
     static const char *const inc[] = {"includepicture", "includetext", "link "};
     for (size_t k = 0; k < 3; k++) {
-        size_t kl = strlen(inc[k]), a = kl;
+        size_t kl = strlen(inc[k]);
+        size_t a = kl;
         if (m <= kl || strncasecmp(s, inc[k], kl) != 0 || (*seen & 2))
             continue;
         while (a < m && (s[a] == ' ' || s[a] == '"'))
@@ -171,12 +178,14 @@ static void fields(HEUR_CTX *c, const char *s, size_t n)
 /* dde_formula - `=cmd|'/c ...'!A0` or a SpreadsheetML ddeLink */
 static void dde_formula(HEUR_CTX *c, const char *s, size_t n)
 {
-    size_t sl = 0, tl = 0;
+    size_t sl = 0;
+    size_t tl = 0;
     const char *dl = str_memmem_ci(s, n, "<ddeLink ");
     if (dl) {
         const char *z = memchr(dl, '>', (size_t)(s + n - dl));
         size_t en = z ? (size_t)(z - dl) : (size_t)(s + n - dl);
-        const char *svc = attr(dl, en, "ddeService=", &sl), *top = attr(dl, en, "ddeTopic=", &tl);
+        const char *svc = attr(dl, en, "ddeService=", &sl);
+        const char *top = attr(dl, en, "ddeTopic=", &tl);
         if (svc && top) {
             hits_add(c->hits, "DDE_LINK", c->location, "DDE link %.*s|%.*s",
                      (int)(sl < 60 ? sl : 60), svc, (int)(tl < SNIP ? tl : SNIP), top);
@@ -198,7 +207,8 @@ static void dde_formula(HEUR_CTX *c, const char *s, size_t n)
             j++;
         if (j == svc || j + 2 >= n || s[j] != '|' || (s[j + 1] != '\'' && s[j + 1] != '"'))
             continue;
-        const char *t = s + j + 2, *e = memchr(t, s[j + 1], n - j - 2);
+        const char *t = s + j + 2;
+        const char *e = memchr(t, s[j + 1], n - j - 2);
         if (e == NULL || e + 1 >= s + n || e[1] != '!')
             continue;
         hits_add(c->hits, "DDE_FORMULA", c->location, "DDE formula %.*s",

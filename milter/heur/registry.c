@@ -326,13 +326,18 @@ static size_t tok_match(const char *t, size_t n, size_t i, const char *p)
                 j++;
                 continue;
             }
-            while (j < n && t[j] == '\\' && k < 4)
-                j++, k++;
+            while (j < n && t[j] == '\\' && k < 4) {
+                j++;
+                k++;
+            }
         } else if (*p == ' ') {
-            while (j < n && (t[j] == ' ' || t[j] == '\t'))
-                j++, k++;
+            while (j < n && (t[j] == ' ' || t[j] == '\t')) {
+                j++;
+                k++;
+            }
         } else if (j < n && tolower((unsigned char)t[j]) == *p) {
-            j++, k++;
+            j++;
+            k++;
         }
         if (k == 0)
             return 0;
@@ -343,7 +348,8 @@ static size_t tok_match(const char *t, size_t n, size_t i, const char *p)
 /* near - true when every given event is set and they lie within WINDOW of each other */
 static bool near(const EVT *const *v, int k)
 {
-    size_t max_a = 0, min_b = (size_t)-1;
+    size_t max_a = 0;
+    size_t min_b = (size_t)-1;
     for (int i = 0; i < k; i++) {
         if (!v[i]->set)
             return false;
@@ -394,11 +400,13 @@ static size_t hive_start(const char *t, size_t a, size_t e)
 /* put_path - append the registry path around key event k (bounded both ways) */
 static void put_path(BUF *d, const SCAN *s, const EVT *k)
 {
-    size_t a = k->a, lim = a > PATH_BACK ? a - PATH_BACK : 0;
+    size_t a = k->a;
+    size_t lim = a > PATH_BACK ? a - PATH_BACK : 0;
     while (a > lim && !is_stop((unsigned char)s->t[a - 1]))
         a--;
     a = hive_start(s->t, a, k->a);
-    size_t e = k->b, elim = s->n - e > PATH_FWD ? e + PATH_FWD : s->n;
+    size_t e = k->b;
+    size_t elim = s->n - e > PATH_FWD ? e + PATH_FWD : s->n;
     while (e < elim && !is_stop((unsigned char)s->t[e]) && !isspace((unsigned char)s->t[e]))
         e++;
     put_clean(d, s->t, a, e, PATH_OUT);
@@ -407,7 +415,8 @@ static void put_path(BUF *d, const SCAN *s, const EVT *k)
 /* put_snip - append the text of event v up to the end of its line, at most max bytes */
 static void put_snip(BUF *d, const SCAN *s, const EVT *v, size_t max)
 {
-    size_t e = v->a, lim = s->n - e > 4 * max ? e + 4 * max : s->n;
+    size_t e = v->a;
+    size_t lim = s->n - e > 4 * max ? e + 4 * max : s->n;
     while (e < lim && s->t[e] != '\n' && s->t[e] != '\r')
         e++;
     put_clean(d, s->t, v->a, e, max);
@@ -501,7 +510,8 @@ static void combine_hijacks(SCAN *s)
 static void combine_dropper(SCAN *s)
 {
     static const enum cls order[] = {C_AUTO, C_HANDLER, C_IFEO, C_COM};
-    const EVT *w = &s->write, *l = &s->launch;
+    const EVT *w = &s->write;
+    const EVT *l = &s->launch;
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         const EVT *k = &s->key[order[i]];
         if (!NEAR(w, k, l))
@@ -683,7 +693,8 @@ static char *narrow(const char *t, size_t n, size_t *out)
         return NULL;
     size_t k = 0;
     for (size_t i = 0; i + 1 < n; i += 2) {
-        unsigned char lo = (unsigned char)t[i], hi = (unsigned char)t[i + 1];
+        unsigned char lo = (unsigned char)t[i];
+        unsigned char hi = (unsigned char)t[i + 1];
         if (i == 0 && lo == 0xff && hi == 0xfe)
             continue;
         w[k++] = hi == 0 && lo < 0x80 ? (char)lo : '?';

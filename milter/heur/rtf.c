@@ -61,16 +61,21 @@ static size_t ctrl_word(const unsigned char *s, size_t n, size_t i, long *param)
 /* objdata - decode the hex from s[i] to the end of the group at depth; returns the end */
 static size_t objdata(const unsigned char *s, size_t n, size_t i, OBJ *o)
 {
-    int depth = 0, hi = -1;
+    int depth = 0;
+    int hi = -1;
     for (; i < n && o->data->len < RTF_OBJ_MAX; i++) {
-        int c = s[i], v = hexval(c);
+        int c = s[i];
+        int v = hexval(c);
         if (v >= 0) {
             if (hi < 0)
                 hi = v;
-            else
-                buf_putc(o->data, hi << 4 | v), hi = -1;
+            else {
+                buf_putc(o->data, hi << 4 | v);
+                hi = -1;
+            }
         } else if (c == '{') { /* a nested group: its hex counts too, as for rtfobj */
-            depth++, o->junk = true;
+            depth++;
+            o->junk = true;
         } else if (c == '}') {
             if (depth-- == 0)
                 return i;
@@ -108,7 +113,8 @@ const char *heur_embedded_lang(const char *name)
 /* cstr - a NUL-terminated string at d[*at] (at most max bytes) into out; false if none */
 static bool cstr(const unsigned char *d, size_t n, size_t *at, char *out, size_t max)
 {
-    size_t i = *at, k = 0;
+    size_t i = *at;
+    size_t k = 0;
     while (i < n && d[i] && k + 1 < max)
         out[k++] = (char)d[i++];
     out[k] = 0;
@@ -149,7 +155,8 @@ static void package(HEUR_CTX *c, const unsigned char *d, size_t n)
 static size_t header_at(const unsigned char *d, size_t n)
 {
     for (size_t off = 0; off + 12 < n && off < 1024; off++) {
-        size_t cl = LE32(d + off + 8), k = 0;
+        size_t cl = LE32(d + off + 8);
+        size_t k = 0;
         if ((LE32(d + off + 4) != 1 && LE32(d + off + 4) != 2) || cl < 2 || cl > CLASS_MAX ||
             cl > n - off - 12 || d[off + 12 + cl - 1] != 0)
             continue;
@@ -165,9 +172,14 @@ static size_t header_at(const unsigned char *d, size_t n)
 static void ole1(HEUR_CTX *c, const OBJ *o, bool update, unsigned *eq)
 {
     const unsigned char *d = (const unsigned char *)o->data->data;
-    size_t n = o->data->len, cl, base = header_at(d, n), at = base + 8;
+    size_t n = o->data->len;
+    size_t cl;
+    size_t base = header_at(d, n);
+    size_t at = base + 8;
     char cls[CLASS_MAX + 1] = "";
-    d += base, n -= base, at -= base;
+    d += base;
+    n -= base;
+    at -= base;
     if (n >= 12 && (cl = LE32(d + 8)) > 0 && cl <= CLASS_MAX && cl <= n - 12) {
         memcpy(cls, d + 12, cl);
         cls[cl] = 0;
@@ -201,8 +213,10 @@ void heur_rtf(HEUR_CTX *c, const unsigned char *s, size_t n)
 {
     if (c == NULL || c->hits == NULL || s == NULL)
         return;
-    unsigned objects = 0, eq = 0;
-    bool update = false, junk = false;
+    unsigned objects = 0;
+    unsigned eq = 0;
+    bool update = false;
+    bool junk = false;
     for (size_t i = 0; i < n && objects < RTF_OBJECTS; i++) {
         if (s[i] != '\\')
             continue;

@@ -290,7 +290,8 @@ static bool wordc(char c)
 /* run_hidden - .Run(cmd, 0 ...) or .Run cmd, 0: the window-style argument is 0 */
 static bool run_hidden(const char *v, size_t n, size_t at, size_t k)
 {
-    size_t i = at + k, depth = 0;
+    size_t i = at + k;
+    size_t depth = 0;
     if (i < n && v[i] == ' ')
         i++;
     if (i < n && v[i] == '(')
@@ -359,7 +360,9 @@ static bool atob_long(const char *v, size_t n, size_t at, size_t k)
 static bool find_word(const char *v, size_t n, size_t t)
 {
     const char *w = TABLE[t].word;
-    size_t k = strlen(w), checks = 0, from = 0;
+    size_t k = strlen(w);
+    size_t checks = 0;
+    size_t from = 0;
     const char *hit;
     while (from < n && (hit = memmem(v + from, n - from, w, k)) != NULL) {
         size_t at = (size_t)(hit - v);
@@ -412,12 +415,14 @@ static void ps_switches(FOUND *f, const char *v, size_t n)
                 : 0;
         if (dl == 0 || (i > 0 && !strchr(" \"'(\n", v[i - 1])))
             continue;
-        size_t w = i + dl, e = w;
+        size_t w = i + dl;
+        size_t e = w;
         while (e < n && e - w < 20 && islower((unsigned char)v[e]))
             e++;
         if (e == w || e >= n || (v[e] != ' ' && v[e] != ':'))
             continue;
-        size_t s = e + 1, t = s;
+        size_t s = e + 1;
+        size_t t = s;
         while (t < n && t - s < 64 && (isalnum((unsigned char)v[t]) || v[t] == '+' || v[t] == '/'))
             t++;
         ps_switch(f, v + w, e - w, v + s, t - s);
@@ -428,7 +433,8 @@ static void ps_switches(FOUND *f, const char *v, size_t n)
 /* bat_obfuscated - %X:~n,m% substrings, or carets inside words, in the raw text */
 static bool bat_obfuscated(const unsigned char *p, size_t n)
 {
-    size_t subs = 0, carets = 0;
+    size_t subs = 0;
+    size_t carets = 0;
     for (size_t i = 1; i + 1 < n; i++) {
         if (p[i] == ':' && p[i + 1] == '~')
             subs++;
@@ -543,8 +549,11 @@ static const char *stealth_ev(const FOUND *f)
 /* report_chain - launch, download, and the chains they make */
 static void report_chain(HEUR_CTX *c, const FOUND *f)
 {
-    const char *run = launch_ev(f), *dl = download_ev(f), *iex = f->ev[K_IEX];
-    const char *exec = run ? run : iex, *hide = stealth_ev(f);
+    const char *run = launch_ev(f);
+    const char *dl = download_ev(f);
+    const char *iex = f->ev[K_IEX];
+    const char *exec = run ? run : iex;
+    const char *hide = stealth_ev(f);
     if (run)
         hits_add(c->hits, "SCRIPT_PROCESS_LAUNCH", c->location, "'%s'", run);
     if (iex)
@@ -674,7 +683,8 @@ void heur_script(HEUR_CTX *c, const char *lang, const unsigned char *data, size_
     DEOBF_LIMITS lim = {c->max_decoded ? c->max_decoded : 4u << 20, MAX_OUTPUTS,
                         c->min_base64 ? c->min_base64 : 40};
     size_t outs = deobf_run(lang, (const char *)data, n, &lim, forward, &w);
-    bool ps1 = strcmp(lang, "ps1") == 0, cmdline = lang_in(lang, "bat cmd lnk");
+    bool ps1 = strcmp(lang, "ps1") == 0;
+    bool cmdline = lang_in(lang, "bat cmd lnk");
     unsigned allow =
         (strcmp(lang, "lnk") == 0 ? LNK : 0) | (lang_in(lang, "html svg hta xhtml") ? MARKUP : 0);
     FOUND f = {{0}};

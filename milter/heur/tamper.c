@@ -25,7 +25,8 @@ static bool nonpublic_flags(const char *t, size_t n)
 {
     if (str_memmem_ci(t, n, "nonpublic"))
         return true;
-    const char *p = t, *end = t + n;
+    const char *p = t;
+    const char *end = t + n;
     for (int k = 0; k < FLAG_SCAN && p < end; k++) {
         const char *f = str_memmem_ci(p, (size_t)(end - p), "bindingflags]");
         if (f == NULL)
@@ -67,11 +68,13 @@ void heur_tamper(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n
     const char *t = (const char *)p;
     if (lang == NULL || strcmp(lang, "ps1") != 0)
         return;
-    const char *f = any_of(t, n, field), *e = any_of(t, n, engine);
+    const char *f = any_of(t, n, field);
+    const char *e = any_of(t, n, engine);
     if (f && e && nonpublic_flags(t, n) && str_memmem_ci(t, n, ".setvalue"))
         hits_add(c->hits, "PS_REFLECTION_TAMPER", c->location,
                  "non-public field of the engine overwritten: '%s' + SetValue near '%s'", f, e);
-    const char *pt = any_of(t, n, patcher), *tg = pt ? any_of(t, n, patch_target) : NULL;
+    const char *pt = any_of(t, n, patcher);
+    const char *tg = pt ? any_of(t, n, patch_target) : NULL;
     if (pt && tg)
         hits_add(c->hits, "PS_MEMORY_PATCH", c->location, "'%s' with '%s'", pt, tg);
     const char *lg = any_of(t, n, logging);

@@ -110,7 +110,8 @@ static bool only_in_markup(const URL *u)
 /* scheme_danger - why the URL's scheme is dangerous, or NULL */
 static const char *scheme_danger(const URL *u)
 {
-    const char *s = u->scheme ? u->scheme : "", *p = u->path ? u->path : "";
+    const char *s = u->scheme ? u->scheme : "";
+    const char *p = u->path ? u->path : "";
     if (strcmp(s, "javascript") == 0) /* in plain text a mention: no client follows it */
         return trivial_js(p) || only_in_text(u) || only_in_markup(u) ? NULL : "javascript: link";
     if (strcmp(s, "data") == 0) /* inline images are everyday HTML mail; SVG can script */
@@ -136,8 +137,10 @@ static bool mixed_script(const char *h)
     for (size_t i = 0; i < n;) {
         unsigned cp = 0;
         size_t l = utf8_seq(u + i, n - i, &cp);
-        if (l == 0)
-            cp = 0, l = 1;
+        if (l == 0) {
+            cp = 0;
+            l = 1;
+        }
         if (cp == '.')
             seen = 0;
         else if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')
@@ -202,7 +205,8 @@ static void path_checks(const UREP *r)
     const URL *u = r->u;
     if (u->path == NULL || !words_hasz("http https ftp ftps file", u->scheme) || !offered(u))
         return;
-    size_t end = strcspn(u->path, "?#"), seg = end;
+    size_t end = strcspn(u->path, "?#");
+    size_t seg = end;
     while (seg > 0 && u->path[seg - 1] != '/' && u->path[seg - 1] != '\\')
         seg--;
     NAME nm;
@@ -238,14 +242,16 @@ static size_t registrable(const char *h, size_t n)
  * at least two; `strong` (written with a scheme or www.) or a well-known TLD */
 static bool host_shape(const char *h, size_t n, bool strong)
 {
-    size_t labels = 1, last = 0;
+    size_t labels = 1;
+    size_t last = 0;
     bool digits = true;
     for (size_t i = 0; i < n; i++) {
         unsigned char b = (unsigned char)h[i];
         if (b == '.') {
             if (i == last || i + 1 == n)
                 return false;
-            labels++, last = i + 1;
+            labels++;
+            last = i + 1;
         } else if (!(name_ext_byte(h[i]) || b >= 0x80) || b == '_') {
             return false;
         }
@@ -265,18 +271,25 @@ static bool host_shape(const char *h, size_t n, bool strong)
 static bool token_host(const char *t, size_t n, char out[HOST_MAX])
 {
     bool strong = false;
-    if (n >= 7 && strncasecmp(t, "http://", 7) == 0)
-        t += 7, n -= 7, strong = true;
-    else if (n >= 8 && strncasecmp(t, "https://", 8) == 0)
-        t += 8, n -= 8, strong = true;
+    if (n >= 7 && strncasecmp(t, "http://", 7) == 0) {
+        t += 7;
+        n -= 7;
+        strong = true;
+    } else if (n >= 8 && strncasecmp(t, "https://", 8) == 0) {
+        t += 8;
+        n -= 8;
+        strong = true;
+    }
     size_t a = 0;
     while (a < n && !strchr("/?#\\", t[a]))
         a++;
     const char *at = memrchr(t, '@', a);
     if (at && !strong)
         return false; /* a mail address */
-    if (at)
-        a -= (size_t)(at + 1 - t), t = at + 1;
+    if (at) {
+        a -= (size_t)(at + 1 - t);
+        t = at + 1;
+    }
     const char *colon = memchr(t, ':', a);
     if (colon)
         a = (size_t)(colon - t);
@@ -293,7 +306,9 @@ static bool token_host(const char *t, size_t n, char out[HOST_MAX])
 static bool display_host(const char *text, char out[HOST_MAX])
 {
     for (const char *p = text; *p;) {
-        size_t n = strcspn(p, " "), b = 0, e = n;
+        size_t n = strcspn(p, " ");
+        size_t b = 0;
+        size_t e = n;
         while (b < e && strchr("<([{\"'", p[b]))
             b++;
         while (e > b && strchr(">)]}\"'.,;:!?", p[e - 1]))
@@ -314,7 +329,9 @@ static bool wrapped_to(const UREP *r, const char *dh, size_t dn, size_t dr, bool
         const URL *t = r->set->v[k - 1];
         const char *th = t->ip ? t->ip : idn && t->host_unicode ? t->host_unicode : t->host;
         if (th) {
-            size_t tn = strlen(th), tr = t->ip ? 0 : registrable(th, tn), d0 = t->ip ? 0 : dr;
+            size_t tn = strlen(th);
+            size_t tr = t->ip ? 0 : registrable(th, tn);
+            size_t d0 = t->ip ? 0 : dr;
             if (dn - d0 == tn - tr && strncasecmp(dh + d0, th + tr, dn - d0) == 0)
                 return true;
         }
@@ -334,8 +351,10 @@ static void display_checks(const UREP *r)
     for (const char *p = dh; *p; p++)
         idn = idn || (*p & 0x80);
     const char *hh = u->ip ? u->ip : idn && u->host_unicode ? u->host_unicode : u->host;
-    size_t dn = strlen(dh), hn = strlen(hh);
-    size_t dr = u->ip ? 0 : registrable(dh, dn), hr = u->ip ? 0 : registrable(hh, hn);
+    size_t dn = strlen(dh);
+    size_t hn = strlen(hh);
+    size_t dr = u->ip ? 0 : registrable(dh, dn);
+    size_t hr = u->ip ? 0 : registrable(hh, hn);
     if (dn - dr == hn - hr && strncasecmp(dh + dr, hh + hr, dn - dr) == 0)
         return;
     if (wrapped_to(r, dh, dn, dr, idn))
@@ -350,7 +369,8 @@ static void url_check(HEUR_CTX *c, const URLSET *set, const URL *u, BUF *loc)
     if (u->host && lists_domain_in(c->lists, LIST_ALLOW_DOMAINS, u->host))
         return;
     buf_reset(loc);
-    const char *w = u->nwhere ? u->where[0] : NULL, *sp = w ? strrchr(w, ' ') : NULL;
+    const char *w = u->nwhere ? u->where[0] : NULL;
+    const char *sp = w ? strrchr(w, ' ') : NULL;
     if (sp)
         buf_cat(loc, w, (size_t)(sp - w)); /* "1.2 href" -> "1.2" */
     else

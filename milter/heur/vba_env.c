@@ -114,7 +114,8 @@ bool venv_strip(const VENV *e, BUF *out, const char *p, size_t n)
         while (k < e->njunk && !(n - i >= e->jlen[k] && memcmp(p + i, e->junk[k], e->jlen[k]) == 0))
             k++;
         if (k < e->njunk) {
-            i += e->jlen[k], cut = true;
+            i += e->jlen[k];
+            cut = true;
         } else {
             buf_putc(out, p[i++]);
         }

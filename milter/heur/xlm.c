@@ -69,7 +69,8 @@ static void xlm_text(size_t *cnt, const unsigned char *d, size_t n)
 static void label_text(XS *x, const unsigned char *b, size_t len, bool b8, unsigned row,
                        unsigned col)
 {
-    size_t cch = LE16(b), at = b8 ? 3 : 2;
+    size_t cch = LE16(b);
+    size_t at = b8 ? 3 : 2;
     bool wide = b8 && (b[2] & 1);
     if (at > len)
         return;
@@ -120,8 +121,10 @@ static void number(XS *x, unsigned type, const unsigned char *b, size_t len)
 /* biff_pass - one walk of a BIFF5/8 stream (its BOF checked by the caller) */
 static void biff_pass(XS *x, const unsigned char *d, size_t n)
 {
-    bool b8 = LE16(d + 4) == 0x0600, inmacro = false;
-    unsigned row = 0, col = 0; /* the last FORMULA's cell */
+    bool b8 = LE16(d + 4) == 0x0600;
+    bool inmacro = false;
+    unsigned row = 0; /* row, col: the last FORMULA's cell */
+    unsigned col = 0;
     x->sheet = 0;
     for (size_t i = 0; n - i >= 4 && x->list->len < XLM_LIST;) {
         unsigned type = LE16(d + i);
@@ -202,7 +205,8 @@ static BUF *unxml(const unsigned char *d, size_t n)
 static bool a1_ref(const char *s, size_t n, size_t *i, unsigned *row, unsigned *col)
 {
     size_t j = *i;
-    unsigned c = 0, r = 0;
+    unsigned c = 0;
+    unsigned r = 0;
     if (j > 0 && (idc(s[j - 1]) || s[j - 1] == '.'))
         return false;
     j += j < n && s[j] == '$';
@@ -258,7 +262,9 @@ static void text_fold(XS *x, const char *s, size_t n)
 {
     BUF *b = buf_new(64);
     for (size_t i = 0; i < n;) {
-        size_t j = i, chars = 0, vlen;
+        size_t j = i;
+        size_t chars = 0;
+        size_t vlen;
         unsigned row, col;
         const char *v;
         buf_reset(b);
@@ -346,9 +352,14 @@ static void key_fold(XS *x, const char *s, size_t n)
     enum { KEY_MIN = 4 };
     BUF *b = buf_new(64);
     for (size_t i = 0; i < n; i++) {
-        long v, key = 0;
-        const char *ref, *ref0 = NULL;
-        size_t rn, rn0 = 0, j = i, end;
+        long v;
+        long key = 0;
+        const char *ref;
+        const char *ref0 = NULL;
+        size_t rn;
+        size_t rn0 = 0;
+        size_t j = i;
+        size_t end;
         bool ok = true;
         buf_reset(b);
         while (ok && key_term(x, s, n, j, &v, &ref, &rn, &end)) {
@@ -389,7 +400,8 @@ void xlm_report(HEUR_CTX *c, XS *x, const char *how)
     k[X_CHAR] = pre[X_CHAR];
     k[X_FORMULA] = pre[X_FORMULA];
     k[X_AUTO] = pre[X_AUTO];
-    bool cr = k[X_CALL] || k[X_REGISTER], ex = k[X_EXEC] || (k[X_SHELLEXEC] && cr);
+    bool cr = k[X_CALL] || k[X_REGISTER];
+    bool ex = k[X_EXEC] || (k[X_SHELLEXEC] && cr);
     bool dl = k[X_DOWNLOAD] || (k[X_URLMON] && cr);
     if (k[X_AUTO])
         hits_add(c->hits, "XLM_AUTO_OPEN", at, "Auto_Open x%zu%s", k[X_AUTO], how);

@@ -286,7 +286,8 @@ static XLM_VAL *push(XS *x, size_t *sp)
 static size_t operand_len(unsigned ptg, const unsigned char *r, size_t j, size_t m, int dialect)
 {
     bool b12 = dialect == XLM_BIFF12;
-    size_t ref = b12 ? 7 : 5, area = b12 ? 13 : 9;
+    size_t ref = b12 ? 7 : 5;
+    size_t area = b12 ? 13 : 9;
     switch (ptg & 0x1f) {
     case 0x00:
         return b12 ? 15 : 8; /* ptgArray */
@@ -351,7 +352,8 @@ static size_t str_len(const unsigned char *r, size_t j, size_t m, int dialect)
 static void count(XS *x, const unsigned char *r, size_t m, int dialect)
 {
     for (size_t j = 0; j < m;) {
-        unsigned ptg = r[j], tab = 0xffff;
+        unsigned ptg = r[j];
+        unsigned tab = 0xffff;
         if (ptg == 0x17 && j + 1 < m) {
             j += str_len(r, j, m, dialect);
         } else if ((ptg == 0x21 || ptg == 0x41 || ptg == 0x61) && j + 2 < m) {

@@ -147,7 +147,8 @@ static void fmla(XS *x, unsigned type, const unsigned char *b, size_t len, unsig
 /* sheet_pass - the cells and formulas of one macro sheet part, in file order */
 static void sheet_pass(XS *x, const unsigned char *d, size_t n)
 {
-    unsigned type, row = 0;
+    unsigned type;
+    unsigned row = 0;
     const unsigned char *b;
     size_t len;
     for (size_t i = 0; x->list->len < XLM_LIST && rec_next(d, n, &i, &type, &b, &len);) {
@@ -182,7 +183,10 @@ static void sheet_pass(XS *x, const unsigned char *d, size_t n)
  * they all hold their values), the second evaluates with them, counts and lists */
 static void macrosheet(XS *x, const unsigned char *d, size_t n)
 {
-    size_t list = x->list->len, strs = x->strs->len, writes = x->writes, k[X_N];
+    size_t list = x->list->len;
+    size_t strs = x->strs->len;
+    size_t writes = x->writes;
+    size_t k[X_N];
     memcpy(k, x->k, sizeof(k));
     xlm_cells_clear(x);
     sheet_pass(x, d, n);
@@ -270,7 +274,8 @@ static void extlink(XB *w, HEUR_CTX *c, const unsigned char *d, size_t n)
     for (size_t i = 0; w->dde < MAX_DDE && rec_next(d, n, &i, &type, &b, &len);) {
         if (type != BRT_SUPBOOK || len < 2 || LE16(b) != 1)
             continue;
-        BUF *app = buf_new(32), *topic = buf_new(64);
+        BUF *app = buf_new(32);
+        BUF *topic = buf_new(64);
         size_t at = 2;
         if (wide_str(app, b, len, &at) && wide_str(topic, b, len, &at) && app->len) {
             w->dde++;
@@ -355,12 +360,14 @@ void heur_xlsb_zip(HEUR_CTX *c, const unsigned char *zip, size_t n, size_t max_p
 {
     if (c == NULL || zip == NULL || n < 22)
         return;
-    size_t e = n - 22, stop = n > 22 + 65535 ? n - 22 - 65535 : 0;
+    size_t e = n - 22;
+    size_t stop = n > 22 + 65535 ? n - 22 - 65535 : 0;
     while (e > stop && LE32(zip + e) != 0x06054b50u)
         e--;
     if (LE32(zip + e) != 0x06054b50u)
         return;
-    size_t cd = LE32(zip + e + 16), entries = LE16(zip + e + 10);
+    size_t cd = LE32(zip + e + 16);
+    size_t entries = LE16(zip + e + 10);
     XLSB_PART parts[MAX_PARTS] = {{0}};
     BUF *data[MAX_PARTS] = {0};
     size_t np = 0;
@@ -368,7 +375,8 @@ void heur_xlsb_zip(HEUR_CTX *c, const unsigned char *zip, size_t n, size_t max_p
         const unsigned char *h = zip + cd;
         if (LE32(h) != 0x02014b50u)
             break;
-        size_t nl = LE16(h + 28), next = 46 + nl + LE16(h + 30) + LE16(h + 32);
+        size_t nl = LE16(h + 28);
+        size_t next = 46 + nl + LE16(h + 30) + LE16(h + 32);
         if (next > n - cd)
             break;
         char name[128];

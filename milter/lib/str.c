@@ -23,11 +23,17 @@ size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
         *cp = c;
         return 1;
     } else if (c >= 0xc2 && c <= 0xdf) {
-        len = 2, min = 0x80, c &= 0x1f;
+        len = 2;
+        min = 0x80;
+        c &= 0x1f;
     } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3, min = 0x800, c &= 0x0f;
+        len = 3;
+        min = 0x800;
+        c &= 0x0f;
     } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4, min = 0x10000, c &= 0x07;
+        len = 4;
+        min = 0x10000;
+        c &= 0x07;
     } else {
         return 0;
     }
@@ -53,7 +59,8 @@ bool utf8_valid(const char *s, size_t n)
         size_t l = utf8_seq(p, n, &cp);
         if (l == 0)
             return false;
-        p += l, n -= l;
+        p += l;
+        n -= l;
     }
     return true;
 }
@@ -82,22 +89,27 @@ void str_sanitize(BUF *out, const char *s, size_t n, size_t max)
         size_t plen = l;
         if (l == 0) {
             snprintf(esc, sizeof(esc), "\\x%02x", p[0]);
-            piece = esc, plen = strlen(esc), l = 1;
+            piece = esc;
+            plen = strlen(esc);
+            l = 1;
         } else if (cp == '\\') {
-            piece = "\\\\", plen = 2;
+            piece = "\\\\";
+            plen = 2;
         } else if (unsafe_cp(cp)) {
             if (cp < 0x100)
                 snprintf(esc, sizeof(esc), "\\x%02x", cp);
             else
                 snprintf(esc, sizeof(esc), "\\u{%04x}", cp);
-            piece = esc, plen = strlen(esc);
+            piece = esc;
+            plen = strlen(esc);
         }
         if (out->len - start + plen > max) {
             buf_puts(out, "...");
             return;
         }
         buf_cat(out, piece, plen);
-        p += l, n -= l;
+        p += l;
+        n -= l;
     }
 }
 
@@ -121,7 +133,8 @@ void json_str(BUF *out, const char *s, size_t n)
         size_t l = utf8_seq(p, n, &cp);
         if (l == 0) {
             buf_puts(out, "\\ufffd");
-            p++, n--;
+            p++;
+            n--;
             continue;
         }
         if (cp == '"' || cp == '\\') {
@@ -139,7 +152,8 @@ void json_str(BUF *out, const char *s, size_t n)
         } else {
             buf_cat(out, p, l);
         }
-        p += l, n -= l;
+        p += l;
+        n -= l;
     }
     buf_putc(out, '"');
 }
@@ -177,7 +191,8 @@ bool str_istarts(const char *s, const char *prefix)
 /* str_iends - s ends with suffix, ignoring ASCII case */
 bool str_iends(const char *s, const char *suffix)
 {
-    size_t n = strlen(s), m = strlen(suffix);
+    size_t n = strlen(s);
+    size_t m = strlen(suffix);
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 

@@ -103,11 +103,15 @@ static void run(GUARD *g, BUF *out, const char *raw, size_t len, size_t cap)
     size_t i = 0;
     while (i < len) {
         const char *nl = memchr(raw + i, '\n', len - i);
-        size_t e = nl ? (size_t)(nl - raw) + 1 : len, n = e - i, ll = n;
+        size_t e = nl ? (size_t)(nl - raw) + 1 : len;
+        size_t n = e - i;
+        size_t ll = n;
         while (ll && (raw[i + ll - 1] == '\n' || raw[i + ll - 1] == '\r'))
             ll--;
-        if (!g->in_header && g->after_dash && header_like(raw + i, ll))
-            g->in_header = true, g->field = 0;
+        if (!g->in_header && g->after_dash && header_like(raw + i, ll)) {
+            g->in_header = true;
+            g->field = 0;
+        }
         if (g->in_header && ll == 0) {
             flush_last(g, out);
             g->in_header = false;
@@ -206,7 +210,8 @@ static bool delimiter(const BSET *b, const char *s, size_t n)
 {
     if (n < 3 || s[0] != '-' || s[1] != '-')
         return false;
-    s += 2, n -= 2;
+    s += 2;
+    n -= 2;
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
     if (bset_has(b, bhash(s, n < BOUNDARY_MAX ? n : BOUNDARY_MAX)))
@@ -219,11 +224,13 @@ static bool delimiter(const BSET *b, const char *s, size_t n)
 size_t hdrguard_entities(const char *raw, size_t len, size_t max, size_t *count)
 {
     BSET b = {xcalloc(64, sizeof(uint64_t)), 64, 0};
-    size_t i = 0, cut = len;
+    size_t i = 0;
+    size_t cut = len;
     *count = 0;
     while (i < len) {
         const char *nl = memchr(raw + i, '\n', len - i);
-        size_t e = nl ? (size_t)(nl - raw) + 1 : len, ll = e - i;
+        size_t e = nl ? (size_t)(nl - raw) + 1 : len;
+        size_t ll = e - i;
         while (ll && (raw[i + ll - 1] == '\n' || raw[i + ll - 1] == '\r'))
             ll--;
         if (b.n && delimiter(&b, raw + i, ll) && ++*count > max) {
@@ -268,7 +275,8 @@ static bool open_delimiter(const BSET *b, const char *s, size_t n)
 {
     if (b->n == 0 || n < 3 || s[0] != '-' || s[1] != '-')
         return false;
-    s += 2, n -= 2;
+    s += 2;
+    n -= 2;
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
     return bset_has(b, bhash(s, n < BOUNDARY_MAX ? n : BOUNDARY_MAX));
@@ -312,12 +320,14 @@ static size_t nul_at(const char *s, size_t n, size_t i, bool ext, bool word)
  * way), so the parser keeps what follows it; returns how many (writes only with out) */
 static size_t field_nuls(BUF *out, const char *s, size_t n)
 {
-    const char *ext = str_memmem_ci(s, n, "*="), *word = str_memmem_ci(s, n, "=?");
+    const char *ext = str_memmem_ci(s, n, "*=");
+    const char *word = str_memmem_ci(s, n, "=?");
     if (ext == NULL && word == NULL) {
         emit(out, s, n);
         return 0;
     }
-    size_t count = 0, run = 0;
+    size_t count = 0;
+    size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         size_t k = nul_at(s, n, i, ext && s + i > ext, word && s + i > word);
         if (k == 0)
@@ -339,7 +349,8 @@ static void lines_run(LINES *g, BUF *out, const char *raw, size_t len, size_t pe
     g->in_header = true;
     while (i < len) {
         const char *nl = memchr(raw + i, '\n', len - i);
-        size_t e = nl ? (size_t)(nl - raw) + 1 : len, ll = e - i;
+        size_t e = nl ? (size_t)(nl - raw) + 1 : len;
+        size_t ll = e - i;
         while (ll && (raw[i + ll - 1] == '\n' || raw[i + ll - 1] == '\r'))
             ll--;
         bool keep = true;

@@ -82,7 +82,8 @@ static bool is_space(int c)
 /* read_name - read a tag or attribute name at lx->pos into dst, lower-cased and cut */
 static void read_name(LEX *lx, char *dst, bool attr)
 {
-    size_t k = 0, start = lx->pos;
+    size_t k = 0;
+    size_t start = lx->pos;
     while (lx->pos < lx->n) {
         unsigned char c = (unsigned char)lx->s[lx->pos];
         /* a '=' that starts an attribute name belongs to it, as in the HTML spec */
@@ -157,7 +158,8 @@ static bool raw_tag(const char *tag)
 static void attr_value(LEX *lx)
 {
     const char *s = lx->s;
-    size_t n = lx->n, p = lx->pos;
+    size_t n = lx->n;
+    size_t p = lx->pos;
     lx->val = s + p;
     lx->vlen = 0;
     while (p < n && is_space(s[p]))
@@ -203,7 +205,9 @@ static int lex_attr(LEX *lx)
 static int lex_raw(LEX *lx)
 {
     const char *s = lx->s;
-    size_t n = lx->n, tl = strlen(lx->tag), p = lx->pos;
+    size_t n = lx->n;
+    size_t tl = strlen(lx->tag);
+    size_t p = lx->pos;
     lx->state = ST_DATA;
     while (p < n) {
         const char *q = memchr(s + p, '<', n - p);
@@ -241,15 +245,19 @@ static void put_cp(BUF *out, uint32_t cp)
     if (cp < 0x80) {
         buf_putc(out, (int)cp);
     } else if (cp < 0x800) {
-        u[0] = (char)(0xc0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3f));
+        u[0] = (char)(0xc0 | cp >> 6);
+        u[1] = (char)(0x80 | (cp & 0x3f));
         buf_cat(out, u, 2);
     } else if (cp < 0x10000) {
-        u[0] = (char)(0xe0 | cp >> 12), u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+        u[0] = (char)(0xe0 | cp >> 12);
+        u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
         u[2] = (char)(0x80 | (cp & 0x3f));
         buf_cat(out, u, 3);
     } else {
-        u[0] = (char)(0xf0 | cp >> 18), u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-        u[2] = (char)(0x80 | (cp >> 6 & 0x3f)), u[3] = (char)(0x80 | (cp & 0x3f));
+        u[0] = (char)(0xf0 | cp >> 18);
+        u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+        u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+        u[3] = (char)(0x80 | (cp & 0x3f));
         buf_cat(out, u, 4);
     }
 }
@@ -373,7 +381,8 @@ static void srcset(WALK *w, char *s, size_t n)
 /* meta_refresh - the URL in a refresh content value: "5; url='http://x'" */
 static void meta_refresh(WALK *w, char *s, size_t n)
 {
-    size_t i = 0, e = n;
+    size_t i = 0;
+    size_t e = n;
     while (i < n && (isdigit((unsigned char)s[i]) || s[i] == '.' || is_space(s[i])))
         i++;
     if (i < n && (s[i] == ';' || s[i] == ','))

@@ -235,7 +235,8 @@ static void decode_part(WALK *w, PART *p, GMimePart *gp)
     g_mime_encoding_init_decode(&st, enc);
     char *in = xmalloc(READ_CHUNK);
     char *out = xmalloc(2 * READ_CHUNK + 64);
-    size_t bad = 0, quanta = 0;
+    size_t bad = 0;
+    size_t quanta = 0;
     g_mime_stream_reset(stream);
     for (;;) {
         ssize_t n = g_mime_stream_read(stream, in, READ_CHUNK);
@@ -349,9 +350,12 @@ static bool uu_begin(const char *s, size_t len, char *name, size_t namesz)
 {
     if (len < 10 || memcmp(s, "begin ", 6) != 0)
         return false;
-    size_t i = 6, digits = 0;
-    while (i < len && s[i] >= '0' && s[i] <= '7' && digits < 5)
-        i++, digits++;
+    size_t i = 6;
+    size_t digits = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '7' && digits < 5) {
+        i++;
+        digits++;
+    }
     if (digits < 3 || digits > 4 || i >= len || s[i] != ' ')
         return false;
     while (len > i + 1 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
@@ -392,7 +396,8 @@ static size_t decode_uu(const char *s, size_t n, char *out)
 static size_t decode_yenc(const char *s, size_t n, char *out)
 {
     int state = GMIME_YDECODE_STATE_INIT;
-    guint32 pcrc = GMIME_YENCODE_CRC_INIT, crc = GMIME_YENCODE_CRC_INIT;
+    guint32 pcrc = GMIME_YENCODE_CRC_INIT;
+    guint32 crc = GMIME_YENCODE_CRC_INIT;
     return g_mime_ydecode_step((const unsigned char *)s, n, (unsigned char *)out, &state, &pcrc,
                                &crc);
 }
@@ -427,7 +432,8 @@ static bool entity_at(const char *s, size_t n, size_t i, size_t ll)
 static size_t hidden_entity(WALK *w, PART *p, size_t start, unsigned found)
 {
     const char *s = p->data->data;
-    size_t n = p->size, stop = start;
+    size_t n = p->size;
+    size_t stop = start;
     while (stop < n && !(s[stop] == '-' && stop + 1 < n && s[stop + 1] == '-'))
         stop = line_end(s, n, stop);
     hits_add(w->hits, "MIME_HIDDEN_ENTITY", p->path, "a MIME entity inside %s text",
@@ -452,11 +458,13 @@ static size_t hidden_entity(WALK *w, PART *p, size_t start, unsigned found)
 static void scan_hidden(WALK *w, PART *p)
 {
     const char *s = p->data->data;
-    size_t n = p->size, i = 0;
+    size_t n = p->size;
+    size_t i = 0;
     unsigned found = 0;
     char name[256], *path;
     while (i < n && found < MAX_HIDDEN_BLOCKS) {
-        size_t ll = line_len(s, n, i), next = line_end(s, n, i);
+        size_t ll = line_len(s, n, i);
+        size_t next = line_end(s, n, i);
         if (entity_at(s, n, i, ll)) {
             i = hidden_entity(w, p, next, ++found);
             continue;
@@ -471,7 +479,8 @@ static void scan_hidden(WALK *w, PART *p)
             start = line_end(s, n, start);
         size_t stop = find_line(s, n, start, uu ? "end" : "=yend", uu);
         /* GMime's decoders expect LF line ends; CR is never data in either encoding */
-        char *lf = xmalloc(stop - start + 1), *out = xmalloc(stop - start + 1);
+        char *lf = xmalloc(stop - start + 1);
+        char *out = xmalloc(stop - start + 1);
         size_t k = 0;
         for (size_t j = start; j < stop; j++)
             if (s[j] != '\r')
@@ -529,7 +538,8 @@ static GMimeMessage *parse_raw(WALK *w, const char *raw, size_t len)
 {
     size_t skip = 0;
     while (skip < len) {
-        size_t e = line_end(raw, len, skip), i = skip;
+        size_t e = line_end(raw, len, skip);
+        size_t i = skip;
         while (i < e && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\r' || raw[i] == '\n'))
             i++;
         if (i < e)
@@ -539,9 +549,11 @@ static GMimeMessage *parse_raw(WALK *w, const char *raw, size_t len)
     if (skip)
         hits_add(w->hits, "MIME_MALFORMED_MESSAGE", "message",
                  "%zu bytes of blank lines before the header", skip);
-    raw += skip, len -= skip;
+    raw += skip;
+    len -= skip;
     size_t per_block = w->lim->max_header_lines ? w->lim->max_header_lines : SIZE_MAX;
-    size_t dropped = 0, nuls = 0;
+    size_t dropped = 0;
+    size_t nuls = 0;
     char *fewer = hdrguard_lines(raw, len, per_block, &w->hdr_budget, &len, &dropped, &nuls);
     if (nuls)
         hits_add(w->hits, "MIME_NUL_IN_NAME", "message",
@@ -689,14 +701,17 @@ void mime_walk(const char *raw, size_t len, const MIME_LIMITS *lim, PARTS *parts
 {
     WALK w = {.lim = lim, .parts = parts, .hits = hits};
     w.hdr_budget = lim->max_header_lines_total ? lim->max_header_lines_total : SIZE_MAX;
-    size_t capped_len = 0, cut = 0;
+    size_t capped_len = 0;
+    size_t cut = 0;
     char *capped = hdrguard_cap(raw, len, lim->max_header_field, &capped_len, &cut);
     if (capped) {
         failure_hit(hits, MSG_ERR_LIMIT_HEADER_FIELD, "message",
                     "%zu header fields cut to %zu bytes", cut, lim->max_header_field);
-        raw = capped, len = capped_len;
+        raw = capped;
+        len = capped_len;
     }
-    size_t delims = 0, keep = hdrguard_entities(raw, len, 2 * lim->max_parts + 16, &delims);
+    size_t delims = 0;
+    size_t keep = hdrguard_entities(raw, len, 2 * lim->max_parts + 16, &delims);
     if (keep < len) { /* see hdrguard.h: the parser would build every entity first */
         failure_hit(hits, MSG_ERR_LIMIT_PARTS, "message",
                     "over %zu MIME boundaries; parsed up to byte %zu", 2 * lim->max_parts + 16,

@@ -152,11 +152,13 @@ static size_t space_len(const unsigned char *p, size_t n)
 static size_t word_match(const unsigned char *p, size_t n, size_t i, const char *w)
 {
     const unsigned char *k = (const unsigned char *)w;
-    size_t kn = strlen(w), ki = 0;
+    size_t kn = strlen(w);
+    size_t ki = 0;
     while (ki < kn) {
         unsigned kc, tc;
         if (k[ki] == ' ') {
-            size_t l, runs = 0;
+            size_t l;
+            size_t runs = 0;
             while (runs < SPACE_RUN && (l = space_len(p + i, n - i)))
                 i += l, runs++;
             if (runs == 0)
@@ -168,7 +170,8 @@ static size_t word_match(const unsigned char *p, size_t n, size_t i, const char 
         size_t tl = utf8_seq(p + i, n - i, &tc);
         if (kl == 0 || tl == 0 || fold(tc) != kc)
             return 0;
-        ki += kl, i += tl;
+        ki += kl;
+        i += tl;
     }
     return i;
 }
@@ -390,13 +393,16 @@ static void on_token(SCAN *s, size_t i)
  * *explicit is set when ':', '=', '：' or an "is" word was seen */
 static size_t skip_separators(const SCAN *s, size_t i, bool *explicit)
 {
-    size_t lim = s->n - i > NEAR ? i + NEAR : s->n, kw_end = i, l;
+    size_t lim = s->n - i > NEAR ? i + NEAR : s->n;
+    size_t kw_end = i;
+    size_t l;
     while (i < lim) {
         unsigned char c = s->p[i];
         if ((l = space_len(s->p + i, s->n - i))) {
             i += l;
         } else if (c == ':' || c == '=') {
-            *explicit = true, i++;
+            *explicit = true;
+            i++;
         } else if (c == '-') {
             bool blank_after = space_len(s->p + i + 1, s->n - i - 1) > 0;
             if (!blank_after && i == kw_end)
@@ -408,7 +414,8 @@ static size_t skip_separators(const SCAN *s, size_t i, bool *explicit)
             if ((i = tag_end(s, i, lim)) == 0)
                 return 0;
         } else if ((l = word_at(s, i, is_words, NELEM(is_words), false))) {
-            *explicit = true, i = l;
+            *explicit = true;
+            i = l;
         } else {
             return i;
         }
@@ -474,7 +481,8 @@ size_t passwords_collect(const char *text, size_t n, char **out, size_t have, si
     bool first[256];
     lead_bytes(keywords, NELEM(keywords), first);
     size_t i = 0;
-    bool prev_word = false, in_tok = false;
+    bool prev_word = false;
+    bool in_tok = false;
     while (i < n && s.have < s.max) {
         size_t l;
         unsigned cp;

@@ -72,7 +72,8 @@ static int b64v(int c)
 /* b64 - decode base64 / base64url (padding optional) into out; false on a bad digit */
 static bool b64(BUF *out, const char *s, size_t n)
 {
-    unsigned acc = 0, bits = 0;
+    unsigned acc = 0;
+    unsigned bits = 0;
     buf_reset(out);
     while (n > 0 && s[n - 1] == '=')
         n--;
@@ -104,7 +105,9 @@ static bool printable(const char *s, size_t n)
  * also tried as base64 */
 static char *take(const char *v, size_t n)
 {
-    BUF *cur = buf_new(n + 1), *nxt = buf_new(n + 1), *dec = buf_new(n + 1);
+    BUF *cur = buf_new(n + 1);
+    BUF *nxt = buf_new(n + 1);
+    BUF *dec = buf_new(n + 1);
     pct(cur, v, n);
     char *r = NULL;
     for (int round = 0; round < 4 && r == NULL; round++) {
@@ -116,7 +119,8 @@ static char *take(const char *v, size_t n)
         else if (!pct(nxt, cur->data, cur->len))
             break;
         BUF *t = cur;
-        cur = nxt, nxt = t;
+        cur = nxt;
+        nxt = t;
     }
     buf_free(cur), buf_free(nxt), buf_free(dec);
     return r;
@@ -125,7 +129,8 @@ static char *take(const char *v, size_t n)
 /* host_is - host equals d or ends in "." d */
 static bool host_is(const char *host, const char *d)
 {
-    size_t h = strlen(host), n = strlen(d);
+    size_t h = strlen(host);
+    size_t n = strlen(d);
     return h == n ? strcasecmp(host, d) == 0
                   : h > n && host[h - n - 1] == '.' && strcasecmp(host + h - n, d) == 0;
 }
@@ -152,7 +157,8 @@ static char *urldefense_v2(const char *q)
     const char *v = param(q, "u", &n);
     if (v == NULL)
         return NULL;
-    BUF *b = buf_new(n + 1), *d = buf_new(n + 1);
+    BUF *b = buf_new(n + 1);
+    BUF *d = buf_new(n + 1);
     for (size_t i = 0; i < n; i++)
         buf_putc(b, v[i] == '-' ? '%' : v[i] == '_' ? '/' : v[i]);
     pct(d, b->data, b->len);
@@ -173,11 +179,15 @@ static int run_len(int c)
  * '**X' the next run_len(X) bytes */
 static char *urldefense_v3(const char *path)
 {
-    const char *s = path + 6, *e = strstr(s, "__;");
+    const char *s = path + 6;
+    const char *e = strstr(s, "__;");
     if (e == NULL)
         return NULL;
-    const char *b = e + 3, *be = b + strcspn(b, "!");
-    BUF *rep = buf_new(64), *body = buf_new((size_t)(e - s) + 1), *out = buf_new(64);
+    const char *b = e + 3;
+    const char *be = b + strcspn(b, "!");
+    BUF *rep = buf_new(64);
+    BUF *body = buf_new((size_t)(e - s) + 1);
+    BUF *out = buf_new(64);
     if (be > b)
         b64(rep, b, (size_t)(be - b));
     pct(body, s, (size_t)(e - s));
@@ -222,7 +232,8 @@ static char *bing(const char *q)
 static char *any_param(const char *q, bool all)
 {
     for (const char *p = q; p && *p;) {
-        size_t l = strcspn(p, "&#"), k = strcspn(p, "=&#");
+        size_t l = strcspn(p, "&#");
+        size_t k = strcspn(p, "=&#");
         if (k < l && (all || words_has(target_params, p, k))) {
             char *r = take(p + k + 1, l - k - 1);
             if (r)
@@ -294,7 +305,8 @@ size_t url_unwrap_set(URLSET *set, size_t from, const LISTS *lists, int depth)
             char *t = u ? url_unwrap(u->host, u->path, lists) : NULL;
             if (t == NULL)
                 continue;
-            const char *w = u->nwhere ? u->where[0] : "message", *sp = strrchr(w, ' ');
+            const char *w = u->nwhere ? u->where[0] : "message";
+            const char *sp = strrchr(w, ' ');
             buf_reset(place);
             buf_cat(place, w, sp ? (size_t)(sp - w) : strlen(w));
             URL *x = url_add(set, t, strlen(t), place->data, "redirect");

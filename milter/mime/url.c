@@ -79,7 +79,8 @@ static const char *const fake_dots[] = {"[.]", "(.)", "{.}", "[dot]", "(dot)", "
 /* sep_len - length of the separator after a scheme name: ":", "[:]", "(:)", " : //" */
 static size_t sep_len(const char *s, size_t n, unsigned *flags)
 {
-    size_t i = 0, sp = 0;
+    size_t i = 0;
+    size_t sp = 0;
     while (i < n && i < 3 && (s[i] == ' ' || s[i] == '\t'))
         i++, sp++;
     if (i < n && s[i] == ':') {
@@ -689,7 +690,8 @@ static bool word_byte(unsigned char c)
 static size_t spaced_scheme(const char *s, size_t n, bool *tls)
 {
     static const char pat[] = "https://";
-    size_t i = 0, sp = 0;
+    size_t i = 0;
+    size_t sp = 0;
     *tls = false;
     for (size_t k = 0; k < 8; k++) {
         if (k == 4 && (i >= n || tolower((unsigned char)s[i]) != 's'))
@@ -731,7 +733,8 @@ static size_t try_scheme(const CTX *c, const char *s, size_t n, size_t i)
 /* scan_text - find URLs in text; the position only moves forward (see the top note) */
 static void scan_text(const CTX *c, const char *s, size_t n)
 {
-    size_t i = 0, word = 0; /* word: start of the run of host bytes before i */
+    size_t i = 0;
+    size_t word = 0; /* word: start of the run of host bytes before i */
     while (i < n) {
         unsigned char ch = (unsigned char)s[i];
         size_t e = 0, m;

@@ -83,7 +83,8 @@ static void uri_keys(URLSET *set, const unsigned char *p, size_t n, const char *
             continue;
         buf_reset(s);
         i = (p[j] == '(' ? pdf_literal(p, n, j, s) : pdf_hex(p, n, j, s)) - 1;
-        size_t b = 0, e = s->len;
+        size_t b = 0;
+        size_t e = s->len;
         while (b < e && isspace((unsigned char)s->data[b]))
             b++;
         while (e > b && isspace((unsigned char)s->data[e - 1]))
@@ -96,9 +97,11 @@ static void uri_keys(URLSET *set, const unsigned char *p, size_t n, const char *
 /* url_extract_pdf - /URI strings of the file and of its FlateDecode streams */
 void url_extract_pdf(URLSET *set, const unsigned char *p, size_t n, const char *where)
 {
-    BUF *s = buf_new(256), *z = buf_new(4096);
+    BUF *s = buf_new(256);
+    BUF *z = buf_new(4096);
     uri_keys(set, p, n, where, s);
-    size_t streams = 0, inflated = 0;
+    size_t streams = 0;
+    size_t inflated = 0;
     for (const unsigned char *k = p;
          streams < URLDOC_MAX_STREAMS && inflated < URLDOC_MAX_INFLATE;) {
         const unsigned char *st = memmem(k, (size_t)(p + n - k), "stream", 6);
@@ -180,7 +183,8 @@ static size_t nav_target(const char *p, size_t n, size_t i)
 void url_extract_svg(URLSET *set, const char *p, size_t n, const char *where)
 {
     url_extract_html(set, p, n, where);
-    BUF *s = buf_new(128), *u = buf_new(128);
+    BUF *s = buf_new(128);
+    BUF *u = buf_new(128);
     for (size_t i = 0; i < n; i++) {
         if (p[i] != 'l' && p[i] != 'w')
             continue;

@@ -47,7 +47,8 @@ static bool starts_ci(const char *s, size_t n, const char *lit)
 /* next_item - the next sep-separated item of a static *list (advancing it); NULL at the end */
 static const char *next_item(const char **list, char sep, size_t *len)
 {
-    const char *w = *list, *e;
+    const char *w = *list;
+    const char *e;
     while (*w == sep)
         w++;
     e = strchr(w, sep);
@@ -72,7 +73,10 @@ static bool text_view(const unsigned char *p, size_t n, const char **s, size_t *
         lead++;
     bool encoded = magic_at(p, n, lead, LIT("#@~^"));
     static _Thread_local char view[FILETYPE_TEXT_WINDOW / 2]; /* (w - 2) / 2 units fit */
-    size_t w = n < FILETYPE_TEXT_WINDOW ? n : FILETYPE_TEXT_WINDOW, ctrl = 0, skip, units;
+    size_t w = n < FILETYPE_TEXT_WINDOW ? n : FILETYPE_TEXT_WINDOW;
+    size_t ctrl = 0;
+    size_t skip;
+    size_t units;
     int wide = magic_at(p, w, 0, LIT("\xff\xfe")) ? 1 : magic_at(p, w, 0, LIT("\xfe\xff")) ? 2 : 0;
     skip = wide ? 2 : magic_at(p, w, 0, LIT("\xef\xbb\xbf")) ? 3 : 0;
     units = wide ? (w - skip) / 2 : w - skip;
@@ -217,7 +221,10 @@ static bool is_eml(const char *s, size_t n)
                                        "mime-version delivered-to reply-to sender cc x-mailer "
                                        "dkim-signature authentication-results in-reply-to "
                                        "references thread-topic x-originating-ip arc-seal";
-    size_t i = 0, lines = 0, known = 0, need = 2;
+    size_t i = 0;
+    size_t lines = 0;
+    size_t known = 0;
+    size_t need = 2;
     if (n >= 5 && memcmp(s, "From ", 5) == 0) { /* mbox separator, then the headers */
         const char *nl = memchr(s, '\n', n);
         i = nl != NULL ? (size_t)(nl - s) + 1 : n;
@@ -225,7 +232,9 @@ static bool is_eml(const char *s, size_t n)
     }
     for (; i < n && lines < EML_MAX_LINES; lines++) {
         const char *nl = memchr(s + i, '\n', n - i);
-        size_t e = nl != NULL ? (size_t)(nl - s) + 1 : n, l = e - i, k = 0;
+        size_t e = nl != NULL ? (size_t)(nl - s) + 1 : n;
+        size_t l = e - i;
+        size_t k = 0;
         while (l > 0 && (s[i + l - 1] == '\n' || s[i + l - 1] == '\r'))
             l--;
         if (l == 0)
@@ -305,10 +314,13 @@ static size_t word_len(const char *s, size_t n)
 /* score_shapes - signals no fixed needle catches: $var =, %VAR%, ';' line ends, Chr( & */
 static void score_shapes(const char *s, size_t len, int score[L_N])
 {
-    size_t assigns = 0, pcts = 0, semis = 0;
+    size_t assigns = 0;
+    size_t pcts = 0;
+    size_t semis = 0;
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '$') {
-            size_t k = word_len(s + i + 1, len - i - 1), j = skip_ws(s, len, i + 1 + k);
+            size_t k = word_len(s + i + 1, len - i - 1);
+            size_t j = skip_ws(s, len, i + 1 + k);
             assigns += k > 0 && j + 1 < len && s[j] == '=' && s[j + 1] != '=';
         } else if (s[i] == '%') {
             size_t k = word_len(s + i + 1, len - i - 1);
@@ -337,11 +349,14 @@ static unsigned pair(char a, char b)
 static const char *score_lang(const char *s, size_t len)
 {
     const char *needle[SIG_MAX];
-    size_t nlen[SIG_MAX], count = 0, l;
+    size_t nlen[SIG_MAX];
+    size_t count = 0;
+    size_t l;
     unsigned char row[SIG_MAX];
     short head[PAIR_BUCKETS], next[SIG_MAX];
     bool seen[SIG_MAX] = {false};
-    int score[L_N] = {0}, best = -1;
+    int score[L_N] = {0};
+    int best = -1;
     memset(head, -1, sizeof(head));
     for (size_t r = 0; r < NELEM(signal_rows); r++) { /* split the rows, bucket by pair */
         const char *list = signal_rows[r].needles;
@@ -349,8 +364,11 @@ static const char *score_lang(const char *s, size_t len)
             if (l < 2) /* the scan below needs two bytes to find the bucket */
                 continue;
             unsigned h = pair(w[0], w[1]);
-            needle[count] = w, nlen[count] = l, row[count] = (unsigned char)r;
-            next[count] = head[h], head[h] = (short)count++;
+            needle[count] = w;
+            nlen[count] = l;
+            row[count] = (unsigned char)r;
+            next[count] = head[h];
+            head[h] = (short)count++;
         }
     }
     for (size_t i = 0; i + 1 < len; i++) { /* every needle has two bytes at least */
@@ -374,8 +392,11 @@ static const char *score_lang(const char *s, size_t len)
 /* sniff_text - name and language of text: extension, lead bytes, markup, mail, score */
 static void sniff_text(const char *s, size_t len, const char *ext, FILETYPE *ft)
 {
-    size_t i = skip_ws(s, len, 0), hl = len - i;
-    const char *h = s + i, *name = NULL, *lang = lead_lang(ext, h, hl, s, len);
+    size_t i = skip_ws(s, len, 0);
+    size_t hl = len - i;
+    const char *h = s + i;
+    const char *name = NULL;
+    const char *lang = lead_lang(ext, h, hl, s, len);
     if (lang == NULL && (name = sniff_markup(h, hl, s, len, &lang)) == NULL && lang == NULL) {
         if (starts_ci(h, hl, "BEGIN:VCALENDAR"))
             name = "ics";
@@ -393,7 +414,9 @@ static void sniff_text(const char *s, size_t len, const char *ext, FILETYPE *ft)
 /* filetype_sniff - fill ft from the first n bytes of a part (see filetype.h) */
 void filetype_sniff(const unsigned char *p, size_t n, const char *filename, FILETYPE *ft)
 {
-    const char *sub = NULL, *s = NULL, *name;
+    const char *sub = NULL;
+    const char *s = NULL;
+    const char *name;
     size_t len = 0;
     *ft = (FILETYPE){"binary", NULL, NULL, false};
     if (p == NULL || n == 0) {

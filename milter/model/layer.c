@@ -48,7 +48,8 @@ LAYER *layers_add(LAYERS *l, const char *location, const char *sha256)
 {
     for (size_t i = 0; i < l->n; i++) {
         if (strcmp(l->v[i]->sha256, sha256) == 0) {
-            size_t a = strcspn(l->v[i]->location, ">["), b = strcspn(location, ">[");
+            size_t a = strcspn(l->v[i]->location, ">[");
+            size_t b = strcspn(location, ">[");
             if (a != b || strncmp(l->v[i]->location, location, a) != 0)
                 l->cross_dups++;
             return NULL;

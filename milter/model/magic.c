@@ -115,11 +115,14 @@ static bool zip_walk_central(const unsigned char *p, size_t n, unsigned *flags)
 {
     if (n < 22)
         return false;
-    size_t lo = n > ZIP_EOCD_REACH ? n - ZIP_EOCD_REACH : 0, e = n - 22;
+    size_t lo = n > ZIP_EOCD_REACH ? n - ZIP_EOCD_REACH : 0;
+    size_t e = n - 22;
     while (!magic_at(p, n, e, LIT("PK\5\6")))
         if (e-- == lo)
             return false;
-    size_t count = magic_le16(p + e + 10), off = le32(p + e + 16), seen = 0;
+    size_t count = magic_le16(p + e + 10);
+    size_t off = le32(p + e + 16);
+    size_t seen = 0;
     /* off + 46 <= e keeps each fixed header below the EOCD record; off only grows */
     for (; seen < count && seen < ZIP_MAX_ENTRIES && off <= e && e - off >= 46; seen++) {
         if (!magic_at(p, n, off, LIT("PK\1\2")))
@@ -143,7 +146,10 @@ static void zip_walk_local(const unsigned char *p, size_t n, size_t off, unsigne
     for (size_t seen = 0;
          seen < ZIP_MAX_ENTRIES && magic_at(p, n, off, LIT("PK\3\4")) && n - off >= 30; seen++) {
         const unsigned char *h = p + off;
-        size_t data = off + 30, nl = magic_le16(h + 26), el = magic_le16(h + 28), cs = le32(h + 18);
+        size_t data = off + 30;
+        size_t nl = magic_le16(h + 26);
+        size_t el = magic_le16(h + 28);
+        size_t cs = le32(h + 18);
         if (nl > n - data)
             break;
         zip_note(flags, h + 30, nl);
@@ -190,7 +196,8 @@ static const char *sniff_zip(const unsigned char *p, size_t n, const char **sub)
 /* ole_name_is - the directory slot e holds `name` in UTF-16LE (a prefix if it ends in '_') */
 static bool ole_name_is(const unsigned char *e, const char *name)
 {
-    size_t k = strlen(name), bytes = magic_le16(e + 64); /* length in bytes, terminator included */
+    size_t k = strlen(name);
+    size_t bytes = magic_le16(e + 64); /* length in bytes, terminator included */
     bool prefix = name[k - 1] == '_';
     if (bytes > 64 || (prefix ? bytes < 2 * k + 2 : bytes != 2 * k + 2))
         return false;
@@ -226,8 +233,9 @@ static const char *sniff_exe(const unsigned char *p, size_t n)
 {
     if (magic_at(p, n, 0, LIT("MZ"))) /* without a PE header an MZ is only "binary" */
         return n >= 64 && magic_at(p, n, le32(p + 0x3c), LIT("PE\0\0")) ? "pe" : NULL;
-    uint32_t m = n >= 28 ? be32(p) : 0, nfat = n >= 28 ? be32(p + 4) : 0,
-             cpu = n >= 28 ? be32(p + 8) & 0xffffffu : 0;
+    uint32_t m = n >= 28 ? be32(p) : 0;
+    uint32_t nfat = n >= 28 ? be32(p + 4) : 0;
+    uint32_t cpu = n >= 28 ? be32(p + 8) & 0xffffffu : 0;
     if (m == 0xfeedfaceu || m == 0xcefaedfeu || m == 0xfeedfacfu || m == 0xcffaedfeu)
         return "macho";
     /* fat: a Java class has minor << 16 | major (>= 45) where a fat header counts arches;
@@ -262,7 +270,8 @@ static const char *sniff_misc(const unsigned char *p, size_t n)
 /* sniff_disk - ISO 9660 / UDF volume descriptors, VHD footer */
 static const char *sniff_disk(const unsigned char *p, size_t n)
 {
-    bool cd = false, bea = false;
+    bool cd = false;
+    bool bea = false;
     for (size_t k = 0; k < ISO_VRS_SLOTS; k++) {
         size_t off = 0x8001 + k * 2048;
         if (magic_at(p, n, off, LIT("NSR02")) || magic_at(p, n, off, LIT("NSR03")))

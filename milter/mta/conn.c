@@ -429,7 +429,8 @@ static size_t split(EOM *e, const char ***del)
 {
     CONN *c = e->c;
     SPLIT_GROUP *sg = xcalloc(c->ngroup, sizeof(*sg));
-    bool *remove = xcalloc(c->ngroup, sizeof(*remove)), *keep = xcalloc(c->ngroup, sizeof(*keep));
+    bool *remove = xcalloc(c->ngroup, sizeof(*remove));
+    bool *keep = xcalloc(c->ngroup, sizeof(*keep));
     for (size_t g = 0; g < c->ngroup; g++) {
         ACT_PLAN *p = plan_for(e->m, &e->in, c->gpol[g], e->scanned);
         sg[g] = (SPLIT_GROUP){.action = p->action,
@@ -439,7 +440,9 @@ static size_t split(EOM *e, const char ***del)
         action_plan_free(p);
     }
     size_t lead = split_decide(sg, c->ngroup, e->in.store, remove);
-    size_t n = 0, kept = 0, keep_group = c->ngroup;
+    size_t n = 0;
+    size_t kept = 0;
+    size_t keep_group = c->ngroup;
     *del = xcalloc(c->nrcptv + 1, sizeof(**del));
     const char **stored = xcalloc(c->nrcptv + 1, sizeof(*stored));
     for (size_t i = 0; i < c->nrcptv; i++) {

@@ -55,7 +55,9 @@ static int nodelay_listeners(void)
 {
     int n = 0;
     for (int fd = 3; fd < 1024; fd++) {
-        int v = 0, dom = 0, type = 0;
+        int v = 0;
+        int dom = 0;
+        int type = 0;
         socklen_t len = sizeof(v);
         if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) != 0 || !v)
             continue;

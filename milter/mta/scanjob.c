@@ -141,8 +141,10 @@ static struct timespec deadline_ts(double ms)
 {
     struct timespec ts = {(time_t)(ms / 1e3),
                           (long)((ms - (double)(time_t)(ms / 1e3) * 1e3) * 1e6)};
-    if (ts.tv_nsec >= 1000000000L)
-        ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
     return ts;
 }
 

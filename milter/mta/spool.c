@@ -64,7 +64,8 @@ static bool write_all(int fd, const char *p, size_t n)
             continue;
         if (w <= 0)
             return false;
-        p += w, n -= (size_t)w;
+        p += w;
+        n -= (size_t)w;
     }
     return true;
 }

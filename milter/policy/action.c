@@ -70,7 +70,8 @@ static char *verdict_value(const ACT_INPUT *in, const ACT_PLAN *p, int natural)
 /* by_weight - qsort order for hit pointers: heavier first, then insertion order */
 static int by_weight(const void *a, const void *b)
 {
-    const HIT *x = *(const HIT *const *)a, *y = *(const HIT *const *)b;
+    const HIT *x = *(const HIT *const *)a;
+    const HIT *y = *(const HIT *const *)b;
     if (x->weight != y->weight)
         return x->weight > y->weight ? -1 : 1;
     return x < y ? -1 : x > y;
@@ -79,8 +80,11 @@ static int by_weight(const void *a, const void *b)
 /* report_value - the top hits as "SYMBOL=weight@location, ...", folded, bounded */
 static char *report_value(const HITS *hits)
 {
-    BUF *b = buf_new(256), *item = buf_new(128);
-    size_t n = hits ? hits->n : 0, line = 0, shown = 0;
+    BUF *b = buf_new(256);
+    BUF *item = buf_new(128);
+    size_t n = hits ? hits->n : 0;
+    size_t line = 0;
+    size_t shown = 0;
     const HIT **v = xcalloc(n ? n : 1, sizeof(*v));
     for (size_t i = 0; i < n; i++)
         v[i] = &hits->v[i];
@@ -135,7 +139,8 @@ static char *reply_text(const char *tmpl, const char *ref)
 static void plan_delivery(ACT_PLAN *p, const ACT_INPUT *in, int natural)
 {
     const CONFIG *c = in->cfg;
-    char *name = hdr_name(in, "Verdict"), *value = verdict_value(in, p, natural);
+    char *name = hdr_name(in, "Verdict");
+    char *value = verdict_value(in, p, natural);
     add_op(p, ACT_INSHDR, name, 0, value, NULL); /* first: above every inbound header */
     free(name);
     free(value);

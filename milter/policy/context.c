@@ -57,10 +57,13 @@ bool context_mention(const PARTS *parts, const char *location)
     size_t mlen = 0;
     const char *p = strchr(location + kl, '>');
     while (p) {
-        const char *seg = p + 1, *end = strchr(seg, '>');
+        const char *seg = p + 1;
+        const char *end = strchr(seg, '>');
         size_t n = end ? (size_t)(end - seg) : strlen(seg);
-        if (n && strncmp(seg, "decoded:", 8) != 0 && strncmp(seg, "vba:", 4) != 0 && *seg != '(')
-            member = seg, mlen = n;
+        if (n && strncmp(seg, "decoded:", 8) != 0 && strncmp(seg, "vba:", 4) != 0 && *seg != '(') {
+            member = seg;
+            mlen = n;
+        }
         p = end;
     }
     if (member == NULL)

@@ -189,7 +189,8 @@ static int labels(const char *d)
 /* parse_client - CIDR or one address into c */
 static bool parse_client(POLICY_COND *c, const char *v, BUF *why)
 {
-    char *copy = xstrdup(v), *slash = strchr(copy, '/');
+    char *copy = xstrdup(v);
+    char *slash = strchr(copy, '/');
     if (slash)
         *slash++ = 0;
     bool ok = policy_parse_ip(copy, &c->net);
@@ -518,7 +519,8 @@ static bool net_has(const POLICY_COND *c, const POLICY_IP *ip)
 {
     if (ip->family == 0 || ip->family != c->net.family)
         return false;
-    int bits = c->prefix, i = 0;
+    int bits = c->prefix;
+    int i = 0;
     for (; bits >= 8; bits -= 8, i++)
         if (ip->a[i] != c->net.a[i])
             return false;
@@ -531,7 +533,8 @@ static bool domain_has(const POLICY_COND *c, const char *dom)
 {
     if (!c->sub)
         return strcmp(dom, c->value) == 0;
-    size_t n = strlen(dom), m = strlen(c->value);
+    size_t n = strlen(dom);
+    size_t m = strlen(c->value);
     return n > m + 1 && dom[n - m - 1] == '.' && strcmp(dom + n - m, c->value) == 0;
 }
 

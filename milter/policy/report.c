@@ -230,7 +230,8 @@ static void json_behaviour(BUF *o, const MSG *m, const RULESET *rs)
         key(o, "capabilities", false);
         buf_putc(o, '[');
         BUF *chains = buf_new(64);
-        bool fc = true, fch = true;
+        bool fc = true;
+        bool fch = true;
         for (size_t j = i; j < h->n; j++) {
             if (!in_key(h, i, j))
                 continue;

@@ -97,8 +97,10 @@ static bool parse_chain(char *def, SCORE_ENTRY *e, BUF *why)
 static bool parse_entry(SCORES *s, char *line, BUF *why)
 {
     char *save = NULL;
-    char *sym = strtok_r(line, " \t", &save), *w = strtok_r(NULL, " \t", &save);
-    char *cap = strtok_r(NULL, " \t", &save), *desc = strtok_r(NULL, "", &save);
+    char *sym = strtok_r(line, " \t", &save);
+    char *w = strtok_r(NULL, " \t", &save);
+    char *cap = strtok_r(NULL, " \t", &save);
+    char *desc = strtok_r(NULL, "", &save);
     double weight, capv;
     int force = -1;
     CAP_SET caps = 0;
@@ -211,8 +213,10 @@ const SCORE_ENTRY *scores_find(const SCORES *s, const char *symbol)
         size_t n = strlen(e);
         if (strcmp(e, symbol) == 0)
             return &s->v[i];
-        if (n && e[n - 1] == '*' && strncmp(e, symbol, n - 1) == 0 && n > best_len)
-            best = &s->v[i], best_len = n;
+        if (n && e[n - 1] == '*' && strncmp(e, symbol, n - 1) == 0 && n > best_len) {
+            best = &s->v[i];
+            best_len = n;
+        }
     }
     if (best == NULL && strncmp(symbol, "YARA_", 5) == 0 && strcmp(symbol, "YARA_DEFAULT") != 0)
         return scores_find(s, "YARA_DEFAULT");

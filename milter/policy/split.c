@@ -17,8 +17,11 @@ static bool stronger(const SPLIT_GROUP *a, const SPLIT_GROUP *b)
 /* split_decide - see split.h */
 size_t split_decide(const SPLIT_GROUP *g, size_t n, bool store, bool *remove)
 {
-    size_t lead = 0, deliver = n, tempfail = n;
-    bool same = true, removable = true;
+    size_t lead = 0;
+    size_t deliver = n;
+    size_t tempfail = n;
+    bool same = true;
+    bool removable = true;
     for (size_t i = 0; i < n; i++) {
         remove[i] = false;
         same = same && g[i].action == g[0].action;

@@ -50,7 +50,8 @@ int verdict_failure_policy(const CONFIG *c, MSG_ERRS errs)
 /* decide - the enforce-mode action; *store when the message goes to the store first */
 static int decide(const CONFIG *c, const VERDICT_IN *in, int natural, bool *store)
 {
-    int act = natural, fail = verdict_failure_policy(c, in->errs);
+    int act = natural;
+    int fail = verdict_failure_policy(c, in->errs);
     if (fail > act)
         act = fail;
     *store = false;

@@ -181,7 +181,10 @@ static int verify(const unsigned char *data, size_t n, const char *pw, const ARC
     if (a == NULL)
         return PW_FAIL;
     struct archive_entry *e;
-    size_t seen = 0, regular = 0, tried = 0, budget = lim->max_total_bytes;
+    size_t seen = 0;
+    size_t regular = 0;
+    size_t tried = 0;
+    size_t budget = lim->max_total_bytes;
     int best = PW_FAIL;
     while (best != PW_STRONG && tried < VERIFY_MEMBERS && regular < lim->max_members &&
            next_entry(a, &e, &seen)) {
@@ -213,13 +216,16 @@ static void deliver(const unsigned char *data, size_t n, const char *pw, const A
     if (a == NULL)
         return;
     struct archive_entry *e;
-    size_t seen = 0, regular = 0, budget = lim->max_total_bytes;
+    size_t seen = 0;
+    size_t regular = 0;
+    size_t budget = lim->max_total_bytes;
     MEMBER m = {0};
     while (budget > 0 && regular < lim->max_members && next_entry(a, &e, &seen)) {
         if (!is_regular(e))
             continue;
         regular++;
-        size_t got, cap = lim->max_member_bytes < budget ? lim->max_member_bytes : budget;
+        size_t got;
+        size_t cap = lim->max_member_bytes < budget ? lim->max_member_bytes : budget;
         m.len = 0;
         int r = read_member(a, &m, chunk, cap, &got);
         budget -= got;
@@ -249,7 +255,8 @@ int archive_open_with_passwords(const unsigned char *data, size_t n, char *const
                    : npw < ARCHIVE_MAX_PASSWORDS ? npw
                                                  : ARCHIVE_MAX_PASSWORDS;
     unsigned char *chunk = xmalloc(CHUNK);
-    const char *pick = NULL, *weak = NULL;
+    const char *pick = NULL;
+    const char *weak = NULL;
     for (size_t i = 0; i < tries && pick == NULL; i++) {
         if (passwords[i] == NULL || passwords[i][0] == 0)
             continue; /* libarchive refuses an empty passphrase */
@@ -336,10 +343,15 @@ static void rar5_walk(const unsigned char *data, size_t n, RAR5_ENC *enc)
         enc->headers = true;
     if (n < 8 || memcmp(data, RAR5_SIG, 8) != 0)
         return;
-    const unsigned char *p = data + 8, *end = data + n;
+    const unsigned char *p = data + 8;
+    const unsigned char *end = data + n;
     for (size_t k = 0; k < MAX_ENTRIES && end - p > 4; k++) {
         const unsigned char *q = p + 4;
-        uint64_t size, type, hflags, extra = 0, dsize = 0;
+        uint64_t size;
+        uint64_t type;
+        uint64_t hflags;
+        uint64_t extra = 0;
+        uint64_t dsize = 0;
         if (!vint(&q, end, &size) || size > (uint64_t)(end - q))
             return;
         const unsigned char *hend = q + size;
@@ -401,7 +413,9 @@ int archive_list(const unsigned char *data, size_t n, const ARCHIVE_LIMITS *lim,
     rar5_walk(data, n, &enc);
     unsigned char *chunk = xmalloc(CHUNK);
     struct archive_entry *e;
-    size_t seen = 0, regular = 0, budget = lim->max_total_bytes;
+    size_t seen = 0;
+    size_t regular = 0;
+    size_t budget = lim->max_total_bytes;
     MEMBER m = {0};
     int r;
     ARCHIVE_ITEM it;
@@ -422,7 +436,8 @@ int archive_list(const unsigned char *data, size_t n, const ARCHIVE_LIMITS *lim,
             fn(ctx, &it);
             continue;
         }
-        size_t got, cap = lim->max_member_bytes < budget ? lim->max_member_bytes : budget;
+        size_t got;
+        size_t cap = lim->max_member_bytes < budget ? lim->max_member_bytes : budget;
         m.len = 0;
         int rr = read_member(a, &m, chunk, cap, &got);
         budget -= got;

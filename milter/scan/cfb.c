@@ -69,7 +69,8 @@ static size_t sector_at(const CFB *c, uint32_t s)
  */
 static uint32_t *chain(const uint32_t *t, size_t nt, uint32_t start, size_t max, size_t *len)
 {
-    size_t cap = 16, k = 0;
+    size_t cap = 16;
+    size_t k = 0;
     uint32_t *v = xmalloc(cap * sizeof(*v));
     for (uint32_t s = start; s != ENDOFCHAIN && k < max; s = t[s]) {
         if (s >= nt) {
@@ -87,7 +88,8 @@ static uint32_t *chain(const uint32_t *t, size_t nt, uint32_t start, size_t max,
 static bool load_fat(CFB *c)
 {
     const unsigned char *h = c->data;
-    size_t nsect = c->n / c->ss, per = c->ss / 4;
+    size_t nsect = c->n / c->ss;
+    size_t per = c->ss / 4;
     size_t want = le32(h + 0x2C);
     if (want == 0 || want > CFB_MAX_FAT_SECTORS || want > nsect)
         return false;
@@ -121,13 +123,15 @@ static bool load_fat(CFB *c)
 /* load_dir - the directory entries along the directory chain */
 static bool load_dir(CFB *c)
 {
-    size_t len, nsect = c->n / c->ss;
+    size_t len;
+    size_t nsect = c->n / c->ss;
     uint32_t *v = chain(c->fat, c->nfat, le32(c->data + 0x30), nsect, &len);
     if (v == NULL || len == 0) {
         free(v);
         return false;
     }
-    size_t per = c->ss / DIR_SIZE, max = len * per;
+    size_t per = c->ss / DIR_SIZE;
+    size_t max = len * per;
     if (max > CFB_MAX_DIR_ENTRIES)
         max = CFB_MAX_DIR_ENTRIES;
     c->dir = xcalloc(max, sizeof(ENTRY));
@@ -157,7 +161,8 @@ static bool load_dir(CFB *c)
 /* load_mini - the MiniFAT and the mini stream's chain (both may be empty) */
 static void load_mini(CFB *c)
 {
-    size_t len, nsect = c->n / c->ss;
+    size_t len;
+    size_t nsect = c->n / c->ss;
     uint32_t first = le32(c->data + 0x3C);
     uint32_t *v = first == ENDOFCHAIN ? NULL : chain(c->fat, c->nfat, first, nsect, &len);
     if (v) {
@@ -178,7 +183,8 @@ CFB *cfb_open(const unsigned char *data, size_t n)
     static const unsigned char magic[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
     if (data == NULL || n < 512 || memcmp(data, magic, 8) != 0)
         return NULL;
-    uint16_t shift = le16(data + 0x1E), mshift = le16(data + 0x20);
+    uint16_t shift = le16(data + 0x1E);
+    uint16_t mshift = le16(data + 0x20);
     if ((shift != 9 && shift != 12) || mshift != 6)
         return NULL;
     CFB *c = xcalloc(1, sizeof(*c));
@@ -212,7 +218,8 @@ int cfb_find(const CFB *c, const char *name)
     if (c == NULL || name == NULL)
         return -1;
     uint32_t *stack = xmalloc(c->ndir * sizeof(uint32_t));
-    size_t sp = 0, steps = 0;
+    size_t sp = 0;
+    size_t steps = 0;
     int found = -1;
     if (c->dir[0].child < c->ndir)
         stack[sp++] = c->dir[0].child;
@@ -237,7 +244,9 @@ static EXTENT *extents(const CFB *c, int entry, size_t len, size_t *count)
         return NULL;
     const ENTRY *e = &c->dir[entry];
     bool mini = e->size < c->cutoff;
-    size_t unit = mini ? c->mss : c->ss, need = (len + unit - 1) / unit, k;
+    size_t unit = mini ? c->mss : c->ss;
+    size_t need = (len + unit - 1) / unit;
+    size_t k;
     uint32_t *v = mini ? (c->minifat ? chain(c->minifat, c->nminifat, e->start, need, &k) : NULL)
                        : chain(c->fat, c->nfat, e->start, need, &k);
     if (len == 0) { /* an empty stream has no sectors (start may be ENDOFCHAIN) */

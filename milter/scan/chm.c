@@ -69,7 +69,8 @@ static int m_read(struct mspack_file *file, void *buffer, int bytes)
     HANDLE *h = (HANDLE *)file;
     if (h == NULL || h->src == NULL || bytes < 0)
         return -1;
-    size_t left = h->src->n - h->pos, k = (size_t)bytes < left ? (size_t)bytes : left;
+    size_t left = h->src->n - h->pos;
+    size_t k = (size_t)bytes < left ? (size_t)bytes : left;
     memcpy(buffer, h->src->data + h->pos, k);
     h->pos += k;
     return (int)k;
@@ -194,7 +195,10 @@ int chm_extract(const unsigned char *data, size_t n, const CHM_LIMITS *lim, chm_
         free(fixed);
         return -1;
     }
-    size_t count = 0, cap = 16, delivered = 0, budget = lim->max_total_bytes;
+    size_t count = 0;
+    size_t cap = 16;
+    size_t delivered = 0;
+    size_t budget = lim->max_total_bytes;
     struct mschmd_file **v = xmalloc(cap * sizeof(*v));
     for (struct mschmd_file *f = h->files; f; f = f->next)
         if (wanted(f)) {

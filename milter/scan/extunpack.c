@@ -188,7 +188,8 @@ size_t extunpack_list_lsar(const char *json, EXT_ENTRY *v, size_t max)
     p = p ? strchr(p, '[') : NULL;
     if (p == NULL)
         return 0;
-    char *buf = xmalloc(NAME_MAX_EX), key[64] = "";
+    char *buf = xmalloc(NAME_MAX_EX);
+    char key[64] = "";
     size_t n = 0;
     int depth = 0; /* 1 inside an entry, more inside its nested values */
     bool want_value = false;
@@ -328,7 +329,8 @@ static bool extract(RUN *u, const char *pw, bool (*sink)(void *, const unsigned 
         memset(sr, 0, sizeof(*sr));
         return false;
     }
-    char *line = xasprintf("%s\n", pw), *home = xasprintf("HOME=%s", u->dir);
+    char *line = xasprintf("%s\n", pw);
+    char *home = xasprintf("HOME=%s", u->dir);
     char *a7[] = {"7zz", "x", "-so", "-t7z", "-bd", "-sccUTF-8", "--", "a.7z", NULL};
     char *ar[] = {"unar", "-q", "-o", "-", "-nr", "-k", "skip", "-p", (char *)pw, "a.rar", NULL};
     char *envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", home, NULL};
@@ -394,7 +396,8 @@ typedef struct SPLIT {
 /* keep - append what fits under max_member_bytes */
 static void keep(SPLIT *sp, const unsigned char *p, size_t n)
 {
-    size_t room = sp->u->lim->max_member_bytes - sp->len, k = n < room ? n : room;
+    size_t room = sp->u->lim->max_member_bytes - sp->len;
+    size_t k = n < room ? n : room;
     if (k == 0)
         return;
     if (sp->len + k > sp->cap) {
@@ -571,7 +574,8 @@ int extunpack_open(int kind, const unsigned char *data, size_t n, char *const *p
     size_t max = lim->max_members + 1;
     size_t tries = npw < ARCHIVE_MAX_PASSWORDS ? npw : ARCHIVE_MAX_PASSWORDS;
     EXT_ENTRY *v = xcalloc(max, sizeof(*v));
-    int weak = -1, ret = 0;
+    int weak = -1;
+    int ret = 0;
     snprintf(r->why, sizeof(r->why), "no usable candidate password");
     for (size_t i = 0; i < tries && ret == 0 && !r->timeout; i++) {
         if (!usable(pw[i]))

@@ -38,7 +38,8 @@ size_t oc_utf16(const char *pw, unsigned char out[OC_PW16_MAX])
             v = c;          /* not UTF-8 */
         if (v >= 0x10000) { /* a surrogate pair */
             v -= 0x10000;
-            uint32_t hi = 0xD800 | (v >> 10), lo = 0xDC00 | (v & 0x3FF);
+            uint32_t hi = 0xD800 | (v >> 10);
+            uint32_t lo = 0xDC00 | (v & 0x3FF);
             out[k++] = (unsigned char)hi;
             out[k++] = (unsigned char)(hi >> 8);
             out[k++] = (unsigned char)lo;
@@ -71,7 +72,8 @@ bool oc_parse_capi(const unsigned char *p, size_t n, OC_CAPI *h)
     uint32_t hsize = oc_le32(p + 4);
     if (hsize < 32 || hsize > n - 8)
         return false;
-    const unsigned char *hd = p + 8, *v = p + 8 + hsize;
+    const unsigned char *hd = p + 8;
+    const unsigned char *v = p + 8 + hsize;
     size_t left = n - 8 - hsize;
     h->flags = oc_le32(hd);
     h->alg = oc_le32(hd + 8);
@@ -97,7 +99,11 @@ static bool standard_key(OC *o, const OC_CAPI *h, const char *pw, unsigned char 
 {
     if (!oc_spend(o, STANDARD_SPINS))
         return false;
-    unsigned char pw16[OC_PW16_MAX], H[DIGEST_MAX_LEN], le0[4] = {0}, x[64], X[2 * DIGEST_MAX_LEN];
+    unsigned char pw16[OC_PW16_MAX];
+    unsigned char H[DIGEST_MAX_LEN];
+    unsigned char le0[4] = {0};
+    unsigned char x[64];
+    unsigned char X[2 * DIGEST_MAX_LEN];
     size_t pl = oc_utf16(pw, pw16);
     digest_hash2(DIGEST_SHA1, h->salt, 16, pw16, pl, H);
     digest_spin(DIGEST_SHA1, H, 20, STANDARD_SPINS);
@@ -232,7 +238,8 @@ static bool xml_attr(const char *t, size_t n, const char *name, char *out, size_
             (t[at - 1] != ' ' && t[at - 1] != '\t' && t[at - 1] != '\r' && t[at - 1] != '\n') ||
             at + nl + 2 > n || t[at + nl] != '=' || t[at + nl + 1] != '"')
             continue;
-        const char *v = p + nl + 2, *q = memchr(v, '"', n - at - nl - 2);
+        const char *v = p + nl + 2;
+        const char *q = memchr(v, '"', n - at - nl - 2);
         if (q == NULL || (size_t)(q - v) >= cap)
             return false;
         memcpy(out, v, (size_t)(q - v));
@@ -297,7 +304,8 @@ typedef struct AGILE {
 static bool agile_parse(const char *x, size_t n, AGILE *g)
 {
     size_t kl, el;
-    const char *kd = xml_tag(x, n, "keyData", &kl), *ek = xml_tag(x, n, "encryptedKey", &el);
+    const char *kd = xml_tag(x, n, "keyData", &kl);
+    const char *ek = xml_tag(x, n, "encryptedKey", &el);
     char v[XML_VALUE_MAX];
     size_t dh;
     if (kd == NULL || ek == NULL)
@@ -412,7 +420,8 @@ static int open_ooxml(OC *o)
     if (info == NULL || n < 8) {
         o->r->why = "no readable EncryptionInfo";
     } else {
-        uint16_t major = oc_le16(info), minor = oc_le16(info + 2);
+        uint16_t major = oc_le16(info);
+        uint16_t minor = oc_le16(info + 2);
         uint32_t flags = oc_le32(info + 4);
         if (major == 4 && minor == 4)
             r = open_agile(o, info, n);

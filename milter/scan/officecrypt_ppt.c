@@ -67,9 +67,12 @@ static bool directory(const unsigned char *d, size_t n, size_t off, OBJS *o)
     if (off > n || n - off < 8 || rec_type(d, off) != RT_PERSISTDIR ||
         rec_len(d, off) > n - off - 8)
         return false;
-    size_t p = off + 8, end = p + rec_len(d, off);
+    size_t p = off + 8;
+    size_t end = p + rec_len(d, off);
     while (end - p >= 4) {
-        uint32_t x = oc_le32(d + p), id = x & 0xFFFFF, c = x >> 20;
+        uint32_t x = oc_le32(d + p);
+        uint32_t id = x & 0xFFFFF;
+        uint32_t c = x >> 20;
         p += 4;
         for (uint32_t i = 0; i < c && end - p >= 4; i++, p += 4) {
             if (o->n >= PPT_MAX_OBJECTS)
@@ -160,18 +163,22 @@ static bool field(const unsigned char *key, size_t kl, unsigned char *p, size_t 
 static bool pictures(const RC4KEY *k, unsigned char *p, size_t n)
 {
     unsigned char key[16];
-    size_t kl = oc_rc4_block_key(k, 0, key), off = 0;
+    size_t kl = oc_rc4_block_key(k, 0, key);
+    size_t off = 0;
     for (size_t i = 0; i < PPT_MAX_OBJECTS && n - off >= 8; i++) {
         if (!field(key, kl, p + off, 8))
             return false;
-        uint16_t t = rec_type(p, off), inst = (uint16_t)(oc_le16(p + off) >> 4);
+        uint16_t t = rec_type(p, off);
+        uint16_t inst = (uint16_t)(oc_le16(p + off) >> 4);
         bool meta = t >= 0xF01A && t <= 0xF01C;
         if (!meta && !(t >= 0xF01D && t <= 0xF01F) && t != 0xF029 && t != 0xF02A)
             return true;
-        size_t q = off + 8, end = rec_len(p, off) > n - q ? n : q + rec_len(p, off);
+        size_t q = off + 8;
+        size_t end = rec_len(p, off) > n - q ? n : q + rec_len(p, off);
         size_t parts[4] = {16, (inst & 1) ? 16 : 0, meta ? 34 : 1, 0};
         for (int f = 0; f < 4; f++) {
-            size_t left = end - q, len = f == 3 || parts[f] > left ? left : parts[f];
+            size_t left = end - q;
+            size_t len = f == 3 || parts[f] > left ? left : parts[f];
             if (!field(key, kl, p + q, len))
                 return false;
             q += len;

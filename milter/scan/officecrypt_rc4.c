@@ -33,7 +33,8 @@ bool oc_rc4_parse(OC *o, const unsigned char *p, size_t n, RC4HDR *h)
 {
     if (n < 4)
         return false;
-    uint16_t major = oc_le16(p), minor = oc_le16(p + 2);
+    uint16_t major = oc_le16(p);
+    uint16_t minor = oc_le16(p + 2);
     if (major == 1 && minor == 1 && n >= 4 + 48) {
         h->capi = false;
         memcpy(h->salt, p + 4, 16);
@@ -93,7 +94,8 @@ static bool rc4_try(const RC4HDR *h, const char *pw, RC4KEY *k)
         digest_hash2(DIGEST_SHA1, h->salt, 16, pw16, pl, k->h);
         k->kl = h->keybytes;
     }
-    size_t hl = h->capi ? 20 : 16, kl = oc_rc4_block_key(k, 0, key);
+    size_t hl = h->capi ? 20 : 16;
+    size_t kl = oc_rc4_block_key(k, 0, key);
     memcpy(buf, h->verifier, 16);
     memcpy(buf + 16, h->vhash, hl);
     if (cipher_rc4(key, kl, buf, 16 + hl, buf) != 0)
@@ -190,7 +192,8 @@ static void restore_xls(const unsigned char *w, unsigned char *d, size_t n)
 {
     for (size_t off = 0; off + 4 <= n;) {
         uint16_t t = oc_le16(w + off);
-        size_t len = oc_le16(w + off + 2), end = off + 4 + len > n ? n : off + 4 + len;
+        size_t len = oc_le16(w + off + 2);
+        size_t end = off + 4 + len > n ? n : off + 4 + len;
         memcpy(d + off, w + off, 4);
         if (plain_record(t))
             memcpy(d + off + 4, w + off + 4, end - off - 4);
@@ -210,7 +213,8 @@ int oc_open_xls(OC *o)
     o->r->format = "xls";
     int e = workbook(o->cfb);
     size_t n = 0;
-    unsigned char *w = cfb_read(o->cfb, e, o->lim->max_bytes, &n), *d = NULL;
+    unsigned char *w = cfb_read(o->cfb, e, o->lim->max_bytes, &n);
+    unsigned char *d = NULL;
     long fp = w ? filepass(w, n) : -1;
     RC4HDR h;
     RC4KEY k;
@@ -282,7 +286,8 @@ static int open_doc_streams(OC *o, const RC4KEY *k, int *e, unsigned char **s, s
 int oc_open_doc(OC *o)
 {
     o->r->format = "doc";
-    size_t max = o->lim->max_bytes, len[3] = {0, 0, 0};
+    size_t max = o->lim->max_bytes;
+    size_t len[3] = {0, 0, 0};
     int e[3];
     e[0] = cfb_find(o->cfb, "WordDocument");
     unsigned char *s[3] = {cfb_read(o->cfb, e[0], max, &len[0]), NULL, NULL};

@@ -85,7 +85,8 @@ static unsigned char xor_ror(unsigned char a, unsigned char b)
 /* xor_array - CreateXorArray_Method1 */
 static void xor_array(const unsigned char *p, size_t n, uint16_t key, unsigned char a[16])
 {
-    unsigned char hi = (unsigned char)(key >> 8), lo = (unsigned char)key;
+    unsigned char hi = (unsigned char)(key >> 8);
+    unsigned char lo = (unsigned char)key;
     size_t i = n;
     memset(a, 0, 16);
     if (i % 2 == 1) {
@@ -99,7 +100,8 @@ static void xor_array(const unsigned char *p, size_t n, uint16_t key, unsigned c
         i--;
         a[i] = xor_ror(p[i], lo);
     }
-    int k = 15, padi = 15 - (int)n; /* signed: an even n ends at padi -1 */
+    int k = 15;
+    int padi = 15 - (int)n; /* signed: an even n ends at padi -1 */
     while (padi > 0) {
         a[k--] = xor_ror(pad[padi--], hi);
         a[k--] = xor_ror(pad[padi--], lo);
@@ -119,7 +121,9 @@ static void deobfuscate(const unsigned char *w, unsigned char *d, size_t n,
 {
     for (size_t off = 0; off + 4 <= n;) {
         uint16_t t = oc_le16(w + off);
-        size_t len = oc_le16(w + off + 2), s = off + 4, end = s + len > n ? n : s + len;
+        size_t len = oc_le16(w + off + 2);
+        size_t s = off + 4;
+        size_t end = s + len > n ? n : s + len;
         if (t == 0x002F) {
             d[off] = d[off + 1] = 0; /* FILEPASS blanked to record type 0 */
             memset(d + s, 0, end - s);
@@ -141,7 +145,8 @@ int oc_open_xls_xor(OC *o, int entry, const unsigned char *w, size_t n, size_t f
         o->r->why = "broken XOR FILEPASS record";
         return 0;
     }
-    uint16_t key = oc_le16(w + fp + 6), ver = oc_le16(w + fp + 8);
+    uint16_t key = oc_le16(w + fp + 6);
+    uint16_t ver = oc_le16(w + fp + 8);
     unsigned char p[XOR_MAX_PW], a[16];
     size_t pl = 0;
     for (size_t i = 0; i < o->npw; i++) {

@@ -87,7 +87,8 @@ static void decrypted(SCAN *s, const PENDING *p, const OFFICECRYPT_RESULT *r, co
         hits_add(s->m->hits, "DOC_PASSWORD_FROM_BODY", p->location,
                  "%s (%s) opened with the password '%s' stated in the message", r->format,
                  r->scheme, pw);
-    char *loc = xasprintf("%s>decrypted", p->location), sha[65];
+    char *loc = xasprintf("%s>decrypted", p->location);
+    char sha[65];
     digest_sha256_hex(r->out, r->len, sha);
     LAYER *y = layers_add(s->m->layers, loc, sha);
     if (y) {
@@ -315,7 +316,8 @@ void scan_int_open_pending(SCAN *s)
         PENDING p = s->q[i];
         MEMBER_CTX mc = {s, &p, NULL};
         const char *used = NULL;
-        int r = 0, kind = extunpack_kind(p.data, p.n);
+        int r = 0;
+        int kind = extunpack_kind(p.data, p.n);
         if (budget_spent(&s->budget))
             budget_report(&s->budget, s->m->hits, p.location);
         else if ((r = archive_open_with_passwords(p.data, p.n, s->pw, s->npw, &lim, on_member, &mc,

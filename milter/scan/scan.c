@@ -265,8 +265,10 @@ static void on_decoded(void *ctx, const char *how, const char *lang, const unsig
         y->depth = e->depth + 1;
         y->size = n;
         filetype_sniff(data, n, NULL, &y->ft);
-        if (lang && y->ft.lang == NULL && y->ft.is_text)
-            y->ft.lang = lang, y->ft.name = "script";
+        if (lang && y->ft.lang == NULL && y->ft.is_text) {
+            y->ft.lang = lang;
+            y->ft.name = "script";
+        }
         FILETYPE ft = y->ft;
         s->decode++;
         if (textual(&ft) || strncmp(how, "emu-", 4) != 0) /* a file an emulated script */
@@ -358,8 +360,10 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
         FILE_FACTS f = *facts; /* HTML smuggling is read from the bytes of any HTML file */
         bool markup = strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0 ||
                       (ft->lang && strcmp(ft->lang, "hta") == 0);
-        if (f.text == NULL && markup)
-            f.text = (const char *)data, f.text_len = n;
+        if (f.text == NULL && markup) {
+            f.text = (const char *)data;
+            f.text_len = n;
+        }
         heur_file(&c, &f);
     }
     if (strcmp(ft->name, "lnk") == 0)
@@ -417,7 +421,8 @@ static void analyse_vba(SCAN *s, size_t from)
         if (seen)
             continue;
         const char **src = xcalloc(l->nvba - i, sizeof(char *));
-        size_t *len = xcalloc(l->nvba - i, sizeof(size_t)), k = 0;
+        size_t *len = xcalloc(l->nvba - i, sizeof(size_t));
+        size_t k = 0;
         for (size_t j = i; j < l->nvba; j++) {
             if (strncmp(l->vba[j]->location, doc, dlen) == 0 && l->vba[j]->location[dlen] == '>') {
                 src[k] = l->vba[j]->source;

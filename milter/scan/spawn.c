@@ -243,13 +243,15 @@ static bool take(int fd, bool is_out, SPAWN_RESULT *r, size_t *cap, size_t *elen
     if (k == 0)
         return false;
     if (!is_out) {
-        size_t room = SPAWN_ERR_MAX - *elen, c = (size_t)k < room ? (size_t)k : room;
+        size_t room = SPAWN_ERR_MAX - *elen;
+        size_t c = (size_t)k < room ? (size_t)k : room;
         memcpy(r->err + *elen, tmp, c);
         *elen += c;
         r->err[*elen] = 0;
         return true;
     }
-    size_t keep = (size_t)k, room = lim->max_out - r->len;
+    size_t keep = (size_t)k;
+    size_t room = lim->max_out - r->len;
     if (keep > room) {
         keep = room;
         r->cut = true;
@@ -282,7 +284,8 @@ static bool take(int fd, bool is_out, SPAWN_RESULT *r, size_t *cap, size_t *elen
  * but goes on running must not hold the scan (pidfd: no polling loop) */
 static int reap(pid_t pid, long long deadline, SPAWN_RESULT *r)
 {
-    int st = 0, fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    int st = 0;
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
     long long left = deadline - now_ms();
     if (fd < 0) { /* a kernel before 5.3: the child has no way to outlive its pipes here */
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -306,8 +309,11 @@ static int reap(pid_t pid, long long deadline, SPAWN_RESULT *r)
 static void collect(pid_t pid, int out, int err, long long deadline, const SPAWN_LIMITS *lim,
                     SPAWN_RESULT *r)
 {
-    size_t cap = 4096, elen = 0;
-    bool oopen = true, eopen = true, killed = false;
+    size_t cap = 4096;
+    size_t elen = 0;
+    bool oopen = true;
+    bool eopen = true;
+    bool killed = false;
     while (oopen || eopen) {
         long long left = deadline - now_ms();
         if (left <= 0 || r->cut) {
@@ -338,7 +344,9 @@ int spawn_run(const char *path, char *const argv[], char *const envp[], const ch
     memset(r, 0, sizeof(*r));
     r->out = xmalloc(4096);
     r->out[0] = 0;
-    int pin[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
+    int pin[2] = {-1, -1};
+    int pout[2] = {-1, -1};
+    int perr[2] = {-1, -1};
     if (pipe2(pin, O_CLOEXEC) != 0 || pipe2(pout, O_CLOEXEC) != 0 || pipe2(perr, O_CLOEXEC) != 0) {
         snprintf(r->err, sizeof(r->err), "pipe: %s", strerror(errno));
         for (int i = 0; i < 2; i++) {

@@ -135,7 +135,8 @@ static char *long_name(const unsigned char *p, size_t n)
                 return NULL;
         }
         bool multi = (type & 0x1000) != 0;
-        uint32_t base = type & 0x0FFF, values = 1;
+        uint32_t base = type & 0x0FFF;
+        uint32_t values = 1;
         size_t fs = fixed_size(base);
         if (multi && !u32(&r, &values))
             return NULL;

@@ -85,7 +85,8 @@ static void prevalence(URLREP *r, PIPE *p, PURL *pu, const char *sender, long lo
     char hex[DIGEST_HEX_LEN + 1];
     digest_sha256_hex(pu->u->normalized, strlen(pu->u->normalized), hex);
     hex[32] = 0;
-    long long slot_len = c->url_prevalence_window / URLREP_SLOTS, slot = now / slot_len;
+    long long slot_len = c->url_prevalence_window / URLREP_SLOTS;
+    long long slot = now / slot_len;
     const char *nows = keep(p, xasprintf("%lld", now));
     const char *ttl = keep(p, xasprintf("%lld", (long long)c->prevalence_ttl));
     const char *wttl = keep(p, xasprintf("%lld", (long long)c->url_prevalence_window + slot_len));
@@ -105,7 +106,8 @@ static void prevalence(URLREP *r, PIPE *p, PURL *pu, const char *sender, long lo
     cmd(p, 3, (const char *[]){"EXPIRE", mk, wttl});
     cmd(p, 3, (const char *[]){"PFADD", sk, sender});
     cmd(p, 3, (const char *[]){"EXPIRE", sk, wttl});
-    const char *ma[URLREP_SLOTS + 1] = {"PFCOUNT"}, *sa[URLREP_SLOTS + 1] = {"PFCOUNT"};
+    const char *ma[URLREP_SLOTS + 1] = {"PFCOUNT"};
+    const char *sa[URLREP_SLOTS + 1] = {"PFCOUNT"};
     for (int i = 0; i < URLREP_SLOTS; i++) {
         ma[i + 1] = keep(p, xasprintf("%s:url:m:%s:%lld", pre, hex, slot - i));
         sa[i + 1] = keep(p, xasprintf("%s:url:s:%s:%lld", pre, hex, slot - i));
@@ -118,14 +120,17 @@ static void prevalence(URLREP *r, PIPE *p, PURL *pu, const char *sender, long lo
 static void burst(URLREP *r, const PIPE *p, const PURL *pu, long long now)
 {
     const CONFIG *c = r->rs->cfg;
-    const CACHE_CMD *f = &p->c[pu->first], *mc = &p->c[pu->first + 9], *sc = &p->c[pu->first + 10];
+    const CACHE_CMD *f = &p->c[pu->first];
+    const CACHE_CMD *mc = &p->c[pu->first + 9];
+    const CACHE_CMD *sc = &p->c[pu->first + 10];
     if (f->type != CACHE_R_STR || f->str == NULL || mc->type != CACHE_R_INT ||
         sc->type != CACHE_R_INT || c->url_burst_senders == 0)
         return;
     long long first = atoll(f->str);
     if (first < now - c->url_prevalence_window || sc->num < c->url_burst_senders)
         return;
-    const char *w = pu->u->nwhere ? pu->u->where[0] : "message", *sp = strrchr(w, ' ');
+    const char *w = pu->u->nwhere ? pu->u->where[0] : "message";
+    const char *sp = strrchr(w, ' ');
     char *loc = sp ? xstrndup(w, (size_t)(sp - w)) : xstrdup(w);
     hits_add(r->m->hits, "URL_BURST", loc,
              "first seen %lld s ago, then %lld messages from %lld senders within %lld s: %.160s",

@@ -114,7 +114,8 @@ static bool reversed(const char *ip, BUF *out)
 /* first_place - where[0] less its source word ("1.2 href" -> "1.2") */
 static char *first_place(const URL *u)
 {
-    const char *w = u->nwhere ? u->where[0] : "message", *sp = strrchr(w, ' ');
+    const char *w = u->nwhere ? u->where[0] : "message";
+    const char *sp = strrchr(w, ' ');
     return sp ? xstrndup(w, (size_t)(sp - w)) : xstrdup(w);
 }
 
@@ -200,7 +201,9 @@ static void from_caches(URLREP *r)
         char **keys = xcalloc(nk, sizeof(char *));
         for (size_t i = 0; i < nk; i++) {
             keys[i] = xasprintf("%s:dns:%s", cache_key_prefix(r->cache), ask[i]->name);
-            cmd[i].argv[0] = "GET", cmd[i].argv[1] = keys[i], cmd[i].argc = 2;
+            cmd[i].argv[0] = "GET";
+            cmd[i].argv[1] = keys[i];
+            cmd[i].argc = 2;
         }
         if (cache_pipeline(r->cache, cmd, nk, r->redis_budget) == 0) {
             for (size_t i = 0; i < nk; i++) {
@@ -254,7 +257,8 @@ static bool send_new(URLREP *r)
             buf_free(err);
         }
         if (r->dns == NULL) {
-            q->state = RQ_DONE, q->status = DNS_ERROR;
+            q->state = RQ_DONE;
+            q->status = DNS_ERROR;
             continue;
         }
         if (r->first_sent == 0)
@@ -333,8 +337,10 @@ static void report(URLREP *r, RQ *q, size_t *fails, BUF *b)
         HIT *h = hits_add(r->m->hits, uribl_symbol(cat), q->loc, "%s listed in %s (%s %s)%s: %.*s",
                           q->subject, z->zone, b->data, uribl_cat_name(cat),
                           q->redirect ? ", behind a redirect" : "", DETAIL_URL, q->url);
-        if (h && z->has_weight)
-            h->preset = z->weight, h->has_preset = true;
+        if (h && z->has_weight) {
+            h->preset = z->weight;
+            h->has_preset = true;
+        }
     }
 }
 
@@ -342,8 +348,8 @@ static void report(URLREP *r, RQ *q, size_t *fails, BUF *b)
 static void report_all(URLREP *r, double waited_for)
 {
     const URIBL_ZONES *zs = r->rs->uribl;
-    size_t *fails = xcalloc(zs->n * 2 + 1, sizeof(size_t)),
-           *asked = xcalloc(zs->n + 1, sizeof(size_t));
+    size_t *fails = xcalloc(zs->n * 2 + 1, sizeof(size_t));
+    size_t *asked = xcalloc(zs->n + 1, sizeof(size_t));
     BUF *b = buf_new(64);
     for (size_t i = 0; i < r->n; i++) {
         report(r, r->q[i], fails, b);

@@ -207,7 +207,8 @@ static void load_file(LOADER *ld, const char *path, const char *ns)
 static char *rule_stem(const char *name, bool extra)
 {
     static const char *const exts[] = {".yar", ".yara", ".rule"};
-    size_t n = strlen(name), next = extra ? 3 : 2;
+    size_t n = strlen(name);
+    size_t next = extra ? 3 : 2;
 
     if (name[0] == '.')
         return NULL;
@@ -342,7 +343,8 @@ static YR_RULES *compile_pass(RULE_FILES *files, BUF *err, bool *retry)
     BUF *mine = buf_new(256);
     LOADER ld = {.err = mine};
     YR_RULES *rules = NULL;
-    bool strict_failed = false, extra_failed = false;
+    bool strict_failed = false;
+    bool extra_failed = false;
 
     *retry = false;
     if ((ld.c = compiler_new(&ld)) == NULL) {

@@ -222,8 +222,10 @@ static bool parse_hit(QMETA *m, const char *v)
         len[i] = (size_t)(t - p);
         p = t + 1;
     }
-    char *sym = unesc(f[0], len[0]), *w = xstrndup(f[1], len[1]);
-    char *loc = unesc(f[2], len[2]), *det = unesc(f[3], len[3]);
+    char *sym = unesc(f[0], len[0]);
+    char *w = xstrndup(f[1], len[1]);
+    char *loc = unesc(f[2], len[2]);
+    char *det = unesc(f[3], len[3]);
     double weight = 0;
     bool ok = parse_num(w, &weight);
     if (ok)
@@ -314,7 +316,8 @@ QMETA *qmeta_parse(const char *p, size_t n, BUF *err)
         return NULL;
     }
     QMETA *m = qmeta_new();
-    char *copy = xstrndup(p, n), *save = NULL;
+    char *copy = xstrndup(p, n);
+    char *save = NULL;
     unsigned lineno = 1;
     bool ok = true;
     for (char *line = strtok_r(copy + ml + 1, "\n", &save); line && ok;

@@ -79,7 +79,8 @@ static int put_file(const char *dir, const char *sub, const char *name, const vo
     char *tmp = xasprintf("%s/tmp/%s.XXXXXX", dir, name);
     char *dst = xasprintf("%s%s%s/%s", dir, sub[0] ? "/" : "", sub, name);
     char *dstdir = xasprintf("%s%s%s", dir, sub[0] ? "/" : "", sub);
-    int rc = -1, fd = mkostemp(tmp, O_CLOEXEC);
+    int rc = -1;
+    int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
         buf_printf(err, "%s: %s", tmp, strerror(errno));
         goto out;
@@ -148,7 +149,8 @@ static int make_dir(const char *path, long uid, long gid, BUF *err)
 /* quarantine_prepare - the tree, 0700, optionally owned by uid:gid */
 int quarantine_prepare(const char *dir, long uid, long gid, BUF *err)
 {
-    char *items = xasprintf("%s/items", dir), *tmp = xasprintf("%s/tmp", dir);
+    char *items = xasprintf("%s/items", dir);
+    char *tmp = xasprintf("%s/tmp", dir);
     int rc = make_dir(dir, uid, gid, err) == 0 && make_dir(items, uid, gid, err) == 0 &&
                      make_dir(tmp, uid, gid, err) == 0
                  ? 0
@@ -161,7 +163,8 @@ int quarantine_prepare(const char *dir, long uid, long gid, BUF *err)
 /* has_suffix - name ends with suffix */
 static bool has_suffix(const char *name, const char *suffix)
 {
-    size_t n = strlen(name), s = strlen(suffix);
+    size_t n = strlen(name);
+    size_t s = strlen(suffix);
     return n > s && strcmp(name + n - s, suffix) == 0;
 }
 
@@ -230,9 +233,11 @@ int quarantine_store(const char *dir, int64_t max_bytes, const QMETA *m, const c
         return -1;
     BUF *meta = buf_new(1024);
     qmeta_format(meta, m);
-    int64_t need = (int64_t)(len + meta->len), used = 0;
+    int64_t need = (int64_t)(len + meta->len);
+    int64_t used = 0;
     int rc = -1;
-    char *eml = xasprintf("%s.eml", m->ref), *mname = xasprintf("%s.meta", m->ref);
+    char *eml = xasprintf("%s.eml", m->ref);
+    char *mname = xasprintf("%s.meta", m->ref);
     if (!reserve(dir, max_bytes, need, &used)) {
         buf_printf(err, "store full: %lld bytes used, %lld more would pass quarantine_max_bytes",
                    (long long)used, (long long)need);
@@ -268,7 +273,8 @@ static char *read_file(const char *path, size_t *len, BUF *err)
             close(fd);
         return NULL;
     }
-    size_t n = (size_t)st.st_size, got = 0;
+    size_t n = (size_t)st.st_size;
+    size_t got = 0;
     char *p = try_malloc(n + 1);
     while (p && got < n) {
         ssize_t r = read(fd, p + got, n - got);
@@ -302,8 +308,10 @@ static QMETA *load_ref(const char *dir, const char *ref, BUF *err)
         m = qmeta_parse(p, n, why);
         if (m == NULL)
             buf_printf(err, "%s: %s", path, why->data);
-        else if (strcmp(m->ref, ref) != 0)
-            buf_printf(err, "%s: holds ref %s", path, m->ref), m = qmeta_free(m);
+        else if (strcmp(m->ref, ref) != 0) {
+            buf_printf(err, "%s: holds ref %s", path, m->ref);
+            m = qmeta_free(m);
+        }
         buf_free(why);
     }
     free(p);
@@ -314,7 +322,8 @@ static QMETA *load_ref(const char *dir, const char *ref, BUF *err)
 /* newest_first - qsort order of QMETA pointers */
 static int newest_first(const void *a, const void *b)
 {
-    const QMETA *x = *(QMETA *const *)a, *y = *(QMETA *const *)b;
+    const QMETA *x = *(QMETA *const *)a;
+    const QMETA *y = *(QMETA *const *)b;
     if (x->time != y->time)
         return x->time > y->time ? -1 : 1;
     return strcmp(x->ref, y->ref);
@@ -384,7 +393,8 @@ static bool find_prefix(const char *dir, const char *id, char ref[17], BUF *err)
 {
     char *items = xasprintf("%s/items", dir);
     DIR *d = opendir(items);
-    size_t matches = 0, il = strlen(id);
+    size_t matches = 0;
+    size_t il = strlen(id);
     char r[17];
     struct dirent *e;
     if (d == NULL) {
@@ -465,7 +475,8 @@ int quarantine_delete(const char *dir, const char *ref, BUF *err)
         buf_puts(err, "bad reference id");
         return -1;
     }
-    char *meta = item_path(dir, ref, "meta"), *eml = item_path(dir, ref, "eml");
+    char *meta = item_path(dir, ref, "meta");
+    char *eml = item_path(dir, ref, "eml");
     char *items = xasprintf("%s/items", dir);
     int rc = 0;
     if (unlink(meta) != 0) {

@@ -41,7 +41,8 @@ static size_t body_start(const char *raw, size_t len)
 /* release_body_hash - SHA-256 of the canonical body (see release.h) */
 void release_body_hash(const char *raw, size_t len, char out[DIGEST_HEX_LEN + 1])
 {
-    size_t b = body_start(raw, len), end = len;
+    size_t b = body_start(raw, len);
+    size_t end = len;
     while (end > b && (raw[end - 1] == '\n' || raw[end - 1] == '\r'))
         end--;
     DIGEST *d = digest_new();
@@ -86,7 +87,8 @@ static int make_key(const char *dir, BUF *err)
     }
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", r[i]);
-    hex[64] = '\n', hex[65] = 0;
+    hex[64] = '\n';
+    hex[65] = 0;
     if (quarantine_prepare(dir, -1, -1, err) != 0)
         return -1;
     BUF *why = buf_new(64);
@@ -137,7 +139,8 @@ int release_secret(const CONFIG *c, bool create, BUF *key, BUF *err)
 /* canon_value - a header value with line breaks removed and blanks collapsed, trimmed */
 static void canon_value(BUF *out, const char *s, size_t n)
 {
-    bool blank = false, any = false;
+    bool blank = false;
+    bool any = false;
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
         if (ch == '\r' || ch == '\n')
@@ -161,7 +164,8 @@ static void headers_hash(const char *raw, size_t len, char out[DIGEST_HEX_LEN + 
 {
     static const char *const names[] = {"subject", "from",       "to",
                                         "cc",      "message-id", "content-type"};
-    size_t end = body_start(raw, len), i = 0;
+    size_t end = body_start(raw, len);
+    size_t i = 0;
     BUF *b = buf_new(512);
     while (i < end) {
         size_t e = i; /* the field: its line and the folded lines after it */
@@ -246,7 +250,8 @@ static void mac_hex(const BUF *key, const char *ref, int64_t t, const char *rcpt
 char *release_header_value(const CONFIG *c, const char *ref, int64_t t, const char *raw, size_t len,
                            char *const *rcpt, size_t nrcpt, BUF *err)
 {
-    BUF *key = buf_new(80), *rl = buf_new(64);
+    BUF *key = buf_new(80);
+    BUF *rl = buf_new(64);
     char *r = NULL;
     if (nrcpt == 0) {
         buf_puts(err, "release: no recipients");
@@ -295,7 +300,8 @@ bool release_verify(const CONFIG *c, const char *value, const char *raw, size_t 
     if (t > now + 3600 || t < now - c->release_max_age_days * 86400)
         return false;
     char *rcpts = xstrndup(rp, rn);
-    BUF *key = buf_new(80), *err = buf_new(64);
+    BUF *key = buf_new(80);
+    BUF *err = buf_new(64);
     bool ok = false;
     if (release_secret(c, false, key, err) == 0) {
         char want[DIGEST_HEX_LEN + 1], got[DIGEST_HEX_LEN + 1];

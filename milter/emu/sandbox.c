@@ -7,7 +7,7 @@
  * usually answered by the vDSO) and exit. In a sanitizer build the runtime also needs
  * stderr, futex, sched_yield, getpid/gettid, mprotect without PROT_EXEC and what it
  * uses to print a report (signal handling, opening /proc/self/maps), and RLIMIT_AS is
- * not set (ASan reserves terabytes of shadow address space).
+ * not set (ASan and TSan reserve terabytes of shadow address space).
  */
 #include <seccomp.h>
 #include <sys/mman.h>
@@ -15,10 +15,11 @@
 
 #include "emu/sandbox.h"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer) ||             \
+    __has_feature(thread_sanitizer)
 #define SANITIZED 1
 #endif
 #endif

@@ -227,7 +227,7 @@ static size_t quote_at(const unsigned char *p, size_t start, size_t end, bool at
 {
     if (end <= start)
         return 0;
-    unsigned char b = at_end ? p[end - 1] : p[start]; /* the ASCII quotes are ' " `; the */
+    unsigned char b = at_end ? p[end - 1] : p[start];  /* the ASCII quotes are ' " `; the */
     if (b < 0x80 && b != '\'' && b != '"' && b != '`') /* others start and end >= 0x80 */
         return 0;
     for (size_t k = 0; k < NELEM(quotes); k++) {

@@ -217,17 +217,24 @@ NPM_SCRIPTS = {"npm": ["package/bin/npm.cmd", "package/bin/npx.cmd", "package/bi
                        "package/bin/npx.ps1"]}
 
 
+# the versions the expectations were measured on (a new release may carry other URLs/code)
+NPM_PINS = {"jquery": "4.1.0", "lodash": "4.18.1", "bootstrap": "5.3.9", "d3": "7.9.2",
+            "moment": "2.31.0", "npm": "11.21.3"}
+
+
 def npm_members(pkgs):
-    """members of npm packages (npm pack into tests/out; None when npm is unreachable)"""
+    """members of npm packages at NPM_PINS (npm pack into tests/out; None when npm is
+    unreachable)"""
     d = os.path.join(OUT, "npm")
     os.makedirs(d, exist_ok=True)
     out = []
     for pkg, members in pkgs.items():
-        tgz = glob.glob(os.path.join(d, pkg + "-[0-9]*.tgz"))
+        name = "%s-%s.tgz" % (pkg, NPM_PINS[pkg])
+        tgz = glob.glob(os.path.join(d, name))
         if not tgz:
-            p = subprocess.run(["npm", "pack", "--silent", pkg], cwd=d, capture_output=True,
-                               text=True, timeout=300)
-            tgz = glob.glob(os.path.join(d, pkg + "-[0-9]*.tgz"))
+            p = subprocess.run(["npm", "pack", "--silent", "%s@%s" % (pkg, NPM_PINS[pkg])],
+                               cwd=d, capture_output=True, text=True, timeout=300)
+            tgz = glob.glob(os.path.join(d, name))
             if p.returncode != 0 or not tgz:
                 return None
         with tarfile.open(tgz[0]) as t:

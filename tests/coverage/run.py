@@ -18,7 +18,7 @@ shipped rules plus the test-only clam.exe signatures (tests/data/clamav):
   - fail closed: -n refuses a missing or unwritable clamav_tmpdir, naming the setting.
 Prints per-check lines and "@@ coverage passed=N failed=M skipped=K".
 """
-import base64, json, os, resource, shutil, subprocess, sys, tempfile, zlib, struct
+import base64, json, os, shutil, subprocess, sys, tempfile, zlib, struct
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.chdir(ROOT)
@@ -79,18 +79,25 @@ def mail(name, data, body="See the attachment.\r\n"):
 
 
 def scan(conf, tmp, raw):
-    """scan one message; (report or None, CPU seconds of the child, peak RSS MB)"""
+    """scan one message; (report or None, CPU seconds of the child, peak RSS MB of this child:
+    os.wait4's own rusage, not RUSAGE_CHILDREN whose ru_maxrss is the maximum over every
+    child so far)"""
     path = os.path.join(tmp, "m.eml")
     with open(path, "wb") as f:
         f.write(raw)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    p = subprocess.run([BIN, "-c", conf, "-t", "--json", path], capture_output=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    if p.returncode != 0 or not p.stdout.strip():
-        print("   (exit %d: %s)" % (p.returncode, p.stderr.decode(errors="replace")[:300]))
-        return None, cpu, after.ru_maxrss / 1024
-    return json.loads(p.stdout), cpu, after.ru_maxrss / 1024
+    with open(os.path.join(tmp, "m.out"), "w+b") as out, open(os.path.join(tmp, "m.err"), "w+b") as err:
+        p = subprocess.Popen([BIN, "-c", conf, "-t", "--json", path], stdout=out, stderr=err)
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    cpu = ru.ru_utime + ru.ru_stime
+    rss = ru.ru_maxrss / 1024
+    if p.returncode != 0 or not stdout.strip():
+        print("   (exit %d: %s)" % (p.returncode, stderr.decode(errors="replace")[:300]))
+        return None, cpu, rss
+    return json.loads(stdout), cpu, rss
 
 
 def has(rep, symbol, location=None):

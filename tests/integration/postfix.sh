@@ -214,7 +214,10 @@ for i in $(seq $n); do
     it_send "$P_OUT" "$IT/burst-$i.eml"
     [ "$i" -eq 5 ] && kill -9 "$MILTER_PID_enforce" && wait "$MILTER_PID_enforce" 2>/dev/null
 done
-sleep 2
+# readiness: "out" has tried to relay a message after the kill and "in" refused it (the milter
+# is down: milter_default_action = tempfail); then not all may have arrived
+deferred() { grep -q 'status=deferred' "$IT/out/maillog" 2>/dev/null; }
+it_wait_for 20 deferred || bad "burst: a relay attempt deferred" "$(tail -3 "$IT/out/maillog" 2>/dev/null)"
 it_send "$P_IN" $SAMPLES/newsletter.eml
 contains "milter down: Postfix tempfails (4xx)" "451 4.7.1"
 delivered=$(grep -l 'Subject: burst ' "$IT/sink"/* 2>/dev/null | wc -l)
@@ -229,7 +232,9 @@ postfix -c "$IT/in/etc" reload >/dev/null 2>&1
 postqueue -c "$IT/out/etc" -f
 all_in() { [ "$(grep -l 'Subject: burst ' "$IT/sink"/* 2>/dev/null | wc -l)" -ge "$n" ]; }
 it_wait_for 60 all_in
-sleep 2
+# readiness for "each once": "out" has nothing left to retry (a duplicate would come from its queue)
+out_empty() { [ -z "$(postqueue -c "$IT/out/etc" -j 2>/dev/null)" ]; }
+it_wait_for 20 out_empty || bad "burst: out queue drained" "$(postqueue -c "$IT/out/etc" -p)"
 dups=0 lost=0
 for i in $(seq $n); do
     c=$(grep -l "^Subject: burst $i of $n\$" "$IT/sink"/* 2>/dev/null | wc -l)

@@ -36,7 +36,9 @@ C="$CTL -c $IT/milter-q.conf"
 
 it_send "$P_IN" contrib/samples/phish-link.eml
 contains "quarantined message accepted by Postfix (stored, then discarded)" "250 2.0.0 Ok: queued"
-sleep 2
+# readiness: the milter has decided (its action=quarantine line); then nothing may arrive
+stored() { grep -q "action=quarantine " "$IT/milter-q.log"; }
+it_wait_for 20 stored || bad "milter decided" "no action=quarantine line: $(tail -2 "$IT/milter-q.log")"
 [ -z "$(it_sink_with sink 'Subject: Password expires today')" ] && ok "stored message not delivered" ||
     bad "stored message not delivered" "found in the sink"
 id=$($C quarantine list --json 2>/dev/null | jq -r .id)
@@ -49,7 +51,9 @@ expect "release" 0 $C quarantine release "$id"
 delivered() { [ "$(it_sink_with sink 'Subject: Password expires today' | wc -l)" -ge 1 ]; }
 it_wait_for 20 delivered && ok "released message delivered through Postfix" ||
     bad "released message delivered" "not in the sink; $(tail -3 "$IT/milter-q.log")"
-sleep 2
+# readiness for "exactly once": Postfix has nothing left to deliver (a second copy would be queued)
+in_empty() { [ -z "$(postqueue -c "$IT/in/etc" -j 2>/dev/null)" ]; }
+it_wait_for 20 in_empty || bad "postfix queue drained" "$(postqueue -c "$IT/in/etc" -p)"
 n=$(it_sink_with sink 'Subject: Password expires today' | wc -l)
 [ "$n" -eq 1 ] && ok "delivered exactly once" || bad "delivered exactly once" "$n copies"
 f=$(it_sink_with sink 'Subject: Password expires today' | head -1)
@@ -64,7 +68,8 @@ expect "delete" 0 $C quarantine delete "$id"
 [ ! -e "$Q/items/$id.eml" ] && [ ! -e "$Q/items/$id.meta" ] && ok "delete removed the files" ||
     bad "delete removed the files" "$(ls "$Q/items")"
 it_send "$P_IN" contrib/samples/phish-link.eml
-sleep 1
+listed() { [ -n "$($C quarantine list --json 2>/dev/null | jq -r .id)" ]; }
+it_wait_for 20 listed || bad "second item listed" "$($C quarantine list)"
 id2=$($C quarantine list --json | jq -r .id)
 expect "purge --older-than 30 keeps a new item" 0 $C quarantine purge --older-than 30
 [ -e "$Q/items/$id2.eml" ] && ok "a new item stays" || bad "a new item stays" "purged"

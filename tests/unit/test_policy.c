@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
 #include "core/config.h"
 #include "lib/xalloc.h"
 #include "mime/url.h"
@@ -24,18 +25,6 @@
 
 static CONFIG *base;
 static SCORES *scores;
-
-/* write_tmp - a temp file with this content; its path (static buffer) */
-static const char *write_tmp(const char *content)
-{
-    static char path[64];
-    snprintf(path, sizeof(path), "/tmp/fm-test-policy-XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
-    close(fd);
-    return path;
-}
 
 /* ascii - the daemon's IDNA conversion: url_parse's host (core/ruleset.c does the same) */
 static char *ascii(const char *domain)

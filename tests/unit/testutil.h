@@ -6,7 +6,10 @@
  *   char *b64(const void *p, size_t n)                   base64 without line breaks
  *   char *b64_utf16(const char *s)                       base64 of the UTF-16LE form of
  *                                                        ASCII text (-EncodedCommand)
- * Results are the caller's to free.
+ *   const char *write_tmp(const char *content)           a new temp file holding content;
+ *                                                        its path (static buffer; the
+ *                                                        caller unlinks it); needs cmocka.h
+ * Results are the caller's to free (not write_tmp's).
  */
 #ifndef FM_TESTUTIL_H
 #define FM_TESTUTIL_H
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/buf.h"
 #include "lib/xalloc.h"
@@ -64,5 +68,19 @@ static inline char *b64_utf16(const char *s)
     free(u);
     return r;
 }
+
+#ifdef assert_true
+/* write_tmp - a temp file with this content; its path (static buffer, valid until the next call) */
+static inline const char *write_tmp(const char *content)
+{
+    static char path[64];
+    snprintf(path, sizeof(path), "/tmp/fm-test-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+    close(fd);
+    return path;
+}
+#endif
 
 #endif

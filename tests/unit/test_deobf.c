@@ -28,6 +28,7 @@
 #include "lib/buf.h"
 #include "heur/deobf.h"
 #include "lib/xalloc.h"
+#include "testouts.h"
 #include "testutil.h"
 
 #define CORPUS "../shared/corpus"
@@ -36,65 +37,13 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-typedef struct OUT {
-    char how[32];
-    char lang[16]; /* "(null)" for NULL */
-    char *data;
-    size_t len;
-} OUT;
-
-typedef struct OUTS {
-    OUT v[128];
-    size_t n;
-} OUTS;
-
-/* collect - deobf callback: keep every output */
-static void collect(void *ctx, const char *how, const char *lang, const char *data, size_t n)
-{
-    OUTS *o = ctx;
-    if (o->n >= sizeof(o->v) / sizeof(o->v[0]))
-        return;
-    OUT *x = &o->v[o->n++];
-    snprintf(x->how, sizeof(x->how), "%s", how);
-    snprintf(x->lang, sizeof(x->lang), "%s", lang ? lang : "(null)");
-    x->data = xmemdup(data, n + 1);
-    x->data[n] = 0;
-    x->len = n;
-}
-
-/* outs_free - release collected outputs */
-static void outs_free(OUTS *o)
-{
-    for (size_t i = 0; i < o->n; i++)
-        free(o->v[i].data);
-    o->n = 0;
-}
-
 /* run - deobf_run with limits, outputs into o; returns deobf_run's count */
 static size_t run(OUTS *o, const char *lang, const char *in, size_t n, size_t max_out,
                   size_t max_outputs, size_t min_b64)
 {
     DEOBF_LIMITS lim = {max_out, max_outputs, min_b64};
     o->n = 0;
-    return deobf_run(lang, in, n, &lim, collect, o);
-}
-
-/* find - the first output of pass how, or NULL */
-static const OUT *find(const OUTS *o, const char *how)
-{
-    for (size_t i = 0; i < o->n; i++)
-        if (strcmp(o->v[i].how, how) == 0)
-            return &o->v[i];
-    return NULL;
-}
-
-/* count_how - outputs of pass how */
-static size_t count_how(const OUTS *o, const char *how)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < o->n; i++)
-        k += strcmp(o->v[i].how, how) == 0;
-    return k;
+    return deobf_run(lang, in, n, &lim, outs_collect, o);
 }
 
 /* fmt - a new string from printf arguments */
@@ -128,7 +77,7 @@ static int check_case(const CASE *c)
 {
     OUTS o;
     run(&o, c->lang, c->in, strlen(c->in), 1 * MB, 32, 40);
-    const OUT *x = find(&o, c->how);
+    const OUT *x = outs_find(&o, c->how);
     int bad = 0;
     if (c->want == NULL) {
         bad = x != NULL;
@@ -404,7 +353,7 @@ static void test_vbe_corpus(void **state)
         skip();
     OUTS o;
     run(&o, "jse", s, n, 4 * MB, 32, 40);
-    const OUT *x = find(&o, "jse");
+    const OUT *x = outs_find(&o, "jse");
     assert_non_null(x);
     assert_string_equal(x->lang, "js");
     assert_non_null(strstr(x->data, "function foo() {\r\n\tvar x=\"FFFFFFFF"));
@@ -430,7 +379,7 @@ static void test_limits(void **state)
         buf_puts(b, "\"abcdef\" + ");
     buf_puts(b, "\"end\";");
     run(&o, "js", b->data, b->len, 64, 32, 40);
-    const OUT *x = find(&o, "concat");
+    const OUT *x = outs_find(&o, "concat");
     assert_non_null(x);
     assert_int_equal(x->len, 64);
     assert_memory_equal(x->data, "var a = \"abcdefabcdef", 21);
@@ -471,8 +420,8 @@ static void test_one_level_per_call(void **state)
     for (int i = 0; i < 1000; i++)
         buf_putc(b, ')');
     run(&o, "js", b->data, b->len, MB, 32, 40);
-    assert_int_equal(count_how(&o, "base64"), 1);
-    assert_string_equal(find(&o, "base64")->data, l1);
+    assert_int_equal(outs_count(&o, "base64"), 1);
+    assert_string_equal(outs_find(&o, "base64")->data, l1);
     outs_free(&o);
     /* 20 levels of base64 of base64: each call peels exactly one, then nothing is left */
     enum { LEVELS = 20 };

@@ -22,50 +22,23 @@
 #include "heur/deobf.h"
 #include "lib/buf.h"
 #include "lib/xalloc.h"
-
-typedef struct OUTS {
-    char how[8][32];
-    char *data[8];
-    size_t n;
-} OUTS;
-
-static void collect(void *ctx, const char *how, const char *lang, const char *data, size_t n)
-{
-    OUTS *o = ctx;
-    (void)lang;
-    if (o->n >= 8)
-        return;
-    snprintf(o->how[o->n], sizeof(o->how[0]), "%s", how);
-    o->data[o->n] = xmemdup(data, n + 1);
-    o->data[o->n++][n] = 0;
-}
+#include "testouts.h"
 
 static const char *strarray(OUTS *o, const char *in, size_t n)
 {
     DEOBF_LIMITS lim = {1u << 20, 8, 40};
-    deobf_run("js", in, n, &lim, collect, o);
-    for (size_t i = 0; i < o->n; i++)
-        if (strcmp(o->how[i], "strarray") == 0)
-            return o->data[i];
-    return NULL;
+    deobf_run("js", in, n, &lim, outs_collect, o);
+    const OUT *x = outs_find(o, "strarray");
+    return x ? x->data : NULL;
 }
 
 /* layer - the output of pass how, or NULL */
 static const char *layer(OUTS *o, const char *how, const char *in)
 {
     DEOBF_LIMITS lim = {1u << 20, 8, 40};
-    deobf_run("js", in, strlen(in), &lim, collect, o);
-    for (size_t i = 0; i < o->n; i++)
-        if (strcmp(o->how[i], how) == 0)
-            return o->data[i];
-    return NULL;
-}
-
-static void outs_free(OUTS *o)
-{
-    for (size_t i = 0; i < o->n; i++)
-        free(o->data[i]);
-    o->n = 0;
+    deobf_run("js", in, strlen(in), &lim, outs_collect, o);
+    const OUT *x = outs_find(o, how);
+    return x ? x->data : NULL;
 }
 
 static void test_rotated(void **state)

@@ -26,53 +26,14 @@
 #include "heur/deobf.h"
 #include "lib/buf.h"
 #include "lib/xalloc.h"
+#include "testouts.h"
 #include "testutil.h"
-
-typedef struct OUT {
-    char how[32], lang[16];
-    char *data;
-    size_t len;
-} OUT;
-
-typedef struct OUTS {
-    OUT v[64];
-    size_t n;
-} OUTS;
-
-static void collect(void *ctx, const char *how, const char *lang, const char *data, size_t n)
-{
-    OUTS *o = ctx;
-    if (o->n >= 64)
-        return;
-    OUT *x = &o->v[o->n++];
-    snprintf(x->how, sizeof(x->how), "%s", how);
-    snprintf(x->lang, sizeof(x->lang), "%s", lang ? lang : "(null)");
-    x->data = xmemdup(data, n + 1);
-    x->data[n] = 0;
-    x->len = n;
-}
-
-static void outs_free(OUTS *o)
-{
-    for (size_t i = 0; i < o->n; i++)
-        free(o->v[i].data);
-    o->n = 0;
-}
 
 static void run(OUTS *o, const char *lang, const char *in, size_t n)
 {
     DEOBF_LIMITS lim = {1u << 20, 32, 40};
     outs_free(o);
-    deobf_run(lang, in, n, &lim, collect, o);
-}
-
-/* get - the output made by how, or NULL */
-static const OUT *get(const OUTS *o, const char *how)
-{
-    for (size_t i = 0; i < o->n; i++)
-        if (strcmp(o->v[i].how, how) == 0)
-            return &o->v[i];
-    return NULL;
+    deobf_run(lang, in, n, &lim, outs_collect, o);
 }
 
 /* want - the pass how made exactly text from in */
@@ -80,7 +41,7 @@ static void want(const char *in, const char *how, const char *text)
 {
     OUTS o = {0};
     run(&o, "ps1", in, strlen(in));
-    const OUT *x = get(&o, how);
+    const OUT *x = outs_find(&o, how);
     if (x == NULL || strcmp(x->data, text) != 0) {
         for (size_t i = 0; i < o.n; i++)
             print_message("  got %s/%s: [%s]\n", o.v[i].how, o.v[i].lang, o.v[i].data);
@@ -136,8 +97,8 @@ static void test_negative(void **state)
         "Get-Service -Name $name | Out-File $path\n";
     OUTS o = {0};
     run(&o, "ps1", admin, strlen(admin));
-    assert_null(get(&o, "psnorm"));
-    assert_null(get(&o, "iex"));
+    assert_null(outs_find(&o, "psnorm"));
+    assert_null(outs_find(&o, "iex"));
     outs_free(&o);
 }
 
@@ -172,8 +133,8 @@ static void test_compressed(void **state)
     buf_printf(b, "IEX ([Text.Encoding]::ASCII.GetString([Convert]::FromBase64String('%s')))",
                plain);
     run(&o, "ps1", b->data, b->len);
-    assert_non_null(get(&o, "frombase64string"));
-    assert_string_equal(get(&o, "frombase64string")->data, CRADLE);
+    assert_non_null(outs_find(&o, "frombase64string"));
+    assert_string_equal(outs_find(&o, "frombase64string")->data, CRADLE);
     /* raw deflate, the .NET DeflateStream shape */
     buf_reset(b);
     buf_printf(b,
@@ -182,7 +143,7 @@ static void test_compressed(void **state)
                "[IO.Compression.CompressionMode]::Decompress))).ReadToEnd()",
                raw);
     run(&o, "ps1", b->data, b->len);
-    const OUT *x = get(&o, "inflate");
+    const OUT *x = outs_find(&o, "inflate");
     assert_non_null(x);
     assert_string_equal(x->lang, "ps1");
     assert_string_equal(x->data, CRADLE);
@@ -194,14 +155,14 @@ static void test_compressed(void **state)
                "[IO.Compression.CompressionMode]::Decompress))).ReadToEnd()",
                gz);
     run(&o, "ps1", b->data, b->len);
-    x = get(&o, "inflate");
+    x = outs_find(&o, "inflate");
     assert_non_null(x);
     assert_string_equal(x->data, CRADLE);
     /* a bare gzip'd base64 blob anywhere (no stream named) is inflated too */
     buf_reset(b);
     buf_printf(b, "$blob = '%s'\n", gz);
     run(&o, "ps1", b->data, b->len);
-    x = get(&o, "inflate");
+    x = outs_find(&o, "inflate");
     assert_non_null(x);
     assert_string_equal(x->data, CRADLE);
     outs_free(&o);
@@ -248,13 +209,13 @@ static void test_utf16(void **state)
         buf_cat(b, (char[]){text[i], 0}, 2);
     OUTS o = {0};
     run(&o, "ps1", b->data, b->len);
-    const OUT *x = get(&o, "utf16");
+    const OUT *x = outs_find(&o, "utf16");
     assert_non_null(x);
     assert_string_equal(x->lang, "ps1");
     assert_string_equal(x->data, text);
     run(&o, "ps1", b->data + 2, b->len - 2); /* without the BOM */
-    assert_non_null(get(&o, "utf16"));
-    assert_string_equal(get(&o, "utf16")->data, text);
+    assert_non_null(outs_find(&o, "utf16"));
+    assert_string_equal(outs_find(&o, "utf16")->data, text);
     outs_free(&o);
     buf_free(b);
 }
@@ -281,7 +242,7 @@ static void test_hostile(void **state)
             buf_puts(b, pieces[k]);
         OUTS o = {0};
         DEOBF_LIMITS lim = {1u << 20, 32, 40};
-        deobf_run("ps1", b->data, b->len, &lim, collect, &o);
+        deobf_run("ps1", b->data, b->len, &lim, outs_collect, &o);
         assert_true(o.n <= 32);
         for (size_t i = 0; i < o.n; i++)
             assert_true(o.v[i].len <= (1u << 20));

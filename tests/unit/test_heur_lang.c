@@ -24,57 +24,16 @@
 #include "lib/buf.h"
 #include "lib/xalloc.h"
 #include "model/hit.h"
+#include "testouts.h"
 #include "testutil.h"
-
-typedef struct OUT {
-    char how[32], lang[16];
-    char *data;
-    size_t len;
-} OUT;
-
-typedef struct OUTS {
-    OUT v[64];
-    size_t n;
-} OUTS;
-
-/* on_emit - keep every layer */
-static void on_emit(void *ctx, const char *how, const char *lang, const unsigned char *data,
-                    size_t n)
-{
-    OUTS *o = ctx;
-    if (o->n >= 64)
-        return;
-    OUT *l = &o->v[o->n++];
-    snprintf(l->how, sizeof(l->how), "%s", how);
-    snprintf(l->lang, sizeof(l->lang), "%s", lang ? lang : "(null)");
-    l->data = xmemdup(data, n + 1);
-    l->data[n] = 0;
-    l->len = n;
-}
 
 /* run - heur_lang over s; the hits (caller frees) and layers in o */
 static HITS *run(const char *lang, const char *s, size_t n, OUTS *o)
 {
     HITS *h = hits_new();
-    HEUR_CTX c = {h, "1/x", NULL, on_emit, o, 0, 4u << 20, 40};
+    HEUR_CTX c = {h, "1/x", NULL, outs_emit, o, 0, 4u << 20, 40};
     heur_lang(&c, lang, (const unsigned char *)s, n);
     return h;
-}
-
-static void outs_free(OUTS *o)
-{
-    for (size_t i = 0; i < o->n; i++)
-        free(o->v[i].data);
-    o->n = 0;
-}
-
-/* layer - the first layer made by how, or NULL */
-static const OUT *layer(const OUTS *o, const char *how)
-{
-    for (size_t i = 0; i < o->n; i++)
-        if (strcmp(o->v[i].how, how) == 0)
-            return &o->v[i];
-    return NULL;
 }
 
 static void test_xsl(void **state)
@@ -91,7 +50,7 @@ static void test_xsl(void **state)
     OUTS o = {0};
     HITS *h = run(NULL, xsl, sizeof(xsl) - 1, &o);
     assert_true(hits_has(h, "XSL_SCRIPT"));
-    const OUT *l = layer(&o, "xslscript");
+    const OUT *l = outs_find(&o, "xslscript");
     assert_non_null(l);
     assert_string_equal(l->lang, "js");
     assert_string_equal(l->data, "var r = new ActiveXObject(\"WScript.Shell\").Run(\"calc.exe\");");
@@ -106,7 +65,7 @@ static void test_xsl(void **state)
                               "</xsl:stylesheet>";
     h = run(NULL, vbs, sizeof(vbs) - 1, &o);
     assert_true(hits_has(h, "XSL_SCRIPT"));
-    l = layer(&o, "xslscript");
+    l = outs_find(&o, "xslscript");
     assert_non_null(l);
     assert_string_equal(l->lang, "vbs");
     assert_string_equal(l->data, "CreateObject(\"WScript.Shell\").Run \"calc\"");
@@ -137,7 +96,7 @@ static void test_sct(void **state)
     HITS *h = run("sct", sct, sizeof(sct) - 1, &o);
     assert_true(hits_has(h, "SCT_SCRIPTLET"));
     assert_true(hits_has(h, "SCT_REGISTRATION_SCRIPT"));
-    const OUT *l = layer(&o, "sctscript");
+    const OUT *l = outs_find(&o, "sctscript");
     assert_non_null(l);
     assert_string_equal(l->lang, "js");
     assert_string_equal(l->data,
@@ -169,7 +128,7 @@ static void test_chm(void **state)
     HITS *h = run("html", page, sizeof(page) - 1, &o);
     assert_true(hits_has(h, "CHM_SHORTCUT_EXEC"));
     assert_true(hits_has(h, "CHM_SHORTCUT_AUTOCLICK"));
-    const OUT *l = layer(&o, "chmshortcut");
+    const OUT *l = outs_find(&o, "chmshortcut");
     assert_non_null(l);
     assert_string_equal(l->lang, "bat");
     assert_string_equal(l->data, "cmd.exe /c powershell -nop -w hidden -c \"iex (New-Object "
@@ -210,12 +169,12 @@ static void test_mof(void **state)
     assert_true(hits_has(h, "MOF_EVENT_FILTER"));
     assert_true(hits_has(h, "MOF_SCRIPT_CONSUMER"));
     assert_true(hits_has(h, "MOF_COMMAND_CONSUMER"));
-    const OUT *l = layer(&o, "mofscript");
+    const OUT *l = outs_find(&o, "mofscript");
     assert_non_null(l);
     assert_string_equal(l->lang, "js");
     assert_string_equal(l->data,
                         "var s = new ActiveXObject(\"WScript.Shell\");\ns.Run(\"calc.exe\");");
-    l = layer(&o, "mofcommand");
+    l = outs_find(&o, "mofcommand");
     assert_non_null(l);
     assert_string_equal(l->data, "cmd.exe /c calc.exe");
     hits_free(h);
@@ -245,7 +204,7 @@ static void test_inf(void **state)
     assert_true(hits_has(h, "INF_SETUP_COMMANDS"));
     assert_true(hits_has(h, "INF_SCROBJ_REMOTE"));
     assert_false(hits_has(h, "INF_REGISTER_OCX"));
-    const OUT *l = layer(&o, "infcommand");
+    const OUT *l = outs_find(&o, "infcommand");
     assert_non_null(l);
     assert_string_equal(l->data, "c:\\windows\\system32\\calc.exe\ntaskkill /IM cmstp.exe /F\n");
     hits_free(h);
@@ -284,7 +243,7 @@ static void test_reg(void **state)
     buf_puts(b, "\r\n\"plain\"=\"x\"\r\n");
     OUTS o = {0};
     HITS *h = run("reg", b->data, b->len, &o);
-    const OUT *l = layer(&o, "regvalue");
+    const OUT *l = outs_find(&o, "regvalue");
     assert_non_null(l);
     assert_string_equal(l->lang, "reg");
     assert_non_null(strstr(l->data,

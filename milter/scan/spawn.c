@@ -84,6 +84,12 @@ static const int denied[] = {
     SYS_vfork,
     SYS_kill,
     SYS_tkill,
+    SYS_rt_sigqueueinfo,   /* signals to another process by pid (glibc's sigqueue) */
+    SYS_rt_tgsigqueueinfo, /* ... and to a thread of one */
+    SYS_pidfd_open,        /* a pidfd is a handle on another process: signals, fds, memory */
+    SYS_pidfd_send_signal,
+    SYS_pidfd_getfd,
+    SYS_process_madvise,
     SYS_creat,
     SYS_unlink,
     SYS_unlinkat,
@@ -177,6 +183,8 @@ static void build(FILTER *p, const char *path, pid_t self)
     op(p, BPF_RET | BPF_K, RET_ERRNO(ENOSYS), 0, 0);
     arg_is(p, SYS_execve, ARG_LO(0), (uint32_t)a, ARG_HI(0), (uint32_t)((uint64_t)a >> 32));
     arg_is(p, SYS_tgkill, ARG_LO(0), (uint32_t)self, ARG_HI(0), 0);
+    /* rlimits of the caller only (glibc's setrlimit/getrlimit pass pid 0) */
+    arg_is(p, SYS_prlimit64, ARG_LO(0), 0, ARG_HI(0), 0);
     /* clone: threads only (a new process has no CLONE_THREAD) */
     op(p, BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 4);
     op(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0), 0, 0);

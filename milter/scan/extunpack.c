@@ -562,6 +562,12 @@ int extunpack_open(int kind, const unsigned char *data, size_t n, char *const *p
                  prog && *prog ? prog : "not configured");
         return -1;
     }
+    if (cfg->timeout_ms == 0) { /* no time left: nothing staged, nothing run */
+        r->timeout = true;
+        snprintf(r->why, sizeof(r->why),
+                 "no time left (unpack_helper_ms or scan_timeout) before a password was tried");
+        return 0;
+    }
     RUN u = {kind, cfg, lim, NULL, NULL, now_ms() + cfg->timeout_ms, r};
     if (kind == EXT_RAR) {
         const char *slash = strrchr(prog, '/');

@@ -44,7 +44,9 @@
  *   the sender's file names): at most max entries, names xmalloc'd.
  *
  * LIMITS
- *   cfg->timeout_ms for all runs on one archive together (each run gets what is left),
+ *   cfg->timeout_ms for all runs on one archive together (each run gets what is left; 0:
+ *   nothing is staged or run, 0 is returned with r->timeout; the caller passes the smaller
+ *   of unpack_helper_ms left and the message's scan_timeout left),
  *   cfg->memory per run, at most lim->max_total_bytes of output, lim->max_members members,
  *   lim->max_member_bytes per member, ARCHIVE_MAX_PASSWORDS candidates.
  */

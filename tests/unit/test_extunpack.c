@@ -272,6 +272,16 @@ static void test_kind_and_missing(void **state)
                                     &cfg, &lim, NULL, NULL, &r),
                      -1);
     assert_non_null(strstr(r.why, "not configured"));
+    /* no time left (unpack_helper_ms or the message's deadline spent): nothing is staged */
+    char dir[] = "/tmp/fm-ext-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    EXTUNPACK_CFG spent = {"/bin/sh", "", dir, 0, 256u << 20};
+    assert_int_equal(extunpack_open(EXT_7Z, (const unsigned char *)"7z\xBC\xAF\x27\x1C", 6, pw, 1,
+                                    &spent, &lim, NULL, NULL, &r),
+                     0);
+    assert_true(r.timeout);
+    assert_non_null(strstr(r.why, "no time left"));
+    assert_int_equal(rmdir(dir), 0); /* still empty */
 }
 
 int main(int argc, char **argv)

@@ -259,15 +259,6 @@ void scan_int_open_office_queue(SCAN *s)
     }
 }
 
-/* hit_at - symbol already reported at location */
-static bool hit_at(const HITS *h, const char *symbol, const char *location)
-{
-    for (size_t k = 0; k < h->n; k++)
-        if (strcmp(h->v[k].symbol, symbol) == 0 && strcmp(h->v[k].location, location) == 0)
-            return true;
-    return false;
-}
-
 /* open_external - an encrypted 7z or RAR through Debian's unpackers (scan/extunpack.c) */
 static void open_external(SCAN *s, const PENDING *p, int kind, const ARCHIVE_LIMITS *lim)
 {
@@ -292,7 +283,7 @@ static void open_external(SCAN *s, const PENDING *p, int kind, const ARCHIVE_LIM
         failure_hit(s->m->hits, MSG_ERR_ARCHIVE_UNREADABLE, p->location,
                     "encrypted %s not opened: %s", what, why->data);
     /* never clean: it stays ARCHIVE_ENCRYPTED, whoever flagged it first */
-    if (ret != 1 && !hit_at(s->m->hits, "ARCHIVE_ENCRYPTED", p->location))
+    if (ret != 1 && !hits_find(s->m->hits, "ARCHIVE_ENCRYPTED", p->location))
         hits_add(s->m->hits, "ARCHIVE_ENCRYPTED", p->location,
                  "%s: no password stated in the message opened it (%s)", what, why->data);
     if (r.cut)

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/xalloc.h"
 #include "scan/spawn.h"
 
@@ -232,14 +233,6 @@ static void child(const char *path, char *const argv[], char *const envp[], cons
     _exit(127);
 }
 
-/* now_ms - the monotonic clock */
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* take - read what fd has into the result; false at end of file */
 static bool take(int fd, bool is_out, SPAWN_RESULT *r, size_t *cap, size_t *elen,
                  const SPAWN_LIMITS *lim)
@@ -294,7 +287,7 @@ static int reap(pid_t pid, long long deadline, SPAWN_RESULT *r)
 {
     int st = 0;
     int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-    long long left = deadline - now_ms();
+    long long left = deadline - (long long)now_ms();
     if (fd < 0) { /* a kernel before 5.3: the child has no way to outlive its pipes here */
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
             ;
@@ -302,7 +295,7 @@ static int reap(pid_t pid, long long deadline, SPAWN_RESULT *r)
     }
     struct pollfd p = {fd, POLLIN, 0};
     while (left > 0 && poll(&p, 1, (int)(left > 1000000 ? 1000000 : left)) < 0 && errno == EINTR)
-        left = deadline - now_ms();
+        left = deadline - (long long)now_ms();
     close(fd);
     if (waitpid(pid, &st, WNOHANG) == 0) { /* still running past the deadline */
         r->timeout = r->timeout || !r->cut;
@@ -323,7 +316,7 @@ static void collect(pid_t pid, int out, int err, long long deadline, const SPAWN
     bool eopen = true;
     bool killed = false;
     while (oopen || eopen) {
-        long long left = deadline - now_ms();
+        long long left = deadline - (long long)now_ms();
         if (left <= 0 || r->cut) {
             if (!killed) {
                 r->timeout = !r->cut;
@@ -381,7 +374,7 @@ int spawn_run(const char *path, char *const argv[], char *const envp[], const ch
     if (input) /* a short line: fits the pipe; EPIPE (SIGPIPE is ignored) when it exited */
         (void)!write(pin[1], input, strlen(input));
     close(pin[1]);
-    long long deadline = now_ms() + lim->timeout_ms;
+    long long deadline = (long long)now_ms() + lim->timeout_ms;
     collect(pid, pout[0], perr[0], deadline, lim, r);
     close(pout[0]);
     close(perr[0]);

@@ -111,8 +111,8 @@ static bool reversed(const char *ip, BUF *out)
     return true;
 }
 
-/* first_place - where[0] less its source word ("1.2 href" -> "1.2") */
-static char *first_place(const URL *u)
+/* urlrep_first_place - where[0] less its source word ("1.2 href" -> "1.2"), xmalloc'd */
+char *urlrep_first_place(const URL *u)
 {
     const char *w = u->nwhere ? u->where[0] : "message";
     const char *sp = strrchr(w, ' ');
@@ -142,7 +142,7 @@ static void question(URLREP *r, size_t zone, const char *subject, const URL *u)
     q->name = name;
     q->zone = zone;
     q->subject = xstrdup(subject);
-    q->loc = first_place(u);
+    q->loc = urlrep_first_place(u);
     q->url = xstrdup(u->raw ? u->raw : u->normalized);
     q->redirect = u->nwhere && str_iends(u->where[0], " redirect");
     r->q = xgrow(r->q, &r->cap, r->n + 1, sizeof(RQ *));

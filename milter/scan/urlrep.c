@@ -83,16 +83,7 @@ static bool allowed(const URLREP *r, const char *host)
 {
     if (lists_domain_in(r->rs->lists, LIST_ALLOW_DOMAINS, host))
         return true;
-    const char *list = r->rs->cfg->uribl_allow_domains;
-    for (const char *h = host; h && *h; h = strchr(h, '.') ? strchr(h, '.') + 1 : NULL) {
-        for (const char *p = list; *p;) {
-            size_t l = strcspn(p, " ,\t");
-            if (l && strlen(h) == l && strncasecmp(h, p, l) == 0)
-                return true;
-            p += l + (p[l] != 0);
-        }
-    }
-    return false;
+    return uribl_allowed(r->rs->uribl, host); /* uribl_allow_domains, parsed at load */
 }
 
 /* reversed - the reversed-address name of an IP literal (IPv4 octets, IPv6 nibbles) */

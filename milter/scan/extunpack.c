@@ -583,9 +583,9 @@ int extunpack_open(int kind, const unsigned char *data, size_t n, char *const *p
         if (nv < 0)
             continue;
         SPAWN_RESULT sr;
-        bool got = extract(&u, pw[i], count, NULL, &sr),
-             whole = got && sr.status == 0 && !sr.cut && !sr.timeout,
-             sized = whole && sr.len == listed(v, (size_t)nv);
+        bool got = extract(&u, pw[i], count, NULL, &sr);
+        bool whole = got && sr.status == 0 && !sr.cut && !sr.timeout;
+        bool sized = whole && sr.len == listed(v, (size_t)nv);
         if (sized && verified(&u, pw[i])) {
             r->used = (int)i;
             ret = 1;

@@ -212,8 +212,10 @@ static void from_caches(URLREP *r)
         free(cmd);
     }
     for (size_t i = 0; i < r->n; i++)
-        if (r->q[i]->state == RQ_CACHED && !r->q[i]->counted)
-            r->q[i]->counted = true, r->m->dns.cached++;
+        if (r->q[i]->state == RQ_CACHED && !r->q[i]->counted) {
+            r->q[i]->counted = true;
+            r->m->dns.cached++;
+        }
     free(ask);
 }
 

@@ -194,15 +194,18 @@ static bool parse_client(POLICY_COND *c, const char *v, BUF *why)
     if (slash)
         *slash++ = 0;
     bool ok = policy_parse_ip(copy, &c->net);
-    int max = c->net.family == 4 ? 32 : 128;
-    c->prefix = max;
+    /* the prefix is checked against the address as written: a mapped ::ffff:a.b.c.d
+       (turned into IPv4 by policy_parse_ip) takes up to 128 bits */
+    bool mapped = c->net.family == 4 && strchr(copy, ':') != NULL;
+    int max = c->net.family == 4 && !mapped ? 32 : 128;
+    c->prefix = c->net.family == 4 ? 32 : 128;
     if (ok && slash) {
         char *end;
         errno = 0;
         long p = strtol(slash, &end, 10);
         ok = *slash && *end == 0 && errno == 0 && p >= 0 && p <= max;
         /* a mapped network (::ffff:192.0.2.0/120) counts in IPv4 bits */
-        if (ok && c->net.family == 4 && strchr(copy, ':'))
+        if (ok && mapped)
             p = p >= 96 ? p - 96 : -1;
         ok = ok && p >= 0;
         c->prefix = (int)p;

@@ -542,6 +542,8 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
         p = action_plan(&e.in);
     }
     ACT_STATUS st = action_apply(p, ops, ctx);
+    if (rel && st == ACT_TEMPFAIL) /* the MTA retries: the release must still hold then */
+        release_unclaim(cfg, released, c->rcptv, c->nrcptv);
     log_message(c, m, p, m->size, scan);
     free(del);
     METRICS_MSG mm = {.verdict = (int)m->verdict,

@@ -259,6 +259,14 @@ static void test_release_mac(void **state)
     assert_non_null(strstr(err->data, "already used"));
     buf_reset(err);
     assert_int_equal(release_claim(c, "00112233445566aa", b_only, 1, err), 0);
+    /* a tempfailed message gives its marks back: the MTA's retry can claim again */
+    buf_reset(err);
+    assert_int_equal(release_claim(c, "00112233445566aa", to, 2, err), -1);
+    release_unclaim(c, "00112233445566aa", to, 2);
+    release_unclaim(c, "00112233445566aa", to, 2); /* gone already: no harm */
+    buf_reset(err);
+    assert_int_equal(release_claim(c, "00112233445566aa", to, 2, err), 0);
+    assert_int_equal(release_claim(c, "00112233445566aa", b_only, 1, err), -1);
     /* another key: refused */
     free(c->release_secret);
     c->release_secret = xstrdup("another secret of enough length");

@@ -390,10 +390,8 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_specificity),
-        cmocka_unit_test(test_settings),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_mapped_network),
+        cmocka_unit_test(test_specificity), cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_errors),      cmocka_unit_test(test_mapped_network),
         cmocka_unit_test(test_split),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -585,6 +585,8 @@ static int more_specific(const POLICY_MATCH *a, const POLICY_MATCH *b)
 /* policyset_select - the most specific policy for one recipient (see policyset.h) */
 const POLICY *policyset_select(const POLICYSET *ps, const POLICY_ENV *env)
 {
+    if (ps->n == 1) /* only [default]: nothing to match, no address to normalise */
+        return ps->v[0];
     NENV e = {.client = &env->client};
     long at;
     e.rcpt = addr_norm(env->rcpt ? env->rcpt : "", ps->ascii, &at);

@@ -241,6 +241,15 @@ static void test_mapped_network(void **state)
     assert_string_equal(pick(ps, "bob@other.example", NULL, NULL, "::ffff:192.0.2.1"), "mapped");
     assert_string_equal(pick(ps, "bob@other.example", NULL, NULL, "192.0.3.1"), "default");
     policyset_free(ps);
+    /* only [default]: every recipient gets it (the shortcut without matching) */
+    buf_reset(err);
+    ps = load("[default]\nreject_threshold = 12\n", err);
+    assert_non_null(ps);
+    assert_int_equal(ps->n, 1);
+    assert_string_equal(pick(ps, "bob@other.example", "x@y.example", "u1", "192.0.2.77"),
+                        "default");
+    assert_string_equal(pick(ps, NULL, NULL, NULL, NULL), "default");
+    policyset_free(ps);
     buf_free(err);
     bad("[a]\nmatch = client:::ffff:192.0.2.0/95\n",
         "2: bad network '::ffff:192.0.2.0/95' (want an address or ADDRESS/PREFIX)");

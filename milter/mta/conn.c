@@ -281,8 +281,8 @@ static void log_message(const CONN *c, const MSG *m, const ACT_PLAN *p, size_t s
 {
     BUF *hits = buf_new(128);
     top_hits(hits, m->hits);
-    int a = verdict_action_label(p->action, p->store),
-        w = verdict_action_label(p->would, p->would_store);
+    int a = verdict_action_label(p->action, p->store);
+    int w = verdict_action_label(p->would, p->would_store);
     const char *act = action_name(a);
     char partial[32] = ""; /* hits whose ClamAV findings were refreshed (new databases) */
     if (m->cache.partial)

@@ -238,7 +238,8 @@ static void rcpt_list(BUF *out, const BUF *key, const char *ref, int64_t t, char
 static void mac_hex(const BUF *key, const char *ref, int64_t t, const char *rcpts, const char *raw,
                     size_t len, char out[DIGEST_HEX_LEN + 1])
 {
-    char body[DIGEST_HEX_LEN + 1], hdrs[DIGEST_HEX_LEN + 1];
+    char body[DIGEST_HEX_LEN + 1];
+    char hdrs[DIGEST_HEX_LEN + 1];
     release_body_hash(raw, len, body);
     headers_hash(raw, len, hdrs);
     char *input =

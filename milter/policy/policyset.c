@@ -38,10 +38,8 @@ static POLICY *policy_new(const POLICYSET *ps, const char *name, unsigned line)
     p->name = xstrdup(name);
     p->cfg = config_dup(ps->base);
     p->weights = ps->scores;
-    p->on_verdict[VERDICT_CLEAN] = CFG_POL_ACCEPT;
-    p->on_verdict[VERDICT_TAG] = CFG_POL_TAG;
-    p->on_verdict[VERDICT_QUARANTINE] = CFG_POL_QUARANTINE;
-    p->on_verdict[VERDICT_REJECT] = CFG_POL_REJECT;
+    for (VERDICT v = VERDICT_CLEAN; v <= VERDICT_REJECT; v++)
+        p->on_verdict[v] = verdict_natural(v);
     p->line = line;
     return p;
 }

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "heur/ooxml.h"
+#include "heur/url.h"
 #include "lib/buf.h"
 #include "lib/str.h"
 
@@ -56,12 +57,11 @@ static void unent(BUF *o, const char *p, size_t n)
     }
 }
 
-/* remote - a target that leaves the machine: a URL, a UNC path, mhtml/x-usc handlers */
+/* remote - a target that leaves the machine: heur_remote, also file:// and //host, any \\ path,
+ * mhtml/x-usc handlers */
 static bool remote(const char *t, size_t n)
 {
-    return (n > 7 && (strncasecmp(t, "http://", 7) == 0 || strncasecmp(t, "https://", 8) == 0)) ||
-           (n > 2 && (memcmp(t, "\\\\", 2) == 0 || memcmp(t, "//", 2) == 0)) ||
-           (n > 6 && strncasecmp(t, "ftp://", 6) == 0) ||
+    return heur_remote(t, n) || (n > 2 && (memcmp(t, "\\\\", 2) == 0 || memcmp(t, "//", 2) == 0)) ||
            (n > 7 && strncasecmp(t, "file://", 7) == 0) || str_memmem_ci(t, n, "mhtml:") ||
            str_memmem_ci(t, n, "x-usc:");
 }

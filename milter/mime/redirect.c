@@ -122,7 +122,9 @@ static char *take(const char *v, size_t n)
         cur = nxt;
         nxt = t;
     }
-    buf_free(cur), buf_free(nxt), buf_free(dec);
+    buf_free(cur);
+    buf_free(nxt);
+    buf_free(dec);
     return r;
 }
 
@@ -163,7 +165,8 @@ static char *urldefense_v2(const char *q)
         buf_putc(b, v[i] == '-' ? '%' : v[i] == '_' ? '/' : v[i]);
     pct(d, b->data, b->len);
     char *r = is_url(d->data, d->len) ? xstrndup(d->data, d->len) : NULL;
-    buf_free(b), buf_free(d);
+    buf_free(b);
+    buf_free(d);
     return r;
 }
 
@@ -209,7 +212,9 @@ static char *urldefense_v3(const char *path)
         pos += ok ? (size_t)n : 0;
     }
     char *r = ok && is_url(out->data, out->len) ? xstrndup(out->data, out->len) : NULL;
-    buf_free(rep), buf_free(body), buf_free(out);
+    buf_free(rep);
+    buf_free(body);
+    buf_free(out);
     return r;
 }
 

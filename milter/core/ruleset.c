@@ -149,9 +149,11 @@ static bool compute_id(RULESET *rs, const char *rules, char **ydirs, size_t ny, 
 static bool dir_writable(const char *setting, const char *dir, BUF *err)
 {
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    int rc = stat(dir, &st);
+    if (rc != 0 || !S_ISDIR(st.st_mode)) {
+        /* st is set only when stat succeeded */
         buf_printf(err, "%s: %s is not a directory (%s)", setting, dir,
-                   errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+                   rc != 0 ? strerror(errno) : "not a directory");
         return false;
     }
     char *probe = xasprintf("%s/.fileless-milter-probe-XXXXXX", dir);

@@ -30,6 +30,8 @@ only_in 'zlib\.h' milter/core/inflate.c
 only_in 'duktape\.h' milter/emu/engine.c
 only_in 'seccomp\.h' milter/emu/sandbox.c
 only_in 'linux/seccomp\.h' milter/scan/spawn.c
+only_in 'ares\.h' milter/scan/dns.c
+only_in 'libpsl\.h' milter/scan/regdom.c
 
 bad_lib=$(grep -hE '^#include' milter/lib/*.[ch] | grep -vE '^#include <(assert|ctype|errno|stdarg|stdbool|stddef|stdint|stdio|stdlib|string|strings|limits|unistd|fcntl|time|sys/[a-z]+)\.h>|^#include "lib/[a-z_]+\.h"' | sort -u)
 if [ -z "$bad_lib" ]; then ok "lib/ includes only system and lib headers"; else bad "lib/ includes only system and lib headers" "$bad_lib"; fi

@@ -76,7 +76,7 @@ static int parse_line(char *line, CMDRULE *r, const char **why)
     if (hash)
         *hash = 0;
     char *save = NULL;
-    char *w[2 + CMDTAB_MAX_CONDS + 1];
+    char *w[2 + CMDTAB_MAX_CONDS]; /* BINARY SYMBOL and at most CMDTAB_MAX_CONDS */
     size_t nw = 0;
     for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
         if (nw == sizeof(w) / sizeof(*w)) {

@@ -8,10 +8,6 @@
  *   const CMDTAB *lists_lolbas(const LISTS *l);
  *   const char *lists_known_library(const LISTS *l, const char *sha256_hex);
  *   size_t lists_known_libraries(const LISTS *l);
-size_t lists_known_libraries(const LISTS *l);
-const CMDTAB *lists_lolbas(const LISTS *l);
-const char *lists_known_library(const LISTS *l, const char *sha256_hex);
-size_t lists_known_libraries(const LISTS *l);
  *
  * DESCRIPTION
  *   Each list is a text file in rules/lists/, one entry per line, `#` comments, blank

@@ -149,9 +149,11 @@ static bool compute_id(RULESET *rs, const char *rules, char **ydirs, size_t ny, 
 static bool dir_writable(const char *setting, const char *dir, BUF *err)
 {
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    int rc = stat(dir, &st);
+    if (rc != 0 || !S_ISDIR(st.st_mode)) {
+        /* st is set only when stat succeeded */
         buf_printf(err, "%s: %s is not a directory (%s)", setting, dir,
-                   errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+                   rc != 0 ? strerror(errno) : "not a directory");
         return false;
     }
     char *probe = xasprintf("%s/.fileless-milter-probe-XXXXXX", dir);
@@ -288,6 +290,8 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
               ioc_load_dir(rs->ioc = ioc_new(), listdir, err) == 0 &&
               (rs->uribl = uribl_parse(cfg->uribl_zones, err)) != NULL && dns_server_ok(cfg, err) &&
               compute_id(rs, rules, ydirs, ny, err) && load_policies(rs, rules, err);
+    if (ok)
+        uribl_set_allow(rs->uribl, cfg->uribl_allow_domains);
     BUF *unknown = buf_new(64);
     if (ok && symcheck_unknown(rs->scores, unknown) > 0)
         log_warning("scoring.conf of rules_dir %s weighs symbols that nothing reports "

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/uribl.h"
 #include "lib/str.h"
@@ -41,6 +42,9 @@ URIBL_ZONES *uribl_free(URIBL_ZONES *z)
     for (size_t i = 0; i < z->n; i++)
         free(z->v[i].zone);
     free(z->v);
+    for (size_t i = 0; i < z->nallow; i++)
+        free(z->allow[i]);
+    free(z->allow);
     free(z);
     return NULL;
 }
@@ -235,4 +239,29 @@ unsigned uribl_classify(const URIBL_ZONE *z, const uint32_t *codes, size_t n)
     for (size_t i = 0; z && i < n; i++)
         m |= classify_one(z, codes[i]);
     return m;
+}
+
+/* uribl_set_allow - the domains of uribl_allow_domains (see core/uribl.h) */
+void uribl_set_allow(URIBL_ZONES *z, const char *list)
+{
+    for (const char *p = list ? list : ""; *p;) {
+        size_t l = strcspn(p, " ,\t");
+        if (l) {
+            XGROW(z->allow, z->nallow, z->capallow);
+            z->allow[z->nallow++] = xstrndup(p, l);
+        }
+        p += l + (p[l] != 0);
+    }
+}
+
+/* uribl_allowed - host is an allow-listed domain or under one (see core/uribl.h) */
+bool uribl_allowed(const URIBL_ZONES *z, const char *host)
+{
+    if (z == NULL || z->nallow == 0)
+        return false;
+    for (const char *h = host; h && *h; h = strchr(h, '.') ? strchr(h, '.') + 1 : NULL)
+        for (size_t i = 0; i < z->nallow; i++)
+            if (strcasecmp(h, z->allow[i]) == 0)
+                return true;
+    return false;
 }

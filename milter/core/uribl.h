@@ -5,6 +5,10 @@
  *   URIBL_ZONES *uribl_parse(const char *text, BUF *err);   URIBL_ZONES *uribl_free(URIBL_ZONES
  * *z); unsigned uribl_classify(const URIBL_ZONE *z, const uint32_t *codes, size_t n); const char
  * *uribl_symbol(int cat);                      const char *uribl_cat_name(int cat);
+void uribl_set_allow(URIBL_ZONES *z, const char *list);
+bool uribl_allowed(const URIBL_ZONES *z, const char *host);
+ *   void uribl_set_allow(URIBL_ZONES *z, const char *list);
+ *   bool uribl_allowed(const URIBL_ZONES *z, const char *host);
  *
  * DESCRIPTION
  *   Syntax (milter.conf, one value; zones separated by `;`):
@@ -31,10 +35,15 @@
  *   uribl_parse returns the zones (n may be 0 for an empty text), or NULL with one
  *   reason in err. It is pure and bounded: URIBL_MAX_ZONES zones, URIBL_MAX_RULES rules
  *   each, zone names of at most 200 bytes (letters, digits, '-', '.').
+ *
+ *   uribl_set_allow keeps the domains of the `uribl_allow_domains` setting (space- or
+ *   comma-separated; parsed once when the rules load); uribl_allowed says whether host is
+ *   one of them or a subdomain of one (case-insensitive; z NULL: false).
  */
 #ifndef FM_URIBL_H
 #define FM_URIBL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +86,8 @@ typedef struct URIBL_ZONE {
 typedef struct URIBL_ZONES {
     URIBL_ZONE *v;
     size_t n;
+    char **allow; /* uribl_allow_domains */
+    size_t nallow, capallow;
 } URIBL_ZONES;
 
 URIBL_ZONES *uribl_parse(const char *text, BUF *err);
@@ -84,5 +95,7 @@ URIBL_ZONES *uribl_free(URIBL_ZONES *z);
 unsigned uribl_classify(const URIBL_ZONE *z, const uint32_t *codes, size_t n);
 const char *uribl_symbol(int cat);
 const char *uribl_cat_name(int cat);
+void uribl_set_allow(URIBL_ZONES *z, const char *list);
+bool uribl_allowed(const URIBL_ZONES *z, const char *host);
 
 #endif

@@ -334,7 +334,11 @@ static int cmd_purge(CTL *ctl, int argc, char **argv)
     BUF *err = buf_new(128);
     size_t removed = 0;
     int64_t before = (int64_t)time(NULL) - (int64_t)days * 86400;
-    int rc = quarantine_purge(dir, before, &removed, err);
+    /* a release header lives release_max_age_days from its time, which may be an hour
+       ahead (clock skew); a mark is written after that time, so one older is dead */
+    int64_t released_before =
+        (int64_t)time(NULL) - (int64_t)ctl->cfg->release_max_age_days * 86400 - 3600;
+    int rc = quarantine_purge(dir, before, released_before, &removed, err);
     quarantine_audit(ctl->cfg, qview_who(), "action=purge older_than=%lldd removed=%zu result=%s",
                      days, removed, rc ? "failed" : "ok");
     if (rc == 0 || removed) /* a failure before anything was removed is only the error */

@@ -60,9 +60,9 @@ int ctl_where_url(CTL *ctl, const char *url)
     const char *pre = cache_key_prefix(c);
     long long now = (long long)time(NULL);
     long long win = ctl->cfg->url_prevalence_window;
-    long long slot = now / (win / URLREP_SLOTS);
-    char *fk = xasprintf("%s:url:first:%s", pre, id);
-    char *ik = xasprintf("%s:url:info:%s", pre, id);
+    long long slot = urlrep_slot(now, win);
+    char *fk = urlrep_key(pre, "first", id, -1);
+    char *ik = urlrep_key(pre, "info", id, -1);
     char *keys[2][URLREP_SLOTS];
     CACHE_CMD cmd[6] = {0};
     cmd[0] = (CACHE_CMD){.argv = {"GET", fk}, .argc = 2};
@@ -73,7 +73,7 @@ int ctl_where_url(CTL *ctl, const char *url)
         cmd[4 + k].argv[0] = "PFCOUNT";
         cmd[4 + k].argc = URLREP_SLOTS + 1;
         for (int i = 0; i < URLREP_SLOTS; i++) {
-            keys[k][i] = xasprintf("%s:url:%s:%s:%lld", pre, k ? "s" : "m", id, slot - i);
+            keys[k][i] = urlrep_key(pre, k ? "s" : "m", id, slot - i);
             cmd[4 + k].argv[i + 1] = keys[k][i];
         }
     }
@@ -85,7 +85,8 @@ int ctl_where_url(CTL *ctl, const char *url)
         printf("%s: not seen (id %s)\n", u, id);
         free(u);
     } else {
-        char first[32], last[32];
+        char first[32];
+        char last[32];
         stamp(atoll(cmd[0].str), first);
         stamp(cmd[2].str ? atoll(cmd[2].str) : 0, last);
         char *u = str_sanitize_dup(cmd[1].str ? cmd[1].str : url, 600);
@@ -99,7 +100,9 @@ int ctl_where_url(CTL *ctl, const char *url)
     for (int k = 0; k < 2; k++)
         for (int i = 0; i < URLREP_SLOTS; i++)
             free(keys[k][i]);
-    free(fk), free(ik), free(id);
+    free(fk);
+    free(ik);
+    free(id);
     buf_free(err);
     cache_close(c);
     return rc;

@@ -156,7 +156,9 @@ static int xsl(const char *p, size_t n, BUF *out)
         size_t tl = tn - lt - 1;
         if (tl < 8 || strncasecmp(p + tn - 7, ":script", 7) != 0 || gt[-1] == '/')
             continue;
-        size_t body = (size_t)(gt - p) + 1, vl, ll;
+        size_t body = (size_t)(gt - p) + 1;
+        size_t vl = 0;
+        size_t ll = 0;
         const char *tag = p + lt;
         const char *v = attr(tag, body - lt, "implements-prefix", &vl);
         const char *lang = attr(tag, body - lt, "language", &ll);
@@ -168,8 +170,10 @@ static int xsl(const char *p, size_t n, BUF *out)
         if (lang && ll && !str_memmem_ci(lang, ll, "jscript") &&
             !str_memmem_ci(lang, ll, "javascript"))
             continue; /* VBScript, C#: a layer for the static analysers (heur/lang.c) */
-        if (v && vl && vl < 64 && npfx < EMU_XSL_PREFIXES)
-            pfx[npfx].v = v, pfx[npfx++].l = vl;
+        if (v && vl && vl < 64 && npfx < EMU_XSL_PREFIXES) {
+            pfx[npfx].v = v;
+            pfx[npfx++].l = vl;
+        }
         const char *b = p + body;
         size_t bl = end - body;
         const char *cd = bl >= 9 ? str_memmem_ci(b, bl, "<![CDATA[") : NULL;

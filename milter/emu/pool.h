@@ -21,13 +21,12 @@
  *   emu_pool_run takes an idle worker (waiting up to r->ms for one; EMU_BUSY past it),
  *   writes the request and reads event frames until the END frame, handing each CALL and
  *   LAYER event to fn. The helper stops a script after r->ms of CPU time; the watchdog
- *   is wall-clock time, four times r->ms plus EMU_GRACE_MS (room for a loaded host): past it the
-worker is killed with
- *   SIGKILL (EMU_KILLED; the events read so far were already handed over). A worker that
- *   dies or talks nonsense is EMU_CRASHED. A dead, killed or retired worker is replaced
- *   at once, so the next script finds one ready. The outcome holds the status, the
- *   helper's message and the elapsed time; the return value is the status. Metrics:
- *   runs, limits (timeout, memory, killed) and crashes.
+ *   is wall-clock time, three times r->ms plus EMU_GRACE_MS (room for a loaded host): past
+ *   it the worker is killed with SIGKILL (EMU_KILLED; the events read so far were already
+ *   handed over). A worker that dies or talks nonsense is EMU_CRASHED. A dead, killed or
+ *   retired worker is replaced at once, so the next script finds one ready. The outcome
+ *   holds the status, the helper's message and the elapsed time; the return value is the
+ *   status. Metrics: runs, limits (timeout, memory, killed) and crashes.
  *
  *   emu_pool_check (for -n) starts one helper, runs `1` in it and says whether the
  *   answer came back; emu_pool_shutdown kills and reaps every worker. emu_pool_counts gives

@@ -17,7 +17,6 @@
  * most EVAL_ARGS arguments of Function are skipped, and the reading is charged to the
  * pass budget, so the pass stays linear in n.
  */
-#include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -27,61 +26,19 @@
 #define EVAL_ARGS  16 /* arguments of Function(...) walked */
 #define EVAL_PARTS 64 /* literals joined by '+' in one argument */
 
-/* hexval - the value of k hex digits at p, or -1 */
-static long hexval(const char *p, size_t k)
-{
-    long v = 0;
-    for (size_t i = 0; i < k; i++) {
-        int c = (unsigned char)p[i];
-        if (!isxdigit(c))
-            return -1;
-        v = v * 16 + (isdigit(c) ? c - '0' : tolower(c) - 'a' + 10);
-    }
-    return v;
-}
-
-/* unescape_js - a literal's content with JS escapes decoded, appended to b */
-static void unescape_js(const char *p, size_t n, BUF *b, size_t max)
-{
-    for (size_t i = 0; i < n && b->len < max; i++) {
-        if (p[i] != '\\' || i + 1 >= n) {
-            deobf_put(b, max, p + i, 1);
-            continue;
-        }
-        char c = p[++i];
-        size_t k = c == 'x' ? 2 : c == 'u' ? 4 : 0;
-        long v = k && i + k < n ? hexval(p + i + 1, k) : -1;
-        if (v >= 0) {
-            deobf_utf8(b, max, (unsigned long)v);
-            i += k;
-            continue;
-        }
-        char out = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c;
-        deobf_put(b, max, &out, 1);
-    }
-}
-
-/* pct_decode - %XX and %uXXXX of b's content, in place */
+/* pct_decode - %XX and %uXXXX of b's content (each as a code point, as unescape() does),
+ * in place */
 static void pct_decode(BUF *b, size_t max)
 {
     BUF *o = buf_new(b->len + 1);
-    for (size_t i = 0; i < b->len; i++) {
-        long v = -1;
-        size_t k = 0;
-        if (b->data[i] == '%' && i + 5 < b->len &&
-            (b->data[i + 1] == 'u' || b->data[i + 1] == 'U')) {
-            k = 5;
-            v = hexval(b->data + i + 2, 4);
-        }
-        if (v < 0 && b->data[i] == '%' && i + 2 < b->len) {
-            k = 2;
-            v = hexval(b->data + i + 1, 2);
-        }
-        if (v >= 0) {
-            deobf_utf8(o, max, (unsigned long)v);
+    for (size_t i = 0; i < b->len;) {
+        unsigned long cp = 0;
+        size_t k = b->data[i] == '%' ? deobf_pct_escape(b->data, b->len, i, &cp) : 0;
+        if (k) {
+            deobf_utf8(o, max, cp);
             i += k;
         } else {
-            deobf_put(o, max, b->data + i, 1);
+            deobf_put(o, max, b->data + i++, 1);
         }
     }
     buf_reset(b);
@@ -98,7 +55,7 @@ static bool literals(DEOBF *d, size_t *i, BUF *val)
         DEOBF_LIT lit;
         if (deobf_lit(d->in, d->n, j, &d->syn, &lit) != 1 || !deobf_charge(d, lit.end - j))
             return false;
-        unescape_js(d->in + lit.c0, lit.c1 - lit.c0, val, d->lim->max_out);
+        deobf_js_unescape(d->in + lit.c0, lit.c1 - lit.c0, val, d->lim->max_out);
         j = deobf_ws(d->in, d->n, lit.end);
         if (j >= d->n || d->in[j] != '+') {
             *i = j;

@@ -316,8 +316,8 @@ void deobf_charcodes(DEOBF *d)
 
 /* ---------------------------------------------------------------- escapes */
 
-/* js_escape - \xNN, \uNNNN (a surrogate pair joined), \u{N..}: bytes read, 0 when none */
-static size_t js_escape(const char *in, size_t n, size_t i, unsigned long *cp)
+/* deobf_js_escape - see deobf_int.h */
+size_t deobf_js_escape(const char *in, size_t n, size_t i, unsigned long *cp)
 {
     long v;
     char t = i + 1 < n ? in[i + 1] : 0;
@@ -349,8 +349,8 @@ static size_t js_escape(const char *in, size_t n, size_t i, unsigned long *cp)
     return 6;
 }
 
-/* pct_escape - %uNNNN or %NN: bytes read, 0 when none */
-static size_t pct_escape(const char *in, size_t n, size_t i, unsigned long *cp)
+/* deobf_pct_escape - see deobf_int.h */
+size_t deobf_pct_escape(const char *in, size_t n, size_t i, unsigned long *cp)
 {
     long v;
     if (i + 1 < n && (in[i + 1] | 0x20) == 'u' && (v = hexv(in, n, i + 2, 4)) >= 0) {
@@ -362,6 +362,26 @@ static size_t pct_escape(const char *in, size_t n, size_t i, unsigned long *cp)
         return 3;
     }
     return 0;
+}
+
+/* deobf_js_unescape - see deobf_int.h */
+void deobf_js_unescape(const char *p, size_t n, BUF *b, size_t max)
+{
+    for (size_t i = 0; i < n && b->len < max;) {
+        unsigned long cp = 0;
+        size_t k = p[i] == '\\' ? deobf_js_escape(p, n, i, &cp) : 0;
+        if (k) {
+            deobf_utf8(b, max, cp);
+            i += k;
+        } else if (p[i] != '\\' || i + 1 >= n) {
+            deobf_put(b, max, p + i++, 1);
+        } else {
+            char c = p[i + 1];
+            char out = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c;
+            deobf_put(b, max, &out, 1);
+            i += 2;
+        }
+    }
 }
 
 /* entity - &#N; or &#xN; (the ';' optional): bytes read, 0 when none */
@@ -407,9 +427,9 @@ void deobf_escapes(DEOBF *d)
             continue;
         }
         if (in[i] == '\\' && js)
-            k = js_escape(in, n, i, &cp);
+            k = deobf_js_escape(in, n, i, &cp);
         else if (in[i] == '%' && pct)
-            k = pct_escape(in, n, i, &cp);
+            k = deobf_pct_escape(in, n, i, &cp);
         else if (in[i] == '&' && ent)
             k = entity(in, n, i, &cp);
         if (k == 0) {

@@ -78,6 +78,15 @@ void deobf_from_utf16le(const unsigned char *p, size_t n, BUF *out, size_t max);
 bool deobf_is_text(const char *p, size_t n);
 const char *deobf_guess(const char *p, size_t n, const char *dflt);
 
+/* deobf_fold.c: escape sequences. deobf_js_escape: \xNN, \uNNNN (a surrogate pair joined),
+ * \u{N..} at in[i] (the backslash); deobf_pct_escape: %uNNNN or %NN at in[i] (the '%'). Both
+ * return the bytes read and set *cp, or return 0 when there is no escape there.
+ * deobf_js_unescape: a JS literal's content with those and \n \t \r \<c> decoded, appended
+ * to b (UTF-8, bounded by max). */
+size_t deobf_js_escape(const char *in, size_t n, size_t i, unsigned long *cp);
+size_t deobf_pct_escape(const char *in, size_t n, size_t i, unsigned long *cp);
+void deobf_js_unescape(const char *p, size_t n, BUF *b, size_t max);
+
 /* the passes, in the order deobf_run calls them */
 void deobf_vbe(DEOBF *d);
 void deobf_encodedcommand(DEOBF *d);

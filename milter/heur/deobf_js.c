@@ -46,31 +46,6 @@ typedef struct ARR {
     BUF *vals;
 } ARR;
 
-/* js_unescape - a JS literal's content with \x, \u and simple escapes decoded */
-static void js_unescape(const char *p, size_t n, BUF *b, size_t max)
-{
-    for (size_t i = 0; i < n && b->len < max; i++) {
-        if (p[i] != '\\' || i + 1 >= n) {
-            buf_putc(b, p[i]);
-            continue;
-        }
-        char c = p[++i];
-        size_t k = c == 'x' ? 2 : c == 'u' ? 4 : 0;
-        if (k && i + k < n) {
-            char h[5] = {0};
-            memcpy(h, p + i + 1, k);
-            char *e;
-            unsigned long cp = strtoul(h, &e, 16);
-            if (*e == 0) {
-                deobf_utf8(b, max, cp);
-                i += k;
-                continue;
-            }
-        }
-        buf_putc(b, c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c);
-    }
-}
-
 /* read_array - `NAME = [ 'a', 'b', ... ]` at the '[' at i: elements into a */
 static bool read_array(DEOBF *d, size_t i, ARR *a)
 {
@@ -93,7 +68,7 @@ static bool read_array(DEOBF *d, size_t i, ARR *a)
             a->len = xrealloc(a->len, cap * sizeof(size_t));
         }
         a->off[a->n] = a->vals->len;
-        js_unescape(in + lit.c0, lit.c1 - lit.c0, a->vals, d->lim->max_out);
+        deobf_js_unescape(in + lit.c0, lit.c1 - lit.c0, a->vals, d->lim->max_out);
         a->len[a->n] = a->vals->len - a->off[a->n];
         a->n++;
         j = deobf_ws(in, n, lit.end);

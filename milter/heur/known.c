@@ -51,18 +51,21 @@ bool known_browser_js(const unsigned char *p, size_t n)
 }
 
 /* heur_known - see known.h */
-void heur_known(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n)
+bool heur_known(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n)
 {
-    if (n > 0 && lang && strcmp(lang, "js") == 0 && lists_known_libraries(c->lists) > 0) {
+    bool js = lang && strcmp(lang, "js") == 0;
+    bool is_browser = c->depth == 0 && js && known_browser_js(p, n); /* once per buffer */
+    if (n > 0 && js && lists_known_libraries(c->lists) > 0) {
         char hex[DIGEST_HEX_LEN + 1];
         digest_sha256_hex(p, n, hex);
         const char *name = lists_known_library(c->lists, hex);
         if (name) {
             hits_add(c->hits, "JS_KNOWN_LIBRARY", c->location, "%s (sha256 %.16s...)", name, hex);
-            return;
+            return is_browser;
         }
     }
-    if (c->depth == 0 && lang && strcmp(lang, "js") == 0 && known_browser_js(p, n))
+    if (is_browser)
         hits_add(c->hits, "JS_BROWSER_LIBRARY", c->location,
                  "browser JavaScript without script-host objects, shell or file system");
+    return is_browser;
 }

@@ -3,7 +3,7 @@
  *
  * SYNOPSIS
  *   bool known_browser_js(const unsigned char *p, size_t n);
- *   void heur_known(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n);
+ *   bool heur_known(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n);
  *
  * DESCRIPTION
  *   known_browser_js is true for JavaScript that talks to a browser (window, document,
@@ -21,7 +21,9 @@
  *   is reported as JS_KNOWN_LIBRARY with the library's name instead: the exact file a
  *   project publishes. Its `^known` group clears the name facts like JS_BROWSER_LIBRARY,
  *   and chain.c also drops the code findings at and below that place (a library that
- *   builds DOM nodes or calls eval is the library, not a dropper). Pure: no I/O.
+ *   builds DOM nodes or calls eval is the library, not a dropper). heur_known returns
+ *   known_browser_js of a depth-0 js buffer (false otherwise), for heur_wsh: the ~30 host
+ *   words are scanned once per buffer. Pure: no I/O.
  */
 #ifndef FM_KNOWN_H
 #define FM_KNOWN_H
@@ -32,6 +34,6 @@
 #include "heur/heur.h"
 
 bool known_browser_js(const unsigned char *p, size_t n);
-void heur_known(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n);
+bool heur_known(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n);
 
 #endif

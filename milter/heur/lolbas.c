@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "heur/lolbas.h"
+#include "heur/url.h"
 #include "lib/str.h"
 
 #define NAME_MAX_LEN 40
@@ -99,13 +100,10 @@ static const char *switch_name(const char *arg, size_t *nlen, const char **value
     return p;
 }
 
-/* remote - a remote address: http(s)/ftp URL or a UNC path (not \\?\ or \\.\) */
+/* remote - a remote address (heur_remote) */
 static bool remote(const char *s)
 {
-    if (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0 ||
-        strncmp(s, "ftp://", 6) == 0)
-        return true;
-    return s[0] == '\\' && s[1] == '\\' && isalnum((unsigned char)s[2]);
+    return heur_remote(s, strlen(s));
 }
 
 /* ads - a path with an alternate data stream: file:stream after a drive letter or none */
@@ -123,14 +121,6 @@ static bool ads(const char *s)
     if (colon == c) /* one colon: a name:stream without a drive, needs a file-like name */
         return memchr(s, '.', (size_t)(c - s)) != NULL || memchr(s, '\\', (size_t)(c - s));
     return colon - s == 1; /* C:\path\file:stream */
-}
-
-/* ends_with - s ends in suffix */
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s);
-    size_t k = strlen(suffix);
-    return n >= k && memcmp(s + n - k, suffix, k) == 0;
 }
 
 /* alt_holds - one alternative (without '!') of a condition against the arguments */
@@ -170,7 +160,7 @@ static bool alt_holds(const char *alt, size_t an, const LOLBAS_ARGS *a)
             if ((sw == NULL || *value) && ads(operand))
                 return true;
         } else if (w[0] == '.') {
-            if (ends_with(operand, w) || (sw == NULL && strstr(arg, w) && ends_with(arg, w)))
+            if (str_iends(operand, w) || (sw == NULL && strstr(arg, w) && str_iends(arg, w)))
                 return true;
         } else if (w[0] == '~') {
             if (strstr(arg, w + 1))

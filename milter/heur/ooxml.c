@@ -2,7 +2,8 @@
  * heur_ooxml - remote content and DDE (see heur/ooxml.h)
  *
  * Plain byte scans, no XML parser: attributes are found inside one element (up to '>'),
- * field text is collected from w:instrText elements (OOXML_FIELD_MAX bytes), and every
+ * field text is collected from w:instrText elements (OOXML_FIELD_MAX bytes, decoded once; one
+ * field is examined over OOXML_FIELD_SPAN bytes), and every
  * search is bounded by the part. XML entities of the five predefined kinds are decoded in
  * what is quoted in details and emitted.
  */
@@ -12,11 +13,13 @@
 #include <strings.h>
 
 #include "heur/ooxml.h"
+#include "heur/url.h"
 #include "lib/buf.h"
 #include "lib/str.h"
 
-#define OOXML_FIELD_MAX (256u << 10)
-#define SNIP            160
+#define OOXML_FIELD_MAX  (256u << 10) /* bytes of w:instrText joined */
+#define OOXML_FIELD_SPAN 4096u        /* bytes of one field code examined */
+#define SNIP             160
 
 /* attr - the value of attribute a (with its '=' and quote) inside element e[0..n), or NULL */
 static const char *attr(const char *e, size_t n, const char *a, size_t *len)
@@ -54,12 +57,11 @@ static void unent(BUF *o, const char *p, size_t n)
     }
 }
 
-/* remote - a target that leaves the machine: a URL, a UNC path, mhtml/x-usc handlers */
+/* remote - a target that leaves the machine: heur_remote, also file:// and //host, any \\ path,
+ * mhtml/x-usc handlers */
 static bool remote(const char *t, size_t n)
 {
-    return (n > 7 && (strncasecmp(t, "http://", 7) == 0 || strncasecmp(t, "https://", 8) == 0)) ||
-           (n > 2 && (memcmp(t, "\\\\", 2) == 0 || memcmp(t, "//", 2) == 0)) ||
-           (n > 6 && strncasecmp(t, "ftp://", 6) == 0) ||
+    return heur_remote(t, n) || (n > 2 && (memcmp(t, "\\\\", 2) == 0 || memcmp(t, "//", 2) == 0)) ||
            (n > 7 && strncasecmp(t, "file://", 7) == 0) || str_memmem_ci(t, n, "mhtml:") ||
            str_memmem_ci(t, n, "x-usc:");
 }
@@ -99,17 +101,18 @@ static void rels(HEUR_CTX *c, const char *s, size_t n)
     }
 }
 
-/* field - one field code: DDE/DDEAUTO, or INCLUDEPICTURE/INCLUDETEXT/LINK to a remote place */
-static void field(HEUR_CTX *c, const char *f, size_t n, unsigned *seen)
+/* field_starts - s[0..m) begins with a field keyword field_text looks at (cheap pre-test) */
+static bool field_starts(const char *s, size_t m)
 {
-    while (n && (*f == ' ' || *f == '\t' || *f == '"')) {
-        f++;
-        n--;
-    }
-    BUF *b = buf_new(n + 1);
-    unent(b, f, n < 4096 ? n : 4096);
-    const char *s = b->data;
-    size_t m = b->len;
+    return (m >= 4 && strncasecmp(s, "dde", 3) == 0) ||
+           (m >= 8 && strncasecmp(s, "include", 7) == 0) ||
+           (m >= 5 && strncasecmp(s, "link ", 5) == 0);
+}
+
+/* field_text - one decoded field code s[0..m): DDE/DDEAUTO, or INCLUDEPICTURE/INCLUDETEXT/LINK
+ * to a remote place */
+static void field_text(HEUR_CTX *c, const char *s, size_t m, unsigned *seen)
+{
     bool ddeauto = m >= 7 && strncasecmp(s, "ddeauto", 7) == 0;
     bool dde = !ddeauto && m >= 4 && strncasecmp(s, "dde ", 4) == 0;
     unsigned bit = ddeauto ? 1 : 4;
@@ -132,18 +135,39 @@ static void field(HEUR_CTX *c, const char *f, size_t n, unsigned *seen)
         if (k == 2) /* LINK ClassName "path" */
             while (a < m && s[a] != ' ')
                 a++;
+        bool quoted = false;
         while (a < m && (s[a] == ' ' || s[a] == '"'))
-            a++;
-        if (!remote(s + a, m - a))
+            quoted |= s[a++] == '"';
+        size_t t = a; /* the target: up to its closing quote, or one word */
+        while (t < m && s[t] != (quoted ? '"' : ' '))
+            t++;
+        if (!remote(s + a, t - a))
             continue;
         *seen |= 2;
         hits_add(c->hits, "OOXML_REMOTE_FIELD", c->location, "field %.*s",
                  (int)(m < SNIP ? m : SNIP), s);
     }
+}
+
+/* field - one raw field code (a w:fldSimple w:instr value): decoded (OOXML_FIELD_SPAN bytes),
+ * then field_text */
+static void field(HEUR_CTX *c, const char *f, size_t n, unsigned *seen)
+{
+    while (n && (*f == ' ' || *f == '\t' || *f == '"')) {
+        f++;
+        n--;
+    }
+    if (n > OOXML_FIELD_SPAN)
+        n = OOXML_FIELD_SPAN;
+    BUF *b = buf_new(n + 1);
+    unent(b, f, n);
+    field_text(c, b->data, b->len, seen);
     buf_free(b);
 }
 
-/* fields - Word field codes: w:fldSimple instr attributes, then all w:instrText joined */
+/* fields - Word field codes: w:fldSimple instr attributes, then all w:instrText joined.
+ * The joined text is decoded once; a field is looked for at each word that begins with a
+ * field keyword, and examined over OOXML_FIELD_SPAN bytes at most. */
 static void fields(HEUR_CTX *c, const char *s, size_t n)
 {
     unsigned seen = 0;
@@ -168,10 +192,16 @@ static void fields(HEUR_CTX *c, const char *s, size_t n)
         }
         p = z + 1;
     }
-    /* fields split over runs: look for each field start in the joined text */
-    for (size_t i = 0; i < all->len; i++)
-        if ((i == 0 || all->data[i - 1] == ' ') && strchr("dDiIlL", all->data[i]))
-            field(c, all->data + i, all->len - i, &seen);
+    /* fields split over runs: look for each field start in the joined, decoded text */
+    BUF *dec = buf_new(all->len + 1);
+    unent(dec, all->data, all->len);
+    const char *d = dec->data;
+    for (size_t i = 0; i < dec->len && seen != 7; i++) {
+        size_t m = dec->len - i;
+        if ((i == 0 || d[i - 1] == ' ') && field_starts(d + i, m))
+            field_text(c, d + i, m < OOXML_FIELD_SPAN ? m : OOXML_FIELD_SPAN, &seen);
+    }
+    buf_free(dec);
     buf_free(all);
 }
 

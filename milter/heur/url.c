@@ -14,6 +14,7 @@
  * two-level public suffix from a small table (co.uk, com.au ...). All per-URL work is
  * linear in the URL and its display text (bounded by URL_MAX_TEXT).
  */
+#include <ctype.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -394,4 +395,13 @@ void heur_url(HEUR_CTX *c, const URLSET *urls)
         if (urls->v[i])
             url_check(c, urls, urls->v[i], loc);
     buf_free(loc);
+}
+
+/* heur_remote - see heur/url.h */
+bool heur_remote(const char *t, size_t n)
+{
+    return (n >= 7 && strncasecmp(t, "http://", 7) == 0) ||
+           (n >= 8 && strncasecmp(t, "https://", 8) == 0) ||
+           (n >= 6 && strncasecmp(t, "ftp://", 6) == 0) ||
+           (n > 2 && t[0] == '\\' && t[1] == '\\' && isalnum((unsigned char)t[2]));
 }

@@ -2,12 +2,11 @@
  * wsh - Windows Script Host files run on open (see wsh.h)
  */
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "heur/known.h"
 #include "heur/wsh.h"
 #include "lib/str.h"
+#include "lib/words.h"
 
 /* host_objects - JavaScript that creates script-host objects (WScript, ActiveXObject) */
 static bool host_objects(const char *t, size_t n)
@@ -17,20 +16,14 @@ static bool host_objects(const char *t, size_t n)
 }
 
 /* heur_wsh - see wsh.h */
-void heur_wsh(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n)
+void heur_wsh(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n, bool browser_js)
 {
     const char *t = (const char *)p;
     if (c->depth > 0 || lang == NULL)
         return;
-    static const char *const hosts = " vbs vbe jse wsf hta ";
-    char word[16];
-    bool wsh = false;
-    if (strlen(lang) < sizeof(word) - 2) {
-        snprintf(word, sizeof(word), " %s ", lang);
-        wsh = strstr(hosts, word) != NULL;
-    }
+    bool wsh = words_hasz("vbs vbe jse wsf hta", lang);
     if (strcmp(lang, "js") == 0)
-        wsh = host_objects(t, n) && !known_browser_js(p, n);
+        wsh = host_objects(t, n) && !browser_js;
     if (!wsh)
         return;
     hits_add(c->hits, "WSH_RUNS_ON_OPEN", c->location, "a %s file runs when opened", lang);

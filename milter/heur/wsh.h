@@ -2,8 +2,8 @@
  * wsh - what a Windows Script Host or HTA file does when it is opened
  *
  * SYNOPSIS
- *   void heur_wsh(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n);
-void heur_wsh_emulated(HEUR_CTX *c, const char *lang);
+ *   void heur_wsh(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n, bool
+browser_js); void heur_wsh_emulated(HEUR_CTX *c, const char *lang);
  *   void heur_wsh_emulated(HEUR_CTX *c, const char *lang);
  *
  * DESCRIPTION
@@ -15,7 +15,8 @@ void heur_wsh_emulated(HEUR_CTX *c, const char *lang);
  *     WSH_WMI_PROCESS    @EXECUTE   WMI Win32_Process Create (winmgmts: ... Win32_Process);
  *     WSH_BASE64_NODE    @DECODE    an XML node with dataType bin.base64 decodes a blob;
  *     WSH_STREAM_SAVE    @WRITE_FILE ADODB.Stream SaveToFile writes bytes to disk.
- *   A browser JavaScript library (heur/known.h) is none of these. Case-insensitive and
+ *   A browser JavaScript library (browser_js: heur_known's result for this buffer) is none
+ *   of these. Case-insensitive and
  *   linear in n.
  *
  *   heur_wsh_emulated reports WSH_RUNS_ON_OPEN for a .js file (lang js, not a decoded layer)
@@ -30,11 +31,12 @@ void heur_wsh_emulated(HEUR_CTX *c, const char *lang);
 #ifndef FM_WSH_H
 #define FM_WSH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "heur/heur.h"
 
-void heur_wsh(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n);
+void heur_wsh(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n, bool browser_js);
 void heur_wsh_emulated(HEUR_CTX *c, const char *lang);
 
 #endif

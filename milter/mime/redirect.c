@@ -32,8 +32,8 @@ static bool is_url(const char *s, size_t n)
     return k && k < n && (isalnum((unsigned char)s[k]) || s[k] == '[');
 }
 
-/* hexv - value of a hex digit, -1 if not one */
-static int hexv(int c)
+/* url_hexv - value of a hex digit, -1 if not one (see mime/url.h) */
+int url_hexv(int c)
 {
     return isdigit(c) ? c - '0' : isxdigit(c) ? tolower(c) - 'a' + 10 : -1;
 }
@@ -44,8 +44,8 @@ static bool pct(BUF *out, const char *s, size_t n)
     bool any = false;
     buf_reset(out);
     for (size_t i = 0; i < n; i++) {
-        int a = i + 2 < n ? hexv((unsigned char)s[i + 1]) : -1;
-        int b = a >= 0 ? hexv((unsigned char)s[i + 2]) : -1;
+        int a = i + 2 < n ? url_hexv((unsigned char)s[i + 1]) : -1;
+        int b = a >= 0 ? url_hexv((unsigned char)s[i + 2]) : -1;
         if (s[i] == '%' && b >= 0) {
             buf_putc(out, a * 16 + b);
             i += 2;
@@ -122,7 +122,9 @@ static char *take(const char *v, size_t n)
         cur = nxt;
         nxt = t;
     }
-    buf_free(cur), buf_free(nxt), buf_free(dec);
+    buf_free(cur);
+    buf_free(nxt);
+    buf_free(dec);
     return r;
 }
 
@@ -163,7 +165,8 @@ static char *urldefense_v2(const char *q)
         buf_putc(b, v[i] == '-' ? '%' : v[i] == '_' ? '/' : v[i]);
     pct(d, b->data, b->len);
     char *r = is_url(d->data, d->len) ? xstrndup(d->data, d->len) : NULL;
-    buf_free(b), buf_free(d);
+    buf_free(b);
+    buf_free(d);
     return r;
 }
 
@@ -209,7 +212,9 @@ static char *urldefense_v3(const char *path)
         pos += ok ? (size_t)n : 0;
     }
     char *r = ok && is_url(out->data, out->len) ? xstrndup(out->data, out->len) : NULL;
-    buf_free(rep), buf_free(body), buf_free(out);
+    buf_free(rep);
+    buf_free(body);
+    buf_free(out);
     return r;
 }
 
@@ -309,11 +314,10 @@ size_t url_unwrap_set(URLSET *set, size_t from, const LISTS *lists, int depth)
             const char *sp = strrchr(w, ' ');
             buf_reset(place);
             buf_cat(place, w, sp ? (size_t)(sp - w) : strlen(w));
-            URL *x = url_add(set, t, strlen(t), place->data, "redirect");
+            size_t k = url_add(set, t, strlen(t), place->data, "redirect");
             free(t);
-            for (size_t k = set->n; x && k > 0 && set->v[i]->target == 0; k--)
-                if (set->v[k - 1] == x && k - 1 != i)
-                    set->v[i]->target = k; /* the wrapper knows its target (heur/url.c) */
+            if (k && k - 1 != i && set->v[i]->target == 0)
+                set->v[i]->target = k; /* the wrapper knows its target (heur/url.c) */
         }
         start = end;
     }

@@ -180,12 +180,6 @@ static void undefang(BUF *out, const char *p, size_t n, unsigned *flags)
     }
 }
 
-/* hexval - value of a hex digit (the caller checked isxdigit) */
-static int hexval(int c)
-{
-    return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
-}
-
 /* ipv4_parse - IPv4 in any inet_aton form: 1-4 parts, decimal, 0x hex or 0 octal, the
  * last part filling the remaining bytes. inet_aton ignores anything after white space,
  * so the host must consist of number characters only. */
@@ -281,8 +275,10 @@ static bool set_host(URL *u, const char *h, size_t n, bool v6, int kind)
     for (size_t i = 0; i < n; i++) {
         const unsigned char *x = (const unsigned char *)h + i;
         int c = x[0];
-        if (c == '%' && i + 2 < n && isxdigit(x[1]) && isxdigit(x[2]))
-            c = hexval(x[1]) << 4 | hexval(x[2]), i += 2;
+        if (c == '%' && i + 2 < n && url_hexv(x[1]) >= 0 && url_hexv(x[2]) >= 0) {
+            c = url_hexv(x[1]) << 4 | url_hexv(x[2]);
+            i += 2;
+        }
         buf_putc(b, c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); /* ASCII only: UTF-8 stays */
     }
     bool ok;
@@ -591,8 +587,8 @@ static void add_where(URL *u, const char *where, const char *src)
 }
 
 /* set_add - keep u, or merge it into the URL with the same normalized form; NULL if
- * u is NULL or was dropped because the set is full */
-static URL *set_add(URLSET *set, URL *u, const char *where, const char *src)
+ * u is NULL or was dropped because the set is full. *at (when not NULL): set->v index + 1 */
+static URL *set_add(URLSET *set, URL *u, const char *where, const char *src, size_t *at)
 {
     if (u == NULL)
         return NULL;
@@ -601,6 +597,7 @@ static URL *set_add(URLSET *set, URL *u, const char *where, const char *src)
     size_t k = index_find(set, u->normalized, h);
     if (k) {
         URL *old = set->v[k - 1];
+        *(at ? at : &k) = k;
         old->flags |= u->flags;
         url_free(u);
         add_where(old, where, src);
@@ -615,6 +612,7 @@ static URL *set_add(URLSET *set, URL *u, const char *where, const char *src)
     XGROW(set->v, set->n, set->cap);
     index_put(ix, set->n, h, set->n);
     set->v[set->n++] = u;
+    *(at ? at : &k) = set->n;
     add_where(u, where, src);
     return u;
 }
@@ -622,10 +620,15 @@ static URL *set_add(URLSET *set, URL *u, const char *where, const char *src)
 /* ---------------------------------------------------------------- plain text */
 
 /* url_add - parse s as one URL and add it at "<where> <src>" (see mime/url.h) */
-URL *url_add(URLSET *set, const char *s, size_t len, const char *where, const char *src)
+size_t url_add(URLSET *set, const char *s, size_t len, const char *where, const char *src)
 {
     URL *u = url_parse(s, len < URL_MAX_LEN ? len : URL_MAX_LEN);
-    return set ? set_add(set, u, where, src) : url_free(u);
+    size_t at = 0;
+    if (set == NULL)
+        url_free(u);
+    else
+        set_add(set, u, where, src, &at);
+    return at;
 }
 
 /* stop_at - the byte at s[j] ends a URL in text: white space (NBSP too), quotes, <> */
@@ -676,7 +679,7 @@ static size_t try_url(const CTX *c, const char *s, size_t n, size_t from, size_t
     } else {
         u = parse(s + from, e - from, ctx);
     }
-    set_add(c->set, u, c->where, "text");
+    set_add(c->set, u, c->where, "text", NULL);
     return e > body ? e : body;
 }
 
@@ -767,7 +770,7 @@ void url_extract_text(URLSET *set, const char *text, size_t len, const char *whe
 static void *html_url(void *ctx, char *v, size_t len, const char *src)
 {
     CTX *c = ctx;
-    return set_add(c->set, parse(v, len, P_HTML), c->where, src);
+    return set_add(c->set, parse(v, len, P_HTML), c->where, src, NULL);
 }
 
 /* html_text - sink: text between tags, and script contents */

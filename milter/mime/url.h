@@ -6,7 +6,8 @@
  *   void url_extract_text(URLSET *set, const char *text, size_t len, const char *where);
  *   void url_extract_html(URLSET *set, const char *html, size_t len, const char *where);
  *   URL *url_parse(const char *s, size_t len);    URL *url_free(URL *u);
- *   URL *url_add(URLSET *set, const char *s, size_t len, const char *where, const char *src);
+ *   size_t url_add(URLSET *set, const char *s, size_t len, const char *where, const char *src);
+ *   int url_hexv(int c);
  *
  * DESCRIPTION
  *   url_extract_text finds bare URLs in plain text: scheme URLs (http, https, ftp, file,
@@ -24,7 +25,8 @@
  *   Every URL is normalized (url_parse) and deduplicated on its normalized form; each
  *   distinct URL records up to URL_MAX_WHERE places it was found ("1.2 href", "1 text").
  *   `where` is copied. url_add parses s as one URL (no scanning for it) and adds it at
- *   "<where> <src>" (redirect targets, PDF annotations); NULL when it is not a URL. When max_urls
+ *   "<where> <src>" (redirect targets, PDF annotations) and returns its set->v index + 1 (of the
+ *   URL it merged into when already held); 0 when it is not a URL or was dropped. When max_urls
  * distinct URLs are held, further ones are counted in set->dropped and set->overflow is set: the
  * caller reports LIMIT_URLS.
  *
@@ -93,6 +95,7 @@ void url_extract_text(URLSET *set, const char *text, size_t len, const char *whe
 void url_extract_html(URLSET *set, const char *html, size_t len, const char *where);
 URL *url_parse(const char *s, size_t len);
 URL *url_free(URL *u);
-URL *url_add(URLSET *set, const char *s, size_t len, const char *where, const char *src);
+size_t url_add(URLSET *set, const char *s, size_t len, const char *where, const char *src);
+int url_hexv(int c); /* value of a hex digit, -1 if not one (mime/redirect.c) */
 
 #endif

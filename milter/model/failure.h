@@ -75,8 +75,10 @@ typedef uint64_t MSG_ERRS; /* a set of MSG_ERR_BIT() */
 /* the causes on_timeout applies to */
 #define MSG_ERRS_TIMEOUT                                                                           \
     (MSG_ERR_BIT(MSG_ERR_LIMIT_CLAMAV_SCAN_TIME) | MSG_ERR_BIT(MSG_ERR_LIMIT_SCAN_TIME))
-/* the causes on_limit applies to: a limit left content unscanned (size and time limits have
- * their own policies, on_oversize and on_timeout; URL and header-text limits cut no content) */
+/* the causes on_limit applies to: a limit left content unscanned, or content could not be
+ * opened (an encrypted document whose candidate passwords were not all tried, a CHM not
+ * unpacked); size and time limits have their own policies, on_oversize and on_timeout; URL
+ * and header-text limits cut no content */
 #define MSG_ERRS_ON_LIMIT                                                                          \
     (MSG_ERR_BIT(MSG_ERR_LIMIT_MIME_DEPTH) | MSG_ERR_BIT(MSG_ERR_LIMIT_PARTS) |                    \
      MSG_ERR_BIT(MSG_ERR_LIMIT_PART_BYTES) | MSG_ERR_BIT(MSG_ERR_LIMIT_TOTAL_BYTES) |              \
@@ -84,7 +86,8 @@ typedef uint64_t MSG_ERRS; /* a set of MSG_ERR_BIT() */
      MSG_ERR_BIT(MSG_ERR_LIMIT_CLAMAV_FILE_SIZE) | MSG_ERR_BIT(MSG_ERR_LIMIT_CLAMAV_SCAN_SIZE) |   \
      MSG_ERR_BIT(MSG_ERR_LIMIT_CLAMAV_RECURSION) | MSG_ERR_BIT(MSG_ERR_LIMIT_CLAMAV_FILES) |       \
      MSG_ERR_BIT(MSG_ERR_LIMIT_ARCHIVE_MEMBERS) | MSG_ERR_BIT(MSG_ERR_LIMIT_WORK_BUDGET) |         \
-     MSG_ERR_BIT(MSG_ERR_ARCHIVE_UNREADABLE))
+     MSG_ERR_BIT(MSG_ERR_ARCHIVE_UNREADABLE) | MSG_ERR_BIT(MSG_ERR_LIMIT_DECRYPT_ROUNDS) |         \
+     MSG_ERR_BIT(MSG_ERR_LIMIT_CHM_NOT_OPENED))
 /* causes that may not recur on another try: a part that had one is not cached */
 #define MSG_ERRS_TRANSIENT (MSG_ERR_BIT(MSG_ERR_SCANNER) | MSG_ERRS_TIMEOUT)
 

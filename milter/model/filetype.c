@@ -7,12 +7,14 @@
  * Binary formats are recognised by model/magic.c. Text heuristics see only the first
  * FILETYPE_TEXT_WINDOW bytes; UTF-16 is folded into a thread-local view of half that size.
  *
- * Work is bounded: nothing recurses or allocates, and the script scorer makes one pass over
+ * Work is bounded: nothing recurses or allocates (the script signal table is built once, on
+ * first use, thread-safe), and the script scorer makes one pass over
  * the window, trying at each position only the signals that share its first two letters.
  *
  * Tokens beyond the list in filetype.h: name "odf" and "vhdx"; sub "encrypted-ooxml",
  * "msg", "vsd", "vsdx", "vsdm"; lang "settingcontent".
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -345,41 +347,51 @@ static unsigned pair(char a, char b)
     return ((unsigned)(unsigned char)lower(a) * 31u + (unsigned char)lower(b)) & (PAIR_BUCKETS - 1);
 }
 
-/* score_lang - the script language with the best signal score, NULL below the threshold */
-static const char *score_lang(const char *s, size_t len)
+/* the needle table: signal_rows split once, bucketed by their first two bytes */
+static const char *needle[SIG_MAX];
+static size_t nlen[SIG_MAX];
+static unsigned char needle_row[SIG_MAX];
+static short head[PAIR_BUCKETS];
+static short next[SIG_MAX];
+static pthread_once_t needles_once = PTHREAD_ONCE_INIT;
+
+/* needles_build - split the rows into needle[], bucket by pair (once, see needles_once) */
+static void needles_build(void)
 {
-    const char *needle[SIG_MAX];
-    size_t nlen[SIG_MAX];
     size_t count = 0;
     size_t l;
-    unsigned char row[SIG_MAX];
-    short head[PAIR_BUCKETS], next[SIG_MAX];
-    bool seen[SIG_MAX] = {false};
-    int score[L_N] = {0};
-    int best = -1;
     memset(head, -1, sizeof(head));
-    for (size_t r = 0; r < NELEM(signal_rows); r++) { /* split the rows, bucket by pair */
+    for (size_t r = 0; r < NELEM(signal_rows); r++) {
         const char *list = signal_rows[r].needles;
         for (const char *w; count < SIG_MAX && (w = next_item(&list, '|', &l)) != NULL;) {
-            if (l < 2) /* the scan below needs two bytes to find the bucket */
+            if (l < 2) /* the scan needs two bytes to find the bucket */
                 continue;
             unsigned h = pair(w[0], w[1]);
             needle[count] = w;
             nlen[count] = l;
-            row[count] = (unsigned char)r;
+            needle_row[count] = (unsigned char)r;
             next[count] = head[h];
             head[h] = (short)count++;
         }
     }
+}
+
+/* score_lang - the script language with the best signal score, NULL below the threshold */
+static const char *score_lang(const char *s, size_t len)
+{
+    bool seen[SIG_MAX] = {false};
+    int score[L_N] = {0};
+    int best = -1;
+    pthread_once(&needles_once, needles_build);
     for (size_t i = 0; i + 1 < len; i++) { /* every needle has two bytes at least */
         for (short k = head[pair(s[i], s[i + 1])]; k >= 0; k = next[k]) {
             if (seen[k] || nlen[k] > len - i || lower(s[i]) != lower(needle[k][0]) ||
                 lower(s[i + 1]) != lower(needle[k][1]) ||
                 strncasecmp(s + i, needle[k], nlen[k]) != 0 ||
-                (signal_rows[row[k]].bol && !at_bol(s, i)))
+                (signal_rows[needle_row[k]].bol && !at_bol(s, i)))
                 continue;
             seen[k] = true;
-            score[signal_rows[row[k]].lang] += signal_rows[row[k]].weight;
+            score[signal_rows[needle_row[k]].lang] += signal_rows[needle_row[k]].weight;
         }
     }
     score_shapes(s, len, score);

@@ -32,8 +32,8 @@ HITS *hits_free(HITS *h)
     return NULL;
 }
 
-/* hits_find - the hit with this symbol and location, or NULL */
-static HIT *hits_find(HITS *h, const char *symbol, const char *location)
+/* hits_find - the hit with this symbol and location, or NULL (see model/hit.h) */
+HIT *hits_find(const HITS *h, const char *symbol, const char *location)
 {
     for (size_t i = 0; i < h->n; i++)
         if (strcmp(h->v[i].symbol, symbol) == 0 && strcmp(h->v[i].location, location) == 0)

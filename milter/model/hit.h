@@ -7,6 +7,7 @@
  *   HIT *hits_vadd(HITS *h, const char *symbol, const char *location, const char *fmt,
  *                  va_list ap);
  *   bool hits_has(const HITS *h, const char *symbol);
+ *   HIT *hits_find(const HITS *h, const char *symbol, const char *location);
  *   void hits_remove(HITS *h, const char *symbol, const char *location);
  *
  * DESCRIPTION
@@ -16,7 +17,8 @@
  *   detail. Symbol and location are copied; the detail is formatted and sanitized
  *   (str_sanitize, at most HIT_DETAIL_MAX bytes) because it often quotes sender text.
  *   The same symbol at the same location is recorded once; later duplicates only bump
- *   `count`. hits_remove drops the hit of a symbol at exactly that location, for a
+ *   `count`. hits_find returns the hit of a symbol at exactly that location, or NULL.
+ *   hits_remove drops the hit of a symbol at exactly that location, for a
  *   finding a later stage disproves (DOC_ENCRYPTED on a file that was then decrypted).
  *   `weight` is filled in by score.c; a finding that carries its own weight (a YARA rule's
  *   `score` meta) sets `preset`/`has_preset`. The list keeps insertion order. `errs` is the
@@ -58,6 +60,7 @@ typedef struct HITS {
 
 HITS *hits_new(void);
 HITS *hits_free(HITS *h);
+HIT *hits_find(const HITS *h, const char *symbol, const char *location);
 HIT *hits_add(HITS *h, const char *symbol, const char *location, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 HIT *hits_vadd(HITS *h, const char *symbol, const char *location, const char *fmt, va_list ap)

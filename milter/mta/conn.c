@@ -281,8 +281,8 @@ static void log_message(const CONN *c, const MSG *m, const ACT_PLAN *p, size_t s
 {
     BUF *hits = buf_new(128);
     top_hits(hits, m->hits);
-    int a = verdict_action_label(p->action, p->store),
-        w = verdict_action_label(p->would, p->would_store);
+    int a = verdict_action_label(p->action, p->store);
+    int w = verdict_action_label(p->would, p->would_store);
     const char *act = action_name(a);
     char partial[32] = ""; /* hits whose ClamAV findings were refreshed (new databases) */
     if (m->cache.partial)
@@ -542,6 +542,8 @@ ACT_STATUS conn_eom(CONN *c, const MTA_OPS *ops, void *ctx)
         p = action_plan(&e.in);
     }
     ACT_STATUS st = action_apply(p, ops, ctx);
+    if (rel && st == ACT_TEMPFAIL) /* the MTA retries: the release must still hold then */
+        release_unclaim(cfg, released, c->rcptv, c->nrcptv);
     log_message(c, m, p, m->size, scan);
     free(del);
     METRICS_MSG mm = {.verdict = (int)m->verdict,

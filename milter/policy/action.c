@@ -166,9 +166,6 @@ static void plan_delivery(ACT_PLAN *p, const ACT_INPUT *in, int natural)
     }
 }
 
-/* each verdict's own action: the header names an action a policy's on_* chose instead */
-static const int from_verdict[] = {CFG_POL_ACCEPT, CFG_POL_TAG, CFG_POL_QUARANTINE, CFG_POL_REJECT};
-
 /* action_plan - the ordered operations for one message (see action.h) */
 ACT_PLAN *action_plan(const ACT_INPUT *in)
 {
@@ -217,8 +214,8 @@ ACT_PLAN *action_plan(const ACT_INPUT *in)
     case ACT_DISCARD_TOKEN:
         p->status = ACT_DISCARD;
         break;
-    default:
-        plan_delivery(p, in, in->on_verdict ? from_verdict[in->verdict] : va.natural);
+    default: /* the verdict's own action: the header names one a policy's on_* chose instead */
+        plan_delivery(p, in, in->on_verdict ? verdict_natural(in->verdict) : va.natural);
     }
     free(text);
     return p;

@@ -38,10 +38,8 @@ static POLICY *policy_new(const POLICYSET *ps, const char *name, unsigned line)
     p->name = xstrdup(name);
     p->cfg = config_dup(ps->base);
     p->weights = ps->scores;
-    p->on_verdict[VERDICT_CLEAN] = CFG_POL_ACCEPT;
-    p->on_verdict[VERDICT_TAG] = CFG_POL_TAG;
-    p->on_verdict[VERDICT_QUARANTINE] = CFG_POL_QUARANTINE;
-    p->on_verdict[VERDICT_REJECT] = CFG_POL_REJECT;
+    for (VERDICT v = VERDICT_CLEAN; v <= VERDICT_REJECT; v++)
+        p->on_verdict[v] = verdict_natural(v);
     p->line = line;
     return p;
 }
@@ -194,15 +192,18 @@ static bool parse_client(POLICY_COND *c, const char *v, BUF *why)
     if (slash)
         *slash++ = 0;
     bool ok = policy_parse_ip(copy, &c->net);
-    int max = c->net.family == 4 ? 32 : 128;
-    c->prefix = max;
+    /* the prefix is checked against the address as written: a mapped ::ffff:a.b.c.d
+       (turned into IPv4 by policy_parse_ip) takes up to 128 bits */
+    bool mapped = c->net.family == 4 && strchr(copy, ':') != NULL;
+    int max = c->net.family == 4 && !mapped ? 32 : 128;
+    c->prefix = c->net.family == 4 ? 32 : 128;
     if (ok && slash) {
         char *end;
         errno = 0;
         long p = strtol(slash, &end, 10);
         ok = *slash && *end == 0 && errno == 0 && p >= 0 && p <= max;
         /* a mapped network (::ffff:192.0.2.0/120) counts in IPv4 bits */
-        if (ok && c->net.family == 4 && strchr(copy, ':'))
+        if (ok && mapped)
             p = p >= 96 ? p - 96 : -1;
         ok = ok && p >= 0;
         c->prefix = (int)p;
@@ -582,6 +583,8 @@ static int more_specific(const POLICY_MATCH *a, const POLICY_MATCH *b)
 /* policyset_select - the most specific policy for one recipient (see policyset.h) */
 const POLICY *policyset_select(const POLICYSET *ps, const POLICY_ENV *env)
 {
+    if (ps->n == 1) /* only [default]: nothing to match, no address to normalise */
+        return ps->v[0];
     NENV e = {.client = &env->client};
     long at;
     e.rcpt = addr_norm(env->rcpt ? env->rcpt : "", ps->ascii, &at);

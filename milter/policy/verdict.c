@@ -25,6 +25,13 @@ const char *verdict_name(VERDICT v)
     return names[v];
 }
 
+/* verdict_natural - the verdict's own action (see verdict.h) */
+int verdict_natural(VERDICT v)
+{
+    static const int actions[] = {CFG_POL_ACCEPT, CFG_POL_TAG, CFG_POL_QUARANTINE, CFG_POL_REJECT};
+    return actions[v];
+}
+
 /* verdict_failure_policy - the strongest on_* policy of the causes, or -1 */
 int verdict_failure_policy(const CONFIG *c, MSG_ERRS errs)
 {
@@ -82,12 +89,10 @@ static int decide(const CONFIG *c, const VERDICT_IN *in, int natural, bool *stor
 /* verdict_action - the action for the message under the mode (see policy/verdict.h) */
 VERDICT_ACTION verdict_action(const CONFIG *c, const VERDICT_IN *in)
 {
-    static const int from_verdict[] = {CFG_POL_ACCEPT, CFG_POL_TAG, CFG_POL_QUARANTINE,
-                                       CFG_POL_REJECT};
     VERDICT_ACTION out = {.action = CFG_POL_ACCEPT,
                           .would = CFG_POL_ACCEPT,
                           .natural = in->on_verdict ? in->on_verdict[in->verdict]
-                                                    : from_verdict[in->verdict],
+                                                    : verdict_natural(in->verdict),
                           .store = false,
                           .plan = c->mode != CFG_MODE_OFF};
     if (!out.plan)

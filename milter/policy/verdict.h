@@ -5,6 +5,7 @@
  * SYNOPSIS
  *   VERDICT verdict_from_score(double score, double tag, double quarantine, double reject);
  *   const char *verdict_name(VERDICT v);
+ *   int verdict_natural(VERDICT v);
  *   int verdict_failure_policy(const CONFIG *c, MSG_ERRS errs);
  *   VERDICT_ACTION verdict_action(const CONFIG *c, const VERDICT_IN *in);
  *   int verdict_action_label(int action, bool stored);
@@ -13,6 +14,8 @@
  *   clean below `tag`, tag from `tag`, quarantine from `quarantine`, reject from `reject`
  *   (thresholds come from milter.conf, checked tag <= quarantine <= reject at load).
  *   verdict_name gives the report token: clean, tag, quarantine, reject.
+ *   verdict_natural is the verdict's own action (enum cfg_policy): accept, tag, quarantine,
+ *   reject; the default of a policy's on_* and what it is compared with.
  *
  *   verdict_failure_policy is the strongest on_* policy (enum cfg_policy) of the failure
  *   causes in errs (model/failure.h): SCANNER on_scanner_error, PARSE on_parse_error,
@@ -70,6 +73,7 @@ typedef struct VERDICT_ACTION {
 
 VERDICT verdict_from_score(double score, double tag, double quarantine, double reject);
 const char *verdict_name(VERDICT v);
+int verdict_natural(VERDICT v);
 int verdict_failure_policy(const CONFIG *c, MSG_ERRS errs);
 VERDICT_ACTION verdict_action(const CONFIG *c, const VERDICT_IN *in);
 int verdict_action_label(int action, bool stored);

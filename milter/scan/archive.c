@@ -306,7 +306,9 @@ static bool vint(const unsigned char **p, const unsigned char *end, uint64_t *v)
 static void rar5_file(RAR5_ENC *enc, const unsigned char *p, const unsigned char *end,
                       uint64_t hflags, uint64_t extra)
 {
-    uint64_t v, fflags, namelen;
+    uint64_t v;
+    uint64_t fflags;
+    uint64_t namelen;
     if ((hflags & 2) && !vint(&p, end, &v)) /* data size */
         return;
     if (!vint(&p, end, &fflags) || !vint(&p, end, &v) || !vint(&p, end, &v))
@@ -320,7 +322,8 @@ static void rar5_file(RAR5_ENC *enc, const unsigned char *p, const unsigned char
     const unsigned char *x = extra <= (uint64_t)(end - p) ? end - extra : end;
     bool crypt = false;
     while (x < end && !crypt) {
-        uint64_t size, type;
+        uint64_t size;
+        uint64_t type;
         const unsigned char *rec = x;
         if (!vint(&x, end, &size) || size > (uint64_t)(end - x))
             break;

@@ -724,6 +724,11 @@ int clamav_scan(const CLAMAV *c, const CLAMAV_JOB *job)
         failure_hit(job->hits, MSG_ERR_SCANNER, job->location, "libclamav: cannot map the buffer");
         return -1;
     }
+    /* a layer callback can analyse a layer, which scans again (nested): the outer scan's
+     * error state is kept aside and put back, the inner scan reports its own */
+    bool outer_err = scan_err;
+    char outer_last[LAST_ERR_SIZE];
+    memcpy(outer_last, last_err, sizeof(outer_last));
     scan_err = false;
     SCAN s = {
         .c = c, .job = job, .max_file = cl_engine_get_num(c->engine, CL_ENGINE_MAX_FILESIZE, NULL)};
@@ -743,5 +748,8 @@ int clamav_scan(const CLAMAV *c, const CLAMAV_JOB *job)
     }
     bomb_check(&s);
     scan_clear(&s);
+    scan_err = outer_err;
+    if (outer_err || outer_last[0])
+        memcpy(last_err, outer_last, sizeof(outer_last));
     return ret;
 }

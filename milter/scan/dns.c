@@ -179,7 +179,8 @@ void dns_run(DNS *d, double until_ms)
         double left = until_ms > 0 ? until_ms - now_ms() : 0;
         if (left < 0)
             left = 0;
-        struct timeval mx = {(long)(left / 1000), ((long)left % 1000) * 1000}, tv;
+        struct timeval mx = {(long)(left / 1000), ((long)left % 1000) * 1000};
+        struct timeval tv;
         struct timeval *tp = ares_timeout(d->ch, &mx, &tv);
         int wait = (int)(tp->tv_sec * 1000 + (tp->tv_usec + 999) / 1000);
         int r = poll(p, (nfds_t)n, wait);

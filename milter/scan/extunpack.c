@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/xalloc.h"
 #include "scan/extunpack.h"
 #include "scan/spawn.h"
@@ -253,19 +254,11 @@ typedef struct RUN {
     EXTUNPACK_RESULT *r;
 } RUN;
 
-/* now_ms - the monotonic clock */
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* run - one program run with the time left; false when none is left */
 static bool run(RUN *u, const char *path, char *const *argv, const char *input, size_t max_out,
                 SPAWN_RESULT *sr)
 {
-    long long left = u->deadline - now_ms();
+    long long left = u->deadline - (long long)now_ms();
     if (left <= 0) {
         u->r->timeout = true;
         memset(sr, 0, sizeof(*sr));
@@ -323,7 +316,7 @@ static long list(RUN *u, const char *pw, EXT_ENTRY *v, size_t max)
 static bool extract(RUN *u, const char *pw, bool (*sink)(void *, const unsigned char *, size_t),
                     void *ctx, SPAWN_RESULT *sr)
 {
-    long long left = u->deadline - now_ms();
+    long long left = u->deadline - (long long)now_ms();
     if (left <= 0) {
         u->r->timeout = true;
         memset(sr, 0, sizeof(*sr));
@@ -562,7 +555,13 @@ int extunpack_open(int kind, const unsigned char *data, size_t n, char *const *p
                  prog && *prog ? prog : "not configured");
         return -1;
     }
-    RUN u = {kind, cfg, lim, NULL, NULL, now_ms() + cfg->timeout_ms, r};
+    if (cfg->timeout_ms == 0) { /* no time left: nothing staged, nothing run */
+        r->timeout = true;
+        snprintf(r->why, sizeof(r->why),
+                 "no time left (unpack_helper_ms or scan_timeout) before a password was tried");
+        return 0;
+    }
+    RUN u = {kind, cfg, lim, NULL, NULL, (long long)now_ms() + cfg->timeout_ms, r};
     if (kind == EXT_RAR) {
         const char *slash = strrchr(prog, '/');
         u.lsar = xasprintf("%.*slsar", slash ? (int)(slash - prog + 1) : 0, prog);
@@ -584,9 +583,9 @@ int extunpack_open(int kind, const unsigned char *data, size_t n, char *const *p
         if (nv < 0)
             continue;
         SPAWN_RESULT sr;
-        bool got = extract(&u, pw[i], count, NULL, &sr),
-             whole = got && sr.status == 0 && !sr.cut && !sr.timeout,
-             sized = whole && sr.len == listed(v, (size_t)nv);
+        bool got = extract(&u, pw[i], count, NULL, &sr);
+        bool whole = got && sr.status == 0 && !sr.cut && !sr.timeout;
+        bool sized = whole && sr.len == listed(v, (size_t)nv);
         if (sized && verified(&u, pw[i])) {
             r->used = (int)i;
             ret = 1;

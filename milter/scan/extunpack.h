@@ -34,17 +34,19 @@
  *   candidate opened it, -1 when it could not be tried (no unpacker, no temp directory);
  *   r->why tells why in the last two cases (sanitize before logging), r->mismatch that the
  *   output did not match the listing (the rest is delivered as "(unlisted data)"),
- *   r->timeout that the deadline ended a run, r->cut that a size limit did (max_total_bytes, or the
- * last member past max_member_bytes: decoding stops there). Memory: the members are cut out of the
- * output as it streams (one member buffer of at most lim->max_member_bytes), so each candidate is
- * first checked by an extraction that only counts, and the winner's is run a second time to
- * deliver.
+ *   r->timeout that the deadline ended a run, r->cut that a size limit did (max_total_bytes,
+ *   or the last member past max_member_bytes: decoding stops there).
+ *   Memory: the members are cut out of the output as it streams (one member buffer of at
+ *   most lim->max_member_bytes), so each candidate is first checked by an extraction that
+ *   only counts, and the winner's is run a second time to deliver.
  *
  *   extunpack_list_7z / extunpack_list_lsar parse the two listings (text that carries
  *   the sender's file names): at most max entries, names xmalloc'd.
  *
  * LIMITS
- *   cfg->timeout_ms for all runs on one archive together (each run gets what is left),
+ *   cfg->timeout_ms for all runs on one archive together (each run gets what is left; 0:
+ *   nothing is staged or run, 0 is returned with r->timeout; the caller passes the smaller
+ *   of unpack_helper_ms left and the message's scan_timeout left),
  *   cfg->memory per run, at most lim->max_total_bytes of output, lim->max_members members,
  *   lim->max_member_bytes per member, ARCHIVE_MAX_PASSWORDS candidates.
  */

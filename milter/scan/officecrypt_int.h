@@ -62,6 +62,11 @@ static inline void oc_put_le32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)(v >> 24);
 }
 
+/* a PowerPoint persist object: identifier (its RC4 block), stream offset, listing order */
+typedef struct OC_PERSIST {
+    uint32_t id, off, seq;
+} OC_PERSIST;
+
 size_t oc_utf16(const char *pw, unsigned char out[OC_PW16_MAX]);
 bool oc_spend(OC *o, uint64_t spins);
 bool oc_parse_capi(const unsigned char *p, size_t n, OC_CAPI *h);
@@ -74,6 +79,12 @@ size_t oc_rc4_block_key(const RC4KEY *k, uint32_t b, unsigned char key[16]);
 unsigned char *oc_image_with(OC *o, const int *entry, unsigned char *const *src, const size_t *len,
                              size_t k);
 int oc_open_ppt(OC *o);
+/* oc_ppt_objects - decrypt the persist objects v (sorted here by offset) of the stream w
+ * (n bytes) into d, each from the original bytes: a repeated offset (the first listed wins),
+ * an object overlapping the one before, one whose length leaves the stream and the one at
+ * skip_off are skipped, so at most n bytes are decrypted in all; *done counts them */
+bool oc_ppt_objects(const RC4KEY *k, const unsigned char *w, unsigned char *d, size_t n,
+                    OC_PERSIST *v, size_t nv, size_t skip_off, size_t *done);
 int oc_open_xls_xor(OC *o, int entry, const unsigned char *w, size_t n, size_t fp);
 int oc_open_doc(OC *o);
 

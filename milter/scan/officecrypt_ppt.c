@@ -15,12 +15,15 @@
  * Decryption therefore walks every edit's directory (at most PPT_MAX_EDITS edits and
  * PPT_MAX_OBJECTS objects), decrypts each object in a copy of the stream from the
  * original bytes (so a hostile directory that lists overlapping objects cannot make one
- * decryption feed another), blanks the container, clears encryptSessionPersistIdRef and
- * turns the Current User headerToken into the plain one (0xE391C05F). The streams keep
- * their sizes and go back into a copy of the compound file (cfb_write), which libclamav
- * then opens like any presentation (its VBA included). The Pictures stream is decrypted
- * blip by blip (each field restarts block 0: checked on POI's ppt_with_png_encrypted.ppt,
- * whose PNG reads again). Not decrypted: EncryptedSummary (document properties).
+ * decryption feed another) in offset order, skipping repeated offsets, overlaps and lengths
+ * that leave the stream (at most the stream's size is decrypted, whatever the directory
+ * lists: 65,536 entries at one big object once cost 65,536 passes over it), blanks the container,
+ * clears encryptSessionPersistIdRef and turns the Current User headerToken into the plain one
+ * (0xE391C05F). The streams keep their sizes and go back into a copy of the compound file
+ * (cfb_write), which libclamav then opens like any presentation (its VBA included). The Pictures
+ * stream is decrypted blip by blip (each field restarts block 0: checked on POI's
+ * ppt_with_png_encrypted.ppt, whose PNG reads again). Not decrypted: EncryptedSummary (document
+ * properties).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,12 +44,8 @@
 #define USEREDIT_MIN     0x1C
 #define USEREDIT_CRYPTED 0x20
 
-typedef struct PERSIST {
-    uint32_t id, off;
-} PERSIST;
-
 typedef struct OBJS {
-    PERSIST *v;
+    OC_PERSIST *v;
     size_t n, cap;
 } OBJS;
 
@@ -78,7 +77,8 @@ static bool directory(const unsigned char *d, size_t n, size_t off, OBJS *o)
             if (o->n >= PPT_MAX_OBJECTS)
                 return true;
             XGROW(o->v, o->n, o->cap);
-            o->v[o->n++] = (PERSIST){id + i, oc_le32(d + p)};
+            o->v[o->n] = (OC_PERSIST){id + i, oc_le32(d + p), (uint32_t)o->n};
+            o->n++;
         }
     }
     return true;
@@ -118,12 +118,15 @@ static long object_at(const OBJS *o, uint32_t id)
     return -1;
 }
 
-/* decrypt_object - the object at off with block id, from the original w into d */
+/* decrypt_object - the object at off with block id, from the original w into d; its length
+ * in *len (0: skipped, a broken entry) */
 static bool decrypt_object(const RC4KEY *k, const unsigned char *w, unsigned char *d, size_t n,
-                           const PERSIST *p)
+                           const OC_PERSIST *p, size_t *len)
 {
-    unsigned char key[16], head[8];
+    unsigned char key[16];
+    unsigned char head[8];
     size_t off = p->off;
+    *len = 0;
     if (off >= n || n - off < 8)
         return true; /* nothing there to decrypt (a broken entry is skipped) */
     uint16_t t = rec_type(w, off);
@@ -132,20 +135,52 @@ static bool decrypt_object(const RC4KEY *k, const unsigned char *w, unsigned cha
     size_t kl = oc_rc4_block_key(k, p->id, key);
     if (cipher_rc4(key, kl, w + off, 8, head) != 0)
         return false;
-    size_t len = 8 + (size_t)rec_len(head, 0);
-    if (len > n - off || len < 8)
-        len = n - off;
-    memcpy(d + off, w + off, len);
-    return cipher_rc4(key, kl, d + off, len, d + off) == 0;
+    size_t l = 8 + (size_t)rec_len(head, 0);
+    if (l > n - off)
+        return true; /* a length that leaves the stream: skipped, not stretched */
+    *len = l;
+    memcpy(d + off, w + off, l);
+    return cipher_rc4(key, kl, d + off, l, d + off) == 0;
+}
+
+/* by_offset - qsort order: offset, then listing order (the newest edit's entry first) */
+static int by_offset(const void *a, const void *b)
+{
+    const OC_PERSIST *x = a;
+    const OC_PERSIST *y = b;
+    if (x->off != y->off)
+        return x->off < y->off ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+bool oc_ppt_objects(const RC4KEY *k, const unsigned char *w, unsigned char *d, size_t n,
+                    OC_PERSIST *v, size_t nv, size_t skip_off, size_t *done)
+{
+    *done = 0;
+    if (nv > 1)
+        qsort(v, nv, sizeof(v[0]), by_offset);
+    size_t end = 0; /* the end of the last object decrypted */
+    for (size_t i = 0; i < nv; i++) {
+        if ((i > 0 && v[i].off == v[i - 1].off) || v[i].off == skip_off || v[i].off < end)
+            continue;
+        size_t len = 0;
+        if (!decrypt_object(k, w, d, n, &v[i], &len))
+            return false;
+        if (len) {
+            end = (size_t)v[i].off + len;
+            *done += len;
+        }
+    }
+    return true;
 }
 
 /* decrypt_all - every persist object, the container blanked, the reference cleared */
 static bool decrypt_all(const RC4KEY *k, const unsigned char *w, unsigned char *d, size_t n,
-                        const OBJS *o, size_t session_off, size_t newest)
+                        OBJS *o, size_t session_off, size_t newest)
 {
-    for (size_t i = 0; i < o->n; i++)
-        if (o->v[i].off != session_off && !decrypt_object(k, w, d, n, &o->v[i]))
-            return false;
+    size_t done = 0;
+    if (!oc_ppt_objects(k, w, d, n, o->v, o->n, session_off, &done))
+        return false;
     memset(d + session_off, 0, 8 + (size_t)rec_len(w, session_off));
     oc_put_le32(d + newest + 36, 0);
     return true;

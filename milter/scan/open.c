@@ -4,6 +4,7 @@
  * scan_int_buffer and scan_int_analyse (see scan/scan_int.h)
  */
 #include "scan/scan_int.h"
+#include "lib/clock.h"
 
 typedef struct MEMBER_CTX {
     SCAN *s;
@@ -258,30 +259,21 @@ void scan_int_open_office_queue(SCAN *s)
     }
 }
 
-/* hit_at - symbol already reported at location */
-static bool hit_at(const HITS *h, const char *symbol, const char *location)
-{
-    for (size_t k = 0; k < h->n; k++)
-        if (strcmp(h->v[k].symbol, symbol) == 0 && strcmp(h->v[k].location, location) == 0)
-            return true;
-    return false;
-}
-
 /* open_external - an encrypted 7z or RAR through Debian's unpackers (scan/extunpack.c) */
 static void open_external(SCAN *s, const PENDING *p, int kind, const ARCHIVE_LIMITS *lim)
 {
     const CONFIG *c = s->rs->cfg;
+    double t0 = now_ms();
+    double left = (double)s->helper_ms_left; /* unpack_helper_ms, but never past scan_timeout */
+    if (s->m->deadline_ms > 0 && s->m->deadline_ms - t0 < left)
+        left = s->m->deadline_ms - t0;
     EXTUNPACK_CFG ec = {c->unpack_7z_helper, c->unpack_rar_helper, c->clamav_tmpdir,
-                        (unsigned)(s->helper_ms_left > 0 ? s->helper_ms_left : 0),
-                        (size_t)c->unpack_helper_memory};
+                        (unsigned)(left > 0 ? left : 0), (size_t)c->unpack_helper_memory};
     MEMBER_CTX mc = {s, p, kind == EXT_7Z ? "7z" : "rar"};
     const char *what = kind == EXT_7Z ? "7z" : "RAR";
     EXTUNPACK_RESULT r;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     int ret = extunpack_open(kind, p->data, p->n, s->pw, s->npw, &ec, lim, on_member, &mc, &r);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    s->helper_ms_left -= (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    s->helper_ms_left -= (long long)(now_ms() - t0);
     BUF *why = buf_new(128);
     str_sanitize(why, r.why, strlen(r.why), 200);
     if (ret == 1)
@@ -291,7 +283,7 @@ static void open_external(SCAN *s, const PENDING *p, int kind, const ARCHIVE_LIM
         failure_hit(s->m->hits, MSG_ERR_ARCHIVE_UNREADABLE, p->location,
                     "encrypted %s not opened: %s", what, why->data);
     /* never clean: it stays ARCHIVE_ENCRYPTED, whoever flagged it first */
-    if (ret != 1 && !hit_at(s->m->hits, "ARCHIVE_ENCRYPTED", p->location))
+    if (ret != 1 && !hits_find(s->m->hits, "ARCHIVE_ENCRYPTED", p->location))
         hits_add(s->m->hits, "ARCHIVE_ENCRYPTED", p->location,
                  "%s: no password stated in the message opened it (%s)", what, why->data);
     if (r.cut)

@@ -387,8 +387,8 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
     } else if (strcmp(ft->name, "xml") == 0 && emu_wanted(location, "xml")) {
         emu_script(&c, s->rs->cfg, "xml", data, n); /* an XSL stylesheet's msxsl:script */
     }
-    heur_known(&c, ft->lang, data, n);
-    heur_wsh(&c, ft->lang, data, n);
+    bool browser_js = heur_known(&c, ft->lang, data, n);
+    heur_wsh(&c, ft->lang, data, n, browser_js);
     if (ft->lang) {
         heur_lolbas(&c, data, n);
         heur_tamper(&c, ft->lang, data, n);

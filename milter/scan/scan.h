@@ -5,8 +5,6 @@
  * SYNOPSIS
  *   SCAN *scan_begin(MSG *m, const RULESET *rs);     SCAN *scan_end(SCAN *s);
  *   size_t scan_passwords(const SCAN *s);   bool scan_budget_spent(SCAN *s, const char *loc);
-bool scan_budget_spent(SCAN *s, const char *loc);   bool scan_budget_spent(SCAN *s, const char
-*loc);
  *   void scan_set_cache(SCAN *s, CACHE_MSG *cm);
  *   void scan_part(SCAN *s, size_t i, const char *loc);
  *   bool scan_part_clamav(SCAN *s, size_t i, const char *loc);

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/xalloc.h"
 #include "scan/spawn.h"
 
@@ -84,6 +85,12 @@ static const int denied[] = {
     SYS_vfork,
     SYS_kill,
     SYS_tkill,
+    SYS_rt_sigqueueinfo,   /* signals to another process by pid (glibc's sigqueue) */
+    SYS_rt_tgsigqueueinfo, /* ... and to a thread of one */
+    SYS_pidfd_open,        /* a pidfd is a handle on another process: signals, fds, memory */
+    SYS_pidfd_send_signal,
+    SYS_pidfd_getfd,
+    SYS_process_madvise,
     SYS_creat,
     SYS_unlink,
     SYS_unlinkat,
@@ -177,6 +184,8 @@ static void build(FILTER *p, const char *path, pid_t self)
     op(p, BPF_RET | BPF_K, RET_ERRNO(ENOSYS), 0, 0);
     arg_is(p, SYS_execve, ARG_LO(0), (uint32_t)a, ARG_HI(0), (uint32_t)((uint64_t)a >> 32));
     arg_is(p, SYS_tgkill, ARG_LO(0), (uint32_t)self, ARG_HI(0), 0);
+    /* rlimits of the caller only (glibc's setrlimit/getrlimit pass pid 0) */
+    arg_is(p, SYS_prlimit64, ARG_LO(0), 0, ARG_HI(0), 0);
     /* clone: threads only (a new process has no CLONE_THREAD) */
     op(p, BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 4);
     op(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0), 0, 0);
@@ -222,14 +231,6 @@ static void child(const char *path, char *const argv[], char *const envp[], cons
         _exit(126);
     execve(path, argv, envp);
     _exit(127);
-}
-
-/* now_ms - the monotonic clock */
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /* take - read what fd has into the result; false at end of file */
@@ -286,7 +287,7 @@ static int reap(pid_t pid, long long deadline, SPAWN_RESULT *r)
 {
     int st = 0;
     int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-    long long left = deadline - now_ms();
+    long long left = deadline - (long long)now_ms();
     if (fd < 0) { /* a kernel before 5.3: the child has no way to outlive its pipes here */
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
             ;
@@ -294,7 +295,7 @@ static int reap(pid_t pid, long long deadline, SPAWN_RESULT *r)
     }
     struct pollfd p = {fd, POLLIN, 0};
     while (left > 0 && poll(&p, 1, (int)(left > 1000000 ? 1000000 : left)) < 0 && errno == EINTR)
-        left = deadline - now_ms();
+        left = deadline - (long long)now_ms();
     close(fd);
     if (waitpid(pid, &st, WNOHANG) == 0) { /* still running past the deadline */
         r->timeout = r->timeout || !r->cut;
@@ -315,7 +316,7 @@ static void collect(pid_t pid, int out, int err, long long deadline, const SPAWN
     bool eopen = true;
     bool killed = false;
     while (oopen || eopen) {
-        long long left = deadline - now_ms();
+        long long left = deadline - (long long)now_ms();
         if (left <= 0 || r->cut) {
             if (!killed) {
                 r->timeout = !r->cut;
@@ -373,7 +374,7 @@ int spawn_run(const char *path, char *const argv[], char *const envp[], const ch
     if (input) /* a short line: fits the pipe; EPIPE (SIGPIPE is ignored) when it exited */
         (void)!write(pin[1], input, strlen(input));
     close(pin[1]);
-    long long deadline = now_ms() + lim->timeout_ms;
+    long long deadline = (long long)now_ms() + lim->timeout_ms;
     collect(pid, pout[0], perr[0], deadline, lim, r);
     close(pout[0]);
     close(perr[0]);

@@ -25,12 +25,15 @@
  *     - every descriptor but 0, 1, 2 closed; PR_SET_PDEATHSIG SIGKILL; no_new_privs;
  *     - a classic-BPF seccomp filter (x86-64 only; any other ABI, x32 included, is
  *       killed): socket, socketpair, ptrace, mount, namespaces, module, key, bpf, perf,
- *       io_uring, personality, fork/vfork and clone without CLONE_THREAD, kill of another
- *       process, execveat, and every call that creates, removes, renames or changes a
- *       file (open/openat with a write flag, creat, unlink, rename, mkdir, link, chmod,
- *       chown, truncate, mknod) fail with EPERM; execve is allowed only with the exact
- *       path and argv addresses of this call (the first exec; a payload would have to
- *       rebuild them at the same addresses of the new, randomized image).
+ *       io_uring, personality, fork/vfork and clone without CLONE_THREAD, every way to
+ *       reach another process (kill, tkill, tgkill outside its own thread group,
+ *       rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_open/send_signal/getfd,
+ *       process_madvise, process_vm_*, prlimit64 of a pid other than 0), execveat, and
+ *       every call that creates, removes, renames or changes a file (open/openat with a
+ *       write flag, creat, unlink, rename, mkdir, link, chmod, chown, truncate, mknod)
+ *       fail with EPERM; execve is allowed only with the exact path address of this call
+ *       (the first exec; argv is not compared: a payload would have to rebuild the path
+ *       string at the same address of the new, randomized image).
  *   The programs run here (7zz, unar/lsar) only read the archive and print: they need no
  *   more. Where the kernel refuses the filter the child exits 126 (fail closed).
  *

@@ -122,7 +122,12 @@ static void utf16_to_utf8(BUF *b, const unsigned char *p, size_t n)
 static char *long_name(const unsigned char *p, size_t n)
 {
     RD r = {p, p + n};
-    uint32_t count, type, id, kind, k, len;
+    uint32_t count;
+    uint32_t type;
+    uint32_t id;
+    uint32_t kind;
+    uint32_t k;
+    uint32_t len;
     if (!u32(&r, &count))
         return NULL;
     for (uint32_t i = 0; i < count && i < 4096; i++) {
@@ -153,8 +158,8 @@ static char *long_name(const unsigned char *p, size_t n)
             if (!u32(&r, &len) || (size_t)(r.end - r.p) < len)
                 return NULL;
             if (id == PR_LONGNAME && (base == 0x001E || base == 0x001F) && v == 0) {
-                BUF *b = buf_new(len + 1);
                 size_t cut = len < NAME_MAX_BYTES ? len : NAME_MAX_BYTES;
+                BUF *b = buf_new(cut + 1); /* what is kept, not the whole property */
                 if (base == 0x001F)
                     utf16_to_utf8(b, r.p, cut);
                 else
@@ -208,7 +213,9 @@ int tnef_walk(const unsigned char *p, size_t n, size_t max_attach, tnef_fn fn, v
     ATT a = {0};
     int count = 0;
     while (r.end - r.p >= 9 && (size_t)count < max_attach) { /* a shorter tail is padding */
-        uint32_t id, len, ck;
+        uint32_t id;
+        uint32_t len;
+        uint32_t ck;
         if (!skip(&r, 1) || !u32(&r, &id) || !u32(&r, &len) || (size_t)(r.end - r.p) < len) {
             if (damaged)
                 *damaged = true;

@@ -11,16 +11,16 @@
  * DESCRIPTION
  *   unpack_kind: UNPACK_RAR for a RAR, UNPACK_TNEF for a TNEF stream, else 0.
  *   unpack_score_name: the file findings (heur_file) of a member known by name only.
- *   unpack_run, for what unpack_kind named: Debian's libclamav unpacks no RAR, and gives TNEF
- * attachments no names (it scans them concatenated). These walk the members (archive.c's
- * archive_list, tnef.c) and call h->member with the member's location "<h->location>>name" (name
- * sanitized), raw name and bytes, once h->budget accepted its size (when it is spent the rest is
- *   skipped, with LIMIT_WORK_BUDGET). Encrypted members and members that did not
- *   decompress get their names scored (unpack_score_name). Findings added
- *   here: ARCHIVE_ENCRYPTED (once per archive), ARCHIVE_UNREADABLE (a member or the
- *   rest could not be decompressed: never a silent pass), LIMIT_ARCHIVE_MEMBERS,
- *   ARCHIVE_BOMB when h->bomb_repeats or more members repeat bytes seen before
- *   (h->member returned false).
+ *   unpack_run, for what unpack_kind named: Debian's libclamav unpacks no RAR, and gives
+ *   TNEF attachments no names (it scans them concatenated). These walk the members
+ *   (archive.c's archive_list, tnef.c) and call h->member with the member's location
+ *   "<h->location>>name" (name sanitized), raw name and bytes, once h->budget accepted its
+ *   size (when it is spent the rest is skipped, with LIMIT_WORK_BUDGET). Encrypted members
+ *   and members that did not decompress get their names scored (unpack_score_name).
+ *   Findings added here: ARCHIVE_ENCRYPTED (once per archive), ARCHIVE_UNREADABLE (a member
+ *   or the rest could not be decompressed: never a silent pass), LIMIT_ARCHIVE_MEMBERS,
+ *   ARCHIVE_BOMB when h->bomb_repeats or more members repeat bytes seen before (h->member
+ *   returned false).
  */
 #ifndef FM_SCAN_UNPACK_H
 #define FM_SCAN_UNPACK_H

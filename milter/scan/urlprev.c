@@ -63,6 +63,21 @@ char *urlrep_url_id(const char *url)
     return xstrndup(hex, 32);
 }
 
+/* urlrep_key - one prevalence key (see urlrep.h) */
+char *urlrep_key(const char *prefix, const char *kind, const char *id, long long slot)
+{
+    if (slot < 0)
+        return xasprintf("%s:url:%s:%s", prefix, kind, id);
+    return xasprintf("%s:url:%s:%s:%lld", prefix, kind, id, slot);
+}
+
+/* urlrep_slot - the slot of now: a URLREP_SLOTS-th of window (see urlrep.h) */
+long long urlrep_slot(long long now, long long window)
+{
+    long long len = window / URLREP_SLOTS;
+    return now / (len > 0 ? len : 1);
+}
+
 /* counted - a URL whose prevalence is counted */
 static bool counted(const URLREP *r, const URL *u)
 {
@@ -74,7 +89,9 @@ static bool counted(const URLREP *r, const URL *u)
 
 typedef struct PURL {
     const URL *u;
-    size_t first; /* index of its GET url:first reply */
+    size_t first;   /* index of its GET url:first reply */
+    size_t msgs;    /* ... of its PFCOUNT of messages */
+    size_t senders; /* ... of its PFCOUNT of senders */
 } PURL;
 
 /* prevalence - the commands of one URL */
@@ -86,14 +103,14 @@ static void prevalence(URLREP *r, PIPE *p, PURL *pu, const char *sender, long lo
     digest_sha256_hex(pu->u->normalized, strlen(pu->u->normalized), hex);
     hex[32] = 0;
     long long slot_len = c->url_prevalence_window / URLREP_SLOTS;
-    long long slot = now / slot_len;
+    long long slot = urlrep_slot(now, c->url_prevalence_window);
     const char *nows = keep(p, xasprintf("%lld", now));
     const char *ttl = keep(p, xasprintf("%lld", (long long)c->prevalence_ttl));
     const char *wttl = keep(p, xasprintf("%lld", (long long)c->url_prevalence_window + slot_len));
-    const char *fk = keep(p, xasprintf("%s:url:first:%s", pre, hex));
-    const char *ik = keep(p, xasprintf("%s:url:info:%s", pre, hex));
-    const char *mk = keep(p, xasprintf("%s:url:m:%s:%lld", pre, hex, slot));
-    const char *sk = keep(p, xasprintf("%s:url:s:%s:%lld", pre, hex, slot));
+    const char *fk = keep(p, urlrep_key(pre, "first", hex, -1));
+    const char *ik = keep(p, urlrep_key(pre, "info", hex, -1));
+    const char *mk = keep(p, urlrep_key(pre, "m", hex, slot));
+    const char *sk = keep(p, urlrep_key(pre, "s", hex, slot));
     const char *shown = keep(p, str_sanitize_dup(pu->u->normalized, INFO_URL_MAX));
     cmd(p, 6, (const char *[]){"SET", fk, nows, "NX", "EX", ttl});
     pu->first = p->n;
@@ -109,10 +126,12 @@ static void prevalence(URLREP *r, PIPE *p, PURL *pu, const char *sender, long lo
     const char *ma[URLREP_SLOTS + 1] = {"PFCOUNT"};
     const char *sa[URLREP_SLOTS + 1] = {"PFCOUNT"};
     for (int i = 0; i < URLREP_SLOTS; i++) {
-        ma[i + 1] = keep(p, xasprintf("%s:url:m:%s:%lld", pre, hex, slot - i));
-        sa[i + 1] = keep(p, xasprintf("%s:url:s:%s:%lld", pre, hex, slot - i));
+        ma[i + 1] = keep(p, urlrep_key(pre, "m", hex, slot - i));
+        sa[i + 1] = keep(p, urlrep_key(pre, "s", hex, slot - i));
     }
+    pu->msgs = p->n;
     cmd(p, URLREP_SLOTS + 1, ma);
+    pu->senders = p->n;
     cmd(p, URLREP_SLOTS + 1, sa);
 }
 
@@ -121,17 +140,15 @@ static void burst(URLREP *r, const PIPE *p, const PURL *pu, long long now)
 {
     const CONFIG *c = r->rs->cfg;
     const CACHE_CMD *f = &p->c[pu->first];
-    const CACHE_CMD *mc = &p->c[pu->first + 9];
-    const CACHE_CMD *sc = &p->c[pu->first + 10];
+    const CACHE_CMD *mc = &p->c[pu->msgs];
+    const CACHE_CMD *sc = &p->c[pu->senders];
     if (f->type != CACHE_R_STR || f->str == NULL || mc->type != CACHE_R_INT ||
         sc->type != CACHE_R_INT || c->url_burst_senders == 0)
         return;
     long long first = atoll(f->str);
     if (first < now - c->url_prevalence_window || sc->num < c->url_burst_senders)
         return;
-    const char *w = pu->u->nwhere ? pu->u->where[0] : "message";
-    const char *sp = strrchr(w, ' ');
-    char *loc = sp ? xstrndup(w, (size_t)(sp - w)) : xstrdup(w);
+    char *loc = urlrep_first_place(pu->u);
     hits_add(r->m->hits, "URL_BURST", loc,
              "first seen %lld s ago, then %lld messages from %lld senders within %lld s: %.160s",
              now - first, mc->num, sc->num, (long long)c->url_prevalence_window,

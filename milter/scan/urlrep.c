@@ -83,16 +83,7 @@ static bool allowed(const URLREP *r, const char *host)
 {
     if (lists_domain_in(r->rs->lists, LIST_ALLOW_DOMAINS, host))
         return true;
-    const char *list = r->rs->cfg->uribl_allow_domains;
-    for (const char *h = host; h && *h; h = strchr(h, '.') ? strchr(h, '.') + 1 : NULL) {
-        for (const char *p = list; *p;) {
-            size_t l = strcspn(p, " ,\t");
-            if (l && strlen(h) == l && strncasecmp(h, p, l) == 0)
-                return true;
-            p += l + (p[l] != 0);
-        }
-    }
-    return false;
+    return uribl_allowed(r->rs->uribl, host); /* uribl_allow_domains, parsed at load */
 }
 
 /* reversed - the reversed-address name of an IP literal (IPv4 octets, IPv6 nibbles) */
@@ -111,8 +102,8 @@ static bool reversed(const char *ip, BUF *out)
     return true;
 }
 
-/* first_place - where[0] less its source word ("1.2 href" -> "1.2") */
-static char *first_place(const URL *u)
+/* urlrep_first_place - where[0] less its source word ("1.2 href" -> "1.2"), xmalloc'd */
+char *urlrep_first_place(const URL *u)
 {
     const char *w = u->nwhere ? u->where[0] : "message";
     const char *sp = strrchr(w, ' ');
@@ -142,7 +133,7 @@ static void question(URLREP *r, size_t zone, const char *subject, const URL *u)
     q->name = name;
     q->zone = zone;
     q->subject = xstrdup(subject);
-    q->loc = first_place(u);
+    q->loc = urlrep_first_place(u);
     q->url = xstrdup(u->raw ? u->raw : u->normalized);
     q->redirect = u->nwhere && str_iends(u->where[0], " redirect");
     r->q = xgrow(r->q, &r->cap, r->n + 1, sizeof(RQ *));
@@ -221,8 +212,10 @@ static void from_caches(URLREP *r)
         free(cmd);
     }
     for (size_t i = 0; i < r->n; i++)
-        if (r->q[i]->state == RQ_CACHED && !r->q[i]->counted)
-            r->q[i]->counted = true, r->m->dns.cached++;
+        if (r->q[i]->state == RQ_CACHED && !r->q[i]->counted) {
+            r->q[i]->counted = true;
+            r->m->dns.cached++;
+        }
     free(ask);
 }
 

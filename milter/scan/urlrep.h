@@ -6,6 +6,8 @@
  *   void urlrep_poll(URLREP *r);       void urlrep_end(URLREP *r);
  *   URLREP *urlrep_free(URLREP *r);
  *   char *urlrep_url_id(const char *url);
+ *   char *urlrep_key(const char *prefix, const char *kind, const char *id, long long slot);
+ *   long long urlrep_slot(long long now, long long window);
  *
  * DESCRIPTION
  *   urlrep_begin runs once the message is parsed: it unwraps redirects (mime/redirect.h,
@@ -35,6 +37,8 @@
  *   normalized form; NULL when it is not a URL) for `fileless-ctl where URL`.
  *   Redis keys (prefix = cache_prefix): dns:<question> (answer), url:first:<id>,
  *   url:info:<id> (url, last, count), url:m:<id>:<slot>, url:s:<id>:<slot> (HyperLogLogs).
+ *   urlrep_key builds one of them (kind "first", "info": slot < 0; "m", "s": with the
+ *   slot), xmalloc'd; urlrep_slot is the slot of the time now (a sixth of window).
  */
 #ifndef FM_URLREP_H
 #define FM_URLREP_H
@@ -50,6 +54,8 @@ void urlrep_poll(URLREP *r);
 void urlrep_end(URLREP *r);
 URLREP *urlrep_free(URLREP *r);
 char *urlrep_url_id(const char *url);
+char *urlrep_key(const char *prefix, const char *kind, const char *id, long long slot);
+long long urlrep_slot(long long now, long long window);
 
 #define URLREP_SLOTS 6 /* the prevalence window in sixths */
 

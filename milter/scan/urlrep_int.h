@@ -45,5 +45,6 @@ struct URLREP {
 
 void urlrep_answer_text(const RQ *q, BUF *out);
 void urlprev_store(URLREP *r);
+char *urlrep_first_place(const URL *u);
 
 #endif

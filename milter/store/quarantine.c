@@ -522,8 +522,28 @@ static void purge_stale(const char *dir, const char *sub, bool orphans_only, tim
     free(path);
 }
 
-/* quarantine_purge - remove items stored before `before` */
-int quarantine_purge(const char *dir, int64_t before, size_t *removed, BUF *err)
+/* purge_released - release marks (released/REF.HASH) last changed before `before` */
+static void purge_released(const char *dir, int64_t before)
+{
+    char *path = xasprintf("%s/released", dir);
+    DIR *d = opendir(path);
+    struct dirent *e;
+    struct stat st;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || strlen(e->d_name) < 18 || e->d_name[16] != '.' ||
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+            (int64_t)st.st_mtime >= before)
+            continue;
+        unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (d)
+        closedir(d);
+    free(path);
+}
+
+/* quarantine_purge - remove items stored before `before`, release marks before released_before */
+int quarantine_purge(const char *dir, int64_t before, int64_t released_before, size_t *removed,
+                     BUF *err)
 {
     QMETA **v;
     size_t n;
@@ -552,6 +572,7 @@ int quarantine_purge(const char *dir, int64_t before, size_t *removed, BUF *err)
     time_t now = time(NULL);
     purge_stale(dir, "tmp", false, now);
     purge_stale(dir, "items", true, now);
+    purge_released(dir, released_before);
     return rc;
 }
 

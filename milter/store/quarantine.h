@@ -11,7 +11,8 @@
  *   char *quarantine_raw(const char *dir, const char *ref, size_t *len, BUF *err);
  *   int quarantine_update(const char *dir, const QMETA *m, BUF *err);
  *   int quarantine_delete(const char *dir, const char *ref, BUF *err);
- *   int quarantine_purge(const char *dir, int64_t before, size_t *removed, BUF *err);
+ *   int quarantine_purge(const char *dir, int64_t before, int64_t released_before,
+ *                        size_t *removed, BUF *err);
  *   int64_t quarantine_usage(const char *dir);
  *   int quarantine_write(const char *dir, const char *name, const void *p, size_t n, bool excl,
  *                        BUF *err);
@@ -43,7 +44,9 @@
  *   quarantine_raw returns the message bytes (caller frees; NUL-terminated).
  *   quarantine_update rewrites an item's metadata atomically. quarantine_delete removes
  *   an item. quarantine_purge removes items stored before `before` (unix seconds) and
- *   temp or half-written files older than a day. quarantine_usage sums the bytes of the
+ *   temp or half-written files older than a day, and release marks (released/REF.HASH,
+ *   store/release.h) last written before `released_before` (a release header is dead by
+ *   then; 0 keeps them all). quarantine_usage sums the bytes of the
  *   items. quarantine_write writes DIR/name atomically (excl: fail with EEXIST when it
  *   exists). quarantine_lock takes an exclusive lock on the store (blocking; release,
  *   delete and rescan hold it so that two admins cannot release one message twice).
@@ -76,7 +79,8 @@ QMETA *quarantine_load(const char *dir, const char *id, BUF *err);
 char *quarantine_raw(const char *dir, const char *ref, size_t *len, BUF *err);
 int quarantine_update(const char *dir, const QMETA *m, BUF *err);
 int quarantine_delete(const char *dir, const char *ref, BUF *err);
-int quarantine_purge(const char *dir, int64_t before, size_t *removed, BUF *err);
+int quarantine_purge(const char *dir, int64_t before, int64_t released_before, size_t *removed,
+                     BUF *err);
 int64_t quarantine_usage(const char *dir);
 int quarantine_write(const char *dir, const char *name, const void *p, size_t n, bool excl,
                      BUF *err);

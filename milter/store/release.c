@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/str.h"
+#include "core/log.h"
 #include "store/quarantine.h"
 #include "store/release.h"
 #include "lib/xalloc.h"
@@ -237,7 +238,8 @@ static void rcpt_list(BUF *out, const BUF *key, const char *ref, int64_t t, char
 static void mac_hex(const BUF *key, const char *ref, int64_t t, const char *rcpts, const char *raw,
                     size_t len, char out[DIGEST_HEX_LEN + 1])
 {
-    char body[DIGEST_HEX_LEN + 1], hdrs[DIGEST_HEX_LEN + 1];
+    char body[DIGEST_HEX_LEN + 1];
+    char hdrs[DIGEST_HEX_LEN + 1];
     release_body_hash(raw, len, body);
     headers_hash(raw, len, hdrs);
     char *input =
@@ -364,4 +366,24 @@ int release_claim(const CONFIG *c, const char *ref, char *const *rcpt, size_t nr
     free(dir);
     buf_free(key);
     return rc;
+}
+
+/* release_unclaim - forget the (ref, recipient) marks of release_claim (see release.h) */
+void release_unclaim(const CONFIG *c, const char *ref, char *const *rcpt, size_t nrcpt)
+{
+    BUF *key = buf_new(80);
+    BUF *err = buf_new(64);
+    if (c->quarantine_dir[0] != 0 && release_secret(c, false, key, err) == 0) {
+        for (size_t i = 0; i < nrcpt; i++) {
+            char h[RCPT_HEX + 1];
+            rcpt_hash(key, ref, 0, rcpt[i], h);
+            char *path = xasprintf("%s/released/%s.%s", c->quarantine_dir, ref, h);
+            if (unlink(path) != 0 && errno != ENOENT)
+                log_warning("ref=%s cannot forget the release mark %s: %s", ref, path,
+                            strerror(errno));
+            free(path);
+        }
+    }
+    buf_free(err);
+    buf_free(key);
 }

@@ -10,6 +10,7 @@
  *   int release_claim(const CONFIG *c, const char *ref, char *const *rcpt, size_t nrcpt,
  *                     BUF *err);
  *   void release_body_hash(const char *raw, size_t len, char out[DIGEST_HEX_LEN + 1]);
+ *   void release_unclaim(const CONFIG *c, const char *ref, char *const *rcpt, size_t nrcpt);
  *
  * DESCRIPTION
  *   fileless-ctl quarantine release puts "PREFIX-Release: REF; t=TIME; r=HASHES; mac=HEX"
@@ -35,6 +36,9 @@
  *   exclusively) and fails, with the reason, when one of them was recorded before
  *   (nothing new is recorded then), when there is no quarantine_dir or the file cannot
  *   be made (fail closed: the message is judged as if it had no release header).
+ *   release_unclaim removes those marks again (a missing one is no error): the milter
+ *   calls it when the message was tempfailed after all, so that the MTA's retry can
+ *   still use the release.
  *
  *   release_secret puts the key in `key`: release_secret when set, else the contents of
  *   release_secret_file (trailing white space removed), else QUARANTINE_DIR/release.key;
@@ -63,5 +67,6 @@ bool release_verify(const CONFIG *c, const char *value, const char *raw, size_t 
                     char *const *rcpt, size_t nrcpt, int64_t now, char ref[17]);
 int release_claim(const CONFIG *c, const char *ref, char *const *rcpt, size_t nrcpt, BUF *err);
 void release_body_hash(const char *raw, size_t len, char out[DIGEST_HEX_LEN + 1]);
+void release_unclaim(const CONFIG *c, const char *ref, char *const *rcpt, size_t nrcpt);
 
 #endif

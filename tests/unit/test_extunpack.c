@@ -10,7 +10,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -83,6 +87,70 @@ static void test_spawn_no_exec_no_net(void **state)
     assert_null(strstr((char *)r.out, "sub-ran"));
     assert_null(strstr((char *)r.out, "net-ran"));
     spawn_done(&r);
+}
+
+static char self_exe[4096]; /* this test program, run confined by test_spawn_no_signals */
+
+/* probe - in the confined child: try every way to signal (signal 0: a permission check
+ * only) or take hold of the parent; print one line per call and its errno */
+static int probe(void)
+{
+    pid_t pp = getppid();
+    siginfo_t si;
+    memset(&si, 0, sizeof(si));
+    si.si_code = SI_QUEUE;
+    si.si_pid = getpid();
+    si.si_uid = getuid();
+#define TRY(nm, call)                                                                              \
+    do {                                                                                           \
+        errno = 0;                                                                                 \
+        long rc_ = (call);                                                                         \
+        printf("%s %ld %d\n", nm, rc_, rc_ < 0 ? errno : 0);                                       \
+    } while (0)
+    TRY("kill", syscall(SYS_kill, pp, 0));
+    TRY("tgkill", syscall(SYS_tgkill, pp, pp, 0));
+    TRY("rt_sigqueueinfo", syscall(SYS_rt_sigqueueinfo, pp, 0, &si));
+    TRY("rt_tgsigqueueinfo", syscall(SYS_rt_tgsigqueueinfo, pp, pp, 0, &si));
+    TRY("pidfd_open", syscall(SYS_pidfd_open, pp, 0));
+    TRY("pidfd_send_signal", syscall(SYS_pidfd_send_signal, 0, 0, NULL, 0));
+    TRY("pidfd_getfd", syscall(SYS_pidfd_getfd, 0, 0, 0));
+    TRY("prlimit64", syscall(SYS_prlimit64, pp, RLIMIT_NOFILE, NULL, NULL));
+#undef TRY
+    long own = syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, NULL);
+    printf("own-prlimit %ld\n", own);
+    fflush(stdout);
+    _exit(0); /* no exit handlers: LeakSanitizer's would need ptrace, refused here */
+}
+
+/* the confined child can signal neither its parent (the milter) nor reach it by pidfd */
+static void test_spawn_no_signals(void **state)
+{
+    (void)state;
+    SPAWN_RESULT r;
+    char *argv[] = {self_exe, "--probe-signals", NULL};
+    /* no RLIMIT_AS: this program may be built with ASan, whose shadow would not map */
+    SPAWN_LIMITS lim = {10000, 0, 4096, NULL, NULL};
+    assert_int_equal(spawn_run(self_exe, argv, envp, "/tmp", NULL, &lim, &r), 0);
+    if (r.status != 0)
+        fail_msg("the probe exited %d: %s %s", r.status, r.out ? (char *)r.out : "", r.err);
+    const char *calls[] = {"kill",
+                           "tgkill",
+                           "rt_sigqueueinfo",
+                           "rt_tgsigqueueinfo",
+                           "pidfd_open",
+                           "pidfd_send_signal",
+                           "pidfd_getfd",
+                           "prlimit64"};
+    for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+        char *want = xasprintf("%s -1 %d\n", calls[i], EPERM);
+        if (strstr((char *)r.out, want) == NULL)
+            fail_msg("%s not refused with EPERM; child printed:\n%s", calls[i], (char *)r.out);
+        free(want);
+    }
+    assert_non_null(strstr((char *)r.out, "own-prlimit 0\n")); /* its own rlimits still work */
+    spawn_done(&r);
+    /* control: unconfined, the same probe reaches the parent (the test can fail) */
+    assert_int_equal(kill(getpid(), 0), 0);
 }
 
 /* the deadline and the output cap kill the child */
@@ -206,14 +274,30 @@ static void test_kind_and_missing(void **state)
                                     &cfg, &lim, NULL, NULL, &r),
                      -1);
     assert_non_null(strstr(r.why, "not configured"));
+    /* no time left (unpack_helper_ms or the message's deadline spent): nothing is staged */
+    char dir[] = "/tmp/fm-ext-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    EXTUNPACK_CFG spent = {"/bin/sh", "", dir, 0, 256u << 20};
+    assert_int_equal(extunpack_open(EXT_7Z, (const unsigned char *)"7z\xBC\xAF\x27\x1C", 6, pw, 1,
+                                    &spent, &lim, NULL, NULL, &r),
+                     0);
+    assert_true(r.timeout);
+    assert_non_null(strstr(r.why, "no time left"));
+    assert_int_equal(rmdir(dir), 0); /* still empty */
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--probe-signals") == 0)
+        return probe();
+    ssize_t k = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
+    if (k > 0)
+        self_exe[k] = 0;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spawn_prints),
         cmocka_unit_test(test_spawn_no_writes),
         cmocka_unit_test(test_spawn_no_exec_no_net),
+        cmocka_unit_test(test_spawn_no_signals),
         cmocka_unit_test(test_spawn_limits),
         cmocka_unit_test(test_spawn_sink),
         cmocka_unit_test(test_list_7z),

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -311,6 +312,37 @@ static void test_ooxml(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* test_ooxml_fields_heavy - a part of ~250 KB of short words that start like field keywords,
+ * then a remote INCLUDEPICTURE and a DDEAUTO: the same two findings, in bounded CPU time
+ * (each word once decoded and tested by prefix, not a fresh decode of the rest of the text) */
+static void test_ooxml_fields_heavy(void **state)
+{
+    (void)state;
+    static const char *const fill[] = {"d ", "dd ", "link x ", "includetext y ", "l "};
+    BUF *b = buf_new(300u << 10);
+    buf_puts(b, "<w:document><w:r><w:instrText>");
+    for (size_t i = 0; b->len < (250u << 10); i++)
+        buf_puts(b, fill[i % 5]);
+    buf_puts(b, "</w:instrText></w:r><w:r><w:instrText> INCLUDEPICTURE "
+                "\"http://198.51.100.7/p.png\" </w:instrText></w:r><w:r><w:instrText>DDE"
+                "</w:instrText><w:instrText>AUTO c:\\windows\\cmd.exe \"/c calc\""
+                "</w:instrText></w:r></w:document>");
+    EMITS e = {0};
+    HITS *h = hits_new();
+    HEUR_CTX c = ctx(h, &e);
+    clock_t t0 = clock();
+    heur_ooxml(&c, "document.xml", (const unsigned char *)b->data, b->len);
+    double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    int bad = hits_expect(h, "OOXML_REMOTE_FIELD OOXML_DDEAUTO", "OOXML_DDE", "fields heavy");
+    bad += !emitted(&e, "dde", "bat", "calc");
+    printf("    fields heavy: %zu bytes, %.3f s CPU\n", b->len, cpu);
+    emits_free(&e);
+    hits_free(h);
+    buf_free(b);
+    assert_int_equal(bad, 0);
+    assert_true(cpu < 0.3); /* 0.004 s here; the decode-per-word version took 1.2 s */
+}
+
 /* ------------------------------------------------------------------ XLM in BIFF8 */
 
 static void rec(BUF *b, unsigned type, const void *body, size_t n)
@@ -383,7 +415,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rtf_built),     cmocka_unit_test(test_rtf_corpus),
         cmocka_unit_test(test_onenote_built), cmocka_unit_test(test_onenote_corpus),
-        cmocka_unit_test(test_ooxml),         cmocka_unit_test(test_xlm_biff_eval),
+        cmocka_unit_test(test_ooxml),         cmocka_unit_test(test_ooxml_fields_heavy),
+        cmocka_unit_test(test_xlm_biff_eval),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

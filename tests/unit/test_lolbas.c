@@ -215,6 +215,10 @@ static void test_table_errors(void **state)
         {"x\ncertutil LOLBIN_DOWNLOAD bogus\n", ":1: want BINARY"},
         {"certutil LOLBIN_DOWNLOAD -a|\n", ":1: bad condition"},
         {"Certutil.exe LOLBIN_DOWNLOAD url\n", ":1: binary"},
+        /* CMDTAB_MAX_CONDS (8) conditions load; a ninth is an error, not a write past cond[] */
+        {"certutil LOLBIN_DOWNLOAD -a -b -c -d -e -f -g url\n", NULL},
+        {"certutil LOLBIN_DOWNLOAD -a -b -c -d -e -f -g -h url\n", ":1: too many conditions"},
+        {"certutil LOLBIN_DOWNLOAD -a -b -c -d -e -f -g -h -i url\n", ":1: too many conditions"},
     };
     for (size_t i = 0; i < NELEM(T); i++) {
         char *p = write_file(tmpl, "lolbas.conf", T[i].text);

@@ -24,6 +24,7 @@
 #include "core/digest.h"
 #include "scan/cfb.h"
 #include "scan/officecrypt.h"
+#include "scan/officecrypt_int.h"
 #include "lib/xalloc.h"
 #include "testutil.h"
 
@@ -404,14 +405,55 @@ static void test_primitives(void **state)
     assert_int_equal(cipher_rc4(key, 4, z, 8, ks), -1);
 }
 
+/* ppt_directory - 65,536 directory entries at one object as big as the stream, and at
+ * offsets inside it, decrypt the stream once, not once per entry; an object whose length
+ * leaves the stream is skipped, not decrypted to the end of the stream */
+static void test_ppt_directory(void **state)
+{
+    (void)state;
+    size_t n = 1u << 20;
+    size_t nv = 65536;
+    unsigned char *w = xcalloc(1, n);
+    unsigned char *d = xcalloc(1, n);
+    RC4KEY k = {true, {0}, 16};
+    memset(k.h, 0x5A, sizeof(k.h));
+    unsigned char key[16];
+    size_t kl = oc_rc4_block_key(&k, 7, key);
+    unsigned char *plain = xcalloc(1, n);
+    oc_put_le32(plain + 4, (uint32_t)(n - 8)); /* a record of the whole stream, block 7 */
+    assert_int_equal(cipher_rc4(key, kl, plain, n, w), 0);
+    OC_PERSIST *v = xcalloc(nv, sizeof(*v));
+    for (size_t i = 0; i < nv; i++) /* half repeat it, half point inside it */
+        v[i] = (OC_PERSIST){i % 2 ? 7 : (uint32_t)(100 + i), i % 2 ? 0 : (uint32_t)(i * 8 + 8),
+                            (uint32_t)i};
+    size_t done = 0;
+    assert_true(oc_ppt_objects(&k, w, d, n, v, nv, (size_t)-1, &done));
+    assert_int_equal(done, n);
+    assert_memory_equal(d, plain, n); /* once, with block 7 (the first listed) */
+    /* the same object with a length one byte past the stream: nothing decrypted */
+    memset(w, 0, n);
+    memset(d, 0, n);
+    oc_put_le32(w + 4, (uint32_t)(n - 7));
+    assert_int_equal(cipher_rc4(key, kl, w, n, w), 0);
+    for (size_t i = 0; i < nv; i++)
+        v[i] = (OC_PERSIST){7, 0, (uint32_t)i};
+    assert_true(oc_ppt_objects(&k, w, d, n, v, nv, (size_t)-1, &done));
+    assert_int_equal(done, 0);
+    free(v);
+    free(w);
+    free(d);
+    free(plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_primitives), cmocka_unit_test(test_agile_sha512),
-        cmocka_unit_test(test_standard),   cmocka_unit_test(test_velvet_macros),
-        cmocka_unit_test(test_rc4_xls),    cmocka_unit_test(test_rc4_doc),
-        cmocka_unit_test(test_refused),    cmocka_unit_test(test_cfb_broken),
-        cmocka_unit_test(test_ppt),        cmocka_unit_test(test_xor_xls),
+        cmocka_unit_test(test_primitives),    cmocka_unit_test(test_agile_sha512),
+        cmocka_unit_test(test_standard),      cmocka_unit_test(test_velvet_macros),
+        cmocka_unit_test(test_rc4_xls),       cmocka_unit_test(test_rc4_doc),
+        cmocka_unit_test(test_refused),       cmocka_unit_test(test_cfb_broken),
+        cmocka_unit_test(test_ppt),           cmocka_unit_test(test_xor_xls),
+        cmocka_unit_test(test_ppt_directory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

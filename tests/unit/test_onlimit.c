@@ -35,7 +35,9 @@ static void test_limit_flags(void **state)
                                MSG_ERR_LIMIT_CLAMAV_RECURSION,
                                MSG_ERR_LIMIT_WORK_BUDGET,
                                MSG_ERR_ARCHIVE_UNREADABLE,
-                               MSG_ERR_LIMIT_ARCHIVE_MEMBERS};
+                               MSG_ERR_LIMIT_ARCHIVE_MEMBERS,
+                               MSG_ERR_LIMIT_DECRYPT_ROUNDS,
+                               MSG_ERR_LIMIT_CHM_NOT_OPENED};
     for (size_t i = 0; i < sizeof(limited) / sizeof(limited[0]); i++) {
         HITS *h = hits_new();
         hits_add(h, "FILE_DOUBLE_EXTENSION", "2/a.zip", "x");

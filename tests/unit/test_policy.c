@@ -218,6 +218,34 @@ static void bad(const char *content, const char *want)
     buf_free(err);
 }
 
+/* a mapped IPv4 network is written with an IPv6 prefix (96 + IPv4 bits) */
+static void test_mapped_network(void **state)
+{
+    (void)state;
+    BUF *err = buf_new(64);
+    POLICYSET *ps = load("[mapped]\nmatch = client:::ffff:192.0.2.0/120\n", err);
+    assert_non_null(ps);
+    assert_string_equal(err->data, "");
+    assert_string_equal(pick(ps, "bob@other.example", NULL, NULL, "192.0.2.77"), "mapped");
+    assert_string_equal(pick(ps, "bob@other.example", NULL, NULL, "::ffff:192.0.2.1"), "mapped");
+    assert_string_equal(pick(ps, "bob@other.example", NULL, NULL, "192.0.3.1"), "default");
+    policyset_free(ps);
+    /* only [default]: every recipient gets it (the shortcut without matching) */
+    buf_reset(err);
+    ps = load("[default]\nreject_threshold = 12\n", err);
+    assert_non_null(ps);
+    assert_int_equal(ps->n, 1);
+    assert_string_equal(pick(ps, "bob@other.example", "x@y.example", "u1", "192.0.2.77"),
+                        "default");
+    assert_string_equal(pick(ps, NULL, NULL, NULL, NULL), "default");
+    policyset_free(ps);
+    buf_free(err);
+    bad("[a]\nmatch = client:::ffff:192.0.2.0/95\n",
+        "2: bad network '::ffff:192.0.2.0/95' (want an address or ADDRESS/PREFIX)");
+    bad("[a]\nmatch = client:::ffff:192.0.2.0/129\n",
+        "2: bad network '::ffff:192.0.2.0/129' (want an address or ADDRESS/PREFIX)");
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -360,9 +388,8 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_specificity),
-        cmocka_unit_test(test_settings),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_specificity), cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_errors),      cmocka_unit_test(test_mapped_network),
         cmocka_unit_test(test_split),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -2,6 +2,7 @@
  * test_quarantine - the quarantine store (atomic files, permissions, metadata round trip,
  * size cap, purge, delete, lookup by prefix) and the release header MAC
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -178,9 +180,29 @@ static void test_list_purge_delete(void **state)
     assert_int_equal(n, 3);
     assert_string_equal(v[0]->ref, refs[2]); /* newest first */
     quarantine_list_free(v, n);
+    /* release marks: one older than the release life goes, a recent one stays */
+    char *rdir = xasprintf("%s/released", dir);
+    assert_int_equal(mkdir(rdir, 0700), 0);
+    char *old_mark = xasprintf("%s/%s.0123456789abcdef", rdir, refs[0]);
+    char *new_mark = xasprintf("%s/%s.0123456789abcdef", rdir, refs[2]);
+    for (int i = 0; i < 2; i++) {
+        int fd = open(i ? new_mark : old_mark, O_WRONLY | O_CREAT | O_EXCL, 0600);
+        assert_true(fd >= 0);
+        close(fd);
+    }
+    struct timeval tv[2] = {{.tv_sec = (time_t)(now - 9 * 86400)},
+                            {.tv_sec = (time_t)(now - 9 * 86400)}};
+    assert_int_equal(utimes(old_mark, tv), 0);
     size_t removed = 0;
-    assert_int_equal(quarantine_purge(dir, now - 30 * 86400, &removed, err), 0);
+    assert_int_equal(quarantine_purge(dir, now - 30 * 86400, now - 8 * 86400, &removed, err), 0);
     assert_int_equal(removed, 1);
+    assert_int_not_equal(access(old_mark, F_OK), 0);
+    assert_int_equal(access(new_mark, F_OK), 0);
+    unlink(new_mark);
+    rmdir(rdir);
+    free(old_mark);
+    free(new_mark);
+    free(rdir);
     char *gone = xasprintf("%s/items/%s.eml", dir, refs[0]);
     assert_int_not_equal(access(gone, F_OK), 0);
     assert_int_equal(quarantine_delete(dir, refs[1], err), 0);
@@ -259,6 +281,14 @@ static void test_release_mac(void **state)
     assert_non_null(strstr(err->data, "already used"));
     buf_reset(err);
     assert_int_equal(release_claim(c, "00112233445566aa", b_only, 1, err), 0);
+    /* a tempfailed message gives its marks back: the MTA's retry can claim again */
+    buf_reset(err);
+    assert_int_equal(release_claim(c, "00112233445566aa", to, 2, err), -1);
+    release_unclaim(c, "00112233445566aa", to, 2);
+    release_unclaim(c, "00112233445566aa", to, 2); /* gone already: no harm */
+    buf_reset(err);
+    assert_int_equal(release_claim(c, "00112233445566aa", to, 2, err), 0);
+    assert_int_equal(release_claim(c, "00112233445566aa", b_only, 1, err), -1);
     /* another key: refused */
     free(c->release_secret);
     c->release_secret = xstrdup("another secret of enough length");

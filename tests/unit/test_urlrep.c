@@ -175,6 +175,16 @@ static void test_uribl_parse(void **state)
     assert_true(z->v[0].weight == 4.5);
     assert_int_equal(z->v[1].kind, URIBL_K_IP);
     assert_false(z->v[1].has_weight);
+    /* uribl_allow_domains, kept once: the domain and its subdomains, case-insensitive */
+    assert_false(uribl_allowed(z, "allowed.example"));
+    uribl_set_allow(z, " Allowed.Example,corp.test\tx.org ");
+    assert_int_equal(z->nallow, 3);
+    assert_true(uribl_allowed(z, "allowed.example"));
+    assert_true(uribl_allowed(z, "www.ALLOWED.example"));
+    assert_true(uribl_allowed(z, "a.b.corp.test"));
+    assert_false(uribl_allowed(z, "notallowed.example")); /* not a label boundary */
+    assert_false(uribl_allowed(z, "example"));
+    assert_false(uribl_allowed(NULL, "x.org"));
     uribl_free(z);
     /* bounds: 64 rules per zone, 32 zones */
     BUF *many = buf_new(4096);

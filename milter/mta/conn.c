@@ -31,7 +31,6 @@
 
 #define TOP_HITS     5
 #define ENVELOPE_MAX 1000      /* bytes kept of one envelope address for the store */
-#define RELEASE_MAX  512       /* bytes kept of a release header value */
 #define TRIM_AFTER   (1 << 20) /* a message this large: give freed memory back to the system */
 
 static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -229,7 +228,7 @@ void conn_header(CONN *c, const char *name, const char *value)
         if (++c->nprefixed <= (size_t)c->rs->cfg->max_spoofed_headers)
             remember_inbound(c, name);
         if (c->release == NULL && str_ieq(name + pl + 1, "Release"))
-            c->release = xstrndup(v, RELEASE_MAX);
+            c->release = xstrndup(v, RELEASE_VALUE_MAX);
     }
     if (c->subject == NULL && str_ieq(name, "Subject"))
         c->subject = xstrdup(v);

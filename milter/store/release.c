@@ -248,6 +248,21 @@ static void mac_hex(const BUF *key, const char *ref, int64_t t, const char *rcpt
     free(input);
 }
 
+/* folded - the hash list with a line break and a tab after every RELEASE_FOLD-th comma */
+static char *folded(const char *list)
+{
+    BUF *b = buf_new(strlen(list) + strlen(list) / 16 + 8);
+    size_t commas = 0;
+    for (const char *p = list; *p; p++) {
+        buf_putc(b, *p);
+        if (*p == ',' && ++commas % RELEASE_FOLD == 0)
+            buf_puts(b, "\r\n\t");
+    }
+    char *r = buf_steal(b, NULL);
+    buf_free(b);
+    return r;
+}
+
 /* release_header_value - "REF; t=TIME; r=HASHES; mac=HEX" (caller frees), or NULL */
 char *release_header_value(const CONFIG *c, const char *ref, int64_t t, const char *raw, size_t len,
                            char *const *rcpt, size_t nrcpt, BUF *err)
@@ -257,14 +272,40 @@ char *release_header_value(const CONFIG *c, const char *ref, int64_t t, const ch
     char *r = NULL;
     if (nrcpt == 0) {
         buf_puts(err, "release: no recipients");
+    } else if (nrcpt > RELEASE_MAX_RCPT) {
+        buf_printf(err, "release: %zu recipients, at most %d can be released at once", nrcpt,
+                   RELEASE_MAX_RCPT);
     } else if (release_secret(c, true, key, err) == 0) {
         char mac[DIGEST_HEX_LEN + 1];
         rcpt_list(rl, key, ref, t, rcpt, nrcpt);
         mac_hex(key, ref, t, rl->data, raw, len, mac);
-        r = xasprintf("%s; t=%lld; r=%s; mac=%s", ref, (long long)t, rl->data, mac);
+        char *list = folded(rl->data);
+        r = xasprintf("%s; t=%lld; r=%s; mac=%s", ref, (long long)t, list, mac);
+        free(list);
     }
     buf_free(rl);
     buf_free(key);
+    return r;
+}
+
+/* unfolded - the value without line breaks and without the blanks after a line break or
+ * a comma (the MTA may hand a folded header over as it came, or unfolded to one line) */
+static char *unfolded(const char *value)
+{
+    BUF *b = buf_new(strlen(value) + 1);
+    bool skip = false;
+    for (const char *p = value; *p; p++) {
+        if (*p == '\r' || *p == '\n') {
+            skip = true;
+            continue;
+        }
+        if (skip && (*p == ' ' || *p == '\t'))
+            continue;
+        buf_putc(b, *p);
+        skip = *p == ',';
+    }
+    char *r = buf_steal(b, NULL);
+    buf_free(b);
     return r;
 }
 
@@ -274,9 +315,39 @@ static size_t hex_run(const char *s)
     return strspn(s, "0123456789abcdef");
 }
 
-/* release_verify - a valid, fresh release header value for these recipients (see release.h) */
-bool release_verify(const CONFIG *c, const char *value, const char *raw, size_t len,
-                    char *const *rcpt, size_t nrcpt, int64_t now, char ref[17])
+/* by_hash - qsort/bsearch order of RCPT_HEX-digit hashes */
+static int by_hash(const void *a, const void *b)
+{
+    return memcmp(a, b, RCPT_HEX);
+}
+
+/* all_released - every recipient's hash is one of the comma-separated list */
+static bool all_released(const BUF *key, const char *ref, int64_t t, const char *list,
+                         char *const *rcpt, size_t nrcpt)
+{
+    size_t n = 0;
+    char(*h)[RCPT_HEX] = xcalloc(strlen(list) / RCPT_HEX + 1, RCPT_HEX);
+    bool ok = true;
+    for (const char *p = list; ok && *p; p += *p == ',') {
+        size_t l = strcspn(p, ",");
+        ok = l == RCPT_HEX;
+        if (ok)
+            memcpy(h[n++], p, RCPT_HEX);
+        p += l;
+    }
+    qsort(h, n, RCPT_HEX, by_hash);
+    for (size_t i = 0; ok && i < nrcpt; i++) {
+        char x[RCPT_HEX + 1];
+        rcpt_hash(key, ref, t, rcpt[i], x);
+        ok = bsearch(x, h, n, RCPT_HEX, by_hash) != NULL;
+    }
+    free(h);
+    return ok;
+}
+
+/* verify_flat - release_verify of an unfolded value */
+static bool verify_flat(const CONFIG *c, const char *value, const char *raw, size_t len,
+                        char *const *rcpt, size_t nrcpt, int64_t now, char ref[17])
 {
     const char *v = value;
     while (*v == ' ' || *v == '\t')
@@ -293,7 +364,7 @@ bool release_verify(const CONFIG *c, const char *value, const char *raw, size_t 
     long long t = strtoll(tp, NULL, 10);
     const char *rp = tp + tl + 4;
     size_t rn = strspn(rp, "0123456789abcdef,");
-    if (rn == 0 || rn > 64 * (RCPT_HEX + 1) || strncmp(rp + rn, "; mac=", 6) != 0)
+    if (rn == 0 || rn > RELEASE_MAX_RCPT * (RCPT_HEX + 1) || strncmp(rp + rn, "; mac=", 6) != 0)
         return false;
     const char *mp = rp + rn + 6;
     if (hex_run(mp) != DIGEST_HEX_LEN ||
@@ -310,19 +381,23 @@ bool release_verify(const CONFIG *c, const char *value, const char *raw, size_t 
         mac_hex(key, r, t, rcpts, raw, len, want);
         memcpy(got, mp, DIGEST_HEX_LEN);
         got[DIGEST_HEX_LEN] = 0;
-        ok = digest_equal(want, got);
-        for (size_t i = 0; ok && i < nrcpt; i++) { /* every recipient was released to */
-            char h[RCPT_HEX + 1];
-            rcpt_hash(key, r, t, rcpt[i], h);
-            const char *p = strstr(rcpts, h);
-            ok = p && (p == rcpts || p[-1] == ',') && (p[RCPT_HEX] == 0 || p[RCPT_HEX] == ',');
-        }
+        ok = digest_equal(want, got) && all_released(key, r, t, rcpts, rcpt, nrcpt);
     }
     free(rcpts);
     buf_free(key);
     buf_free(err);
     if (ok)
         memcpy(ref, r, 17);
+    return ok;
+}
+
+/* release_verify - a valid, fresh release header value for these recipients (see release.h) */
+bool release_verify(const CONFIG *c, const char *value, const char *raw, size_t len,
+                    char *const *rcpt, size_t nrcpt, int64_t now, char ref[17])
+{
+    char *flat = unfolded(value);
+    bool ok = verify_flat(c, flat, raw, len, rcpt, nrcpt, now, ref);
+    free(flat);
     return ok;
 }
 

@@ -17,7 +17,13 @@
  *   in front of the stored message when it re-injects it. HASHES are the recipients the
  *   release goes to, each as 16 hex digits of HMAC-SHA-256 under the release secret of
  *   "fileless-release-rcpt|REF|TIME|address" (angle brackets dropped, lower-cased; keyed,
- *   so the header shows no address), sorted, comma-separated. HEX is HMAC-SHA-256 of
+ *   so the header shows no address), sorted, comma-separated, with a folding line break
+ *   (CRLF TAB) after every RELEASE_FOLD-th comma so that no header line gets long: a
+ *   release goes to at most RELEASE_MAX_RCPT recipients (QMETA_MAX_RCPT, all a stored
+ *   item can have; more are refused with the reason, nothing is sent), and its value
+ *   takes at most RELEASE_VALUE_MAX bytes (what the milter keeps of it). Line breaks, and
+ *   blanks after a line break or a comma, are not part of the value (the MTA may hand it
+ *   over folded or unfolded). HEX is HMAC-SHA-256 of
  *   "fileless-release-v2|REF|TIME|HASHES|HEADERS|BODY": HEADERS is the SHA-256 (hex) of
  *   the fields Subject, From, To, Cc, Message-ID and Content-Type (its boundary
  *   included), in message order, names lower-cased, values with line breaks removed and
@@ -59,6 +65,12 @@
 #include "lib/buf.h"
 #include "core/config.h"
 #include "core/digest.h"
+#include "store/qmeta.h"
+
+#define RELEASE_MAX_RCPT QMETA_MAX_RCPT
+#define RELEASE_FOLD     4 /* recipient hashes per header line */
+/* "REF; t=TIME; r=" + a hash, its comma and a fold per recipient + "; mac=" HEX */
+#define RELEASE_VALUE_MAX (256 + RELEASE_MAX_RCPT * 20)
 
 int release_secret(const CONFIG *c, bool create, BUF *key, BUF *err);
 char *release_header_value(const CONFIG *c, const char *ref, int64_t t, const char *raw, size_t len,

@@ -7,6 +7,11 @@
 # it; `release` re-injects it through Postfix (release_relay = Postfix's port) and the
 # milter recognises the release header and lets it through: the sink gets it exactly once,
 # carrying X-Fileless-Release; a second release refuses; delete and purge remove the files.
+# A message to 200 recipients is released to all of them in one go (the release header is
+# folded; Postfix splits the delivery, the sink gets every recipient once). A release whose
+# SMTP handoff is tempfailed by the milter (a second Postfix whose milter now scores the
+# message below quarantine and tempfails on its part size limit) fails, gives its per-recipient marks
+# back (release_unclaim), and the item can then be released through the first Postfix.
 cd "$(dirname "$0")/../.."
 T_SUITE=integration-quarantine
 . tests/lib.sh
@@ -76,4 +81,59 @@ expect "purge --older-than 30 keeps a new item" 0 $C quarantine purge --older-th
 sleep 1
 expect "purge --older-than 0" 0 $C quarantine purge --older-than 0
 [ -z "$(ls "$Q/items" 2>/dev/null)" ] && ok "purge removed the old item" || bad "purge removed the old item" "$(ls "$Q/items")"
+
+# --- 200 recipients: one release reaches every one of them
+rcpts=$(seq -f 'r%g@example.net' 200 | paste -sd,)
+sed 's/^Subject: Password expires today/Subject: many recipients/' contrib/samples/phish-link.eml >"$IT/many.eml"
+it_send "$P_IN" "$IT/many.eml" --to "$rcpts"
+contains "200-recipient message accepted" "250 2.0.0 Ok: queued"
+it_wait_for 20 listed || bad "200-recipient item listed" "$($C quarantine list)"
+id3=$($C quarantine list --json | jq -r .id)
+nr=$($C quarantine list --json | jq -r '.rcpt | length' 2>/dev/null)
+expect "release to 200 recipients" 0 $C quarantine release "$id3"
+# sink files of this message, and the recipients they were delivered to (X-Rcpt-Args lines)
+many_rcpts() { it_sink_with sink 'Subject: many recipients' | xargs -r grep -h '^X-Rcpt-Args: ' | sort -u | wc -l; }
+all_there() { [ "$(many_rcpts)" -ge 200 ]; }
+it_wait_for 30 all_there && ok "released to all 200 recipients (stored rcpt list: ${nr:-?})" ||
+    bad "released to all 200 recipients" "$(many_rcpts) delivered; $(grep "ref=$id3" "$IT/milter-q.log" | tail -2)"
+it_wait_for 20 in_empty || bad "postfix queue drained" "$(postqueue -c "$IT/in/etc" -p)"
+[ "$(it_sink_with sink 'Subject: many recipients' | xargs -r grep -h '^X-Rcpt-Args: ' | wc -l)" -eq 200 ] &&
+    ok "each of the 200 recipients got it once" || bad "each recipient once" "$(many_rcpts)"
+nohdr=$(it_sink_with sink 'Subject: many recipients' | xargs -r grep -L "^X-Fileless-Release: $id3")
+[ -z "$nohdr" ] && ok "every copy carries the (folded) release header" || bad "release header on every copy" "$nohdr"
+grep -q "ref=.* release header $id3\$" "$IT/milter-q.log" 2>/dev/null ||
+    grep -q "release header $id3" "$IT/milter-q.log" && ok "milter accepted the 200-recipient release" ||
+    bad "milter accepted the release" "$(grep 'release header' "$IT/milter-q.log" | tail -2)"
+[ "$($C quarantine list --json | jq -r .id | wc -l)" -eq 1 ] && ok "the 200-recipient release was not quarantined again" ||
+    bad "not quarantined again" "$($C quarantine list)"
+expect "delete the 200-recipient item" 0 $C quarantine delete "$id3"
+
+# --- a release whose SMTP handoff is tempfailed gives its marks back and can be retried
+it_milter t "quarantine_threshold = 50" "reject_threshold = 60" "max_part_bytes = 1K" "on_limit = tempfail" \
+    "quarantine_dir = $Q" "cache = off" || bad "start milter t" "$(tail -3 "$IT/milter-t.log")"
+P_T=$(it_port)
+it_postfix tf "$P_T" "$SINK_PORT_sink" "inet:127.0.0.1:$MILTER_PORT_t" ||
+    bad "start postfix tf" "$(tail -5 "$IT/tf.log")"
+{ sed 's/^Subject: Password expires today/Subject: release tempfail/' contrib/samples/phish-link.eml
+  for i in $(seq 40); do echo "<p>padding line $i of the notice, to pass one kilobyte</p>"; done; } >"$IT/tf.eml"
+it_send "$P_IN" "$IT/tf.eml"
+it_wait_for 20 listed || bad "tempfail item listed" "$($C quarantine list)"
+id4=$($C quarantine list --json | jq -r .id)
+sed "s|^release_relay = .*|release_relay = 127.0.0.1:$P_T|" "$IT/milter-q.conf" >"$IT/ctl-t.conf"
+out=$($CTL -c "$IT/ctl-t.conf" quarantine release "$id4" 2>&1)
+rc=$?
+[ $rc -ne 0 ] && [[ "$out" == *451* ]] && ok "release through a tempfailing milter fails (451)" ||
+    bad "release through a tempfailing milter fails" "rc=$rc $out"
+grep -q "release header $id4" "$IT/milter-t.log" && ok "the tempfailing milter had accepted the release header" ||
+    bad "release header seen by milter t" "$(grep 'release header' "$IT/milter-t.log" | tail -2)"
+[ -z "$(ls "$Q/released" 2>/dev/null | grep "^$id4\.")" ] && ok "tempfail: the release marks were given back" ||
+    bad "tempfail: release marks given back" "$(ls "$Q/released")"
+[ -z "$(it_sink_with sink 'Subject: release tempfail')" ] && ok "tempfailed release not delivered" ||
+    bad "tempfailed release not delivered" "in the sink"
+expect "release again after the tempfail" 0 $C quarantine release "$id4"
+tf_delivered() { it_in_sink sink 'Subject: release tempfail'; }
+it_wait_for 20 tf_delivered && ok "the retried release was delivered" ||
+    bad "retried release delivered" "$(grep 'release header' "$IT/milter-q.log" | tail -2)"
+[ "$($C quarantine list --json | jq -r .id | wc -l)" -eq 1 ] && ok "the retried release was not quarantined again" ||
+    bad "retried release not quarantined again" "$($C quarantine list)"
 summary

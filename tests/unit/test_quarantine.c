@@ -299,6 +299,71 @@ static void test_release_mac(void **state)
     cleanup(dir);
 }
 
+/* every recipient a stored item can have (QMETA_MAX_RCPT) fits one release: the value is
+ * folded into short lines and verifies folded, unfolded and for any subset; one more
+ * recipient is refused with the reason */
+static void test_release_many_rcpt(void **state)
+{
+    (void)state;
+    char *dir = tmpdir();
+    CONFIG *c = config_new();
+    free(c->quarantine_dir);
+    c->quarantine_dir = xstrdup(dir);
+    BUF *err = buf_new(64);
+    int64_t now = (int64_t)time(NULL);
+    size_t n = RELEASE_MAX_RCPT;
+    char **to = xcalloc(n + 1, sizeof(*to));
+    for (size_t i = 0; i <= n; i++)
+        to[i] = xasprintf("user%zu@example.net", i);
+    char *v = release_header_value(c, "00112233445566bb", now, raw, strlen(raw), to, n, err);
+    assert_non_null(v);
+    assert_true(strlen(v) <= RELEASE_VALUE_MAX);
+    size_t longest = 0; /* "X-Fileless-Release: " comes in front of the first line */
+    for (const char *p = v; *p;) {
+        size_t l = strcspn(p, "\r\n");
+        longest = l > longest ? l : longest;
+        p += l;
+        p += strspn(p, "\r\n");
+    }
+    assert_true(longest + 20 <= 998);
+    char ref[17] = "";
+    assert_true(release_verify(c, v, raw, strlen(raw), to, n, now, ref));
+    assert_true(release_verify(c, v, raw, strlen(raw), to + n - 200, 200, now, ref));
+    assert_false(release_verify(c, v, raw, strlen(raw), to + 1, n, now, ref)); /* to[n] not */
+    BUF *flat = buf_new(strlen(v)); /* unfolded by the MTA: CRLF TAB -> one space */
+    BUF *lf = buf_new(strlen(v));   /* or handed over with bare LF line ends */
+    for (const char *p = v; *p; p++) {
+        if (*p == '\r')
+            continue;
+        if (*p == '\n' && p[1] == '\t') {
+            buf_putc(flat, ' ');
+            buf_puts(lf, "\n\t");
+            p++;
+            continue;
+        }
+        buf_putc(flat, *p);
+        buf_putc(lf, *p);
+    }
+    assert_true(release_verify(c, flat->data, raw, strlen(raw), to, n, now, ref));
+    assert_true(release_verify(c, lf->data, raw, strlen(raw), to, n, now, ref));
+    char *over = release_header_value(c, "00112233445566bb", now, raw, strlen(raw), to, n + 1,
+                                      err);
+    assert_null(over);
+    assert_non_null(strstr(err->data, "at most"));
+    buf_reset(err);
+    assert_int_equal(release_claim(c, "00112233445566bb", to, n, err), 0);
+    release_unclaim(c, "00112233445566bb", to, n);
+    for (size_t i = 0; i <= n; i++)
+        free(to[i]);
+    free(to);
+    free(v);
+    buf_free(flat);
+    buf_free(lf);
+    buf_free(err);
+    config_free(c);
+    cleanup(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -307,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_list_purge_delete),
         cmocka_unit_test(test_meta_parse_errors),
         cmocka_unit_test(test_release_mac),
+        cmocka_unit_test(test_release_many_rcpt),
     };
     return cmocka_run_group_tests_name("quarantine", tests, NULL, NULL);
 }

@@ -346,8 +346,7 @@ static void test_release_many_rcpt(void **state)
     }
     assert_true(release_verify(c, flat->data, raw, strlen(raw), to, n, now, ref));
     assert_true(release_verify(c, lf->data, raw, strlen(raw), to, n, now, ref));
-    char *over = release_header_value(c, "00112233445566bb", now, raw, strlen(raw), to, n + 1,
-                                      err);
+    char *over = release_header_value(c, "00112233445566bb", now, raw, strlen(raw), to, n + 1, err);
     assert_null(over);
     assert_non_null(strstr(err->data, "at most"));
     buf_reset(err);

@@ -1,9 +1,11 @@
 /*
  * policy/report - JSON and text renderings of a MSG (see policy/report.h)
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/str.h"
+#include "lib/xalloc.h"
 #include "model/cap.h"
 #include "model/failure.h"
 #include "policy/chain.h"
@@ -170,26 +172,7 @@ static void json_hit(BUF *o, const HIT *h)
     buf_putc(o, '}');
 }
 
-/* first_of_key - hit i is the first of its attachment (the attachments in hit order) */
-static bool first_of_key(const HITS *h, size_t i)
-{
-    size_t n = chain_key_len(h->v[i].location);
-    for (size_t j = 0; j < i; j++)
-        if (chain_key_len(h->v[j].location) == n &&
-            strncmp(h->v[j].location, h->v[i].location, n) == 0)
-            return false;
-    return true;
-}
-
-/* in_key - hit j belongs to the attachment of hit i */
-static bool in_key(const HITS *h, size_t i, size_t j)
-{
-    size_t n = chain_key_len(h->v[i].location);
-    return chain_key_len(h->v[j].location) == n &&
-           strncmp(h->v[j].location, h->v[i].location, n) == 0;
-}
-
-/* behaviour_of - capabilities of hit j (0: none) and whether it is a chain */
+/* behaviour_of - capabilities of a hit (0: none) and whether it is a chain */
 static unsigned behaviour_of(const RULESET *rs, const HIT *h, bool *chain)
 {
     const SCORE_ENTRY *e = scores_find(rs->scores, h->symbol);
@@ -197,32 +180,108 @@ static unsigned behaviour_of(const RULESET *rs, const HIT *h, bool *chain)
     return e ? e->caps : 0;
 }
 
-/* where - the context of hit j of attachment i: a lure there makes every place a delivery */
-static const char *where(const MSG *m, const RULESET *rs, size_t i, size_t j)
+#define NO_HIT ((size_t)-1)
+
+/* the hits grouped by attachment (chain_key_len of the location), in one pass: the
+ * attachments in the order of their first hit, each one's hits in hit order */
+typedef struct GROUPS {
+    size_t n;       /* attachments */
+    size_t *first;  /* per attachment: its first hit */
+    size_t *next;   /* per hit: the next hit of its attachment, or NO_HIT */
+    bool *any;      /* per attachment: a hit with capabilities or a chain */
+    bool *lure;     /* per attachment: a hit with the LURE capability */
+    unsigned *caps; /* per hit: its capabilities */
+    bool *chain;    /* per hit: it is a chain */
+} GROUPS;
+
+/* key_hash - FNV-1a of an attachment key */
+static size_t key_hash(const char *s, size_t n)
 {
-    const HITS *h = m->hits;
-    bool chain;
-    for (size_t k = i; k < h->n; k++)
-        if (in_key(h, i, k) && (behaviour_of(rs, &h->v[k], &chain) & CAP_LURE))
-            return "delivery";
-    return context_mention(m->parts, h->v[j].location) ? "mention" : "delivery";
+    size_t x = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        x = (x ^ (unsigned char)s[i]) * 16777619u;
+    return x;
+}
+
+/* groups_new - group the hits (linear: one hash lookup per hit) */
+static GROUPS *groups_new(const HITS *h, const RULESET *rs)
+{
+    GROUPS *g = xcalloc(1, sizeof(*g));
+    size_t cap = 16;
+    while (cap < 2 * h->n)
+        cap *= 2;
+    size_t *slot = xmalloc(cap * sizeof(*slot)); /* attachment numbers, NO_HIT: free */
+    size_t *last = xcalloc(h->n + 1, sizeof(*last));
+    for (size_t i = 0; i < cap; i++)
+        slot[i] = NO_HIT;
+    g->first = xcalloc(h->n + 1, sizeof(*g->first));
+    g->next = xcalloc(h->n + 1, sizeof(*g->next));
+    g->any = xcalloc(h->n + 1, sizeof(*g->any));
+    g->lure = xcalloc(h->n + 1, sizeof(*g->lure));
+    g->caps = xcalloc(h->n + 1, sizeof(*g->caps));
+    g->chain = xcalloc(h->n + 1, sizeof(*g->chain));
+    for (size_t i = 0; i < h->n; i++) {
+        const char *loc = h->v[i].location;
+        size_t n = chain_key_len(loc);
+        size_t k = key_hash(loc, n) & (cap - 1);
+        while (slot[k] != NO_HIT) {
+            const char *other = h->v[g->first[slot[k]]].location;
+            if (chain_key_len(other) == n && strncmp(other, loc, n) == 0)
+                break;
+            k = (k + 1) & (cap - 1);
+        }
+        if (slot[k] == NO_HIT) {
+            slot[k] = g->n;
+            g->first[g->n++] = i;
+        } else {
+            g->next[last[slot[k]]] = i;
+        }
+        size_t a = slot[k];
+        last[a] = i;
+        g->next[i] = NO_HIT;
+        g->caps[i] = behaviour_of(rs, &h->v[i], &g->chain[i]);
+        g->any[a] = g->any[a] || g->caps[i] || g->chain[i];
+        g->lure[a] = g->lure[a] || (g->caps[i] & CAP_LURE);
+    }
+    free(slot);
+    free(last);
+    return g;
+}
+
+/* groups_free - release; returns NULL */
+static GROUPS *groups_free(GROUPS *g)
+{
+    if (g == NULL)
+        return NULL;
+    free(g->first);
+    free(g->next);
+    free(g->any);
+    free(g->lure);
+    free(g->caps);
+    free(g->chain);
+    free(g);
+    return NULL;
+}
+
+/* where - the context of hit j: a lure in its attachment makes every place a delivery */
+static const char *where(const MSG *m, bool lure, size_t j)
+{
+    if (lure)
+        return "delivery";
+    return context_mention(m->parts, m->hits->v[j].location) ? "mention" : "delivery";
 }
 
 /* json_behaviour - per attachment: its capabilities with places and the chains fired */
 static void json_behaviour(BUF *o, const MSG *m, const RULESET *rs)
 {
     const HITS *h = m->hits;
+    GROUPS *g = groups_new(h, rs);
     bool first = true;
     buf_putc(o, '[');
-    for (size_t i = 0; i < h->n; i++) {
-        bool any = false, chain;
-        if (!first_of_key(h, i))
+    for (size_t a = 0; a < g->n; a++) {
+        if (!g->any[a])
             continue;
-        for (size_t j = i; j < h->n; j++)
-            if (in_key(h, i, j) && (behaviour_of(rs, &h->v[j], &chain) || chain))
-                any = true;
-        if (!any)
-            continue;
+        size_t i = g->first[a];
         buf_puts(o, first ? "{" : ",{");
         first = false;
         key(o, "attachment", true);
@@ -232,11 +291,8 @@ static void json_behaviour(BUF *o, const MSG *m, const RULESET *rs)
         BUF *chains = buf_new(64);
         bool fc = true;
         bool fch = true;
-        for (size_t j = i; j < h->n; j++) {
-            if (!in_key(h, i, j))
-                continue;
-            unsigned caps = behaviour_of(rs, &h->v[j], &chain);
-            if (chain) {
+        for (size_t j = i; j != NO_HIT; j = g->next[j]) {
+            if (g->chain[j]) {
                 buf_puts(chains, fch ? "{" : ",{");
                 fch = false;
                 kv_str(chains, "symbol", h->v[j].symbol, true);
@@ -245,16 +301,16 @@ static void json_behaviour(BUF *o, const MSG *m, const RULESET *rs)
                 kv_str(chains, "detail", h->v[j].detail, false);
                 buf_putc(chains, '}');
             }
-            if (caps == 0)
+            if (g->caps[j] == 0)
                 continue;
             BUF *names = buf_new(32);
-            cap_format(caps, names);
+            cap_format(g->caps[j], names);
             buf_puts(o, fc ? "{" : ",{");
             fc = false;
             kv_str(o, "capabilities", names->data, true);
             kv_str(o, "symbol", h->v[j].symbol, false);
             kv_str(o, "location", h->v[j].location, false);
-            kv_str(o, "context", where(m, rs, i, j), false);
+            kv_str(o, "context", where(m, g->lure[a], j), false);
             buf_putc(o, '}');
             buf_free(names);
         }
@@ -264,6 +320,7 @@ static void json_behaviour(BUF *o, const MSG *m, const RULESET *rs)
         buf_free(chains);
     }
     buf_putc(o, ']');
+    groups_free(g);
 }
 
 /* json_limits - the configured limits and the ones this message exceeded */
@@ -453,40 +510,33 @@ static void text_layers(BUF *o, const MSG *m, const PART *p)
 static void text_behaviour(BUF *o, const MSG *m, const RULESET *rs)
 {
     const HITS *h = m->hits;
-    bool header = false, chain;
-    for (size_t i = 0; i < h->n; i++) {
-        if (!first_of_key(h, i))
+    GROUPS *g = groups_new(h, rs);
+    bool header = false;
+    for (size_t a = 0; a < g->n; a++) {
+        if (!g->any[a])
             continue;
-        bool any = false;
-        for (size_t j = i; j < h->n; j++)
-            if (in_key(h, i, j) && (behaviour_of(rs, &h->v[j], &chain) || chain))
-                any = true;
-        if (!any)
-            continue;
+        size_t i = g->first[a];
         if (!header)
             buf_puts(o, "behaviour:\n");
         header = true;
         buf_printf(o, "  attachment %.*s\n", (int)chain_key_len(h->v[i].location),
                    h->v[i].location);
-        for (size_t j = i; j < h->n; j++) {
-            unsigned caps = in_key(h, i, j) ? behaviour_of(rs, &h->v[j], &chain) : 0;
-            if (caps == 0)
+        for (size_t j = i; j != NO_HIT; j = g->next[j]) {
+            if (g->caps[j] == 0)
                 continue;
             BUF *names = buf_new(32);
-            cap_format(caps, names);
+            cap_format(g->caps[j], names);
             buf_printf(o, "    %-28s %s @ ", names->data, h->v[j].symbol);
             san(o, h->v[j].location);
-            buf_puts(o, strcmp(where(m, rs, i, j), "mention") == 0 ? " (mention)\n" : "\n");
+            buf_puts(o, strcmp(where(m, g->lure[a], j), "mention") == 0 ? " (mention)\n" : "\n");
             buf_free(names);
         }
-        for (size_t j = i; j < h->n; j++) {
-            if (in_key(h, i, j))
-                behaviour_of(rs, &h->v[j], &chain);
-            if (in_key(h, i, j) && chain)
+        for (size_t j = i; j != NO_HIT; j = g->next[j])
+            if (g->chain[j])
                 buf_printf(o, "    chain %s %+.2f: %s\n", h->v[j].symbol, h->v[j].weight,
                            h->v[j].detail);
-        }
     }
+    groups_free(g);
 }
 
 /* report_text - readable report (see report.h) */

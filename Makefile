@@ -157,6 +157,13 @@ $(OBJDIR)/tests/unit/%: tests/unit/%.c $(FM_LIBS)
 	@$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(LDFLAGS) -Wl,--as-needed \
 	  $(call unit_link,$*) -lcmocka
 
+# test_weblock also links the one fileless-ctl object it tests (ctl/ is in no library)
+$(OBJDIR)/tests/unit/test_weblock: tests/unit/test_weblock.c $(OBJDIR)/milter/ctl/weblock.o $(PURE_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  CC/LD   $@"
+	@$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(OBJDIR)/milter/ctl/weblock.o $(LDFLAGS) \
+	  -Wl,--as-needed $(PURE_LIB) $(PURE_LDLIBS) -lcmocka
+
 -include $(PURE_OBJ:.o=.d) $(CORE_OBJ:.o=.d) $(MTA_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(CTL_OBJ:.o=.d) \
   $(EMU_OBJ:.o=.d)
 

@@ -341,6 +341,12 @@ static const CFG_ROW config_table[] = {
      "TLS proxy)."},
     {"web_session_minutes", T_INT, OFF(web_session_minutes), "480", 5, 10080, NULL, NULL, true,
      "A review page session ends after this many minutes without a request."},
+    {"web_login_failure_budget", T_INT, OFF(web_login_failure_budget), "100", 0, 1000000, NULL,
+     NULL, true,
+     "Failed review page logins, from all clients together, before every login waits (2^n "
+     "seconds past the budget, at most 15 minutes; forgotten after 15 minutes without a "
+     "failure). A client is also locked alone after 5 failures (an IPv6 client is its /64). "
+     "0: no global budget."},
     {"URL reputation", T_SECTION, 0, NULL, 0, 0, NULL, NULL, false, NULL},
     {"uribl_zones", T_STRING, OFF(uribl_zones), "", 0, 0, NULL, NULL, true,
      "DNS block lists for link hosts, `;`-separated `ZONE: domain|host|ip [weight=W] "

@@ -156,6 +156,7 @@ typedef struct CONFIG {
     char *web_users;
     int web_secure_cookie; /* 0 no, 1 yes */
     int64_t web_session_minutes;
+    int64_t web_login_failure_budget;
     /* URL reputation (scan/urlrep.h) */
     char *uribl_zones, *uribl_allow_domains, *dns_server;
     int64_t dns_timeout, dns_max_queries, dns_cache_ttl, dns_cache_entries, url_unwrap_depth;

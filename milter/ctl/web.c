@@ -457,7 +457,7 @@ int ctl_web(CTL *ctl, int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* the server's thread inherits the mask */
     WEB *w = xcalloc(1, sizeof(*w));
     w->ctl = ctl;
-    w->lock = weblock_new();
+    w->lock = weblock_new((unsigned)ctl->cfg->web_login_failure_budget);
     BUF *err = buf_new(128);
     HTTPD *d = httpd_start(listen, WEB_MAX_BODY, handle, w, err);
     int rc = d ? 0 : 1;

@@ -29,6 +29,7 @@
 
 #include "lib/buf.h"
 #include "core/digest.h"
+#include "model/failure.h"
 #include "model/hit.h"
 #include "model/layer.h"
 #include "scan/clamav.h"
@@ -358,6 +359,91 @@ static void test_eicar_in_zip(void **state)
     hits_free(first);
     run_free(&r);
     buf_free(z);
+}
+
+/* the layer callback of test_nested_error: a libclamav error arrives while the outer scan
+ * runs (cl_load of an empty folder reports one), then, as scan.c's layer callback does when
+ * it analyses a layer, a nested clamav_scan of a clean buffer */
+typedef struct NEST {
+    bool err_first; /* make the error before the nested scan */
+    bool nested;    /* run the nested scan */
+    bool done;
+    int inner_rc;
+    size_t inner_hits;
+} NEST;
+
+static void on_layer_nest(void *ctx, const LAYER *y, const unsigned char *data, size_t n)
+{
+    (void)y, (void)data, (void)n;
+    NEST *x = ctx;
+    if (x->done)
+        return;
+    x->done = true;
+    if (x->err_first) {
+        char dir[] = "/tmp/fm-clamav-nest-XXXXXX";
+        assert_non_null(mkdtemp(dir));
+        BUF *err = buf_new(64);
+        assert_null(clamav_load(dir, NULL, err));
+        buf_free(err);
+        rmdir(dir);
+    }
+    if (x->nested) {
+        RUN in = run_new();
+        x->inner_rc = scan(engine, &in, "N>inner", "inner.txt", "plain words\n", 12);
+        x->inner_hits = in.hits->n;
+        run_free(&in);
+    }
+}
+
+/* nest_scan - scan a one-member zip with on_layer_nest; the outer result */
+static int nest_scan(NEST *x, HITS *hits)
+{
+    BUF *z = zip1("notes.txt", "some notes\n", 11);
+    LAYERS *layers = layers_new();
+    CLAMAV_JOB job = {.location = "N/n.zip",
+                      .part = "N",
+                      .filename = "n.zip",
+                      .data = (const unsigned char *)z->data,
+                      .len = z->len,
+                      .layers = layers,
+                      .hits = hits,
+                      .on_layer = on_layer_nest,
+                      .ctx = x};
+    int rc = clamav_scan(engine, &job);
+    assert_true(x->done);
+    layers_free(layers);
+    buf_free(z);
+    return rc;
+}
+
+/* test_nested_error - an error of the outer scan survives a nested scan that found none
+ * (it used to clear the flag: the message came out clean instead of SCAN_ERROR), and the
+ * nested scan reports only its own state */
+static void test_nested_error(void **state)
+{
+    (void)state;
+    NEST plain = {.err_first = false, .nested = true}; /* no error anywhere: clean */
+    HITS *h = hits_new();
+    assert_int_equal(nest_scan(&plain, h), 0);
+    assert_null(hit_of(h, "SCAN_ERROR"));
+    h = hits_free(h);
+    NEST alone = {.err_first = true, .nested = false}; /* the error alone: SCAN_ERROR */
+    h = hits_new();
+    assert_int_equal(nest_scan(&alone, h), -1);
+    assert_non_null(hit_of(h, "SCAN_ERROR"));
+    h = hits_free(h);
+    NEST both = {.err_first = true, .nested = true}; /* the error, then a clean nested scan */
+    h = hits_new();
+    int rc = nest_scan(&both, h);
+    dump_hits("nested error", h);
+    assert_int_equal(both.inner_rc, 0); /* the nested scan is clean ... */
+    assert_int_equal(both.inner_hits, 0);
+    assert_int_equal(rc, -1); /* ... and the outer one still failed */
+    const HIT *e = hit_of(h, "SCAN_ERROR");
+    assert_non_null(e);
+    assert_true(h->errs & MSG_ERR_BIT(MSG_ERR_SCANNER));
+    assert_non_null(strstr(e->detail, "No supported database files"));
+    hits_free(h);
 }
 
 /* test_nested - zip in zip: locations chain, depth counts, identical members dedupe */
@@ -830,12 +916,19 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_version),          cmocka_unit_test(test_empty_dir),
-        cmocka_unit_test(test_eicar_alone),      cmocka_unit_test(test_eicar_in_zip),
-        cmocka_unit_test(test_nested),           cmocka_unit_test(test_hostile_names),
-        cmocka_unit_test(test_encrypted_member), cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_threads),          cmocka_unit_test(test_corpus_testfiles),
-        cmocka_unit_test(test_corpus_vba),       cmocka_unit_test(test_corpus_encrypted_xlm),
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_empty_dir),
+        cmocka_unit_test(test_eicar_alone),
+        cmocka_unit_test(test_eicar_in_zip),
+        cmocka_unit_test(test_nested),
+        cmocka_unit_test(test_nested_error),
+        cmocka_unit_test(test_hostile_names),
+        cmocka_unit_test(test_encrypted_member),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_corpus_testfiles),
+        cmocka_unit_test(test_corpus_vba),
+        cmocka_unit_test(test_corpus_encrypted_xlm),
         cmocka_unit_test(test_corpus_limits),
     };
     return cmocka_run_group_tests_name("scan_clamav", tests, setup, teardown);

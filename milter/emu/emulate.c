@@ -329,22 +329,65 @@ bool emu_wanted(const char *location, const char *type)
         last = p;
         p += 9;
     }
-    /* ClamAV's own decode of a Script Encoder file: the same script as >decoded:jse */
-    const char *tail = strrchr(location, '>');
-    if (tail && strcmp(tail, ">screnc.html") == 0)
-        return false;
     return ok && (last == NULL || strncmp(last, ">decoded:jse", 12) == 0);
 }
 
+struct EMU_SEEN {
+    pthread_mutex_t lock;
+    char (*v)[DIGEST_HEX_LEN + 1];
+    size_t n, cap;
+};
+
+/* emu_seen_new - an empty set of script digests */
+EMU_SEEN *emu_seen_new(void)
+{
+    EMU_SEEN *s = xcalloc(1, sizeof(*s));
+    pthread_mutex_init(&s->lock, NULL);
+    return s;
+}
+
+/* emu_seen_free - release; accepts NULL, returns NULL */
+EMU_SEEN *emu_seen_free(EMU_SEEN *s)
+{
+    if (s == NULL)
+        return NULL;
+    pthread_mutex_destroy(&s->lock);
+    free(s->v);
+    free(s);
+    return NULL;
+}
+
+/* first_time - add the code's digest to the set; false when it was there already */
+static bool first_time(EMU_SEEN *s, const BUF *code)
+{
+    if (s == NULL)
+        return true;
+    char d[DIGEST_HEX_LEN + 1];
+    digest_sha256_hex(code->data, code->len, d);
+    pthread_mutex_lock(&s->lock);
+    bool fresh = true;
+    for (size_t i = 0; i < s->n && fresh; i++) /* a few scripts per message: a list */
+        fresh = strcmp(s->v[i], d) != 0;
+    if (fresh) {
+        XGROW(s->v, s->n, s->cap);
+        memcpy(s->v[s->n++], d, sizeof(d));
+    }
+    pthread_mutex_unlock(&s->lock);
+    return fresh;
+}
+
 /* emu_script - see emulate.h */
-void emu_script(HEUR_CTX *c, const CONFIG *cfg, const char *type, const unsigned char *data,
-                size_t n)
+void emu_script(HEUR_CTX *c, const CONFIG *cfg, EMU_SEEN *seen, const char *type,
+                const unsigned char *data, size_t n)
 {
     if (!cfg->emulate || n == 0)
         return;
     BUF *src = buf_new(n + 64);
-    int kind = emu_extract(type, (const char *)data, n, src);
-    if (kind < 0 || src->len > EVLOG_MAX_SCRIPT) {
+    BUF *code = buf_new(n + 16);
+    int kind = emu_extract_code(type, (const char *)data, n, src, code);
+    bool run = kind >= 0 && src->len <= EVLOG_MAX_SCRIPT && first_time(seen, code);
+    buf_free(code);
+    if (!run) {
         buf_free(src);
         return;
     }

@@ -4,7 +4,8 @@
  *           decoded layers
  *
  * SYNOPSIS
- *   void emu_script(HEUR_CTX *c, const CONFIG *cfg, const char *type,
+ *   EMU_SEEN *emu_seen_new(void);                   EMU_SEEN *emu_seen_free(EMU_SEEN *s);
+ *   void emu_script(HEUR_CTX *c, const CONFIG *cfg, EMU_SEEN *seen, const char *type,
  *                   const unsigned char *data, size_t n);
  *   bool emu_wanted(const char *location, const char *type);
  *   int emu_selfcheck(const CONFIG *cfg, BUF *err);
@@ -14,8 +15,15 @@
  *   type name) is emulated: js, hta, wsf, sct, html, svg and xml (an XSL stylesheet's
  *   msxsl:script blocks; other XML has nothing to run), in parts, archive members
  *   and embedded layers, and in the layer decoded from a JScript.Encode file (`>decoded:
- *   jse`); not in other decoded layers (they came from a script that was itself run),
- *   nor in ClamAV's decode of the same Script Encoder file (`>screnc.html`).
+ *   jse`); not in other decoded layers (they came from a script that was itself run).
+ *
+ *   A message's scan holds one EMU_SEEN (emu_seen_new, emu_seen_free; thread-safe): the
+ *   SHA-256 of the script code of each buffer emu_script ran (emu_extract_code: the
+ *   blocks' bytes as they stand), so the same script met again in the message, under any
+ *   name and in any wrapper, is not run a second time: ClamAV's `>screnc.html` decode of a
+ *   Script Encoder file (`<script>` + the script) next to our `>decoded:jse`, the same
+ *   attachment twice, a copy in an archive. The first one met is run. seen NULL: no
+ *   such memory.
  *
  *   emu_script (when cfg->emulate is on) takes the JavaScript out of the buffer
  *   (extract.c), runs it in a worker (pool.c) with emulate_ms and emulate_memory, and
@@ -44,8 +52,12 @@
 #include "heur/heur.h"
 #include "lib/buf.h"
 
-void emu_script(HEUR_CTX *c, const CONFIG *cfg, const char *type, const unsigned char *data,
-                size_t n);
+typedef struct EMU_SEEN EMU_SEEN;
+
+EMU_SEEN *emu_seen_new(void);
+EMU_SEEN *emu_seen_free(EMU_SEEN *s);
+void emu_script(HEUR_CTX *c, const CONFIG *cfg, EMU_SEEN *seen, const char *type,
+                const unsigned char *data, size_t n);
 bool emu_wanted(const char *location, const char *type);
 int emu_selfcheck(const CONFIG *cfg, BUF *err);
 

@@ -49,6 +49,15 @@ static int js_language(const char *t, size_t n)
            str_memmem_ci(v, l, "ecmascript") || str_memmem_ci(v, l, "livescript");
 }
 
+/* put_code - one block's bytes as they are, and a NUL after them (code may be NULL) */
+static void put_code(BUF *code, const char *p, size_t n)
+{
+    if (code == NULL)
+        return;
+    buf_cat(code, p, n);
+    buf_cat(code, "", 1);
+}
+
 /* put_js_string - bytes as a JavaScript string literal (raw bytes >= 0x80 kept) */
 static void put_js_string(BUF *out, const char *p, size_t n, int xml)
 {
@@ -126,7 +135,7 @@ static void xsl_calls(BUF *out, const char *p, size_t n, const char *pfx, size_t
  * implements-prefix), then a call of each function the stylesheet's expressions name
  * under an implemented prefix, as the XSLT processor would
  */
-static int xsl(const char *p, size_t n, BUF *out)
+static int xsl(const char *p, size_t n, BUF *out, BUF *code)
 {
     if (str_memmem_ci(p, n, "urn:schemas-microsoft-com:xslt") == NULL)
         return -1;
@@ -187,6 +196,7 @@ static int xsl(const char *p, size_t n, BUF *out)
         if (blocks++)
             buf_cat(out, ",", 1);
         put_js_string(out, b, bl, cd == NULL);
+        put_code(code, b, bl);
     }
     BUF *names = buf_new(64);
     for (size_t k = 0; k < npfx && blocks; k++)
@@ -199,14 +209,21 @@ static int xsl(const char *p, size_t n, BUF *out)
 /* emu_extract - see extract.h */
 int emu_extract(const char *type, const char *p, size_t n, BUF *out)
 {
+    return emu_extract_code(type, p, n, out, NULL);
+}
+
+/* emu_extract_code - see extract.h */
+int emu_extract_code(const char *type, const char *p, size_t n, BUF *out, BUF *code)
+{
     if (type == NULL)
         return -1;
     if (strcmp(type, "js") == 0) {
         buf_cat(out, p, n);
+        put_code(code, p, n);
         return EVLOG_KIND_WSH;
     }
     if (strcmp(type, "xml") == 0 || strcmp(type, "xsl") == 0)
-        return xsl(p, n, out);
+        return xsl(p, n, out, code);
     int kind = strcmp(type, "hta") == 0                                ? EVLOG_KIND_HTA
                : strcmp(type, "html") == 0 || strcmp(type, "svg") == 0 ? EVLOG_KIND_BROWSER
                : strcmp(type, "wsf") == 0 || strcmp(type, "sct") == 0  ? EVLOG_KIND_WSH
@@ -252,6 +269,7 @@ int emu_extract(const char *type, const char *p, size_t n, BUF *out)
         if (blocks++)
             buf_cat(out, ",", 1);
         put_js_string(out, b, bl, xml && !cd);
+        put_code(code, b, bl);
     }
     buf_cat(out, "]);\n", 4);
     return blocks ? kind : -1;

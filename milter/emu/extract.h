@@ -4,6 +4,7 @@
  *
  * SYNOPSIS
  *   int emu_extract(const char *type, const char *p, size_t n, BUF *out);
+ *   int emu_extract_code(const char *type, const char *p, size_t n, BUF *out, BUF *code);
  *
  * DESCRIPTION
  *   type is the language token or type name (js, hta, wsf, sct, html, svg, xml). For js the
@@ -23,6 +24,10 @@
  *   are not run (heur/lang.c makes them layers for the static analysers).
  *   Returns the EVLOG_KIND_* to run it as (WSH for js, wsf, sct and xsl; HTA; browser for
  *   html and svg), or -1 when there is nothing to run (other types, no script block).
+ *   emu_extract_code does the same and also appends to `code` (when not NULL) the bytes of
+ *   each block as they stand in the file (no CDATA wrapper, entities not decoded), each
+ *   followed by a NUL: the script whatever holds it (a .js file and a page holding the same
+ *   script as its one block give the same code).
  *
  * LIMITS
  *   EMU_MAX_BLOCKS blocks; out grows to at most about 6 times n (escaping).
@@ -39,5 +44,6 @@
 #define EMU_XSL_PREFIXES 8
 
 int emu_extract(const char *type, const char *p, size_t n, BUF *out);
+int emu_extract_code(const char *type, const char *p, size_t n, BUF *out, BUF *code);
 
 #endif

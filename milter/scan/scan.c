@@ -381,11 +381,12 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
             heur_html(&c, data, n); /* the code apart from the prose: decoded:script */
         heur_script(&c, type, data, n);
         if (emu_wanted(location, type)) { /* run it: what it builds comes back as layers */
-            emu_script(&c, s->rs->cfg, type, data, n);
+            emu_script(&c, s->rs->cfg, s->emu_seen, type, data, n);
             heur_wsh_emulated(&c, ft->lang);
         }
     } else if (strcmp(ft->name, "xml") == 0 && emu_wanted(location, "xml")) {
-        emu_script(&c, s->rs->cfg, "xml", data, n); /* an XSL stylesheet's msxsl:script */
+        emu_script(&c, s->rs->cfg, s->emu_seen, "xml", data,
+                   n); /* an XSL stylesheet's msxsl:script */
     }
     bool browser_js = heur_known(&c, ft->lang, data, n);
     heur_wsh(&c, ft->lang, data, n, browser_js);
@@ -503,6 +504,7 @@ SCAN *scan_begin(MSG *m, const RULESET *rs)
     s->rounds_left = (uint64_t)rs->cfg->office_decrypt_max_rounds;
     s->helper_ms_left = rs->cfg->unpack_helper_ms;
     budget_start(&s->budget, rs->cfg->max_work_cpu, rs->cfg->max_work_bytes);
+    s->emu_seen = emu_seen_new();
     m->layers->max = (size_t)rs->cfg->max_layers;
     collect_passwords(s);
     return s;
@@ -612,6 +614,7 @@ SCAN *scan_end(SCAN *s)
     }
     free(s->q);
     free(s->oq);
+    emu_seen_free(s->emu_seen);
     free(s);
     return NULL;
 }

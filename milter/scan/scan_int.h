@@ -87,6 +87,7 @@ typedef struct SCAN {
     int decode;               /* decoded layers above the buffer being analysed */
     bool encrypted;           /* the buffer came out of a password-opened archive */
     BUDGET budget;            /* the message's work budget */
+    EMU_SEEN *emu_seen;       /* scripts emulated in this message (emu/emulate.h) */
 } SCAN;
 
 void scan_int_buffer(SCAN *s, const char *location, const char *part, const char *filename,

@@ -162,10 +162,13 @@ if grep -q 'EMU_DOWNLOAD_EXEC @ 2/squiblytwo.xsl>emu:RunDownloaded' <("$BIN" -c 
     jq -e '[.hits[] | select(.symbol == "PS_ENCODED_COMMAND" and (.location | endswith(">decoded:xslscript")))] | length == 1' "$out/squiblytwo.xsl.on.json" >/dev/null; then
     ok "xsl: JScript emulated (user:fetch called from the template), VBScript block analysed as a layer"
 else bad "xsl: JScript emulated, VBScript block a layer" "$(jq -c '[.hits[] | "\(.symbol)@\(.location)"]' "$out/squiblytwo.xsl.on.json" | head -c 400)"; fi
-# a .jse (Script Encoder): decoded by heur/deobf_vbe.c, the decoded layer emulated once
-if grep -q 'EMU_RUNKEY_LAUNCHER @ 2/obf-kovter-rc4-cff.jse>decoded:jse>emu:RegWrite#2' <("$BIN" -c "$out/on.conf" -t "$out/obf-kovter-rc4-cff.jse.eml" 2>/dev/null) &&
-    [ "$(jq '[.hits[] | select(.symbol == "EMU_RUNKEY_LAUNCHER")] | length' "$out/obf-kovter-rc4-cff.jse.on.json")" = 1 ]; then
-    ok "jse: the decoded script is emulated once (>decoded:jse>emu:RegWrite#2)"
+# a .jse (Script Encoder): decoded by heur/deobf_vbe.c (>decoded:jse) and by ClamAV
+# (>screnc.html, the script as a page's one block): the same code, emulated once (the
+# message's set of emulated script digests; the first met runs)
+if grep -qE 'EMU_RUNKEY_LAUNCHER @ 2/obf-kovter-rc4-cff.jse>(decoded:jse|screnc.html)>emu:RegWrite#2' <("$BIN" -c "$out/on.conf" -t "$out/obf-kovter-rc4-cff.jse.eml" 2>/dev/null) &&
+    [ "$(jq '[.hits[] | select(.symbol == "EMU_RUNKEY_LAUNCHER")] | length' "$out/obf-kovter-rc4-cff.jse.on.json")" = 1 ] &&
+    [ "$(jq '[.hits[] | select(.location | test(">emu")) | .location | sub(">emu.*"; "")] | unique | length' "$out/obf-kovter-rc4-cff.jse.on.json")" = 1 ]; then
+    ok "jse: the decoded script is emulated once (one of >decoded:jse, >screnc.html)"
 else bad "jse: the decoded script is emulated once" "$(jq -c '[.hits[] | select(.symbol | startswith("EMU_")) | .location]' "$out/obf-kovter-rc4-cff.jse.on.json")"; fi
 if python3 tests/emu/screnc.py --selftest >/dev/null && python3 tests/emu/screnc.py "$C/gen/obf-kovter-rc4-cff.js" "$out/re.jse" &&
     cmp -s "$out/re.jse" "$C/gen/obf-kovter-rc4-cff.jse"; then

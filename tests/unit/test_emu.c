@@ -13,12 +13,14 @@
 
 #include <cmocka.h>
 
+#include "core/config.h"
 #include "emu/emulate.h"
 #include "emu/evlog.h"
 #include "emu/extract.h"
 #include "emu/pool.h"
 #include "lib/buf.h"
 #include "lib/xalloc.h"
+#include "model/hit.h"
 
 static void test_event_round_trip(void **state)
 {
@@ -112,6 +114,33 @@ static void test_extract_xsl(void **state)
     buf_free(b);
 }
 
+/* the code of a script is the same whatever holds it: a .js file, a page's one block */
+static void test_extract_code(void **state)
+{
+    const char *js = "var x = 1; WScript.Echo(x);";
+    const char *page = "<html><script>var x = 1; WScript.Echo(x);</script></html>";
+    const char *other = "<script>var x = 2; WScript.Echo(x);</script>";
+    BUF *a = buf_new(64);
+    BUF *ca = buf_new(64);
+    BUF *b = buf_new(64);
+    BUF *cb = buf_new(64);
+    BUF *c = buf_new(64);
+    BUF *cc = buf_new(64);
+    assert_int_equal(emu_extract_code("js", js, strlen(js), a, ca), EVLOG_KIND_WSH);
+    assert_int_equal(emu_extract_code("html", page, strlen(page), b, cb), EVLOG_KIND_BROWSER);
+    assert_int_equal(emu_extract_code("html", other, strlen(other), c, cc), EVLOG_KIND_BROWSER);
+    assert_false(a->len == b->len && memcmp(a->data, b->data, a->len) == 0); /* programs differ */
+    assert_int_equal(ca->len, cb->len);                                      /* the code does not */
+    assert_memory_equal(ca->data, cb->data, ca->len);
+    assert_false(cc->len == cb->len && memcmp(cc->data, cb->data, cb->len) == 0);
+    buf_free(a);
+    buf_free(ca);
+    buf_free(b);
+    buf_free(cb);
+    buf_free(c);
+    buf_free(cc);
+}
+
 static void test_wanted(void **state)
 {
     assert_true(emu_wanted("2/invoice.zip>invoice.js", "js"));
@@ -122,7 +151,7 @@ static void test_wanted(void **state)
     assert_false(emu_wanted("2/a.vbs", "vbs"));
     assert_false(emu_wanted("2/a.ps1", "ps1"));
     assert_true(emu_wanted("2/wmic.xsl", "xml"));
-    assert_false(emu_wanted("2/a.jse>screnc.html", "html"));
+    assert_true(emu_wanted("2/a.jse>screnc.html", "html")); /* by name: no; by its code, once */
 }
 
 /* pool tests: the helper next to the test binary's build, or the release one */
@@ -167,6 +196,45 @@ static EMU_STATUS run(const char *src, unsigned ms, SEEN *s, EMU_OUTCOME *o)
     EVLOG_REQUEST r = {ms, 32, EVLOG_KIND_WSH, "t.js", 4, src, strlen(src)};
     memset(s, 0, sizeof(*s));
     return emu_pool_run(&r, count, s, o);
+}
+
+/* emu_script with a message's EMU_SEEN: a script met again, under another name and in a
+ * page, is not run again; without the set it is */
+static void test_seen_once(void **state)
+{
+    if (!helper[0])
+        skip();
+    CONFIG *cfg = config_new();
+    free(cfg->emulate_helper);
+    cfg->emulate_helper = xstrdup(helper);
+    const char *js = "new ActiveXObject('WScript.Shell').Run('calc.exe /c x', 0);";
+    const char *page =
+        "<script>new ActiveXObject('WScript.Shell').Run('calc.exe /c x', 0);</script>";
+    EMU_SEEN *seen = emu_seen_new();
+    HITS *h1 = hits_new();
+    HITS *h2 = hits_new();
+    HITS *h3 = hits_new();
+    HITS *h4 = hits_new();
+    HEUR_CTX c = {.hits = h1, .location = "2/a.js"};
+    emu_script(&c, cfg, seen, "js", (const unsigned char *)js, strlen(js));
+    assert_true(h1->n > 0);
+    c.hits = h2;
+    c.location = "2/b.jse>screnc.html";
+    emu_script(&c, cfg, seen, "html", (const unsigned char *)page, strlen(page));
+    assert_int_equal(h2->n, 0);
+    c.hits = h3;
+    c.location = "3/a-copy.js";
+    emu_script(&c, cfg, seen, "js", (const unsigned char *)js, strlen(js));
+    assert_int_equal(h3->n, 0);
+    c.hits = h4;
+    emu_script(&c, cfg, NULL, "js", (const unsigned char *)js, strlen(js));
+    assert_int_equal(h4->n, h1->n);
+    emu_seen_free(seen);
+    hits_free(h1);
+    hits_free(h2);
+    hits_free(h3);
+    hits_free(h4);
+    config_free(cfg);
 }
 
 static void test_pool_limits_and_restarts(void **state)
@@ -217,7 +285,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_event_round_trip), cmocka_unit_test(test_request_round_trip),
         cmocka_unit_test(test_extract_blocks),   cmocka_unit_test(test_extract_xsl),
-        cmocka_unit_test(test_wanted),           cmocka_unit_test(test_pool_limits_and_restarts),
+        cmocka_unit_test(test_extract_code),     cmocka_unit_test(test_wanted),
+        cmocka_unit_test(test_seen_once),        cmocka_unit_test(test_pool_limits_and_restarts),
     };
     return cmocka_run_group_tests_name("emu", tests, find_helper, NULL);
 }

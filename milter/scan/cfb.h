@@ -8,6 +8,9 @@
  *   unsigned char *cfb_read(const CFB *c, int entry, size_t max, size_t *len);
  *   int cfb_write(const CFB *c, int entry, unsigned char *image, const unsigned char *src,
  *                 size_t len);
+ *   size_t cfb_count(const CFB *c);
+ *   int cfb_stream_name(const CFB *c, size_t i, uint16_t name[32]);
+ *   bool cfb_clsid(const CFB *c, size_t i, unsigned char clsid[16]);
  *
  * DESCRIPTION
  *   Pure C, no library: scan/officecrypt.c needs to read a few top-level streams
@@ -25,6 +28,12 @@
  *   its chain is broken, runs outside the file or the size is over max. cfb_write writes
  *   the first len bytes of src over the same stream's sectors in image, a copy of the
  *   data given to cfb_open (len at most the stream's size); 0, or -1 as cfb_read fails.
+ *   cfb_count is the number of directory entries read (indexes 0 .. count-1, 0 the root);
+ *   cfb_stream_name copies the UTF-16 name of entry i (at most 31 code units, no NUL) and
+ *   returns its length, or -1 when i is no stream (MSI packages name their streams with
+ *   code points 0x3800-0x4840, which the ASCII folding of cfb_find cannot tell apart);
+ *   cfb_clsid copies entry i's CLSID (the root's, entry 0, says what the file is: an
+ *   Equation 3.0 object, a Windows Installer package ...).
  *
  * LIMITS
  *   Every sector number and chain is checked against the file: a chain is at most as long
@@ -35,7 +44,9 @@
 #ifndef FM_CFB_H
 #define FM_CFB_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CFB_MAX_DIR_ENTRIES 65536
 #define CFB_MAX_FAT_SECTORS 16384
@@ -47,5 +58,8 @@ CFB *cfb_free(CFB *c);
 int cfb_find(const CFB *c, const char *name);
 unsigned char *cfb_read(const CFB *c, int entry, size_t max, size_t *len);
 int cfb_write(const CFB *c, int entry, unsigned char *image, const unsigned char *src, size_t len);
+size_t cfb_count(const CFB *c);
+int cfb_stream_name(const CFB *c, size_t i, uint16_t name[32]);
+bool cfb_clsid(const CFB *c, size_t i, unsigned char clsid[16]);
 
 #endif

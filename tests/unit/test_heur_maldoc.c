@@ -244,6 +244,14 @@ typedef struct OCASE {
 } OCASE;
 
 static const OCASE ocases[] = {
+    {"oleObject autoLoad", "sheet1.xml",
+     "<worksheet><oleObjects><oleObject progId=\"Equation.3\" shapeId=\"1025\" r:id=\"rId1\" "
+     "autoLoad=\"true\"/></oleObjects></worksheet>",
+     "OOXML_OLE_AUTOLOAD", NULL},
+    {"oleObject without autoLoad", "sheet1.xml",
+     "<worksheet><oleObjects><oleObject progId=\"Word.Document.12\" shapeId=\"1025\" "
+     "r:id=\"rId1\" autoLoad=\"false\"/></oleObjects></worksheet>",
+     NULL, "OOXML_OLE_AUTOLOAD"},
     {"remote template", "settings.xml.rels",
      "<Relationships><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/"
      "officeDocument/2006/relationships/attachedTemplate\" Target=\"https://198.51.100.7/t.dotm\" "

@@ -220,14 +220,21 @@ CFB *cfb_free(CFB *c)
 /* cfb_find - a stream among the root's children, by name (walks the sibling tree) */
 int cfb_find(const CFB *c, const char *name)
 {
-    if (c == NULL || name == NULL)
+    return cfb_find_in(c, 0, name);
+}
+
+/* cfb_find_in - a stream among a storage's children, by name (walks the sibling tree) */
+int cfb_find_in(const CFB *c, size_t storage, const char *name)
+{
+    if (c == NULL || name == NULL || storage >= c->ndir ||
+        (c->dir[storage].type != 1 && c->dir[storage].type != 5))
         return -1;
     uint32_t *stack = xmalloc(c->ndir * sizeof(uint32_t));
     size_t sp = 0;
     size_t steps = 0;
     int found = -1;
-    if (c->dir[0].child < c->ndir)
-        stack[sp++] = c->dir[0].child;
+    if (c->dir[storage].child < c->ndir)
+        stack[sp++] = c->dir[storage].child;
     while (sp > 0 && found < 0 && steps++ < c->ndir) {
         const ENTRY *e = &c->dir[stack[--sp]];
         if (e->type == 2 && strcasecmp(e->name, name) == 0)
@@ -329,6 +336,12 @@ int cfb_stream_name(const CFB *c, size_t i, uint16_t name[32])
         return -1;
     memcpy(name, c->dir[i].wname, c->dir[i].wlen * sizeof(uint16_t));
     return (int)c->dir[i].wlen;
+}
+
+/* cfb_storage - entry i is a storage or the root */
+bool cfb_storage(const CFB *c, size_t i)
+{
+    return c && i < c->ndir && (c->dir[i].type == 1 || c->dir[i].type == 5);
 }
 
 /* cfb_clsid - the CLSID of entry i (0 the root storage); false when out of range */

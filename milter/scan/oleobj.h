@@ -7,9 +7,10 @@
  * DESCRIPTION
  *   Opens d as a compound file (scan/cfb.c; nothing happens when it is none) and reads,
  *   each at most c->max_decoded bytes:
- *     - the root's `Equation Native` stream, and its `\1Ole10Native` stream when the
- *       root CLSID is Equation 3.0 (an Equation object stored the OLE1 way), for
- *       heur_equation_native;
+ *     - in the root and every storage (at most OLE_MAX_STORAGES: the objects of a Word
+ *       ObjectPool, an embedded object): the `Equation Native` stream, and the
+ *       `\1Ole10Native` stream when that storage's CLSID is Equation 3.0 (an Equation
+ *       object stored the OLE1 way), for heur_equation_native;
  *     - when the root CLSID is a Windows Installer package, patch or transform
  *       (000C1084/000C1086/000C1082-...-46): MSI_PACKAGE, and every stream with its
  *       decoded name (at most MSI_MAX_STREAMS) for heur_msi_stream.
@@ -21,7 +22,8 @@
 
 #include "heur/heur.h"
 
-#define MSI_MAX_STREAMS 4096
+#define MSI_MAX_STREAMS  4096
+#define OLE_MAX_STORAGES 256
 
 void scan_ole_objects(HEUR_CTX *c, const unsigned char *d, size_t n);
 

@@ -4,7 +4,8 @@
  *
  * The compound files are written by a minimal MS-CFB writer (512-byte sectors, one FAT
  * sector, one directory sector, streams of 4096 bytes so no mini stream), with the root
- * CLSID and stream names of the case: an Equation 3.0 object, a Windows Installer package.
+ * CLSID and stream names of the case: an Equation 3.0 object (also as a storage inside a
+ * Word file), a Windows Installer package.
  */
 #include <setjmp.h> /* setjmp.h, stdarg.h and stddef.h must precede cmocka.h */
 #include <stdarg.h>
@@ -40,6 +41,10 @@ static void put32(unsigned char *p, uint32_t v)
     put16(p, v & 0xffff);
     put16(p + 2, v >> 16);
 }
+
+/* when set, cfb() puts the streams into a storage "_1234" (a Word ObjectPool object) that
+ * has the CLSID, under a root with Word's */
+static bool nested;
 
 /* cfb - a compound file with root CLSID clsid and ns streams (UTF-16 names, <= 31
  * units, and their first bytes, padded to SLEN); *n its size */
@@ -80,14 +85,31 @@ static unsigned char *cfb(const unsigned char clsid[16], int ns, const uint16_t 
     put32(dir + 0x4c, ns ? 1 : 0xffffffff);
     memcpy(dir + 0x50, clsid, 16);
     put32(dir + 0x74, 0xfffffffe);
+    int first_stream = 1;
+    if (nested) { /* entry 1: the storage, its child entry 2 */
+        static const unsigned char word[16] = {0x06, 0x09, 0x02, 0, 0, 0, 0, 0,
+                                               0xc0, 0,    0,    0, 0, 0, 0, 0x46};
+        memcpy(dir + 0x50, word, 16);
+        unsigned char *st = dir + 128;
+        static const char sn[] = "_1234";
+        for (size_t i = 0; i < sizeof(sn) - 1; i++)
+            put16(st + 2 * i, (unsigned char)sn[i]);
+        put16(st + 0x40, sizeof(sn) * 2);
+        st[0x42] = 1;
+        put32(st + 0x44, 0xffffffff);
+        put32(st + 0x48, 0xffffffff);
+        put32(st + 0x4c, 2);
+        memcpy(st + 0x50, clsid, 16);
+        first_stream = 2;
+    }
     for (int s = 0; s < ns; s++) {
-        unsigned char *e = dir + 128 * (s + 1);
+        unsigned char *e = dir + 128 * (s + first_stream);
         for (size_t i = 0; i < nlen[s]; i++)
             put16(e + 2 * i, names[s][i]);
         put16(e + 0x40, (unsigned)(nlen[s] + 1) * 2);
         e[0x42] = 2;
         put32(e + 0x44, 0xffffffff);
-        put32(e + 0x48, s + 1 < ns ? (uint32_t)s + 2 : 0xffffffff); /* a right-leaning list */
+        put32(e + 0x48, s + 1 < ns ? (uint32_t)(s + first_stream + 1) : 0xffffffff);
         put32(e + 0x4c, 0xffffffff);
         uint32_t first = 2 + (uint32_t)(s * per);
         put32(e + 0x74, first);
@@ -292,6 +314,13 @@ static void test_scan_objects(void **state)
     /* ... but Ole10Native of any other object (an OLE Package) is no equation */
     bad += scan_file(WORD_CLSID, 1, names, nlen, data, dlen, NULL, "OLE_EQUATION_EXPLOIT",
                      "Ole10Native of another object");
+    /* the same object as a storage inside a Word document (ObjectPool) */
+    nested = true;
+    bad += scan_file(EQ_CLSID, 1, names, nlen, data, dlen, "OLE_EQUATION_EXPLOIT", NULL,
+                     "Equation object in a storage");
+    bad += scan_file(WORD_CLSID, 1, names, nlen, data, dlen, NULL, "OLE_EQUATION_EXPLOIT",
+                     "Ole10Native in a storage of another object");
+    nested = false;
     /* a Windows Installer package with a program in its Binary table */
     unsigned char *exe = pe(0x0102, 1024);
     unsigned char *dll = pe(0x2102, 1024);

@@ -378,7 +378,7 @@
     if (kind === 0) {
         var args = coll([]);
         args.Named = obj('Named', { Count: 0, Exists: function () { return false; } }); args.Unnamed = coll([]);
-        G.WScript = obj('WScript', {
+        var wsh = obj('WScript', {
             CreateObject: function (p) { return create(p); }, GetObject: getObject,
             Sleep: function (ms) { clock += Number(ms) || 0; },
             Quit: function () { quit(); }, Echo: function () { rec('Echo', Array.prototype.join.call(arguments, ' ')); },
@@ -388,7 +388,12 @@
             StdErr: { Write: function () {}, WriteLine: function () {} },
             ConnectObject: function () {}, DisconnectObject: function () {}
         });
-        G.WSH = G.WScript;
+        /* the first use of WScript is recorded (Host): a script that touches it is no
+           browser library, even when it only sleeps or reads its own name */
+        var wshUsed = false;
+        var wshGet = function () { if (!wshUsed) { wshUsed = true; rec('Host', 'WScript'); } return wsh; };
+        Object.defineProperty(G, 'WScript', { get: wshGet, configurable: true });
+        Object.defineProperty(G, 'WSH', { get: wshGet, configurable: true });
     }
 
     /* ------------------------------------------------------------------ browser */

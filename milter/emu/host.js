@@ -534,11 +534,39 @@
         /* a function expression that only returns a literal, called at once, is the literal
            (string tables built of thousands of them cost seconds of closures) */
         s = s.replace(/\(\s*function\s*[\w$]*\s*\(\s*\)\s*\{\s*return\s+("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\d+)\s*;?\s*\}\s*\)\s*\(\s*\)/g, '($1)');
+        s = hoistTables(s);
         /* JScript binds the name of a function expression in the enclosing scope too */
         if (kind !== 1 && !/(["'])use strict\1/.test(s))
             s = s.replace(/([(,=:[!?]\s*)function\s+([A-Za-z_$][\w$]*)\s*\(/g, '$1$2 = function $2(');
         return s;
     };
+    /* a loop whose body starts by building a table of constants (var T = {...}; strings,
+       numbers, arrays and objects of them) builds the same table before the loop: droppers
+       rebuild a 90-entry decoding table for each of 15,000 characters to outlast an
+       emulator's time budget. Left alone when the script assigns into the table. */
+    function hoistTables(s) {
+        var re = /(\bfor\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\{\s*)var\s+([A-Za-z_$][\w$]*)\s*=\s*\{/g, m, out = '', last = 0, n = 0;
+        while ((m = re.exec(s)) !== null && n < 16) {
+            var start = m.index + m[1].length, i = re.lastIndex - 1, depth = 0, q = '', end = -1;
+            for (; i < s.length && i - start < 200000; i++) {
+                var ch = s.charAt(i);
+                if (q) { if (ch === '\\') i++; else if (ch === q) q = ''; continue; }
+                if (ch === '"' || ch === "'") q = ch;
+                else if (ch === '{' || ch === '[') depth++;
+                else if (ch === '}' || ch === ']') { if (--depth === 0) { end = i + 1; break; } }
+            }
+            if (end < 0) break;
+            var lit = s.slice(re.lastIndex - 1, end), semi = /^\s*;/.exec(s.slice(end, end + 16));
+            var bare = lit.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '0').replace(/[A-Za-z_$][\w$]*\s*:/g, '');
+            var written = new RegExp('\\b' + m[2].replace(/\$/g, '\\$') + '\\s*(\\[[^\\]]*\\]|\\.[\\w$]+)\\s*=[^=]');
+            if (!semi || !/^[\s\[\]{}(),:0-9.+\-]*$/.test(bare) || written.test(s)) continue;
+            end += semi[0].length;
+            out += s.slice(last, m.index) + 'var ' + m[2] + ' = ' + lit + ';\n' + m[1];
+            last = end; n++;
+            re.lastIndex = end;
+        }
+        return last ? out + s.slice(last) : s;
+    }
     /* eval, and on a SyntaxError the ES2015 rewrite of the source (downlevel.js) */
     function evalModern(s) {
         try { return realEval(s); } catch (e) {

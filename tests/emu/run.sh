@@ -83,6 +83,11 @@ helper_has jscript-syntax "$C/real/20160301_5870ff0fd179c5bc2379b08558225803.js"
 # getYear, cc_on in eval'd code, dotted and leaking function names, [].sort.apply())
 helper_has jscript-host-checks "$C/gen/jscript-host-checks.js" 'C HttpOpen | GET | http://dl.example.invalid/stage.exe' \
     'C RunDownloaded | C:\Users\user\AppData\Local\Temp\stage.exe'
+# a constant table rebuilt for every character is built once: the command is reached within
+# 400 ms (without the hoisting the run ends at its deadline)
+o=$("$EMU" --run "$C/gen/table-per-iteration.js" -t 400 2>&1)
+case $o in *'C Run | table-hoisted.exe'*) ok "helper table-per-iteration in 400 ms" ;;
+*) bad "helper table-per-iteration in 400 ms" "$(echo "$o" | tail -2)" ;; esac
 helper_has quit-is-final "$C/hostile/quit-catch.js" 'E quit'
 if "$EMU" --probe-sandbox >/dev/null 2>&1; then bad "seccomp in force" "the probe's system call was allowed"; else
     rc=$?

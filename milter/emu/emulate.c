@@ -341,7 +341,7 @@ bool emu_wanted(const char *location, const char *type)
  * catch-all objects other than WScript's */
 static bool browser_call(const EV *e)
 {
-    static const char *const safe[] = {"Navigate", "HttpOpen",   "HttpSend", "Downlevel",
+    static const char *const safe[] = {"Navigate",    "HttpOpen",   "HttpSend", "Downlevel",
                                        "BlockSyntax", "BlockError", NULL};
     const char *api = e->f[0];
     for (int i = 0; safe[i]; i++)
@@ -360,7 +360,7 @@ static HEUR_RUN run_class(const RUN *r, EMU_STATUS s, const EMU_OUTCOME *o)
         if (r->v[i].kind == EVLOG_EV_CALL && r->v[i].n > 0 && !browser_call(&r->v[i]))
             return HEUR_RUN_HOST;
     return s == EMU_OK && strcmp(o->text, "ok") == 0 && !o->dropped ? HEUR_RUN_INERT
-                                                                     : HEUR_RUN_NONE;
+                                                                    : HEUR_RUN_NONE;
 }
 
 /* emu_script - see emulate.h */

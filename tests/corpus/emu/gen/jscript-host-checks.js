@@ -17,6 +17,9 @@ function gate() {
     if (new Date().getYear() < 2000) w.Quit(4);
 }
 gate();
+// expressions the name rule must leave valid: a negated IIFE, a comparison
+!function start() {}();
+var same = 1 == function cmp() {} ? 0 : 1;
 // a function expression's name is bound outside it; a dotted function name is a method
 var holder = (function box() {}, 1);
 var code = "/*@cc_on function box.g(){ return []['constructor']['prototype']['sort']['apply'](); } @*/";

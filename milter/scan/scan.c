@@ -15,6 +15,7 @@
  * (unpack.c) share it too, and the work budget (budget.h) bounds the whole.
  */
 #include "mime/urldoc.h"
+#include "scan/oleobj.h"
 #include "scan/scan_int.h"
 
 typedef struct MATCH_CTX {
@@ -320,8 +321,10 @@ static void maldoc(HEUR_CTX *c, const char *filename, const FILETYPE *ft, const 
         heur_rtf(c, data, n);
     else if (strcmp(ft->name, "onenote") == 0)
         heur_onenote(c, data, n);
-    else if (strcmp(ft->name, "ole2") == 0)
+    else if (strcmp(ft->name, "ole2") == 0) {
         heur_ole_equation(c, data, n);
+        scan_ole_objects(c, data, n);
+    }
     if (filename && (str_iends(filename, ".rels") || str_iends(filename, ".xml") ||
                      str_iends(filename, ".csv") || str_iends(filename, ".slk")))
         heur_ooxml(c, filename, data, n);

@@ -359,6 +359,7 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
     EMIT_CTX e = {s, location, part, depth};
     HEUR_CTX c = heur_ctx(s, location, &e);
     const char *filename = facts ? facts->filename : NULL;
+    HEUR_RUN run = HEUR_RUN_NONE; /* what emulating it showed (heur_known) */
     if (facts) {
         FILE_FACTS f = *facts; /* HTML smuggling is read from the bytes of any HTML file */
         bool markup = strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0 ||
@@ -384,13 +385,13 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
             heur_html(&c, data, n); /* the code apart from the prose: decoded:script */
         heur_script(&c, type, data, n);
         if (emu_wanted(location, type)) { /* run it: what it builds comes back as layers */
-            emu_script(&c, s->rs->cfg, type, data, n);
+            run = emu_script(&c, s->rs->cfg, type, data, n);
             heur_wsh_emulated(&c, ft->lang);
         }
     } else if (strcmp(ft->name, "xml") == 0 && emu_wanted(location, "xml")) {
         emu_script(&c, s->rs->cfg, "xml", data, n); /* an XSL stylesheet's msxsl:script */
     }
-    bool browser_js = heur_known(&c, ft->lang, data, n);
+    bool browser_js = heur_known(&c, ft->lang, data, n, run);
     heur_wsh(&c, ft->lang, data, n, browser_js);
     if (ft->lang) {
         heur_lolbas(&c, data, n);

@@ -84,10 +84,22 @@ helper_has jscript-syntax "$C/real/20160301_5870ff0fd179c5bc2379b08558225803.js"
 helper_has jscript-host-checks "$C/gen/jscript-host-checks.js" 'C HttpOpen | GET | http://dl.example.invalid/stage.exe' \
     'C RunDownloaded | C:\Users\user\AppData\Local\Temp\stage.exe'
 # a constant table rebuilt for every character is built once: the command is reached within
-# 400 ms (without the hoisting the run ends at its deadline)
-o=$("$EMU" --run "$C/gen/table-per-iteration.js" -t 400 2>&1)
-case $o in *'C Run | table-hoisted.exe'*) ok "helper table-per-iteration in 400 ms" ;;
-*) bad "helper table-per-iteration in 400 ms" "$(echo "$o" | tail -2)" ;; esac
+# 1000 ms of CPU (about 160 ms in the release build), while the same loop with the table
+# written to (so not constant, never hoisted) ends at that deadline (about 3.7 s of CPU).
+# The deadline is CPU time, so load does not move it; a sanitizer build is 20-30x slower
+# than the budget is about, so the emu-asan run skips this pair (the release run asserts it).
+case $BIN in
+*/san-*) skip "helper table-per-iteration" "the CPU budget is the release build's" ;;
+*)
+    o=$("$EMU" --run "$C/gen/table-per-iteration.js" -t 1000 2>&1)
+    case $o in *'C Run | table-hoisted.exe'*) ok "helper table-per-iteration in 1000 ms" ;;
+    *) bad "helper table-per-iteration in 1000 ms" "$(echo "$o" | tail -2)" ;; esac
+    sed 's/^var T = {/T = 0; var T = {/' "$C/gen/table-per-iteration.js" >"$out/table-written.js"
+    o=$("$EMU" --run "$out/table-written.js" -t 1000 2>&1)
+    case $o in *'E timeout'*) ok "helper table-per-iteration: the written table is not hoisted" ;;
+    *) bad "helper table-per-iteration: the written table is not hoisted" "$(echo "$o" | tail -2)" ;; esac
+    ;;
+esac
 helper_has quit-is-final "$C/hostile/quit-catch.js" 'E quit'
 if "$EMU" --probe-sandbox >/dev/null 2>&1; then bad "seccomp in force" "the probe's system call was allowed"; else
     rc=$?

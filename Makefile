@@ -349,18 +349,27 @@ install: all man
 	      milter.conf >$(DESTDIR)$(ETCDIR)/milter.conf && chmod 640 $(DESTDIR)$(ETCDIR)/milter.conf; }
 
 # deb - the Debian package (dpkg-buildpackage, debhelper) into build/deb/: a copy of the
-# tracked source with contrib/debian as debian/ and the Build-Depends from BUILD_PKGS
+# tracked source with contrib/debian as debian/ and the Build-Depends from BUILD_PKGS.
+# DEB_REUSE=1 (the package suite of make test): the copy keeps the sources' times and gets
+# this tree's release build (objects, binaries, man pages), so debian/rules' `make all man`
+# finds it up to date and packages the binaries the other suites tested instead of compiling
+# the tree once more (with dpkg-buildflags' hardening flags, which -Werror's warnings of the
+# release build already cover: -Wformat=2 includes -Wformat-security)
 DEB_VERSION := $(shell sed -n '1s/.*(\(.*\)).*/\1/p' contrib/debian/changelog)
 DEB_SRC     := build/deb/fileless-milter-$(DEB_VERSION)
+DEB_REUSE   ?=
 deb: build-deps
 	@$(MAKE) --no-print-directory install-missing PKG_LIST="debhelper dpkg-dev fakeroot"
 	rm -rf build/deb && mkdir -p $(DEB_SRC)
-	git ls-files -z | xargs -0 cp --parents -t $(DEB_SRC)
+	git ls-files -z | xargs -0 cp --parents $(if $(DEB_REUSE),-p) -t $(DEB_SRC)
+	$(if $(DEB_REUSE),$(MAKE) --no-print-directory SANITIZE= all man && \
+	  cp -p --parents -r build/release build/gen build/man milter/fileless-milter milter/fileless-ctl \
+	  milter/fileless-emu $(DEB_SRC)/)
 	cp -r contrib/debian $(DEB_SRC)/debian
 	sed 's|@BUILD_DEPENDS@|$(shell echo $(filter-out build-essential,$(BUILD_PKGS)) | sed 's/ /, /g')|' \
 	  contrib/debian/control.in >$(DEB_SRC)/debian/control
 	rm $(DEB_SRC)/debian/control.in
-	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -j2
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -j2 $(if $(DEB_REUSE),--no-pre-clean)
 	@ls -l build/deb/*.deb
 
 # bench - release build, the load generator and the floor (gcc, -Werror, no project code), then

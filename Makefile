@@ -297,10 +297,12 @@ unit: $(UNIT_BIN)
 
 # test - the release build and its unit tests, plus the ASan+UBSan build (unit tests
 # and the corpus runner use it); ends with "N passed, N failed, N skipped"
+# The builds use every core when make test is run without -j (TEST_J); with -jN they share it.
+TEST_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 test: deps
-	$(MAKE) all unit-bins man
-	$(MAKE) SANITIZE=address,undefined all unit-bins fuzz-replay $(FUZZ_DIR)/fuzz_evlog
-	$(MAKE) SANITIZE=thread all
+	$(MAKE) $(TEST_J) all unit-bins man
+	$(MAKE) $(TEST_J) SANITIZE=address,undefined all unit-bins fuzz-replay $(FUZZ_DIR)/fuzz_evlog
+	$(MAKE) $(TEST_J) SANITIZE=thread all
 	FM_BIN=$(BIN) FM_ASAN_BIN=$(ASAN_DIR)/fileless-milter FM_FUZZ_REPLAY=$(ASAN_DIR)/tests/fuzz \
 	  FM_TSAN_BIN=build/san-thread/fileless-milter \
 	  FM_UNIT="$(UNIT_BIN)" FM_UNIT_ASAN="$(ASAN_UNIT)" tests/run-all.sh

@@ -230,6 +230,16 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 	@echo "  LD/FUZZ $@"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 
+# fuzz_evlog (make test builds it for tests/fuzz/run.sh) links only what the emulation
+# helper's event-log decoder is made of, like fileless-emu: not the whole core rebuilt
+# with the fuzzer's flags (a fourth compile of the tree in make test)
+FUZZ_EVLOG_OBJ := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,milter/emu/evlog.c milter/emu/extract.c \
+                  milter/lib/buf.c milter/lib/str.c milter/lib/xalloc.c)
+$(FUZZ_DIR)/fuzz_evlog: tests/fuzz/fuzz_evlog.c tests/fuzz/fuzz.h $(FUZZ_EVLOG_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD/FUZZ $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(FUZZ_EVLOG_OBJ) -lm
+
 fuzz-replay: $(REPLAY_BIN)
 
 $(OBJDIR)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(FM_LIBS)
@@ -294,10 +304,12 @@ unit: $(UNIT_BIN)
 
 # test - the release build and its unit tests, plus the ASan+UBSan build (unit tests
 # and the corpus runner use it); ends with "N passed, N failed, N skipped"
+# The builds use every core when make test is run without -j (TEST_J); with -jN they share it.
+TEST_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 test: deps
-	$(MAKE) all unit-bins man
-	$(MAKE) SANITIZE=address,undefined all unit-bins fuzz-replay $(FUZZ_DIR)/fuzz_evlog
-	$(MAKE) SANITIZE=thread all
+	$(MAKE) $(TEST_J) all unit-bins man
+	$(MAKE) $(TEST_J) SANITIZE=address,undefined all unit-bins fuzz-replay $(FUZZ_DIR)/fuzz_evlog
+	$(MAKE) $(TEST_J) SANITIZE=thread all
 	FM_BIN=$(BIN) FM_ASAN_BIN=$(ASAN_DIR)/fileless-milter FM_FUZZ_REPLAY=$(ASAN_DIR)/tests/fuzz \
 	  FM_TSAN_BIN=build/san-thread/fileless-milter \
 	  FM_UNIT="$(UNIT_BIN)" FM_UNIT_ASAN="$(ASAN_UNIT)" tests/run-all.sh
@@ -346,18 +358,27 @@ install: all man
 	      milter.conf >$(DESTDIR)$(ETCDIR)/milter.conf && chmod 640 $(DESTDIR)$(ETCDIR)/milter.conf; }
 
 # deb - the Debian package (dpkg-buildpackage, debhelper) into build/deb/: a copy of the
-# tracked source with contrib/debian as debian/ and the Build-Depends from BUILD_PKGS
+# tracked source with contrib/debian as debian/ and the Build-Depends from BUILD_PKGS.
+# DEB_REUSE=1 (the package suite of make test): the copy keeps the sources' times and gets
+# this tree's release build (objects, binaries, man pages), so debian/rules' `make all man`
+# finds it up to date and packages the binaries the other suites tested instead of compiling
+# the tree once more (with dpkg-buildflags' hardening flags, which -Werror's warnings of the
+# release build already cover: -Wformat=2 includes -Wformat-security)
 DEB_VERSION := $(shell sed -n '1s/.*(\(.*\)).*/\1/p' contrib/debian/changelog)
 DEB_SRC     := build/deb/fileless-milter-$(DEB_VERSION)
+DEB_REUSE   ?=
 deb: build-deps
 	@$(MAKE) --no-print-directory install-missing PKG_LIST="debhelper dpkg-dev fakeroot"
 	rm -rf build/deb && mkdir -p $(DEB_SRC)
-	git ls-files -z | xargs -0 cp --parents -t $(DEB_SRC)
+	git ls-files -z | xargs -0 cp --parents $(if $(DEB_REUSE),-p) -t $(DEB_SRC)
+	$(if $(DEB_REUSE),$(MAKE) --no-print-directory SANITIZE= all man && \
+	  cp -p --parents -r build/release build/gen build/man milter/fileless-milter milter/fileless-ctl \
+	  milter/fileless-emu $(DEB_SRC)/)
 	cp -r contrib/debian $(DEB_SRC)/debian
 	sed 's|@BUILD_DEPENDS@|$(shell echo $(filter-out build-essential,$(BUILD_PKGS)) | sed 's/ /, /g')|' \
 	  contrib/debian/control.in >$(DEB_SRC)/debian/control
 	rm $(DEB_SRC)/debian/control.in
-	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -j2
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -j2 $(if $(DEB_REUSE),--no-pre-clean)
 	@ls -l build/deb/*.deb
 
 # bench - release build, the load generator and the floor (gcc, -Werror, no project code), then
@@ -382,10 +403,13 @@ bench: deps bench-deps
 	tests/bench/run.sh
 
 # soak - RSS of the release milter under SOAK_SECS (default 1800) of cold load, sampled every
-# SOAK_SAMPLE s; fails unless flat within +-SOAK_TOL % (tests/bench/soak.sh; opt-in, not in test)
+# SOAK_SAMPLE s; fails unless flat within +-SOAK_TOL % (tests/bench/soak.sh; opt-in, not in test);
+# then the Postfix suite with its SMTP soak SOAK_POSTFIX_SECS long (make test runs a short one)
+SOAK_POSTFIX_SECS ?= 600
 soak: deps bench-deps
 	$(MAKE) SANITIZE= all bench-bins
 	tests/bench/soak.sh
+	FM_SOAK_SECONDS=$(SOAK_POSTFIX_SECS) FM_BIN=$(BIN) FM_SUITES=postfix tests/run-all.sh
 
 FORMAT_SRC := milter/*.c milter/*.h milter/*/*.c milter/*/*.h \
               tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h tests/bench/*.c

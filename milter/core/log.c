@@ -15,6 +15,7 @@ unsigned log_debug_mask;
 static int log_level = CFG_LOG_INFO;
 static bool log_stderr = true;
 static const char *log_ident = "fileless-milter";
+static _Atomic int log_expecting; /* log_expect: mark stderr warnings and errors as expected */
 
 /* log_open - choose the sink; call once at start-up */
 void log_open(const char *ident, bool to_stderr, int facility)
@@ -37,6 +38,12 @@ void log_set_debug(unsigned mask)
     log_debug_mask = mask;
 }
 
+/* log_expect - see core/log.h */
+void log_expect(bool on)
+{
+    log_expecting += on ? 1 : -1;
+}
+
 /* log_emit - format and write one line at a level */
 static void log_emit(int level, const char *fmt, va_list ap)
 {
@@ -54,7 +61,9 @@ static void log_emit(int level, const char *fmt, va_list ap)
     time_t now = time(NULL);
     struct tm tm;
     strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", localtime_r(&now, &tm));
-    fprintf(stderr, "%s %s[%s]: %s\n", ts, log_ident, names[level], line);
+    bool expected = log_expecting > 0 && level <= CFG_LOG_WARNING;
+    fprintf(stderr, "%s %s[%s]: %s%s\n", ts, log_ident, names[level], expected ? "(expected) " : "",
+            line);
 }
 
 #define LOG_FN(fn, level)                                                                          \

@@ -4,6 +4,7 @@
  * SYNOPSIS
  *   void log_open(const char *ident, bool to_stderr, int facility);
  *   void log_set_level(int level);  void log_set_debug(unsigned mask);
+void log_expect(bool on);
  *   void log_error(fmt, ...);  log_warning  log_notice  log_info
  *   log_debug(area, fmt, ...)             (a macro: the mask is tested before formatting)
  *   void log_fatal(fmt, ...);  void log_panic(fmt, ...);     (do not return)
@@ -17,6 +18,9 @@
  * it gets here. log_fatal is for start-up errors only (never inside a milter callback): it logs and
  *   exits 1. log_panic is for bugs: it logs and aborts (core dump).
  *   The functions are thread-safe (one write per line).
+ *   log_expect(true) ... log_expect(false) (nested, for tests): errors and warnings written to
+ *   stderr meanwhile read "[warning]: (expected) ...", so a negative test's output does not
+ *   look like a failure.
  */
 #ifndef FM_LOG_H
 #define FM_LOG_H
@@ -37,6 +41,7 @@ extern unsigned log_debug_mask;
 void log_open(const char *ident, bool to_stderr, int facility);
 void log_set_level(int level);
 void log_set_debug(unsigned mask);
+void log_expect(bool on);
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

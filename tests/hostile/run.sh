@@ -54,7 +54,7 @@ while IFS=$'\t' read -r name file expect what; do
     rc=$?
     read -r wall user sys rss <"$tm"
     cpu=$(echo "$user $sys" | awk '{printf "%.2f", $1 + $2}')
-    scan=$(awk -v c="$cpu" -v s="$startup" 'BEGIN {d = c - s; printf "%.2f", d > 0 ? d : 0}')
+    scan=$(awk -v c="$cpu" -v s="$startup" 'BEGIN {d = c - s; printf "%.2f", (d > 0 ? d : 0)}')
     mb=$(echo "$rss" | awk '{printf "%.0f", $1 / 1024}')
     size=$(stat -c %s "$file" | awk '{printf "%.1f", $1 / 1048576}')
     verdict=$(jq -r .verdict "$json" 2>/dev/null)

@@ -79,7 +79,7 @@ if ! command -v dpkg-buildpackage >/dev/null || ! dpkg-query -W debhelper >/dev/
     summary
     exit
 fi
-if make deb >"$tmp/deb.log" 2>&1; then ok "make deb builds the package"; else
+if make deb DEB_REUSE=${FM_DEB_REUSE-1} >"$tmp/deb.log" 2>&1; then ok "make deb builds the package"; else
     bad "make deb" "$(tail -15 "$tmp/deb.log")"
     summary
     exit

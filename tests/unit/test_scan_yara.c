@@ -250,6 +250,7 @@ static void test_externals(void **state)
 
 static void test_compile_errors(void **state)
 {
+    log_expect(true); /* a negative test: the warnings it logs are expected */
     (void)state;
     char *dir = tmpdir_new();
     put_file(dir, "a_good.yar", "rule Good { condition: true }\n");
@@ -280,10 +281,12 @@ static void test_compile_errors(void **state)
     assert_int_equal(lines, 3);
     buf_free(err);
     dir = tmpdir_free(dir);
+    log_expect(false);
 }
 
 static void test_namespaces_and_dirs(void **state)
 {
+    log_expect(true); /* a negative test: the warnings it logs are expected */
     (void)state;
     char *d1 = tmpdir_new();
     char *d2 = tmpdir_new();
@@ -339,6 +342,7 @@ static void test_namespaces_and_dirs(void **state)
     d1 = tmpdir_free(d1);
     d2 = tmpdir_free(d2);
     empty = tmpdir_free(empty);
+    log_expect(false);
 }
 
 static void test_too_many_matches(void **state)
@@ -882,6 +886,7 @@ static void test_public_error_files(void **state)
 /* yara_extra_dirs: recursive, *.rule, a failing file skipped; the shipped directory strict */
 static void test_extra_dirs(void **state)
 {
+    log_expect(true); /* a negative test: the warnings it logs are expected */
     (void)state;
     char *base = tmpdir_new(), *extra = tmpdir_new();
     put_file(base, "ours.yar", "rule Ours { strings: $a = \"OURS\" condition: $a }\n");
@@ -929,6 +934,7 @@ static void test_extra_dirs(void **state)
     empty = tmpdir_free(empty);
     free(sub);
     buf_free(err);
+    log_expect(false);
 }
 
 int main(void)

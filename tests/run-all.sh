@@ -7,7 +7,10 @@
 #
 # Suites are independent (each makes its own temp dirs, binds free ports or runs in a
 # network namespace of its own), so they run FM_JOBS at a time (default 2, the cores of
-# the reference machine); FM_JOBS=1 runs them one after the other. Each suite writes its
+# the reference machine); FM_JOBS=1 runs them one after the other. The suites that mostly
+# wait (a private Postfix or Sendmail, the package install: wall time several times their
+# CPU) run one at a time in a lane of their own beside those FM_JOBS (FM_WAIT_LANE=0 puts
+# them back into the common lanes). Each suite writes its
 # own log, tests/out/log/NAME.log, printed whole when the suite ends so outputs never
 # interleave; tests/out/log/times.tsv records each suite's wall time and CPU time (user+sys
 # of the suite and every process it waited for, from /usr/bin/time; "-" without it: on a
@@ -19,6 +22,9 @@ cd "$(dirname "$0")/.."
 export FM_BIN=${FM_BIN:-milter/fileless-milter}
 export FM_ASAN_BIN=${FM_ASAN_BIN:-build/san-address-undefined/fileless-milter}
 jobs_max=${FM_JOBS:-2}
+# the waiting suites (see above); their readiness waits have FM_WAIT_MIN floors, not fixed sleeps
+WAIT_SUITES=" postfix sendmail faults integration-quarantine package "
+[ "${FM_WAIT_LANE:-1}" = 0 ] && WAIT_SUITES=" "
 logdir=tests/out/log
 rm -rf "$logdir"
 mkdir -p "$logdir"
@@ -117,7 +123,8 @@ count() {
 }
 
 declare -A pid_of=()
-running=0
+running=0      # suites running in the common lanes
+running_wait=0 # suites running in the waiting lane (0 or 1)
 # reap - wait for any one running suite and report it
 reap() {
     wait -n
@@ -126,21 +133,45 @@ reap() {
         if ! kill -0 "${pid_of[$n]}" 2>/dev/null; then
             wait "${pid_of[$n]}" 2>/dev/null
             unset "pid_of[$n]"
-            running=$((running - 1))
+            if [[ $WAIT_SUITES == *" $n "* ]]; then
+                running_wait=$((running_wait - 1))
+            else
+                running=$((running - 1))
+            fi
             count "$n"
         fi
     done
 }
 
-for entry in "${suites[@]}"; do
-    IFS='|' read -r name envs cmd <<<"$entry"
-    if [ -n "${FM_SUITES:-}" ] && [[ " $FM_SUITES " != *" $name "* ]]; then continue; fi
-    while [ "$running" -ge "$jobs_max" ]; do reap; done
+# start ENTRY - start one suite of the table in the background
+start() {
+    local name envs cmd
+    IFS='|' read -r name envs cmd <<<"$1"
     run_suite "$name" "$envs" "$cmd" &
     pid_of[$name]=$!
-    running=$((running + 1))
+}
+
+# the two queues, each in table order (longest first)
+common=() waiting=()
+for entry in "${suites[@]}"; do
+    name=${entry%%|*}
+    if [ -n "${FM_SUITES:-}" ] && [[ " $FM_SUITES " != *" $name "* ]]; then continue; fi
+    if [[ $WAIT_SUITES == *" $name "* ]]; then waiting+=("$entry"); else common+=("$entry"); fi
 done
-while [ "$running" -gt 0 ]; do reap; done
+while [ ${#common[@]} -gt 0 ] || [ ${#waiting[@]} -gt 0 ]; do
+    if [ ${#waiting[@]} -gt 0 ] && [ "$running_wait" -eq 0 ]; then
+        start "${waiting[0]}"
+        waiting=("${waiting[@]:1}")
+        running_wait=1
+    elif [ ${#common[@]} -gt 0 ] && [ "$running" -lt "$jobs_max" ]; then
+        start "${common[0]}"
+        common=("${common[@]:1}")
+        running=$((running + 1))
+    else
+        reap
+    fi
+done
+while [ $((running + running_wait)) -gt 0 ]; do reap; done
 
 echo
 echo "suite wall times (s) and CPU times (user+sys, s), longest first:"

@@ -1,0 +1,54 @@
+/*
+ * lib/linefile - read a line-oriented configuration file (contract in lib/linefile.h)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/linefile.h"
+
+/* skipped - a blank line or a whole-line comment: never shown to the parser */
+static bool skipped(const char *line)
+{
+    const char *p = line + strspn(line, " \t");
+    return *p == '#' || p[strspn(p, "\r\n")] == 0;
+}
+
+/* linefile_read - see lib/linefile.h */
+int linefile_read(const char *path, unsigned flags, LINEFILE_FN fn, void *ctx, BUF *err)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        if ((flags & LINEFILE_MISSING_EMPTY) && errno == ENOENT)
+            return 0;
+        if (err)
+            buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    unsigned lineno = 0;
+    int rc = 1;
+    errno = 0;
+    while (rc == 1 && getline(&line, &cap, f) != -1) {
+        lineno++;
+        if (flags & LINEFILE_HASH_COMMENTS)
+            line[strcspn(line, "#")] = 0;
+        const char *why = "syntax error";
+        if (!skipped(line) && !fn(ctx, line, lineno, &why)) {
+            if (err)
+                buf_printf(err, "%s:%u: %s", path, lineno, why);
+            rc = -1;
+        }
+        errno = 0;
+    }
+    if (rc == 1 && ferror(f)) {
+        if (err)
+            buf_printf(err, "%s: cannot read: %s", path, strerror(errno ? errno : EIO));
+        rc = -1;
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,38 @@
+/*
+ * lib/linefile - read a line-oriented configuration file: the one reading loop of the
+ * lists, lolbas.conf, the IOC files and the policy file
+ *
+ * SYNOPSIS
+ *   typedef bool (*LINEFILE_FN)(void *ctx, char *line, unsigned lineno, const char **why);
+ *   int linefile_read(const char *path, unsigned flags, LINEFILE_FN fn, void *ctx, BUF *err);
+ *
+ * DESCRIPTION
+ *   linefile_read opens path and hands fn each line that is not blank (only spaces, tabs,
+ *   CR, LF) and not a comment (the first byte after spaces and tabs is '#'), with its
+ *   number (from 1) and its end of line still attached. With LINEFILE_HASH_COMMENTS a '#'
+ *   anywhere ends the line first. fn may change the line in place; it returns false with
+ *   *why set (a static string, or one it keeps alive until the call returns) to stop.
+ *   With LINEFILE_MISSING_EMPTY a file that does not exist (ENOENT) reads as an empty one.
+ *
+ *   It returns 1 when the whole file was read, 0 for a missing file taken as empty and -1
+ *   otherwise, with one message in err (when err is not NULL), no end of line:
+ *   "PATH: cannot open: REASON", "PATH:LINE: WHY" or "PATH: cannot read: REASON" (an I/O
+ *   error, or a directory where the file should be). Memory use is the longest line.
+ */
+#ifndef FM_LIB_LINEFILE_H
+#define FM_LIB_LINEFILE_H
+
+#include <stdbool.h>
+
+#include "lib/buf.h"
+
+enum {
+    LINEFILE_MISSING_EMPTY = 1 << 0, /* ENOENT: an empty file, not an error */
+    LINEFILE_HASH_COMMENTS = 1 << 1, /* '#' starts a comment anywhere on a line */
+};
+
+typedef bool (*LINEFILE_FN)(void *ctx, char *line, unsigned lineno, const char **why);
+
+int linefile_read(const char *path, unsigned flags, LINEFILE_FN fn, void *ctx, BUF *err);
+
+#endif

@@ -101,7 +101,8 @@ static bool parse_entry(SCORES *s, char *line, BUF *why)
     char *w = strtok_r(NULL, " \t", &save);
     char *cap = strtok_r(NULL, " \t", &save);
     char *desc = strtok_r(NULL, "", &save);
-    double weight, capv;
+    double weight;
+    double capv;
     int force = -1;
     CAP_SET caps = 0;
     SCORE_ENTRY e = {.force = -1};

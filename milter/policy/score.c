@@ -12,6 +12,7 @@
 #include "policy/score.h"
 #include "model/cap.h"
 #include "policy/verdict.h"
+#include "lib/linefile.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
 
@@ -170,33 +171,31 @@ static bool parse_entry(SCORES *s, char *line, BUF *why)
     return true;
 }
 
+typedef struct SCORE_FILE {
+    SCORES *s;
+    BUF *why;
+} SCORE_FILE;
+
+/* score_line - linefile callback: one entry of scoring.conf */
+static bool score_line(void *ctx, char *line, unsigned lineno, const char **why)
+{
+    SCORE_FILE *sf = ctx;
+    char *t = str_trim(line);
+    (void)lineno;
+    if (*t == 0 || *t == '#' || parse_entry(sf->s, t, sf->why))
+        return true;
+    *why = sf->why->data;
+    return false;
+}
+
 /* scores_load - read scoring.conf (see score.h) */
 SCORES *scores_load(const char *path, BUF *err)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    SCORES *s = xcalloc(1, sizeof(SCORES));
-    BUF *why = buf_new(64);
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned lineno = 0;
-    while (s && getline(&line, &cap, f) != -1) {
-        lineno++;
-        char *t = str_trim(line);
-        if (*t == 0 || *t == '#')
-            continue;
-        if (!parse_entry(s, t, why)) {
-            buf_printf(err, "%s:%u: %s", path, lineno, why->data);
-            s = scores_free(s);
-        }
-    }
-    free(line);
-    buf_free(why);
-    fclose(f);
-    return s;
+    SCORE_FILE sf = {xcalloc(1, sizeof(SCORES)), buf_new(64)};
+    if (linefile_read(path, 0, score_line, &sf, err) < 0)
+        sf.s = scores_free(sf.s);
+    buf_free(sf.why);
+    return sf.s;
 }
 
 /*

@@ -15,17 +15,9 @@ static bool skipped(const char *line)
     return *p == '#' || p[strspn(p, "\r\n")] == 0;
 }
 
-/* linefile_read - see lib/linefile.h */
-int linefile_read(const char *path, unsigned flags, LINEFILE_FN fn, void *ctx, BUF *err)
+/* linefile_stream - see lib/linefile.h */
+int linefile_stream(FILE *f, const char *path, unsigned flags, LINEFILE_FN fn, void *ctx, BUF *err)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        if ((flags & LINEFILE_MISSING_EMPTY) && errno == ENOENT)
-            return 0;
-        if (err)
-            buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
     char *line = NULL;
     size_t cap = 0;
     unsigned lineno = 0;
@@ -49,6 +41,21 @@ int linefile_read(const char *path, unsigned flags, LINEFILE_FN fn, void *ctx, B
         rc = -1;
     }
     free(line);
+    return rc;
+}
+
+/* linefile_read - see lib/linefile.h */
+int linefile_read(const char *path, unsigned flags, LINEFILE_FN fn, void *ctx, BUF *err)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        if ((flags & LINEFILE_MISSING_EMPTY) && errno == ENOENT)
+            return 0;
+        if (err)
+            buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = linefile_stream(f, path, flags, fn, ctx, err);
     fclose(f);
     return rc;
 }

@@ -5,6 +5,10 @@
  * SYNOPSIS
  *   typedef bool (*LINEFILE_FN)(void *ctx, char *line, unsigned lineno, const char **why);
  *   int linefile_read(const char *path, unsigned flags, LINEFILE_FN fn, void *ctx, BUF *err);
+int linefile_stream(FILE *f, const char *path, unsigned flags, LINEFILE_FN fn, void *ctx,
+                    BUF *err);
+ *   int linefile_stream(FILE *f, const char *path, unsigned flags, LINEFILE_FN fn, void *ctx,
+ *                       BUF *err);
  *
  * DESCRIPTION
  *   linefile_read opens path and hands fn each line that is not blank (only spaces, tabs,
@@ -18,11 +22,14 @@
  *   otherwise, with one message in err (when err is not NULL), no end of line:
  *   "PATH: cannot open: REASON", "PATH:LINE: WHY" or "PATH: cannot read: REASON" (an I/O
  *   error, or a directory where the file should be). Memory use is the longest line.
+ *   linefile_stream does the same over a stream the caller opened and closes (path names
+ *   it in messages); it returns 1 or -1.
  */
 #ifndef FM_LIB_LINEFILE_H
 #define FM_LIB_LINEFILE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "lib/buf.h"
 
@@ -34,5 +41,6 @@ enum {
 typedef bool (*LINEFILE_FN)(void *ctx, char *line, unsigned lineno, const char **why);
 
 int linefile_read(const char *path, unsigned flags, LINEFILE_FN fn, void *ctx, BUF *err);
+int linefile_stream(FILE *f, const char *path, unsigned flags, LINEFILE_FN fn, void *ctx, BUF *err);
 
 #endif

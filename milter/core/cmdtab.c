@@ -122,11 +122,14 @@ static int by_binary(const void *a, const void *b)
 }
 
 /* cmd_line - linefile callback: one rule into the table */
-static bool cmd_line(void *ctx, char *line, unsigned lineno, const char **why)
+static bool cmd_line(void *ctx, char *line, unsigned lineno, BUF *why)
 {
     CMDTAB *t = ctx;
     CMDRULE r = {.line = lineno};
-    int got = parse_line(line, &r, why);
+    const char *w = NULL;
+    int got = parse_line(line, &r, &w);
+    if (got < 0)
+        buf_puts(why, w);
     if (got > 0) {
         XGROW(t->v, t->n, t->cap);
         t->v[t->n++] = r;

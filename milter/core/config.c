@@ -727,19 +727,14 @@ int config_load(CONFIG *c, const char *path, BUF *err)
 typedef struct CONFIG_FILE {
     CONFIG *c;
     unsigned char *seen; /* the rows set so far: a second setting of one is an error */
-    BUF *why;
 } CONFIG_FILE;
 
 /* config_line - linefile callback: one line of the configuration */
-static bool config_line(void *ctx, char *line, unsigned lineno, const char **why)
+static bool config_line(void *ctx, char *line, unsigned lineno, BUF *why)
 {
     CONFIG_FILE *cf = ctx;
-    char *s = str_trim(line);
     (void)lineno;
-    if (*s == 0 || *s == '#' || parse_line(cf->c, s, cf->seen, cf->why))
-        return true;
-    *why = cf->why->data;
-    return false;
+    return parse_line(cf->c, line, cf->seen, why);
 }
 
 /* config_load_stream - parse an open stream named path into c (see config.h) */
@@ -748,13 +743,14 @@ int config_load_stream(CONFIG *c, FILE *f, const char *path, BUF *err)
     free(c->path);
     c->path = xstrdup(path);
     unsigned char seen[NROWS] = {0};
-    CONFIG_FILE cf = {c, seen, buf_new(64)};
-    int rc = linefile_stream(f, path, 0, config_line, &cf, err) < 0 ? -1 : 0;
-    if (rc == 0 && !check_cross(c, cf.why)) {
-        buf_printf(err, "%s: %s", path, cf.why->data);
+    CONFIG_FILE cf = {c, seen};
+    int rc = linefile_stream(f, path, LINEFILE_TRIM, config_line, &cf, err) < 0 ? -1 : 0;
+    BUF *why = buf_new(64);
+    if (rc == 0 && !check_cross(c, why)) {
+        buf_printf(err, "%s: %s", path, why->data);
         rc = -1;
     }
-    buf_free(cf.why);
+    buf_free(why);
     return rc;
 }
 

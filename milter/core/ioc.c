@@ -173,7 +173,7 @@ int ioc_parse_line(const char *line, char hash[65], char *name, size_t namecap)
 }
 
 /* ioc_line - linefile callback: one hash and its name into the set */
-static bool ioc_line(void *ctx, char *line, unsigned lineno, const char **why)
+static bool ioc_line(void *ctx, char *line, unsigned lineno, BUF *why)
 {
     char hash[65];
     char name[IOC_NAME_MAX];
@@ -181,7 +181,8 @@ static bool ioc_line(void *ctx, char *line, unsigned lineno, const char **why)
     (void)lineno;
     if (r > 0)
         ioc_add(ctx, hash, name);
-    *why = "not an MD5, SHA-1 or SHA-256 hash";
+    if (r < 0)
+        buf_puts(why, "not an MD5, SHA-1 or SHA-256 hash");
     return r >= 0;
 }
 

@@ -193,12 +193,15 @@ typedef struct LIST_FILE {
 } LIST_FILE;
 
 /* list_line - linefile callback: the entry of one line into the set */
-static bool list_line(void *ctx, char *line, unsigned lineno, const char **why)
+static bool list_line(void *ctx, char *line, unsigned lineno, BUF *why)
 {
     LIST_FILE *lf = ctx;
-    char *e = clean_entry(line, lf->domain, why);
+    const char *w = NULL;
+    char *e = clean_entry(line, lf->domain, &w);
     (void)lineno;
-    if (e && *e)
+    if (e == NULL)
+        buf_puts(why, w);
+    else if (*e)
         set_add(lf->set, e, strlen(e));
     return e != NULL;
 }
@@ -213,7 +216,7 @@ static bool load_file(SET *s, const char *path, bool domain, BUF *err)
 }
 
 /* known_line - linefile callback: "HEX64 name..." of known-libraries.txt into the LISTS */
-static bool known_line(void *ctx, char *line, unsigned lineno, const char **why)
+static bool known_line(void *ctx, char *line, unsigned lineno, BUF *why)
 {
     LISTS *l = ctx;
     (void)lineno;
@@ -229,7 +232,7 @@ static bool known_line(void *ctx, char *line, unsigned lineno, const char **why)
     for (size_t i = 0; hex && i < n; i++)
         hex = isxdigit((unsigned char)d[i]) != 0;
     if (!hex || nl == 0) {
-        *why = "want a SHA-256 digest (64 hex digits) and the library's name";
+        buf_puts(why, "want a SHA-256 digest (64 hex digits) and the library's name");
         return false;
     }
     for (size_t i = 0; i < n; i++)

@@ -1,6 +1,7 @@
 /*
  * lib/linefile - read a line-oriented configuration file (contract in lib/linefile.h)
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,17 @@ static bool skipped(const char *line)
     return *p == '#' || p[strspn(p, "\r\n")] == 0;
 }
 
+/* trim - line without leading and trailing white space, in place */
+static char *trim(char *line)
+{
+    while (isspace((unsigned char)*line))
+        line++;
+    size_t n = strlen(line);
+    while (n && isspace((unsigned char)line[n - 1]))
+        line[--n] = 0;
+    return line;
+}
+
 /* linefile_stream - see lib/linefile.h */
 int linefile_stream(FILE *f, const char *path, unsigned flags, LINEFILE_FN fn, void *ctx, BUF *err)
 {
@@ -22,19 +34,22 @@ int linefile_stream(FILE *f, const char *path, unsigned flags, LINEFILE_FN fn, v
     size_t cap = 0;
     unsigned lineno = 0;
     int rc = 1;
+    BUF *why = buf_new(64);
     errno = 0;
     while (rc == 1 && getline(&line, &cap, f) != -1) {
         lineno++;
         if (flags & LINEFILE_HASH_COMMENTS)
             line[strcspn(line, "#")] = 0;
-        const char *why = "syntax error";
-        if (!skipped(line) && !fn(ctx, line, lineno, &why)) {
+        char *l = flags & LINEFILE_TRIM ? trim(line) : line;
+        buf_reset(why);
+        if (!skipped(l) && !fn(ctx, l, lineno, why)) {
             if (err)
-                buf_printf(err, "%s:%u: %s", path, lineno, why);
+                buf_printf(err, "%s:%u: %s", path, lineno, why->len ? why->data : "syntax error");
             rc = -1;
         }
         errno = 0;
     }
+    buf_free(why);
     if (rc == 1 && ferror(f)) {
         if (err)
             buf_printf(err, "%s: cannot read: %s", path, strerror(errno ? errno : EIO));

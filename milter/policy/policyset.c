@@ -484,18 +484,13 @@ static bool parse_line(POLICYSET *ps, POLICY **cur, char *s, unsigned line, BUF 
 typedef struct POLICY_FILE {
     POLICYSET *ps;
     POLICY *cur; /* the section being read, NULL before the first */
-    BUF *why;
 } POLICY_FILE;
 
 /* policy_line - linefile callback: one line of the policy file */
-static bool policy_line(void *ctx, char *line, unsigned lineno, const char **why)
+static bool policy_line(void *ctx, char *line, unsigned lineno, BUF *why)
 {
     POLICY_FILE *pf = ctx;
-    char *s = str_trim(line);
-    if (*s == 0 || *s == '#' || parse_line(pf->ps, &pf->cur, s, lineno, pf->why))
-        return true;
-    *why = pf->why->data;
-    return false;
+    return parse_line(pf->ps, &pf->cur, line, lineno, why);
 }
 
 /* policyset_load - read the policy file (see policyset.h) */
@@ -504,13 +499,14 @@ int policyset_load(POLICYSET *ps, const char *path, POLICY_ASCII ascii, BUF *err
     free(ps->path);
     ps->path = xstrdup(path);
     ps->ascii = ascii;
-    POLICY_FILE pf = {ps, NULL, buf_new(64)};
-    int rc = linefile_read(path, 0, policy_line, &pf, err) < 0 ? -1 : 0;
-    if (rc == 0 && pf.cur && !section_done(ps, pf.cur, pf.why)) {
-        buf_printf(err, "%s:%u: %s", path, pf.cur->line, pf.why->data);
+    POLICY_FILE pf = {ps, NULL};
+    int rc = linefile_read(path, LINEFILE_TRIM, policy_line, &pf, err) < 0 ? -1 : 0;
+    BUF *why = buf_new(64);
+    if (rc == 0 && pf.cur && !section_done(ps, pf.cur, why)) {
+        buf_printf(err, "%s:%u: %s", path, pf.cur->line, why->data);
         rc = -1;
     }
-    buf_free(pf.why);
+    buf_free(why);
     return rc;
 }
 

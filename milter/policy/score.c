@@ -171,31 +171,20 @@ static bool parse_entry(SCORES *s, char *line, BUF *why)
     return true;
 }
 
-typedef struct SCORE_FILE {
-    SCORES *s;
-    BUF *why;
-} SCORE_FILE;
-
 /* score_line - linefile callback: one entry of scoring.conf */
-static bool score_line(void *ctx, char *line, unsigned lineno, const char **why)
+static bool score_line(void *ctx, char *line, unsigned lineno, BUF *why)
 {
-    SCORE_FILE *sf = ctx;
-    char *t = str_trim(line);
     (void)lineno;
-    if (*t == 0 || *t == '#' || parse_entry(sf->s, t, sf->why))
-        return true;
-    *why = sf->why->data;
-    return false;
+    return parse_entry(ctx, line, why);
 }
 
 /* scores_load - read scoring.conf (see score.h) */
 SCORES *scores_load(const char *path, BUF *err)
 {
-    SCORE_FILE sf = {xcalloc(1, sizeof(SCORES)), buf_new(64)};
-    if (linefile_read(path, 0, score_line, &sf, err) < 0)
-        sf.s = scores_free(sf.s);
-    buf_free(sf.why);
-    return sf.s;
+    SCORES *s = xcalloc(1, sizeof(SCORES));
+    if (linefile_read(path, LINEFILE_TRIM, score_line, s, err) < 0)
+        s = scores_free(s);
+    return s;
 }
 
 /*

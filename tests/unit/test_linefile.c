@@ -1,6 +1,6 @@
 /*
  * test_linefile - lib/linefile: blank and comment lines skipped, line numbers, '#' cut
- * with LINEFILE_HASH_COMMENTS, the callback's error as FILE:LINE, a missing file, a
+ * with LINEFILE_HASH_COMMENTS, LINEFILE_TRIM, the callback's error as FILE:LINE, a missing file, a
  * directory where the file should be
  */
 #include <setjmp.h>
@@ -20,12 +20,12 @@
 #include "lib/xalloc.h"
 
 /* collect - "LINENO:LINE|" for each line shown; a line "bad..." fails */
-static bool collect(void *ctx, char *line, unsigned lineno, const char **why)
+static bool collect(void *ctx, char *line, unsigned lineno, BUF *why)
 {
     BUF *b = ctx;
     line[strcspn(line, "\r\n")] = 0;
     if (strncmp(line, "bad", 3) == 0) {
-        *why = "bad line";
+        buf_puts(why, "bad line");
         return false;
     }
     buf_printf(b, "%u:%s|", lineno, line);
@@ -55,6 +55,13 @@ static void test_lines(void **state)
     assert_int_equal(linefile_read(path, LINEFILE_HASH_COMMENTS, collect, got, err), 1);
     assert_string_equal(got->data, "3:one|6:two |7:three|");
     assert_int_equal(err->len, 0);
+    unlink(path);
+    free(path);
+    /* LINEFILE_TRIM: white space gone, a comment after \f or \v skipped too */
+    path = tmp_file("\t one \r\n\f# comment\n  two words \v\n");
+    buf_reset(got);
+    assert_int_equal(linefile_read(path, LINEFILE_TRIM, collect, got, err), 1);
+    assert_string_equal(got->data, "1:one|3:two words|");
     unlink(path);
     free(path);
     buf_free(got);

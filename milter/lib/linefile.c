@@ -1,30 +1,19 @@
 /*
  * lib/linefile - read a line-oriented configuration file (contract in lib/linefile.h)
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/linefile.h"
+#include "lib/str.h"
 
 /* skipped - a blank line or a whole-line comment: never shown to the parser */
 static bool skipped(const char *line)
 {
     const char *p = line + strspn(line, " \t");
     return *p == '#' || p[strspn(p, "\r\n")] == 0;
-}
-
-/* trim - line without leading and trailing white space, in place */
-static char *trim(char *line)
-{
-    while (isspace((unsigned char)*line))
-        line++;
-    size_t n = strlen(line);
-    while (n && isspace((unsigned char)line[n - 1]))
-        line[--n] = 0;
-    return line;
 }
 
 /* linefile_stream - see lib/linefile.h */
@@ -40,7 +29,7 @@ int linefile_stream(FILE *f, const char *path, unsigned flags, LINEFILE_FN fn, v
         lineno++;
         if (flags & LINEFILE_HASH_COMMENTS)
             line[strcspn(line, "#")] = 0;
-        char *l = flags & LINEFILE_TRIM ? trim(line) : line;
+        char *l = flags & LINEFILE_TRIM ? str_trim(line) : line;
         buf_reset(why);
         if (!skipped(l) && !fn(ctx, l, lineno, why)) {
             if (err)

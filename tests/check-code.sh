@@ -108,7 +108,7 @@ ok "file sizes and header comments checked ($(ls milter/*.[ch] milter/*/*.[ch] |
 # symbol scoring.conf names is emitted somewhere (families such as CLAMAV_* and the
 # YARA_DEFAULT weight are dynamic and exempt, and so are chains: `=` lines emitted by
 # policy/chain.c from the table itself)
-prefixes='URIBL|LOLBIN|LURE|CHAIN|WSH|FIRST|LIMIT|MIME|VBA|XLM|PS|JS|VBS|BAT|HTA|WSF|SCRIPT|HTML|REG|XSL|SCT|CHM|MOF|INF|FILE|ARCHIVE|CONTAINER|URL|LNK|DOC|SCAN|IOC|RTF|OLE|ONENOTE|OOXML|DDE|EMU'
+prefixes='URIBL|LOLBIN|LURE|CHAIN|WSH|FIRST|LIMIT|MIME|VBA|XLM|PS|JS|VBS|BAT|HTA|WSF|SCRIPT|HTML|REG|XSL|SCT|CHM|MOF|INF|FILE|ARCHIVE|CONTAINER|URL|LNK|DOC|SCAN|IOC|RTF|OLE|MSI|ONENOTE|OOXML|DDE|EMU'
 emitted=$(grep -ohE "\"($prefixes)_[A-Z0-9_]+\"" milter/*.c milter/*/*.c | tr -d '"' | sort -u)
 weighted=$(grep -vE '^\s*(#|$)' rules/scoring.conf | grep -vE '^\S+\s+\S+\s+\S+\s+=' | awk '{print $1}' | grep -v '\*$' | grep -v '^YARA_DEFAULT$' | grep -vE '^(CLAMAV|YARA)_' | sort -u)
 unweighted=$(comm -23 <(echo "$emitted") <(echo "$weighted"))

@@ -336,17 +336,44 @@ bool emu_wanted(const char *location, const char *type)
     return ok && (last == NULL || strncmp(last, ">decoded:jse", 12) == 0);
 }
 
+/* browser_call - a recorded call a page makes without the script host: navigation,
+ * XMLHttpRequest, the ES2015 rewrite, blocks that did not run, members and calls of the
+ * catch-all objects other than WScript's */
+static bool browser_call(const EV *e)
+{
+    static const char *const safe[] = {"Navigate",    "HttpOpen",   "HttpSend", "Downlevel",
+                                       "BlockSyntax", "BlockError", NULL};
+    const char *api = e->f[0];
+    for (int i = 0; safe[i]; i++)
+        if (strcmp(api, safe[i]) == 0)
+            return true;
+    if (strcmp(api, "Member") == 0 || strcmp(api, "Call") == 0)
+        return e->n > 1 && strncmp(e->f[1], "WScript", 7) != 0 && strncmp(e->f[1], "WSH", 3) != 0;
+    return false;
+}
+
+/* run_class - what the run showed for heur_known: the script host used, or a run to
+ * the end without it (known.h) */
+static HEUR_RUN run_class(const RUN *r, EMU_STATUS s, const EMU_OUTCOME *o)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->v[i].kind == EVLOG_EV_CALL && r->v[i].n > 0 && !browser_call(&r->v[i]))
+            return HEUR_RUN_HOST;
+    return s == EMU_OK && strcmp(o->text, "ok") == 0 && !o->dropped ? HEUR_RUN_INERT
+                                                                    : HEUR_RUN_NONE;
+}
+
 /* emu_script - see emulate.h */
-void emu_script(HEUR_CTX *c, const CONFIG *cfg, const char *type, const unsigned char *data,
-                size_t n)
+HEUR_RUN emu_script(HEUR_CTX *c, const CONFIG *cfg, const char *type, const unsigned char *data,
+                    size_t n)
 {
     if (!cfg->emulate || n == 0)
-        return;
+        return HEUR_RUN_NONE;
     BUF *src = buf_new(n + 64);
     int kind = emu_extract(type, (const char *)data, n, src);
     if (kind < 0 || src->len > EVLOG_MAX_SCRIPT) {
         buf_free(src);
-        return;
+        return HEUR_RUN_NONE;
     }
     setup(cfg);
     const char *name = strrchr(c->location, '>');
@@ -381,11 +408,13 @@ void emu_script(HEUR_CTX *c, const CONFIG *cfg, const char *type, const unsigned
             break;
         }
     free(at);
+    HEUR_RUN run = run_class(&r, s, &o);
     for (size_t i = 0; i < r.n; i++)
         for (size_t k = 0; k < r.v[i].n; k++)
             free(r.v[i].f[k]);
     free(r.v);
     buf_free(src);
+    return run;
 }
 
 /* emu_selfcheck - see emulate.h */

@@ -30,7 +30,11 @@
  *   `emu-<how>` (the same bytes once per script), so YARA, ClamAV and the analysers see
  *   them. A run cut by a limit keeps what it recorded and adds EMU_LIMIT; a script the
  *   interpreter cannot compile, a helper crash or no helper adds EMU_ERROR. Static
- *   findings of the buffer are untouched either way.
+ *   findings of the buffer are untouched either way. It returns what the run showed for
+ *   heur_known (heur/known.h): HEUR_RUN_HOST when any call used the script host (a
+ *   COM/ActiveX object, WScript, shell, files, registry, tasks, WMI, saved blobs),
+ *   HEUR_RUN_INERT when the script ran to its end ("ok") without one, else
+ *   HEUR_RUN_NONE (not run, cut by a limit, thrown, quit).
  *
  *   emu_selfcheck configures the pool from cfg and runs a trivial script (-n).
  */
@@ -42,10 +46,11 @@
 
 #include "core/config.h"
 #include "heur/heur.h"
+#include "heur/known.h"
 #include "lib/buf.h"
 
-void emu_script(HEUR_CTX *c, const CONFIG *cfg, const char *type, const unsigned char *data,
-                size_t n);
+HEUR_RUN emu_script(HEUR_CTX *c, const CONFIG *cfg, const char *type, const unsigned char *data,
+                    size_t n);
 bool emu_wanted(const char *location, const char *type);
 int emu_selfcheck(const CONFIG *cfg, BUF *err);
 

@@ -108,8 +108,13 @@
     }
 
     /* ------------------------------------------------------------ WScript.Shell */
+    /* the SYSTEM and USER tables hold the registry's unexpanded REG_EXPAND_SZ values
+       (droppers compare ComSpec with "%SystemRoot%\system32\cmd.exe" to spot sandboxes) */
+    var ENV_REG = { system: { COMSPEC: '%SystemRoot%\\system32\\cmd.exe', TEMP: '%SystemRoot%\\TEMP', TMP: '%SystemRoot%\\TEMP',
+        WINDIR: '%SystemRoot%' }, user: { TEMP: '%USERPROFILE%\\AppData\\Local\\Temp', TMP: '%USERPROFILE%\\AppData\\Local\\Temp' } };
     function envObj(type) {
-        var f = function (k) { return ENV[S(k).toUpperCase()] || ''; };
+        var raw = ENV_REG[lc(type)] || {};
+        var f = function (k) { var u = S(k).toUpperCase(); return raw[u] || ENV[u] || ''; };
         f.Item = f; f.item = f; f.Remove = function (k) { rec('EnvRemove', S(type), S(k)); };
         return f;
     }
@@ -338,6 +343,9 @@
         if (p === 'schedule.service') return scheduler();
         if (p === 'wbemscripting.swbemlocator')
             return obj('SWbemLocator', { ConnectServer: function (h, ns) { return wmi(S(ns)); } });
+        /* a ProgID is Library.Class or a CLSID: anything else fails as on Windows
+           ("Automation server can't create object"), which droppers probe for */
+        if (!/[.{]/.test(p) && !/^(new|clsid):/.test(p)) throw new Error("Automation server can't create object");
         if (p === 'scripting.dictionary') {
             var d = {}, o = { Add: function (k, v) { d[k] = v; }, Exists: function (k) { return k in d; }, Item: function (k) { return d[k]; },
                 Remove: function (k) { delete d[k]; }, Keys: function () { return Object.keys(d); }, Items: function () { return Object.keys(d).map(function (k) { return d[k]; }); } };
@@ -370,17 +378,22 @@
     if (kind === 0) {
         var args = coll([]);
         args.Named = obj('Named', { Count: 0, Exists: function () { return false; } }); args.Unnamed = coll([]);
-        G.WScript = obj('WScript', {
+        var wsh = obj('WScript', {
             CreateObject: function (p) { return create(p); }, GetObject: getObject,
             Sleep: function (ms) { clock += Number(ms) || 0; },
             Quit: function () { quit(); }, Echo: function () { rec('Echo', Array.prototype.join.call(arguments, ' ')); },
-            Arguments: args, ScriptFullName: TEMP + '\\' + name, ScriptName: name, Path: TEMP,
+            Arguments: args, ScriptFullName: TEMP + '\\' + name, ScriptName: name, Path: 'C:\\Windows\\System32',
             FullName: 'C:\\Windows\\System32\\wscript.exe', Name: 'Windows Script Host', Version: '5.812', BuildVersion: 16384,
             Interactive: true, Timeout: 0, StdOut: { Write: function () {}, WriteLine: function () {} },
             StdErr: { Write: function () {}, WriteLine: function () {} },
             ConnectObject: function () {}, DisconnectObject: function () {}
         });
-        G.WSH = G.WScript;
+        /* the first use of WScript is recorded (Host): a script that touches it is no
+           browser library, even when it only sleeps or reads its own name */
+        var wshUsed = false;
+        var wshGet = function () { if (!wshUsed) { wshUsed = true; rec('Host', 'WScript'); } return wsh; };
+        Object.defineProperty(G, 'WScript', { get: wshGet, configurable: true });
+        Object.defineProperty(G, 'WSH', { get: wshGet, configurable: true });
     }
 
     /* ------------------------------------------------------------------ browser */
@@ -518,8 +531,42 @@
                  .replace(/@_jscript_version/g, '5.8').replace(/@_jscript_build/g, '16384')
                  .replace(/@_(win32|x86|jscript|microsoft)\b/g, 'true').replace(/@_\w+/g, 'false').replace(/@cc_on/g, '');
         }
+        /* a function expression that only returns a literal, called at once, is the literal
+           (string tables built of thousands of them cost seconds of closures) */
+        s = s.replace(/\(\s*function\s*[\w$]*\s*\(\s*\)\s*\{\s*return\s+("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\d+)\s*;?\s*\}\s*\)\s*\(\s*\)/g, '($1)');
+        s = hoistTables(s);
+        /* JScript binds the name of a function expression in the enclosing scope too */
+        if (kind !== 1 && !/(["'])use strict\1/.test(s))
+            s = s.replace(/((?:[(,:[?]|(?:^|[^=!<>+\-*\/%&|^])=)\s*)function\s+([A-Za-z_$][\w$]*)\s*\(/g, '$1$2 = function $2(');
         return s;
     };
+    /* a loop whose body starts by building a table of constants (var T = {...}; strings,
+       numbers, arrays and objects of them) builds the same table before the loop: droppers
+       rebuild a 90-entry decoding table for each of 15,000 characters to outlast an
+       emulator's time budget. Left alone when the script assigns into the table. */
+    function hoistTables(s) {
+        var re = /(\bfor\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\{\s*)var\s+([A-Za-z_$][\w$]*)\s*=\s*\{/g, m, out = '', last = 0, n = 0;
+        while ((m = re.exec(s)) !== null && n < 16) {
+            var start = m.index + m[1].length, i = re.lastIndex - 1, depth = 0, q = '', end = -1;
+            for (; i < s.length && i - start < 200000; i++) {
+                var ch = s.charAt(i);
+                if (q) { if (ch === '\\') i++; else if (ch === q) q = ''; continue; }
+                if (ch === '"' || ch === "'") q = ch;
+                else if (ch === '{' || ch === '[') depth++;
+                else if (ch === '}' || ch === ']') { if (--depth === 0) { end = i + 1; break; } }
+            }
+            if (end < 0) break;
+            var lit = s.slice(re.lastIndex - 1, end), semi = /^\s*;/.exec(s.slice(end, end + 16));
+            var bare = lit.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '0').replace(/[A-Za-z_$][\w$]*\s*:/g, '');
+            var written = new RegExp('\\b' + m[2].replace(/\$/g, '\\$') + '\\s*(\\[[^\\]]*\\]|\\.[\\w$]+)\\s*=[^=]');
+            if (!semi || !/^[\s\[\]{}(),:0-9.+\-]*$/.test(bare) || written.test(s)) continue;
+            end += semi[0].length;
+            out += s.slice(last, m.index) + 'var ' + m[2] + ' = ' + lit + ';\n' + m[1];
+            last = end; n++;
+            re.lastIndex = end;
+        }
+        return last ? out + s.slice(last) : s;
+    }
     /* eval, and on a SyntaxError the ES2015 rewrite of the source (downlevel.js) */
     function evalModern(s) {
         try { return realEval(s); } catch (e) {
@@ -557,6 +604,13 @@
         return n === 0 ? new RealDate(clock) : n === 1 ? new RealDate(a) : new RealDate(a, b, c === undefined ? 1 : c, d || 0, e || 0, f || 0, g || 0);
     }
     FakeDate.prototype = RealDate.prototype;
+    /* JScript's getYear is the full year outside 1900-1999 */
+    RealDate.prototype.getYear = function () { var y = this.getFullYear(); return y >= 1900 && y < 2000 ? y - 1900 : y; };
+    /* ES3/JScript: a generic Array method called without a receiver works on the global
+       object ([].sort.apply() is the global object: droppers reach WScript that way) */
+    var realSort = Array.prototype.sort, realReverse = Array.prototype.reverse;
+    Array.prototype.sort = function (f) { return this === undefined || this === null ? G : realSort.call(this, f); };
+    Array.prototype.reverse = function () { return this === undefined || this === null ? G : realReverse.call(this); };
     FakeDate.now = function () { return clock++; };
     FakeDate.UTC = RealDate.UTC; FakeDate.parse = RealDate.parse;
     G.Date = FakeDate;
@@ -564,7 +618,7 @@
     G.eval = function (s) {
         if (typeof s !== 'string') return s;
         code('eval', s);
-        return evalModern(s);
+        return evalModern(/@cc_on|\/\*@|\bfunction\s+[\w$]+\s*\./.test(s) ? G.__prepare(s) : s);
     };
     /* the same source compiles once: anti-debugging recursion builds Function('debugger')
        thousands of times */

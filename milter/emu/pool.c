@@ -420,7 +420,7 @@ int emu_pool_check(BUF *err)
     EVLOG_REQUEST r = {2000, 16, EVLOG_KIND_WSH, "check.js", 8, "WScript.Echo(1+1)", 17};
     EMU_OUTCOME o;
     EMU_STATUS s = emu_pool_run(&r, ignore, NULL, &o);
-    if (s == EMU_OK && o.events == 1)
+    if (s == EMU_OK && o.events == 2) /* Host (WScript used) and Echo */
         return 0;
     buf_printf(err, "emulation helper: %s%s%s", o.text[0] ? o.text : "no answer",
                o.msg[0] ? ": " : "", o.msg);

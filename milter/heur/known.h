@@ -14,7 +14,11 @@
  *   double-clicked on Windows that a browser would not do. heur_known reports it as
  *   JS_BROWSER_LIBRARY at c->location (lang "js", a file or archive member, not a decoded
  *   layer); its `^known` group in scoring.conf clears the name facts (FILE_DANGEROUS_EXT,
- *   ARCHIVE_SCRIPT ...) at the same place (policy/chain.h).
+ *   ARCHIVE_SCRIPT ...) at the same place (policy/chain.h). Where the buffer was emulated
+ *   to its end (run != HEUR_RUN_NONE) the run decides instead of the host words: a run
+ *   that used the script host is no library whatever its words; a run that used none is
+ *   one when the code talks to a browser, even if host words appear (a library's
+ *   ActiveXObject fallback for old Internet Explorer, "cmd.exe" in a comment).
  *
  *   A JavaScript buffer (any depth) whose SHA-256 is in rules/lists/known-libraries.txt
  *   (core/lists.h: `DIGEST name`, built from npm packages by tests/behaviour/known_libs.py)
@@ -33,7 +37,14 @@
 
 #include "heur/heur.h"
 
+/* what an emulated run of the buffer showed (emu/emulate.h) */
+typedef enum HEUR_RUN {
+    HEUR_RUN_NONE,  /* not emulated, or the run did not reach its end (limit, error, throw) */
+    HEUR_RUN_INERT, /* ran to its end without a script-host object, shell, file or registry */
+    HEUR_RUN_HOST   /* used the script host (WScript, ActiveX/COM objects, shell, files) */
+} HEUR_RUN;
+
 bool known_browser_js(const unsigned char *p, size_t n);
-bool heur_known(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n);
+bool heur_known(HEUR_CTX *c, const char *lang, const unsigned char *p, size_t n, HEUR_RUN run);
 
 #endif

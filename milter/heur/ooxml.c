@@ -269,6 +269,22 @@ static void binary_dde(HEUR_CTX *c, const unsigned char *d, size_t n)
     }
 }
 
+/* ole_autoload - a SpreadsheetML <oleObject autoLoad="true|1"> (activated on open) */
+static void ole_autoload(HEUR_CTX *c, const char *s, size_t n)
+{
+    for (const char *p = str_memmem_ci(s, n, "<oleObject "); p;
+         p = str_memmem_ci(p + 1, n - (size_t)(p + 1 - s), "<oleObject ")) {
+        const char *end = memchr(p, '>', n - (size_t)(p - s));
+        size_t len = end ? (size_t)(end - p) : n - (size_t)(p - s);
+        const char *a = str_memmem_ci(p, len, "autoLoad=");
+        if (a && (size_t)(p + len - a) > 10 && (a[10] == '1' || a[10] == 't' || a[10] == 'T')) {
+            hits_add(c->hits, "OOXML_OLE_AUTOLOAD", c->location, "%.*s",
+                     (int)(len < 120 ? len : 120), p);
+            return;
+        }
+    }
+}
+
 /* heur_ooxml - see heur/ooxml.h */
 void heur_ooxml(HEUR_CTX *c, const char *name, const unsigned char *data, size_t n)
 {
@@ -283,6 +299,8 @@ void heur_ooxml(HEUR_CTX *c, const char *name, const unsigned char *data, size_t
         if (str_memmem_ci(s, n, "ddeLink") || str_memmem_ci(s, n, "ss:Formula") ||
             str_memmem_ci(s, n, "urn:schemas-microsoft-com:office:spreadsheet"))
             dde_formula(c, s, n);
+        if (str_memmem_ci(s, n, "autoLoad="))
+            ole_autoload(c, s, n);
         if (str_istarts(name, "activex") && str_memmem_ci(s, n, "ax:ocx")) {
             bool flash = str_memmem_ci(s, n, "D27CDB6E-AE6D-11CF-96B8-444553540000") != NULL;
             hits_add(c->hits, flash ? "OOXML_FLASH" : "OOXML_ACTIVEX", c->location, "%s",

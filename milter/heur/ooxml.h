@@ -17,6 +17,8 @@
  *                   (OOXML_REMOTE_FIELD); SpreadsheetML ddeLink (DDE_LINK) and
  *                   Excel 2003 XML / SYLK / CSV cells `=cmd|'/c ...'!A0` (DDE_FORMULA);
  *                   ActiveX parts (activeX*.xml): OOXML_ACTIVEX, Flash: OOXML_FLASH;
+ *                   a sheet's <oleObject autoLoad="true"> (the embedded object is
+ *                   activated when the workbook opens): OOXML_OLE_AUTOLOAD;
  *     *.csv *.slk   DDE formulas;
  *     other binary  a Word binary field `\x13 DDEAUTO ...` (ASCII or UTF-16LE): OOXML_DDEAUTO
  *                   or OOXML_DDE.

@@ -196,6 +196,8 @@ static void ole1(HEUR_CTX *c, const OBJ *o, bool update, unsigned *eq)
         snprintf(cls, sizeof(cls), "Equation (in a damaged header)");
     bool equation = strncasecmp(cls, "equation", 8) == 0 ||
                     (nat && memmem(d + at, nat, "E\0q\0u\0a\0t\0i\0o\0n\0 \0N\0a\0t\0i\0v\0e", 29));
+    if (equation && c->emit && nat >= 512 && memcmp(d + at, "\xd0\xcf\x11\xe0", 4) == 0)
+        c->emit(c->emit_ctx, "oleobject", NULL, d + at, nat); /* its Equation Native data */
     if (equation && (*eq)++ == 0) {
         hits_add(c->hits, "RTF_EQUATION_OBJECT", c->location,
                  "Equation Editor object '%s' (CVE-2017-11882/CVE-2018-0802 carrier)", cls);

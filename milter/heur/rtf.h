@@ -22,7 +22,9 @@ const char *heur_embedded_lang(const char *name);
  *     RTF_EXPLOIT_CARRIER   an Equation object that also auto-loads or is obfuscated;
  *     RTF_PACKAGE           an OLE1 Package (the embedded file's name in the detail);
  *     OLE_PACKAGE_EXECUTABLE  ... whose name is a script or program.
- *   A Package's file content goes to c->emit ("package"; the language from its name).
+ *   A Package's file content goes to c->emit ("package"; the language from its name);
+ *   an Equation object's native data that is a compound file goes to c->emit
+ *   ("oleobject"), where the scan stage judges its Equation Native stream (scan/oleobj.h).
  *   heur_ole_equation looks at an OLE2 file (a document, an embedded object) for an
  *   `Equation Native` stream or the Equation 3.0 CLSID: OLE_EQUATION_OBJECT.
  *   heur_embedded_lang maps an embedded file's name to the script analysers' language

@@ -19,8 +19,11 @@
 #define DIR_SIZE   128
 
 typedef struct ENTRY {
-    char name[32]; /* ASCII folding of the UTF-16 name ('?' for other characters) */
-    uint8_t type;  /* 1 storage, 2 stream, 5 root */
+    char name[32];      /* ASCII folding of the UTF-16 name ('?' for other characters) */
+    uint16_t wname[32]; /* the UTF-16 name as stored, wlen code units (no NUL) */
+    size_t wlen;
+    unsigned char clsid[16];
+    uint8_t type; /* 1 storage, 2 stream, 5 root */
     uint32_t left, right, child, start;
     uint64_t size;
 } ENTRY;
@@ -146,7 +149,9 @@ static bool load_dir(CFB *c)
         for (size_t j = 0; j + 1 < nl && j < 31; j++) {
             uint16_t ch = le16(e + 2 * j);
             d->name[j] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+            d->wname[d->wlen++] = ch;
         }
+        memcpy(d->clsid, e + 0x50, 16);
         d->type = e[0x42];
         d->left = le32(e + 0x44);
         d->right = le32(e + 0x48);
@@ -215,14 +220,21 @@ CFB *cfb_free(CFB *c)
 /* cfb_find - a stream among the root's children, by name (walks the sibling tree) */
 int cfb_find(const CFB *c, const char *name)
 {
-    if (c == NULL || name == NULL)
+    return cfb_find_in(c, 0, name);
+}
+
+/* cfb_find_in - a stream among a storage's children, by name (walks the sibling tree) */
+int cfb_find_in(const CFB *c, size_t storage, const char *name)
+{
+    if (c == NULL || name == NULL || storage >= c->ndir ||
+        (c->dir[storage].type != 1 && c->dir[storage].type != 5))
         return -1;
     uint32_t *stack = xmalloc(c->ndir * sizeof(uint32_t));
     size_t sp = 0;
     size_t steps = 0;
     int found = -1;
-    if (c->dir[0].child < c->ndir)
-        stack[sp++] = c->dir[0].child;
+    if (c->dir[storage].child < c->ndir)
+        stack[sp++] = c->dir[storage].child;
     while (sp > 0 && found < 0 && steps++ < c->ndir) {
         const ENTRY *e = &c->dir[stack[--sp]];
         if (e->type == 2 && strcasecmp(e->name, name) == 0)
@@ -310,4 +322,34 @@ int cfb_write(const CFB *c, int entry, unsigned char *image, const unsigned char
         memcpy(image + x[i].off, src + at, x[i].len);
     free(x);
     return 0;
+}
+
+/* cfb_count - how many directory entries were read */
+size_t cfb_count(const CFB *c)
+{
+    return c ? c->ndir : 0;
+}
+
+/* cfb_stream_name - the UTF-16 name of stream entry i; its length, or -1 if no stream */
+int cfb_stream_name(const CFB *c, size_t i, uint16_t name[32])
+{
+    if (c == NULL || i >= c->ndir || c->dir[i].type != 2)
+        return -1;
+    memcpy(name, c->dir[i].wname, c->dir[i].wlen * sizeof(uint16_t));
+    return (int)c->dir[i].wlen;
+}
+
+/* cfb_storage - entry i is a storage or the root */
+bool cfb_storage(const CFB *c, size_t i)
+{
+    return c && i < c->ndir && (c->dir[i].type == 1 || c->dir[i].type == 5);
+}
+
+/* cfb_clsid - the CLSID of entry i (0 the root storage); false when out of range */
+bool cfb_clsid(const CFB *c, size_t i, unsigned char clsid[16])
+{
+    if (c == NULL || i >= c->ndir)
+        return false;
+    memcpy(clsid, c->dir[i].clsid, 16);
+    return true;
 }

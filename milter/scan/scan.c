@@ -15,6 +15,7 @@
  * (unpack.c) share it too, and the work budget (budget.h) bounds the whole.
  */
 #include "mime/urldoc.h"
+#include "scan/oleobj.h"
 #include "scan/scan_int.h"
 
 typedef struct MATCH_CTX {
@@ -320,8 +321,10 @@ static void maldoc(HEUR_CTX *c, const char *filename, const FILETYPE *ft, const 
         heur_rtf(c, data, n);
     else if (strcmp(ft->name, "onenote") == 0)
         heur_onenote(c, data, n);
-    else if (strcmp(ft->name, "ole2") == 0)
+    else if (strcmp(ft->name, "ole2") == 0) {
         heur_ole_equation(c, data, n);
+        scan_ole_objects(c, data, n);
+    }
     if (filename && (str_iends(filename, ".rels") || str_iends(filename, ".xml") ||
                      str_iends(filename, ".csv") || str_iends(filename, ".slk")))
         heur_ooxml(c, filename, data, n);
@@ -356,6 +359,7 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
     EMIT_CTX e = {s, location, part, depth};
     HEUR_CTX c = heur_ctx(s, location, &e);
     const char *filename = facts ? facts->filename : NULL;
+    HEUR_RUN run = HEUR_RUN_NONE; /* what emulating it showed (heur_known) */
     if (facts) {
         FILE_FACTS f = *facts; /* HTML smuggling is read from the bytes of any HTML file */
         bool markup = strcmp(ft->name, "html") == 0 || strcmp(ft->name, "svg") == 0 ||
@@ -381,13 +385,13 @@ void scan_int_analyse(SCAN *s, const char *location, const char *part, const FIL
             heur_html(&c, data, n); /* the code apart from the prose: decoded:script */
         heur_script(&c, type, data, n);
         if (emu_wanted(location, type)) { /* run it: what it builds comes back as layers */
-            emu_script(&c, s->rs->cfg, type, data, n);
+            run = emu_script(&c, s->rs->cfg, type, data, n);
             heur_wsh_emulated(&c, ft->lang);
         }
     } else if (strcmp(ft->name, "xml") == 0 && emu_wanted(location, "xml")) {
         emu_script(&c, s->rs->cfg, "xml", data, n); /* an XSL stylesheet's msxsl:script */
     }
-    bool browser_js = heur_known(&c, ft->lang, data, n);
+    bool browser_js = heur_known(&c, ft->lang, data, n, run);
     heur_wsh(&c, ft->lang, data, n, browser_js);
     if (ft->lang) {
         heur_lolbas(&c, data, n);

@@ -79,6 +79,15 @@ helper_has es2015-rewrite "$C/benign/es2015-features.js" 'C Downlevel |' \
 helper_has es2015-obfuscated "$C/gen/obf-es2015-full.js" 'C RegWrite | HKCU\Software\Microsoft\Windows\CurrentVersion\Run\update | mshta javascript:' \
     'C RunDownloaded | C:\Users\user\AppData\Local\Temp\stage2.exe'
 helper_has jscript-syntax "$C/real/20160301_5870ff0fd179c5bc2379b08558225803.js" 'C RunDownloaded'
+# JScript/WSH answers droppers test for (SYSTEM environment, WScript.Path, a failing ProgID,
+# getYear, cc_on in eval'd code, dotted and leaking function names, [].sort.apply())
+helper_has jscript-host-checks "$C/gen/jscript-host-checks.js" 'C HttpOpen | GET | http://dl.example.invalid/stage.exe' \
+    'C RunDownloaded | C:\Users\user\AppData\Local\Temp\stage.exe'
+# a constant table rebuilt for every character is built once: the command is reached within
+# 400 ms (without the hoisting the run ends at its deadline)
+o=$("$EMU" --run "$C/gen/table-per-iteration.js" -t 400 2>&1)
+case $o in *'C Run | table-hoisted.exe'*) ok "helper table-per-iteration in 400 ms" ;;
+*) bad "helper table-per-iteration in 400 ms" "$(echo "$o" | tail -2)" ;; esac
 helper_has quit-is-final "$C/hostile/quit-catch.js" 'E quit'
 if "$EMU" --probe-sandbox >/dev/null 2>&1; then bad "seccomp in force" "the probe's system call was allowed"; else
     rc=$?
@@ -91,6 +100,7 @@ cases="gen/kovter-runkey.js|EMU_REG_WRITE EMU_REG_RUNKEY EMU_REG_PAYLOAD EMU_RUN
 gen/obf-kovter-rc4-cff.js|EMU_RUNKEY_LAUNCHER EMU_REG_PAYLOAD|reject
 gen/poweliks-rundll32.js|EMU_RUNKEY_LAUNCHER|reject
 gen/obf-poweliks-b64-debugprot.js|EMU_RUNKEY_LAUNCHER EMU_DYNAMIC_CODE|reject
+gen/jscript-host-checks.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC|-
 gen/download-exec.js|EMU_DOWNLOAD EMU_WRITE_FILE EMU_EXEC EMU_DOWNLOAD_EXEC|-
 gen/obf-download-exec-full.js|EMU_DOWNLOAD EMU_DOWNLOAD_EXEC|-
 gen/smuggle-zip.html|EMU_BLOB_SAVE REG_DROPPER|reject

@@ -292,6 +292,22 @@ static void test_shipped_rules(void **state)
     hits_add(h, "FILE_DANGEROUS_EXT", "2/pkg.ps1", NULL);
     assert_true(score_message(s, h, &ctx) < 10);
     hits_free(h);
+    /* an admin script that starts a program hidden with the execution policy bypassed is
+       no evasive action; AMSI tampering with the same launch is */
+    h = hits_new();
+    hits_add(h, "SCRIPT_PROCESS_LAUNCH", "2/inventory.ps1", NULL);
+    hits_add(h, "SCRIPT_HIDDEN_WINDOW", "2/inventory.ps1", NULL);
+    hits_add(h, "PS_EXEC_POLICY_BYPASS", "2/inventory.ps1", NULL);
+    hits_add(h, "FILE_DANGEROUS_EXT", "2/inventory.ps1", NULL);
+    assert_true(score_message(s, h, &ctx) < 10);
+    assert_null(hit_of(h, "CHAIN_EVASIVE_ACTION"));
+    hits_free(h);
+    h = hits_new();
+    hits_add(h, "SCRIPT_PROCESS_LAUNCH", "2/x.ps1", NULL);
+    hits_add(h, "PS_AMSI_BYPASS", "2/x.ps1", NULL);
+    assert_true(score_message(s, h, &ctx) >= 10);
+    assert_non_null(hit_of(h, "CHAIN_EVASIVE_ACTION"));
+    hits_free(h);
     scores_free(s);
     buf_free(err);
 }

@@ -100,6 +100,35 @@ static void test_rtf_built(void **state)
     for (size_t cut = 0; cut < strlen(rtf); cut++)
         heur_rtf(&c, (const unsigned char *)rtf, cut);
     hits_free(h);
+    /* an Equation.3 object whose native data is a compound file (600 bytes): handed back
+     * as an "oleobject" layer for the scan stage's Equation Native judging; the same
+     * bytes under another class are not */
+    for (int k = 0; k < 2; k++) {
+        BUF *b = buf_new(2048);
+        buf_printf(b,
+                   "{\\rtf1{\\object\\objemb{\\*\\objclass %s}{\\*\\objdata "
+                   "01050000 02000000 0b000000 %s 00000000 00000000 58020000 d0cf11e0a1b11ae1",
+                   k ? "Word.Document.8" : "Equation.3",
+                   k ? "576f72642e446f63756d656e742e3800" : "4571756174696f6e2e3300");
+        if (k) /* the class name is longer: same length field as written above */
+            memcpy(strstr(b->data, "0b000000"), "0f000000", 8);
+        for (int i = 0; i < 592; i++)
+            buf_puts(b, "00");
+        buf_puts(b, "}}}");
+        EMITS e = {0};
+        h = hits_new();
+        c = ctx(h, &e);
+        heur_rtf(&c, (const unsigned char *)b->data, b->len);
+        bool got = emitted(&e, "oleobject", NULL, "\xd0\xcf\x11\xe0");
+        if (got != (k == 0)) {
+            printf("    FAIL rtf %s: oleobject layer %s\n", k ? "Word object" : "Equation.3",
+                   got ? "emitted" : "missing");
+            bad++;
+        }
+        emits_free(&e);
+        hits_free(h);
+        buf_free(b);
+    }
     assert_int_equal(bad, 0);
 }
 
@@ -244,6 +273,14 @@ typedef struct OCASE {
 } OCASE;
 
 static const OCASE ocases[] = {
+    {"oleObject autoLoad", "sheet1.xml",
+     "<worksheet><oleObjects><oleObject progId=\"Equation.3\" shapeId=\"1025\" r:id=\"rId1\" "
+     "autoLoad=\"true\"/></oleObjects></worksheet>",
+     "OOXML_OLE_AUTOLOAD", NULL},
+    {"oleObject without autoLoad", "sheet1.xml",
+     "<worksheet><oleObjects><oleObject progId=\"Word.Document.12\" shapeId=\"1025\" "
+     "r:id=\"rId1\" autoLoad=\"false\"/></oleObjects></worksheet>",
+     NULL, "OOXML_OLE_AUTOLOAD"},
     {"remote template", "settings.xml.rels",
      "<Relationships><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/"
      "officeDocument/2006/relationships/attachedTemplate\" Target=\"https://198.51.100.7/t.dotm\" "

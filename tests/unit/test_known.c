@@ -58,7 +58,7 @@ static void test_known_hash(void **state)
     assert_int_equal(lists_known_libraries(l), 1);
     HITS *h = hits_new();
     HEUR_CTX c = {.hits = h, .location = "2/v.zip>tiny.js", .lists = l};
-    heur_known(&c, "js", (const unsigned char *)LIB, sizeof(LIB) - 1);
+    heur_known(&c, "js", (const unsigned char *)LIB, sizeof(LIB) - 1, HEUR_RUN_NONE);
     assert_true(hits_has(h, "JS_KNOWN_LIBRARY"));
     assert_non_null(strstr(h->v[0].detail, "tinylib@1.0"));
     hits_free(h);
@@ -67,7 +67,7 @@ static void test_known_hash(void **state)
     changed[5] = 'T';
     h = hits_new();
     c.hits = h;
-    heur_known(&c, "js", (const unsigned char *)changed, strlen(changed));
+    heur_known(&c, "js", (const unsigned char *)changed, strlen(changed), HEUR_RUN_NONE);
     assert_false(hits_has(h, "JS_KNOWN_LIBRARY"));
     hits_free(h);
     free(changed);
@@ -84,6 +84,43 @@ static void test_known_hash(void **state)
         assert_non_null(strstr(err->data, "known-libraries.txt:1:"));
     }
     buf_free(err);
+}
+
+/* the emulated run decides JS_BROWSER_LIBRARY where there is one: host words in a
+ * library that never used the host do not count, a run that used it always does */
+static void test_browser_run(void **state)
+{
+    (void)state;
+    static const char IE[] =
+        "(function(w){ var x = w.XMLHttpRequest ? new XMLHttpRequest() : "
+        "new ActiveXObject('Microsoft.XMLHTTP'); document.title = 'a'; })(window);";
+    static const char PLAIN[] =
+        "(function(){ window.lib = {}; document.addEventListener('x', f); })();";
+    static const char NOBROWSER[] = "var a = 1 + 2;";
+    static const struct {
+        const char *text;
+        HEUR_RUN run;
+        bool browser;
+    } T[] = {
+        {IE, HEUR_RUN_NONE, false},         {IE, HEUR_RUN_INERT, true},
+        {IE, HEUR_RUN_HOST, false},         {PLAIN, HEUR_RUN_NONE, true},
+        {PLAIN, HEUR_RUN_INERT, true},      {PLAIN, HEUR_RUN_HOST, false},
+        {NOBROWSER, HEUR_RUN_INERT, false},
+    };
+    for (size_t i = 0; i < sizeof(T) / sizeof(*T); i++) {
+        HITS *h = hits_new();
+        HEUR_CTX c = {.hits = h, .location = "2/v.zip>lib.js"};
+        bool b =
+            heur_known(&c, "js", (const unsigned char *)T[i].text, strlen(T[i].text), T[i].run);
+        if (b != T[i].browser || hits_has(h, "JS_BROWSER_LIBRARY") != T[i].browser)
+            fail_msg("case %zu: browser %d, want %d", i, b, T[i].browser);
+        hits_free(h);
+    }
+    /* a decoded layer is never the library */
+    HITS *h = hits_new();
+    HEUR_CTX c = {.hits = h, .location = "2/v.zip>lib.js>decoded:eval", .depth = 1};
+    assert_false(heur_known(&c, "js", (const unsigned char *)PLAIN, strlen(PLAIN), HEUR_RUN_INERT));
+    hits_free(h);
 }
 
 /* score - the score of the hits (symbol@location) under the shipped rules */
@@ -126,6 +163,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_hash),
+        cmocka_unit_test(test_browser_run),
         cmocka_unit_test(test_known_chains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

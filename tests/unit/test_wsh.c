@@ -17,7 +17,8 @@ static HITS *run(const char *lang, const char *text, int depth)
 {
     HITS *h = hits_new();
     HEUR_CTX c = {.hits = h, .location = "2/a.zip>x", .depth = depth};
-    bool browser_js = heur_known(&c, lang, (const unsigned char *)text, strlen(text));
+    bool browser_js =
+        heur_known(&c, lang, (const unsigned char *)text, strlen(text), HEUR_RUN_NONE);
     heur_wsh(&c, lang, (const unsigned char *)text, strlen(text), browser_js);
     return h;
 }

@@ -146,7 +146,7 @@ $(OBJDIR)/%.o: %.c
 # a unit test links only what it tests: those named in UNIT_PURE link libfm-pure.a alone
 # (no libclamav, YARA, GMime, hiredis or libmilter; tests/check-code.sh checks with ldd),
 # the others the three libraries, of which the linker takes only the objects they use
-UNIT_PURE := test_action test_chain test_config test_deobf test_failure test_filetype \
+UNIT_PURE := test_action test_chain test_config test_deobf test_failure test_filetype test_linefile \
              test_hdrguard test_heur_registry test_heur_script test_lib test_lists test_lnk test_lolbas test_known test_html \
              test_lure test_passwords test_score
 unit_link = $(if $(filter $(1),$(UNIT_PURE)),$(PURE_LIB) $(PURE_LDLIBS),$(FM_LIBS) $(LDLIBS))

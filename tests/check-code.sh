@@ -17,7 +17,7 @@ only_in() {
 }
 only_in 'gmime/' milter/mime/mime.c
 only_in 'openssl/' milter/core/digest.c
-only_in 'idn2\.h' milter/mime/url.c
+only_in 'idn2\.h' milter/mime/urlparse.c
 only_in 'clamav\.h' milter/scan/clamav.c
 only_in 'yara\.h' milter/scan/yara.c
 only_in 'archive\.h' milter/scan/archive.c

@@ -268,25 +268,30 @@ static int r_lookup(void *h, CACHE_Q *q, size_t n, long long *gen, double budget
     size_t sent = 0;
     for (size_t i = 0; i < n; i++) {
         const char *a[] = {"GETRANGE", q[i].key, "0", max};
-        append(c, 4, a, NULL), sent++;
+        append(c, 4, a, NULL);
+        sent++;
         if (q[i].sha256) {
             char *k = key(r, "prev", q[i].sha256);
             const char *b[] = {"HGET", k, "count"};
-            append(c, 3, b, NULL), sent++;
+            append(c, 3, b, NULL);
+            sent++;
             free(k);
         }
     }
     char *gk = key(r, "ioc:gen", NULL);
     const char *g[] = {"GET", gk};
-    append(c, 2, g, NULL), sent++;
+    append(c, 2, g, NULL);
+    sent++;
     free(gk);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         redisReply *x = reply(c, err);
-        if (x == NULL)
+        if (x == NULL) {
             rc = -1;
-        else
-            take_value(&q[i], x), freeReplyObject(x);
+        } else {
+            take_value(&q[i], x);
+            freeReplyObject(x);
+        }
         if (rc == 0 && q[i].sha256) {
             if ((x = reply(c, err)) == NULL)
                 rc = -1;
@@ -309,7 +314,9 @@ static int r_lookup(void *h, CACHE_Q *q, size_t n, long long *gen, double budget
 /* append_sight - the prevalence updates of one sighting; returns commands queued */
 static size_t append_sight(REDIS *r, redisContext *c, const CACHE_SIGHT *s)
 {
-    char when[32], ttl[32], max[32];
+    char when[32];
+    char ttl[32];
+    char max[32];
     snprintf(when, sizeof(when), "%lld", s->when);
     snprintf(ttl, sizeof(ttl), "%lld", r->cc->seen_ttl);
     snprintf(max, sizeof(max), "%zd", (ssize_t)r->cc->seen_max - 1);
@@ -326,14 +333,23 @@ static size_t append_sight(REDIS *r, redisContext *c, const CACHE_SIGHT *s)
     const char *c7[] = {"EXPIRE", sk, ttl};
     const char *c8[] = {"SET", a1, s->sha256, "EX", ttl};
     const char *c9[] = {"SET", a2, s->sha256, "EX", ttl};
-    append(c, 4, c1, NULL), append(c, 8, c2, NULL), append(c, 4, c3, NULL);
-    append(c, 3, c4, NULL), append(c, 5, c8, NULL), append(c, 5, c9, NULL);
+    append(c, 4, c1, NULL);
+    append(c, 8, c2, NULL);
+    append(c, 4, c3, NULL);
+    append(c, 3, c4, NULL);
+    append(c, 5, c8, NULL);
+    append(c, 5, c9, NULL);
     size_t k = 6;
     if (r->cc->seen_max) {
-        append(c, 3, c5, NULL), append(c, 4, c6, NULL), append(c, 3, c7, NULL);
+        append(c, 3, c5, NULL);
+        append(c, 4, c6, NULL);
+        append(c, 3, c7, NULL);
         k += 3;
     }
-    free(pk), free(sk), free(a1), free(a2);
+    free(pk);
+    free(sk);
+    free(a1);
+    free(a2);
     return k;
 }
 
@@ -351,7 +367,8 @@ static int r_store(void *h, const CACHE_PUT *p, size_t np, const CACHE_SIGHT *s,
         snprintf(ttl, sizeof(ttl), "%lld", p[i].ttl);
         const char *a[] = {"SET", p[i].key, p[i].val, "EX", ttl};
         size_t l[] = {3, strlen(p[i].key), p[i].len, 2, strlen(ttl)};
-        append(c, 5, a, l), sent++;
+        append(c, 5, a, l);
+        sent++;
     }
     for (size_t i = 0; i < ns; i++)
         sent += append_sight(r, c, &s[i]);
@@ -371,8 +388,10 @@ static int r_ioc_fetch(void *h, IOCSET *into, long long *gen, double budget, BUF
     char *gk = key(r, "ioc:gen", NULL);
     const char *a[] = {"GET", gk};
     const char *b[] = {"HGETALL", k};
-    append(c, 2, a, NULL), append(c, 2, b, NULL);
-    free(k), free(gk);
+    append(c, 2, a, NULL);
+    append(c, 2, b, NULL);
+    free(k);
+    free(gk);
     redisReply *g = reply(c, err);
     redisReply *x = g ? reply(c, err) : NULL;
     int rc = x && x->type == REDIS_REPLY_ARRAY ? 0 : -1;
@@ -403,14 +422,18 @@ static int r_ioc_import(void *h, const IOCSET *s, BUF *err)
     char *k = key(r, "ioc", NULL);
     char *gk = key(r, "ioc:gen", NULL);
     size_t sent = 0;
-    const char *name, *hash;
+    const char *name;
+    const char *hash;
     for (size_t i = 0; (hash = ioc_at(s, i, &name)) != NULL; i++) {
         const char *a[] = {"HSET", k, hash, name};
-        append(c, 4, a, NULL), sent++;
+        append(c, 4, a, NULL);
+        sent++;
     }
     const char *g[] = {"INCR", gk};
-    append(c, 2, g, NULL), sent++;
-    free(k), free(gk);
+    append(c, 2, g, NULL);
+    sent++;
+    free(k);
+    free(gk);
     int rc = drain(c, sent, err);
     checkin(r, c, rc >= 0);
     return rc == 0 ? 0 : -1;
@@ -438,7 +461,8 @@ static int r_ioc_remove(void *h, const char *hash, BUF *err)
         freeReplyObject(x);
     if (rc == 0 && !command_ok(c, err, 2, g))
         rc = -1;
-    free(k), free(gk);
+    free(k);
+    free(gk);
     checkin(r, c, c->err == 0);
     return rc;
 }
@@ -497,8 +521,10 @@ static int r_where(void *h, const char *hash, CACHE_PREV *out, BUF *err)
         char *sk = key(r, "seen", out->sha256);
         const char *a[] = {"HGETALL", pk};
         const char *b[] = {"LRANGE", sk, "0", "-1"};
-        append(c, 2, a, NULL), append(c, 4, b, NULL);
-        free(pk), free(sk);
+        append(c, 2, a, NULL);
+        append(c, 4, b, NULL);
+        free(pk);
+        free(sk);
         redisReply *hx = reply(c, err);
         redisReply *lx = hx ? reply(c, err) : NULL;
         if (hx && lx)

@@ -6,12 +6,11 @@
  * Conditions are checked for syntax here, matched in heur/lolbas.c.
  */
 #include <ctype.h>
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/cmdtab.h"
+#include "lib/linefile.h"
 #include "lib/xalloc.h"
 
 struct CMDTAB {
@@ -72,9 +71,6 @@ static bool cond_ok(const char *c)
 /* parse_line - one rule from a line (comments cut); 0 ok and blank, 1 a rule, -1 error */
 static int parse_line(char *line, CMDRULE *r, const char **why)
 {
-    char *hash = strchr(line, '#');
-    if (hash)
-        *hash = 0;
     char *save = NULL;
     char *w[2 + CMDTAB_MAX_CONDS]; /* BINARY SYMBOL and at most CMDTAB_MAX_CONDS */
     size_t nw = 0;
@@ -125,42 +121,29 @@ static int by_binary(const void *a, const void *b)
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
+/* cmd_line - linefile callback: one rule into the table */
+static bool cmd_line(void *ctx, char *line, unsigned lineno, BUF *why)
+{
+    CMDTAB *t = ctx;
+    CMDRULE r = {.line = lineno};
+    const char *w = NULL;
+    int got = parse_line(line, &r, &w);
+    if (got < 0)
+        buf_puts(why, w);
+    if (got > 0) {
+        XGROW(t->v, t->n, t->cap);
+        t->v[t->n++] = r;
+    }
+    return got >= 0;
+}
+
 /* cmdtab_load - see cmdtab.h */
 CMDTAB *cmdtab_load(const char *path, BUF *err)
 {
     CMDTAB *t = xcalloc(1, sizeof(CMDTAB));
-    FILE *f = path ? fopen(path, "r") : NULL;
-    if (f == NULL) {
-        if (path == NULL || errno == ENOENT)
-            return t;
-        buf_printf(err, "%s: %s", path, strerror(errno));
-        return cmdtab_free(t);
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned lineno = 0;
-    bool ok = true;
-    errno = 0;
-    while (ok && getline(&line, &cap, f) != -1) {
-        CMDRULE r = {.line = ++lineno};
-        const char *why = NULL;
-        int got = parse_line(line, &r, &why);
-        if (got < 0) {
-            buf_printf(err, "%s:%u: %s", path, lineno, why);
-            ok = false;
-        } else if (got > 0) {
-            XGROW(t->v, t->n, t->cap);
-            t->v[t->n++] = r;
-        }
-        errno = 0;
-    }
-    if (ok && ferror(f)) {
-        buf_printf(err, "%s: %s", path, strerror(errno ? errno : EIO));
-        ok = false;
-    }
-    free(line);
-    fclose(f);
-    if (!ok)
+    if (path == NULL)
+        return t;
+    if (linefile_read(path, LINEFILE_MISSING_EMPTY | LINEFILE_HASH_COMMENTS, cmd_line, t, err) < 0)
         return cmdtab_free(t);
     if (t->n)
         qsort(t->v, t->n, sizeof(CMDRULE), by_binary);

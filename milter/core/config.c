@@ -17,6 +17,7 @@
 #include "core/config.h"
 #include "core/uribl.h"
 #include "core/config_int.h"
+#include "lib/linefile.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
 
@@ -729,38 +730,33 @@ int config_load(CONFIG *c, const char *path, BUF *err)
     return rc;
 }
 
+typedef struct CONFIG_FILE {
+    CONFIG *c;
+    unsigned char *seen; /* the rows set so far: a second setting of one is an error */
+} CONFIG_FILE;
+
+/* config_line - linefile callback: one line of the configuration */
+static bool config_line(void *ctx, char *line, unsigned lineno, BUF *why)
+{
+    CONFIG_FILE *cf = ctx;
+    (void)lineno;
+    return parse_line(cf->c, line, cf->seen, why);
+}
+
 /* config_load_stream - parse an open stream named path into c (see config.h) */
 int config_load_stream(CONFIG *c, FILE *f, const char *path, BUF *err)
 {
     free(c->path);
     c->path = xstrdup(path);
     unsigned char seen[NROWS] = {0};
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned lineno = 0;
-    int rc = 0;
+    CONFIG_FILE cf = {c, seen};
+    int rc = linefile_stream(f, path, LINEFILE_TRIM, config_line, &cf, err) < 0 ? -1 : 0;
     BUF *why = buf_new(64);
-    while (getline(&line, &cap, f) != -1) {
-        lineno++;
-        char *s = str_trim(line);
-        if (*s == 0 || *s == '#')
-            continue;
-        if (!parse_line(c, s, seen, why)) {
-            buf_printf(err, "%s:%u: %s", path, lineno, why->data);
-            rc = -1;
-            break;
-        }
-    }
-    if (rc == 0 && ferror(f)) {
-        buf_printf(err, "%s: read error: %s", path, strerror(errno));
-        rc = -1;
-    }
     if (rc == 0 && !check_cross(c, why)) {
         buf_printf(err, "%s: %s", path, why->data);
         rc = -1;
     }
     buf_free(why);
-    free(line);
     return rc;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/ioc.h"
+#include "lib/linefile.h"
 #include "lib/xalloc.h"
 
 typedef struct IOC {
@@ -171,37 +172,24 @@ int ioc_parse_line(const char *line, char hash[65], char *name, size_t namecap)
     return 1;
 }
 
+/* ioc_line - linefile callback: one hash and its name into the set */
+static bool ioc_line(void *ctx, char *line, unsigned lineno, BUF *why)
+{
+    char hash[65];
+    char name[IOC_NAME_MAX];
+    int r = ioc_parse_line(line, hash, name, sizeof(name));
+    (void)lineno;
+    if (r > 0)
+        ioc_add(ctx, hash, name);
+    if (r < 0)
+        buf_puts(why, "not an MD5, SHA-1 or SHA-256 hash");
+    return r >= 0;
+}
+
 /* ioc_load_file - add every entry of one file; -1 with FILE[:LINE]: reason */
 int ioc_load_file(IOCSET *s, const char *path, BUF *err)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        buf_printf(err, "%s: cannot open: %s\n", path, strerror(errno));
-        return -1;
-    }
-    char *line = NULL;
-    char hash[65];
-    char name[IOC_NAME_MAX];
-    size_t cap = 0;
-    unsigned lineno = 0;
-    int rc = 0;
-    while (rc == 0 && getline(&line, &cap, f) != -1) {
-        lineno++;
-        int r = ioc_parse_line(line, hash, name, sizeof(name));
-        if (r < 0) {
-            buf_printf(err, "%s:%u: not an MD5, SHA-1 or SHA-256 hash\n", path, lineno);
-            rc = -1;
-        } else if (r > 0) {
-            ioc_add(s, hash, name);
-        }
-    }
-    if (rc == 0 && ferror(f)) {
-        buf_printf(err, "%s: read error\n", path);
-        rc = -1;
-    }
-    free(line);
-    fclose(f);
-    return rc;
+    return linefile_read(path, 0, ioc_line, s, err) < 0 ? -1 : 0;
 }
 
 /* by_name - qsort order of strings */
@@ -214,8 +202,12 @@ static int by_name(const void *a, const void *b)
 int ioc_load_dir(IOCSET *s, const char *dir, BUF *err)
 {
     DIR *d = opendir(dir);
-    if (d == NULL)
-        return errno == ENOENT ? 0 : (buf_printf(err, "%s: %s\n", dir, strerror(errno)), -1);
+    if (d == NULL) {
+        if (errno == ENOENT)
+            return 0;
+        buf_printf(err, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
     char **names = NULL;
     size_t n = 0;
     size_t cap = 0;

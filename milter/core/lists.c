@@ -19,13 +19,11 @@
  * A line with two words, or an entry with bytes a list cannot hold, is an error naming
  * FILE:LINE, so a typo fails the (re)load loudly instead of silently matching nothing.
  *
- * Diagnostics go to the caller's BUF as "FILE: reason" or "FILE:LINE: reason". This file
- * does file I/O (fopen/getline) and nothing else beyond libc.
+ * Diagnostics go to the caller's BUF as "FILE: reason" or "FILE:LINE: reason". The files
+ * are read through lib/linefile (comments, line numbers, I/O errors); nothing else beyond libc.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,6 +31,7 @@
 #include "lib/buf.h"
 #include "core/cmdtab.h"
 #include "core/lists.h"
+#include "lib/linefile.h"
 #include "lib/xalloc.h"
 
 #define FNV_OFFSET 14695981039346656037ULL
@@ -165,9 +164,6 @@ static bool entry_ok(const char *e, bool domain)
  * syntax error (why says which) */
 static char *clean_entry(char *line, bool domain, const char **why)
 {
-    char *hash = strchr(line, '#');
-    if (hash)
-        *hash = 0;
     char *e = line + strspn(line, " \t\r\n\f\v");
     size_t n = strcspn(e, " \t\r\n\f\v");
     if (e[n] && e[n + strspn(e + n, " \t\r\n\f\v")]) {
@@ -191,49 +187,39 @@ static char *clean_entry(char *line, bool domain, const char **why)
     return e;
 }
 
+typedef struct LIST_FILE {
+    SET *set;
+    bool domain;
+} LIST_FILE;
+
+/* list_line - linefile callback: the entry of one line into the set */
+static bool list_line(void *ctx, char *line, unsigned lineno, BUF *why)
+{
+    LIST_FILE *lf = ctx;
+    const char *w = NULL;
+    char *e = clean_entry(line, lf->domain, &w);
+    (void)lineno;
+    if (e == NULL)
+        buf_puts(why, w);
+    else if (*e)
+        set_add(lf->set, e, strlen(e));
+    return e != NULL;
+}
+
 /* load_file - read one list into s; false with a message in err on failure. A missing
  * file is an empty list. */
 static bool load_file(SET *s, const char *path, bool domain, BUF *err)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        if (errno == ENOENT)
-            return true;
-        buf_printf(err, "%s: %s", path, strerror(errno));
-        return false;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned lineno = 0;
-    bool ok = true;
-    errno = 0;
-    while (ok && getline(&line, &cap, f) != -1) {
-        const char *why = NULL;
-        char *e = clean_entry(line, domain, &why);
-        lineno++;
-        if (e == NULL) {
-            buf_printf(err, "%s:%u: %s", path, lineno, why);
-            ok = false;
-        } else if (*e) {
-            set_add(s, e, strlen(e));
-        }
-        errno = 0;
-    }
-    if (ok && ferror(f)) { /* a directory, an I/O error: not an empty list */
-        buf_printf(err, "%s: %s", path, strerror(errno ? errno : EIO));
-        ok = false;
-    }
-    free(line);
-    fclose(f);
-    return ok;
+    LIST_FILE lf = {s, domain};
+    return linefile_read(path, LINEFILE_MISSING_EMPTY | LINEFILE_HASH_COMMENTS, list_line, &lf,
+                         err) >= 0;
 }
 
-/* known_line - "HEX64 name..." of known-libraries.txt into l; "" lines skipped */
-static bool known_line(LISTS *l, char *line, const char **why)
+/* known_line - linefile callback: "HEX64 name..." of known-libraries.txt into the LISTS */
+static bool known_line(void *ctx, char *line, unsigned lineno, BUF *why)
 {
-    char *hash = strchr(line, '#');
-    if (hash)
-        *hash = 0;
+    LISTS *l = ctx;
+    (void)lineno;
     char *d = line + strspn(line, " \t\r\n");
     size_t n = strcspn(d, " \t\r\n");
     if (n == 0)
@@ -246,7 +232,7 @@ static bool known_line(LISTS *l, char *line, const char **why)
     for (size_t i = 0; hex && i < n; i++)
         hex = isxdigit((unsigned char)d[i]) != 0;
     if (!hex || nl == 0) {
-        *why = "want a SHA-256 digest (64 hex digits) and the library's name";
+        buf_puts(why, "want a SHA-256 digest (64 hex digits) and the library's name");
         return false;
     }
     for (size_t i = 0; i < n; i++)
@@ -263,28 +249,8 @@ static bool known_line(LISTS *l, char *line, const char **why)
 /* load_known - known-libraries.txt (a missing file is an empty list) */
 static bool load_known(LISTS *l, const char *path, BUF *err)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        if (errno == ENOENT)
-            return true;
-        buf_printf(err, "%s: %s", path, strerror(errno));
-        return false;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned lineno = 0;
-    bool ok = true;
-    while (ok && getline(&line, &cap, f) != -1) {
-        const char *why = NULL;
-        lineno++;
-        if (!known_line(l, line, &why)) {
-            buf_printf(err, "%s:%u: %s", path, lineno, why);
-            ok = false;
-        }
-    }
-    free(line);
-    fclose(f);
-    return ok;
+    return linefile_read(path, LINEFILE_MISSING_EMPTY | LINEFILE_HASH_COMMENTS, known_line, l,
+                         err) >= 0;
 }
 
 /* load_extra - the two tables beside the word lists: lolbas.conf, known-libraries.txt */

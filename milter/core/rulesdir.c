@@ -25,7 +25,8 @@ static bool link_dir(const char *src, const char *dst, int depth, size_t *count,
             continue;
         char *from = xasprintf("%s/%s", src, e->d_name);
         char *to = xasprintf("%s/%s", dst, e->d_name);
-        struct stat st, have;
+        struct stat st;
+        struct stat have;
         if (stat(from, &st) != 0) {
             /* a dangling link in a rules directory: skip it like the loaders would */
         } else if (S_ISDIR(st.st_mode) && depth == 0) {

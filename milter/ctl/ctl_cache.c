@@ -89,7 +89,10 @@ static void print_prev(const CACHE_PREV *p, const char *asked)
         char *sfrom = str_sanitize_dup(from ? from : "-", 400);
         char *sto = str_sanitize_dup(to ? to : "-", 1200);
         printf("  ref=%s time=%s from=%s to=%s\n", sref, stamp, sfrom, sto);
-        free(sref), free(sfrom), free(sto), free(e);
+        free(sref);
+        free(sfrom);
+        free(sto);
+        free(e);
     }
 }
 
@@ -176,7 +179,8 @@ static int ioc_import(CTL *ctl, int argc, char **argv)
 /* print_set - "HASH KIND SOURCE NAME" lines */
 static void print_set(const IOCSET *s, const char *source)
 {
-    const char *h, *name;
+    const char *h;
+    const char *name;
     for (size_t i = 0; (h = ioc_at(s, i, &name)) != NULL; i++) {
         char *sn = str_sanitize_dup(name, IOC_NAME_MAX);
         printf("%s %s %s%s%s\n", h, ioc_kind(h), source, *sn ? " " : "", sn);

@@ -217,7 +217,8 @@ static int smtp_relay(const char *relay, const char *from, char *const *rcpt, si
 {
     SMTP s = {dial(relay, err), buf_new(4096), buf_new(256)};
     if (s.fd < 0) {
-        buf_free(s.in), buf_free(s.reply);
+        buf_free(s.in);
+        buf_free(s.reply);
         return -1;
     }
     char host[256] = "localhost";
@@ -231,7 +232,9 @@ static int smtp_relay(const char *relay, const char *from, char *const *rcpt, si
               envelope(&s, from, rcpt, nrcpt, err) && command(&s, "DATA\r\n", 354, 354, err);
     if (ok) {
         wire(data, head, raw, len);
-        ok = send_all(&s, data->data, data->len) || (buf_puts(err, "relay: write failed"), false);
+        ok = send_all(&s, data->data, data->len);
+        if (!ok)
+            buf_puts(err, "relay: write failed");
         ok = ok && command(&s, NULL, 250, 250, err);
     }
     send_all(&s, "QUIT\r\n", 6);

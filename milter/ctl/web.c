@@ -211,7 +211,8 @@ static void page_list(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp)
         .sender = q.sender, .rcpt = q.rcpt, .symbol = q.symbol, .verdict = q.verdict, .text = q.q};
     if (q.since && q.since[0] && qfilter_since(q.since, (int64_t)time(NULL), &f.since) != 0)
         q.error = "Since: use YYYY-MM-DD, or 7d, 12h, 30m back from now.";
-    QMETA **v, **keep;
+    QMETA **v;
+    QMETA **keep;
     size_t n;
     size_t k = 0;
     BUF *err = buf_new(64);
@@ -289,10 +290,12 @@ static void page_item(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp, co
                 if (strcmp(v->parts->v[i]->path, want) == 0 && v->parts->v[i]->data)
                     p = v->parts->v[i];
             char *name = p ? safe_name(ref, p->path) : NULL;
-            if (p)
+            if (p) {
                 download(resp, name, p->data->data, p->data->len);
-            else
-                resp->status = 404, webpage_message(resp->body, s, "Not found", "no such part");
+            } else {
+                resp->status = 404;
+                webpage_message(resp->body, s, "Not found", "no such part");
+            }
             free(name);
         } else {
             resp->status = 404;
@@ -331,7 +334,8 @@ static void act_item(WEB *w, WEB_SESSION *s, HTTPD_REQ *r, HTTPD_RESP *resp, con
     }
     free(who);
     free(back);
-    buf_free(msg), buf_free(err);
+    buf_free(msg);
+    buf_free(err);
 }
 
 /* route - pages that need a session */
@@ -453,7 +457,9 @@ int ctl_web(CTL *ctl, int argc, char **argv)
     buf_free(aerr);
     sigset_t set;
     sigemptyset(&set);
-    sigaddset(&set, SIGINT), sigaddset(&set, SIGTERM), sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* the server's thread inherits the mask */
     WEB *w = xcalloc(1, sizeof(*w));
     w->ctl = ctl;

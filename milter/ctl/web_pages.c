@@ -226,7 +226,8 @@ static void row(BUF *o, const char *label, const char *value, size_t max)
 /* meta_table - the item's metadata */
 static void meta_table(BUF *o, const QMETA *m)
 {
-    char when[32], num[96];
+    char when[32];
+    char num[96];
     buf_puts(o, "<table class=\"meta\">");
     row(o, "Reference", m->ref, 20);
     row(o, "Stored (UTC)", qview_time(m->time, when), 40);

@@ -192,7 +192,8 @@ static void declared(BSET *b, const char *s, size_t n)
     const char *p = str_memmem_ci(s, n, "boundary=");
     if (p == NULL)
         return;
-    size_t i = (size_t)(p - s) + 9, e;
+    size_t i = (size_t)(p - s) + 9;
+    size_t e;
     if (i < n && s[i] == '"') {
         const char *q = memchr(s + i + 1, '"', n - i - 1);
         e = q ? (size_t)(q - s) : n;

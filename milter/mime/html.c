@@ -452,8 +452,10 @@ static void anchor_text(WALK *w, const char *s, size_t n)
     for (size_t i = 0; i < n && b->len <= w->max_text; i++) {
         unsigned char c = (unsigned char)s[i];
         bool sp = c == ' ' || (c >= '\t' && c <= '\r');
-        if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0)
-            sp = true, i++;
+        if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0) {
+            sp = true;
+            i++;
+        }
         if (sp) {
             w->space = b->len > 0;
             continue;

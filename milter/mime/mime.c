@@ -173,8 +173,8 @@ static bool store(WALK *w, PART *p, const char *d, size_t n)
 {
     /* the part's own bytes count against max_part_bytes: budget() alone would let one
      * part grow to max_total_bytes */
-    size_t room = budget(w),
-           left = p->size < w->lim->max_part_bytes ? w->lim->max_part_bytes - p->size : 0;
+    size_t room = budget(w);
+    size_t left = p->size < w->lim->max_part_bytes ? w->lim->max_part_bytes - p->size : 0;
     room = room < left ? room : left;
     size_t take = n < room ? n : room;
     if (take && !buf_try_cat(p->data, d, take)) {
@@ -461,7 +461,8 @@ static void scan_hidden(WALK *w, PART *p)
     size_t n = p->size;
     size_t i = 0;
     unsigned found = 0;
-    char name[256], *path;
+    char name[256];
+    char *path;
     while (i < n && found < MAX_HIDDEN_BLOCKS) {
         size_t ll = line_len(s, n, i);
         size_t next = line_end(s, n, i);

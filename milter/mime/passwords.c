@@ -155,12 +155,15 @@ static size_t word_match(const unsigned char *p, size_t n, size_t i, const char 
     size_t kn = strlen(w);
     size_t ki = 0;
     while (ki < kn) {
-        unsigned kc, tc;
+        unsigned kc;
+        unsigned tc;
         if (k[ki] == ' ') {
             size_t l;
             size_t runs = 0;
-            while (runs < SPACE_RUN && (l = space_len(p + i, n - i)))
-                i += l, runs++;
+            while (runs < SPACE_RUN && (l = space_len(p + i, n - i))) {
+                i += l;
+                runs++;
+            }
             if (runs == 0)
                 return 0;
             ki++;

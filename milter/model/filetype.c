@@ -498,7 +498,8 @@ enum { BY_DETECTED, BY_EXT, BY_MIME };
 /* family_of - row of the first family whose list `by` holds word, or -1 */
 static int family_of(int by, const char *word)
 {
-    size_t wl = strlen(word), len;
+    size_t wl = strlen(word);
+    size_t len;
     for (size_t i = 0; wl > 0 && i < NELEM(families); i++) {
         const char *list = by == BY_DETECTED ? families[i].detected
                            : by == BY_EXT    ? families[i].exts
@@ -539,7 +540,9 @@ bool filetype_mismatch(const char *declared_ctype, const char *filename, const F
 const char *filetype_ext(const char *filename)
 {
     static _Thread_local char ext[EXT_MAX];
-    size_t end = filename != NULL ? strlen(filename) : 0, dot, len;
+    size_t end = filename != NULL ? strlen(filename) : 0;
+    size_t dot;
+    size_t len;
     ext[0] = 0;
     while (end > 0 && (filename[end - 1] == '.' || filename[end - 1] == ' ' ||
                        (filename[end - 1] >= '\t' && filename[end - 1] <= '\r')))

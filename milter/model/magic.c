@@ -127,8 +127,8 @@ static bool zip_walk_central(const unsigned char *p, size_t n, unsigned *flags)
     for (; seen < count && seen < ZIP_MAX_ENTRIES && off <= e && e - off >= 46; seen++) {
         if (!magic_at(p, n, off, LIT("PK\1\2")))
             break;
-        size_t nl = magic_le16(p + off + 28),
-               skip = (size_t)magic_le16(p + off + 30) + magic_le16(p + off + 32);
+        size_t nl = magic_le16(p + off + 28);
+        size_t skip = (size_t)magic_le16(p + off + 30) + magic_le16(p + off + 32);
         if (nl > n - off - 46)
             break;
         zip_note(flags, p + off + 46, nl);

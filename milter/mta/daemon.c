@@ -387,7 +387,8 @@ int daemon_run(RULESET *rs, bool foreground)
     buf_free(err);
     ruleset_install(rs);
     log_notice("listening on %s, rules %s, cache %s", c->socket, rs->id, cache_name(cache));
-    pthread_t t, r;
+    pthread_t t;
+    pthread_t r;
     reloader.path = config_path;
     if (pthread_create(&r, NULL, reloader_main, NULL) != 0 ||
         pthread_create(&t, NULL, serve, NULL) != 0)

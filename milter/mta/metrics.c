@@ -145,7 +145,9 @@ static void render_counters(BUF *out)
     family(out, "fileless_connections_dropped_total", "counter",
            "Connections closed before any negotiation (idle past milter_timeout).");
     buf_printf(out, "fileless_connections_dropped_total %llu\n", m.counters[METRICS_CONN_DROPPED]);
-    unsigned long long emu_run, emu_limit, emu_crash;
+    unsigned long long emu_run;
+    unsigned long long emu_limit;
+    unsigned long long emu_crash;
     emu_pool_counts(&emu_run, &emu_limit, &emu_crash);
     family(out, "fileless_emulations_total", "counter",
            "Scripts run by the emulation helpers, and how many of them hit a limit (deadline, "

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/linefile.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
 #include "policy/policyset.h"
@@ -480,38 +481,32 @@ static bool parse_line(POLICYSET *ps, POLICY **cur, char *s, unsigned line, BUF 
     return parse_setting(ps, *cur, str_trim(s), val, why);
 }
 
+typedef struct POLICY_FILE {
+    POLICYSET *ps;
+    POLICY *cur; /* the section being read, NULL before the first */
+} POLICY_FILE;
+
+/* policy_line - linefile callback: one line of the policy file */
+static bool policy_line(void *ctx, char *line, unsigned lineno, BUF *why)
+{
+    POLICY_FILE *pf = ctx;
+    return parse_line(pf->ps, &pf->cur, line, lineno, why);
+}
+
 /* policyset_load - read the policy file (see policyset.h) */
 int policyset_load(POLICYSET *ps, const char *path, POLICY_ASCII ascii, BUF *err)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
     free(ps->path);
     ps->path = xstrdup(path);
     ps->ascii = ascii;
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned lineno = 0;
-    int rc = 0;
-    POLICY *cur = NULL;
+    POLICY_FILE pf = {ps, NULL};
+    int rc = linefile_read(path, LINEFILE_TRIM, policy_line, &pf, err) < 0 ? -1 : 0;
     BUF *why = buf_new(64);
-    while (rc == 0 && getline(&line, &cap, f) != -1) {
-        lineno++;
-        char *s = str_trim(line);
-        if (*s && *s != '#' && !parse_line(ps, &cur, s, lineno, why)) {
-            buf_printf(err, "%s:%u: %s", path, lineno, why->data);
-            rc = -1;
-        }
-    }
-    if (rc == 0 && cur && !section_done(ps, cur, why)) {
-        buf_printf(err, "%s:%u: %s", path, cur->line, why->data);
+    if (rc == 0 && pf.cur && !section_done(ps, pf.cur, why)) {
+        buf_printf(err, "%s:%u: %s", path, pf.cur->line, why->data);
         rc = -1;
     }
     buf_free(why);
-    free(line);
-    fclose(f);
     return rc;
 }
 

@@ -12,6 +12,7 @@
 #include "policy/score.h"
 #include "model/cap.h"
 #include "policy/verdict.h"
+#include "lib/linefile.h"
 #include "lib/str.h"
 #include "lib/xalloc.h"
 
@@ -101,7 +102,8 @@ static bool parse_entry(SCORES *s, char *line, BUF *why)
     char *w = strtok_r(NULL, " \t", &save);
     char *cap = strtok_r(NULL, " \t", &save);
     char *desc = strtok_r(NULL, "", &save);
-    double weight, capv;
+    double weight;
+    double capv;
     int force = -1;
     CAP_SET caps = 0;
     SCORE_ENTRY e = {.force = -1};
@@ -169,32 +171,19 @@ static bool parse_entry(SCORES *s, char *line, BUF *why)
     return true;
 }
 
+/* score_line - linefile callback: one entry of scoring.conf */
+static bool score_line(void *ctx, char *line, unsigned lineno, BUF *why)
+{
+    (void)lineno;
+    return parse_entry(ctx, line, why);
+}
+
 /* scores_load - read scoring.conf (see score.h) */
 SCORES *scores_load(const char *path, BUF *err)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
     SCORES *s = xcalloc(1, sizeof(SCORES));
-    BUF *why = buf_new(64);
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned lineno = 0;
-    while (s && getline(&line, &cap, f) != -1) {
-        lineno++;
-        char *t = str_trim(line);
-        if (*t == 0 || *t == '#')
-            continue;
-        if (!parse_entry(s, t, why)) {
-            buf_printf(err, "%s:%u: %s", path, lineno, why->data);
-            s = scores_free(s);
-        }
-    }
-    free(line);
-    buf_free(why);
-    fclose(f);
+    if (linefile_read(path, LINEFILE_TRIM, score_line, s, err) < 0)
+        s = scores_free(s);
     return s;
 }
 

@@ -298,7 +298,8 @@ unsigned char *cfb_read(const CFB *c, int entry, size_t max, size_t *len)
 {
     if (c == NULL || entry < 0 || (size_t)entry >= c->ndir || c->dir[entry].size > max)
         return NULL;
-    size_t n = (size_t)c->dir[entry].size, k;
+    size_t n = (size_t)c->dir[entry].size;
+    size_t k;
     EXTENT *x = extents(c, entry, n, &k);
     if (x == NULL)
         return NULL;

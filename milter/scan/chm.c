@@ -149,8 +149,8 @@ static void m_copy(void *src, void *dest, size_t bytes)
 /* by_place - members in section order, then by offset */
 static int by_place(const void *a, const void *b)
 {
-    const struct mschmd_file *x = *(struct mschmd_file *const *)a,
-                             *y = *(struct mschmd_file *const *)b;
+    const struct mschmd_file *x = *(struct mschmd_file *const *)a;
+    const struct mschmd_file *y = *(struct mschmd_file *const *)b;
     if (x->section->id != y->section->id)
         return x->section->id < y->section->id ? -1 : 1;
     return x->offset < y->offset ? -1 : x->offset > y->offset;

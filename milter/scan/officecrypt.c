@@ -193,7 +193,9 @@ static int open_standard(OC *o, const unsigned char *info, size_t n)
     for (size_t i = 0; i < o->npw; i++) {
         if (o->pw[i] == NULL || !standard_key(o, &h, o->pw[i], a.key, a.kl))
             continue;
-        unsigned char v[16], vh[32], d[DIGEST_MAX_LEN];
+        unsigned char v[16];
+        unsigned char vh[32];
+        unsigned char d[DIGEST_MAX_LEN];
         if (cipher_aes_decrypt(a.key, a.kl, NULL, h.verifier, 16, v) != 0 ||
             cipher_aes_decrypt(a.key, a.kl, NULL, h.vhash, 32, vh) != 0)
             continue;
@@ -303,7 +305,8 @@ typedef struct AGILE {
 /* agile_parse - the keyData and password encryptedKey attributes */
 static bool agile_parse(const char *x, size_t n, AGILE *g)
 {
-    size_t kl, el;
+    size_t kl;
+    size_t el;
     const char *kd = xml_tag(x, n, "keyData", &kl);
     const char *ek = xml_tag(x, n, "encryptedKey", &el);
     char v[XML_VALUE_MAX];
@@ -348,11 +351,16 @@ static void agile_block_key(const AGILE *g, const unsigned char *H, const unsign
 /* agile_try - the package key for one password, or false */
 static bool agile_try(const AGILE *g, const char *pw, unsigned char *secret)
 {
-    static const unsigned char b1[8] = {0xfe, 0xa7, 0xd2, 0x76, 0x3b, 0x4b, 0x9e, 0x79},
-                               b2[8] = {0xd7, 0xaa, 0x0f, 0x6d, 0x30, 0x61, 0x34, 0x4e},
-                               b3[8] = {0x14, 0x6e, 0x0b, 0xe7, 0xab, 0xac, 0xd0, 0xd6};
-    unsigned char pw16[OC_PW16_MAX], H[DIGEST_MAX_LEN], k[32], vin[80], vval[80], ekey[80],
-        d[DIGEST_MAX_LEN];
+    static const unsigned char b1[8] = {0xfe, 0xa7, 0xd2, 0x76, 0x3b, 0x4b, 0x9e, 0x79};
+    static const unsigned char b2[8] = {0xd7, 0xaa, 0x0f, 0x6d, 0x30, 0x61, 0x34, 0x4e};
+    static const unsigned char b3[8] = {0x14, 0x6e, 0x0b, 0xe7, 0xab, 0xac, 0xd0, 0xd6};
+    unsigned char pw16[OC_PW16_MAX];
+    unsigned char H[DIGEST_MAX_LEN];
+    unsigned char k[32];
+    unsigned char vin[80];
+    unsigned char vval[80];
+    unsigned char ekey[80];
+    unsigned char d[DIGEST_MAX_LEN];
     size_t pl = oc_utf16(pw, pw16);
     digest_hash2(g->hash, g->salt, g->sl, pw16, pl, H);
     digest_spin(g->hash, H, g->hlen, g->spin);
@@ -377,7 +385,8 @@ static int cbc_segment(void *ctx, size_t index, const unsigned char *in, size_t 
                        unsigned char *out)
 {
     const AES_CTX *a = ctx;
-    unsigned char le[4], iv[DIGEST_MAX_LEN];
+    unsigned char le[4];
+    unsigned char iv[DIGEST_MAX_LEN];
     oc_put_le32(le, (uint32_t)index);
     memset(iv, 0x36, sizeof(iv));
     digest_hash2(a->hash, a->salt, a->sl, le, 4, iv);

@@ -62,7 +62,8 @@ bool oc_rc4_parse(OC *o, const unsigned char *p, size_t n, RC4HDR *h)
 /* oc_rc4_block_key - the RC4 key of block b */
 size_t oc_rc4_block_key(const RC4KEY *k, uint32_t b, unsigned char key[16])
 {
-    unsigned char le[4], d[DIGEST_MAX_LEN];
+    unsigned char le[4];
+    unsigned char d[DIGEST_MAX_LEN];
     oc_put_le32(le, b);
     if (!k->capi) {
         digest_hash2(DIGEST_MD5, k->h, 5, le, 4, d);
@@ -78,7 +79,10 @@ size_t oc_rc4_block_key(const RC4KEY *k, uint32_t b, unsigned char key[16])
 /* rc4_try - derive the key for one password and check the verifier */
 static bool rc4_try(const RC4HDR *h, const char *pw, RC4KEY *k)
 {
-    unsigned char pw16[OC_PW16_MAX], d[DIGEST_MAX_LEN], key[16], buf[36];
+    unsigned char pw16[OC_PW16_MAX];
+    unsigned char d[DIGEST_MAX_LEN];
+    unsigned char key[16];
+    unsigned char buf[36];
     size_t pl = oc_utf16(pw, pw16);
     k->capi = h->capi;
     if (!h->capi) {

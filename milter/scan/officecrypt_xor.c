@@ -147,7 +147,8 @@ int oc_open_xls_xor(OC *o, int entry, const unsigned char *w, size_t n, size_t f
     }
     uint16_t key = oc_le16(w + fp + 6);
     uint16_t ver = oc_le16(w + fp + 8);
-    unsigned char p[XOR_MAX_PW], a[16];
+    unsigned char p[XOR_MAX_PW];
+    unsigned char a[16];
     size_t pl = 0;
     for (size_t i = 0; i < o->npw; i++) {
         if (o->pw[i] == NULL || !oc_spend(o, 1) || (pl = bytes(o->pw[i], p)) == 0 ||

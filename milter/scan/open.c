@@ -12,6 +12,57 @@ typedef struct MEMBER_CTX {
     const char *container; /* NULL: zip */
 } MEMBER_CTX;
 
+/* one layer the steps below add: a member of an opened container or a decrypted file */
+typedef struct MEMBER_LAYER {
+    const char *loc;       /* its location */
+    const char *part;      /* the MIME part it came out of */
+    const char *name;      /* member name, or NULL */
+    const char *engine;    /* LAYER.engine_type */
+    const char *container; /* FILE_FACTS.container; NULL: analysed without file facts */
+    int depth;
+    int pwdepth;    /* s->pwdepth while it is scanned */
+    bool encrypted; /* out of a password-opened archive: the layer's flag, s->encrypted */
+    bool truncated; /* cut at max_part_bytes: LIMIT_PART_BYTES */
+    size_t hits0;   /* out: the message's hit count just before its engines ran */
+} MEMBER_LAYER;
+
+/* member_layer - record data as a new layer and scan it like a part (libclamav and YARA,
+ * then the analysers); NULL when a layer with the same bytes is recorded already */
+static LAYER *member_layer(SCAN *s, MEMBER_LAYER *m, const unsigned char *data, size_t n)
+{
+    char sha[65];
+    digest_sha256_hex(data, n, sha);
+    LAYER *y = layers_add(s->m->layers, m->loc, sha);
+    if (y == NULL)
+        return NULL;
+    scan_int_layer(s, m->loc, sha, data, n);
+    y->part = xstrdup(m->part);
+    y->name = m->name ? xstrdup(m->name) : NULL;
+    y->engine_type = xstrdup(m->engine);
+    y->depth = m->depth;
+    y->size = n;
+    y->encrypted = m->encrypted;
+    filetype_sniff(data, n, m->name, &y->ft);
+    if (m->truncated)
+        failure_hit(s->m->hits, MSG_ERR_LIMIT_PART_BYTES, m->loc, "member cut at %zu bytes", n);
+    FILETYPE ft = y->ft;
+    int saved = s->pwdepth;
+    bool was = s->encrypted;
+    s->pwdepth = m->pwdepth;
+    s->encrypted = was || m->encrypted;
+    m->hits0 = s->m->hits->n;
+    scan_int_buffer(s, m->loc, m->part, m->name, &ft, m->depth, data, n);
+    FILE_FACTS f = {.filename = m->name,
+                    .ft = &ft,
+                    .depth = m->depth,
+                    .container = m->container,
+                    .encrypted = s->encrypted};
+    scan_int_analyse(s, m->loc, m->part, m->container ? &f : NULL, &ft, m->depth, data, n);
+    s->pwdepth = saved;
+    s->encrypted = was;
+    return y;
+}
+
 /* on_member - a member of a password-opened archive: a layer, scanned like a part */
 static void on_member(void *ctx, const char *name, const unsigned char *data, size_t n,
                       int truncated)
@@ -25,35 +76,16 @@ static void on_member(void *ctx, const char *name, const unsigned char *data, si
     BUF *loc = buf_new(128);
     buf_printf(loc, "%s[pw]>", mc->from->location);
     str_sanitize(loc, name, strlen(name), LOCATION_NAME_MAX);
-    char sha[65];
-    digest_sha256_hex(data, n, sha);
-    LAYER *y = layers_add(s->m->layers, loc->data, sha);
-    if (y) {
-        scan_int_layer(s, loc->data, sha, data, n);
-        y->part = xstrdup(mc->from->part);
-        y->name = xstrdup(name);
-        y->engine_type = xstrdup("archive-member");
-        y->depth = mc->from->depth + 1;
-        y->size = n;
-        y->encrypted = true;
-        filetype_sniff(data, n, name, &y->ft);
-        if (truncated)
-            failure_hit(s->m->hits, MSG_ERR_LIMIT_PART_BYTES, loc->data, "member cut at %zu bytes",
-                        n);
-        int saved = s->pwdepth;
-        bool was = s->encrypted;
-        s->pwdepth = mc->from->pwdepth;
-        s->encrypted = true;
-        scan_int_buffer(s, loc->data, mc->from->part, name, &y->ft, y->depth, data, n);
-        FILE_FACTS f = {.filename = name,
-                        .ft = &y->ft,
-                        .depth = y->depth,
-                        .container = mc->container ? mc->container : "zip",
-                        .encrypted = true};
-        scan_int_analyse(s, loc->data, mc->from->part, &f, &y->ft, y->depth, data, n);
-        s->pwdepth = saved;
-        s->encrypted = was;
-    }
+    MEMBER_LAYER m = {.loc = loc->data,
+                      .part = mc->from->part,
+                      .name = name,
+                      .engine = "archive-member",
+                      .container = mc->container ? mc->container : "zip",
+                      .depth = mc->from->depth + 1,
+                      .pwdepth = mc->from->pwdepth,
+                      .encrypted = true,
+                      .truncated = truncated};
+    member_layer(s, &m, data, n);
     buf_free(loc);
 }
 
@@ -89,26 +121,14 @@ static void decrypted(SCAN *s, const PENDING *p, const OFFICECRYPT_RESULT *r, co
                  "%s (%s) opened with the password '%s' stated in the message", r->format,
                  r->scheme, pw);
     char *loc = xasprintf("%s>decrypted", p->location);
-    char sha[65];
-    digest_sha256_hex(r->out, r->len, sha);
-    LAYER *y = layers_add(s->m->layers, loc, sha);
-    if (y) {
-        scan_int_layer(s, loc, sha, r->out, r->len);
-        y->part = xstrdup(p->part);
-        y->name = p->name ? xstrdup(p->name) : NULL;
-        y->engine_type = xstrdup("decrypted");
-        y->depth = p->depth + 1;
-        y->size = r->len;
-        filetype_sniff(r->out, r->len, p->name, &y->ft);
-        FILETYPE ft = y->ft;
-        int saved = s->pwdepth;
-        size_t h0 = s->m->hits->n;
-        s->pwdepth = p->pwdepth;
-        scan_int_buffer(s, loc, p->part, p->name, &ft, p->depth + 1, r->out, r->len);
-        scan_int_analyse(s, loc, p->part, NULL, &ft, p->depth + 1, r->out, r->len);
-        s->pwdepth = saved;
-        drop_repeats(s, h0, loc, p->location);
-    }
+    MEMBER_LAYER m = {.loc = loc,
+                      .part = p->part,
+                      .name = p->name,
+                      .engine = "decrypted",
+                      .depth = p->depth + 1,
+                      .pwdepth = p->pwdepth};
+    if (member_layer(s, &m, r->out, r->len))
+        drop_repeats(s, m.hits0, loc, p->location);
     free(loc);
 }
 
@@ -144,28 +164,15 @@ static void on_chm_member(void *ctx, const char *name, const unsigned char *data
     BUF *loc = buf_new(128);
     buf_printf(loc, "%s>", p->location);
     str_sanitize(loc, name, strlen(name), LOCATION_NAME_MAX);
-    char sha[65];
-    digest_sha256_hex(data, n, sha);
-    LAYER *y = layers_add(s->m->layers, loc->data, sha); /* NULL: libclamav had it already */
-    if (y) {
-        scan_int_layer(s, loc->data, sha, data, n);
-        y->part = xstrdup(p->part);
-        y->name = xstrdup(name);
-        y->engine_type = xstrdup("chm-member");
-        y->depth = p->depth + 1;
-        y->size = n;
-        filetype_sniff(data, n, name, &y->ft);
-        if (truncated)
-            failure_hit(s->m->hits, MSG_ERR_LIMIT_PART_BYTES, loc->data, "member cut at %zu bytes",
-                        n);
-        FILETYPE ft = y->ft;
-        int saved = s->pwdepth;
-        s->pwdepth = p->pwdepth;
-        scan_int_buffer(s, loc->data, p->part, name, &ft, y->depth, data, n);
-        FILE_FACTS f = {name, &ft, NULL, false, y->depth, "chm", false, NULL, 0};
-        scan_int_analyse(s, loc->data, p->part, &f, &ft, y->depth, data, n);
-        s->pwdepth = saved;
-    }
+    MEMBER_LAYER m = {.loc = loc->data,
+                      .part = p->part,
+                      .name = name,
+                      .engine = "chm-member",
+                      .container = "chm",
+                      .depth = p->depth + 1,
+                      .pwdepth = p->pwdepth,
+                      .truncated = truncated};
+    member_layer(s, &m, data, n); /* NULL: libclamav had it already */
     buf_free(loc);
 }
 
@@ -190,29 +197,21 @@ static bool u_member(const UNPACK_HOST *h, const char *loc, const char *name,
                      const unsigned char *data, size_t n, bool truncated)
 {
     SCAN *s = h->ctx;
-    char sha[65];
-    digest_sha256_hex(data, n, sha);
-    FILETYPE ft;
+    MEMBER_LAYER m = {.loc = loc,
+                      .part = h->part,
+                      .name = name,
+                      .engine = h->container,
+                      .container = h->container,
+                      .depth = h->depth + 1,
+                      .pwdepth = s->pwdepth,
+                      .truncated = truncated};
+    if (member_layer(s, &m, data, n))
+        return true;
+    FILETYPE ft; /* libclamav's TNEF layer has no name: this one does */
     filetype_sniff(data, n, name, &ft);
-    LAYER *y = layers_add(s->m->layers, loc, sha);
-    if (y == NULL) { /* libclamav's TNEF layer has no name: this one does */
-        unpack_score_name(s->m->hits, s->rs->lists, loc, h->depth + 1, h->container, name, &ft,
-                          s->encrypted);
-        return false;
-    }
-    scan_int_layer(s, loc, sha, data, n);
-    y->part = xstrdup(h->part);
-    y->name = xstrdup(name);
-    y->engine_type = xstrdup(h->container);
-    y->depth = h->depth + 1;
-    y->size = n;
-    y->ft = ft;
-    if (truncated)
-        failure_hit(s->m->hits, MSG_ERR_LIMIT_PART_BYTES, loc, "member cut at %zu bytes", n);
-    scan_int_buffer(s, loc, h->part, name, &ft, y->depth, data, n);
-    FILE_FACTS f = {name, &ft, NULL, false, y->depth, h->container, s->encrypted, NULL, 0};
-    scan_int_analyse(s, loc, h->part, &f, &ft, y->depth, data, n);
-    return true;
+    unpack_score_name(s->m->hits, s->rs->lists, loc, h->depth + 1, h->container, name, &ft,
+                      s->encrypted);
+    return false;
 }
 
 /* unpack - a queued RAR or TNEF stream (unpack.c), within the limits and the budget */

@@ -84,7 +84,6 @@ static MSG *many_hits(size_t n, size_t *caps)
     return m;
 }
 
-
 static void test_behaviour_many_hits(void **state)
 {
     (void)state;

@@ -42,6 +42,22 @@ static void put32(unsigned char *p, uint32_t v)
     put16(p + 2, v >> 16);
 }
 
+/* dir_entry - a directory entry for a root (type 5) or storage (type 1) named name (ASCII),
+ * without siblings, whose child is entry child */
+static void dir_entry(unsigned char *e, const char *name, unsigned type, uint32_t child,
+                      const unsigned char clsid[16])
+{
+    size_t len = strlen(name);
+    for (size_t i = 0; i < len; i++)
+        put16(e + 2 * i, (unsigned char)name[i]);
+    put16(e + 0x40, (unsigned)(len + 1) * 2);
+    e[0x42] = (unsigned char)type;
+    put32(e + 0x44, 0xffffffff);
+    put32(e + 0x48, 0xffffffff);
+    put32(e + 0x4c, child);
+    memcpy(e + 0x50, clsid, 16);
+}
+
 /* when set, cfb() puts the streams into a storage "_1234" (a Word ObjectPool object) that
  * has the CLSID, under a root with Word's */
 static bool nested;
@@ -75,31 +91,14 @@ static unsigned char *cfb(const unsigned char clsid[16], int ns, const uint16_t 
     put32(fat, 0xfffffffd);     /* sector 0: the FAT */
     put32(fat + 4, 0xfffffffe); /* sector 1: the directory */
     unsigned char *dir = f + 2 * SECT;
-    static const char root[] = "Root Entry";
-    for (size_t i = 0; i < sizeof(root) - 1; i++)
-        put16(dir + 2 * i, (unsigned char)root[i]);
-    put16(dir + 0x40, sizeof(root) * 2);
-    dir[0x42] = 5;
-    put32(dir + 0x44, 0xffffffff);
-    put32(dir + 0x48, 0xffffffff);
-    put32(dir + 0x4c, ns ? 1 : 0xffffffff);
-    memcpy(dir + 0x50, clsid, 16);
+    dir_entry(dir, "Root Entry", 5, ns ? 1 : 0xffffffff, clsid);
     put32(dir + 0x74, 0xfffffffe);
     int first_stream = 1;
     if (nested) { /* entry 1: the storage, its child entry 2 */
         static const unsigned char word[16] = {0x06, 0x09, 0x02, 0, 0, 0, 0, 0,
                                                0xc0, 0,    0,    0, 0, 0, 0, 0x46};
         memcpy(dir + 0x50, word, 16);
-        unsigned char *st = dir + 128;
-        static const char sn[] = "_1234";
-        for (size_t i = 0; i < sizeof(sn) - 1; i++)
-            put16(st + 2 * i, (unsigned char)sn[i]);
-        put16(st + 0x40, sizeof(sn) * 2);
-        st[0x42] = 1;
-        put32(st + 0x44, 0xffffffff);
-        put32(st + 0x48, 0xffffffff);
-        put32(st + 0x4c, 2);
-        memcpy(st + 0x50, clsid, 16);
+        dir_entry(dir + 128, "_1234", 1, 2, clsid);
         first_stream = 2;
     }
     for (int s = 0; s < ns; s++) {

@@ -32,6 +32,15 @@ static char *tmpdir(void)
     return xasprintf("%s/q", tmpl);
 }
 
+/* config_in - the default configuration with its store in dir */
+static CONFIG *config_in(const char *dir)
+{
+    CONFIG *c = config_new();
+    free(c->quarantine_dir);
+    c->quarantine_dir = xstrdup(dir);
+    return c;
+}
+
 /* cleanup - remove the test tree */
 static void cleanup(char *dir)
 {
@@ -234,9 +243,7 @@ static void test_meta_parse_errors(void **state)
 static void test_release_mac(void **state)
 {
     char *dir = tmpdir();
-    CONFIG *c = config_new();
-    free(c->quarantine_dir);
-    c->quarantine_dir = xstrdup(dir);
+    CONFIG *c = config_in(dir);
     BUF *err = buf_new(64);
     int64_t now = (int64_t)time(NULL);
     char *to[] = {"<a@example.net>", "B@Example.NET"}, *b_only[] = {"b@example.net"};
@@ -306,9 +313,7 @@ static void test_release_many_rcpt(void **state)
 {
     (void)state;
     char *dir = tmpdir();
-    CONFIG *c = config_new();
-    free(c->quarantine_dir);
-    c->quarantine_dir = xstrdup(dir);
+    CONFIG *c = config_in(dir);
     BUF *err = buf_new(64);
     int64_t now = (int64_t)time(NULL);
     size_t n = RELEASE_MAX_RCPT;

@@ -5,8 +5,6 @@
  * SYNOPSIS
  *   typedef bool (*LINEFILE_FN)(void *ctx, char *line, unsigned lineno, BUF *why);
  *   int linefile_read(const char *path, unsigned flags, LINEFILE_FN fn, void *ctx, BUF *err);
-int linefile_stream(FILE *f, const char *path, unsigned flags, LINEFILE_FN fn, void *ctx,
-                    BUF *err);
  *   int linefile_stream(FILE *f, const char *path, unsigned flags, LINEFILE_FN fn, void *ctx,
  *                       BUF *err);
  *

@@ -143,7 +143,7 @@ static char *place(const char *loc, APICOUNT *ac, size_t *nac, const char *api)
 /* lang_of - the language of a produced layer, for the analysers */
 static const char *lang_of(const char *how)
 {
-    if (strcmp(how, "eval") == 0 || strcmp(how, "function") == 0)
+    if (strcmp(how, "eval") == 0 || strcmp(how, "function") == 0 || strcmp(how, "strings") == 0)
         return "js";
     if (strcmp(how, "cmd") == 0)
         return "bat";

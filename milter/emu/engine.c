@@ -25,12 +25,14 @@
 #define LAYER_MAX (8u << 20) /* bytes of one produced layer */
 #define GRACE_MS  20.0       /* past the deadline before the allocator ends the run */
 #define SLACK     (4u << 20) /* budget added past the deadline, to build the timeout error */
+#define DECODE_CALL_MS 20.0  /* CPU for one decoder call site evaluated after the run */
+#define DECODE_SCAN_MS 100.0 /* CPU to find the call sites, and to substitute the results */
 
 typedef struct RUN {
     size_t used, limit;
     unsigned refused, calls;
     double deadline;
-    int timed_out, quit;
+    int timed_out, quit, muted; /* muted: the decoder pass, no events but its layer */
     engine_sink sink;
     void *ctx;
 } RUN;
@@ -146,6 +148,8 @@ static const char *field_of(duk_context *c, duk_idx_t i, size_t *len, size_t max
 static duk_ret_t emit(duk_context *c, int kind, size_t max)
 {
     RUN *r = current;
+    if (r->muted)
+        return 0;
     duk_idx_t n = duk_get_top(c);
     if (n > EVLOG_MAX_FIELDS)
         n = EVLOG_MAX_FIELDS;
@@ -171,7 +175,8 @@ static duk_ret_t n_layer(duk_context *c)
 
 static duk_ret_t n_quit(duk_context *c)
 {
-    current->quit = 1;
+    if (!current->muted) /* a decoder call that quits ends that call only */
+        current->quit = 1;
     return duk_error(c, DUK_ERR_ERROR, "WScript.Quit");
 }
 
@@ -343,6 +348,68 @@ static int compile(duk_context *c, const EVLOG_REQUEST *req)
     return 0;
 }
 
+/* budget - the deadline for the next step of the decoder pass: now + ms, not past end */
+static int budget(RUN *r, double end_ms, double ms)
+{
+    double now = now_ms();
+    if (now >= end_ms)
+        return 0;
+    r->deadline = now + ms < end_ms ? now + ms : end_ms;
+    r->timed_out = 0;
+    r->quit = 0;
+    return 1;
+}
+
+/* call_global - pcall the global function name with an optional integer argument */
+static int call_global(duk_context *c, const char *name, int arg)
+{
+    if (!duk_get_global_string(c, name) || !duk_is_function(c, -1)) {
+        duk_pop(c);
+        return -1;
+    }
+    if (arg >= 0)
+        duk_push_int(c, arg);
+    int rc = duk_pcall(c, arg >= 0 ? 1 : 0);
+    int v = rc == 0 && duk_is_number(c, -1) ? duk_get_int(c, -1) : rc == 0 ? 0 : -1;
+    duk_pop(c);
+    return v;
+}
+
+/*
+ * decoders - after the run: the host's __decoders finds the call sites of the script's
+ * string-decoder candidates, each is evaluated by __decodeOne with DECODE_CALL_MS of CPU
+ * and the events muted, __decoded hands back the code with the results substituted (the
+ * one event of the pass). Skipped after a timeout or a memory refusal; never past the
+ * run's own deadline. The run's status flags are restored afterwards (a refusal in the
+ * pass does not make the run a memory bomb).
+ */
+static void decoders(duk_context *c, RUN *r, const EVLOG_REQUEST *req)
+{
+    double end_ms = r->deadline;
+    int quit = r->quit, timed_out = r->timed_out;
+    if (r->refused || (timed_out && !quit))
+        return;
+    duk_idx_t top = duk_get_top(c); /* the run's message may live there: kept */
+    r->muted = 1;
+    if (budget(r, end_ms, DECODE_SCAN_MS) && duk_get_global_string(c, "__decoders") &&
+        duk_is_function(c, -1)) {
+        push_prepared(c, req);
+        int n = duk_pcall(c, 1) == 0 && duk_is_number(c, -1) ? duk_get_int(c, -1) : 0;
+        duk_pop(c);
+        for (int i = 0; i < n && !r->refused && budget(r, end_ms, DECODE_CALL_MS); i++)
+            call_global(c, "__decodeOne", i);
+        r->muted = 0;
+        if (!r->refused && budget(r, end_ms, DECODE_SCAN_MS))
+            call_global(c, "__decoded", -1);
+    }
+    duk_set_top(c, top);
+    r->muted = 0;
+    r->refused = 0;
+    r->deadline = end_ms;
+    r->quit = quit;
+    r->timed_out = timed_out;
+}
+
 /* engine_run - see engine.h */
 void engine_run(const char *host, size_t host_len, const EVLOG_REQUEST *req, engine_sink sink,
                 void *ctx)
@@ -391,6 +458,7 @@ void engine_run(const char *host, size_t host_len, const EVLOG_REQUEST *req, eng
         status = "exception";
         msg = message(c);
     }
+    decoders(c, &r, req);
     if (r.quit) /* a limit wins over what the script made of it (it may catch some) */
         status = "quit";
     else if (r.refused) /* a memory bomb usually also runs into the deadline */

@@ -586,6 +586,59 @@
             }
         }
     };
+    /* string decoders: after the run, each call site in the script or its eval'd code of a
+       global function the script defined, with only string/number literals as arguments,
+       is called once more (engine.c: one small budget per call, recording muted); string
+       results replace their call sites in a copy of the code, handed back as one layer
+       'strings' (what analysts' deobfuscators do with decoder functions: the run may never
+       have reached the branch that uses them). DEC_CALLS results, DEC_TEXT bytes at most. */
+    var DEC_SITES = 512, DEC_CALLS = 256, DEC_TEXT = 262144, decTexts = [], decSites = [], decOut = {};
+    var decN = 0, decSize = 0, LIT = '(?:"(?:[^"\\\\\\n]|\\\\.)*"|\'(?:[^\'\\\\\\n]|\\\\.)*\'|-?\\d+(?:\\.\\d+)?)';
+    function decRe() {
+        return new RegExp('(^|[^\\w$.])([A-Za-z_$][\\w$]*)\\s*\\(\\s*(' + LIT + '(?:\\s*,\\s*' + LIT + ')*)\\s*\\)', 'g');
+    }
+    function defined(nm) {
+        var q = nm.replace(/\$/g, '\\$'), d = new RegExp('\\bfunction\\s+' + q + '\\s*\\(|(^|[^\\w$.])' + q + '\\s*=\\s*function\\b');
+        for (var i = 0; i < decTexts.length; i++) if (d.test(decTexts[i])) return true;
+        return false;
+    }
+    G.__decoders = function (src) {
+        decTexts = [S(src)];
+        for (var k in codeSeen) decTexts.push(k);
+        var known = {}, seenKey = {};
+        for (var i = 0; i < decTexts.length && decSites.length < DEC_SITES; i++) {
+            var re = decRe(), m;
+            while ((m = re.exec(decTexts[i])) !== null && decSites.length < DEC_SITES) {
+                var nm = m[2], key = nm + '(' + m[3] + ')';
+                if (seenKey[key]) continue;
+                seenKey[key] = 1;
+                if (known[nm] === undefined) known[nm] = typeof G[nm] === 'function' && defined(nm);
+                if (!known[nm]) continue;
+                try { decSites.push({ key: key, name: nm, args: realEval('[' + m[3] + ']') }); } catch (e) {}
+            }
+        }
+        return decSites.length;
+    };
+    G.__decodeOne = function (i) {
+        var s = decSites[i], v = G[s.name].apply(G, s.args);
+        if (typeof v === 'string' && decN < DEC_CALLS && decSize + v.length <= DEC_TEXT) {
+            decOut[s.key] = v; decN++; decSize += v.length;
+        }
+    };
+    G.__decoded = function () {
+        if (!decN) return;
+        var out = [], n = 0;
+        for (var i = 0; i < decTexts.length; i++) {
+            var t = decTexts[i].replace(decRe(), function (all, pre, nm, args) {
+                var k = nm + '(' + args + ')';
+                if (!Object.prototype.hasOwnProperty.call(decOut, k)) return all;
+                n++;
+                return pre + JSON.stringify(decOut[k]);
+            });
+            if (t !== decTexts[i]) out.push(t);
+        }
+        if (n) layer('strings', out.join('\n'));
+    };
     G.__after = function () {
         if (typeof G.onload === 'function') timers.push(G.onload);
         for (var i = 0; i < timers.length && i < 100; i++) {

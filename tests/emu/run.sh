@@ -131,6 +131,8 @@ benign/report.xsl|-|-
 benign/es6.js|-|-
 benign/es2015-features.js|-|-
 benign/es2020.js|EMU_ERROR|-
+benign/format-lib.js|-|-
+gen/date-gated-decoder.js|SCRIPT_COM_SHELL SCRIPT_COM_HTTP CHAIN_DOWNLOAD_EXECUTE|reject
 gen/es2015-dropper.js|EMU_RUNKEY_LAUNCHER EMU_DOWNLOAD EMU_DOWNLOAD_EXEC|reject
 gen/obf-es2015-rc4-cff.js|EMU_RUNKEY_LAUNCHER EMU_DOWNLOAD_EXEC|reject
 gen/obf-es2015-full.js|EMU_RUNKEY_LAUNCHER EMU_DOWNLOAD_EXEC|reject"
@@ -200,6 +202,29 @@ if jq -r '.parts[]?.layers[]?.location // empty, .layers[]?.location // empty' "
     grep -q 'emu-blob>invoice.js' "$out/smuggle-zip.html.on.json"; then
     ok "the smuggled zip and its script are layers"
 else bad "the smuggled zip and its script are layers" "no emu-blob>invoice.js layer"; fi
+
+# string decoders evaluated at their call sites although the run never takes the branch:
+# the decoded layer exists, the helper's events hold no capability of the muted calls, and the
+# verdict is quarantine or reject by content alone (rules with the ^name symbols at weight 0)
+o=$("$EMU" --run "$C/gen/date-gated-decoder.js" -t $((RUN_MS * 2)) 2>&1)
+if echo "$o" | grep -q '^L strings' && ! echo "$o" | grep -qE '^C (Echo|Host|Run|Call)\b'; then
+    ok "helper date-gated-decoder: strings layer, no events from the decoder calls"
+else bad "helper date-gated-decoder: strings layer, muted calls" "$(echo "$o" | cut -c1-100 | head -5)"; fi
+mkdir -p "$out/content-rules"
+cp -r rules/. "$out/content-rules/"
+awk '!/^#/ && NF > 3 && ($4 == "^name" || $5 == "^name" || $6 == "^name") { $2 = 0 } { print }' rules/scoring.conf >"$out/content-rules/scoring.conf"
+sed "s|^rules_dir = .*|rules_dir = $PWD/$out/content-rules|" "$out/on.conf" >"$out/content.conf"
+scan "$out/date-gated-decoder.js.eml" content >"$out/date-gated.content.json"
+v=$(jq -r .verdict "$out/date-gated.content.json")
+if jq -e '[.hits[] | select(.location | endswith(">decoded:emu-strings"))] | length >= 3' "$out/date-gated.content.json" >/dev/null &&
+    { [ "$v" = quarantine ] || [ "$v" = reject ]; }; then
+    ok "date-gated decoder dropper: >decoded:emu-strings analysed, $v by content alone"
+else bad "date-gated decoder dropper by content" "$v: $(jq -c '[.hits[] | "\(.symbol)@\(.location)"]' "$out/date-gated.content.json" | head -c 400)"; fi
+# a benign library's helpers called with literals: a layer, and the same findings as with emulation off
+if grep -q 'emu-strings' "$out/format-lib.js.on.json" &&
+    [ "$(jq -c '[.hits[].symbol] | sort' "$out/format-lib.js.on.json")" = "$(jq -c '[.hits[].symbol] | sort' "$out/format-lib.js.off.json")" ]; then
+    ok "format-lib: decoded layer, no new findings"
+else bad "format-lib: no new findings" "$(jq -c '[.hits[].symbol]' "$out/format-lib.js.on.json")"; fi
 
 # --- 3. hostile scripts
 {

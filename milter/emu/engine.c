@@ -20,13 +20,13 @@
 
 #include "emu/engine.h"
 
-#define HDR       16
-#define FIELD_MAX (1u << 20) /* bytes of one call argument recorded */
-#define LAYER_MAX (8u << 20) /* bytes of one produced layer */
-#define GRACE_MS  20.0       /* past the deadline before the allocator ends the run */
-#define SLACK     (4u << 20) /* budget added past the deadline, to build the timeout error */
-#define DECODE_CALL_MS 20.0  /* CPU for one decoder call site evaluated after the run */
-#define DECODE_SCAN_MS 100.0 /* CPU to find the call sites, and to substitute the results */
+#define HDR            16
+#define FIELD_MAX      (1u << 20) /* bytes of one call argument recorded */
+#define LAYER_MAX      (8u << 20) /* bytes of one produced layer */
+#define GRACE_MS       20.0       /* past the deadline before the allocator ends the run */
+#define SLACK          (4u << 20) /* budget added past the deadline, to build the timeout error */
+#define DECODE_CALL_MS 20.0       /* CPU for one decoder call site evaluated after the run */
+#define DECODE_SCAN_MS 100.0      /* CPU to find the call sites, and to substitute the results */
 
 typedef struct RUN {
     size_t used, limit;

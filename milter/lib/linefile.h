@@ -1,12 +1,10 @@
 /*
  * lib/linefile - read a line-oriented configuration file: the one reading loop of the
- * lists, lolbas.conf, the IOC files and the policy file
+ * lists, lolbas.conf, the IOC files, the policy file, scoring.conf and milter.conf
  *
  * SYNOPSIS
  *   typedef bool (*LINEFILE_FN)(void *ctx, char *line, unsigned lineno, BUF *why);
  *   int linefile_read(const char *path, unsigned flags, LINEFILE_FN fn, void *ctx, BUF *err);
-int linefile_stream(FILE *f, const char *path, unsigned flags, LINEFILE_FN fn, void *ctx,
-                    BUF *err);
  *   int linefile_stream(FILE *f, const char *path, unsigned flags, LINEFILE_FN fn, void *ctx,
  *                       BUF *err);
  *

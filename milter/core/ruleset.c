@@ -290,8 +290,10 @@ RULESET *ruleset_load(CONFIG *cfg, BUF *err)
               ioc_load_dir(rs->ioc = ioc_new(), listdir, err) == 0 &&
               (rs->uribl = uribl_parse(cfg->uribl_zones, err)) != NULL && dns_server_ok(cfg, err) &&
               compute_id(rs, rules, ydirs, ny, err) && load_policies(rs, rules, err);
-    if (ok)
+    if (ok) {
         uribl_set_allow(rs->uribl, cfg->uribl_allow_domains);
+        yara_set_timeout(rs->yara, (int)cfg->yara_timeout);
+    }
     BUF *unknown = buf_new(64);
     if (ok && symcheck_unknown(rs->scores, unknown) > 0)
         log_warning("scoring.conf of rules_dir %s weighs symbols that nothing reports "

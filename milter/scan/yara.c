@@ -52,6 +52,7 @@ struct YARA {
     YR_RULES *rules;
     unsigned nrules;
     double load_ms;
+    int timeout_s;        /* per scan (yara_timeout) */
     pthread_mutex_t lock; /* guards pool */
     YR_SCANNER **pool;
     size_t npool;
@@ -322,6 +323,7 @@ static YARA *yara_new(YR_RULES *rules, double t0)
     const YR_RULE *r;
 
     y->rules = rules;
+    y->timeout_s = YARA_TIMEOUT_DEFAULT_S;
     yr_rules_foreach(rules, r)
     {
         y->nrules++;
@@ -427,6 +429,12 @@ unsigned yara_rules(const YARA *y)
     return y != NULL ? y->nrules : 0;
 }
 
+/* yara_set_timeout - seconds per scan (see scan/yara.h); before scans share the YARA */
+void yara_set_timeout(YARA *y, int seconds)
+{
+    y->timeout_s = seconds > 0 ? seconds : 1;
+}
+
 /* yara_load_ms - wall time yara_load took, in milliseconds */
 double yara_load_ms(const YARA *y)
 {
@@ -442,12 +450,10 @@ static YR_SCANNER *scanner_get(YARA *y)
     if (y->npool > 0)
         s = y->pool[--y->npool];
     pthread_mutex_unlock(&y->lock);
-    if (s != NULL)
-        return s;
-    if (yr_scanner_create(y->rules, &s) != ERROR_SUCCESS)
+    if (s == NULL && yr_scanner_create(y->rules, &s) != ERROR_SUCCESS)
         return NULL;
     yr_scanner_set_flags(s, SCAN_FLAGS_REPORT_RULES_MATCHING);
-    yr_scanner_set_timeout(s, YARA_TIMEOUT_S);
+    yr_scanner_set_timeout(s, y->timeout_s); /* pooled ones too: yara_set_timeout may have run */
     return s;
 }
 
@@ -545,14 +551,14 @@ static int scan_cb(YR_SCAN_CONTEXT *sc, int message, void *data, void *user)
 }
 
 /* scan_error - describe a failed scan in err */
-static void scan_error(int rc, BUF *err)
+static void scan_error(int rc, int timeout_s, BUF *err)
 {
     /* not yr_scanner_last_error_rule: libyara never clears it, so on a pooled scanner it
      * may name a rule from an earlier scan */
     if (err == NULL)
         return;
     if (rc == ERROR_SCAN_TIMEOUT)
-        buf_printf(err, "timeout after %d s", YARA_TIMEOUT_S);
+        buf_printf(err, "timeout after %d s (yara_timeout)", timeout_s);
     else
         buf_printf(err, "%s (%d)", error_text(rc), rc);
 }
@@ -576,7 +582,7 @@ int yara_scan(YARA *y, const unsigned char *data, size_t n, const YARA_VARS *var
     if (rc == ERROR_SUCCESS)
         rc = yr_scanner_scan_mem(s, data != NULL ? data : empty, data != NULL ? n : 0);
     if (rc != ERROR_SUCCESS)
-        scan_error(rc, err);
+        scan_error(rc, y->timeout_s, err);
     else if (c.too_many && err != NULL) {
         buf_puts(err, "too many matches: ");
         str_sanitize(err, c.too_many_rule, strlen(c.too_many_rule), TEXT_MAX);

@@ -7,6 +7,7 @@
  *   YARA *yara_free(YARA *y);
  *   int yara_scan(YARA *y, const unsigned char *data, size_t n, const YARA_VARS *vars,
  *                 yara_match_fn fn, void *ctx, BUF *err);
+ *   void yara_set_timeout(YARA *y, int seconds);
  *   unsigned yara_rules(const YARA *y);  double yara_load_ms(const YARA *y);
  *
  * DESCRIPTION
@@ -33,7 +34,12 @@
  *   an admin may have downloaded: callers sanitize before showing them. Scanners are
  *   pooled inside the YARA object (one per concurrent caller), so yara_scan is
  *   thread-safe; a YARA must outlive every scan on it. Returns 0, or -1 with the reason
- *   in err (timeout: YARA_TIMEOUT_S seconds per buffer; too many matches).
+ *   in err (timeout; too many matches).
+ *
+ *   yara_set_timeout sets the whole seconds one yara_scan may take (the yara_timeout
+ *   setting; YARA_TIMEOUT_DEFAULT_S until set). Call it before the YARA is shared with
+ *   scanning threads (it is not synchronized); later scans use it. A scan
+ *   past it fails with "timeout after N s (yara_timeout)".
  */
 #ifndef FM_SCAN_YARA_H
 #define FM_SCAN_YARA_H
@@ -42,7 +48,7 @@
 
 #include "lib/buf.h"
 
-#define YARA_TIMEOUT_S 10
+#define YARA_TIMEOUT_DEFAULT_S 10 /* yara_timeout's default in core/config.c */
 
 typedef struct YARA YARA;
 
@@ -62,6 +68,7 @@ YARA *yara_load(const char *const *dirs, size_t ndirs, BUF *err);
 YARA *yara_free(YARA *y);
 int yara_scan(YARA *y, const unsigned char *data, size_t n, const YARA_VARS *vars, yara_match_fn fn,
               void *ctx, BUF *err);
+void yara_set_timeout(YARA *y, int seconds);
 unsigned yara_rules(const YARA *y);
 double yara_load_ms(const YARA *y);
 

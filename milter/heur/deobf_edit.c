@@ -210,11 +210,20 @@ static size_t rev_literal(EDIT *e, size_t i)
     int r = deobf_lit(d->in, d->n, i, &d->syn, &lit);
     if (r <= 0)
         return r < 0 ? lit.end : i + 1;
+    static const char chain[] = " .split( # ) .reverse( ) .join( # )";
     size_t j = lit.end;
-    if (!d->syn.js || !deobf_pat(d->in, d->n, &j, " .split( # ) .reverse( ) .join( # )"))
+    if (!d->syn.js || !deobf_pat(d->in, d->n, &j, chain))
         return lit.end;
+    /* a chain of k such calls is folded at once: an odd k reverses, an even k does not (one
+     * layer, not one nested layer per call) */
+    size_t k = 1;
+    for (size_t next = j; deobf_pat(d->in, d->n, &next, chain); k++)
+        j = next;
     BUF *b = buf_new(lit.c1 - lit.c0 + 1);
-    reversed(b, d->lim->max_out, d->in + lit.c0, lit.c1 - lit.c0);
+    if (k % 2)
+        reversed(b, d->lim->max_out, d->in + lit.c0, lit.c1 - lit.c0);
+    else
+        buf_cat(b, d->in + lit.c0, lit.c1 - lit.c0);
     edit_put(e, i, j, lit.q, b->data, b->len);
     buf_free(b);
     return j;

@@ -150,6 +150,13 @@ static const CASE literal_cases[] = {
     /* reverse */
     {"js split reverse join", "js", "var x = \"llehS.tpircSW\".split(\"\").reverse().join('');",
      "reverse", "var x = \"WScript.Shell\";", "js", 0},
+    {"js reverse chain folded at once (odd)", "js",
+     "var x = \"llehS.tpircSW\".split(\"\").reverse().join('').split('').reverse().join(\"\")"
+     ".split(\"\").reverse().join(\"\");",
+     "reverse", "var x = \"WScript.Shell\";", "js", 0},
+    {"js reverse chain folded at once (even)", "js",
+     "var x = \"WScript.Shell\".split(\"\").reverse().join('').split('').reverse().join(\"\");",
+     "reverse", "var x = \"WScript.Shell\";", "js", 0},
     {"vbs StrReverse", "vbs", "x = StrReverse(\"exe.llehsrewop\")", "reverse",
      "x = \"powershell.exe\"", "vbs", 0},
     {"ps1 index reverse", "ps1", "$s = 'gnirtSdaolnwoD'; $t = -join ($s[-1..-($s.Length)])",

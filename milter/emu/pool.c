@@ -345,10 +345,13 @@ EMU_STATUS emu_pool_run(const EVLOG_REQUEST *r, emu_event_fn fn, void *ctx, EMU_
     memset(o, 0, sizeof(*o));
     double t0 = now_ms();
     double grace = 3.0 * r->ms + EMU_GRACE_MS; /* the helper counts CPU time */
-    WORKER *w = take(r->ms);
+    /* a busy worker is free again by the watchdog's bound of the job it runs at the latest,
+     * so waiting that long is waiting for one to finish, not a guess (a loaded machine
+     * stretches every job's wall time alike) */
+    WORKER *w = take(r->ms + grace);
     if (w == NULL) {
         o->status = EMU_BUSY;
-        snprintf(o->msg, sizeof(o->msg), "no emulation worker free within %u ms", r->ms);
+        snprintf(o->msg, sizeof(o->msg), "no emulation worker free within %.0f ms", r->ms + grace);
         return o->status;
     }
     BUF *req = buf_new(r->script_len + 256);

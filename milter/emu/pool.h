@@ -18,11 +18,12 @@
  *   worker is used once it has said "ready" (at most EMU_START_MS), so that start-up
  *   never counts against a script's time.
  *
- *   emu_pool_run takes an idle worker (waiting up to r->ms for one; EMU_BUSY past it),
- *   writes the request and reads event frames until the END frame, handing each CALL and
- *   LAYER event to fn. The helper stops a script after r->ms of CPU time; the watchdog
- *   is wall-clock time, three times r->ms plus EMU_GRACE_MS (room for a loaded host): past
- *   it the worker is killed with SIGKILL (EMU_KILLED; the events read so far were already
+ *   emu_pool_run takes an idle worker, waiting for one at most as long as the watchdog
+ *   lets a running job hold it (a worker is free by then; EMU_BUSY past it), writes the
+ *   request and reads event frames until the END frame, handing each CALL and LAYER event
+ *   to fn. The helper stops a script after r->ms of CPU time; the watchdog is wall-clock
+ *   time, r->ms plus three times r->ms plus EMU_GRACE_MS (room for a loaded host): past it
+ *   the worker is killed with SIGKILL (EMU_KILLED; the events read so far were already
  *   handed over). A worker that dies or talks nonsense is EMU_CRASHED. A dead, killed or
  *   retired worker is replaced at once, so the next script finds one ready. The outcome
  *   holds the status, the helper's message and the elapsed time; the return value is the
